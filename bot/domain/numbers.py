@@ -4,6 +4,7 @@ the way Vietnamese administrative reports print them (domain.md, "Writing number
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,9 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 DASH = "—"
 COUNT_MAX = 1_000_000
 
-# Digits optionally grouped by "." or spaces in threes; an optional unit word after.
-_GROUPED = re.compile(r"^\d{1,3}(?:[. \u00a0]\d{3})+$")
-_PLAIN = re.compile(r"^\d+$")
+# Digits optionally grouped by "." or spaces (plain, no-break, narrow no-break) in threes;
+# an optional unit word after. ASCII digits only.
+_SEPARATORS = ". \u00a0\u202f"
+_GROUPED = re.compile(rf"^\d{{1,3}}(?:[{_SEPARATORS}]\d{{3}})+$", re.ASCII)
+_PLAIN = re.compile(r"^\d+$", re.ASCII)
+_NONE_WORDS = frozenset({"không", "không có", "khong", "khong co", "ko", "k co"})
 _UNIT_WORDS = re.compile(r"\s*(hồ\s*sơ|ho\s*so|hs|bộ|bo|thủ\s*tục|thu\s*tuc)\.?$", re.IGNORECASE)
 
 
@@ -37,12 +41,18 @@ def parse_count(text: str, bounds: CountBounds = CountBounds()) -> int:
     Raises CountParseError with a Vietnamese reason for "1,5", "-3", "abc", "1.5", "" and
     numbers outside ``bounds``.
     """
-    raw = text.strip()
+    raw = unicodedata.normalize("NFC", text).strip()
+    if raw.lower().rstrip(".") in _NONE_WORDS:  # "không" (none) is 0
+        return _bounded(0, bounds)
     cleaned = _UNIT_WORDS.sub("", raw).strip()
+    if cleaned.endswith(".") and cleaned[:-1][-1:].isdigit():  # "53." at the end of a sentence
+        cleaned = cleaned[:-1]
     if not cleaned:
         raise CountParseError("Anh/Chị vui lòng nhập một số nguyên, ví dụ: 1.794.")
     if cleaned.startswith(("-", "−", "–")):
-        raise CountParseError("Số hồ sơ không thể là số âm. Anh/Chị vui lòng nhập số từ 0 trở lên, ví dụ: 53.")
+        raise CountParseError(
+            "Số hồ sơ không thể là số âm. Anh/Chị vui lòng nhập số từ 0 trở lên, ví dụ: 53."
+        )
     if cleaned.startswith("+"):
         cleaned = cleaned[1:].strip()
     if "," in cleaned:
@@ -52,7 +62,7 @@ def parse_count(text: str, bounds: CountBounds = CountBounds()) -> int:
     if _PLAIN.match(cleaned):
         value = int(cleaned)
     elif _GROUPED.match(cleaned):
-        value = int(re.sub(r"[. \u00a0]", "", cleaned))
+        value = int(re.sub(f"[{_SEPARATORS}]", "", cleaned))
     elif re.match(r"^\d+\.\d+$", cleaned):
         raise CountParseError(
             "Dấu chấm chỉ dùng để phân cách hàng nghìn (ví dụ: 1.794). Anh/Chị vui lòng nhập số nguyên."
@@ -61,6 +71,10 @@ def parse_count(text: str, bounds: CountBounds = CountBounds()) -> int:
         raise CountParseError(
             f"«{raw[:40]}» không phải là một số. Anh/Chị vui lòng nhập số hồ sơ bằng chữ số, ví dụ: 1.794."
         )
+    return _bounded(value, bounds)
+
+
+def _bounded(value: int, bounds: CountBounds) -> int:
     if value < bounds.minimum:
         raise CountParseError(
             f"Số này phải từ {format_count(bounds.minimum)} trở lên. Anh/Chị vui lòng nhập lại."
@@ -91,8 +105,9 @@ def format_percent(value: Decimal | float | None) -> str:
     if value is None:
         return DASH
     quantized = Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    integer, _, fraction = f"{quantized:.2f}".partition(".")
-    return f"{format_count(int(integer))},{fraction}%"
+    sign = "-" if quantized < 0 else ""
+    integer, _, fraction = f"{abs(quantized):.2f}".partition(".")
+    return f"{sign}{format_count(int(integer))},{fraction}%"
 
 
 def format_rate(numerator: int, denominator: int) -> str:
@@ -101,7 +116,7 @@ def format_rate(numerator: int, denominator: int) -> str:
 
 
 def format_header_date(place: str, day: date) -> str:
-    """"Phước Giang, ngày 05 tháng 02 năm 2026": a leading zero for days below 10 and months 1 and 2."""
+    """ "Phước Giang, ngày 05 tháng 02 năm 2026": a leading zero for days below 10 and months 1 and 2."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
@@ -112,7 +127,7 @@ def format_date(day: date) -> str:
 
 
 def format_date_range(start: date, end: date) -> str:
-    """"từ ngày 09/12 đến 14/12/2025"; the year is written once when both dates share it."""
+    """ "từ ngày 09/12 đến 14/12/2025"; the year is written once when both dates share it."""
     if start.year == end.year:
         return f"từ ngày {start.day:02d}/{start.month} đến {format_date(end)}"
     return f"từ ngày {format_date(start)} đến {format_date(end)}"

@@ -1,0 +1,60 @@
+"""Who a Telegram user is to the bot: their person record, roles and scope.
+
+Every handler asks here, on the server side, before it shows or changes anything."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.settings import Settings
+from storage import Storage
+from storage.models import Membership, Person, Role
+
+
+class Identity(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    telegram_id: int
+    person: Person | None
+    memberships: tuple[Membership, ...] = ()
+    configured_admin: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.configured_admin or any(m.role == Role.ADMIN for m in self.memberships)
+
+    @property
+    def is_known(self) -> bool:
+        return self.is_admin or bool(self.memberships)
+
+    def units(self, role: Role) -> list[str]:
+        return [m.unit_code for m in self.memberships if m.role == role and m.unit_code is not None]
+
+    @property
+    def communes(self) -> list[str]:
+        """Communes this person reports for."""
+        return self.units(Role.REPORTER)
+
+    @property
+    def provinces(self) -> list[str]:
+        """Provinces this person supervises."""
+        return self.units(Role.SUPERVISOR)
+
+    def can_report_for(self, commune_code: str) -> bool:
+        return commune_code in self.communes
+
+    def can_supervise(self, province_code: str) -> bool:
+        return self.is_admin or province_code in self.provinces
+
+
+async def identify(storage: Storage, settings: Settings, telegram_id: int) -> Identity:
+    person = await storage.people.get_by_telegram_id(telegram_id)
+    memberships: tuple[Membership, ...] = ()
+    if person is not None:
+        memberships = tuple(m for m in await storage.people.memberships_of(person.id) if m.revoked_at is None)
+    return Identity(
+        telegram_id=telegram_id,
+        person=person,
+        memberships=memberships,
+        configured_admin=telegram_id in settings.admin_ids,
+    )

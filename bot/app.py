@@ -1,0 +1,90 @@
+"""The one factory that builds the bot, used by `python -m bot run`, the demo and the tests."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext, ContextTypes, Defaults, ExtBot
+from telegram.request import BaseRequest
+
+from bot.clock import Clock, SystemClock
+from bot.domain.forms import load_forms
+from bot.services import Services
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The callback context of every handler and job: `context.services` reaches the app's services."""
+
+    @property
+    def services(self) -> Services:
+        application = self.application
+        assert isinstance(application, BaocaoApplication)
+        return application.services
+
+
+class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """An Application that opens the storage on initialize and closes it on shutdown,
+    both under `run_polling`/`run_webhook` and under `async with app` in tests."""
+
+    services: Services
+
+    async def initialize(self) -> None:
+        from storage import Storage
+
+        if self.services._storage is None:
+            self.services.attach_storage(await Storage.open(self.services.settings.database_path))
+        await super().initialize()
+
+    async def shutdown(self) -> None:
+        try:
+            await super().shutdown()
+        finally:
+            if self.services._storage is not None:
+                await self.services._storage.close()
+                self.services.attach_storage(None)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    token: str | None = None,
+    updates_request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    rate_limiter: bool = True,
+) -> BaocaoApplication:
+    """Build the bot. `request` replaces the HTTP layer (tests); the Bot API base URL comes from settings."""
+    from handlers import register_handlers
+
+    if token is None:
+        if settings.telegram_bot_token is None:
+            raise ValueError("a bot token is needed: TELEGRAM_BOT_TOKEN, or token= for the sandbox")
+        token = settings.telegram_bot_token.get_secret_value()
+    clock = clock or SystemClock(settings.tz)
+    services = Services(settings=settings, clock=clock, forms=load_forms(settings.forms_dir))
+
+    builder = (
+        ApplicationBuilder()
+        .application_class(BaocaoApplication)
+        .token(token)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(tzinfo=settings.tz))
+        .concurrent_updates(False)
+    )
+    if settings.bot_api_base_url is not None:
+        base = str(settings.bot_api_base_url).rstrip("/")
+        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    if request is not None:
+        builder = builder.request(request).get_updates_request(updates_request or request)
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+
+    application = builder.build()
+    assert isinstance(application, BaocaoApplication)
+    application.services = services
+    register_handlers(application)
+    return application

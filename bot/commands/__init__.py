@@ -1,0 +1,1 @@
+"""Implementations of the `python -m bot` subcommands, one module each."""

@@ -1,0 +1,25 @@
+"""`python -m bot migrate`: create the database or bring it to the latest schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from bot.settings import Settings
+from storage import Storage
+from storage.migrations import current_version
+
+
+async def migrate(settings: Settings) -> str:
+    storage = await Storage.open(settings.database_path)
+    try:
+        version = await current_version(storage.db)
+    finally:
+        await storage.close()
+    return f"Cơ sở dữ liệu {settings.database_path}: phiên bản lược đồ {version}."
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("migrate", help="tạo hoặc nâng cấp cơ sở dữ liệu",
+                                 description="Create the database or apply pending schema migrations.")
+    parser.set_defaults(func=lambda args, settings: print(asyncio.run(migrate(settings))))

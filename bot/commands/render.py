@@ -1,0 +1,377 @@
+"""`python -m bot render`: a commune's report as a .docx, without Telegram.
+
+    python -m bot render --unit 21370 --period 2025-W50 --answers answers.json --out bc.docx
+    python -m bot render --unit 21370 --period 2025-W50 --out bc.docx      # the stored report
+
+Renders a JSON of answers keyed by the form's field ids (or ``{"answers": {…}, "explanations":
+{check: reason}}``, the shape of a stored submission), or, without ``--answers``, the latest
+submitted version of that commune and period from the database; prints every check the answers
+break with its message, so templates and settings can be checked before they reach the officials.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.clock import VN_TZ
+from bot.domain.forms import Form, load_form, load_forms
+from bot.domain.numbers import CountParseError, format_date, parse_count
+from bot.domain.periods import PeriodKey, PeriodKeyError, period_for
+from bot.domain.render import TemplateError, default_template_path, render_report, template_bytes
+from bot.domain.report import ReportUnit, build_context, report_filename
+from bot.domain.report_settings import ReportSettings, merge, province_defaults
+from bot.settings import Settings
+
+
+class RenderCommandError(Exception):
+    """Something the person at the command line must fix; the message says what."""
+
+
+@dataclass
+class Source:
+    """What is rendered: answers, explanations, the date on the report, where they came from."""
+
+    answers: dict[str, int | str]
+    explanations: dict[str, Any] = field(default_factory=dict)
+    report_date: date | None = None
+    origin: str = ""
+    previous: dict[str, Any] | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+    settings: list[Mapping[str, Any]] = field(default_factory=list)
+    template: bytes | None = None
+
+
+# --- looking things up ---------------------------------------------------------------------------
+
+
+def find_unit(code: str) -> tuple[ReportUnit, str]:
+    """A commune of the official list by its code ("21370", "5929" → "05929"), and the code of
+    its province ("51")."""
+    text = code.strip()
+    if not text.isdigit():
+        raise RenderCommandError(f"Mã xã «{code}» không hợp lệ: mã gồm các chữ số, ví dụ 21370.")
+    wanted = text.zfill(5)
+    try:
+        from bot.units import official_units
+    except ImportError:  # pragma: no cover - bot.units ships with storage
+        return _find_unit_in_package(wanted)
+    units = official_units()
+    provinces = {unit.code: unit for unit in units if unit.kind == "province"}
+    for unit in units:
+        if unit.kind == "commune" and unit.code == wanted:
+            province = provinces.get(unit.province_code)
+            report_unit = ReportUnit(
+                code=unit.code,
+                full_name=unit.full_name,
+                name=unit.name,
+                province_name=province.full_name if province else "",
+            )
+            return report_unit, unit.province_code
+    raise RenderCommandError(f"Không có xã, phường nào mã {wanted} trong danh mục đơn vị hành chính.")
+
+
+def _find_unit_in_package(wanted: str) -> tuple[ReportUnit, str]:  # pragma: no cover - fallback only
+    from vietnam_provinces import Province, Ward
+
+    provinces = {int(p.code): p.name for p in Province.iter_all()}
+    for ward in Ward.iter_all():
+        if f"{int(ward.code):05d}" == wanted:
+            province = provinces.get(int(ward.province_code), "")
+            if province and not province.lower().startswith(("tỉnh ", "thành phố ")):
+                province = f"Tỉnh {province}"
+            unit = ReportUnit(code=wanted, full_name=ward.name, province_name=province)
+            return unit, f"{int(ward.province_code):02d}"
+    raise RenderCommandError(f"Không có xã, phường nào mã {wanted} trong danh mục đơn vị hành chính.")
+
+
+def find_form(settings: Settings, form_id: str) -> Form:
+    path = Path(settings.forms_dir) / f"{form_id}.yaml"
+    if path.exists():
+        return load_form(path)
+    forms = load_forms(settings.forms_dir)
+    if form_id not in forms:
+        known = ", ".join(sorted(forms)) or "không có"
+        raise RenderCommandError(f"Không có biểu «{form_id}» trong {settings.forms_dir} (có: {known}).")
+    return forms[form_id]
+
+
+def read_answers(path: Path, form: Form) -> tuple[dict[str, int | str], dict[str, Any], list[str]]:
+    """Answers from a JSON file: ``{field_id: value}`` or ``{"answers": {…}, "explanations": {…}}``.
+    Counts may be written as numbers or as officials type them ("1.794"). Returns the answers,
+    the explanations and warnings about keys the form does not know."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RenderCommandError(f"Không đọc được tệp số liệu {path}: {exc.strerror or exc}.") from None
+    except json.JSONDecodeError as exc:
+        raise RenderCommandError(f"Tệp {path} không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
+    if not isinstance(data, dict):
+        raise RenderCommandError(f"Tệp {path} phải là một đối tượng JSON {{mã trường: giá trị}}.")
+    explanations: dict[str, Any] = {}
+    if isinstance(data.get("answers"), dict):
+        raw_explanations = data.get("explanations") or {}
+        if not isinstance(raw_explanations, dict):
+            raise RenderCommandError(f"Tệp {path}: «explanations» phải là {{mã kiểm tra: lý do}}.")
+        explanations = raw_explanations
+        data = data["answers"]
+    answers, warnings = coerce_answers(form, data, str(path))
+    return answers, explanations, warnings
+
+
+def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[dict[str, int | str], list[str]]:
+    answers: dict[str, int | str] = {}
+    warnings: list[str] = []
+    problems: list[str] = []
+    for key, value in data.items():
+        if form.kind_of(key) not in ("count", "text"):
+            warnings.append(f"Bỏ qua «{key}»: biểu {form.id} không có trường này.")
+            continue
+        if value is None:
+            continue
+        field_ = form.field(key)
+        if field_.kind == "count":
+            try:
+                answers[key] = _count(value, field_)
+            except CountParseError as exc:
+                problems.append(f"«{key}» ({field_.label}): {exc.reason}")
+        else:
+            answers[key] = value if isinstance(value, str) else str(value)
+    if problems:
+        raise RenderCommandError(f"Tệp {source} có số liệu không hợp lệ:\n  " + "\n  ".join(problems))
+    return answers, warnings
+
+
+def _count(value: Any, field_: Any) -> int:
+    if isinstance(value, bool):
+        raise CountParseError("Giá trị đúng/sai không phải là số.")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return parse_count(str(value), field_.bounds)
+
+
+def read_settings_file(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RenderCommandError(f"Không đọc được tệp thiết lập {path}: {exc.strerror or exc}.") from None
+    except json.JSONDecodeError as exc:
+        raise RenderCommandError(f"Tệp {path} không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
+    if not isinstance(data, dict):
+        raise RenderCommandError(f"Tệp {path} phải là một đối tượng JSON, ví dụ {{\"signer_name\": \"Nguyễn Văn An\"}}.")
+    unknown = set(data) - set(ReportSettings.model_fields) - {"signer_authority", "signer_title", "extra"}
+    if unknown:
+        known = ", ".join(ReportSettings.model_fields)
+        raise RenderCommandError(f"Tệp {path}: không có thiết lập {', '.join(sorted(unknown))} (có: {known}).")
+    return data
+
+
+# --- the stored side -----------------------------------------------------------------------------
+
+
+def load_source(
+    settings: Settings, form: Form, key: PeriodKey, unit: ReportUnit, province_code: str, need_submission: bool
+) -> Source:
+    """The stored submission (when ``need_submission``), last periods' answers, the unit's and
+    province's settings and the stored template, if any. Without a database file: an empty
+    source (the file is not created), or an error when the submission was asked for."""
+    path = Path(settings.database_path)
+    if not path.exists():
+        if need_submission:
+            raise RenderCommandError(
+                f"Không có cơ sở dữ liệu {path}: chưa có báo cáo nào được lưu. "
+                "Dùng --answers TỆP.json để xem trước từ tệp số liệu."
+            )
+        return Source(answers={})
+    return asyncio.run(from_storage(path, form, key, unit, province_code, need_submission))
+
+
+async def from_storage(
+    path: Path, form: Form, key: PeriodKey, unit: ReportUnit, province_code: str, need_submission: bool
+) -> Source:
+    from storage import Storage
+
+    storage = await Storage.open(path)
+    try:
+        source = Source(answers={})
+        period = await storage.periods.get(form.id, str(key))
+        if need_submission:
+            if period is None:
+                raise RenderCommandError(f"Chưa có kỳ {key} của biểu {form.id} trong cơ sở dữ liệu {path}.")
+            submission = await storage.submissions.latest(period.id, unit.code)
+            if submission is None:
+                raise RenderCommandError(
+                    f"{unit.full_name} (mã {unit.code}) chưa nộp báo cáo kỳ {key.label}. "
+                    "Dùng --answers TỆP.json để xem trước từ tệp số liệu."
+                )
+            source.answers, _ = coerce_answers(form, submission.answers, f"bản nộp số {submission.version}")
+            source.explanations = dict(submission.explanations)
+            submitted = submission.submitted_at.astimezone(VN_TZ)
+            source.report_date = submitted.date()
+            source.origin = (
+                f"bản nộp số {submission.version} lúc {submitted:%H:%M} ngày {format_date(submitted.date())}"
+            )
+        before = period.opens_at if period is not None else period_for(form.period, key).opens_at
+        recent = await storage.submissions.recent_for_unit(unit.code, form.id, before=before)
+        source.history = [dict(item.answers) for item in recent]
+        if recent:
+            last = await storage.periods.get_by_id(recent[0].period_id)
+            if last is not None and last.key == str(key.previous()):
+                source.previous = dict(recent[0].answers)
+        for code in (province_code, unit.code):
+            stored = await storage.unit_settings.get(code) if code else None
+            if stored is not None:
+                source.settings.append(stored.settings.model_dump())
+        record = await storage.templates.effective(form.id, unit.code, province_code or None)
+        if record is not None:
+            source.template = await storage.templates.content(record.id)
+        return source
+    finally:
+        await storage.close()
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def render_command(args: argparse.Namespace, settings: Settings) -> int:
+    form = find_form(settings, args.form)
+    try:
+        key = PeriodKey.parse(args.period)
+        period = period_for(form.period, key)
+    except PeriodKeyError as exc:
+        raise RenderCommandError(f"Kỳ «{args.period}» không hợp lệ cho biểu {form.id}: {exc}.") from None
+    unit, province_code = find_unit(args.unit)
+
+    source = load_source(settings, form, key, unit, province_code, need_submission=args.answers is None)
+    warnings: list[str] = []
+    if args.answers is not None:
+        answers, explanations, warnings = read_answers(args.answers, form)
+        source.answers, source.explanations = answers, explanations
+        source.origin = f"tệp {args.answers}"
+        source.report_date = None
+    if args.date:
+        try:
+            source.report_date = date.fromisoformat(args.date)
+        except ValueError:
+            raise RenderCommandError(f"Ngày «{args.date}» không hợp lệ; viết theo dạng 2025-12-15.") from None
+    report_date = source.report_date or datetime.now(VN_TZ).date()
+
+    report_settings = province_defaults(unit.province_name) if unit.province_name else ReportSettings()
+    for layer in source.settings:
+        report_settings = merge(report_settings, layer)
+    if args.settings is not None:
+        report_settings = merge(report_settings, read_settings_file(args.settings))
+
+    if args.template is not None:
+        try:
+            template: bytes | Path = template_bytes(args.template)
+        except OSError as exc:
+            raise RenderCommandError(f"Không đọc được mẫu {args.template}: {exc.strerror or exc}.") from None
+        template_origin = str(args.template)
+    elif source.template is not None:
+        template, template_origin = source.template, "mẫu đã tải lên (cơ sở dữ liệu)"
+    else:
+        template = default_template_path(settings.templates_dir, form.id)
+        template_origin = str(template)
+        if not template.exists():
+            raise RenderCommandError(f"Không có mẫu báo cáo {template}.")
+
+    from bot.domain.evaluate import evaluate_checks
+
+    checks = evaluate_checks(form, source.answers, source.previous, source.history or None)
+    context = build_context(
+        form,
+        source.answers,
+        unit=unit,
+        period=period,
+        settings=report_settings,
+        report_date=report_date,
+        explanations=source.explanations,
+        previous=source.previous,
+        checks=checks,
+    )
+    try:
+        data = render_report(template, context)
+    except Exception as exc:  # a stored or given template that does not render
+        raise RenderCommandError(f"Không hiển thị được mẫu {template_origin}: {exc}") from None
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+
+    out = sys.stdout
+    print(f"Báo cáo: {unit.full_name} (mã {unit.code}), {period.label}", file=out)
+    print(f"Số liệu: {source.origin}; mẫu: {template_origin}", file=out)
+    for warning in warnings:
+        print(f"Lưu ý: {warning}", file=out)
+    missing = [
+        item.short_label or item.label
+        for item in form.questions(source.answers, source.previous)
+        if source.answers.get(item.id) is None
+    ]
+    if missing:
+        print(f"Chưa trả lời ({len(missing)}): {'; '.join(missing)}", file=out)
+    if checks:
+        print(f"Kiểm tra: {len(checks)} quy tắc không đạt", file=out)
+        for check in checks:
+            severity = "bắt buộc" if check.is_hard else "cảnh báo"
+            print(f"  [{severity}] {check.key}: {check.message}", file=out)
+            reason = source.explanations.get(check.key) or source.explanations.get(check.check_id)
+            if isinstance(reason, Mapping):
+                reason = reason.get("reason")
+            if reason:
+                print(f"      Giải trình: {reason}", file=out)
+    else:
+        print("Kiểm tra: số liệu đạt mọi quy tắc.", file=out)
+    print(
+        f"Đã ghi {args.out} ({len(data) // 1024} KB); tên tệp gửi xã: {report_filename(key, unit.full_name)}",
+        file=out,
+    )
+    return 0
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        return render_command(args, settings)
+    except (RenderCommandError, TemplateError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "render",
+        help="xuất báo cáo .docx của một xã (xem trước mẫu và thiết lập)",
+        description=(
+            "Render a commune's report (.docx) from a JSON of answers keyed by the form's field ids, "
+            "or, without --answers, from the latest stored submission of that commune and period; "
+            "print every check the answers break."
+        ),
+    )
+    parser.add_argument("--unit", required=True, metavar="CODE", help="official commune code, e.g. 21370")
+    parser.add_argument("--period", required=True, metavar="KEY", help="period key, e.g. 2025-W50 or 2025-12")
+    parser.add_argument(
+        "--answers",
+        type=Path,
+        metavar="FILE.json",
+        help='answers {"field_id": value} (or {"answers": {...}, "explanations": {...}}); '
+        "default: the stored report",
+    )
+    parser.add_argument("--out", required=True, type=Path, metavar="FILE.docx", help="where to write the report")
+    parser.add_argument("--form", default="tthc-weekly", metavar="FORM_ID", help="form id (default tthc-weekly)")
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        metavar="FILE.json",
+        help="report settings over the stored ones, e.g. {\"signer_name\": \"Nguyễn Văn An\"}",
+    )
+    parser.add_argument(
+        "--template", type=Path, metavar="FILE.docx", help="template to use instead of the stored or shipped one"
+    )
+    parser.add_argument("--date", metavar="YYYY-MM-DD", help="date on the report (default: submission date or today)")
+    parser.set_defaults(func=run)

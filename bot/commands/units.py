@@ -1,0 +1,35 @@
+"""`python -m bot units import`: load the official administrative units into the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from bot.settings import Settings
+from bot.units import import_units
+from storage import Storage
+
+
+async def units_import(settings: Settings, province: str | None) -> str:
+    storage = await Storage.open(settings.database_path)
+    try:
+        result = await import_units(storage, province)
+    finally:
+        await storage.close()
+    return (
+        f"Đã nhập đơn vị hành chính: thêm {result.added}, cập nhật {result.updated}, "
+        f"không đổi {result.unchanged}."
+    )
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    units = commands.add_parser("units", help="đơn vị hành chính (tỉnh, xã, phường)",
+                                description="Official administrative units.")
+    actions = units.add_subparsers(dest="units_command", metavar="ACTION", required=True)
+    parser = actions.add_parser(
+        "import",
+        help="nhập danh mục đơn vị hành chính chính thức (34 tỉnh, 3.321 xã)",
+        description="Load the official units from the vietnam-provinces package; running it twice changes nothing.",
+    )
+    parser.add_argument("--province", metavar="CODE", help="only this province, e.g. 19 (Thái Nguyên)")
+    parser.set_defaults(func=lambda args, settings: print(asyncio.run(units_import(settings, args.province))))

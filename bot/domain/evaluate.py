@@ -1,0 +1,257 @@
+"""Deriving, checking and suggesting values of a report against its form.
+
+- :func:`compute` gives the :class:`Values` of a report (derived figures and rates known as soon as
+  their inputs are);
+- :func:`evaluate_checks` gives the checks that fire, in Vietnamese with formatted numbers; a check
+  fires only once all of its inputs are known (three-valued evaluation);
+- :func:`defaults` suggests answers from last period; :func:`explain_derived` shows a sum.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from statistics import median
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.domain.expressions import Compare, Const, ExpressionNode, Sub, Sum
+from bot.domain.forms import Form, OutlierCheck, RuleCheck
+from bot.domain.numbers import format_count, format_percent
+from bot.domain.values import Answer, Answers, Value, Values, compute
+
+__all__ = [
+    "CheckResult",
+    "Values",
+    "compute",
+    "defaults",
+    "evaluate_checks",
+    "explain_derived",
+    "format_value",
+]
+
+UNKNOWN = "?"
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+class CheckResult(BaseModel):
+    """A check that fired. ``fields`` are the answers to offer for correction."""
+
+    model_config = ConfigDict(frozen=True)
+
+    check_id: str
+    severity: Literal["hard", "soft"]
+    message: str
+    fields: tuple[str, ...]
+    subject: str | None = None  # the figure a per-figure check (outlier) is about
+
+    @property
+    def key(self) -> str:
+        """Unique within one evaluation: the check id, with the subject for per-figure checks
+        ("outlier:received_online_full"); use it to store the reporter's explanation."""
+        return self.check_id if self.subject is None else f"{self.check_id}:{self.subject}"
+
+    @property
+    def is_hard(self) -> bool:
+        return self.severity == "hard"
+
+
+# --- formatting ------------------------------------------------------------------------------
+
+
+def format_value(form: Form, values: Values, ident: str) -> str:
+    """A value as printed: counts "1.794", rates "66,64%" or "—", texts as given, "?" if unknown."""
+    if not values.known(ident):
+        return UNKNOWN
+    kind = form.kind_of(ident)
+    value = values.get(ident)
+    if kind == "rate":
+        return format_percent(value if isinstance(value, Decimal) else None)
+    return _format_plain(value)
+
+
+def _format_plain(value: Value | float) -> str:
+    if value is None:
+        return UNKNOWN
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return format_count(value)
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return format_count(int(number))
+    whole, _, fraction = f"{number.normalize():f}".partition(".")
+    return f"{format_count(int(whole))},{fraction}"
+
+
+def _fill(template: str, resolve: Mapping[str, str]) -> str:
+    text = _PLACEHOLDER.sub(lambda match: resolve.get(match[1], UNKNOWN), template)
+    return " ".join(text.split())
+
+
+def _message_values(form: Form, values: Values, template: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name in _PLACEHOLDER.findall(template):
+        if name.startswith("previous."):
+            found[name] = (
+                format_value(form, values.previous, name.removeprefix("previous."))
+                if values.previous is not None
+                else UNKNOWN
+            )
+        elif form.kind_of(name) is not None:
+            found[name] = format_value(form, values, name)
+    return found
+
+
+# --- derived figures -------------------------------------------------------------------------
+
+
+def explain_derived(form: Form, derived_id: str, values: Values) -> str:
+    """The arithmetic behind a derived figure: "1.794 + 887 + 11 + 0 = 2.692" ("?" for unknowns)."""
+    expression = form.derived_figure(derived_id).value
+    total = format_value(form, values, derived_id)
+    terms = _terms(expression, values)
+    if terms is None:
+        return total
+    return f"{terms} = {total}"
+
+
+def _terms(expression: ExpressionNode, values: Values) -> str | None:
+    if isinstance(expression, Sum):
+        return " + ".join(_term(arg, values) for arg in expression.args)
+    if isinstance(expression, Sub):
+        return f"{_term(expression.args[0], values)} − {_term(expression.args[1], values)}"
+    return None
+
+
+def _term(expression: ExpressionNode, values: Values) -> str:
+    if isinstance(expression, Const):
+        return format_count(expression.value)
+    value = expression.evaluate(values)
+    return UNKNOWN if value is None else format_count(value)
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def evaluate_checks(
+    form: Form,
+    answers: Answers,
+    previous: Answers | None = None,
+    history: Sequence[Answers] | None = None,
+    touching: str | None = None,
+) -> list[CheckResult]:
+    """The checks that fire, hard ones first, each in form order.
+
+    ``previous`` is last period's answers (for ``previous.*``), ``history`` the commune's last
+    periods' answers, newest first (for outliers; ``previous`` is used when it is not given), and
+    ``touching`` restricts to the checks that read that field, directly or through a derived
+    figure — so that checks fire as answers come in."""
+    values = compute(form, answers, previous)
+    past = list(history) if history is not None else ([previous] if previous is not None else [])
+    results: list[CheckResult] = []
+    for check in form.checks:
+        if touching is not None and touching not in form.check_inputs(check.id):
+            continue
+        if isinstance(check, RuleCheck):
+            result = _rule(form, check, values)
+            if result is not None:
+                results.append(result)
+        else:
+            results.extend(_outliers(form, check, values, past, touching))
+    return sorted(results, key=lambda result: 0 if result.is_hard else 1)
+
+
+def _rule(form: Form, check: RuleCheck, values: Values) -> CheckResult | None:
+    if check.require.evaluate(values) is not False:
+        return None
+    template = check.message or ""
+    resolve = _message_values(form, values, template)
+    if isinstance(check.require, Compare):
+        left, right = check.require.sides(values)
+        resolve["left"] = _format_plain(left)
+        resolve["right"] = _format_plain(right)
+    fields = check.fields or _in_form_order(form, form.check_inputs(check.id))
+    return CheckResult(
+        check_id=check.id,
+        severity=check.severity,
+        message=_fill(template, resolve),
+        fields=fields,
+    )
+
+
+def _outliers(
+    form: Form,
+    check: OutlierCheck,
+    values: Values,
+    history: Sequence[Answers],
+    touching: str | None,
+) -> list[CheckResult]:
+    targets = (
+        check.applies_to if check.applies_to is not None else tuple(field.id for field in form.count_fields)
+    )
+    if touching is not None:
+        targets = tuple(ident for ident in targets if touching in form.expand([ident]))
+    if not targets:
+        return []
+    window = [compute(form, past) for past in history[: check.window]]
+    results = []
+    for ident in targets:
+        value = values.count(ident)
+        if value is None:
+            continue
+        usual = [past.count(ident) for past in window]
+        known = [number for number in usual if number is not None]
+        if len(known) < check.min_history:
+            continue
+        middle = Decimal(str(median(known)))
+        if not (value > check.factor * middle and value > check.minimum):
+            continue
+        resolve = {
+            "label": form.label_of(ident),
+            "short_label": form.label_of(ident, short=True),
+            "value": format_count(value),
+            "median": _format_plain(middle),
+            "factor": _format_plain(check.factor),
+            "minimum": format_count(check.minimum),
+            "periods": str(len(known)),
+        }
+        fields = _in_form_order(form, form.expand([ident]))
+        results.append(
+            CheckResult(
+                check_id=check.id,
+                severity=check.severity,
+                message=_fill(check.message or "", resolve),
+                fields=fields,
+                subject=ident,
+            )
+        )
+    return results
+
+
+def _in_form_order(form: Form, idents: frozenset[str]) -> tuple[str, ...]:
+    return tuple(field.id for field in form.fields if field.id in idents)
+
+
+# --- suggestions -----------------------------------------------------------------------------
+
+
+def defaults(form: Form, previous: Answers | None) -> dict[str, Answer]:
+    """Suggested answers from last period: a count's ``default_from_previous`` (carried_over ←
+    last period's pending) and a text's previous answer when it is ``offer_previous``."""
+    if previous is None:
+        return {}
+    before = compute(form, previous)
+    suggested: dict[str, Answer] = {}
+    for field in form.fields:
+        source = field.default_from_previous or (field.id if field.offer_previous else None)
+        if source is None:
+            continue
+        value = before.get(source)
+        if field.kind == "count" and isinstance(value, int):
+            suggested[field.id] = value
+        elif field.kind == "text" and isinstance(value, str) and value.strip():
+            suggested[field.id] = value
+    return suggested

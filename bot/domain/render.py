@@ -1,0 +1,335 @@
+"""Rendering a report template (.docx with docxtpl / Jinja tags) into a report file, and checking a
+replacement template before it is kept.
+
+Templates come from admins (uploaded in chat), so Jinja runs sandboxed (no attribute tricks, no
+huge ranges) with autoescaping on: officials' texts may hold ``& < >`` and stay text. A template's
+bytes are read once and cached; each render opens a fresh ``DocxTemplate`` on them, and the compiled
+Jinja of each template part is cached too, so a report renders in a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from threading import Lock
+from typing import TYPE_CHECKING, Any
+
+from docx import Document
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, Template, Undefined
+from jinja2 import TemplateError as JinjaTemplateError
+from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+from bot.domain.report import ReportUnit, build_context
+from bot.domain.report_settings import ReportSettings, province_defaults
+
+if TYPE_CHECKING:
+    from bot.domain.forms import Form
+
+MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+_LEFTOVER_TAG = re.compile(r"\{\{|\}\}|\{%|%\}")
+
+
+class TemplateError(ValueError):
+    """A template that cannot be used; ``reason`` says why, in Vietnamese, for the admin."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _CachingEnvironment(SandboxedEnvironment):
+    """A sandboxed environment whose ``from_string`` keeps the last compiled templates: the
+    patched XML of a template part is the same on every render."""
+
+    def __init__(self, *args: Any, cache_size: int = 32, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._compiled: OrderedDict[str, Template] = OrderedDict()
+        self._compiled_size = cache_size
+        self._compiled_lock = Lock()
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._compiled_lock:
+            cached = self._compiled.get(source)
+            if cached is not None:
+                self._compiled.move_to_end(source)
+                return cached
+        template = super().from_string(source)
+        with self._compiled_lock:
+            self._compiled[source] = template
+            while len(self._compiled) > self._compiled_size:
+                self._compiled.popitem(last=False)
+        return template
+
+
+_ENV = _CachingEnvironment(autoescape=True, undefined=Undefined)
+
+
+@lru_cache(maxsize=16)
+def _read(path: str, mtime_ns: int, size: int) -> bytes:
+    return Path(path).read_bytes()
+
+
+def template_bytes(template: str | Path | bytes) -> bytes:
+    """The template's bytes; a path is read once per version of the file (mtime and size)."""
+    if isinstance(template, bytes | bytearray | memoryview):
+        return bytes(template)
+    path = Path(template)
+    stat = path.stat()
+    return _read(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def _render(data: bytes, context: Mapping[str, Any], env: SandboxedEnvironment) -> bytes:
+    document = DocxTemplate(io.BytesIO(data))
+    document.render(dict(context), jinja_env=env, autoescape=True)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def render_report(template: str | Path | bytes, context: Mapping[str, Any]) -> bytes:
+    """The report file (.docx bytes) from a template (path or bytes) and a context from
+    :func:`bot.domain.report.build_context`."""
+    return _render(template_bytes(template), context, _ENV)
+
+
+# --- checking a replacement template ---------------------------------------------------------
+
+
+def _check_container(data: bytes) -> None:
+    if not data:
+        raise TemplateError("Tệp mẫu trống.")
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise TemplateError(
+            f"Tệp mẫu quá lớn ({len(data) // 1024 // 1024} MB); tối đa {MAX_TEMPLATE_BYTES // 1024 // 1024} MB."
+        )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise TemplateError(
+            "Tệp gửi lên không phải tệp Word .docx (có thể là .doc, .pdf hoặc ảnh). "
+            "Vui lòng lưu mẫu dưới dạng Word Document (.docx) rồi gửi lại."
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise TemplateError("Tệp .docx bị hỏng, không mở được. Vui lòng lưu lại trong Word rồi gửi lại.") from None
+    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+        raise TemplateError(
+            "Tệp gửi lên không phải tệp Word .docx (thiếu phần nội dung văn bản). "
+            "Vui lòng lưu mẫu dưới dạng Word Document (.docx) rồi gửi lại."
+        )
+    try:
+        Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises a variety of errors on damaged packages
+        raise TemplateError(f"Không mở được tệp .docx: {exc}. Vui lòng lưu lại trong Word rồi gửi lại.") from None
+
+
+def _jinja_reason(exc: JinjaTemplateError) -> str:
+    message = str(exc.message or exc)
+    snippet = ""
+    context = getattr(exc, "docx_context", None)
+    if context is not None:
+        lines = [line.strip() for line in context if line and line.strip()]
+        if lines:
+            snippet = " Gần đoạn: «" + " … ".join(lines)[:160] + "»."
+    if isinstance(exc, UndefinedError):
+        name = re.search(r"'([^']+)' is undefined", message)
+        what = f"biến «{name[1]}»" if name else "một biến"
+        return f"Mẫu dùng {what} không có trong báo cáo ({message}).{snippet}"
+    if isinstance(exc, SecurityError):
+        return f"Mẫu dùng thao tác không được phép ({message}).{snippet}"
+    filter_name = re.search(r"No filter named '([^']+)'", message)
+    if filter_name:
+        return f"Mẫu dùng bộ lọc «{filter_name[1]}» không tồn tại.{snippet}"
+    test_name = re.search(r"No test named '([^']+)'", message)
+    if test_name:
+        return f"Mẫu dùng phép thử «{test_name[1]}» không tồn tại.{snippet}"
+    if isinstance(exc, TemplateSyntaxError):
+        return f"Mẫu có thẻ {{{{ … }}}} hoặc {{% … %}} viết sai: {message}.{snippet}"
+    return f"Mẫu không hiển thị được: {message}.{snippet}"
+
+
+def validate_template(data: bytes, sample_context: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
+    """Check a replacement template by rendering it with sample contexts (one, or several to cover
+    the conditional parts). Returns None when it renders; raises :class:`TemplateError` with the
+    reason in Vietnamese otherwise: not a .docx, a broken or unknown tag, an unknown filter, a
+    variable the report does not have, or tags left unrendered."""
+    _check_container(data)
+    contexts = [sample_context] if isinstance(sample_context, Mapping) else list(sample_context)
+    strict = _CachingEnvironment(autoescape=True, undefined=StrictUndefined, cache_size=8)
+    for context in contexts:
+        try:
+            rendered = _render(data, context, strict)
+        except JinjaTemplateError as exc:
+            raise TemplateError(_jinja_reason(exc)) from None
+        except TemplateError:
+            raise
+        except Exception as exc:  # docxtpl/lxml on a damaged document
+            raise TemplateError(f"Mẫu không hiển thị được: {exc}.") from None
+        try:
+            document = Document(io.BytesIO(rendered))
+        except Exception as exc:
+            raise TemplateError(f"Kết quả hiển thị từ mẫu không phải tệp .docx hợp lệ: {exc}.") from None
+        leftover = _leftover_tag(document)
+        if leftover:
+            raise TemplateError(
+                f"Còn thẻ chưa được xử lý trong mẫu: «{leftover}». Thẻ có thể bị Word tách rời; "
+                "hãy gõ lại cả thẻ một lần, không đổi định dạng giữa chừng."
+            )
+
+
+def _leftover_tag(document: Any) -> str | None:
+    def paragraphs() -> Any:
+        yield from document.paragraphs
+        for table in document.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    yield from cell.paragraphs
+        for section in document.sections:
+            for part in (section.header, section.first_page_header, section.footer, section.first_page_footer):
+                if not part.is_linked_to_previous:
+                    yield from part.paragraphs
+
+    for paragraph in paragraphs():
+        text = paragraph.text
+        if _LEFTOVER_TAG.search(text):
+            return text.strip()[:120]
+    return None
+
+
+# --- sample answers for previews -------------------------------------------------------------
+
+
+def sample_answers(*, overdue: bool = True) -> dict[str, int | str]:
+    """Realistic answers of one commune's week (they balance: 102 = 47 + 54 + 1), for previews and
+    for checking templates. ``overdue=False`` gives a week without overdue dossiers."""
+    answers: dict[str, int | str] = {
+        "carried_over": 53,
+        "received_online_full": 31,
+        "received_online_partial": 12,
+        "received_in_person": 5,
+        "received_postal": 1,
+        "resolved_early": 40,
+        "resolved_on_time": 6,
+        "resolved_late": 1,
+        "pending_in_time": 53,
+        "pending_overdue": 1,
+        "withdrawn": 1,
+        "digitized": 49,
+        "e_results": 45,
+        "overdue_reasons": (
+            "01 hồ sơ đất đai phải xác minh nguồn gốc sử dụng đất, kéo dài thời gian thẩm định; "
+            "01 hồ sơ chờ ý kiến của cơ quan chuyên môn cấp tỉnh."
+        ),
+        "legal": (
+            "- UBND xã đã quán triệt, triển khai các văn bản chỉ đạo của cấp trên về cải cách thủ tục "
+            "hành chính và chuyển đổi số; phân công nhiệm vụ rõ người, rõ việc.\n"
+            "- Khó khăn: một số văn bản hướng dẫn của cấp trên ban hành chậm."
+        ),
+        "infrastructure": (
+            "- Hệ thống phần mềm, cơ sở dữ liệu cơ bản được trang bị, kết nối liên thông với hệ thống "
+            "của tỉnh. Một số máy tính cũ, tốc độ xử lý chậm.\n"
+            "- Trung tâm Phục vụ hành chính công còn thiếu máy scan để số hóa hồ sơ đất đai."
+        ),
+        "resources": (
+            "- Bố trí 03 công chức tiếp nhận hồ sơ và hợp đồng Bưu điện hỗ trợ người dân nộp hồ sơ, "
+            "trả kết quả.\n"
+            "- Còn thiếu công chức chuyên trách về an toàn thông tin mạng."
+        ),
+        "difficulties": (
+            "- Máy móc, trang thiết bị chưa đồng bộ; mưa lũ kéo dài gây khó khăn cho việc giải quyết "
+            "thủ tục hành chính."
+        ),
+        "proposals": (
+            "- Đề nghị UBND tỉnh bố trí kinh phí mua sắm máy scan, thay thế máy tính cũ.\n"
+            "- Đề nghị các sở, ngành mở lớp bồi dưỡng kỹ năng số cho công chức tại Trung tâm Phục vụ "
+            "hành chính công."
+        ),
+    }
+    if not overdue:
+        answers.update(resolved_on_time=7, resolved_late=0, pending_in_time=54, pending_overdue=0)
+        answers.pop("overdue_reasons")
+    return answers
+
+
+SAMPLE_UNIT = ReportUnit(code="21370", full_name="Xã Phước Giang", province_name="Tỉnh Quảng Ngãi")
+SAMPLE_EXPLANATION = (
+    "01 hồ sơ tiếp nhận trên hệ thống cũ trước ngày 01/7/2025 được công dân xin rút trong tuần, "
+    "không nằm trong số kỳ trước chuyển sang."
+)
+
+
+@dataclass(frozen=True)
+class _SamplePeriod:
+    key: str = "2025-W50"
+    label: str = "Tuần 50/2025 (từ ngày 08/12 đến 14/12/2025)"
+    starts_on: date = date(2025, 12, 8)
+    ends_on: date = date(2025, 12, 14)
+
+
+@dataclass(frozen=True)
+class _SampleCheck:
+    check_id: str
+    message: str
+
+
+def sample_contexts(
+    form: Form | None = None,
+    *,
+    unit: ReportUnit = SAMPLE_UNIT,
+    period: Any = None,
+    settings: ReportSettings | None = None,
+    report_date: date = date(2025, 12, 15),
+) -> list[dict[str, Any]]:
+    """Contexts for previews and for checking a template: a week with overdue dossiers and an
+    explained break of the balance check (2 withdrawn instead of 1), and a quiet week without
+    either, so that both sides of the conditional parts render."""
+    period = period if period is not None else _SamplePeriod()
+    if settings is None:
+        defaults = province_defaults(unit.province_name or "Tỉnh Quảng Ngãi")
+        settings = defaults.model_copy(update={"signer_name": "Nguyễn Văn An"})
+    busy_answers = {**sample_answers(), "withdrawn": 2}
+    if form is not None:
+        from bot.domain.evaluate import evaluate_checks
+
+        checks: list[Any] = evaluate_checks(form, busy_answers)
+    else:
+        checks = [
+            _SampleCheck(
+                "balance",
+                "Số liệu chưa cân đối: tổng số hồ sơ phải giải quyết là 102 (kỳ trước chuyển sang 53 + "
+                "tiếp nhận mới 49), nhưng đã giải quyết 47 + đang giải quyết 54 + rút 2 = 103.",
+            )
+        ]
+    common: dict[str, Any] = {"unit": unit, "period": period, "settings": settings, "report_date": report_date}
+    busy = build_context(
+        form, busy_answers, explanations={"balance": SAMPLE_EXPLANATION}, checks=checks, **common
+    )
+    quiet = build_context(form, sample_answers(overdue=False), checks=[], **common)
+    return [busy, quiet]
+
+
+def sample_context(form: Form | None = None, **kwargs: Any) -> dict[str, Any]:
+    """The first of :func:`sample_contexts`: a full report for a preview."""
+    return sample_contexts(form, **kwargs)[0]
+
+
+# --- where templates live ---------------------------------------------------------------------
+
+DEFAULT_TEMPLATES = {"tthc-weekly": "bao-cao-tuan.docx"}
+
+
+def default_template_path(templates_dir: str | Path, form_id: str) -> Path:
+    """The template shipped in templates/ for a form (templates/bao-cao-tuan.docx for tthc-weekly)."""
+    name = DEFAULT_TEMPLATES.get(form_id, f"{form_id}.docx")
+    return Path(templates_dir) / name

@@ -1,0 +1,462 @@
+"""The commune's report: everything the .docx template prints, pre-formatted (domain.md, "Writing
+numbers and dates"), and the report's file name.
+
+:func:`build_context` turns a form's answers into the template's variables. The template
+(``templates/bao-cao-tuan.docx``, docxtpl) holds the wording; this module only formats values, so
+officials can change sentences in Word without touching code. Nothing here knows about Telegram
+or storage.
+
+Template variables (all strings unless said otherwise; "—" for a rate whose denominator is 0):
+
+unit and issuer
+    ``unit_code`` "21370", ``unit_name`` "Phước Giang", ``unit_full_name`` "Xã Phước Giang",
+    ``unit_full_name_lower`` "xã Phước Giang", ``province_name`` "Tỉnh Quảng Ngãi",
+    ``authority_short`` "UBND xã Phước Giang", ``issuer_lines`` (list) ["ỦY BAN NHÂN DÂN",
+    "XÃ PHƯỚC GIANG"], ``number_suffix`` "/BC-UBND", ``place_name`` "Phước Giang",
+    ``header_date`` "Phước Giang, ngày 05 tháng 02 năm 2026", ``report_date`` "05/02/2026"
+settings
+    ``recipient`` "Sở Khoa học và Công nghệ tỉnh Quảng Ngãi" (the template writes "Kính gửi:"),
+    ``directive`` "Thực hiện Công văn số …" (may be empty), ``distribution_lines`` (list)
+    ["- Như trên;", …, "- Lưu: VT, VHXH."], ``signer_titles`` (list) ["KT. CHỦ TỊCH",
+    "PHÓ CHỦ TỊCH"], ``signer_name``
+period
+    ``period_key`` "2025-W50", ``period_noun`` "tuần" | "tháng", ``period_number`` "50",
+    ``period_year`` "2025", ``period_label`` "Tuần 50/2025 (từ ngày 08/12 đến 14/12/2025)",
+    ``period_range`` "từ ngày 08/12 đến 14/12/2025", ``period_start`` "08/12/2025",
+    ``period_end`` "14/12/2025", ``form_id``, ``form_title``
+figures
+    every count field by its id ("1.794"): ``carried_over``, ``received_online_full``,
+    ``received_online_partial``, ``received_in_person``, ``received_postal``, ``resolved_early``,
+    ``resolved_on_time``, ``resolved_late``, ``pending_in_time``, ``pending_overdue``,
+    ``withdrawn``, ``digitized``, ``e_results``; the derived ``received_new``,
+    ``received_total``, ``resolved``, ``pending`` (and any other derived figure of the form)
+rates
+    ``online_rate``, ``full_online_rate``, ``on_time_rate``, ``digitization_rate``,
+    ``e_result_rate``, the channel shares of the new dossiers ``share_online_full``,
+    ``share_online_partial``, ``share_in_person``, ``share_postal`` ("66,64%"), and any other
+    rate of the form by its id
+texts
+    every text field by its id (newlines become line breaks) and as ``<id>_lines`` (list, one
+    paragraph per non-empty line): ``legal``, ``infrastructure``, ``resources``, ``difficulties``,
+    ``proposals``, ``overdue_reasons``
+conditions (booleans)
+    ``has_received_new``, ``has_resolved``, ``has_resolved_late``, ``has_pending_overdue``,
+    ``has_overdue`` (late or overdue dossiers), ``has_overdue_reasons``, ``has_withdrawn``,
+    ``has_explanations``
+explanations of soft-check breaks
+    ``explanations`` (list of {``check_id``, ``message``, ``reason``}); ``message`` is the
+    check's own sentence naming the numbers
+raw values
+    ``raw`` (dict): the unformatted ints and rates (Decimal or None) by id, for new templates
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.domain.numbers import (
+    format_count,
+    format_date,
+    format_date_range,
+    format_header_date,
+    format_percent,
+    rate,
+)
+from bot.domain.report_settings import ReportSettings, lower_division, short_name
+from bot.domain.text import fold, slug
+from bot.domain.values import compute
+
+if TYPE_CHECKING:
+    from bot.domain.forms import Form
+
+COUNT_IDS = (
+    "carried_over",
+    "received_online_full",
+    "received_online_partial",
+    "received_in_person",
+    "received_postal",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "pending_in_time",
+    "pending_overdue",
+    "withdrawn",
+    "digitized",
+    "e_results",
+)
+TEXT_IDS = ("overdue_reasons", "legal", "infrastructure", "resources", "difficulties", "proposals")
+CHANNELS = {
+    "share_online_full": "received_online_full",
+    "share_online_partial": "received_online_partial",
+    "share_in_person": "received_in_person",
+    "share_postal": "received_postal",
+}
+
+# Characters XML 1.0 cannot hold, plus those docxtpl turns into breaks (\a paragraph, \f page).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_BLANKS = re.compile(r"[ \t\u00a0]+")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_PROMPTS = ("anh/chi", "anh chi", "vui long", "xin vui long", "de nghi anh", "ban vui long")
+_NOTHING = {"khong", "khong co", "khong co gi", "khong co y kien", "khong co kien nghi", "khong co kho khan"}
+_WEEK_KEY = re.compile(r"^(\d{4})-W(\d{2})$")
+_MONTH_KEY = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class PeriodLike(Protocol):
+    """What the report needs of a period (``bot.domain.periods.PeriodInfo`` has it)."""
+
+    @property
+    def starts_on(self) -> date: ...
+
+    @property
+    def ends_on(self) -> date: ...
+
+
+class CheckLike(Protocol):
+    """A check that fired (``bot.domain.evaluate.CheckResult``); ``key`` is used when present."""
+
+    check_id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ReportUnit:
+    """The commune a report is about (from the official list)."""
+
+    code: str  # "21370"
+    full_name: str  # "Xã Phước Giang"
+    province_name: str = ""  # "Tỉnh Quảng Ngãi"
+    name: str = ""  # "Phước Giang"; derived from full_name when empty
+
+    @property
+    def short_name(self) -> str:
+        return self.name or short_name(self.full_name)
+
+    @property
+    def authority_short(self) -> str:
+        """"UBND xã Phước Giang", "UBND phường Cửa Nam"."""
+        return f"UBND {lower_division(self.full_name)}"
+
+
+# --- file names ------------------------------------------------------------------------------
+
+
+def report_filename(period_key: object, unit_full_name: str) -> str:
+    """"BC-tuan-2025-W50-xa-phuoc-giang.docx"; a month: "BC-thang-2025-12-xa-phuoc-giang.docx"."""
+    key = str(period_key).strip()
+    if _WEEK_KEY.match(key):
+        prefix = "BC-tuan"
+    elif _MONTH_KEY.match(key):
+        prefix = "BC-thang"
+    else:
+        prefix = "BC"
+        key = slug(key)
+    unit = slug(unit_full_name) or "don-vi"
+    return f"{prefix}-{key}-{unit}.docx"
+
+
+# --- texts -----------------------------------------------------------------------------------
+
+
+def clean_text(value: object) -> str:
+    """An official's text made safe to print: newlines normalised, control characters and runs of
+    blanks removed, blank lines dropped; ``& < >`` are left as they are (the renderer escapes)."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _CONTROL.sub("", text)
+    lines = [_BLANKS.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def text_lines(value: object) -> list[str]:
+    text = clean_text(value)
+    return text.split("\n") if text else []
+
+
+def distribution_lines(lines: Iterable[str]) -> list[str]:
+    """["Như trên", "Lưu: VT, VHXH"] → ["- Như trên;", "- Lưu: VT, VHXH."]."""
+    items = [line for line in lines if line]
+    return [f"- {line}{'.' if index == len(items) - 1 else ';'}" for index, line in enumerate(items)]
+
+
+# --- the context -----------------------------------------------------------------------------
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _period_parts(period: PeriodLike, period_key: str | None) -> dict[str, str]:
+    key = str(period_key if period_key is not None else getattr(period, "key", ""))
+    kind = getattr(getattr(period, "key", None), "kind", None)
+    if match := _WEEK_KEY.match(key):
+        kind, year, number = "weekly", match[1], str(int(match[2]))
+    elif match := _MONTH_KEY.match(key):
+        kind, year, number = "monthly", match[1], str(int(match[2]))
+    else:
+        year, number = str(period.ends_on.year), ""
+    noun = "tháng" if kind == "monthly" else "tuần"
+    range_text = format_date_range(period.starts_on, period.ends_on)
+    label = f"{noun.capitalize()} {number}/{year} ({range_text})" if number else range_text
+    return {
+        "period_key": key,
+        "period_noun": noun,
+        "period_number": number,
+        "period_year": year,
+        "period_label": str(getattr(period, "label", "") or label),
+        "period_range": range_text,
+        "period_start": format_date(period.starts_on),
+        "period_end": format_date(period.ends_on),
+    }
+
+
+def _fill(template: str, values: Mapping[str, str]) -> str:
+    """Fills the "{name}" placeholders it knows and leaves the others as they were."""
+    return _PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), template)
+
+
+def _reason(value: object) -> str:
+    """An explanation as stored: the reason itself, or a mapping holding it under "reason"."""
+    if isinstance(value, Mapping):
+        value = value.get("reason")
+    return clean_text(value)
+
+
+def _fallback_message(form: Form, key: str, formatted: Mapping[str, str]) -> str | None:
+    """The check's message filled from the report's own figures, when the check does not fire
+    now (e.g. an outlier, whose history is not at hand); None when it cannot be filled."""
+    check_id, _, subject = key.partition(":")
+    try:
+        check = form.check(check_id)
+    except KeyError:
+        return None
+    values = dict(formatted)
+    if subject:
+        try:
+            values.update(
+                label=form.label_of(subject), short_label=form.label_of(subject, short=True),
+                value=formatted.get(subject, "?"),
+            )
+        except KeyError:
+            return None
+    message = " ".join(_fill(check.message or "", values).split())
+    if _PLACEHOLDER.search(message):
+        if subject:
+            return f"Số «{values['label']}» là {values['value']}, cao hơn nhiều so với thường lệ."
+        return None
+    return message
+
+
+def _for_report(message: str) -> str:
+    """A check's message without the sentences addressed to the reporter ("Anh/Chị vui lòng
+    kiểm tra lại, …"): the report states the finding, not the prompt."""
+    sentences = _SENTENCE_END.split(message)
+    kept = [s for s in sentences if not fold(s).startswith(_PROMPTS)]
+    return " ".join(kept).strip()
+
+
+def _rule_holds(form: Form, key: str, values: Any) -> bool:
+    """Whether the rule check ``key`` is known to hold for these values (False when unknown)."""
+    try:
+        check = form.check(key)
+    except KeyError:
+        return False
+    require = getattr(check, "require", None)
+    return require is not None and require.evaluate(values) is True
+
+
+def _explanations(
+    form: Form | None,
+    explanations: Mapping[str, object] | None,
+    checks: Sequence[CheckLike],
+    formatted: Mapping[str, str],
+    values: Any = None,
+) -> list[dict[str, str]]:
+    """The explanations of soft-check breaks, in the form's check order, each with the check's
+    sentence naming the numbers (from ``checks`` when it fires, else filled from the figures).
+    An explanation of a rule that the figures now satisfy (they were corrected after it was
+    given) is left out."""
+    if not explanations:
+        return []
+    fired: dict[str, str] = {}
+    for check in checks:
+        fired.setdefault(str(getattr(check, "key", check.check_id)), check.message)
+        fired.setdefault(check.check_id, check.message)
+    order = [check.id for check in form.checks] if form is not None else []
+
+    def position(key: str) -> tuple[int, str]:
+        base = key.partition(":")[0]
+        return (order.index(base) if base in order else len(order), key)
+
+    items = []
+    for key in sorted(explanations, key=position):
+        reason = _reason(explanations[key])
+        if not reason:
+            continue
+        message = fired.get(key)
+        if message is None and form is not None:
+            if values is not None and _rule_holds(form, key, values):
+                continue
+            message = _fallback_message(form, key, formatted)
+        message = _for_report(clean_text(message)) or "Số liệu chưa khớp quy tắc kiểm tra."
+        if message[-1] not in ".!?:;":
+            message += "."
+        items.append({"check_id": key, "message": message, "reason": reason})
+    return items
+
+
+def build_context(
+    form: Form | None,
+    answers: Mapping[str, object],
+    *,
+    unit: ReportUnit,
+    period: PeriodLike,
+    settings: ReportSettings | None = None,
+    report_date: date,
+    explanations: Mapping[str, object] | None = None,
+    previous: Mapping[str, object] | None = None,
+    checks: Sequence[CheckLike] | None = None,
+    period_key: str | None = None,
+) -> dict[str, Any]:
+    """The template's variables for one commune's report (see the module docstring).
+
+    ``answers`` are keyed by the form's field ids (ints for counts, strings for texts);
+    ``explanations`` map a soft check's key (its id, or "outlier:<field id>") to the reason the
+    official gave for keeping the figures; ``checks`` are the checks the answers break (their messages name the numbers; when
+    not given they are evaluated here, if the form's evaluator is available). ``settings`` are the
+    commune's settings merged with the province's defaults; what is still unset is derived from
+    the unit.
+    """
+    resolved = (settings or ReportSettings()).resolve(unit.full_name, unit.province_name or None)
+
+    raw: dict[str, Any] = {}
+    rates: dict[str, Decimal | None] = {}
+    values = None
+    if form is not None:
+        values = compute(form, answers, previous)
+        for field in form.fields:
+            value = values.get(field.id)
+            if field.kind == "count" and isinstance(value, int):
+                raw[field.id] = value
+        raw.update(values.derived)
+        rates.update(values.rates)
+    for ident in COUNT_IDS:
+        if ident not in raw and (value := _as_int(answers.get(ident))) is not None:
+            raw[ident] = value
+
+    def count(ident: str) -> int:
+        return int(raw.get(ident) or 0)
+
+    defaults = {
+        "received_new": sum(count(i) for i in CHANNELS.values()),
+        "resolved": count("resolved_early") + count("resolved_on_time") + count("resolved_late"),
+        "pending": count("pending_in_time") + count("pending_overdue"),
+    }
+    for ident, value in defaults.items():
+        raw.setdefault(ident, value)
+    raw.setdefault("received_total", count("carried_over") + count("received_new"))
+    for ident in COUNT_IDS:
+        raw.setdefault(ident, 0)
+
+    new = count("received_new")
+    computed_rates = {
+        "online_rate": rate(count("received_online_full") + count("received_online_partial"), new),
+        "full_online_rate": rate(count("received_online_full"), new),
+        "on_time_rate": rate(count("resolved_early") + count("resolved_on_time"), count("resolved")),
+        "digitization_rate": rate(count("digitized"), new),
+        "e_result_rate": rate(count("e_results"), count("resolved")),
+        **{share: rate(count(channel), new) for share, channel in CHANNELS.items()},
+    }
+    for ident, value in computed_rates.items():
+        rates.setdefault(ident, value)
+    raw.update(rates)
+
+    context: dict[str, Any] = {}
+    for ident, value in raw.items():
+        if ident in rates:
+            context[ident] = format_percent(value)
+        elif isinstance(value, int):
+            context[ident] = format_count(value)
+
+    texts: dict[str, object] = {ident: answers.get(ident) for ident in TEXT_IDS}
+    if form is not None:
+        texts.update({field.id: answers.get(field.id) for field in form.text_fields})
+    for ident, value in texts.items():
+        text = clean_text(value)
+        if ident != "overdue_reasons" and fold(text).rstrip(".") in _NOTHING:
+            text = ""  # "Không": the template prints its own "Không có."
+        context[ident] = text
+        context[f"{ident}_lines"] = text.split("\n") if text else []
+
+    if checks is None and form is not None:
+        checks = _evaluate_checks(form, answers, previous)
+    formatted = dict(context)
+    if form is not None and previous:
+        before = compute(form, previous)
+        for ident, value in before.as_dict().items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                formatted[f"previous.{ident}"] = format_count(value)
+    items = _explanations(form, explanations, checks or [], formatted, values)
+
+    has_overdue = count("resolved_late") + count("pending_overdue") > 0
+    context.update(
+        {
+            "form_id": form.id if form is not None else "",
+            "form_title": form.title if form is not None else "",
+            "unit_code": unit.code,
+            "unit_name": unit.short_name,
+            "unit_full_name": unit.full_name,
+            "unit_full_name_lower": lower_division(unit.full_name),
+            "province_name": unit.province_name,
+            "authority_short": unit.authority_short,
+            "issuer_lines": resolved.issuer_lines,
+            "number_suffix": resolved.number_suffix,
+            "place_name": resolved.place_name,
+            "header_date": format_header_date(resolved.place_name, report_date),
+            "report_date": format_date(report_date),
+            "recipient": resolved.recipient,
+            "directive": resolved.directive,
+            "distribution_lines": distribution_lines(resolved.distribution),
+            "signer_titles": resolved.signer_titles,
+            "signer_name": resolved.signer_name,
+            **_period_parts(period, period_key),
+            "has_received_new": new > 0,
+            "has_resolved": count("resolved") > 0,
+            "has_resolved_late": count("resolved_late") > 0,
+            "has_pending_overdue": count("pending_overdue") > 0,
+            "has_overdue": has_overdue,
+            "has_overdue_reasons": has_overdue and bool(context.get("overdue_reasons")),
+            "has_withdrawn": count("withdrawn") > 0,
+            "explanations": items,
+            "has_explanations": bool(items),
+            "raw": raw,
+        }
+    )
+    return context
+
+
+def _evaluate_checks(
+    form: Form, answers: Mapping[str, object], previous: Mapping[str, object] | None
+) -> list[Any]:
+    """The checks the answers break, when the form's evaluator is available (else none)."""
+    try:
+        from bot.domain.evaluate import evaluate_checks
+    except ImportError:  # pragma: no cover - the evaluator ships with the forms
+        return []
+    try:
+        return list(evaluate_checks(form, answers, previous))  # type: ignore[arg-type]
+    except Exception:  # a report must still render when a check cannot be evaluated
+        return []

@@ -1,0 +1,534 @@
+"""The reporting journey without Telegram: one official, one commune, the open period's draft.
+
+The draft in SQLite is the conversation's state. Every answer is written as it arrives, and each
+person's cursor (what they are being asked now) is stored too, so after a restart, a crash or days
+away the official continues exactly where they were. Handlers turn the steps returned here into
+messages and buttons; nothing here knows about Telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.clock import Clock
+from bot.domain.bulk_entry import BulkEntry, parse_bulk_entry
+from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_derived
+from bot.domain.forms import Field, Form
+from bot.domain.numbers import CountParseError, parse_count
+from bot.domain.periods import PeriodInfo, current_open_period
+from bot.domain.values import Values, compute
+from storage import Storage
+from storage.models import AnswerRecord, Draft, DraftStatus, Period, Person, Submission, Unit
+
+HISTORY_PERIODS = 8
+
+# Cursor modes: what the person is being asked now.
+ANSWER = "answer"
+SOFT = "soft"  # a soft check fired: fix it, or keep it and give a reason
+REASON = "reason"  # waiting for the reason of a kept soft-check break
+REVIEW = "review"
+PAUSED = "paused"
+
+
+# --- steps: what to show next --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Ask one question. ``current`` is the answer already stored (when going back or editing)."""
+
+    field: Field
+    position: int
+    total: int
+    current: Any = None
+    suggestion: Any = None  # count default or last period's text ("Như kỳ trước")
+    can_go_back: bool = False
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An answer that cannot be stored, with the reason (a hard check or a parse error)."""
+
+    field: Field
+    reason: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    """An answer stored; ``derived`` lines to show ("Tổng tiếp nhận mới: 1.794 + … = 2.692");
+    ``replaced`` is another official's answer this one replaced."""
+
+    field: Field
+    value: Any
+    derived: tuple[str, ...] = ()
+    replaced: AnswerRecord | None = None
+
+
+@dataclass(frozen=True)
+class SoftBreak:
+    check: CheckResult
+
+
+@dataclass(frozen=True)
+class AskReason:
+    check: CheckResult
+
+
+@dataclass(frozen=True)
+class Review:
+    values: Values
+    answers: Mapping[str, Any]
+    breaks: tuple[CheckResult, ...]
+    explanations: Mapping[str, str]
+    submitted: Submission | None
+    unexplained: tuple[CheckResult, ...] = ()
+    hard: tuple[CheckResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class Submitted:
+    submission: Submission
+    deadline_passed: bool
+
+
+@dataclass(frozen=True)
+class Paused:
+    answered: int
+    total: int
+
+
+@dataclass(frozen=True)
+class BulkFilled:
+    filled: tuple[str, ...]
+    refused: tuple[tuple[str, str], ...]  # (field label or line, reason)
+    unmatched: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A button from an earlier question: nothing changed."""
+
+
+Step = Ask | Refused | Saved | SoftBreak | AskReason | Review | Submitted | Paused | BulkFilled | Stale
+
+
+# --- the session -----------------------------------------------------------------------------
+
+
+async def ensure_period(storage: Storage, info: PeriodInfo) -> Period:
+    return await storage.periods.get(info.form_id, str(info.key)) or await storage.periods.upsert(
+        info.form_id, str(info.key), info.starts_on, info.ends_on, info.opens_at, info.deadline_at,
+        info.deadline_note,
+    )
+
+
+@dataclass
+class ReportSession:
+    """One person working on one commune's report for one period; load with ``open``."""
+
+    storage: Storage
+    form: Form
+    clock: Clock
+    person: Person
+    unit: Unit
+    period: Period
+    draft: Draft
+    answers: dict[str, Any]
+    previous: dict[str, Any] | None
+    history: list[dict[str, Any]]
+    on_behalf: bool = False
+    _cursor_mode: str | None = field(default=None, repr=False)
+    _cursor_field: str | None = field(default=None, repr=False)
+    _cursor_check: str | None = field(default=None, repr=False)
+
+    @classmethod
+    async def open(
+        cls,
+        storage: Storage,
+        form: Form,
+        clock: Clock,
+        person: Person,
+        unit: Unit,
+        *,
+        period: Period | None = None,
+        on_behalf: bool = False,
+    ) -> ReportSession:
+        now = clock.now()
+        if period is None:
+            period = await ensure_period(storage, current_open_period(form.period, now))
+        draft = await storage.drafts.get_or_create(period.id, unit.code, now)
+        answers = await storage.drafts.values(draft.id)
+        recent = await storage.submissions.recent_for_unit(
+            unit.code, form.id, before=period.opens_at, limit=HISTORY_PERIODS
+        )
+        history = [dict(s.answers) for s in recent if s.period_id != period.id]
+        session = cls(
+            storage=storage, form=form, clock=clock, person=person, unit=unit, period=period, draft=draft,
+            answers=dict(answers), previous=history[0] if history else None, history=history,
+            on_behalf=on_behalf,
+        )
+        cursor = await storage.drafts.get_cursor(draft.id, person.id)
+        if cursor is not None:
+            session._cursor_mode, session._cursor_field, session._cursor_check = (
+                cursor.mode, cursor.field_id, cursor.check_id,
+            )
+        return session
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def values(self) -> Values:
+        return compute(self.form, self.answers, self.previous)
+
+    @property
+    def mode(self) -> str | None:
+        return self._cursor_mode
+
+    @property
+    def cursor_field(self) -> str | None:
+        return self._cursor_field
+
+    @property
+    def submitted(self) -> bool:
+        return self.draft.status == DraftStatus.SUBMITTED
+
+    def questions(self) -> list[Field]:
+        return self.form.questions(self.answers, self.previous)
+
+    def _ask(self, field_obj: Field) -> Ask:
+        questions = self.questions()
+        ids = [f.id for f in questions]
+        position = ids.index(field_obj.id) + 1 if field_obj.id in ids else len(ids)
+        suggestion = defaults(self.form, self.previous).get(field_obj.id)
+        return Ask(
+            field=field_obj,
+            position=position,
+            total=len(questions),
+            current=self.answers.get(field_obj.id),
+            suggestion=suggestion,
+            can_go_back=position > 1,
+        )
+
+    async def _set_cursor(self, mode: str, field_id: str | None, check_id: str | None = None) -> None:
+        await self.storage.drafts.set_cursor(
+            self.draft.id, self.person.id, field_id, self.clock.now(), mode=mode, check_id=check_id
+        )
+        self._cursor_mode, self._cursor_field, self._cursor_check = mode, field_id, check_id
+
+    def _breaks(self) -> list[CheckResult]:
+        return evaluate_checks(self.form, self.form.relevant_answers(self.answers, self.previous),
+                               self.previous, self.history)
+
+    async def _explanations(self) -> dict[str, str]:
+        return {key: e.reason for key, e in (await self.storage.drafts.explanations(self.draft.id)).items()}
+
+    async def review(self) -> Review:
+        breaks = self._breaks()
+        explanations = await self._explanations()
+        submitted = await self.storage.submissions.latest(self.period.id, self.unit.code)
+        hard = tuple(b for b in breaks if b.is_hard)
+        unexplained = tuple(b for b in breaks if not b.is_hard and b.key not in explanations)
+        return Review(
+            values=self.values, answers=dict(self.answers), breaks=tuple(breaks), explanations=explanations,
+            submitted=submitted if self.submitted else None, unexplained=unexplained, hard=hard,
+        )
+
+    # -- where we are -----------------------------------------------------------------------
+
+    async def resume(self) -> Step:
+        """What to show when the person comes back (/baocao, a restart, days later)."""
+        if self.submitted:
+            await self._set_cursor(REVIEW, None)
+            return await self.review()
+        if self._cursor_mode == SOFT and self._cursor_check:
+            check = self._find_break(self._cursor_check)
+            if check is not None:
+                return SoftBreak(check)
+        if self._cursor_mode == REASON and self._cursor_check:
+            check = self._find_break(self._cursor_check)
+            if check is not None:
+                return AskReason(check)
+        if self._cursor_mode == ANSWER and self._cursor_field:
+            target = self._field_or_none(self._cursor_field)
+            if target is not None and self.form.applies(target, self.answers, self.previous) is not False:
+                return self._ask(target)
+        return await self._advance()
+
+    async def _advance(self) -> Step:
+        """The first unanswered question, or the review when all are answered."""
+        nxt = self.form.next_question(self.answers, self.previous)
+        if nxt is None:
+            await self._set_cursor(REVIEW, None)
+            return await self.review()
+        await self._set_cursor(ANSWER, nxt.id)
+        return self._ask(nxt)
+
+    def _field_or_none(self, field_id: str) -> Field | None:
+        try:
+            return self.form.field(field_id)
+        except KeyError:
+            return None
+
+    def _find_break(self, key: str) -> CheckResult | None:
+        return next((b for b in self._breaks() if b.key == key), None)
+
+    # -- answering --------------------------------------------------------------------------
+
+    async def answer_text(self, text: str) -> list[Step]:
+        """A typed message: the answer to the current question, or the reason asked for."""
+        if self.submitted and self._cursor_mode not in (ANSWER, REASON):
+            return [await self.review()]
+        if self._cursor_mode == REASON and self._cursor_check:
+            return await self.give_reason(self._cursor_check, text)
+        if self._cursor_mode != ANSWER or not self._cursor_field:
+            return [await self.resume()]
+        target = self._field_or_none(self._cursor_field)
+        if target is None:
+            return [await self._advance()]
+        if target.kind == "count":
+            try:
+                value: Any = parse_count(text, target.bounds)
+            except CountParseError as exc:
+                return [Refused(target, exc.reason), self._ask(target)]
+        else:
+            value = text.strip()
+            if not value:
+                return [self._ask(target)]
+            if len(value) > target.text_limit:
+                return [
+                    Refused(target, f"Nội dung dài quá {target.text_limit} ký tự. Anh/Chị vui lòng rút gọn."),
+                    self._ask(target),
+                ]
+        return await self.set_value(target.id, value)
+
+    async def use_suggestion(self, field_id: str) -> list[Step]:
+        """A tap on "Như kỳ trước" (or the count default) for the current question."""
+        if self._cursor_mode != ANSWER or self._cursor_field != field_id:
+            return [Stale(), await self.resume()]
+        suggestion = defaults(self.form, self.previous).get(field_id)
+        if suggestion is None:
+            return [Stale(), await self.resume()]
+        return await self.set_value(field_id, suggestion)
+
+    async def use_value(self, field_id: str, value: int) -> list[Step]:
+        """A tap on a value button ("0") for the current question."""
+        if self._cursor_mode != ANSWER or self._cursor_field != field_id:
+            return [Stale(), await self.resume()]
+        return await self.set_value(field_id, value)
+
+    async def set_value(self, field_id: str, value: Any) -> list[Step]:
+        target = self.form.field(field_id)
+        trial = {**self.answers, field_id: value}
+        hard = [c for c in evaluate_checks(self.form, trial, self.previous, self.history, touching=field_id)
+                if c.is_hard]
+        if hard:
+            return [Refused(target, hard[0].message), self._ask(target)]
+        now = self.clock.now()
+        replaced = await self.storage.drafts.set_answer(self.draft.id, field_id, value, self.person.id, now)
+        self.answers[field_id] = value
+        await self._forget_stale_explanations(field_id)
+        await self._drop_inapplicable()
+        steps: list[Step] = [
+            Saved(
+                target, value, derived=self._derived_lines(field_id),
+                replaced=replaced if _replaced_by_other(replaced, self.person.id, value) else None,
+            )
+        ]
+        soft = [c for c in evaluate_checks(self.form, self.form.relevant_answers(self.answers, self.previous),
+                                           self.previous, self.history, touching=field_id)
+                if not c.is_hard]
+        explained = await self._explanations()
+        pending = [c for c in soft if c.key not in explained]
+        if pending:
+            await self._set_cursor(SOFT, field_id, pending[0].key)
+            steps.append(SoftBreak(pending[0]))
+            return steps
+        steps.append(await self._advance())
+        return steps
+
+    def _derived_lines(self, field_id: str) -> tuple[str, ...]:
+        """Derived totals that became known with this answer."""
+        values = self.values
+        before = compute(self.form, {k: v for k, v in self.answers.items() if k != field_id}, self.previous)
+        lines = []
+        for derived in self.form.derived:
+            if values.known(derived.id) and not before.known(derived.id):
+                lines.append(f"{derived.label}: {explain_derived(self.form, derived.id, values)}")
+        return tuple(lines)
+
+    async def _forget_stale_explanations(self, field_id: str) -> None:
+        """A changed answer makes the reasons given for checks that read it stale."""
+        for key in await self._explanations():
+            check_id = key.split(":", 1)[0]
+            subject = key.split(":", 1)[1] if ":" in key else None
+            try:
+                inputs = self.form.check_inputs(check_id)
+            except KeyError:
+                continue
+            if (subject is None and field_id in inputs) or subject == field_id:
+                await self.storage.drafts.clear_explanation(self.draft.id, key)
+
+    async def _drop_inapplicable(self) -> None:
+        """An answer to a question that no longer applies (overdue reasons once nothing is overdue)
+        is not part of the report; it stays in the history."""
+        for field_obj in self.form.fields:
+            if field_obj.id in self.answers and self.form.applies(field_obj, self.answers, self.previous) is False:
+                await self.storage.drafts.clear_answer(self.draft.id, field_obj.id, self.person.id, self.clock.now())
+                del self.answers[field_obj.id]
+
+    # -- soft checks ------------------------------------------------------------------------
+
+    async def fix(self, check_key: str) -> list[Step]:
+        """"Sửa": ask again the answer that broke the check."""
+        if self._cursor_mode != SOFT or self._cursor_check != check_key:
+            return [Stale(), await self.resume()]
+        target = self._field_or_none(self._cursor_field or "")
+        check = self._find_break(check_key)
+        if target is None and check is not None and check.fields:
+            target = self.form.field(check.fields[-1])
+        if target is None:
+            return [await self._advance()]
+        await self._set_cursor(ANSWER, target.id)
+        return [self._ask(target)]
+
+    async def keep(self, check_key: str) -> list[Step]:
+        """"Giữ nguyên, ghi lý do": ask for the reason."""
+        if self._cursor_mode != SOFT or self._cursor_check != check_key:
+            return [Stale(), await self.resume()]
+        check = self._find_break(check_key)
+        if check is None:
+            return [await self._advance()]
+        await self._set_cursor(REASON, self._cursor_field, check_key)
+        return [AskReason(check)]
+
+    async def give_reason(self, check_key: str, reason: str) -> list[Step]:
+        reason = reason.strip()
+        check = self._find_break(check_key)
+        if check is None:
+            return [await self._advance()]
+        if len(reason) < 3:
+            return [AskReason(check)]
+        await self.storage.drafts.set_explanation(self.draft.id, check_key, reason[:1000], self.person.id,
+                                                  self.clock.now())
+        explained = await self._explanations()
+        field_id = self._cursor_field
+        remaining = [b for b in self._breaks() if not b.is_hard and b.key not in explained
+                     and (field_id is None or field_id in b.fields or b.subject == field_id)]
+        if remaining:
+            await self._set_cursor(SOFT, field_id, remaining[0].key)
+            return [SoftBreak(remaining[0])]
+        return [await self._advance()]
+
+    # -- moving around ----------------------------------------------------------------------
+
+    async def back(self) -> list[Step]:
+        """"Quay lại": the question before the current one, with its answer shown."""
+        questions = self.questions()
+        ids = [f.id for f in questions]
+        if self._cursor_mode == ANSWER and self._cursor_field in ids:
+            index = ids.index(self._cursor_field)
+        else:
+            index = len(ids)
+        if index == 0:
+            return [self._ask(questions[0])]
+        target = questions[index - 1]
+        await self._set_cursor(ANSWER, target.id)
+        return [self._ask(target)]
+
+    async def edit(self, field_id: str) -> list[Step]:
+        """Change one item from the review screen (also after submitting: a correction)."""
+        target = self._field_or_none(field_id)
+        if target is None or self.form.applies(target, self.answers, self.previous) is False:
+            return [Stale(), await self.resume()]
+        if self.submitted:
+            await self.reopen()
+        await self._set_cursor(ANSWER, target.id)
+        return [self._ask(target)]
+
+    async def reopen(self) -> None:
+        """Open a submitted report again for correction; its answers stay."""
+        self.draft = await self.storage.drafts.set_status(self.draft.id, DraftStatus.OPEN, self.clock.now())
+
+    async def pause(self) -> Paused:
+        await self._set_cursor(PAUSED, self._cursor_field, self._cursor_check)
+        answered = sum(1 for f in self.questions() if self.answers.get(f.id) is not None)
+        return Paused(answered=answered, total=len(self.questions()))
+
+    async def show_review(self) -> Review:
+        await self._set_cursor(REVIEW, None)
+        return await self.review()
+
+    # -- submitting -------------------------------------------------------------------------
+
+    async def submit(self) -> list[Step]:
+        if self.submitted:
+            return [Stale(), await self.review()]
+        nxt = self.form.next_question(self.answers, self.previous)
+        if nxt is not None:
+            await self._set_cursor(ANSWER, nxt.id)
+            return [self._ask(nxt)]
+        review = await self.review()
+        if review.hard:
+            target = self.form.field(review.hard[0].fields[-1])
+            await self._set_cursor(ANSWER, target.id)
+            return [Refused(target, review.hard[0].message), self._ask(target)]
+        if review.unexplained:
+            check = review.unexplained[0]
+            await self._set_cursor(SOFT, check.fields[-1] if check.fields else None, check.key)
+            return [SoftBreak(check)]
+        now = self.clock.now()
+        answers = self.form.relevant_answers(self.answers, self.previous)
+        explanations = {b.key: review.explanations[b.key] for b in review.breaks if b.key in review.explanations}
+        submission = await self.storage.submissions.add_version(
+            self.period.id, self.unit.code, answers, explanations, self.person.id, now,
+            late=now > self.period.deadline_at, on_behalf=self.on_behalf,
+        )
+        self.draft = await self.storage.drafts.get(self.draft.id) or self.draft
+        await self._set_cursor(REVIEW, None)
+        await self.storage.audit.log(
+            "report.submit", now, actor=self.person.telegram_id,
+            subject=f"{self.unit.code}:{self.period.key}", detail={"version": submission.version},
+        )
+        return [Submitted(submission, deadline_passed=submission.late)]
+
+    # -- one message with many figures ------------------------------------------------------
+
+    async def bulk(self, text: str) -> list[Step]:
+        """Fill the draft from "label: number" lines or all counts in form order, with the same
+        checks, then land on the review screen (or the first question still open)."""
+        entry: BulkEntry = parse_bulk_entry(self.form, text)
+        if self.submitted:
+            await self.reopen()
+        filled: list[str] = []
+        refused: list[tuple[str, str]] = list(entry.errors)
+        trial = dict(self.answers)
+        trial.update(entry.values)
+        hard = [c for c in evaluate_checks(self.form, trial, self.previous, self.history) if c.is_hard]
+        blocked = {f for c in hard for f in c.fields if f in entry.values}
+        for check in hard:
+            refused.append((", ".join(self.form.label_of(f, short=True) for f in check.fields), check.message))
+        accepted = {k: v for k, v in entry.values.items() if k not in blocked}
+        if accepted:
+            await self.storage.drafts.set_answers(self.draft.id, accepted, self.person.id, self.clock.now())
+            self.answers.update(accepted)
+            for field_id in accepted:
+                await self._forget_stale_explanations(field_id)
+            await self._drop_inapplicable()
+            filled = [k for k in (f.id for f in self.form.fields) if k in accepted]
+        steps: list[Step] = [BulkFilled(tuple(filled), tuple(refused), entry.unmatched)]
+        steps.append(await self._advance())
+        return steps
+
+
+def _replaced_by_other(previous: AnswerRecord | None, person_id: int, value: Any) -> bool:
+    return previous is not None and previous.answered_by not in (None, person_id) and previous.value != value
+
+
+async def reporter_communes(storage: Storage, person: Person) -> list[Unit]:
+    memberships = await storage.people.memberships_of(person.id)
+    codes = [m.unit_code for m in memberships if m.role == "reporter" and m.unit_code and m.revoked_at is None]
+    units = await storage.units.get_many(codes)
+    return [units[c] for c in codes if c in units]
+

@@ -1,0 +1,131 @@
+"""Settings from the environment and .env, checked at start-up (pydantic-settings)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class SettingsError(Exception):
+    """A missing or malformed setting: one line that says which and why."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, description="Token from @BotFather; without it `make run` uses the local sandbox."
+    )
+    database_path: Path = Field(default=Path("data/baocao.db"), description="SQLite file, created on first run.")
+    timezone: str = Field(default="Asia/Ho_Chi_Minh", description="Time zone of deadlines and reminders.")
+    admin_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Telegram user ids of admins, comma-separated."
+    )
+    default_province: str | None = Field(default=None, description="Official code of the default province, e.g. 19.")
+    bot_api_base_url: AnyHttpUrl | None = Field(
+        default=None, description="Bot API server, e.g. http://127.0.0.1:8081 for the sandbox; empty for Telegram."
+    )
+    forms_dir: Path = Field(default=PROJECT_ROOT / "templates" / "forms", description="Folder of form YAML files.")
+    templates_dir: Path = Field(default=PROJECT_ROOT / "templates", description="Folder of report templates.")
+    webhook_url: AnyHttpUrl | None = Field(default=None, description="Public HTTPS URL; set to use a webhook.")
+    webhook_secret: SecretStr | None = Field(default=None, description="Secret token Telegram sends back.")
+    webhook_listen: str = Field(default="127.0.0.1", description="Address the webhook server listens on.")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, description="Port the webhook server listens on.")
+    sandbox_port: int = Field(default=8081, ge=0, le=65535, description="Port of the local sandbox in demo mode.")
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+
+    @field_validator("telegram_bot_token", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("bot_api_base_url", "webhook_url", "default_province", mode="before")
+    @classmethod
+    def _empty_str_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN.match(value.get_secret_value()):
+            raise ValueError("expected the form 123456789:ABC-xyz from @BotFather")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            for part in parts:
+                if not part.lstrip("-").isdigit():
+                    raise ValueError(f"'{part}' is not a Telegram user id (digits only)")
+            return [int(p) for p in parts]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone '{value}'") from exc
+        return value
+
+    @field_validator("default_province")
+    @classmethod
+    def _province_code(cls, value: str | None) -> str | None:
+        if value is not None:
+            value = value.strip()
+            if not value.isdigit() or len(value) > 3:
+                raise ValueError("expected an official province code such as 19")
+            value = value.zfill(2)
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url is not None:
+            if self.webhook_secret is None:
+                raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+            if not _SECRET.match(self.webhook_secret.get_secret_value()):
+                raise ValueError("WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1 to 256 characters)")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def uses_webhook(self) -> bool:
+        return self.webhook_url is not None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise SettingsError with one clear line when one is wrong."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(part) for part in first["loc"]).upper()
+        message = first["msg"].removeprefix("Value error, ")
+        if not name:
+            raise SettingsError(f"Invalid settings: {message}") from None
+        raise SettingsError(f"Setting {name} is invalid: {message}") from None

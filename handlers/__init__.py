@@ -1,0 +1,17 @@
+"""What Telegram users touch: one module per journey. Handlers are registered here, in order."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers import administering, common, onboarding, reporting
+
+
+def register_handlers(application: Application) -> None:
+    """The one ordered place where handlers are registered: the first that matches wins,
+    so commands and journeys come before the fallbacks that answer stray input."""
+    onboarding.register(application)
+    administering.register(application)
+    reporting.register(application)
+    common.register_fallbacks(application)
+    application.add_error_handler(common.on_error)

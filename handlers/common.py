@@ -1,0 +1,63 @@
+"""Handlers that cover every journey: the central error handler and answers to stray input."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from bot.app import BotContext
+from handlers import texts
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the failure with its update and tell the user, in Vietnamese, that nothing saved is lost."""
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, texts.ERROR_GENERIC)
+        except Exception:  # noqa: BLE001 - telling the user is best effort
+            log.warning("could not tell the user about the error", exc_info=True)
+
+
+async def on_group_message(update: Update, context: BotContext) -> None:
+    if update.effective_message is not None and update.effective_message.text:
+        text = update.effective_message.text
+        if text.startswith("/"):
+            await update.effective_message.reply_text(texts.GROUP_ONLY_PRIVATE)
+
+
+async def on_media(update: Update, context: BotContext) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(texts.STRAY_MEDIA)
+
+
+async def on_unknown_command(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is not None and message.text:
+        command = message.text.split()[0].split("@")[0]
+        await message.reply_text(texts.UNKNOWN_COMMAND.format(command=command))
+
+
+async def on_stray_text(update: Update, context: BotContext) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(texts.STRAY_TEXT)
+
+
+async def on_stale_button(update: Update, context: BotContext) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.STALE_BUTTON, show_alert=False)
+
+
+def register_fallbacks(application: Application, group: int = 0) -> None:
+    """Last in the order: whatever no journey took gets a short Vietnamese hint."""
+    application.add_handler(MessageHandler(filters.ChatType.GROUPS, on_group_message), group)
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_media), group
+    )
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, on_unknown_command), group)
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, on_stray_text), group)
+    application.add_handler(CallbackQueryHandler(on_stale_button), group)

@@ -1,0 +1,47 @@
+"""The command menu each person sees (setMyCommands per chat), by role."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+
+from bot.access import Identity
+
+log = logging.getLogger(__name__)
+
+COMMON = [BotCommand("start", "Bắt đầu"), BotCommand("help", "Hướng dẫn các lệnh")]
+REPORTER = [
+    BotCommand("baocao", "Nhập hoặc sửa báo cáo tuần"),
+    BotCommand("huy", "Tạm dừng việc nhập báo cáo"),
+]
+SUPERVISOR = [BotCommand("tonghop", "Tổng hợp báo cáo của tỉnh"), BotCommand("chuanop", "Các xã chưa nộp")]
+ADMIN = [BotCommand("moi", "Tạo lời mời"), BotCommand("nguoidung", "Quản lý người dùng")]
+
+
+def commands_for(identity: Identity) -> list[BotCommand]:
+    commands = list(COMMON)
+    if identity.communes:
+        commands += REPORTER
+    if identity.provinces or identity.is_admin:
+        commands += SUPERVISOR
+    if identity.is_admin:
+        commands += ADMIN
+    return commands
+
+
+def describe(identity: Identity) -> str:
+    """/help: one line per command the person may use."""
+    return "\n".join(f"/{c.command} — {c.description}" for c in commands_for(identity))
+
+
+async def set_default_commands(bot: Bot) -> None:
+    await bot.set_my_commands(COMMON, scope=BotCommandScopeDefault())
+
+
+async def set_commands_for(bot: Bot, chat_id: int, identity: Identity) -> None:
+    try:
+        await bot.set_my_commands(commands_for(identity), scope=BotCommandScopeChat(chat_id))
+    except TelegramError:
+        log.warning("could not set the command menu of chat %s", chat_id, exc_info=True)

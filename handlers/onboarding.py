@@ -1,0 +1,82 @@
+"""First contact: /start greets, and with an invitation token binds the account to its commune
+or province; /help lists the commands of the person's roles."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.access import Identity, identify
+from bot.app import BotContext
+from bot.invites import RedeemStatus, redeem_invite
+from handlers import menus, texts
+from storage.models import Role
+
+log = logging.getLogger(__name__)
+
+REFUSALS = {
+    RedeemStatus.MALFORMED: texts.INVITE_INVALID,
+    RedeemStatus.UNKNOWN: texts.INVITE_INVALID,
+    RedeemStatus.USED: texts.INVITE_USED,
+    RedeemStatus.EXPIRED: texts.INVITE_EXPIRED,
+    RedeemStatus.REVOKED: texts.INVITE_REVOKED,
+}
+
+
+async def _describe(identity: Identity, context: BotContext) -> str:
+    storage = context.services.storage
+    parts: list[str] = []
+    for role, template in ((Role.REPORTER, texts.WHAT_REPORTER), (Role.SUPERVISOR, texts.WHAT_SUPERVISOR)):
+        for code in identity.units(role):
+            unit = await storage.units.get(code)
+            parts.append(template.format(unit=unit.full_name if unit else code))
+    if identity.is_admin:
+        parts.append(texts.WHAT_ADMIN)
+    return "\n".join(parts)
+
+
+async def start(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    message = update.effective_message
+    if user is None or message is None:
+        return
+    services = context.services
+    if context.args:
+        result = await redeem_invite(
+            services.storage, context.args[0], telegram_id=user.id, full_name=user.full_name,
+            username=user.username, now=services.clock.now(),
+        )
+        if result.status in REFUSALS:
+            log.info("invitation refused for %s: %s", user.id, result.status)
+            identity = await identify(services.storage, services.settings, user.id)
+            hint = "" if not identity.is_known else "\n\n" + texts.ALREADY_REGISTERED
+            await message.reply_text(REFUSALS[result.status] + hint)
+            return
+    identity = await identify(services.storage, services.settings, user.id)
+    if not identity.is_known:
+        await message.reply_text(texts.GREETING_STRANGER)
+        return
+    name = identity.person.full_name if identity.person and identity.person.full_name else user.full_name
+    await menus.set_commands_for(context.bot, message.chat_id, identity)
+    await message.reply_text(texts.GREETING_KNOWN.format(name=name, what=await _describe(identity, context)))
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    message = update.effective_message
+    if user is None or message is None:
+        return
+    identity = await identify(context.services.storage, context.services.settings, user.id)
+    if not identity.is_known:
+        await message.reply_text(texts.HELP_STRANGER)
+        return
+    await message.reply_text(
+        "\n\n".join([await _describe(identity, context), texts.HELP_HEADER, menus.describe(identity)])
+    )
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("start", start, filters=filters.ChatType.PRIVATE))
+    application.add_handler(CommandHandler("help", help_command, filters=filters.ChatType.PRIVATE))

@@ -1,0 +1,274 @@
+"""The reporting journey: /baocao, one question at a time, soft checks, review, submit, correct.
+
+Every tap and message is checked against the draft's state in SQLite (never against the button
+itself) and the person's scope: a reporter reaches only the drafts of their own communes."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.access import identify
+from bot.app import BotContext
+from bot.domain.bulk_entry import looks_like_bulk_entry
+from bot.domain.forms import Form
+from bot.reporting import ANSWER, ReportSession, Stale, Step, reporter_communes
+from handlers import texts
+from handlers.reporting_views import PREFIX, Screen, edit_menu, render
+from storage.models import Person, Unit
+
+log = logging.getLogger(__name__)
+
+FORM_ID = "tthc-weekly"
+CHOOSE_PREFIX = "rc"
+
+
+def _form(context: BotContext) -> Form:
+    return context.services.forms[FORM_ID]
+
+
+async def _reporter(update: Update, context: BotContext) -> tuple[Person, list[Unit]] | None:
+    user = update.effective_user
+    if user is None:
+        return None
+    storage = context.services.storage
+    person = await storage.people.get_by_telegram_id(user.id)
+    if person is None:
+        return None
+    units = await reporter_communes(storage, person)
+    return (person, units) if units else None
+
+
+async def _open(context: BotContext, person: Person, unit: Unit, draft_id: int | None = None) -> ReportSession:
+    services = context.services
+    period = None
+    if draft_id is not None:
+        draft = await services.storage.drafts.get(draft_id)
+        if draft is not None:
+            period = await services.storage.periods.get_by_id(draft.period_id)
+    return await ReportSession.open(services.storage, _form(context), services.clock, person, unit, period=period)
+
+
+async def show(message: Message, screen: Screen) -> None:
+    parts = screen.messages()
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        await message.get_bot().send_message(
+            message.chat_id, part, reply_markup=screen.keyboard if last else None
+        )
+
+
+async def _show_steps(message: Message, session: ReportSession, steps: list[Step]) -> None:
+    await show(message, render(session, steps))
+
+
+# --- /baocao ---------------------------------------------------------------------------------
+
+
+async def baocao(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    found = await _reporter(update, context)
+    if found is None:
+        await message.reply_text(await _not_a_reporter_text(update, context))
+        return
+    person, units = found
+    if len(units) > 1:
+        rows = [[InlineKeyboardButton(u.full_name, callback_data=f"{CHOOSE_PREFIX}:{u.code}")] for u in units]
+        await message.reply_text("Anh/Chị báo cáo cho đơn vị nào?", reply_markup=InlineKeyboardMarkup(rows))
+        return
+    session = await _open(context, person, units[0])
+    await _show_steps(message, session, [await session.resume()])
+
+
+async def _not_a_reporter_text(update: Update, context: BotContext) -> str:
+    assert update.effective_user is not None
+    identity = await identify(context.services.storage, context.services.settings, update.effective_user.id)
+    if not identity.is_known:
+        return texts.HELP_STRANGER
+    return "Anh/Chị không phải cán bộ báo cáo của xã, phường nào nên không có báo cáo để nhập."
+
+
+async def choose_unit(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    found = await _reporter(update, context)
+    code = query.data.split(":", 1)[1]
+    if found is None or code not in {u.code for u in found[1]}:
+        await _refuse(update)
+        return
+    person, units = found
+    unit = next(u for u in units if u.code == code)
+    session = await _open(context, person, unit)
+    assert isinstance(query.message, Message)
+    await _show_steps(query.message, session, [await session.resume()])
+
+
+# --- typed answers ---------------------------------------------------------------------------
+
+
+async def _active_session(update: Update, context: BotContext) -> ReportSession | None:
+    """The draft this person is being asked about now (their most recent cursor), in scope."""
+    found = await _reporter(update, context)
+    if found is None:
+        return None
+    person, units = found
+    by_code = {u.code: u for u in units}
+    storage = context.services.storage
+    for cursor in await storage.drafts.cursors_of(person.id):
+        draft = await storage.drafts.get(cursor.draft_id)
+        if draft is not None and draft.unit_code in by_code:
+            return await _open(context, person, by_code[draft.unit_code], draft.id)
+    return None
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    session = await _active_session(update, context)
+    if session is None:
+        await message.reply_text(await _stray_text_hint(update, context))
+        return
+    form = session.form
+    asking_text = session.mode == ANSWER and session.cursor_field and form.field(session.cursor_field).kind == "text"
+    if not asking_text and looks_like_bulk_entry(form, message.text):
+        steps = await session.bulk(message.text)
+    else:
+        steps = await session.answer_text(message.text)
+    await _show_steps(message, session, steps)
+
+
+async def _stray_text_hint(update: Update, context: BotContext) -> str:
+    assert update.effective_user is not None
+    identity = await identify(context.services.storage, context.services.settings, update.effective_user.id)
+    if not identity.is_known:
+        return texts.HELP_STRANGER
+    if identity.communes:
+        return "Anh/Chị gõ /baocao để nhập báo cáo tuần, hoặc /help để xem các lệnh."
+    return texts.STRAY_TEXT
+
+
+async def on_media(update: Update, context: BotContext) -> None:
+    """A photo, sticker, voice or file mid-conversation: say so, and ask the question again."""
+    message = update.effective_message
+    if message is None:
+        return
+    session = await _active_session(update, context)
+    if session is None:
+        await message.reply_text(texts.STRAY_MEDIA)
+        return
+    screen = render(session, [await session.resume()])
+    screen.parts.insert(0, texts.STRAY_MEDIA)
+    await show(message, screen)
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    """/huy: pause; nothing answered is lost."""
+    message = update.effective_message
+    if message is None:
+        return
+    session = await _active_session(update, context)
+    if session is None:
+        await message.reply_text("Không có báo cáo nào đang nhập. Gõ /baocao để bắt đầu.")
+        return
+    await _show_steps(message, session, [await session.pause()])
+
+
+# --- buttons ---------------------------------------------------------------------------------
+
+
+async def _refuse(update: Update) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer("Anh/Chị không có quyền với báo cáo này.", show_alert=True)
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    parts = query.data.split(":", 3)
+    if len(parts) < 3 or not parts[1].isdigit():
+        await query.answer(texts.STALE_BUTTON)
+        return
+    draft_id, verb, arg = int(parts[1]), parts[2], parts[3] if len(parts) > 3 else ""
+    storage = context.services.storage
+    found = await _reporter(update, context)
+    draft = await storage.drafts.get(draft_id)
+    if found is None or draft is None or draft.unit_code not in {u.code for u in found[1]}:
+        await _refuse(update)
+        return
+    await query.answer()
+    person, units = found
+    unit = next(u for u in units if u.code == draft.unit_code)
+    session = await _open(context, person, unit, draft_id)
+    message = query.message
+    assert isinstance(message, Message)
+    await _drop_buttons(message)
+    if verb == "m":
+        await show(message, edit_menu(session))
+        return
+    if verb == "w":
+        from handlers.report_files import send_report_file
+
+        await send_report_file(message, context, session)
+        return
+    steps = await _dispatch(session, verb, arg)
+    await _show_steps(message, session, steps)
+
+
+async def _dispatch(session: ReportSession, verb: str, arg: str) -> list[Step]:
+    if verb == "s":
+        return await session.use_suggestion(arg)
+    if verb == "z":
+        return await session.use_value(arg, 0)
+    if verb == "n":
+        return await session.use_value(arg, "Không có.")
+    if verb == "k":
+        current = session.answers.get(arg)
+        if current is None:
+            return [Stale(), await session.resume()]
+        return await session.use_value(arg, current)
+    if verb == "b":
+        return await session.back()
+    if verb == "p":
+        return [await session.pause()]
+    if verb == "c":
+        return [await session.resume()]
+    if verb == "f":
+        return await session.fix(arg)
+    if verb == "g":
+        return await session.keep(arg)
+    if verb == "e":
+        return await session.edit(arg)
+    if verb == "u":
+        return await session.submit()
+    if verb == "v":
+        return [await session.show_review()]
+    return [Stale(), await session.resume()]
+
+
+async def _drop_buttons(message: Message) -> None:
+    """Take the buttons off the message just answered, so it is not tapped again."""
+    if message.reply_markup is None:
+        return
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except BadRequest:
+        log.debug("could not remove the buttons of message %s", message.message_id)
+
+
+def register(application: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("baocao", baocao, filters=private))
+    application.add_handler(CommandHandler("huy", cancel, filters=private))
+    application.add_handler(CallbackQueryHandler(choose_unit, pattern=rf"^{CHOOSE_PREFIX}:"))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"))
+    application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
+    application.add_handler(
+        MessageHandler(private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_media)
+    )

@@ -1,0 +1,288 @@
+"""The SQLite database: one writer connection, one reader connection, transactions.
+
+Writes go through ``async with db.transaction() as conn:`` — ``BEGIN IMMEDIATE`` … ``COMMIT``,
+``ROLLBACK`` on any error (cancellation included). An ``asyncio.Lock`` serialises writers so
+coroutines never interleave statements of different transactions on the one connection;
+``BEGIN IMMEDIATE`` with ``busy_timeout`` serialises against other processes.
+
+A transaction opened inside another one (in the same task, on the same database) joins it
+as a SAVEPOINT: repositories open their own transaction for every write, and a caller can
+wrap several repository calls in one outer transaction to make them atomic together; a
+nested one that fails is undone alone and its exception reaches the outer one.
+
+Reads outside a transaction use a separate read-only connection; in WAL mode it sees the
+last committed state and is never blocked by a writer, nor does it see a write in progress.
+Reads inside a transaction use the transaction's connection (they see its own writes).
+For ``":memory:"`` there is a single connection, and reads wait for running transactions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from .migrations import MIGRATIONS, Migration, migrate
+
+log = logging.getLogger(__name__)
+
+MEMORY = ":memory:"
+BUSY_TIMEOUT_MS = 5000
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+@dataclass(eq=False)
+class _Tx:
+    db: Database
+    conn: aiosqlite.Connection
+    open: bool = field(default=True)
+    savepoints: int = field(default=0)
+
+
+# The transaction the current task is inside, if any (per task: contexts are copied per task).
+_current_tx: ContextVar[_Tx | None] = ContextVar("storage_current_tx", default=None)
+
+
+class Database:
+    """An open SQLite database. Create with ``await Database.open(path)``."""
+
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+        self._path = path
+        self._writer = writer
+        self._reader = reader
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    # -- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    async def open(
+        cls,
+        path: str | Path,
+        *,
+        migrations: Sequence[Migration] = MIGRATIONS,
+        target_version: int | None = None,
+    ) -> Database:
+        """Open (creating the file and its folder if needed) and migrate to the latest version,
+        or to ``target_version`` (tests use it to build databases as earlier versions left them)."""
+        in_memory = str(path) == MEMORY
+        db_path = Path(MEMORY) if in_memory else Path(path)
+        if not in_memory:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await _connect(MEMORY if in_memory else db_path)
+        reader: aiosqlite.Connection | None = None
+        try:
+            await _configure(writer, wal=not in_memory)
+            await migrate(writer, migrations, target=target_version)
+            if in_memory:
+                reader = writer
+            else:
+                reader = await _connect(db_path)
+                await _configure(reader, wal=False)
+                await reader.execute("PRAGMA query_only = ON")
+        except BaseException:
+            if reader is not None and reader is not writer:
+                await reader.close()
+            await writer.close()
+            raise
+        return cls(db_path, writer, reader)
+
+    async def close(self) -> None:
+        """Wait for a running transaction, then close; closing twice is harmless."""
+        if self._closed:
+            return
+        async with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            if self._reader is not self._writer:
+                await self._reader.close()
+            try:
+                await self._writer.execute("PRAGMA optimize")
+            except sqlite3.Error:  # pragma: no cover - best effort
+                log.debug("PRAGMA optimize failed", exc_info=True)
+            await self._writer.close()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    @property
+    def path(self) -> Path:
+        """The database file (``Path(":memory:")`` for an in-memory database)."""
+        return self._path
+
+    @property
+    def in_memory(self) -> bool:
+        return self._reader is self._writer
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # -- transactions --------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; ``ROLLBACK`` and re-raise on any exception.
+        Inside a transaction of this database already (same task): join it."""
+        outer = _current_tx.get()
+        if outer is not None and outer.open and outer.db is self:
+            async with _savepoint(outer):
+                yield outer.conn
+            return
+        self._check_open()
+        async with self._lock:
+            self._check_open()  # closed while we waited
+            conn = self._writer
+            try:
+                await conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                # Cancelled while BEGIN waited for another process's lock: BEGIN may still run.
+                await asyncio.shield(_rollback(conn))
+                raise
+            tx = _Tx(self, conn)
+            token = _current_tx.set(tx)
+            try:
+                yield conn
+            except BaseException:
+                tx.open = False
+                await asyncio.shield(_rollback(conn))
+                raise
+            else:
+                tx.open = False
+                try:
+                    await conn.execute("COMMIT")
+                except BaseException:
+                    await asyncio.shield(_rollback(conn))
+                    raise
+            finally:
+                tx.open = False
+                _current_tx.reset(token)
+
+    def in_transaction(self) -> bool:
+        """Whether the current task is inside a transaction of this database."""
+        tx = _current_tx.get()
+        return tx is not None and tx.open and tx.db is self
+
+    # -- reads ---------------------------------------------------------------------------
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        tx = _current_tx.get()
+        if tx is not None and tx.open and tx.db is self:
+            return list(await tx.conn.execute_fetchall(sql, params))
+        self._check_open()
+        if self._reader is self._writer:
+            async with self._lock:
+                return list(await self._reader.execute_fetchall(sql, params))
+        return list(await self._reader.execute_fetchall(sql, params))
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    # -- writes (each in a transaction: joins the current one or opens its own) ------------
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; the number of rows it changed."""
+        async with self.transaction() as conn:
+            cursor = await conn.execute(sql, params)
+            return cursor.rowcount
+
+    async def execute_returning(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """Run one statement with a RETURNING clause; its rows."""
+        async with self.transaction() as conn:
+            return list(await conn.execute_fetchall(sql, params))
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
+        async with self.transaction() as conn:
+            await conn.executemany(sql, rows)
+
+    # -- information ---------------------------------------------------------------------
+
+    async def current_version(self) -> int:
+        """The schema version (``PRAGMA user_version``)."""
+        return int(await self._on_writer("PRAGMA user_version") or 0)
+
+    async def pragma(self, name: str) -> Any:
+        """The value of a pragma on the writer connection (e.g. "journal_mode", "foreign_keys")."""
+        if not name.replace("_", "").isalnum():
+            raise ValueError(f"not a pragma name: {name!r}")
+        return await self._on_writer(f"PRAGMA {name}")
+
+    async def _on_writer(self, sql: str) -> Any:
+        tx = _current_tx.get()
+        if tx is not None and tx.open and tx.db is self:
+            rows = list(await tx.conn.execute_fetchall(sql))
+        else:
+            self._check_open()
+            async with self._lock:
+                rows = list(await self._writer.execute_fetchall(sql))
+        return rows[0][0] if rows else None
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError(f"database {self._path} is closed")
+
+
+async def _connect(path: str | Path) -> aiosqlite.Connection:
+    # isolation_level=None: no implicit transactions; we issue BEGIN/COMMIT ourselves.
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    return conn
+
+
+async def _configure(conn: aiosqlite.Connection, *, wal: bool) -> None:
+    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if wal:
+        rows = list(await conn.execute_fetchall("PRAGMA journal_mode = WAL"))
+        mode = rows[0][0] if rows else None
+        if str(mode).lower() != "wal":
+            raise RuntimeError(f"could not switch the database to WAL (journal_mode={mode!r})")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    await conn.execute("PRAGMA synchronous = NORMAL")
+
+
+@asynccontextmanager
+async def _savepoint(tx: _Tx) -> AsyncIterator[None]:
+    """A transaction inside a transaction: its writes are undone if it fails, and the
+    exception goes on to the outer one (which may catch it and carry on)."""
+    tx.savepoints += 1
+    name = f"nested_{tx.savepoints}"
+    await tx.conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        if tx.conn.in_transaction:
+            await asyncio.shield(tx.conn.execute(f"ROLLBACK TO {name}"))
+            await asyncio.shield(tx.conn.execute(f"RELEASE {name}"))
+        raise
+    else:
+        await tx.conn.execute(f"RELEASE {name}")
+
+
+async def _rollback(conn: aiosqlite.Connection) -> None:
+    # A statement whose await was cancelled still runs on the connection's thread; this no-op
+    # queues behind it, so in_transaction below tells the truth (after a BEGIN, or a COMMIT).
+    await conn.execute("SELECT 1")
+    if conn.in_transaction:
+        try:
+            await conn.execute("ROLLBACK")
+        except sqlite3.Error:  # pragma: no cover - the connection is in trouble already
+            log.exception("ROLLBACK failed")

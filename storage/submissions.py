@@ -1,0 +1,136 @@
+"""Submitted reports: every version kept (a trigger refuses overwriting or deleting one);
+the highest version of a (period, unit) is its current report."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from datetime import datetime
+
+from pydantic import JsonValue
+
+from .base import Repository
+from .codec import dt_text, from_json, json_text
+from .models import Submission, SubmissionStatus
+
+_COLUMNS = (
+    "id, period_id, unit_code, version, answers, explanations, submitted_by, submitted_at, late, on_behalf,"
+    " status, status_by, status_at, status_reason"
+)
+_S_COLUMNS = ", ".join(f"s.{column.strip()}" for column in _COLUMNS.split(","))
+# The latest version of its (period, unit): a lookup in the UNIQUE (period_id, unit_code, version) index.
+_IS_LATEST = (
+    "s.version = (SELECT MAX(v.version) FROM submissions v"
+    " WHERE v.period_id = s.period_id AND v.unit_code = s.unit_code)"
+)
+
+
+def _submission(row: sqlite3.Row) -> Submission:
+    return Submission.model_validate(
+        {**dict(row), "answers": from_json(row["answers"]), "explanations": from_json(row["explanations"])}
+    )
+
+
+class SubmissionRepo(Repository):
+    async def add_version(
+        self,
+        period_id: int,
+        unit_code: str,
+        answers: Mapping[str, JsonValue],
+        explanations: Mapping[str, JsonValue],
+        by: int | None,
+        at: datetime,
+        *,
+        late: bool = False,
+        on_behalf: bool = False,
+        mark_draft_submitted: bool = True,
+    ) -> Submission:
+        """Store a new version (1, 2, …) of the unit's report for the period, in one transaction;
+        the unit's draft for the period, if any, is marked submitted in the same transaction."""
+        async with self.db.transaction() as conn:
+            rows = list(
+                await conn.execute_fetchall(
+                    "INSERT INTO submissions (period_id, unit_code, version, answers, explanations,"
+                    " submitted_by, submitted_at, late, on_behalf)"
+                    " SELECT ?, ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ?, ?, ?"
+                    " FROM submissions WHERE period_id = ? AND unit_code = ?"
+                    f" RETURNING {_COLUMNS}",
+                    (period_id, unit_code, json_text(dict(answers)), json_text(dict(explanations)), by,
+                     dt_text(at), int(late), int(on_behalf), period_id, unit_code),
+                )
+            )
+            if mark_draft_submitted:
+                await conn.execute(
+                    "UPDATE drafts SET status = 'submitted', updated_at = MAX(updated_at, ?)"
+                    " WHERE period_id = ? AND unit_code = ?",
+                    (dt_text(at), period_id, unit_code),
+                )
+        return _submission(rows[0])
+
+    async def get(self, submission_id: int) -> Submission | None:
+        row = await self.db.fetch_one(f"SELECT {_COLUMNS} FROM submissions WHERE id = ?", (submission_id,))
+        return None if row is None else _submission(row)
+
+    async def latest(self, period_id: int, unit_code: str) -> Submission | None:
+        row = await self.db.fetch_one(
+            f"SELECT {_COLUMNS} FROM submissions WHERE period_id = ? AND unit_code = ? ORDER BY version DESC LIMIT 1",
+            (period_id, unit_code),
+        )
+        return None if row is None else _submission(row)
+
+    async def versions(self, period_id: int, unit_code: str) -> list[Submission]:
+        """Every version, the first first."""
+        rows = await self.db.fetch_all(
+            f"SELECT {_COLUMNS} FROM submissions WHERE period_id = ? AND unit_code = ? ORDER BY version",
+            (period_id, unit_code),
+        )
+        return [_submission(row) for row in rows]
+
+    async def list_latest_for_period(self, period_id: int, province_code: str | None = None) -> list[Submission]:
+        """One row per unit that submitted for the period (its latest version), in unit code
+        order; only the province's communes when ``province_code`` is given."""
+        if province_code is None:
+            rows = await self.db.fetch_all(
+                f"SELECT {_S_COLUMNS} FROM submissions s WHERE s.period_id = ? AND {_IS_LATEST} ORDER BY s.unit_code",
+                (period_id,),
+            )
+        else:
+            rows = await self.db.fetch_all(
+                f"SELECT {_S_COLUMNS} FROM units u JOIN submissions s ON s.unit_code = u.code"
+                f" WHERE u.province_code = ? AND s.period_id = ? AND {_IS_LATEST} ORDER BY s.unit_code",
+                (province_code, period_id),
+            )
+        return [_submission(row) for row in rows]
+
+    async def recent_for_unit(self, unit_code: str, form_id: str, before: datetime | None = None,
+                              limit: int = 8) -> list[Submission]:
+        """The unit's latest versions for its most recent periods of the form (periods opened
+        before ``before`` if given), the most recent first — e.g. for the "far above its usual
+        median" check or last period's figures."""
+        before_clause = "" if before is None else " AND p.opens_at < ?"
+        params: tuple[object, ...] = (unit_code, form_id) + (() if before is None else (dt_text(before),))
+        rows = await self.db.fetch_all(
+            f"SELECT {_S_COLUMNS} FROM submissions s JOIN periods p ON p.id = s.period_id"
+            f" WHERE s.unit_code = ? AND p.form_id = ?{before_clause} AND {_IS_LATEST}"
+            " ORDER BY p.starts_on DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [_submission(row) for row in rows]
+
+    async def set_status(
+        self,
+        submission_id: int,
+        status: SubmissionStatus,
+        by: int | None,
+        at: datetime,
+        reason: str | None = None,
+    ) -> Submission:
+        """Approve or return a version (or set it back to submitted); the content is unchanged."""
+        rows = await self.db.execute_returning(
+            "UPDATE submissions SET status = ?, status_by = ?, status_at = ?, status_reason = ?"
+            f" WHERE id = ? RETURNING {_COLUMNS}",
+            (str(SubmissionStatus(status)), by, dt_text(at), reason, submission_id),
+        )
+        if not rows:
+            raise LookupError(f"no submission {submission_id}")
+        return _submission(rows[0])

@@ -1,0 +1,252 @@
+"""Schema migrations: fresh databases, upgrades from every earlier version, failures."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import aiosqlite
+import pytest
+from storage_helpers import T0
+
+from storage import MIGRATIONS, Database, Migration, MigrationError, Role, Storage, latest_version
+from storage.codec import dt_text
+from storage.migrations import SchemaTooNewError, split_statements
+
+LATEST = latest_version()
+
+
+async def _tables(db: Database) -> set[str]:
+    rows = await db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
+    return {row["name"] for row in rows}
+
+
+# -- data as each version's schema holds it (raw SQL: the repositories speak the latest) ------
+
+
+async def _seed_v1(db: Database) -> None:
+    t = dt_text(T0)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO units VALUES ('51', 'Quảng Ngãi', 'Tỉnh Quảng Ngãi', 'province', 'tỉnh', '51', 'tinh quang ngai')"
+        )
+        await conn.execute(
+            "INSERT INTO units VALUES ('21370', 'Phước Giang', 'Xã Phước Giang', 'commune', 'xã', '51', 'xa phuoc giang')"
+        )
+        await conn.execute("INSERT INTO people (id, telegram_id, full_name, created_at) VALUES (1, 1001, 'Lan', ?)", (t,))
+        await conn.execute(
+            "INSERT INTO memberships (person_id, role, unit_code, created_at) VALUES (1, 'reporter', '21370', ?)", (t,)
+        )
+        await conn.execute(
+            "INSERT INTO periods (id, form_id, key, starts_on, ends_on, opens_at, deadline_at)"
+            " VALUES (1, 'tthc-weekly', '2025-W50', '2025-12-08', '2025-12-14', ?, '2025-12-11T15:00:00+07:00')",
+            (t,),
+        )
+        await conn.execute(
+            "INSERT INTO drafts (id, period_id, unit_code, created_at, updated_at) VALUES (1, 1, '21370', ?, ?)", (t, t)
+        )
+        await conn.execute(
+            "INSERT INTO draft_answers VALUES (1, 'received_in_person', '42', 1, ?)", (t,)
+        )
+        await conn.execute(
+            "INSERT INTO submissions (period_id, unit_code, version, answers, explanations, submitted_by, submitted_at)"
+            " VALUES (1, '21370', 1, '{\"received_in_person\":42}', '{}', 1, ?)",
+            (t,),
+        )
+
+
+async def _check_v1(storage: Storage) -> None:
+    assert (await storage.units.get("21370")).full_name == "Xã Phước Giang"  # type: ignore[union-attr]
+    lan = await storage.people.get_by_telegram_id(1001)
+    assert lan is not None
+    assert [m.role for m in await storage.people.memberships_of(lan.id)] == [Role.REPORTER]
+    period = await storage.periods.get("tthc-weekly", "2025-W50")
+    assert period is not None
+    draft = await storage.drafts.find(period.id, "21370")
+    assert draft is not None
+    assert await storage.drafts.values(draft.id) == {"received_in_person": 42}
+    latest = await storage.submissions.latest(period.id, "21370")
+    assert latest is not None and latest.answers == {"received_in_person": 42}
+
+
+async def _seed_v2(db: Database) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO unit_settings VALUES ('21370', '{\"signer_name\":\"Nguyễn Văn A\"}', 1, ?)", (dt_text(T0),)
+        )
+        await conn.execute(
+            "INSERT INTO templates (name, unit_code, version, filename, content, size, sha256, uploaded_at)"
+            " VALUES ('tthc-weekly', NULL, 1, 'mau.docx', x'504b0304', 4, 'abc', ?)",
+            (dt_text(T0),),
+        )
+
+
+async def _check_v2(storage: Storage) -> None:
+    settings = await storage.unit_settings.get("21370")
+    assert settings is not None and settings.signer_name == "Nguyễn Văn A"
+    template = await storage.templates.latest("tthc-weekly")
+    assert template is not None and template.version == 1
+    assert await storage.templates.content(template.id) == b"PK\x03\x04"
+
+
+SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage], Awaitable[None]]]] = {
+    1: (_seed_v1, _check_v1),
+    2: (_seed_v2, _check_v2),
+}
+
+
+def test_every_version_has_seed_data_for_the_upgrade_tests() -> None:
+    assert sorted(SEEDS) == [m.version for m in MIGRATIONS]
+
+
+# -- tests -------------------------------------------------------------------------------------
+
+
+async def test_a_fresh_database_reaches_the_latest_version(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    try:
+        assert await db.current_version() == LATEST
+        assert {"units", "people", "memberships", "invites", "periods", "drafts", "draft_answers",
+                "answer_history", "draft_explanations", "draft_cursors", "submissions", "notices",
+                "audit_log", "unit_settings", "templates"} <= await _tables(db)
+    finally:
+        await db.close()
+    again = await Database.open(db_path)  # reopening applies nothing
+    try:
+        assert await again.current_version() == LATEST
+    finally:
+        await again.close()
+
+
+@pytest.mark.parametrize("start", range(LATEST))
+async def test_upgrade_from_every_earlier_version_keeps_the_data(db_path: Path, start: int) -> None:
+    old = await Database.open(db_path, target_version=start)
+    try:
+        assert await old.current_version() == start
+        for version in range(1, start + 1):
+            await SEEDS[version][0](old)
+    finally:
+        await old.close()
+
+    storage = await Storage.open(db_path)
+    try:
+        assert await storage.db.current_version() == LATEST
+        for version in range(1, start + 1):
+            await SEEDS[version][1](storage)
+        # and the upgraded database takes new data of every version
+        for version in range(start + 1, LATEST + 1):
+            if version == 1:
+                await _seed_v1(storage.db)
+            else:
+                await SEEDS[version][0](storage.db)
+        for version in range(1, LATEST + 1):
+            await SEEDS[version][1](storage)
+    finally:
+        await storage.close()
+
+
+async def test_a_failing_migration_rolls_back_and_keeps_the_version(db_path: Path) -> None:
+    broken = (*MIGRATIONS, Migration(LATEST + 1, "broken", "CREATE TABLE half_done (x); INSERT INTO nowhere VALUES (1);"))
+    with pytest.raises(MigrationError, match="broken"):
+        await Database.open(db_path, migrations=broken)
+    db = await Database.open(db_path)
+    try:
+        assert await db.current_version() == LATEST
+        assert "half_done" not in await _tables(db)
+    finally:
+        await db.close()
+
+
+async def test_a_failing_python_migration_rolls_back_too(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    await db.close()
+
+    async def half_then_fail(conn: aiosqlite.Connection) -> None:
+        await conn.execute("INSERT INTO audit_log (at, action) VALUES ('2025-12-08T08:00:00+07:00', 'migrated')")
+        raise ValueError("data fix failed")
+
+    with pytest.raises(MigrationError, match="data fix failed"):
+        await Database.open(db_path, migrations=(*MIGRATIONS, Migration(LATEST + 1, "data fix", half_then_fail)))
+    db = await Database.open(db_path)
+    try:
+        assert await db.current_version() == LATEST
+        assert await db.fetch_value("SELECT count(*) FROM audit_log") == 0
+    finally:
+        await db.close()
+
+
+async def test_a_later_migration_applies_in_its_own_transaction(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    await db.close()
+    extra = Migration(LATEST + 1, "people language", "ALTER TABLE people ADD COLUMN language TEXT DEFAULT 'vi';")
+    db = await Database.open(db_path, migrations=(*MIGRATIONS, extra))
+    try:
+        assert await db.current_version() == LATEST + 1
+        assert "language" in {row["name"] for row in await db.fetch_all("PRAGMA table_info(people)")}
+    finally:
+        await db.close()
+    # An application that does not know version LATEST + 1 refuses the newer database.
+    with pytest.raises(SchemaTooNewError):
+        await Database.open(db_path)
+
+
+async def test_a_table_rebuild_with_foreign_keys_off(db_path: Path) -> None:
+    storage = await Storage.open(db_path)
+    await _seed_v1(storage.db)
+    await storage.close()
+    rebuild = Migration(
+        LATEST + 1,
+        "rebuild people",
+        """
+        CREATE TABLE people_new (id INTEGER PRIMARY KEY, telegram_id INTEGER NOT NULL UNIQUE,
+            full_name TEXT NOT NULL DEFAULT '', username TEXT, active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL, blocked_at TEXT, reminders_paused_from TEXT, reminders_paused_to TEXT,
+            phone TEXT);
+        INSERT INTO people_new (id, telegram_id, full_name, username, active, created_at, blocked_at,
+            reminders_paused_from, reminders_paused_to)
+            SELECT id, telegram_id, full_name, username, active, created_at, blocked_at,
+                reminders_paused_from, reminders_paused_to FROM people;
+        DROP TABLE people;
+        ALTER TABLE people_new RENAME TO people;
+        """,
+        foreign_keys_off=True,
+    )
+    db = await Database.open(db_path, migrations=(*MIGRATIONS, rebuild))
+    try:
+        assert await db.current_version() == LATEST + 1
+        assert await db.pragma("foreign_keys") == 1
+        assert await db.fetch_value("SELECT count(*) FROM memberships") == 1
+    finally:
+        await db.close()
+
+
+def test_migration_versions_must_be_in_order() -> None:
+    assert [m.version for m in MIGRATIONS] == list(range(1, LATEST + 1))
+
+
+async def test_out_of_order_migrations_are_refused(db_path: Path) -> None:
+    with pytest.raises(ValueError, match="in order"):
+        await Database.open(db_path, migrations=(MIGRATIONS[0], Migration(3, "gap", "SELECT 1;")))
+
+
+def test_split_statements_keeps_triggers_strings_and_comments_whole() -> None:
+    script = """
+    -- a comment; with a semicolon and an apostrophe's
+    CREATE TABLE t (x TEXT DEFAULT 'a;b');
+    CREATE TRIGGER tr BEFORE DELETE ON t BEGIN SELECT RAISE(ABORT, 'no; never'); END;
+    INSERT INTO t VALUES ('c;d')
+    ;
+    """
+    statements = split_statements(script)
+    assert len(statements) == 3
+    assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
+    with pytest.raises(ValueError, match="incomplete"):
+        split_statements("CREATE TABLE t (x); SELECT 1")
+
+
+async def test_current_version_of_a_database_or_a_connection(storage: Storage) -> None:
+    from storage.migrations import current_version
+
+    assert await current_version(storage.db) == LATEST
+    async with storage.db.transaction() as conn:
+        assert await current_version(conn) == LATEST
