@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(
         default=None, description="Token from @BotFather; without it `make run` uses the local sandbox."
     )
+    bot_username: str | None = Field(
+        default=None, description="The bot's @username without @, for invitation links made offline."
+    )
     database_path: Path = Field(default=Path("data/baocao.db"), description="SQLite file, created on first run.")
     timezone: str = Field(default="Asia/Ho_Chi_Minh", description="Time zone of deadlines and reminders.")
     admin_ids: Annotated[list[int], NoDecode] = Field(
@@ -48,7 +51,7 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("bot_api_base_url", "webhook_url", "default_province", mode="before")
+    @field_validator("bot_api_base_url", "webhook_url", "default_province", "bot_username", mode="before")
     @classmethod
     def _empty_str_is_none(cls, value: object) -> object:
         return None if value == "" else value

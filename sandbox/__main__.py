@@ -13,19 +13,28 @@ from sandbox.server import SandboxServer
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m sandbox", description="Local stand-in for Telegram's Bot API.")
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox", description="Local stand-in for Telegram's Bot API."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--no-limits", action="store_true", help="do not enforce Telegram's flood limits")
-    parser.add_argument("--no-spec-check", action="store_true", help="accept parameters the Bot API spec does not know")
+    parser.add_argument(
+        "--no-spec-check", action="store_true", help="accept parameters the Bot API spec does not know"
+    )
     return parser.parse_args(argv)
 
 
 async def serve(args: argparse.Namespace) -> None:
     server = SandboxServer(Limits(enforce=not args.no_limits), spec_check=not args.no_spec_check)
     base = await server.start(args.host, args.port)
-    print(f"Sandbox Bot API at {base}  (bot: base_url={base}/bot  base_file_url={base}/file/bot, any token like 123456:TEST)")
-    print(f"Control API: {base}/control  e.g. curl -s {base}/control/stats   (docs: sandbox/README.md)", flush=True)
+    print(
+        f"Sandbox Bot API at {base}  (bot: base_url={base}/bot  base_file_url={base}/file/bot, any token like 123456:TEST)"
+    )
+    print(
+        f"Control API: {base}/control  e.g. curl -s {base}/control/stats   (docs: sandbox/README.md)",
+        flush=True,
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -50,14 +50,24 @@ _CHAT_ACTIONS = {
     "record_video_note",
     "upload_video_note",
 }
-_SCOPES = {"default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat", "chat_administrators", "chat_member"}
+_SCOPES = {
+    "default",
+    "all_private_chats",
+    "all_group_chats",
+    "all_chat_administrators",
+    "chat",
+    "chat_administrators",
+    "chat_member",
+}
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same "
     "as a current content and reply markup of the message"
 )
-_WEBHOOK_ACTIVE = "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+_WEBHOOK_ACTIVE = (
+    "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+)
 _OTHER_POLL = "terminated by other getUpdates request; make sure that only one bot instance is running"
 
 Handler = Callable[[dict[str, Any]], Awaitable[Any]]
@@ -116,7 +126,9 @@ class BotApi:
                 raise forbidden("bot can't initiate conversation with a user")
         return chat
 
-    def _text(self, text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None) -> tuple[str, list[dict[str, Any]] | None]:
+    def _text(
+        self, text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None
+    ) -> tuple[str, list[dict[str, Any]] | None]:
         plain, found = format_text(text, parse_mode, entities)
         if not plain:
             raise bad_request("message text is empty")
@@ -143,7 +155,9 @@ class BotApi:
         for b in buttons:
             actions = [k for k in _BUTTON_ACTIONS if k in b]
             if not actions:
-                raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+                raise bad_request(
+                    "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+                )
             if not b.get("text"):
                 raise bad_request("can't parse inline keyboard button: button text must be non-empty")
             data = b.get("callback_data")
@@ -158,7 +172,11 @@ class BotApi:
         if not reply:
             return None
         target_chat = reply.get("chat_id", chat.id)
-        target = self.state.find_message(target_chat, reply["message_id"]) if isinstance(target_chat, int) else None
+        target = (
+            self.state.find_message(target_chat, reply["message_id"])
+            if isinstance(target_chat, int)
+            else None
+        )
         if target is None and not reply.get("allow_sending_without_reply"):
             raise bad_request("message to be replied not found")
         return target if target is not None and target.chat.id == chat.id else None
@@ -189,7 +207,9 @@ class BotApi:
                     raise bad_request("PHOTO_INVALID_DIMENSIONS")
                 if media.image_size(value.data) is None:
                     raise bad_request("IMAGE_PROCESS_FAILED")
-            mime = value.content_type if value.content_type not in (None, "application/octet-stream") else None
+            mime = (
+                value.content_type if value.content_type not in (None, "application/octet-stream") else None
+            )
             name = value.filename if kind == "document" else None
             return self.state.store_file(kind, value.data, file_name=name, mime_type=mime)
         stored = self.state.files.get(value)
@@ -374,7 +394,9 @@ class BotApi:
             if not 1 <= len(c["description"].strip()) <= 256:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         if commands:
-            self.state.commands[(key, lang)] = CommandSet(scope, lang, [{"command": c["command"], "description": c["description"]} for c in commands])
+            self.state.commands[(key, lang)] = CommandSet(
+                scope, lang, [{"command": c["command"], "description": c["description"]} for c in commands]
+            )
         else:
             self.state.commands.pop((key, lang), None)
         return True
@@ -422,7 +444,11 @@ class BotApi:
 
     async def get_webhook_info(self, p: dict[str, Any]) -> dict[str, Any]:
         hook = self.state.webhook
-        info: dict[str, Any] = {"url": hook.url if hook else "", "has_custom_certificate": False, "pending_update_count": len(self.state.updates)}
+        info: dict[str, Any] = {
+            "url": hook.url if hook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.state.updates),
+        }
         if hook is not None:
             info["ip_address"] = hook.ip_address
             info["max_connections"] = hook.max_connections

@@ -1,10 +1,10 @@
 """SandboxClient: the control API from Python (aiohttp), for tests, the demo and scripts.
 
-    async with SandboxClient(base_url) as sb:
-        await sb.add_user(1001, "Lan")
-        sent = await sb.send_text(1001, "/start")
-        reply = await sb.wait_for_bot_message(1001, after_message_id=sent["message_id"])
-        await sb.tap(1001, reply["message_id"], data="ans:skip")
+async with SandboxClient(base_url) as sb:
+    await sb.add_user(1001, "Lan")
+    sent = await sb.send_text(1001, "/start")
+    reply = await sb.wait_for_bot_message(1001, after_message_id=sent["message_id"])
+    await sb.tap(1001, reply["message_id"], data="ans:skip")
 """
 
 from __future__ import annotations
@@ -51,12 +51,19 @@ class SandboxClient:
             self._own_session = True
         return self._session
 
-    async def _call(self, method: str, path: str, body: dict[str, Any] | None = None, query: dict[str, Any] | None = None) -> Any:
+    async def _call(
+        self, method: str, path: str, body: dict[str, Any] | None = None, query: dict[str, Any] | None = None
+    ) -> Any:
         params = {k: str(v) for k, v in (query or {}).items() if v is not None}
-        async with self._http().request(method, f"{self.base_url}/control{path}", json=body, params=params) as resp:
+        async with self._http().request(
+            method, f"{self.base_url}/control{path}", json=body, params=params
+        ) as resp:
             payload = await resp.json(content_type=None)
             if resp.status >= 400:
-                raise SandboxError(resp.status, payload.get("error", str(payload)) if isinstance(payload, dict) else str(payload))
+                raise SandboxError(
+                    resp.status,
+                    payload.get("error", str(payload)) if isinstance(payload, dict) else str(payload),
+                )
             return payload
 
     # ------------------------------------------------------------ users and what they do
@@ -71,44 +78,101 @@ class SandboxClient:
         *,
         started: bool = True,
     ) -> dict[str, Any]:
-        body = {"id": user_id, "first_name": first_name, "last_name": last_name, "username": username, "language_code": language_code, "started": started}
+        body = {
+            "id": user_id,
+            "first_name": first_name,
+            "last_name": last_name,
+            "username": username,
+            "language_code": language_code,
+            "started": started,
+        }
         return await self._call("POST", "/users", body)
 
-    async def add_group(self, chat_id: int, title: str | None = None, chat_type: str = "group") -> dict[str, Any]:
+    async def add_group(
+        self, chat_id: int, title: str | None = None, chat_type: str = "group"
+    ) -> dict[str, Any]:
         return await self._call("POST", "/chats", {"id": chat_id, "title": title, "type": chat_type})
 
-    async def send_text(self, user_id: int, text: str, *, chat_id: int | None = None, reply_to_message_id: int | None = None) -> Message:
+    async def send_text(
+        self, user_id: int, text: str, *, chat_id: int | None = None, reply_to_message_id: int | None = None
+    ) -> Message:
         """The user writes `text` (a "/command" gets its bot_command entity); returns the message."""
-        return await self._call("POST", f"/users/{user_id}/text", {"text": text, "chat_id": chat_id, "reply_to_message_id": reply_to_message_id})
+        return await self._call(
+            "POST",
+            f"/users/{user_id}/text",
+            {"text": text, "chat_id": chat_id, "reply_to_message_id": reply_to_message_id},
+        )
 
-    async def edit_text(self, user_id: int, message_id: int, text: str, *, chat_id: int | None = None) -> Message:
-        return await self._call("POST", f"/users/{user_id}/edit", {"message_id": message_id, "text": text, "chat_id": chat_id})
+    async def edit_text(
+        self, user_id: int, message_id: int, text: str, *, chat_id: int | None = None
+    ) -> Message:
+        return await self._call(
+            "POST", f"/users/{user_id}/edit", {"message_id": message_id, "text": text, "chat_id": chat_id}
+        )
 
-    async def tap(self, user_id: int, message_id: int, data: str | None = None, text: str | None = None, *, chat_id: int | None = None) -> dict[str, Any]:
+    async def tap(
+        self,
+        user_id: int,
+        message_id: int,
+        data: str | None = None,
+        text: str | None = None,
+        *,
+        chat_id: int | None = None,
+    ) -> dict[str, Any]:
         """Tap the inline button with callback `data` (or label `text`) on a bot message."""
-        return await self._call("POST", f"/users/{user_id}/tap", {"message_id": message_id, "data": data, "text": text, "chat_id": chat_id})
+        return await self._call(
+            "POST",
+            f"/users/{user_id}/tap",
+            {"message_id": message_id, "data": data, "text": text, "chat_id": chat_id},
+        )
 
     async def send_photo(
-        self, user_id: int, data: bytes | None = None, *, caption: str | None = None, chat_id: int | None = None, width: int = 320, height: int = 240
+        self,
+        user_id: int,
+        data: bytes | None = None,
+        *,
+        caption: str | None = None,
+        chat_id: int | None = None,
+        width: int = 320,
+        height: int = 240,
     ) -> Message:
         body: dict[str, Any] = {"caption": caption, "chat_id": chat_id, "width": width, "height": height}
         if data is not None:
             body["data"] = base64.b64encode(data).decode()
         return await self._call("POST", f"/users/{user_id}/photo", body)
 
-    async def send_sticker(self, user_id: int, emoji: str = "👍", *, set_name: str | None = None, chat_id: int | None = None) -> Message:
-        return await self._call("POST", f"/users/{user_id}/sticker", {"emoji": emoji, "set_name": set_name, "chat_id": chat_id})
+    async def send_sticker(
+        self, user_id: int, emoji: str = "👍", *, set_name: str | None = None, chat_id: int | None = None
+    ) -> Message:
+        return await self._call(
+            "POST", f"/users/{user_id}/sticker", {"emoji": emoji, "set_name": set_name, "chat_id": chat_id}
+        )
 
-    async def send_voice(self, user_id: int, duration: int = 1, *, data: bytes | None = None, chat_id: int | None = None) -> Message:
+    async def send_voice(
+        self, user_id: int, duration: int = 1, *, data: bytes | None = None, chat_id: int | None = None
+    ) -> Message:
         body: dict[str, Any] = {"duration": duration, "chat_id": chat_id}
         if data is not None:
             body["data"] = base64.b64encode(data).decode()
         return await self._call("POST", f"/users/{user_id}/voice", body)
 
     async def send_document(
-        self, user_id: int, data: bytes, file_name: str, *, mime_type: str | None = None, caption: str | None = None, chat_id: int | None = None
+        self,
+        user_id: int,
+        data: bytes,
+        file_name: str,
+        *,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        chat_id: int | None = None,
     ) -> Message:
-        body = {"data": base64.b64encode(data).decode(), "file_name": file_name, "mime_type": mime_type, "caption": caption, "chat_id": chat_id}
+        body = {
+            "data": base64.b64encode(data).decode(),
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "caption": caption,
+            "chat_id": chat_id,
+        }
         return await self._call("POST", f"/users/{user_id}/document", body)
 
     async def block(self, user_id: int) -> dict[str, Any]:
@@ -124,13 +188,15 @@ class SandboxClient:
         return (await self._call("GET", f"/chats/{chat_id}/messages", query={"since": since}))["messages"]
 
     async def bot_messages(self, chat_id: int, since: int = 0) -> list[Message]:
-        return (await self._call("GET", f"/chats/{chat_id}/messages", query={"since": since, "from": "bot"}))["messages"]
+        return (await self._call("GET", f"/chats/{chat_id}/messages", query={"since": since, "from": "bot"}))[
+            "messages"
+        ]
 
     async def wait_for_bot_message(
         self,
         chat_id: int,
         after_message_id: int | None = None,
-        timeout: float = 5.0,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the server long-polls with it; a cancel scope could not
         predicate: Callable[[Message], bool] | None = None,
         *,
         since: int | None = None,
@@ -145,7 +211,9 @@ class SandboxClient:
             if remaining <= 0:
                 break
             res = await self._call(
-                "GET", f"/chats/{chat_id}/wait", query={"after_message_id": after, "since": since, "timeout": round(remaining, 3)}
+                "GET",
+                f"/chats/{chat_id}/wait",
+                query={"after_message_id": after, "since": since, "timeout": round(remaining, 3)},
             )
             for msg in res["messages"]:
                 if predicate is None or predicate(msg):
@@ -163,7 +231,9 @@ class SandboxClient:
 
     async def commands(self, chat_id: int | None = None, language_code: str = "") -> dict[str, Any]:
         """{"sets": [{scope, language_code, commands}], "effective": [...] when chat_id is given}."""
-        return await self._call("GET", "/commands", query={"chat_id": chat_id, "language_code": language_code or None})
+        return await self._call(
+            "GET", "/commands", query={"chat_id": chat_id, "language_code": language_code or None}
+        )
 
     async def callback_answers(self) -> list[dict[str, Any]]:
         return await self._call("GET", "/callback_answers")

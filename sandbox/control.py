@@ -26,7 +26,9 @@ Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def _reply(value: Any, status: int = 200) -> web.Response:
-    return web.Response(status=status, text=json.dumps(value, ensure_ascii=False), content_type="application/json")
+    return web.Response(
+        status=status, text=json.dumps(value, ensure_ascii=False), content_type="application/json"
+    )
 
 
 def _guarded(handler: Route) -> Route:
@@ -181,7 +183,9 @@ class ControlApi:
             }
         )
 
-    async def _file_message(self, request: web.Request, kind: str, default: Callable[[dict[str, Any]], bytes]) -> web.Response:
+    async def _file_message(
+        self, request: web.Request, kind: str, default: Callable[[dict[str, Any]], bytes]
+    ) -> web.Response:
         body = await _body(request)
         data = _b64(body["data"], "data") if body.get("data") is not None else default(body)
         msg = self.state.user_file(
@@ -200,14 +204,20 @@ class ControlApi:
 
     async def photo(self, request: web.Request) -> web.Response:
         return await self._file_message(
-            request, "photo", lambda b: media.tiny_png(_int(b.get("width", 320), "width"), _int(b.get("height", 240), "height"))
+            request,
+            "photo",
+            lambda b: media.tiny_png(
+                _int(b.get("width", 320), "width"), _int(b.get("height", 240), "height")
+            ),
         )
 
     async def sticker(self, request: web.Request) -> web.Response:
         return await self._file_message(request, "sticker", lambda b: media.fake_webp())
 
     async def voice(self, request: web.Request) -> web.Response:
-        return await self._file_message(request, "voice", lambda b: media.fake_ogg(_int(b.get("duration", 1), "duration")))
+        return await self._file_message(
+            request, "voice", lambda b: media.fake_ogg(_int(b.get("duration", 1), "duration"))
+        )
 
     async def document(self, request: web.Request) -> web.Response:
         def missing(body: dict[str, Any]) -> bytes:
@@ -216,10 +226,14 @@ class ControlApi:
         return await self._file_message(request, "document", missing)
 
     async def block(self, request: web.Request) -> web.Response:
-        return _reply(self.state.set_blocked(_int(request.match_info["user_id"], "user id"), True).to_control())
+        return _reply(
+            self.state.set_blocked(_int(request.match_info["user_id"], "user id"), True).to_control()
+        )
 
     async def unblock(self, request: web.Request) -> web.Response:
-        return _reply(self.state.set_blocked(_int(request.match_info["user_id"], "user id"), False).to_control())
+        return _reply(
+            self.state.set_blocked(_int(request.match_info["user_id"], "user id"), False).to_control()
+        )
 
     # ------------------------------------------------------------ chats and what the bot did
 
@@ -275,14 +289,17 @@ class ControlApi:
         headers = {}
         if stored.file_name:
             headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stored.file_name)}"
-        return web.Response(body=stored.data, content_type=stored.mime_type or "application/octet-stream", headers=headers)
+        return web.Response(
+            body=stored.data, content_type=stored.mime_type or "application/octet-stream", headers=headers
+        )
 
     async def callback_answers(self, request: web.Request) -> web.Response:
         return _reply(self.state.callback_answers)
 
     async def commands(self, request: web.Request) -> web.Response:
         sets = [
-            {"scope": s.scope, "language_code": s.language_code, "commands": s.commands} for s in self.state.commands.values()
+            {"scope": s.scope, "language_code": s.language_code, "commands": s.commands}
+            for s in self.state.commands.values()
         ]
         out: dict[str, Any] = {"sets": sets}
         if request.query.get("chat_id"):
@@ -293,7 +310,9 @@ class ControlApi:
     async def requests(self, request: web.Request) -> web.Response:
         method = request.query.get("method")
         since = _int(request.query.get("since", 0), "since")
-        found = [r for r in self.server.requests if r["seq"] > since and (method is None or r["method"] == method)]
+        found = [
+            r for r in self.server.requests if r["seq"] > since and (method is None or r["method"] == method)
+        ]
         return _reply(found)
 
     async def pending_updates(self, request: web.Request) -> web.Response:
@@ -302,7 +321,13 @@ class ControlApi:
 
     async def webhook(self, request: web.Request) -> web.Response:
         info = await self.server.api.get_webhook_info({})
-        return _reply({"info": info, "secret_token_set": bool(self.state.webhook and self.state.webhook.secret_token), "attempts": self.server.webhook.attempts})
+        return _reply(
+            {
+                "info": info,
+                "secret_token_set": bool(self.state.webhook and self.state.webhook.secret_token),
+                "attempts": self.server.webhook.attempts,
+            }
+        )
 
     # ------------------------------------------------------------ trouble and counters
 

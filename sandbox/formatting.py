@@ -79,7 +79,9 @@ def _trim(plain: str, entities: list[_Entity]) -> tuple[str, list[_Entity]]:
     return stripped, out
 
 
-def format_text(text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None = None) -> tuple[str, list[dict[str, Any]]]:
+def format_text(
+    text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None = None
+) -> tuple[str, list[dict[str, Any]]]:
     """The text a user sees and its entities, as Telegram would store them; ApiError 400 when unparsable."""
     mode = (parse_mode or "").lower()
     if entities is not None or not mode:
@@ -170,7 +172,9 @@ def _parse_html(text: str) -> tuple[str, list[_Entity]]:
             raise _parse_error(f'Unsupported start tag "{name}" at byte offset {_byte_offset(text, begin)}')
         attrs, j = _html_attributes(text, j, name, begin)
         if name == "span" and attrs.get("class") != "tg-spoiler":
-            raise _parse_error(f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(text, begin)}')
+            raise _parse_error(
+                f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(text, begin)}'
+            )
         stack.append(_OpenTag(name, len(out), attrs))
         i = j
     if stack:
@@ -192,7 +196,9 @@ def _html_attributes(text: str, j: int, tag: str, begin: int) -> tuple[dict[str,
         while k < n and (text[k].isalnum() or text[k] in "-_"):
             k += 1
         if k == j:
-            raise _parse_error(f'Empty attribute name in the tag "{tag}" at byte offset {_byte_offset(text, begin)}')
+            raise _parse_error(
+                f'Empty attribute name in the tag "{tag}" at byte offset {_byte_offset(text, begin)}'
+            )
         attr = text[j:k].lower()
         j = k
         while j < n and text[j].isspace():
@@ -205,7 +211,9 @@ def _html_attributes(text: str, j: int, tag: str, begin: int) -> tuple[dict[str,
                 quote = text[j]
                 end = text.find(quote, j + 1)
                 if end < 0:
-                    raise _parse_error(f"Unclosed end of attribute value at byte offset {_byte_offset(text, j)}")
+                    raise _parse_error(
+                        f"Unclosed end of attribute value at byte offset {_byte_offset(text, j)}"
+                    )
                 value = text[j + 1 : end]
                 j = end + 1
             else:
@@ -367,7 +375,9 @@ def _parse_markdown_v2(text: str) -> tuple[str, list[_Entity]]:
         i += 1
     if stack:
         top = stack[-1]
-        raise _parse_error(f"Can't find end of {_MDV2_NAMES[top.type]} entity at byte offset {top.byte_offset}")
+        raise _parse_error(
+            f"Can't find end of {_MDV2_NAMES[top.type]} entity at byte offset {top.byte_offset}"
+        )
     if quote_start is not None:
         entities.append(_Entity("blockquote", quote_start, len(out)))
     return "".join(out), entities
@@ -429,7 +439,9 @@ def _parse_markdown(text: str) -> tuple[str, list[_Entity]]:
             out.append(text[i])
             i += 1
         if i >= n:
-            raise _parse_error(f"Can't find end of the entity starting at byte offset {_byte_offset(text, begin)}")
+            raise _parse_error(
+                f"Can't find end of the entity starting at byte offset {_byte_offset(text, begin)}"
+            )
         extra: dict[str, Any] = {}
         kind = {"_": "italic", "*": "bold", "[": "text_link", "`": "pre" if is_pre else "code"}[c]
         if kind == "text_link":

@@ -17,7 +17,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SENDING_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup"})
+SENDING_METHODS = frozenset(
+    {"sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup"}
+)
 
 
 @dataclass
@@ -87,7 +89,9 @@ class RateLimiter:
         bucket = self._buckets.get(chat_id)
         if bucket is None:
             bucket = self._buckets[chat_id] = _Bucket(float(lim.per_chat_burst), now)
-        bucket.tokens = min(float(lim.per_chat_burst), bucket.tokens + (now - bucket.updated) * lim.per_chat_per_second)
+        bucket.tokens = min(
+            float(lim.per_chat_burst), bucket.tokens + (now - bucket.updated) * lim.per_chat_per_second
+        )
         bucket.updated = now
         return bucket
 

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 # Telegram's file ids start with a type tag; these prefixes are what real ids look like.
-_ID_PREFIX = {"document": "BQACAgUAAxkBAA", "photo": "AgACAgUAAxkBAA", "sticker": "CAACAgUAAxkBAA", "voice": "AwACAgUAAxkBAA"}
+_ID_PREFIX = {
+    "document": "BQACAgUAAxkBAA",
+    "photo": "AgACAgUAAxkBAA",
+    "sticker": "CAACAgUAAxkBAA",
+    "voice": "AwACAgUAAxkBAA",
+}
 _UNIQUE_PREFIX = {"document": "AgAD", "photo": "AQAD", "sticker": "AgAD", "voice": "AgAD"}
 _FOLDER = {"document": "documents", "photo": "photos", "sticker": "stickers", "voice": "voice"}
 
@@ -34,10 +39,17 @@ class StoredFile:
 
     def api_file(self) -> dict[str, Any]:
         """The File object getFile answers."""
-        return {"file_id": self.file_id, "file_unique_id": self.file_unique_id, "file_size": self.size, "file_path": self.file_path}
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": self.size,
+            "file_path": self.file_path,
+        }
 
 
-def new_file(kind: str, data: bytes, seq: int, *, file_name: str | None = None, mime_type: str | None = None) -> StoredFile:
+def new_file(
+    kind: str, data: bytes, seq: int, *, file_name: str | None = None, mime_type: str | None = None
+) -> StoredFile:
     token = base64.urlsafe_b64encode(secrets.token_bytes(36)).decode().rstrip("=")
     unique = base64.urlsafe_b64encode(secrets.token_bytes(9)).decode().rstrip("=")
     if mime_type is None and file_name:
@@ -83,7 +95,13 @@ def document_object(f: StoredFile) -> dict[str, Any]:
 def photo_sizes(f: StoredFile) -> list[dict[str, Any]]:
     """Telegram answers a photo with several sizes, smallest first; the sandbox gives a thumbnail and the original."""
     width, height = f.width or 1, f.height or 1
-    full = {"file_id": f.file_id, "file_unique_id": f.file_unique_id, "file_size": f.size, "width": width, "height": height}
+    full = {
+        "file_id": f.file_id,
+        "file_unique_id": f.file_unique_id,
+        "file_size": f.size,
+        "width": width,
+        "height": height,
+    }
     if max(width, height) <= 90:
         return [full]
     scale = 90 / max(width, height)
@@ -109,7 +127,13 @@ def sticker_object(f: StoredFile, emoji: str, set_name: str | None) -> dict[str,
 
 
 def voice_object(f: StoredFile, duration: int) -> dict[str, Any]:
-    return {"file_id": f.file_id, "file_unique_id": f.file_unique_id, "duration": duration, "mime_type": f.mime_type or "audio/ogg", "file_size": f.size}
+    return {
+        "file_id": f.file_id,
+        "file_unique_id": f.file_unique_id,
+        "duration": duration,
+        "mime_type": f.mime_type or "audio/ogg",
+        "file_size": f.size,
+    }
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:
@@ -159,7 +183,12 @@ def tiny_png(width: int = 320, height: int = 240, rgb: tuple[int, int, int] = (2
     """A valid solid-colour PNG, for a simulated user's photo."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
 
     row = b"\x00" + bytes(rgb) * width
     raw = zlib.compress(row * height, 9)
@@ -169,10 +198,23 @@ def tiny_png(width: int = 320, height: int = 240, rgb: tuple[int, int, int] = (2
 
 def fake_webp(width: int = 512, height: int = 512) -> bytes:
     """A WebP header (VP8X) with the given size: enough for a sticker's bytes."""
-    body = b"VP8X" + struct.pack("<I", 10) + b"\x00\x00\x00\x00" + (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
+    body = (
+        b"VP8X"
+        + struct.pack("<I", 10)
+        + b"\x00\x00\x00\x00"
+        + (width - 1).to_bytes(3, "little")
+        + (height - 1).to_bytes(3, "little")
+    )
     return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WEBP" + body
 
 
 def fake_ogg(duration: int) -> bytes:
     """Bytes that start like an Ogg/Opus voice note; nobody plays them."""
-    return b"OggS\x00\x02" + b"\x00" * 20 + b"OpusHead" + bytes([1, 1]) + duration.to_bytes(2, "little") + b"\x00" * 64
+    return (
+        b"OggS\x00\x02"
+        + b"\x00" * 20
+        + b"OpusHead"
+        + bytes([1, 1])
+        + duration.to_bytes(2, "little")
+        + b"\x00" * 64
+    )

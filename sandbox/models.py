@@ -187,13 +187,14 @@ class Notifier:
                 fut.set_result(None)
         self._waiters.clear()
 
-    async def wait(self, timeout: float) -> None:
-        if timeout <= 0:
+    async def wait(self, within: float) -> None:
+        """Return at the next notify() or after `within` seconds, whichever comes first."""
+        if within <= 0:
             return
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.add(fut)
         try:
-            await asyncio.wait_for(asyncio.shield(fut), timeout)
+            await asyncio.wait_for(asyncio.shield(fut), within)
         except TimeoutError:
             pass
         finally:

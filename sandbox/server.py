@@ -150,9 +150,24 @@ class SandboxServer:
         self.state.updates_changed.notify()
         self.state.chats_changed.notify()
         fresh = SandboxState()
-        for name in ("users", "chats", "messages", "files", "files_by_path", "updates", "callback_queries", "callback_answers", "commands"):
+        for name in (
+            "users",
+            "chats",
+            "messages",
+            "files",
+            "files_by_path",
+            "updates",
+            "callback_queries",
+            "callback_answers",
+            "commands",
+        ):
             setattr(self.state, name, getattr(fresh, name))
-        self.state.next_update_id, self.state.allowed_updates, self.state.webhook, self.state.seq = 1, None, None, 0
+        self.state.next_update_id, self.state.allowed_updates, self.state.webhook, self.state.seq = (
+            1,
+            None,
+            None,
+            0,
+        )
         self.state.bot = fresh.bot
         self.set_limits(**self._initial_limits.to_json())
         self.limiter.reset()
@@ -212,7 +227,9 @@ class SandboxServer:
             entry["description"] = exc.description
         except _RawAnswer as raw_answer:
             self._finish(entry, raw_answer.status, started)
-            return web.Response(status=raw_answer.status, text=raw_answer.body, content_type=raw_answer.content_type)
+            return web.Response(
+                status=raw_answer.status, text=raw_answer.body, content_type=raw_answer.content_type
+            )
         self._finish(entry, status, started)
         return self._json(body, status)
 
@@ -231,7 +248,9 @@ class SandboxServer:
         errors = validate(result, load_spec().methods[method].returns)
         if errors:
             self.spec_violations.extend(f"{method}: {e}" for e in errors)
-            log.error("sandbox answered %s with an object the Bot API spec does not allow: %s", method, errors)
+            log.error(
+                "sandbox answered %s with an object the Bot API spec does not allow: %s", method, errors
+            )
 
     async def _execute(self, method: str, raw: dict[str, Any], entry: dict[str, Any]) -> Any:
         rule = self.faults.pick(method, _int_or_none(raw.get("chat_id")))

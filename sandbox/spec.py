@@ -93,7 +93,9 @@ def load_spec() -> Spec:
 # ---------------------------------------------------------------- validation of objects
 
 
-def validate(value: Any, types: list[str] | tuple[str, ...], path: str = "$", *, spec: Spec | None = None) -> list[str]:
+def validate(
+    value: Any, types: list[str] | tuple[str, ...], path: str = "$", *, spec: Spec | None = None
+) -> list[str]:
     """Every departure of `value` from any one of `types` (an "X or Y" union): [] when it conforms."""
     spec = spec or load_spec()
     best: list[str] | None = None
@@ -251,6 +253,7 @@ def _normalise_request_object(value: Any) -> Any:
         if isinstance(rows, list):
             value = dict(value)
             value["keyboard"] = [
-                [{"text": b} if isinstance(b, str) else b for b in row] if isinstance(row, list) else row for row in rows
+                [{"text": b} if isinstance(b, str) else b for b in row] if isinstance(row, list) else row
+                for row in rows
             ]
     return value

@@ -52,10 +52,14 @@ class CommandSet:
 
 @dataclass
 class SandboxState:
-    bot: User = field(default_factory=lambda: User(DEFAULT_BOT_ID, BOT_FIRST_NAME, username=BOT_USERNAME, is_bot=True))
+    bot: User = field(
+        default_factory=lambda: User(DEFAULT_BOT_ID, BOT_FIRST_NAME, username=BOT_USERNAME, is_bot=True)
+    )
     users: dict[int, User] = field(default_factory=dict)
     chats: dict[int, Chat] = field(default_factory=dict)
-    messages: dict[int, dict[int, StoredMessage]] = field(default_factory=dict)  # chat id -> message id -> message
+    messages: dict[int, dict[int, StoredMessage]] = field(
+        default_factory=dict
+    )  # chat id -> message id -> message
     files: dict[str, media.StoredFile] = field(default_factory=dict)
     files_by_path: dict[str, media.StoredFile] = field(default_factory=dict)
     updates: list[dict[str, Any]] = field(default_factory=list)  # not yet confirmed, oldest first
@@ -135,7 +139,14 @@ class SandboxState:
     def new_message(self, chat: Chat, sender: User, **fields: Any) -> StoredMessage:
         by_id = self.messages.setdefault(chat.id, {})
         message_id = max(by_id, default=0) + 1
-        msg = StoredMessage(chat=chat, message_id=message_id, sender=sender, date=int(time.time()), seq=self.next_seq(), **fields)
+        msg = StoredMessage(
+            chat=chat,
+            message_id=message_id,
+            sender=sender,
+            date=int(time.time()),
+            seq=self.next_seq(),
+            **fields,
+        )
         by_id[message_id] = msg
         self.chats_changed.notify()
         return msg
@@ -144,7 +155,9 @@ class SandboxState:
         msg.seq = self.next_seq()
         self.chats_changed.notify()
 
-    def store_file(self, kind: str, data: bytes, *, file_name: str | None = None, mime_type: str | None = None) -> media.StoredFile:
+    def store_file(
+        self, kind: str, data: bytes, *, file_name: str | None = None, mime_type: str | None = None
+    ) -> media.StoredFile:
         stored = media.new_file(kind, data, len(self.files) + 1, file_name=file_name, mime_type=mime_type)
         self.files[stored.file_id] = stored
         self.files_by_path[stored.file_path] = stored
@@ -200,7 +213,9 @@ class SandboxState:
             raise ControlError(f"no message {reply_to_message_id} in chat {chat.id}")
         return target
 
-    def user_text(self, user_id: int, text: str, chat_id: int | None = None, reply_to_message_id: int | None = None) -> StoredMessage:
+    def user_text(
+        self, user_id: int, text: str, chat_id: int | None = None, reply_to_message_id: int | None = None
+    ) -> StoredMessage:
         user = self.user(user_id)
         if not text:
             raise ControlError("text is empty")
@@ -215,7 +230,9 @@ class SandboxState:
         self.push_update("message", msg.to_api())
         return msg
 
-    def user_edit(self, user_id: int, message_id: int, text: str, chat_id: int | None = None) -> StoredMessage:
+    def user_edit(
+        self, user_id: int, message_id: int, text: str, chat_id: int | None = None
+    ) -> StoredMessage:
         user = self.user(user_id)
         chat = self._chat_for(user, chat_id)
         msg = self.find_message(chat.id, message_id)
@@ -247,7 +264,9 @@ class SandboxState:
         if kind == "photo" and media.image_size(data) is None:
             raise ControlError("photo bytes are not a PNG/JPEG/GIF/WebP image")
         stored = self.store_file(kind, data, file_name=file_name, mime_type=mime_type)
-        fields: dict[str, Any] = {"caption": caption} if caption and kind in {"photo", "document", "voice"} else {}
+        fields: dict[str, Any] = (
+            {"caption": caption} if caption and kind in {"photo", "document", "voice"} else {}
+        )
         if kind in {"photo", "document"}:
             fields["file"] = stored
         elif kind == "sticker":
@@ -263,7 +282,14 @@ class SandboxState:
         self.push_update("message", msg.to_api())
         return msg
 
-    def user_tap(self, user_id: int, message_id: int, data: str | None = None, text: str | None = None, chat_id: int | None = None) -> CallbackRecord:
+    def user_tap(
+        self,
+        user_id: int,
+        message_id: int,
+        data: str | None = None,
+        text: str | None = None,
+        chat_id: int | None = None,
+    ) -> CallbackRecord:
         """The user taps an inline button of a bot message: a callback_query update."""
         user = self.user(user_id)
         chat = self._chat_for(user, chat_id)
@@ -275,16 +301,22 @@ class SandboxState:
         button = None
         for row in msg.inline_keyboard:
             for b in row:
-                if (data is not None and b.get("callback_data") == data) or (text is not None and data is None and b.get("text") == text):
+                if (data is not None and b.get("callback_data") == data) or (
+                    text is not None and data is None and b.get("text") == text
+                ):
                     button = b
                     break
             if button:
                 break
         if button is None:
             labels = [b.get("text") for row in msg.inline_keyboard for b in row]
-            raise ControlError(f"message {message_id} has no button with {'data ' + repr(data) if data is not None else 'text ' + repr(text)}; buttons: {labels}")
+            raise ControlError(
+                f"message {message_id} has no button with {'data ' + repr(data) if data is not None else 'text ' + repr(text)}; buttons: {labels}"
+            )
         if "callback_data" not in button:
-            raise ControlError(f"button {button.get('text')!r} has no callback_data (it is a {sorted(set(button) - {'text'})} button)")
+            raise ControlError(
+                f"button {button.get('text')!r} has no callback_data (it is a {sorted(set(button) - {'text'})} button)"
+            )
         query_id = str(int.from_bytes(secrets.token_bytes(8), "big") >> 1)
         record = CallbackRecord(query_id, user, chat.id, message_id, button["callback_data"])
         self.callback_queries[query_id] = record
@@ -366,4 +398,12 @@ def require(condition: bool, detail: str) -> None:
         raise bad_request(detail)
 
 
-__all__ = ["ApiError", "ControlError", "SandboxState", "WebhookConfig", "CommandSet", "scope_key", "update_kind"]
+__all__ = [
+    "ApiError",
+    "ControlError",
+    "SandboxState",
+    "WebhookConfig",
+    "CommandSet",
+    "scope_key",
+    "update_kind",
+]

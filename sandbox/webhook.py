@@ -20,7 +20,13 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 class WebhookDeliverer:
-    def __init__(self, state: SandboxState, retry_delay: float = 0.25, max_retry_delay: float = 4.0, request_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        state: SandboxState,
+        retry_delay: float = 0.25,
+        max_retry_delay: float = 4.0,
+        request_timeout: float = 10.0,
+    ) -> None:
         self.state = state
         self.retry_delay = retry_delay
         self.max_retry_delay = max_retry_delay
@@ -64,16 +70,24 @@ class WebhookDeliverer:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.max_retry_delay)
 
-    async def _post(self, session: aiohttp.ClientSession, hook: WebhookConfig, update: dict[str, Any]) -> str | None:
+    async def _post(
+        self, session: aiohttp.ClientSession, hook: WebhookConfig, update: dict[str, Any]
+    ) -> str | None:
         headers = {"Content-Type": "application/json"}
         if hook.secret_token:
             headers[SECRET_HEADER] = hook.secret_token
         record: dict[str, Any] = {"update_id": update["update_id"], "url": hook.url, "at": time.time()}
         try:
-            async with session.post(hook.url, data=json.dumps(update, ensure_ascii=False).encode(), headers=headers) as resp:
+            async with session.post(
+                hook.url, data=json.dumps(update, ensure_ascii=False).encode(), headers=headers
+            ) as resp:
                 await resp.read()
                 record["status"] = resp.status
-                error = None if 200 <= resp.status < 300 else f"Wrong response from the webhook: {resp.status} {resp.reason}"
+                error = (
+                    None
+                    if 200 <= resp.status < 300
+                    else f"Wrong response from the webhook: {resp.status} {resp.reason}"
+                )
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             error = f"Connection failed: {exc.__class__.__name__}: {exc}".rstrip(": ")
             record["status"] = None

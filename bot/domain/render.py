@@ -135,7 +135,7 @@ def _check_container(data: bytes) -> None:
 
 
 def _jinja_reason(exc: JinjaTemplateError) -> str:
-    message = str(exc.message or exc)
+    message = str(exc.message or exc).strip().rstrip(".")
     snippet = ""
     context = getattr(exc, "docx_context", None)
     if context is not None:
@@ -175,11 +175,13 @@ def validate_template(data: bytes, sample_context: Mapping[str, Any] | Sequence[
         except TemplateError:
             raise
         except Exception as exc:  # docxtpl/lxml on a damaged document
-            raise TemplateError(f"Mẫu không hiển thị được: {exc}.") from None
+            raise TemplateError(f"Mẫu không hiển thị được: {str(exc).strip().rstrip('.')}.") from None
         try:
             document = Document(io.BytesIO(rendered))
         except Exception as exc:
-            raise TemplateError(f"Kết quả hiển thị từ mẫu không phải tệp .docx hợp lệ: {exc}.") from None
+            raise TemplateError(
+                f"Kết quả hiển thị từ mẫu không phải tệp .docx hợp lệ: {str(exc).strip().rstrip('.')}."
+            ) from None
         leftover = _leftover_tag(document)
         if leftover:
             raise TemplateError(

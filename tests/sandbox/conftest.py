@@ -23,7 +23,9 @@ class BotApi:
         self.url = f"{base_url}/bot{token}"
         self.session = session
 
-    async def __call__(self, method: str, _files: dict[str, tuple[str, bytes]] | None = None, **params: Any) -> tuple[int, dict[str, Any]]:
+    async def __call__(
+        self, method: str, _files: dict[str, tuple[str, bytes]] | None = None, **params: Any
+    ) -> tuple[int, dict[str, Any]]:
         fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items() if v is not None}
         if _files:
             form = aiohttp.FormData()
@@ -41,7 +43,6 @@ class BotApi:
         status, body = await self(method, _files, **params)
         assert status == 200 and body["ok"], (method, status, body)
         return body["result"]
-
 
 
 @pytest.fixture

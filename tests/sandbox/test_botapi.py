@@ -10,14 +10,20 @@ import pytest
 
 from sandbox import Limits, SandboxClient, SandboxError, SandboxServer
 from sandbox.media import tiny_png
-from tests.sandbox.conftest import TOKEN, USER, BotApi
+from tests.sandbox.conftest import TOKEN, BotApi
 
-KEYBOARD = {"inline_keyboard": [[{"text": "Có", "callback_data": "ans:yes"}, {"text": "Bỏ qua", "callback_data": "ans:skip"}]]}
+KEYBOARD = {
+    "inline_keyboard": [
+        [{"text": "Có", "callback_data": "ans:yes"}, {"text": "Bỏ qua", "callback_data": "ans:skip"}]
+    ]
+}
 
 pytestmark = pytest.mark.parametrize("limits", [Limits(enforce=False)])
 
 
-async def test_long_poll_returns_as_soon_as_an_update_arrives(api: BotApi, client: SandboxClient, user: int) -> None:
+async def test_long_poll_returns_as_soon_as_an_update_arrives(
+    api: BotApi, client: SandboxClient, user: int
+) -> None:
     started = time.monotonic()
     poll = asyncio.create_task(api.ok("getUpdates", timeout=10))
     await asyncio.sleep(0.3)
@@ -63,7 +69,9 @@ async def test_allowed_updates_filters_kinds(api: BotApi, client: SandboxClient,
     assert [next(k for k in u if k != "update_id") for u in updates] == ["callback_query"]
 
 
-async def test_message_ids_increase_per_chat_for_user_and_bot(api: BotApi, client: SandboxClient, user: int) -> None:
+async def test_message_ids_increase_per_chat_for_user_and_bot(
+    api: BotApi, client: SandboxClient, user: int
+) -> None:
     await client.add_user(1002, "Minh")
     a = await client.send_text(user, "một")
     b = await api.ok("sendMessage", chat_id=user, text="hai")
@@ -71,7 +79,13 @@ async def test_message_ids_increase_per_chat_for_user_and_bot(api: BotApi, clien
     d = await client.send_text(user, "ba")
     assert (a["message_id"], b["message_id"], d["message_id"]) == (1, 2, 3)
     assert c["message_id"] == 1
-    assert b["chat"] == {"id": user, "type": "private", "first_name": "Lan", "last_name": "Nguyễn", "username": "lan_nguyen"}
+    assert b["chat"] == {
+        "id": user,
+        "type": "private",
+        "first_name": "Lan",
+        "last_name": "Nguyễn",
+        "username": "lan_nguyen",
+    }
     assert b["from"]["is_bot"] is True and b["from"]["id"] == 123456
 
 
@@ -94,7 +108,9 @@ async def test_group_messages(api: BotApi, client: SandboxClient, user: int) -> 
     assert sent["message_id"] == 2
 
 
-async def test_tap_existing_button_and_answer(api: BotApi, client: SandboxClient, server: SandboxServer, user: int) -> None:
+async def test_tap_existing_button_and_answer(
+    api: BotApi, client: SandboxClient, server: SandboxServer, user: int
+) -> None:
     sent = await api.ok("sendMessage", chat_id=user, text="Có đồng ý?", reply_markup=KEYBOARD)
     assert sent["reply_markup"] == KEYBOARD
     tapped = await client.tap(user, sent["message_id"], text="Bỏ qua")
@@ -112,22 +128,41 @@ async def test_tap_existing_button_and_answer(api: BotApi, client: SandboxClient
     assert status == 400
 
 
-async def test_tap_on_a_missing_button_or_message_is_refused(api: BotApi, client: SandboxClient, user: int) -> None:
+async def test_tap_on_a_missing_button_or_message_is_refused(
+    api: BotApi, client: SandboxClient, user: int
+) -> None:
     sent = await api.ok("sendMessage", chat_id=user, text="Chọn", reply_markup=KEYBOARD)
     mine = await client.send_text(user, "tôi")
-    for message_id, data in [(sent["message_id"], "ans:nope"), (99, "ans:yes"), (mine["message_id"], "ans:yes")]:
+    for message_id, data in [
+        (sent["message_id"], "ans:nope"),
+        (99, "ans:yes"),
+        (mine["message_id"], "ans:yes"),
+    ]:
         with pytest.raises(SandboxError) as err:
             await client.tap(user, message_id, data=data)
         assert err.value.status == 400
-    url_only = await api.ok("sendMessage", chat_id=user, text="x", reply_markup={"inline_keyboard": [[{"text": "Web", "url": "https://x.org"}]]})
+    url_only = await api.ok(
+        "sendMessage",
+        chat_id=user,
+        text="x",
+        reply_markup={"inline_keyboard": [[{"text": "Web", "url": "https://x.org"}]]},
+    )
     with pytest.raises(SandboxError, match="no callback_data"):
         await client.tap(user, url_only["message_id"], text="Web")
 
 
-async def test_old_buttons_still_tap_and_carry_the_current_message(api: BotApi, client: SandboxClient, user: int) -> None:
+async def test_old_buttons_still_tap_and_carry_the_current_message(
+    api: BotApi, client: SandboxClient, user: int
+) -> None:
     old = await api.ok("sendMessage", chat_id=user, text="Câu 1", reply_markup=KEYBOARD)
     await api.ok("sendMessage", chat_id=user, text="Câu 2", reply_markup=KEYBOARD)
-    await api.ok("editMessageText", chat_id=user, message_id=old["message_id"], text="Câu 1 (đã sửa)", reply_markup=KEYBOARD)
+    await api.ok(
+        "editMessageText",
+        chat_id=user,
+        message_id=old["message_id"],
+        text="Câu 1 (đã sửa)",
+        reply_markup=KEYBOARD,
+    )
     await client.tap(user, old["message_id"], data="ans:yes")
     [update] = await api.ok("getUpdates")
     assert update["callback_query"]["message"]["text"] == "Câu 1 (đã sửa)"
@@ -136,11 +171,29 @@ async def test_old_buttons_still_tap_and_carry_the_current_message(api: BotApi, 
 
 async def test_edits_update_text_markup_and_history(api: BotApi, client: SandboxClient, user: int) -> None:
     sent = await api.ok("sendMessage", chat_id=user, text="Câu hỏi", reply_markup=KEYBOARD)
-    edited = await api.ok("editMessageText", chat_id=user, message_id=sent["message_id"], text="<i>Đã trả lời</i>", parse_mode="HTML")
-    assert edited["text"] == "Đã trả lời" and "reply_markup" not in edited and edited["edit_date"] >= sent["date"]
-    status, body = await api("editMessageText", chat_id=user, message_id=sent["message_id"], text="<i>Đã trả lời</i>", parse_mode="HTML")
+    edited = await api.ok(
+        "editMessageText",
+        chat_id=user,
+        message_id=sent["message_id"],
+        text="<i>Đã trả lời</i>",
+        parse_mode="HTML",
+    )
+    assert (
+        edited["text"] == "Đã trả lời"
+        and "reply_markup" not in edited
+        and edited["edit_date"] >= sent["date"]
+    )
+    status, body = await api(
+        "editMessageText",
+        chat_id=user,
+        message_id=sent["message_id"],
+        text="<i>Đã trả lời</i>",
+        parse_mode="HTML",
+    )
     assert status == 400 and body["description"].startswith("Bad Request: message is not modified")
-    marked = await api.ok("editMessageReplyMarkup", chat_id=user, message_id=sent["message_id"], reply_markup=KEYBOARD)
+    marked = await api.ok(
+        "editMessageReplyMarkup", chat_id=user, message_id=sent["message_id"], reply_markup=KEYBOARD
+    )
     assert marked["reply_markup"] == KEYBOARD
     [msg] = await client.bot_messages(user)
     assert msg["edited"] and msg["text"] == "Đã trả lời" and msg["reply_markup"] == KEYBOARD
@@ -162,13 +215,23 @@ async def test_delete_message(api: BotApi, client: SandboxClient, user: int) -> 
     assert msg["deleted"] is True
 
 
-async def test_document_upload_getfile_download_round_trip(api: BotApi, client: SandboxClient, http: aiohttp.ClientSession, server: SandboxServer, user: int) -> None:
+async def test_document_upload_getfile_download_round_trip(
+    api: BotApi, client: SandboxClient, http: aiohttp.ClientSession, server: SandboxServer, user: int
+) -> None:
     payload = b"PK\x03\x04" + bytes(range(256)) * 10
-    sent = await api.ok("sendDocument", {"document": ("Báo cáo tuần.docx", payload)}, chat_id=user, caption="<b>Tuần 50</b>", parse_mode="HTML")
+    sent = await api.ok(
+        "sendDocument",
+        {"document": ("Báo cáo tuần.docx", payload)},
+        chat_id=user,
+        caption="<b>Tuần 50</b>",
+        parse_mode="HTML",
+    )
     doc = sent["document"]
     assert doc["file_name"] == "Báo cáo tuần.docx" and doc["file_size"] == len(payload)
     assert doc["mime_type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    assert sent["caption"] == "Tuần 50" and sent["caption_entities"] == [{"type": "bold", "offset": 0, "length": 7}]
+    assert sent["caption"] == "Tuần 50" and sent["caption_entities"] == [
+        {"type": "bold", "offset": 0, "length": 7}
+    ]
     file = await api.ok("getFile", file_id=doc["file_id"])
     assert file["file_unique_id"] == doc["file_unique_id"] and file["file_size"] == len(payload)
     async with http.get(f"{server.base_url}/file/bot{TOKEN}/{file['file_path']}") as resp:
@@ -220,7 +283,11 @@ async def test_commands_per_scope(api: BotApi, client: SandboxClient, user: int)
     base = [{"command": "start", "description": "Bắt đầu"}]
     admin = base + [{"command": "tonghop", "description": "Tổng hợp tỉnh"}]
     await api.ok("setMyCommands", commands=base)
-    await api.ok("setMyCommands", commands=base + [{"command": "baocao", "description": "Báo cáo"}], scope={"type": "all_private_chats"})
+    await api.ok(
+        "setMyCommands",
+        commands=base + [{"command": "baocao", "description": "Báo cáo"}],
+        scope={"type": "all_private_chats"},
+    )
     await api.ok("setMyCommands", commands=admin, scope={"type": "chat", "chat_id": user})
     assert await api.ok("getMyCommands") == base
     assert await api.ok("getMyCommands", scope={"type": "chat", "chat_id": user}) == admin
@@ -246,9 +313,14 @@ async def test_unknown_method_and_bad_token(http: aiohttp.ClientSession, server:
         assert (await resp.json())["result"]["id"] == 987
 
 
-async def test_unknown_and_missing_parameters(api: BotApi, http: aiohttp.ClientSession, server: SandboxServer, user: int) -> None:
+async def test_unknown_and_missing_parameters(
+    api: BotApi, http: aiohttp.ClientSession, server: SandboxServer, user: int
+) -> None:
     status, body = await api("sendMessage", chat_id=user, text="x", colour="red")
-    assert (status, body) == (400, {"ok": False, "error_code": 400, "description": "Bad Request: unknown parameter colour"})
+    assert (status, body) == (
+        400,
+        {"ok": False, "error_code": 400, "description": "Bad Request: unknown parameter colour"},
+    )
     status, body = await api("sendMessage", chat_id=user)
     assert body["description"] == "Bad Request: message text is empty"
     status, body = await api("sendMessage", chat_id=user, text="   ")
@@ -261,38 +333,83 @@ async def test_unknown_and_missing_parameters(api: BotApi, http: aiohttp.ClientS
     assert (status, body["description"]) == (400, "Bad Request: chat not found")
     status, body = await api("sendMessage", chat_id=user, text="x" * 4097)
     assert body["description"] == "Bad Request: message is too long"
-    status, body = await api("sendMessage", chat_id=user, text="x", reply_markup={"inline_keyboard": [[{"text": "a"}]]})
+    status, body = await api(
+        "sendMessage", chat_id=user, text="x", reply_markup={"inline_keyboard": [[{"text": "a"}]]}
+    )
     assert "Text buttons are unallowed" in body["description"]
-    status, body = await api("sendMessage", chat_id=user, text="x", reply_markup={"inline_keyboard": [[{"text": "a", "callback_data": "d" * 65}]]})
+    status, body = await api(
+        "sendMessage",
+        chat_id=user,
+        text="x",
+        reply_markup={"inline_keyboard": [[{"text": "a", "callback_data": "d" * 65}]]},
+    )
     assert body["description"] == "Bad Request: BUTTON_DATA_INVALID"
     status, body = await api("sendMessage", chat_id=user, text="x", reply_parameters={"message_id": 99})
     assert body["description"] == "Bad Request: message to be replied not found"
     # JSON bodies and query strings work too
-    async with http.post(f"{server.base_url}/bot{TOKEN}/sendMessage", json={"chat_id": user, "text": "json"}) as resp:
+    async with http.post(
+        f"{server.base_url}/bot{TOKEN}/sendMessage", json={"chat_id": user, "text": "json"}
+    ) as resp:
         assert (await resp.json())["result"]["text"] == "json"
-    async with http.get(f"{server.base_url}/bot{TOKEN}/sendMessage", params={"chat_id": str(user), "text": "query"}) as resp:
+    async with http.get(
+        f"{server.base_url}/bot{TOKEN}/sendMessage", params={"chat_id": str(user), "text": "query"}
+    ) as resp:
         assert (await resp.json())["result"]["text"] == "query"
 
 
 async def test_parse_mode_errors_like_telegram(api: BotApi, user: int) -> None:
     cases = [
-        ("HTML", "Dòng 1<br>Dòng 2", 'Bad Request: can\'t parse entities: Unsupported start tag "br" at byte offset 7'),
-        ("HTML", "<b>đậm", 'Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "b"'),
-        ("MarkdownV2", "Dân số: 1.794", "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'"),
-        ("MarkdownV2", "*đậm", "Bad Request: can't parse entities: Can't find end of Bold entity at byte offset 0"),
-        ("Markdown", "_nghiêng", "Bad Request: can't parse entities: Can't find end of the entity starting at byte offset 0"),
+        (
+            "HTML",
+            "Dòng 1<br>Dòng 2",
+            'Bad Request: can\'t parse entities: Unsupported start tag "br" at byte offset 7',
+        ),
+        (
+            "HTML",
+            "<b>đậm",
+            "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"b\"",
+        ),
+        (
+            "MarkdownV2",
+            "Dân số: 1.794",
+            "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
+        ),
+        (
+            "MarkdownV2",
+            "*đậm",
+            "Bad Request: can't parse entities: Can't find end of Bold entity at byte offset 0",
+        ),
+        (
+            "Markdown",
+            "_nghiêng",
+            "Bad Request: can't parse entities: Can't find end of the entity starting at byte offset 0",
+        ),
     ]
     for mode, text, description in cases:
         status, body = await api("sendMessage", chat_id=user, text=text, parse_mode=mode)
         assert (status, body["description"]) == (400, description), text
-    ok = await api.ok("sendMessage", chat_id=user, text='<a href="https://x.org">liên kết</a> &lt;3 <code>x</code>', parse_mode="HTML")
+    ok = await api.ok(
+        "sendMessage",
+        chat_id=user,
+        text='<a href="https://x.org">liên kết</a> &lt;3 <code>x</code>',
+        parse_mode="HTML",
+    )
     assert ok["text"] == "liên kết <3 x"
-    assert ok["entities"] == [{"type": "text_link", "offset": 0, "length": 8, "url": "https://x.org"}, {"type": "code", "offset": 12, "length": 1}]
+    assert ok["entities"] == [
+        {"type": "text_link", "offset": 0, "length": 8, "url": "https://x.org"},
+        {"type": "code", "offset": 12, "length": 1},
+    ]
 
 
-async def test_blocked_user_gets_403_and_my_chat_member(api: BotApi, client: SandboxClient, server: SandboxServer, user: int) -> None:
+async def test_blocked_user_gets_403_and_my_chat_member(
+    api: BotApi, client: SandboxClient, server: SandboxServer, user: int
+) -> None:
     await client.block(user)
-    for method, params in [("sendMessage", {"text": "x"}), ("sendChatAction", {"action": "typing"}), ("sendDocument", {"document": "x"})]:
+    for method, params in [
+        ("sendMessage", {"text": "x"}),
+        ("sendChatAction", {"action": "typing"}),
+        ("sendDocument", {"document": "x"}),
+    ]:
         status, body = await api(method, chat_id=user, **params)
         assert (status, body["description"]) == (403, "Forbidden: bot was blocked by the user"), method
     [update] = await api.ok("getUpdates")

@@ -20,7 +20,9 @@ async def _users(client: SandboxClient, n: int, first: int = 5000) -> list[int]:
 
 
 @pytest.mark.parametrize("limits", [Limits(per_chat_burst=100)])
-async def test_global_limit_refuses_a_burst_over_30_per_second(api: BotApi, client: SandboxClient, server: SandboxServer) -> None:
+async def test_global_limit_refuses_a_burst_over_30_per_second(
+    api: BotApi, client: SandboxClient, server: SandboxServer
+) -> None:
     ids = await _users(client, 40)
     results = await asyncio.gather(*(api("sendMessage", chat_id=i, text="Nhắc nộp báo cáo") for i in ids))
     ok = [b for s, b in results if s == 200]
@@ -36,8 +38,15 @@ async def test_global_limit_refuses_a_burst_over_30_per_second(api: BotApi, clie
     assert stats["limit_429_by_reason"] == {"global": 10} and stats["max_sends_in_1s"] == 30
 
 
-async def test_per_chat_bucket_allows_a_short_burst_then_429(api: BotApi, client: SandboxClient, user: int) -> None:
-    sent = await api.ok("sendMessage", chat_id=user, text="Câu 1", reply_markup={"inline_keyboard": [[{"text": "Có", "callback_data": "y"}]]})
+async def test_per_chat_bucket_allows_a_short_burst_then_429(
+    api: BotApi, client: SandboxClient, user: int
+) -> None:
+    sent = await api.ok(
+        "sendMessage",
+        chat_id=user,
+        text="Câu 1",
+        reply_markup={"inline_keyboard": [[{"text": "Có", "callback_data": "y"}]]},
+    )
     # answering a button with an edit and a new message is within the burst
     await api.ok("editMessageText", chat_id=user, message_id=sent["message_id"], text="Câu 1: Có")
     await api.ok("sendMessage", chat_id=user, text="Câu 2")
@@ -71,7 +80,9 @@ async def test_limits_switchable_by_control_api(api: BotApi, client: SandboxClie
 
 
 @pytest.mark.parametrize("limits", [Limits(enforce=False)])
-async def test_injected_429_500_502(api: BotApi, client: SandboxClient, server: SandboxServer, user: int) -> None:
+async def test_injected_429_500_502(
+    api: BotApi, client: SandboxClient, server: SandboxServer, user: int
+) -> None:
     await client.inject_fault("sendMessage", "429", count=1, retry_after=7)
     status, body = await api("sendMessage", chat_id=user, text="a")
     assert (status, body["parameters"]) == (429, {"retry_after": 7})
@@ -84,7 +95,9 @@ async def test_injected_429_500_502(api: BotApi, client: SandboxClient, server: 
 
     await client.inject_fault("sendMessage", "502", count=1)
     async with aiohttp.ClientSession() as http:
-        async with http.post(f"{server.bot_base_url}123456:TEST/sendMessage", data={"chat_id": str(user), "text": "b"}) as resp:
+        async with http.post(
+            f"{server.bot_base_url}123456:TEST/sendMessage", data={"chat_id": str(user), "text": "b"}
+        ) as resp:
             assert resp.status == 502 and "Bad Gateway" in await resp.text()
     stats = await client.stats()
     assert stats["answered_429"] == {"limit": 0, "injected": 1}
@@ -94,7 +107,9 @@ async def test_injected_429_500_502(api: BotApi, client: SandboxClient, server: 
 
 
 @pytest.mark.parametrize("limits", [Limits(enforce=False)])
-async def test_slow_and_timeout_faults(api: BotApi, client: SandboxClient, server: SandboxServer, user: int) -> None:
+async def test_slow_and_timeout_faults(
+    api: BotApi, client: SandboxClient, server: SandboxServer, user: int
+) -> None:
     await client.inject_fault("sendMessage", "slow", count=1, delay=0.4)
     started = time.monotonic()
     await api.ok("sendMessage", chat_id=user, text="chậm")
@@ -113,7 +128,9 @@ async def test_slow_and_timeout_faults(api: BotApi, client: SandboxClient, serve
 
 
 @pytest.mark.parametrize("limits", [Limits(enforce=False)])
-async def test_probability_is_reproducible_with_a_seed_and_chat_filter(api: BotApi, client: SandboxClient) -> None:
+async def test_probability_is_reproducible_with_a_seed_and_chat_filter(
+    api: BotApi, client: SandboxClient
+) -> None:
     await client.add_user(USER, "Lan")
     await client.add_user(1002, "Minh")
 
@@ -130,7 +147,9 @@ async def test_probability_is_reproducible_with_a_seed_and_chat_filter(api: BotA
     assert {(await api("sendMessage", chat_id=USER, text="x"))[0] for _ in range(5)} == {200}
 
 
-async def test_reset_forgets_everything(api: BotApi, client: SandboxClient, server: SandboxServer, user: int) -> None:
+async def test_reset_forgets_everything(
+    api: BotApi, client: SandboxClient, server: SandboxServer, user: int
+) -> None:
     await api.ok("sendMessage", chat_id=user, text="x")
     await client.inject_fault("*", "500")
     await client.set_limits(enforce=False)

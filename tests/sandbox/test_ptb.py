@@ -19,14 +19,29 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 from telegram.request import HTTPXRequest
 
 from sandbox import Limits, SandboxClient, SandboxServer
 from sandbox.media import tiny_png
 from tests.sandbox.conftest import TOKEN
 
-KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("Có", callback_data="ans:yes"), InlineKeyboardButton("Bỏ qua", callback_data="ans:skip")]])
+KEYBOARD = InlineKeyboardMarkup(
+    [
+        [
+            InlineKeyboardButton("Có", callback_data="ans:yes"),
+            InlineKeyboardButton("Bỏ qua", callback_data="ans:skip"),
+        ]
+    ]
+)
 
 
 def builder(server: SandboxServer) -> ApplicationBuilder:
@@ -43,9 +58,16 @@ async def bot(server: SandboxServer) -> AsyncIterator[Bot]:
 @pytest.mark.parametrize("limits", [Limits(enforce=False)])
 async def test_bot_methods_work(bot: Bot, client: SandboxClient, server: SandboxServer, user: int) -> None:
     me = await bot.get_me()
-    assert (me.id, me.is_bot, me.username, me.first_name) == (123456, True, "baocao_sandbox_bot", "Báo cáo bot")
+    assert (me.id, me.is_bot, me.username, me.first_name) == (
+        123456,
+        True,
+        "baocao_sandbox_bot",
+        "Báo cáo bot",
+    )
 
-    sent = await bot.send_message(user, "<b>Báo cáo</b> tuần 50", parse_mode=ParseMode.HTML, reply_markup=KEYBOARD)
+    sent = await bot.send_message(
+        user, "<b>Báo cáo</b> tuần 50", parse_mode=ParseMode.HTML, reply_markup=KEYBOARD
+    )
     assert sent.text == "Báo cáo tuần 50" and sent.reply_markup == KEYBOARD and sent.chat.id == user
     assert sent.entities[0].type == "bold"
 
@@ -53,7 +75,9 @@ async def test_bot_methods_work(bot: Bot, client: SandboxClient, server: Sandbox
     assert doc_msg.document.file_name == "x.docx"
     file = await bot.get_file(doc_msg.document.file_id)
     assert bytes(await file.download_as_bytearray()) == b"PK\x03\x04 not really a docx"
-    vn = await bot.send_document(user, document=b"abc", filename="Báo cáo Phước Giang.docx", caption="Tuần 50")
+    vn = await bot.send_document(
+        user, document=b"abc", filename="Báo cáo Phước Giang.docx", caption="Tuần 50"
+    )
     assert vn.document.file_name == "Báo cáo Phước Giang.docx"
 
     photo = await bot.send_photo(user, photo=tiny_png(300, 200))
@@ -65,14 +89,24 @@ async def test_bot_methods_work(bot: Bot, client: SandboxClient, server: Sandbox
 
     await client.tap(user, sent.message_id, data="ans:skip")
     [update] = await bot.get_updates(timeout=1)
-    assert update.callback_query.data == "ans:skip" and update.callback_query.message.message_id == sent.message_id
+    assert (
+        update.callback_query.data == "ans:skip"
+        and update.callback_query.message.message_id == sent.message_id
+    )
     assert await bot.answer_callback_query(update.callback_query.id, text="Đã bỏ qua") is True
     assert (await client.callback_answers())[0]["text"] == "Đã bỏ qua"
 
-    assert await bot.set_my_commands([BotCommand("start", "Bắt đầu"), BotCommand("baocao", "Nộp báo cáo")]) is True
-    assert await bot.set_my_commands([BotCommand("tonghop", "Tổng hợp")], scope=BotCommandScopeChat(user), language_code="vi")
+    assert (
+        await bot.set_my_commands([BotCommand("start", "Bắt đầu"), BotCommand("baocao", "Nộp báo cáo")])
+        is True
+    )
+    assert await bot.set_my_commands(
+        [BotCommand("tonghop", "Tổng hợp")], scope=BotCommandScopeChat(user), language_code="vi"
+    )
     assert [c.command for c in await bot.get_my_commands()] == ["start", "baocao"]
-    assert [c.command for c in await bot.get_my_commands(scope=BotCommandScopeChat(user), language_code="vi")] == ["tonghop"]
+    assert [
+        c.command for c in await bot.get_my_commands(scope=BotCommandScopeChat(user), language_code="vi")
+    ] == ["tonghop"]
     assert (await client.commands(chat_id=user, language_code="vi"))["effective"][0]["command"] == "tonghop"
     assert await bot.delete_my_commands(scope=BotCommandScopeChat(user), language_code="vi")
 
@@ -83,7 +117,9 @@ async def test_bot_methods_work(bot: Bot, client: SandboxClient, server: Sandbox
 
 
 @pytest.mark.parametrize("limits", [Limits(enforce=False)])
-async def test_legacy_and_modern_arguments_pass_the_strict_spec_check(bot: Bot, client: SandboxClient, user: int) -> None:
+async def test_legacy_and_modern_arguments_pass_the_strict_spec_check(
+    bot: Bot, client: SandboxClient, user: int
+) -> None:
     first = await bot.send_message(user, "một")
     await bot.send_message(
         user,
@@ -95,12 +131,18 @@ async def test_legacy_and_modern_arguments_pass_the_strict_spec_check(bot: Bot, 
         protect_content=True,
         reply_markup=ForceReply(input_field_placeholder="VD: 1.794"),
     )
-    reply = await bot.send_message(user, "ba", reply_markup=ReplyKeyboardMarkup([["Có", "Không"]], resize_keyboard=True, one_time_keyboard=True))
+    reply = await bot.send_message(
+        user,
+        "ba",
+        reply_markup=ReplyKeyboardMarkup([["Có", "Không"]], resize_keyboard=True, one_time_keyboard=True),
+    )
     assert reply.reply_markup is None  # Message.reply_markup only carries inline keyboards
     shown = await client.bot_messages(user)
     assert shown[1]["reply_to_message_id"] == first.message_id
     assert shown[2]["reply_markup"]["keyboard"] == [[{"text": "Có"}, {"text": "Không"}]]
-    await bot.set_webhook("http://127.0.0.1:9/hook", secret_token="abc", allowed_updates=Update.ALL_TYPES, max_connections=5)
+    await bot.set_webhook(
+        "http://127.0.0.1:9/hook", secret_token="abc", allowed_updates=Update.ALL_TYPES, max_connections=5
+    )
     with pytest.raises(Conflict):
         await bot.get_updates()
     await bot.delete_webhook(drop_pending_updates=True)
@@ -110,7 +152,9 @@ async def test_legacy_and_modern_arguments_pass_the_strict_spec_check(bot: Bot, 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 @pytest.mark.parametrize("limits", [Limits(enforce=False)])
-async def test_errors_map_to_ptb_exceptions(bot: Bot, client: SandboxClient, server: SandboxServer, user: int) -> None:
+async def test_errors_map_to_ptb_exceptions(
+    bot: Bot, client: SandboxClient, server: SandboxServer, user: int
+) -> None:
     await client.inject_fault("sendMessage", "429", count=1, retry_after=3)
     with pytest.raises(RetryAfter, match="Retry in 3 seconds"):
         await bot.send_message(user, "x")
@@ -129,7 +173,9 @@ async def test_errors_map_to_ptb_exceptions(bot: Bot, client: SandboxClient, ser
     assert server.state.bot_messages(user)[-1].text == "đã tới dù hết giờ"
 
 
-async def test_application_polls_and_its_replies_land_in_the_chat(server: SandboxServer, client: SandboxClient, user: int) -> None:
+async def test_application_polls_and_its_replies_land_in_the_chat(
+    server: SandboxServer, client: SandboxClient, user: int
+) -> None:
     errors: list[BaseException] = []
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -150,7 +196,9 @@ async def test_application_polls_and_its_replies_land_in_the_chat(server: Sandbo
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         errors.append(context.error)  # type: ignore[arg-type]
 
-    app: Application[Any, Any, Any, Any, Any, Any] = builder(server).get_updates_request(HTTPXRequest(read_timeout=5)).build()
+    app: Application[Any, Any, Any, Any, Any, Any] = (
+        builder(server).get_updates_request(HTTPXRequest(read_timeout=5)).build()
+    )
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
@@ -164,9 +212,13 @@ async def test_application_polls_and_its_replies_land_in_the_chat(server: Sandbo
             greeting = await client.wait_for_bot_message(user, after_message_id=sent["message_id"])
             assert greeting["text"] == "Xin chào! payload=['phuoc-giang']"
             tapped = await client.tap(user, greeting["message_id"], text="Có")
-            follow_up = await client.wait_for_bot_message(user, since=tapped["seq"], predicate=lambda m: m["text"] == "Câu tiếp theo")
+            follow_up = await client.wait_for_bot_message(
+                user, since=tapped["seq"], predicate=lambda m: m["text"] == "Câu tiếp theo"
+            )
             assert follow_up["message_id"] == greeting["message_id"] + 1
-            [edited] = [m for m in await client.bot_messages(user) if m["message_id"] == greeting["message_id"]]
+            [edited] = [
+                m for m in await client.bot_messages(user) if m["message_id"] == greeting["message_id"]
+            ]
             assert edited["text"] == "Bạn chọn: ans:yes" and edited["edited"]
             assert (await client.callback_answers())[0]["data"] == "ans:yes"
             # three sends to this chat within a second used the burst (greeting, edit, next question);

@@ -13,7 +13,11 @@ from sandbox.media import tiny_png
 from sandbox.spec import check_params, load_spec, validate
 from tests.sandbox.conftest import USER, BotApi
 
-INLINE = {"inline_keyboard": [[{"text": "Có", "callback_data": "yes"}, {"text": "Web", "url": "https://example.org"}]]}
+INLINE = {
+    "inline_keyboard": [
+        [{"text": "Có", "callback_data": "yes"}, {"text": "Web", "url": "https://example.org"}]
+    ]
+}
 
 
 def test_every_implemented_method_is_in_the_spec(server: SandboxServer) -> None:
@@ -26,7 +30,9 @@ def test_every_implemented_method_is_in_the_spec(server: SandboxServer) -> None:
 def test_validator_catches_each_kind_of_departure() -> None:
     user = {"id": 1, "is_bot": False, "first_name": "A"}
     assert validate(user, ["User"]) == []
-    assert any("lacks required field 'first_name'" in e for e in validate({"id": 1, "is_bot": False}, ["User"]))
+    assert any(
+        "lacks required field 'first_name'" in e for e in validate({"id": 1, "is_bot": False}, ["User"])
+    )
     assert any("has no field 'nickname'" in e for e in validate({**user, "nickname": "x"}, ["User"]))
     assert any("expected Integer" in e for e in validate({**user, "id": "1"}, ["User"]))
     assert any("expected Boolean" in e for e in validate({**user, "is_bot": 0}, ["User"]))
@@ -52,7 +58,10 @@ def test_request_parameters_are_checked_against_the_spec() -> None:
         ({"chat_id": "5"}, "message text is empty"),
         ({"text": "a"}, "parameter chat_id is required"),
         ({"chat_id": "5", "text": "a", "reply_markup": "{not json"}, "can't parse reply_markup"),
-        ({"chat_id": "5", "text": "a", "reply_markup": '{"inline_keyboard": [[{"callback_data": "x"}]]}'}, "lacks required field 'text'"),
+        (
+            {"chat_id": "5", "text": "a", "reply_markup": '{"inline_keyboard": [[{"callback_data": "x"}]]}'},
+            "lacks required field 'text'",
+        ),
     ]:
         try:
             check_params("sendMessage", bad)
@@ -61,12 +70,16 @@ def test_request_parameters_are_checked_against_the_spec() -> None:
         else:
             raise AssertionError(f"accepted {bad}")
     # a reply keyboard may name its buttons by bare strings, as Telegram allows
-    out = check_params("sendMessage", {"chat_id": 1, "text": "a", "reply_markup": {"keyboard": [["Có", "Không"]]}})
+    out = check_params(
+        "sendMessage", {"chat_id": 1, "text": "a", "reply_markup": {"keyboard": [["Có", "Không"]]}}
+    )
     assert out["reply_markup"]["keyboard"][0][0] == {"text": "Có"}
 
 
 @pytest.mark.parametrize("limits", [Limits(enforce=False)])
-async def test_every_method_and_object_walked_against_the_spec(server: SandboxServer, client: SandboxClient, api: BotApi) -> None:
+async def test_every_method_and_object_walked_against_the_spec(
+    server: SandboxServer, client: SandboxClient, api: BotApi
+) -> None:
     """Exercise every implemented method and every kind of update, validating each answer explicitly."""
     spec = load_spec()
     called: set[str] = set()
@@ -95,7 +108,9 @@ async def test_every_method_and_object_walked_against_the_spec(server: SandboxSe
     await client.send_sticker(USER)
     await client.send_voice(USER, duration=3)
     await client.send_document(USER, b"PK\x03\x04fake", "bao_cao.docx")
-    sent = await call("sendMessage", chat_id=USER, text="<b>Chọn</b> 😀 một", parse_mode="HTML", reply_markup=INLINE)
+    sent = await call(
+        "sendMessage", chat_id=USER, text="<b>Chọn</b> 😀 một", parse_mode="HTML", reply_markup=INLINE
+    )
     await client.send_text(USER, "trả lời", reply_to_message_id=sent["message_id"])
     await client.tap(USER, sent["message_id"], data="yes")
     await client.block(1002)
@@ -103,18 +118,57 @@ async def test_every_method_and_object_walked_against_the_spec(server: SandboxSe
     updates = await call("getUpdates", timeout=0)
     kinds = {next(k for k in u if k != "update_id") for u in updates}
     assert kinds == {"message", "edited_message", "callback_query", "my_chat_member"}
-    media = {k for u in updates if "message" in u for k in ("photo", "sticker", "voice", "document", "reply_to_message") if k in u["message"]}
+    media = {
+        k
+        for u in updates
+        if "message" in u
+        for k in ("photo", "sticker", "voice", "document", "reply_to_message")
+        if k in u["message"]
+    }
     assert media == {"photo", "sticker", "voice", "document", "reply_to_message"}
     for u in updates:
         assert validate(u, ["Update"]) == []
-    checked_types.update({"Update", "Message", "CallbackQuery", "ChatMemberUpdated", "PhotoSize", "Sticker", "Voice", "Document"})
+    checked_types.update(
+        {
+            "Update",
+            "Message",
+            "CallbackQuery",
+            "ChatMemberUpdated",
+            "PhotoSize",
+            "Sticker",
+            "Voice",
+            "Document",
+        }
+    )
     query_id = next(u["callback_query"]["id"] for u in updates if "callback_query" in u)
-    await call("getUpdates", offset=updates[-1]["update_id"] + 1, timeout=0, limit=10, allowed_updates=["message", "callback_query"])
+    await call(
+        "getUpdates",
+        offset=updates[-1]["update_id"] + 1,
+        timeout=0,
+        limit=10,
+        allowed_updates=["message", "callback_query"],
+    )
 
     # every sending / editing method and the markup kinds
-    await call("sendMessage", chat_id=USER, text="Nhập số", reply_markup={"force_reply": True, "input_field_placeholder": "VD: 1.794"})
-    await call("sendMessage", chat_id=USER, text="Chọn", reply_markup={"keyboard": [[{"text": "Có"}]], "resize_keyboard": True})
-    await call("sendMessage", chat_id=USER, text="Xong", reply_markup={"remove_keyboard": True}, disable_notification=True)
+    await call(
+        "sendMessage",
+        chat_id=USER,
+        text="Nhập số",
+        reply_markup={"force_reply": True, "input_field_placeholder": "VD: 1.794"},
+    )
+    await call(
+        "sendMessage",
+        chat_id=USER,
+        text="Chọn",
+        reply_markup={"keyboard": [[{"text": "Có"}]], "resize_keyboard": True},
+    )
+    await call(
+        "sendMessage",
+        chat_id=USER,
+        text="Xong",
+        reply_markup={"remove_keyboard": True},
+        disable_notification=True,
+    )
     await call(
         "sendMessage",
         chat_id=-100,
@@ -123,10 +177,14 @@ async def test_every_method_and_object_walked_against_the_spec(server: SandboxSe
         reply_parameters={"message_id": 1},
         link_preview_options={"is_disabled": True},
     )
-    await call("editMessageText", chat_id=USER, message_id=sent["message_id"], text="Đã chọn", reply_markup=INLINE)
+    await call(
+        "editMessageText", chat_id=USER, message_id=sent["message_id"], text="Đã chọn", reply_markup=INLINE
+    )
     await call("editMessageReplyMarkup", chat_id=USER, message_id=sent["message_id"])
     await call("answerCallbackQuery", callback_query_id=query_id, text="OK")
-    doc = await call("sendDocument", {"document": ("bao_cao.docx", b"PK\x03\x04docx")}, chat_id=USER, caption="Báo cáo")
+    doc = await call(
+        "sendDocument", {"document": ("bao_cao.docx", b"PK\x03\x04docx")}, chat_id=USER, caption="Báo cáo"
+    )
     await call("sendDocument", chat_id=USER, document=doc["document"]["file_id"])
     photo = await call("sendPhoto", {"photo": ("chart.png", tiny_png(640, 480))}, chat_id=USER)
     file = await call("getFile", file_id=photo["photo"][-1]["file_id"])
@@ -137,12 +195,21 @@ async def test_every_method_and_object_walked_against_the_spec(server: SandboxSe
 
     # commands per scope
     for scope in ({"type": "default"}, {"type": "all_private_chats"}, {"type": "chat", "chat_id": USER}):
-        await call("setMyCommands", commands=[{"command": "start", "description": "Bắt đầu"}], scope=scope, language_code="vi")
-        assert await call("getMyCommands", scope=scope, language_code="vi") == [{"command": "start", "description": "Bắt đầu"}]
+        await call(
+            "setMyCommands",
+            commands=[{"command": "start", "description": "Bắt đầu"}],
+            scope=scope,
+            language_code="vi",
+        )
+        assert await call("getMyCommands", scope=scope, language_code="vi") == [
+            {"command": "start", "description": "Bắt đầu"}
+        ]
     await call("deleteMyCommands", scope={"type": "chat", "chat_id": USER}, language_code="vi")
 
     # webhook round trip (nothing listens: the error shows in getWebhookInfo, which must still conform)
-    await call("setWebhook", url="http://127.0.0.1:9/hook", secret_token="s3cret", allowed_updates=["message"])
+    await call(
+        "setWebhook", url="http://127.0.0.1:9/hook", secret_token="s3cret", allowed_updates=["message"]
+    )
     info = await call("getWebhookInfo")
     assert info["url"] == "http://127.0.0.1:9/hook"
     await call("deleteWebhook", drop_pending_updates=True)

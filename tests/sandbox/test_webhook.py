@@ -28,13 +28,13 @@ class Receiver:
         self.arrived.set()
         return web.Response(text="ok")
 
-    async def wait_for(self, n: int, timeout: float = 5.0) -> None:
+    async def wait_for(self, n: int, within: float = 5.0) -> None:
         async def enough() -> None:
             while len(self.received) < n:
                 self.arrived.clear()
                 await self.arrived.wait()
 
-        await asyncio.wait_for(enough(), timeout)
+        await asyncio.wait_for(enough(), within)
 
 
 @pytest.fixture
@@ -52,7 +52,9 @@ async def receiver() -> AsyncIterator[Receiver]:
     await runner.cleanup()
 
 
-async def test_updates_arrive_by_post_with_the_secret(api: BotApi, client: SandboxClient, receiver: Receiver, user: int) -> None:
+async def test_updates_arrive_by_post_with_the_secret(
+    api: BotApi, client: SandboxClient, receiver: Receiver, user: int
+) -> None:
     assert await api.ok("setWebhook", url=receiver.url, secret_token="bi-mat_123") is True
     status, body = await api("getUpdates")
     assert status == 409
@@ -62,7 +64,10 @@ async def test_updates_arrive_by_post_with_the_secret(api: BotApi, client: Sandb
     await client.send_text(user, "/start")
     await client.send_text(user, "hai")
     await receiver.wait_for(2)
-    assert [(secret, u["message"]["text"]) for secret, u in receiver.received] == [("bi-mat_123", "/start"), ("bi-mat_123", "hai")]
+    assert [(secret, u["message"]["text"]) for secret, u in receiver.received] == [
+        ("bi-mat_123", "/start"),
+        ("bi-mat_123", "hai"),
+    ]
     info = await api.ok("getWebhookInfo")
     assert info["url"] == receiver.url and info["pending_update_count"] == 0
 
@@ -71,7 +76,9 @@ async def test_updates_arrive_by_post_with_the_secret(api: BotApi, client: Sandb
     assert [u["message"]["text"] for u in await api.ok("getUpdates")] == ["ba"]
 
 
-async def test_failed_deliveries_are_retried_in_order(api: BotApi, client: SandboxClient, receiver: Receiver, user: int) -> None:
+async def test_failed_deliveries_are_retried_in_order(
+    api: BotApi, client: SandboxClient, receiver: Receiver, user: int
+) -> None:
     receiver.fail_next = 2
     await api.ok("setWebhook", url=receiver.url)
     await client.send_text(user, "một")
@@ -85,7 +92,9 @@ async def test_failed_deliveries_are_retried_in_order(api: BotApi, client: Sandb
     assert [a["status"] for a in attempts] == [500, 500, 200, 200]
 
 
-async def test_pending_updates_wait_for_a_webhook_and_drop_pending(api: BotApi, client: SandboxClient, receiver: Receiver, user: int) -> None:
+async def test_pending_updates_wait_for_a_webhook_and_drop_pending(
+    api: BotApi, client: SandboxClient, receiver: Receiver, user: int
+) -> None:
     await client.send_text(user, "cũ")
     await api.ok("setWebhook", url=receiver.url, drop_pending_updates=True)
     await client.send_text(user, "mới")
