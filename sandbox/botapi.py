@@ -225,9 +225,9 @@ class BotApi:
 
     async def get_me(self, p: dict[str, Any]) -> dict[str, Any]:
         me = self.state.bot.to_api()
-        for name, f in load_spec().types["User"].fields.items():
-            if name not in me and f.types == ("Boolean",):
-                me[name] = name == "can_join_groups"
+        for name, f in load_spec().types["User"].fields.items():  # the fields "Returned only in getMe"
+            if "only in getMe" in f.description and f.types == ("Boolean",):
+                me.setdefault(name, name == "can_join_groups")
         return me
 
     async def get_updates(self, p: dict[str, Any]) -> list[dict[str, Any]]:

@@ -199,7 +199,7 @@ class SandboxServer:
 
     async def _index(self, request: web.Request) -> web.Response:
         return web.Response(
-            text=f"baocao-bot sandbox: Telegram Bot API {load_spec().version} stand-in.\n"
+            text=f"baocao-bot sandbox: a local Telegram Bot API (checked against {load_spec().version}).\n"
             f"Bot API: {self.base_url}/bot<TOKEN>/<method>\nControl API: {self.base_url}/control (see sandbox/README.md)\n"
         )
 
@@ -211,7 +211,13 @@ class SandboxServer:
             return self._json(not_found().payload(), 404)
         self.state.set_bot_id(int(token_match.group(1)))
         self._request_seq += 1
-        entry: dict[str, Any] = {"seq": self._request_seq, "at": time.time(), "method": method, "params": {}}
+        entry: dict[str, Any] = {
+            "seq": self._request_seq,
+            "at": time.time(),
+            "method": method,
+            "params": {},
+            "status": None,  # still running (a long poll, a held answer)
+        }
         self.requests.append(entry)
         self.stats.requests_by_method[method] += 1
         try:

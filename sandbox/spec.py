@@ -30,6 +30,7 @@ class Field:
     types: tuple[str, ...]
     required: bool
     constant: str | None  # e.g. status "kicked" for ChatMemberBanned: the discriminator of a union
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,9 @@ def _fields(raw: list[dict[str, Any]]) -> dict[str, Field]:
         if f["types"] == ["String"]:
             m = _CONSTANT.search(f.get("description", ""))
             constant = m.group(1) if m else None
-        out[f["name"]] = Field(f["name"], tuple(f["types"]), bool(f["required"]), constant)
+        out[f["name"]] = Field(
+            f["name"], tuple(f["types"]), bool(f["required"]), constant, f.get("description", "")
+        )
     return out
 
 
@@ -94,28 +97,40 @@ def load_spec() -> Spec:
 
 
 def validate(
-    value: Any, types: list[str] | tuple[str, ...], path: str = "$", *, spec: Spec | None = None
+    value: Any,
+    types: list[str] | tuple[str, ...],
+    path: str = "$",
+    *,
+    spec: Spec | None = None,
+    seen: set[str] | None = None,
 ) -> list[str]:
-    """Every departure of `value` from any one of `types` (an "X or Y" union): [] when it conforms."""
+    """Every departure of `value` from any one of `types` (an "X or Y" union): [] when it conforms.
+
+    `seen`, when given, collects the names of the object types `value` was found to conform to,
+    nested ones included.
+    """
     spec = spec or load_spec()
     best: list[str] | None = None
     for declared in types:
-        errors = _validate_one(value, declared, path, spec)
+        found: set[str] = set()
+        errors = _validate_one(value, declared, path, spec, found)
         if not errors:
+            if seen is not None:
+                seen |= found
             return []
         if best is None or len(errors) < len(best):
             best = errors
     return best or [f"{path}: no type given"]
 
 
-def _validate_one(value: Any, declared: str, path: str, spec: Spec) -> list[str]:
+def _validate_one(value: Any, declared: str, path: str, spec: Spec, seen: set[str]) -> list[str]:
     if declared.startswith("Array of "):
         if not isinstance(value, list):
             return [f"{path}: expected {declared}, got {type(value).__name__}"]
         inner = declared.removeprefix("Array of ")
         errors: list[str] = []
         for i, item in enumerate(value):
-            errors.extend(validate(item, [inner], f"{path}[{i}]", spec=spec))
+            errors.extend(validate(item, [inner], f"{path}[{i}]", spec=spec, seen=seen))
         return errors
     if declared == "Integer":
         ok = isinstance(value, int) and not isinstance(value, bool)
@@ -128,16 +143,19 @@ def _validate_one(value: Any, declared: str, path: str, spec: Spec) -> list[str]
     elif declared == "InputFile":
         ok = False
     else:
-        return _validate_object(value, declared, path, spec)
+        return _validate_object(value, declared, path, spec, seen)
     return [] if ok else [f"{path}: expected {declared}, got {type(value).__name__} {value!r:.60}"]
 
 
-def _validate_object(value: Any, declared: str, path: str, spec: Spec) -> list[str]:
+def _validate_object(value: Any, declared: str, path: str, spec: Spec, seen: set[str]) -> list[str]:
     tspec = spec.types.get(declared)
     if tspec is None:
         return [f"{path}: type {declared} is not in the spec"]
     if tspec.subtypes:
-        return validate(value, list(tspec.subtypes), path, spec=spec)
+        errors = validate(value, list(tspec.subtypes), path, spec=spec, seen=seen)
+        if not errors:
+            seen.add(declared)
+        return errors
     if not isinstance(value, dict):
         return [f"{path}: expected {declared} object, got {type(value).__name__}"]
     errors = []
@@ -152,7 +170,9 @@ def _validate_object(value: Any, declared: str, path: str, spec: Spec) -> list[s
         if f.constant is not None and item != f.constant:
             errors.append(f"{path}.{key}: {declared} requires {f.constant!r}, got {item!r}")
             continue
-        errors.extend(validate(item, list(f.types), f"{path}.{key}", spec=spec))
+        errors.extend(validate(item, list(f.types), f"{path}.{key}", spec=spec, seen=seen))
+    if not errors:
+        seen.add(declared)
     return errors
 
 

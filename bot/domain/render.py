@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from bot.domain.forms import Form
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 _LEFTOVER_TAG = re.compile(r"\{\{|\}\}|\{%|%\}")
 
 
@@ -121,8 +122,14 @@ def _check_container(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise TemplateError("Tệp .docx bị hỏng, không mở được. Vui lòng lưu lại trong Word rồi gửi lại.") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise TemplateError(
+            f"Tệp mẫu quá lớn khi giải nén ({unpacked // 1024 // 1024} MB); "
+            f"tối đa {MAX_UNPACKED_BYTES // 1024 // 1024} MB."
+        )
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
         raise TemplateError(
             "Tệp gửi lên không phải tệp Word .docx (thiếu phần nội dung văn bản). "

@@ -19,7 +19,7 @@ paragraph. The variables are documented in bot/domain/report.py (``build_context
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
@@ -38,6 +38,7 @@ TABLE_LEFT = Mm(70)
 TABLE_RIGHT = Mm(100)
 TABLE_INDENT = Mm(-5)
 CELL_MARGIN = Mm(1)
+NO_INDENT = Cm(0)
 
 
 # --- low-level helpers ---------------------------------------------------------------------------
@@ -94,7 +95,7 @@ def fmt(
     align=WD_ALIGN_PARAGRAPH.CENTER,
     before: float = 0,
     after: float = 0,
-    first_line=Cm(0),
+    first_line=NO_INDENT,
     left=None,
     right=None,
     line: float | None = 1.0,
@@ -176,9 +177,10 @@ def borderless_table(document, widths):
         el.set(qn("w:val"), "nil")
         borders.append(el)
     tblPr.append(borders)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblPr.append(layout)
+    if tblPr.find(qn("w:tblLayout")) is None:  # table.autofit = False has usually set it
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        tblPr.append(layout)
     ind = OxmlElement("w:tblInd")
     ind.set(qn("w:w"), str(int(TABLE_INDENT.twips)))
     ind.set(qn("w:type"), "dxa")
@@ -492,8 +494,23 @@ def closing_table(document) -> None:
     line_para(right, "{{ signer_name }}", size=14, bold=True)
 
 
+def drop_extras(document) -> None:
+    """Drop what python-docx's default template carries and a report does not need: its
+    thumbnail (it would show python-docx's blank page in file browsers) and the Word 2010
+    duplicate of the styles."""
+    package_rels = document.part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package_rels.pop(rid)
+    document_rels = document.part.rels
+    for rid, rel in list(document_rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            document_rels.pop(rid)
+
+
 def build(out: Path = OUT) -> Path:
     document = Document()
+    drop_extras(document)
     # python-docx's default template starts with one empty paragraph: drop it
     body_el = document.element.body
     for p in body_el.findall(qn("w:p")):
@@ -513,7 +530,7 @@ def build(out: Path = OUT) -> Path:
     props.comments = "Mẫu báo cáo tuần của xã, phường (docxtpl). Biến: xem bot/domain/report.py."
     props.keywords = ""
     props.revision = 1
-    stamp = datetime(2025, 12, 1, tzinfo=timezone.utc)
+    stamp = datetime(2025, 12, 1, tzinfo=UTC)
     props.created = stamp
     props.modified = stamp
     props.language = "vi-VN"

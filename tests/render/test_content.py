@@ -8,9 +8,12 @@ from typing import Any
 
 import pytest
 from docx.oxml.ns import qn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.domain.report import clean_text, distribution_lines, report_filename
 from bot.domain.report_settings import ReportSettings
+from bot.domain.text import fold
 from tests.render.docx_helpers import full_text, paragraph_containing
 
 
@@ -212,3 +215,23 @@ def test_context_has_raw_values_for_new_templates(make_context: Any) -> None:
     assert context["raw"]["online_rate"] is None
     assert context["online_rate"] == "—"
     assert context["has_received_new"] is False
+
+
+_OFFICIAL_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), max_codepoint=0x2FFF)
+    | st.sampled_from(list("&<>\"'{}%\n\r\t-ạ")),
+    max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_OFFICIAL_TEXT)
+def test_any_official_text_renders_as_written(render_doc: Any, text: str) -> None:
+    doc = render_doc(proposals=text)
+    texts = [p.text for p in doc.paragraphs]
+    start = texts.index("5.2. Đề xuất, kiến nghị") + 1
+    end = next(i for i in range(start, len(texts)) if texts[i].startswith("Trên đây là báo cáo"))
+    expected = clean_text(text).split("\n") if clean_text(text) else ["- Không có."]
+    if fold(clean_text(text)).rstrip(".") in {"khong", "khong co", "khong co gi"}:
+        expected = ["- Không có."]
+    assert texts[start:end] == expected

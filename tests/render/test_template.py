@@ -131,3 +131,11 @@ def test_authoring_script_writes_a_valid_template(tmp_path: Path, samples: list[
     assert full_text(open_docx(render_report(out.read_bytes(), samples[0]))) == full_text(
         open_docx(render_report(ROOT / "templates" / "bao-cao-tuan.docx", samples[0]))
     )
+
+
+def test_benchmark_runs() -> None:
+    from bench.bench_render import run
+
+    result = run(2)
+    assert set(result) == {"repeats", "median_ms", "p95_ms", "min_ms", "max_ms", "size_kb"}
+    assert 0 < result["min_ms"] <= result["median_ms"] <= result["max_ms"]
