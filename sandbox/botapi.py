@@ -196,7 +196,7 @@ class BotApi:
             raise bad_request("message can't be edited")
         return msg
 
-    def _resolve_upload(self, value: Any, kind: str, p: dict[str, Any]) -> media.StoredFile:
+    def _resolve_upload(self, value: Any, kind: str) -> media.StoredFile:
         if isinstance(value, Upload):
             if not value.data:
                 raise bad_request("file must be non-empty")
@@ -276,7 +276,7 @@ class BotApi:
         caption, caption_entities = self._caption(p)
         self.check_markup(p.get("reply_markup"))
         reply_to = self._reply_to(chat, p)
-        stored = self._resolve_upload(p[kind], kind, p)
+        stored = self._resolve_upload(p[kind], kind)
         msg = self.state.new_message(
             chat,
             self.state.bot,

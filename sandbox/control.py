@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -17,10 +18,13 @@ from aiohttp import web
 
 from sandbox import media
 from sandbox.faults import rule_from_json
-from sandbox.state import ControlError, update_kind
+from sandbox.models import StoredMessage
+from sandbox.state import ControlError, SandboxState, update_kind
 
 if TYPE_CHECKING:
     from sandbox.server import SandboxServer
+
+log = logging.getLogger("sandbox.control")
 
 Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -29,16 +33,6 @@ def _reply(value: Any, status: int = 200) -> web.Response:
     return web.Response(
         status=status, text=json.dumps(value, ensure_ascii=False), content_type="application/json"
     )
-
-
-def _guarded(handler: Route) -> Route:
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except ControlError as exc:
-            return _reply({"error": str(exc)}, exc.status)
-
-    return wrapped
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
@@ -77,7 +71,7 @@ class ControlApi:
         self.server = server
 
     @property
-    def state(self) -> Any:
+    def state(self) -> SandboxState:
         return self.server.state
 
     def register(self, router: web.UrlDispatcher) -> None:
@@ -114,9 +108,24 @@ class ControlApi:
         ]
         self.endpoints = [f"{m} {p}" for m, p, _ in routes]
         for method, path, handler in routes:
-            router.add_route(method, path, _guarded(handler))
+            router.add_route(method, path, self._guarded(handler))
 
-    def _message(self, msg: Any) -> dict[str, Any]:
+    def _guarded(self, handler: Route) -> Route:
+        """ControlError -> its 4xx; anything else is a sandbox bug: 500, and kept for the tests."""
+
+        async def wrapped(request: web.Request) -> web.StreamResponse:
+            try:
+                return await handler(request)
+            except ControlError as exc:
+                return _reply({"error": str(exc)}, exc.status)
+            except Exception as exc:
+                log.exception("control API failed on %s %s", request.method, request.path)
+                self.server.internal_errors.append(f"{request.method} {request.path}: {exc!r}")
+                return _reply({"error": f"sandbox bug: {exc!r}"}, 500)
+
+        return wrapped
+
+    def _message(self, msg: StoredMessage) -> dict[str, Any]:
         return msg.to_control(self.server.base_url)
 
     # ------------------------------------------------------------ users and what they do
@@ -269,7 +278,10 @@ class ControlApi:
         since = _opt_int(request.query.get("since"), "since")
         if after is None and since is None:
             since = self.state.seq
-        timeout = min(float(request.query.get("timeout", 5)), 120.0)
+        try:
+            timeout = min(float(request.query.get("timeout", 5)), 120.0)
+        except ValueError:
+            raise ControlError("timeout must be a number of seconds") from None
         deadline = time.monotonic() + timeout
         while True:
             found = [

@@ -75,7 +75,10 @@ class SandboxServer:
         self.stats = Stats()
         self.faults = FaultInjector()
         self.requests: deque[dict[str, Any]] = deque(maxlen=request_log_size)
-        self.spec_violations: list[str] = []
+        self.spec_violations: list[
+            str
+        ] = []  # answers that broke the spec (spec_check=True): should stay empty
+        self.internal_errors: list[str] = []  # exceptions inside the sandbox itself: should stay empty
         self.api = BotApi(self.state, ApiOptions(callback_query_ttl=callback_query_ttl))
         self.webhook = WebhookDeliverer(self.state, retry_delay=webhook_retry_delay)
         self.control = ControlApi(self)
@@ -175,6 +178,7 @@ class SandboxServer:
         self.faults.clear()
         self.requests.clear()
         self.spec_violations.clear()
+        self.internal_errors.clear()
         self.webhook.attempts.clear()
 
     def set_limits(self, **changes: Any) -> Limits:
@@ -207,19 +211,23 @@ class SandboxServer:
         started = time.monotonic()
         token_match = TOKEN.fullmatch(request.match_info["token"])
         method = load_spec().canonical_method(request.match_info["method"])
-        if token_match is None or method is None or method not in self.api.handlers:
-            return self._json(not_found().payload(), 404)
-        self.state.set_bot_id(int(token_match.group(1)))
+        known = token_match is not None and method is not None and method in self.api.handlers
         self._request_seq += 1
         entry: dict[str, Any] = {
             "seq": self._request_seq,
             "at": time.time(),
-            "method": method,
+            "method": method if known else request.match_info["method"],
             "params": {},
             "status": None,  # still running (a long poll, a held answer)
         }
         self.requests.append(entry)
-        self.stats.requests_by_method[method] += 1
+        self.stats.requests_by_method[entry["method"]] += 1
+        if not known:
+            entry["description"] = "Not Found"
+            self._finish(entry, 404, started)
+            return self._json(not_found().payload(), 404)
+        assert token_match is not None and method is not None
+        self.state.set_bot_id(int(token_match.group(1)))
         try:
             raw = await read_params(request)
             entry["params"] = loggable(raw)
@@ -236,6 +244,11 @@ class SandboxServer:
             return web.Response(
                 status=raw_answer.status, text=raw_answer.body, content_type=raw_answer.content_type
             )
+        except Exception as exc:  # a sandbox bug: answer like Telegram's 500, and keep it for the tests
+            log.exception("sandbox failed on %s", method)
+            self.internal_errors.append(f"{method}: {exc!r}")
+            body, status = ApiError(500, "Internal Server Error").payload(), 500
+            entry["description"] = f"sandbox bug: {exc!r}"
         self._finish(entry, status, started)
         return self._json(body, status)
 

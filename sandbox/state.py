@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox import media
-from sandbox.errors import ApiError, bad_request
 from sandbox.formatting import command_entities
 from sandbox.models import CallbackRecord, Chat, Notifier, StoredMessage, User
 
@@ -393,17 +392,12 @@ def update_kind(update: dict[str, Any]) -> str:
     return next(k for k in update if k != "update_id")
 
 
-def require(condition: bool, detail: str) -> None:
-    if not condition:
-        raise bad_request(detail)
-
-
 __all__ = [
-    "ApiError",
+    "CommandSet",
     "ControlError",
     "SandboxState",
     "WebhookConfig",
-    "CommandSet",
+    "chat_instance",
     "scope_key",
     "update_kind",
 ]

@@ -175,11 +175,6 @@ def clean_text(value: object) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def text_lines(value: object) -> list[str]:
-    text = clean_text(value)
-    return text.split("\n") if text else []
-
-
 def distribution_lines(lines: Iterable[str]) -> list[str]:
     """["Như trên", "Lưu: VT, VHXH"] → ["- Như trên;", "- Lưu: VT, VHXH."]."""
     items = [line for line in lines if line]

@@ -224,7 +224,7 @@ _OFFICIAL_TEXT = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=_OFFICIAL_TEXT)
 def test_any_official_text_renders_as_written(render_doc: Any, text: str) -> None:
     doc = render_doc(proposals=text)

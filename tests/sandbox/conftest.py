@@ -57,6 +57,7 @@ async def server(limits: Limits) -> AsyncIterator[SandboxServer]:
     yield srv
     await srv.stop()
     assert srv.spec_violations == [], srv.spec_violations
+    assert srv.internal_errors == [], srv.internal_errors
 
 
 @pytest.fixture

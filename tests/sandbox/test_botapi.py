@@ -302,7 +302,9 @@ async def test_commands_per_scope(api: BotApi, client: SandboxClient, user: int)
     assert (status, body["description"]) == (400, "Bad Request: chat not found")
 
 
-async def test_unknown_method_and_bad_token(http: aiohttp.ClientSession, server: SandboxServer) -> None:
+async def test_unknown_method_and_bad_token(
+    http: aiohttp.ClientSession, server: SandboxServer, client: SandboxClient
+) -> None:
     for path in (f"/bot{TOKEN}/sendTelepathy", "/botnot-a-token/getMe"):
         async with http.post(server.base_url + path) as resp:
             assert resp.status == 404
@@ -311,6 +313,8 @@ async def test_unknown_method_and_bad_token(http: aiohttp.ClientSession, server:
         assert (await resp.json())["result"]["is_bot"] is True
     async with http.get(f"{server.base_url}/bot987:other-token/getMe") as resp:
         assert (await resp.json())["result"]["id"] == 987
+    [logged] = await client.requests(method="sendTelepathy")
+    assert logged["status"] == 404
 
 
 async def test_unknown_and_missing_parameters(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -163,6 +164,10 @@ async def test_errors_map_to_ptb_exceptions(
     await client.inject_fault("sendMessage", "502", count=1)
     with pytest.raises(NetworkError, match="Bad Gateway"):
         await bot.send_message(user, "x")
+    buf = io.BytesIO()
+    buf.write(b"PK\x03\x04 report")  # written and not rewound: python-telegram-bot uploads 0 bytes
+    with pytest.raises(BadRequest, match="(?i)file must be non-empty"):
+        await bot.send_document(user, document=buf, filename="bao_cao.docx")
     await client.block(user)
     with pytest.raises(Forbidden, match="bot was blocked by the user"):
         await bot.send_message(user, "x")

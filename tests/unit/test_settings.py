@@ -1,0 +1,71 @@
+"""Settings: defaults, parsing, and one clear line for each kind of bad value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.logs import RedactFilter
+from bot.settings import Settings, SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("TELEGRAM_BOT_TOKEN", "ADMIN_IDS", "TIMEZONE", "DATABASE_PATH", "WEBHOOK_URL", "WEBHOOK_SECRET",
+                 "DEFAULT_PROVINCE", "BOT_API_BASE_URL", "LOG_LEVEL", "BOT_USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env here
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.telegram_bot_token is None
+    assert settings.database_path == Path("data/baocao.db")
+    assert settings.timezone == "Asia/Ho_Chi_Minh"
+    assert settings.admin_ids == [] and not settings.uses_webhook
+
+
+def test_values_from_environment_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("ADMIN_IDS=11, 22\nDEFAULT_PROVINCE=8\nTELEGRAM_BOT_TOKEN=123:abc-DEF\n")
+    monkeypatch.setenv("BOT_API_BASE_URL", "http://127.0.0.1:8081")
+    settings = load_settings()
+    assert settings.admin_ids == [11, 22]
+    assert settings.default_province == "08"
+    assert settings.telegram_bot_token is not None
+    assert "abc-DEF" not in repr(settings) and "abc-DEF" not in str(settings.model_dump())
+    assert str(settings.bot_api_base_url).startswith("http://127.0.0.1:8081")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("ADMIN_IDS", "12,abc", "ADMIN_IDS"),
+        ("TIMEZONE", "Mars/Olympus", "TIMEZONE"),
+        ("TELEGRAM_BOT_TOKEN", "not-a-token", "TELEGRAM_BOT_TOKEN"),
+        ("DEFAULT_PROVINCE", "Thai Nguyen", "DEFAULT_PROVINCE"),
+        ("BOT_API_BASE_URL", "not a url", "BOT_API_BASE_URL"),
+        ("WEBHOOK_URL", "https://bot.example.vn/hook", "WEBHOOK_SECRET"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
+    ],
+)
+def test_a_bad_setting_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, name: str, value: str,
+                                         expected: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert expected in message and "\n" not in message
+
+
+def test_webhook_with_secret() -> None:
+    settings = Settings(_env_file=None, webhook_url="https://bot.example.vn/hook", webhook_secret="s3cr-et_")  # type: ignore[call-arg]
+    assert settings.uses_webhook
+
+
+def test_the_log_never_shows_the_token() -> None:
+    import logging
+
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "POST https://api/bot%s/getMe", ("123:SECRET",), None)
+    RedactFilter(["123:SECRET"]).filter(record)
+    assert "SECRET" not in record.getMessage()
