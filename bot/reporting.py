@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
@@ -17,7 +18,7 @@ from bot.domain.bulk_entry import BulkEntry, parse_bulk_entry
 from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_derived
 from bot.domain.forms import Field, Form
 from bot.domain.numbers import CountParseError, parse_count
-from bot.domain.periods import PeriodInfo, current_open_period
+from bot.domain.periods import PeriodInfo, open_periods
 from bot.domain.values import Values, compute
 from storage import Storage
 from storage.models import AnswerRecord, Draft, DraftStatus, Period, Person, Submission, Unit
@@ -124,6 +125,16 @@ async def ensure_period(storage: Storage, info: PeriodInfo) -> Period:
     )
 
 
+async def choose_period(storage: Storage, form: Form, unit_code: str, now: datetime) -> Period:
+    """The period to report on now: the oldest open one this commune has not submitted yet
+    (after a holiday two can be open at once), else the current one."""
+    candidates = [await ensure_period(storage, info) for info in open_periods(form.period, now)]
+    for period in candidates:
+        if await storage.submissions.latest(period.id, unit_code) is None:
+            return period
+    return candidates[-1]
+
+
 @dataclass
 class ReportSession:
     """One person working on one commune's report for one period; load with ``open``."""
@@ -157,7 +168,7 @@ class ReportSession:
     ) -> ReportSession:
         now = clock.now()
         if period is None:
-            period = await ensure_period(storage, current_open_period(form.period, now))
+            period = await choose_period(storage, form, unit.code, now)
         draft = await storage.drafts.get_or_create(period.id, unit.code, now)
         answers = await storage.drafts.values(draft.id)
         recent = await storage.submissions.recent_for_unit(
@@ -278,8 +289,8 @@ class ReportSession:
 
     async def answer_text(self, text: str) -> list[Step]:
         """A typed message: the answer to the current question, or the reason asked for."""
-        if self.submitted and self._cursor_mode not in (ANSWER, REASON):
-            return [await self.review()]
+        if self.submitted:  # a colleague submitted meanwhile: corrections start from the review
+            return [await self.show_review()]
         if self._cursor_mode == REASON and self._cursor_check:
             return await self.give_reason(self._cursor_check, text)
         if self._cursor_mode != ANSWER or not self._cursor_field:
@@ -319,6 +330,8 @@ class ReportSession:
         return await self.set_value(field_id, value)
 
     async def set_value(self, field_id: str, value: Any) -> list[Step]:
+        if self.submitted:
+            return [Stale(), await self.show_review()]
         target = self.form.field(field_id)
         trial = {**self.answers, field_id: value}
         hard = [c for c in evaluate_checks(self.form, trial, self.previous, self.history, touching=field_id)

@@ -201,3 +201,38 @@ async def test_one_message_entry_with_the_example_figures(harness: BotHarness, c
     draft = await harness.storage.drafts.find(period.id, commune.code)
     values = await harness.storage.drafts.values(draft.id)
     assert values["pending_in_time"] == 483 and values["withdrawn"] == 1
+
+
+async def test_after_tet_the_older_open_week_comes_first(harness: BotHarness, commune, clock) -> None:
+    from datetime import datetime
+
+    from bot.clock import VN_TZ
+    from bot.domain.periods import open_periods
+
+    form = harness.app.services.forms["tthc-weekly"]
+    moment = datetime(2026, 2, 23, 9, 0, tzinfo=VN_TZ)
+    opened = open_periods(form.period, moment)
+    assert len(opened) == 2, opened  # the week before Tết is due the day the Tết week opens
+    clock.set(moment)
+    await harness.send(text_update(LAN, "/baocao"))
+    await harness.send(text_update(LAN, "5"))
+    older = await harness.storage.periods.get("tthc-weekly", str(opened[0].key))
+    draft = await harness.storage.drafts.find(older.id, commune.code)
+    assert await harness.storage.drafts.values(draft.id) == {"carried_over": 5}
+
+
+async def test_a_colleague_submits_while_the_other_is_mid_question(harness: BotHarness, commune, clock) -> None:
+    await bind(harness.storage, HUNG, "Trần Văn Hùng", Role.REPORTER, commune, clock.now())
+    await answer_all(harness, LAN, BALANCED)
+    await harness.send(text_update(HUNG, "/baocao"))  # Hùng looks at the review …
+    edit_menu = next(d for label, d in harness.request.last_to(HUNG).buttons if label == "Sửa một mục")
+    await harness.send(callback_update(HUNG, edit_menu))
+    edit = next(d for label, d in harness.request.last_to(HUNG).buttons if label.startswith("Trực tiếp"))
+    await harness.send(callback_update(HUNG, edit))  # … and opens one question
+    submit = next(d for label, d in harness.request.last_to(LAN).buttons if "Gửi báo cáo" in label)
+    await harness.send(callback_update(LAN, submit))  # Lan submits meanwhile
+    await harness.send(text_update(HUNG, "9"))  # Hùng's answer must not slip into the submitted report
+    assert "đã gửi" in harness.request.last_to(HUNG).text
+    period = await harness.storage.periods.get("tthc-weekly", "2025-W50")
+    draft = await harness.storage.drafts.find(period.id, commune.code)
+    assert (await harness.storage.drafts.values(draft.id))["received_in_person"] == 0
