@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import administering, common, onboarding, reporting
+from handlers import administering, common, onboarding, report_files, report_setup, reporting
 
 
 def register_handlers(application: Application) -> None:
@@ -12,6 +12,8 @@ def register_handlers(application: Application) -> None:
     so commands and journeys come before the fallbacks that answer stray input."""
     onboarding.register(application)
     administering.register(application)
+    report_files.register(application)
+    report_setup.register(application)
     reporting.register(application)
     common.register_fallbacks(application)
     application.add_error_handler(common.on_error)

@@ -15,6 +15,8 @@ COMMON = [BotCommand("start", "Bắt đầu"), BotCommand("help", "Hướng dẫ
 REPORTER = [
     BotCommand("baocao", "Nhập hoặc sửa báo cáo tuần"),
     BotCommand("huy", "Tạm dừng việc nhập báo cáo"),
+    BotCommand("baocaocu", "Tải tệp Word báo cáo các kỳ trước"),
+    BotCommand("caidat", "Thiết lập người ký, nơi nhận của báo cáo"),
 ]
 SUPERVISOR = [BotCommand("tonghop", "Tổng hợp báo cáo của tỉnh"), BotCommand("chuanop", "Các xã chưa nộp")]
 ADMIN = [BotCommand("moi", "Tạo lời mời"), BotCommand("nguoidung", "Quản lý người dùng")]

@@ -15,8 +15,9 @@ from bot.access import identify
 from bot.app import BotContext
 from bot.domain.bulk_entry import looks_like_bulk_entry
 from bot.domain.forms import Form
-from bot.reporting import ANSWER, ReportSession, Stale, Step, reporter_communes
+from bot.reporting import ANSWER, ReportSession, Stale, Step, Submitted, reporter_communes
 from handlers import texts
+from handlers.report_files import send_report_file
 from handlers.reporting_views import PREFIX, Screen, edit_menu, render
 from storage.models import Person, Unit
 
@@ -213,12 +214,12 @@ async def on_button(update: Update, context: BotContext) -> None:
         await show(message, edit_menu(session))
         return
     if verb == "w":
-        from handlers.report_files import send_report_file
-
         await send_report_file(message, context, session)
         return
     steps = await _dispatch(session, verb, arg)
     await _show_steps(message, session, steps)
+    if any(isinstance(step, Submitted) for step in steps):
+        await send_report_file(message, context, session)
 
 
 async def _dispatch(session: ReportSession, verb: str, arg: str) -> list[Step]:

@@ -21,6 +21,7 @@ BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Báo cáo bot", "userna
 class Call:
     method: str
     params: dict[str, Any]
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # field → (file name, bytes)
 
     @property
     def text(self) -> str:
@@ -42,6 +43,7 @@ class RecordingRequest(BaseRequest):
     """Answers every Bot API call like Telegram would, and records it."""
 
     calls: list[Call] = field(default_factory=list)
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file_id → bytes users "sent"
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
 
     async def initialize(self) -> None:
@@ -64,10 +66,16 @@ class RecordingRequest(BaseRequest):
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # downloading a file a user sent
+            return 200, self.uploads[url.rsplit("/", 1)[-1]]
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        files: dict[str, tuple[str, bytes]] = {}
+        if request_data is not None and request_data.multipart_data:
+            for name, value in request_data.multipart_data.items():
+                files[name] = (value[0], value[1])
         if api_method != "getMe":
-            self.calls.append(Call(api_method, params))
+            self.calls.append(Call(api_method, params, files))
         result = self._result(api_method, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
@@ -93,6 +101,10 @@ class RecordingRequest(BaseRequest):
             if api_method == "sendPhoto":
                 message["photo"] = [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}]
             return message
+        if api_method == "getFile":
+            file_id = str(params["file_id"])
+            return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.uploads[file_id]),
+                    "file_path": file_id}
         if api_method == "getUpdates":
             return []
         return True
@@ -104,6 +116,15 @@ class RecordingRequest(BaseRequest):
     def last_to(self, chat_id: int) -> Call:
         calls = [c for c in self.sent_to(chat_id) if c.method.startswith(("send", "edit"))]
         assert calls, f"the bot sent nothing to chat {chat_id}"
+        return calls[-1]
+
+    def documents_to(self, chat_id: int) -> list[tuple[str, bytes]]:
+        """(file name, bytes) of every document sent to the chat."""
+        return [file for c in self.sent_to(chat_id) if c.method == "sendDocument" for file in c.files.values()]
+
+    def last_text_to(self, chat_id: int) -> Call:
+        calls = [c for c in self.sent_to(chat_id) if c.method in ("sendMessage", "editMessageText")]
+        assert calls, f"the bot sent no text to chat {chat_id}"
         return calls[-1]
 
     def clear(self) -> None:
@@ -151,6 +172,14 @@ def media_update(user_id: int, kind: str) -> dict[str, Any]:
     else:
         raise ValueError(kind)
     return {"update_id": next(_update_ids), "message": message}
+
+
+def document_update(user_id: int, file_id: str, file_name: str, size: int) -> dict[str, Any]:
+    return {"update_id": next(_update_ids), "message": {
+        "message_id": next(_update_ids) + 10_000, "date": 1_760_000_000,
+        "chat": {"id": user_id, "type": "private"}, "from": user_dict(user_id),
+        "document": {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name, "file_size": size},
+    }}
 
 
 def callback_update(user_id: int, data: str, *, message_id: int = 1, text: str = "…") -> dict[str, Any]:

@@ -28,6 +28,7 @@ from bot.domain.periods import PeriodKey, PeriodKeyError, period_for
 from bot.domain.render import TemplateError, default_template_path, render_report, template_bytes
 from bot.domain.report import ReportUnit, build_context, report_filename
 from bot.domain.report_settings import ReportSettings, merge, province_defaults
+from bot.report_files import report_inputs
 from bot.settings import Settings
 
 
@@ -218,20 +219,10 @@ async def from_storage(
             source.origin = (
                 f"bản nộp số {submission.version} lúc {submitted:%H:%M} ngày {format_date(submitted.date())}"
             )
-        before = period.opens_at if period is not None else period_for(form.period, key).opens_at
-        recent = await storage.submissions.recent_for_unit(unit.code, form.id, before=before)
-        source.history = [dict(item.answers) for item in recent]
-        if recent:
-            last = await storage.periods.get_by_id(recent[0].period_id)
-            if last is not None and last.key == str(key.previous()):
-                source.previous = dict(recent[0].answers)
-        for code in (province_code, unit.code):
-            stored = await storage.unit_settings.get(code) if code else None
-            if stored is not None:
-                source.settings.append(stored.settings.model_dump())
-        record = await storage.templates.effective(form.id, unit.code, province_code or None)
-        if record is not None:
-            source.template = await storage.templates.content(record.id)
+        inputs = await report_inputs(storage, form, key, unit.code, province_code or None,
+                                     before=period.opens_at if period is not None else None)
+        source.history, source.previous = inputs.history, inputs.previous
+        source.settings, source.template = inputs.settings_layers, inputs.template
         return source
     finally:
         await storage.close()

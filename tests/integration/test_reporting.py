@@ -66,8 +66,10 @@ async def test_whole_week_then_submit_and_correct(harness: BotHarness, commune, 
     assert "Xã Phúc Lộc" in review.text and "Tỷ lệ" in review.text
     submit = next(data for label, data in review.buttons if "Gửi báo cáo" in label)
     await harness.send(callback_update(LAN, submit))
-    done = harness.request.last_to(LAN)
+    done = harness.request.last_text_to(LAN)
     assert "Đã gửi báo cáo" in done.text and "lần 1" in done.text
+    (name, content), = harness.request.documents_to(LAN)
+    assert name == f"BC-tuan-2025-W50-xa-phuc-loc.docx" and content.startswith(b"PK")
 
     storage = harness.storage
     period = await storage.periods.get("tthc-weekly", "2025-W50")
@@ -91,7 +93,8 @@ async def test_whole_week_then_submit_and_correct(harness: BotHarness, commune, 
     assert "Lý do: Hai hồ sơ nộp trực tiếp nhập bổ sung" in review.text
     submit = next(data for label, data in review.buttons if "Gửi báo cáo" in label)
     await harness.send(callback_update(LAN, submit))
-    assert "nộp sau hạn" in harness.request.last_to(LAN).text
+    assert "nộp sau hạn" in harness.request.last_text_to(LAN).text
+    assert len(harness.request.documents_to(LAN)) == 2
     versions = await storage.submissions.versions(period.id, commune.code)
     assert [v.version for v in versions] == [1, 2]
     assert versions[0].answers["received_in_person"] == 0 and versions[1].answers["received_in_person"] == 2

@@ -1,0 +1,117 @@
+"""A commune's report file from what is stored: the answers of a submission (or a draft), last
+periods' answers for the checks, the province's and the commune's settings, and the template in
+use (the commune's own, else the province's, else the one shipped in templates/).
+
+Used by the chat (on submit, on request) and by `python -m bot render`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.domain.evaluate import CheckResult, evaluate_checks
+from bot.domain.forms import Form
+from bot.domain.periods import PeriodKey, period_for
+from bot.domain.render import default_template_path, render_report
+from bot.domain.report import ReportUnit, build_context, report_filename
+from bot.domain.report_settings import ReportSettings, merge, province_defaults
+from storage import Storage
+from storage.models import Submission, Unit
+
+ROLLUP_SUFFIX = "-rollup"
+
+
+@dataclass
+class ReportInputs:
+    """What a commune's report needs besides its own answers."""
+
+    previous: dict[str, Any] | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+    settings_layers: list[Mapping[str, Any]] = field(default_factory=list)
+    template: bytes | None = None
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    filename: str
+    content: bytes
+    checks: tuple[CheckResult, ...]
+
+
+async def report_inputs(
+    storage: Storage, form: Form, key: PeriodKey, unit_code: str, province_code: str | None,
+    before: datetime | None = None,
+) -> ReportInputs:
+    inputs = ReportInputs()
+    opens_at = before or period_for(form.period, key).opens_at
+    recent = await storage.submissions.recent_for_unit(unit_code, form.id, before=opens_at)
+    inputs.history = [dict(item.answers) for item in recent]
+    if recent:
+        last = await storage.periods.get_by_id(recent[0].period_id)
+        if last is not None and last.key == str(key.previous()):
+            inputs.previous = dict(recent[0].answers)
+    inputs.settings_layers = await settings_layers(storage, unit_code, province_code)
+    record = await storage.templates.effective(form.id, unit_code, province_code)
+    if record is not None:
+        inputs.template = await storage.templates.content(record.id)
+    return inputs
+
+
+async def settings_layers(storage: Storage, unit_code: str, province_code: str | None) -> list[Mapping[str, Any]]:
+    """The stored settings that apply, the province's first, then the commune's own."""
+    layers: list[Mapping[str, Any]] = []
+    for code in (province_code, unit_code):
+        stored = await storage.unit_settings.get(code) if code else None
+        if stored is not None:
+            layers.append(stored.settings.model_dump())
+    return layers
+
+
+async def report_unit(storage: Storage, unit: Unit) -> ReportUnit:
+    province = await storage.units.get(unit.province_code)
+    return ReportUnit(code=unit.code, full_name=unit.full_name, name=unit.name,
+                      province_name=province.full_name if province else "")
+
+
+def effective_settings(unit: ReportUnit, layers: list[Mapping[str, Any]]) -> ReportSettings:
+    settings = province_defaults(unit.province_name) if unit.province_name else ReportSettings()
+    for layer in layers:
+        settings = merge(settings, layer)
+    return settings
+
+
+async def render_commune_report(
+    storage: Storage,
+    form: Form,
+    templates_dir: Path,
+    unit: Unit,
+    period_key: str,
+    answers: Mapping[str, Any],
+    explanations: Mapping[str, Any],
+    report_date: date,
+) -> ReportFile:
+    key = PeriodKey.parse(period_key)
+    info = period_for(form.period, key)
+    inputs = await report_inputs(storage, form, key, unit.code, unit.province_code, before=info.opens_at)
+    who = await report_unit(storage, unit)
+    checks = evaluate_checks(form, dict(answers), inputs.previous, inputs.history or None)
+    context = build_context(
+        form, dict(answers), unit=who, period=info, settings=effective_settings(who, inputs.settings_layers),
+        report_date=report_date, explanations=dict(explanations), previous=inputs.previous, checks=checks,
+    )
+    template: bytes | Path = inputs.template or default_template_path(templates_dir, form.id)
+    content = await asyncio.to_thread(render_report, template, context)
+    return ReportFile(report_filename(key, unit.full_name), content, tuple(checks))
+
+
+async def render_submission(
+    storage: Storage, form: Form, templates_dir: Path, unit: Unit, period_key: str, submission: Submission
+) -> ReportFile:
+    return await render_commune_report(
+        storage, form, templates_dir, unit, period_key, submission.answers, submission.explanations,
+        submission.submitted_at.date(),
+    )

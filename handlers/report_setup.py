@@ -1,0 +1,213 @@
+"""Setting up what the report file prints: per-commune settings (/caidat) and a replacement
+template sent in chat by an admin (checked with sample answers, shown, and kept only when
+confirmed; the previous template stays available)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.access import identify
+from bot.app import BotContext
+from bot.domain.render import TemplateError, render_report, sample_context, sample_contexts, validate_template
+from bot.report_files import effective_settings, report_unit, settings_layers
+from handlers import reporting, texts
+from storage.models import Role, Unit, UnitKind
+
+log = logging.getLogger(__name__)
+
+TEMPLATE = "tp"
+FORM_ID = "tthc-weekly"
+PENDING = ":pending"
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+
+KEYS = {
+    "nguoiky": ("signer_name", "Họ tên người ký", "Nguyễn Văn An"),
+    "chucdanh": ("signer_titles", "Chức danh ký (hai dòng, cách nhau bởi |)", "KT. CHỦ TỊCH | PHÓ CHỦ TỊCH"),
+    "kinhgui": ("recipient", "Kính gửi", "Sở Khoa học và Công nghệ tỉnh Thái Nguyên"),
+    "congvan": ("directive", "Căn cứ (Thực hiện Công văn số …)", "Thực hiện Công văn số 97/SKHCN ngày 24/9/2025 …"),
+    "noinhan": ("distribution", "Nơi nhận (cách nhau bởi ;)", "Như trên; TT Đảng ủy xã; Lưu: VT, VHXH"),
+    "diadanh": ("place_name", "Địa danh ghi ngày tháng", "Phước Giang"),
+}
+USAGE = "\n".join(f"• /caidat {key} <{label.lower()}>, VD: /caidat {key} {example}"
+                  for key, (_, label, example) in KEYS.items())
+
+
+# --- /caidat --------------------------------------------------------------------------------
+
+
+async def _target(update: Update, context: BotContext, args: list[str]) -> tuple[Unit | None, list[str], str]:
+    """The unit whose settings are read or changed, the remaining arguments, and why not if None.
+    A reporter: their commune. An admin: `tinh <mã>` (a province's defaults) or `<mã xã>`."""
+    assert update.effective_user is not None
+    services = context.services
+    identity = await identify(services.storage, services.settings, update.effective_user.id)
+    storage = services.storage
+    if identity.is_admin and args and args[0].lower() in {"tinh", "tỉnh"} and len(args) > 1:
+        unit = await storage.units.get(args[1].zfill(2))
+        if unit is None or unit.kind != UnitKind.PROVINCE:
+            return None, args, f"Không có tỉnh mã {args[1]}."
+        return unit, args[2:], ""
+    if identity.is_admin and args and args[0].isdigit():
+        unit = await storage.units.get(args[0])
+        return (unit, args[1:], "") if unit else (None, args, f"Không có đơn vị mã {args[0]}.")
+    communes = identity.communes
+    if args and args[0].isdigit() and args[0] in communes:
+        return await storage.units.get(args[0]), args[1:], ""
+    if len(communes) >= 1:
+        return await storage.units.get(communes[0]), args, ""
+    if identity.is_admin:
+        return None, args, "Quản trị viên: /caidat tinh <mã tỉnh> … hoặc /caidat <mã xã> …\n" + USAGE
+    return None, args, texts.NOT_ALLOWED
+
+
+def _parse_value(field_name: str, raw: str) -> object:
+    if field_name == "signer_titles":
+        return [part.strip() for part in raw.split("|") if part.strip()]
+    if field_name == "distribution":
+        return [part.strip() for part in raw.replace("\n", ";").split(";") if part.strip()]
+    return raw.strip()
+
+
+async def caidat(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None or update.effective_user is None:
+        return
+    args = list(context.args or [])
+    unit, rest, why = await _target(update, context, args)
+    if unit is None:
+        await message.reply_text(why)
+        return
+    storage = context.services.storage
+    if not rest:
+        await message.reply_text(await _current(context, unit) + "\n\nĐể thay đổi:\n" + USAGE)
+        return
+    key = rest[0].lower()
+    if key not in KEYS or len(rest) < 2:
+        await message.reply_text(f"Anh/Chị vui lòng ghi rõ mục và nội dung:\n{USAGE}")
+        return
+    field_name, label, _ = KEYS[key]
+    value = _parse_value(field_name, " ".join(rest[1:]))
+    person = await storage.people.get_by_telegram_id(update.effective_user.id)
+    now = context.services.clock.now()
+    changes = _storage_shape(field_name, value)
+    await storage.unit_settings.update(unit.code, changes, person.id if person else None, now)
+    await storage.audit.log("settings.update", now, actor=update.effective_user.id, subject=unit.code,
+                            detail={"key": key})
+    await message.reply_text(f"Đã lưu «{label}» cho {unit.full_name}.\n\n" + await _current(context, unit))
+
+
+def _storage_shape(field_name: str, value: object) -> dict[str, object]:
+    """Storage keeps the signer's two lines as signer_authority / signer_title."""
+    if field_name == "signer_titles":
+        lines = list(value) if isinstance(value, list) else [str(value)]
+        if len(lines) == 1:
+            return {"signer_authority": None, "signer_title": lines[0]}
+        return {"signer_authority": lines[0], "signer_title": " ".join(lines[1:])}
+    return {field_name: value}
+
+
+async def _current(context: BotContext, unit: Unit) -> str:
+    storage = context.services.storage
+    commune = unit if unit.kind == UnitKind.COMMUNE else None
+    if commune is not None:
+        who = await report_unit(storage, unit)
+        layers = await settings_layers(storage, unit.code, unit.province_code)
+        resolved = effective_settings(who, layers).resolve(who.full_name, who.province_name)
+        lines = [f"Thiết lập báo cáo của {unit.full_name}:"]
+        lines.append(f"• Người ký: {resolved.signer_name or '(chưa đặt)'}")
+        lines.append(f"• Chức danh ký: {' / '.join(resolved.signer_titles)}")
+        lines.append(f"• Kính gửi: {resolved.recipient}")
+        lines.append(f"• Căn cứ: {resolved.directive}")
+        lines.append(f"• Nơi nhận: {'; '.join(resolved.distribution)}")
+        lines.append(f"• Địa danh: {resolved.place_name}")
+        return "\n".join(lines)
+    stored = await storage.unit_settings.get(unit.code)
+    shown = stored.settings.model_dump(exclude_none=True, exclude_defaults=True) if stored else {}
+    body = "\n".join(f"• {k}: {v}" for k, v in shown.items()) or "(dùng mặc định)"
+    return f"Thiết lập chung cho các xã của {unit.full_name}:\n{body}"
+
+
+# --- a replacement template, sent as a .docx by an admin ----------------------------------------
+
+
+async def on_template_upload(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.document is None:
+        return
+    services = context.services
+    identity = await identify(services.storage, services.settings, user.id)
+    if not identity.is_admin:
+        await reporting.on_media(update, context)
+        return
+    document = message.document
+    if not (document.file_name or "").lower().endswith(".docx"):
+        await message.reply_text("Mẫu báo cáo phải là tệp Word .docx. Anh/Chị vui lòng gửi lại.")
+        return
+    if document.file_size and document.file_size > MAX_TEMPLATE_BYTES:
+        await message.reply_text("Tệp mẫu quá lớn (tối đa 5 MB).")
+        return
+    data = bytes(await (await document.get_file()).download_as_bytearray())
+    form = services.forms[FORM_ID]
+    try:
+        validate_template(data, sample_contexts(form))
+        preview = render_report(data, sample_context(form))
+    except TemplateError as exc:
+        await message.reply_text(f"Mẫu chưa dùng được: {exc.reason}\nMẫu đang dùng được giữ nguyên.")
+        return
+    scope = [m.unit_code for m in identity.memberships if m.role == Role.ADMIN and m.unit_code]
+    owner = None if identity.configured_admin or not scope else scope[0]
+    person = identity.person or await services.storage.people.get_or_create(user.id, services.clock.now(),
+                                                                            full_name=user.full_name)
+    pending = await services.storage.templates.add(
+        FORM_ID + PENDING, owner, document.file_name or "mau.docx", data, person.id, services.clock.now(),
+        note="chờ xác nhận",
+    )
+    await message.reply_document(
+        document=preview, filename=f"xem-truoc-{date.today():%Y%m%d}.docx",
+        caption="Bản xem trước với số liệu mẫu. Anh/Chị kiểm tra rồi chọn dùng mẫu này hay không.",
+        reply_markup=InlineKeyboardMarkup([[
+            InlineKeyboardButton("Dùng mẫu này", callback_data=f"{TEMPLATE}:y:{pending.id}"),
+            InlineKeyboardButton("Không dùng", callback_data=f"{TEMPLATE}:n:{pending.id}"),
+        ]]),
+    )
+
+
+async def on_template_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    services = context.services
+    identity = await identify(services.storage, services.settings, update.effective_user.id)
+    _, action, raw_id = (query.data.split(":", 2) + ["", ""])[:3]
+    record = await services.storage.templates.get(int(raw_id)) if raw_id.isdigit() else None
+    if not identity.is_admin or record is None or record.name != FORM_ID + PENDING:
+        await query.answer(texts.NOT_ALLOWED if not identity.is_admin else texts.STALE_BUTTON, show_alert=True)
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.edit_reply_markup(reply_markup=None)
+    if action != "y":
+        await query.message.reply_text("Đã bỏ mẫu vừa gửi; mẫu đang dùng được giữ nguyên.")
+        return
+    content = await services.storage.templates.content(record.id)
+    assert content is not None
+    now = services.clock.now()
+    kept = await services.storage.templates.add(FORM_ID, record.unit_code, record.filename, content,
+                                                identity.person.id if identity.person else None, now,
+                                                note="tải lên qua Telegram")
+    await services.storage.audit.log("template.replace", now, actor=identity.telegram_id,
+                                     subject=f"template:{kept.id}", detail={"version": kept.version})
+    await query.message.reply_text(
+        f"Đã dùng mẫu mới (phiên bản {kept.version}). Các phiên bản trước vẫn được lưu."
+    )
+
+
+def register(application: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("caidat", caidat, filters=private))
+    application.add_handler(MessageHandler(private & filters.Document.ALL, on_template_upload))
+    application.add_handler(CallbackQueryHandler(on_template_button, pattern=rf"^{TEMPLATE}:"))
