@@ -69,7 +69,7 @@ async def test_whole_week_then_submit_and_correct(harness: BotHarness, commune, 
     done = harness.request.last_text_to(LAN)
     assert "Đã gửi báo cáo" in done.text and "lần 1" in done.text
     (name, content), = harness.request.documents_to(LAN)
-    assert name == f"BC-tuan-2025-W50-xa-phuc-loc.docx" and content.startswith(b"PK")
+    assert name == "BC-tuan-2025-W50-xa-phuc-loc.docx" and content.startswith(b"PK")
 
     storage = harness.storage
     period = await storage.periods.get("tthc-weekly", "2025-W50")
