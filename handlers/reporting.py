@@ -137,7 +137,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         await message.reply_text(await _stray_text_hint(update, context))
         return
     form = session.form
-    asking_text = session.mode == ANSWER and session.cursor_field and form.field(session.cursor_field).kind == "text"
+    asking_text = session.mode == ANSWER and form.kind_of(session.cursor_field or "") == "text"
     if not asking_text and looks_like_bulk_entry(form, message.text):
         steps = await session.bulk(message.text)
     else:

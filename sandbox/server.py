@@ -31,6 +31,7 @@ from sandbox.limits import SENDING_METHODS, Limits, RateLimiter, Stats
 from sandbox.params import loggable, read_params
 from sandbox.spec import check_params, load_spec, validate
 from sandbox.state import SandboxState
+from sandbox.web import WebChat
 from sandbox.webhook import WebhookDeliverer
 
 log = logging.getLogger("sandbox")
@@ -82,6 +83,7 @@ class SandboxServer:
         self.api = BotApi(self.state, ApiOptions(callback_query_ttl=callback_query_ttl))
         self.webhook = WebhookDeliverer(self.state, retry_delay=webhook_retry_delay)
         self.control = ControlApi(self)
+        self.webchat = WebChat(self)  # the page at /chat and the people it offers
         self.base_url = ""
         self._request_seq = 0
         self._closing = asyncio.Event()
@@ -97,6 +99,7 @@ class SandboxServer:
         app.router.add_route("GET", "/file/bot{token}/{file_path:.+}", self._download)
         app.router.add_get("/", self._index)
         self.control.register(app.router)
+        self.webchat.register(app.router)
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
@@ -180,6 +183,7 @@ class SandboxServer:
         self.spec_violations.clear()
         self.internal_errors.clear()
         self.webhook.attempts.clear()
+        self.webchat.profiles.clear()
 
     def set_limits(self, **changes: Any) -> Limits:
         for key, value in changes.items():
@@ -205,6 +209,7 @@ class SandboxServer:
         return web.Response(
             text=f"baocao-bot sandbox: a local Telegram Bot API (checked against {load_spec().version}).\n"
             f"Bot API: {self.base_url}/bot<TOKEN>/<method>\nControl API: {self.base_url}/control (see sandbox/README.md)\n"
+            f"Web chat: {self.base_url}/chat\n"
         )
 
     async def _bot_api(self, request: web.Request) -> web.Response:

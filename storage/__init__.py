@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .audit import AuditRepo
+from .calendar import CalendarRepo
 from .db import Database
 from .drafts import DraftRepo
 from .invites import InviteRepo, hash_token
@@ -24,6 +25,7 @@ from .models import (
     AnswerChange,
     AnswerRecord,
     AuditEntry,
+    CalendarOverride,
     Cursor,
     Draft,
     DraftStatus,
@@ -32,6 +34,7 @@ from .models import (
     Invite,
     Membership,
     Notice,
+    NoticeRun,
     NoticeStatus,
     Period,
     Person,
@@ -68,6 +71,7 @@ class Storage:
     audit: AuditRepo
     unit_settings: UnitSettingsRepo
     templates: TemplateRepo
+    calendar: CalendarRepo
 
     @classmethod
     def over(cls, db: Database) -> Storage:
@@ -83,6 +87,7 @@ class Storage:
             audit=AuditRepo(db),
             unit_settings=UnitSettingsRepo(db),
             templates=TemplateRepo(db),
+            calendar=CalendarRepo(db),
         )
 
     @classmethod
@@ -106,6 +111,8 @@ __all__ = [
     "AnswerRecord",
     "AuditEntry",
     "AuditRepo",
+    "CalendarOverride",
+    "CalendarRepo",
     "Cursor",
     "Database",
     "Draft",
@@ -120,6 +127,7 @@ __all__ = [
     "MigrationError",
     "Notice",
     "NoticeRepo",
+    "NoticeRun",
     "NoticeStatus",
     "Period",
     "PeriodRepo",

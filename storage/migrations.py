@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from . import schema_v1, schema_v2
+from . import schema_v1, schema_v2, schema_v3
 
 if TYPE_CHECKING:
     from .db import Database
@@ -54,6 +54,8 @@ class SchemaTooNewError(RuntimeError):
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables: units, people, invites, periods, drafts, submissions, notices, audit", schema_v1.SQL),
     Migration(2, "unit report settings and report templates", schema_v2.SQL),
+    Migration(3, "reminder calendar: notice claims and states, calendar overrides, notice runs", schema_v3.SQL,
+              foreign_keys_off=True),
 )
 
 

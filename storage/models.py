@@ -44,10 +44,12 @@ class SubmissionStatus(StrEnum):
 
 
 class NoticeStatus(StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"
-    DROPPED = "dropped"
+    PENDING = "pending"  # recorded, to be sent when due
+    SENDING = "sending"  # claimed: the request is on its way to Telegram
+    SENT = "sent"  # Telegram confirmed it
+    UNKNOWN = "unknown"  # the answer never came (timeout, crash): maybe delivered, never sent again
+    FAILED = "failed"  # Telegram refused it (blocked, bad request) or too many attempts
+    DROPPED = "dropped"  # not sent on purpose (submitted meanwhile, on leave, stale after an outage)
 
 
 class _Record(BaseModel):
@@ -225,6 +227,29 @@ class Notice(_Record):
     sent_at: VNDateTime | None = None
     last_error: str | None = None
     payload: JsonValue = None
+    ref: str = ""  # what else tells two notices of one kind, chat and instant apart
+    claimed_at: VNDateTime | None = None
+    message_id: int | None = None  # Telegram's message id, once sent
+
+
+class CalendarOverride(_Record):
+    """What an admin changed of a form's ``period`` block in chat (keys of that block)."""
+
+    form_id: str
+    settings: dict[str, JsonValue]
+    updated_by: int | None = None  # Telegram id
+    updated_at: VNDateTime
+
+
+class NoticeRun(_Record):
+    """A planned moment of a period that was handled: fired, dropped (too old) or skipped."""
+
+    period_id: int
+    kind: str
+    due_at: VNDateTime
+    status: str  # fired | dropped | skipped
+    recorded: int = 0
+    at: VNDateTime
 
 
 class AuditEntry(_Record):

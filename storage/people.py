@@ -153,6 +153,23 @@ class PersonRepo(Repository):
         (Whether reminders are paused today is for the caller: ``Person.is_paused``.)"""
         return await self.list_people(unit_code=unit_code, role=Role.REPORTER)
 
+    async def reporter_roster(self, province_code: str | None = None) -> dict[str, list[Person]]:
+        """Every commune with at least one reporter (membership not revoked), with its reporters —
+        those who blocked the bot too (``active`` False) — in commune code order; only the
+        province's communes when ``province_code`` is given."""
+        province = "" if province_code is None else " AND u.province_code = ?"
+        rows = await self.db.fetch_all(
+            f"SELECT m.unit_code AS unit_code, {_PERSON} FROM memberships m JOIN people p ON p.id = m.person_id"
+            f" JOIN units u ON u.code = m.unit_code WHERE m.role = 'reporter' AND m.revoked_at IS NULL{province}"
+            " ORDER BY m.unit_code, p.full_name, p.id",
+            () if province_code is None else (province_code,),
+        )
+        roster: dict[str, list[Person]] = {}
+        for row in rows:
+            person = Person.model_validate({k: row[k] for k in row.keys() if k != "unit_code"})
+            roster.setdefault(row["unit_code"], []).append(person)
+        return roster
+
     async def supervisors_of(self, province_code: str) -> list[Person]:
         return await self.list_people(unit_code=province_code, role=Role.SUPERVISOR)
 

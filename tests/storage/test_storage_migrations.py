@@ -89,9 +89,34 @@ async def _check_v2(storage: Storage) -> None:
     assert await storage.templates.content(template.id) == b"PK\x03\x04"
 
 
+async def _seed_v3(db: Database) -> None:
+    t = dt_text(T0)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO calendar_overrides VALUES ('tthc-weekly', '{\"deadline\":{\"weekday\":\"friday\",\"time\":\"10:00\"}}', 900001, ?)",
+            (t,),
+        )
+        await conn.execute(
+            "INSERT INTO notices (kind, period_id, person_id, chat_id, due_at, ref, status, claimed_at)"
+            " VALUES ('blocked', NULL, NULL, 2001, ?, 'person:1', 'sending', ?)",
+            (t, t),
+        )
+        await conn.execute("INSERT INTO notice_runs VALUES (1, 'opening', ?, 'fired', 1, ?)", (t, t))
+
+
+async def _check_v3(storage: Storage) -> None:
+    override = await storage.calendar.override("tthc-weekly")
+    assert override is not None and override.settings == {"deadline": {"weekday": "friday", "time": "10:00"}}
+    [notice] = await storage.notices.list_for_chat(2001, "blocked")
+    assert notice.ref == "person:1" and notice.status == "sending"
+    run = await storage.calendar.run(1, "opening", T0)
+    assert run is not None and run.status == "fired" and run.recorded == 1
+
+
 SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage], Awaitable[None]]]] = {
     1: (_seed_v1, _check_v1),
     2: (_seed_v2, _check_v2),
+    3: (_seed_v3, _check_v3),
 }
 
 

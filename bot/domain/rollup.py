@@ -1,0 +1,606 @@
+"""The rollup of one period over many communes (a province, or the whole country by province):
+who reported on time, late or not at all, the summed figures, the rates recomputed from the sums
+(never averaged), the change against the previous period, what looks wrong, and the difficulties
+and proposals raised, sorted into themes.
+
+Pure: :func:`build_rollup` takes plain data (:class:`RollupInput`, loaded from storage by
+``bot.rollup_service``) and returns a :class:`Rollup`; :func:`rollup_message` writes the short chat
+message. The files are written by ``rollup_docx``, ``rollup_xlsx`` and ``rollup_chart``. Nothing
+here knows about Telegram or storage.
+
+Anomalies of a commune's report (domain.md, "Checks"):
+
+- ``soft``: a soft rule of the form broken (the balance of the period), with the commune's
+  explanation when it gave one;
+- ``continuity``: a rule that reads last period (carried over ≠ last week's pending), checked
+  against the previous period's report as stored now;
+- ``outlier``: a count far above the commune's own recent median (the form's outlier check);
+- ``hard``: a hard rule broken (only imported or legacy data can hold one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from statistics import median
+from typing import Any, Literal
+
+from bot.domain.evaluate import CheckResult, evaluate_checks
+from bot.domain.forms import Form, OutlierCheck, RuleCheck
+from bot.domain.numbers import DASH, format_count, format_date, format_percent
+from bot.domain.text import fold
+from bot.domain.themes import Taxonomy, ThemeCount, ThemeSource, classify, is_nothing
+from bot.domain.values import compute
+
+State = Literal["on_time", "late", "missing"]
+Approval = Literal["submitted", "approved", "returned"]
+AnomalyKind = Literal["soft", "continuity", "outlier", "hard"]
+
+STATE_LABELS: dict[str, str] = {"on_time": "Đúng hạn", "late": "Sau hạn", "missing": "Chưa nộp"}
+APPROVAL_LABELS: dict[str, str] = {"submitted": "Chờ duyệt", "approved": "Đã duyệt", "returned": "Trả lại"}
+ANOMALY_LABELS: dict[str, str] = {
+    "soft": "Số liệu chưa cân đối",
+    "continuity": "Lệch với kỳ trước",
+    "outlier": "Cao bất thường",
+    "hard": "Vi phạm quy tắc bắt buộc",
+}
+THEMED_FIELDS = ("difficulties", "proposals")
+# What the message and the .docx show first, when the form has them.
+HEADLINE_COUNTS = ("received_total", "received_new", "resolved", "pending")
+HEADLINE_RATES = ("online_rate", "full_online_rate", "on_time_rate", "digitization_rate", "e_result_rate")
+OVERDUE = ("resolved_late", "pending_overdue")
+
+_PROMPTS = ("anh/chi", "anh chi", "vui long", "xin vui long", "de nghi anh", "ban vui long")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+Progress = Callable[[int, int], None]
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RollupUnit:
+    """A commune (or, in a national rollup's groups, a province)."""
+
+    code: str
+    name: str
+    full_name: str
+    province_code: str = ""
+    province_name: str = ""  # "Tỉnh Thái Nguyên"
+
+
+@dataclass(frozen=True)
+class RollupPeriod:
+    key: str  # "2025-W50"
+    label: str  # "Tuần 50/2025 (từ ngày 08/12 đến 14/12/2025)"
+    short_label: str  # "Tuần 50/2025"
+    starts_on: date
+    ends_on: date
+    deadline_at: datetime
+
+
+@dataclass(frozen=True)
+class Report:
+    """A commune's report for the period: its latest version, and when it first reported."""
+
+    unit_code: str
+    answers: Mapping[str, Any]
+    explanations: Mapping[str, Any] = field(default_factory=dict)
+    version: int = 1
+    submitted_at: datetime | None = None  # of the latest version
+    first_submitted_at: datetime | None = None  # of version 1 (on time or late is judged on it)
+    submitted_by: str = ""
+    on_behalf: bool = False
+    status: Approval = "submitted"
+    status_by: str = ""
+    status_at: datetime | None = None
+    status_reason: str = ""
+    submission_id: int | None = None
+
+
+@dataclass
+class RollupInput:
+    form: Form
+    period: RollupPeriod
+    scope_name: str  # "Tỉnh Thái Nguyên", "Toàn quốc"
+    units: Sequence[RollupUnit]
+    reports: Mapping[str, Report]
+    scope_code: str | None = None  # province code; None for the whole country
+    previous_period: RollupPeriod | None = None
+    previous_reports: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # answers by unit
+    history: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)  # newest first
+    officials: Mapping[str, Sequence[str]] = field(default_factory=dict)  # reporters of each unit
+    taxonomy: Taxonomy | None = None
+    provinces: Mapping[str, RollupUnit] = field(default_factory=dict)  # national: by code
+
+    @property
+    def national(self) -> bool:
+        return self.scope_code is None
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    kind: AnomalyKind
+    key: str  # the check's key: "balance", "continuity", "outlier:received_online_full"
+    message: str  # the finding, naming the numbers (without the prompt to the reporter)
+    explanation: str = ""
+
+    @property
+    def label(self) -> str:
+        return ANOMALY_LABELS[self.kind]
+
+
+@dataclass
+class CommuneRow:
+    unit: RollupUnit
+    state: State
+    report: Report | None = None
+    counts: dict[str, int] = field(default_factory=dict)  # answers and derived figures
+    rates: dict[str, Decimal | None] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    anomalies: list[Anomaly] = field(default_factory=list)
+    officials: tuple[str, ...] = ()
+
+    @property
+    def reported(self) -> bool:
+        return self.report is not None
+
+    @property
+    def approval(self) -> Approval | None:
+        return None if self.report is None else self.report.status
+
+    def count(self, ident: str) -> int | None:
+        return self.counts.get(ident)
+
+    def overdue(self) -> int | None:
+        parts = [self.counts.get(ident) for ident in OVERDUE]
+        return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
+
+
+@dataclass
+class Totals:
+    """Summed counts of the communes that reported, and the rates recomputed from those sums."""
+
+    reported: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    rates: dict[str, Decimal | None] = field(default_factory=dict)
+
+    def overdue(self) -> int:
+        return sum(self.counts.get(ident, 0) for ident in OVERDUE)
+
+
+@dataclass
+class Completeness:
+    total: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    approved: int = 0
+    returned: int = 0
+    waiting: int = 0  # submitted, not yet approved or returned
+    on_behalf: int = 0
+
+    @property
+    def reported(self) -> int:
+        return self.on_time + self.late
+
+    def add(self, row: CommuneRow) -> None:
+        self.total += 1
+        if row.state == "on_time":
+            self.on_time += 1
+        elif row.state == "late":
+            self.late += 1
+        else:
+            self.missing += 1
+        if row.report is not None:
+            if row.report.status == "approved":
+                self.approved += 1
+            elif row.report.status == "returned":
+                self.returned += 1
+            else:
+                self.waiting += 1
+            if row.report.on_behalf:
+                self.on_behalf += 1
+
+
+@dataclass(frozen=True)
+class Change:
+    """One figure against the previous period: counts by their difference, rates in points."""
+
+    ident: str
+    label: str
+    current: int | Decimal | None
+    previous: int | Decimal | None
+    is_rate: bool
+
+    @property
+    def delta(self) -> int | Decimal | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+    def text(self) -> str:
+        """ "+1.345", "−2,50 điểm %", "không đổi"; "—" when either side is unknown."""
+        delta = self.delta
+        if delta is None:
+            return DASH
+        if delta == 0:
+            return "không đổi"
+        sign = "+" if delta > 0 else "−"
+        if self.is_rate:
+            return f"{sign}{format_percent(abs(Decimal(delta))).removesuffix('%')} điểm %"
+        return f"{sign}{format_count(abs(int(delta)))}"
+
+
+@dataclass
+class GroupRow:
+    """A province in a national rollup."""
+
+    unit: RollupUnit
+    completeness: Completeness
+    totals: Totals
+    anomalies: int = 0
+
+
+@dataclass
+class Rollup:
+    form: Form
+    period: RollupPeriod
+    scope_name: str
+    scope_code: str | None
+    rows: list[CommuneRow]
+    totals: Totals
+    completeness: Completeness
+    previous_period: RollupPeriod | None = None
+    previous_totals: Totals | None = None
+    previous_reported: int = 0
+    groups: list[GroupRow] = field(default_factory=list)
+    themes: list[ThemeCount] = field(default_factory=list)
+
+    @property
+    def national(self) -> bool:
+        return self.scope_code is None
+
+    @property
+    def reported_rows(self) -> list[CommuneRow]:
+        return [row for row in self.rows if row.reported]
+
+    @property
+    def missing_rows(self) -> list[CommuneRow]:
+        return [row for row in self.rows if not row.reported]
+
+    @property
+    def anomaly_rows(self) -> list[CommuneRow]:
+        return [row for row in self.rows if row.anomalies]
+
+    def anomaly_count(self, kind: AnomalyKind | None = None) -> int:
+        return sum(1 for row in self.rows for item in row.anomalies if kind is None or item.kind == kind)
+
+    def changes(self) -> list[Change]:
+        """The headline figures against the previous period (empty without one)."""
+        if self.previous_totals is None:
+            return []
+        form = self.form
+        changes = []
+        for ident in headline_counts(form):
+            changes.append(Change(ident, form.label_of(ident, short=True), self.totals.counts.get(ident),
+                                  self.previous_totals.counts.get(ident), False))
+        for ident in headline_rates(form):
+            changes.append(Change(ident, form.label_of(ident), self.totals.rates.get(ident),
+                                  self.previous_totals.rates.get(ident), True))
+        return changes
+
+    def change(self, ident: str) -> Change | None:
+        return next((c for c in self.changes() if c.ident == ident), None)
+
+
+def headline_counts(form: Form) -> tuple[str, ...]:
+    return tuple(ident for ident in HEADLINE_COUNTS if form.kind_of(ident) in ("count", "derived"))
+
+
+def headline_rates(form: Form) -> tuple[str, ...]:
+    return tuple(ident for ident in HEADLINE_RATES if form.kind_of(ident) == "rate")
+
+
+# --- building ----------------------------------------------------------------------------------
+
+
+def finding(message: str) -> str:
+    """A check's message without the sentences addressed to the reporter ("Anh/Chị vui lòng kiểm
+    tra lại, …"): the rollup states the finding."""
+    kept = [s for s in _SENTENCE_END.split(" ".join(message.split())) if not fold(s).startswith(_PROMPTS)]
+    text = " ".join(kept).strip()
+    return text or " ".join(message.split())
+
+
+def explanation_text(value: Any) -> str:
+    if isinstance(value, Mapping):
+        value = value.get("reason")
+    return " ".join(str(value).split()) if value else ""
+
+
+def _reads_previous(check: RuleCheck) -> bool:
+    return any(ref.previous for ref in check.require.refs())
+
+
+def _kind_of(form: Form, result: CheckResult) -> AnomalyKind:
+    if result.is_hard:
+        return "hard"
+    check = form.check(result.check_id)
+    if isinstance(check, OutlierCheck):
+        return "outlier"
+    if isinstance(check, RuleCheck) and _reads_previous(check):
+        return "continuity"
+    return "soft"
+
+
+def _outlier_fires(form: Form, counts: Mapping[str, int], history: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether any outlier check of the form fires: a fast pass on raw counts (a derived target's
+    past values are computed only when one is named); the messages come from the evaluator."""
+    for check in form.checks:
+        if not isinstance(check, OutlierCheck):
+            continue
+        targets = check.applies_to if check.applies_to is not None else tuple(f.id for f in form.count_fields)
+        window = list(history[: check.window])
+        if len(window) < check.min_history:
+            continue
+        past_values: list[Any] | None = None
+        for ident in targets:
+            value = counts.get(ident)
+            if value is None or value <= check.minimum:
+                continue
+            if form.kind_of(ident) == "derived":
+                if past_values is None:
+                    past_values = [compute(form, past) for past in window]
+                known = [v.count(ident) for v in past_values]
+            else:
+                known = [past.get(ident) for past in window]
+            numbers = [n for n in known if isinstance(n, int) and not isinstance(n, bool)]
+            if len(numbers) < check.min_history:
+                continue
+            if value > check.factor * Decimal(str(median(numbers))):
+                return True
+    return False
+
+
+def _anomalies(
+    form: Form,
+    report: Report,
+    counts: Mapping[str, int],
+    previous: Mapping[str, Any] | None,
+    history: Sequence[Mapping[str, Any]],
+) -> list[Anomaly]:
+    answers = dict(report.answers)
+    with_history = _outlier_fires(form, counts, history)
+    results = evaluate_checks(form, answers, previous, list(history) if with_history else [])
+    found = []
+    for result in results:
+        reason = explanation_text(report.explanations.get(result.key) or report.explanations.get(result.check_id))
+        found.append(Anomaly(_kind_of(form, result), result.key, finding(result.message), reason))
+    return found
+
+
+def _sum_into(totals: Totals, counts: Mapping[str, int], fields: Sequence[str]) -> None:
+    totals.reported += 1
+    for ident in fields:
+        value = counts.get(ident)
+        if value is not None:
+            totals.counts[ident] = totals.counts.get(ident, 0) + value
+
+
+def _finish(form: Form, totals: Totals) -> Totals:
+    """The derived figures and rates of the sums (rates from sums, never averaged)."""
+    if totals.reported == 0:
+        totals.rates = {rate.id: None for rate in form.rates}
+        return totals
+    values = compute(form, {ident: totals.counts[ident] for ident in totals.counts})
+    totals.counts.update(values.derived)
+    totals.rates = {rate.id: values.rates.get(rate.id) for rate in form.rates}
+    return totals
+
+
+def _state(report: Report | None, deadline: datetime) -> State:
+    if report is None:
+        return "missing"
+    first = report.first_submitted_at or report.submitted_at
+    return "late" if first is not None and first > deadline else "on_time"
+
+
+def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
+    """The rollup of ``data``; ``progress(done, total)`` is called as communes are processed."""
+    form = data.form
+    count_ids = [f.id for f in form.count_fields]
+    text_ids = [f.id for f in form.text_fields]
+    totals = Totals()
+    completeness = Completeness()
+    rows: list[CommuneRow] = []
+    groups: dict[str, GroupRow] = {}
+    total = len(data.units)
+    step = max(1, total // 50)
+    for index, unit in enumerate(data.units):
+        report = data.reports.get(unit.code)
+        row = CommuneRow(unit=unit, state=_state(report, data.period.deadline_at),
+                         officials=tuple(data.officials.get(unit.code, ())))
+        if report is not None:
+            values = compute(form, report.answers)
+            row.counts = {ident: value for ident, value in values.answers.items() if isinstance(value, int)}
+            row.counts.update(values.derived)
+            row.rates = {rate.id: values.rates.get(rate.id) for rate in form.rates if rate.id in values.rates}
+            row.texts = {ident: str(report.answers[ident]) for ident in text_ids
+                         if isinstance(report.answers.get(ident), str)}
+            row.anomalies = _anomalies(form, report, row.counts, data.previous_reports.get(unit.code),
+                                       data.history.get(unit.code, ()))
+            _sum_into(totals, row.counts, count_ids)
+        completeness.add(row)
+        if data.national:
+            group = groups.get(unit.province_code)
+            if group is None:
+                province = data.provinces.get(unit.province_code) or RollupUnit(
+                    unit.province_code, unit.province_name or unit.province_code,
+                    unit.province_name or unit.province_code, unit.province_code, unit.province_name)
+                group = groups[unit.province_code] = GroupRow(province, Completeness(), Totals())
+            group.completeness.add(row)
+            group.anomalies += len(row.anomalies)
+            if report is not None:
+                _sum_into(group.totals, row.counts, count_ids)
+        rows.append(row)
+        if progress is not None and (index + 1) % step == 0:
+            progress(index + 1, total)
+    if progress is not None:
+        progress(total, total)
+    _finish(form, totals)
+    for group in groups.values():
+        _finish(form, group.totals)
+
+    previous_totals = None
+    previous_reported = 0
+    if data.previous_period is not None:
+        in_scope = {unit.code for unit in data.units}
+        previous_totals = Totals()
+        for code, answers in data.previous_reports.items():
+            if code in in_scope:
+                values = compute(form, answers)
+                _sum_into(previous_totals, {k: v for k, v in values.answers.items() if isinstance(v, int)}, count_ids)
+        previous_reported = previous_totals.reported
+        _finish(form, previous_totals)
+        if previous_reported == 0:
+            previous_totals = None
+
+    themes: list[ThemeCount] = []
+    if data.taxonomy is not None:
+        sources = [
+            ThemeSource(row.unit.code, row.unit.full_name,
+                        [(ident, row.texts[ident]) for ident in THEMED_FIELDS if row.texts.get(ident)])
+            for row in rows if row.reported
+        ]
+        themes = classify(data.taxonomy, sources)
+
+    return Rollup(
+        form=form, period=data.period, scope_name=data.scope_name, scope_code=data.scope_code, rows=rows,
+        totals=totals, completeness=completeness, previous_period=data.previous_period,
+        previous_totals=previous_totals, previous_reported=previous_reported,
+        groups=sorted(groups.values(), key=lambda g: g.unit.code), themes=themes,
+    )
+
+
+# --- formatting helpers shared by the message and the files --------------------------------------
+
+
+def format_moment(moment: datetime | None, tz: Any = None) -> str:
+    """ "08:15 15/12/2025"; "" for none."""
+    if moment is None:
+        return ""
+    if tz is not None:
+        moment = moment.astimezone(tz)
+    return f"{moment:%H:%M} {format_date(moment.date())}"
+
+
+def count_text(value: int | None) -> str:
+    return DASH if value is None else format_count(value)
+
+
+def rate_text(value: Decimal | None) -> str:
+    return format_percent(value)
+
+
+def raised_texts(row: CommuneRow) -> list[tuple[str, str]]:
+    """(field id, text) of the difficulties and proposals a commune raised ("Không" left out)."""
+    return [(ident, row.texts[ident]) for ident in THEMED_FIELDS
+            if row.texts.get(ident) and not is_nothing(row.texts[ident])]
+
+
+def list_names(names: Sequence[str], limit: int) -> str:
+    shown = list(names[:limit])
+    rest = len(names) - len(shown)
+    text = ", ".join(shown)
+    return f"{text} và {rest} đơn vị khác" if rest > 0 else text
+
+
+# --- the chat message --------------------------------------------------------------------------
+
+MESSAGE_ANOMALIES = 10
+MESSAGE_MISSING = 15
+
+
+def rollup_message(rollup: Rollup) -> str:
+    """The short message in chat: completeness, the summed figures, the rates from the sums,
+    the change against the previous period, anomalies, the missing communes, the themes."""
+    form, totals, done = rollup.form, rollup.totals, rollup.completeness
+    unit_word = "tỉnh" if rollup.national else "xã, phường"
+    lines = [
+        f"TỔNG HỢP BÁO CÁO {rollup.period.label.upper()}",
+        f"{rollup.scope_name}: {format_count(done.total)} {'xã, phường' if done.total else unit_word}",
+        "",
+        f"Đã nộp {format_count(done.reported)}/{format_count(done.total)} (đúng hạn {format_count(done.on_time)}, "
+        f"sau hạn {format_count(done.late)}); chưa nộp {format_count(done.missing)}.",
+    ]
+    if done.reported:
+        lines.append(
+            f"Duyệt: đã duyệt {format_count(done.approved)}, trả lại {format_count(done.returned)}, "
+            f"chờ duyệt {format_count(done.waiting)}"
+            + (f"; nhập thay {format_count(done.on_behalf)}." if done.on_behalf else ".")
+        )
+    if rollup.previous_period is not None:
+        lines.append(
+            f"Kỳ trước ({rollup.previous_period.short_label}): "
+            f"{format_count(rollup.previous_reported)}/{format_count(done.total)} đã nộp."
+        )
+    lines.append("")
+    if not done.reported:
+        lines.append("Chưa có xã, phường nào nộp báo cáo kỳ này.")
+    else:
+        changes = {c.ident: c for c in rollup.changes()}
+        lines.append(f"Số liệu của {format_count(done.reported)} đơn vị đã nộp (tỷ lệ tính trên tổng số):")
+        for ident in headline_counts(form):
+            value = totals.counts.get(ident)
+            line = f"• {form.label_of(ident, short=True)}: {count_text(value)}"
+            if ident == "pending" and all(form.kind_of(i) for i in OVERDUE):
+                line += f" (quá hạn {format_count(totals.counts.get('pending_overdue', 0))})"
+            if ident == "resolved" and form.kind_of("resolved_late"):
+                line += f" (quá hạn {format_count(totals.counts.get('resolved_late', 0))})"
+            change = changes.get(ident)
+            if change is not None:
+                line += f" — kỳ trước {count_text(change.previous)}, {change.text()}"  # type: ignore[arg-type]
+            lines.append(line)
+        for ident in headline_rates(form):
+            line = f"• {form.label_of(ident)}: {rate_text(totals.rates.get(ident))}"
+            change = changes.get(ident)
+            if change is not None:
+                line += f" — kỳ trước {rate_text(change.previous)}, {change.text()}"  # type: ignore[arg-type]
+            lines.append(line)
+    anomalies = [(row, item) for row in rollup.rows for item in row.anomalies]
+    if anomalies:
+        kinds = ", ".join(
+            f"{ANOMALY_LABELS[kind].lower()} {rollup.anomaly_count(kind)}"  # type: ignore[arg-type]
+            for kind in ANOMALY_LABELS if rollup.anomaly_count(kind)  # type: ignore[arg-type]
+        )
+        lines += ["", f"Số liệu bất thường: {len(rollup.anomaly_rows)} đơn vị ({kinds}):"]
+        for row, item in anomalies[:MESSAGE_ANOMALIES]:
+            reason = f" Giải trình: {item.explanation}" if item.explanation else " (chưa giải trình)"
+            lines.append(f"• {row.unit.full_name} — {item.label}: {_clip(item.message, 160)}{_clip(reason, 120)}")
+        if len(anomalies) > MESSAGE_ANOMALIES:
+            lines.append(f"… và {len(anomalies) - MESSAGE_ANOMALIES} trường hợp khác (xem tệp Word, Excel).")
+    missing = rollup.missing_rows
+    if missing:
+        lines += ["", f"Chưa nộp ({format_count(len(missing))}): "
+                  + list_names([row.unit.full_name for row in missing], MESSAGE_MISSING) + "."]
+    if rollup.themes:
+        lines += ["", "Khó khăn, đề xuất theo chủ đề (số đơn vị nêu):"]
+        lines.append("; ".join(f"{t.theme.label} {t.unit_count}" for t in rollup.themes) + ".")
+    if rollup.national and rollup.groups:
+        lines += ["", "Theo tỉnh (đã nộp/tổng số):"]
+        lines.append("; ".join(
+            f"{g.unit.name} {g.completeness.reported}/{g.completeness.total}" for g in rollup.groups
+        ) + ".")
+    return "\n".join(lines).strip()
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

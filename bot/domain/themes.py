@@ -1,0 +1,230 @@
+"""Sorting the communes' free-text difficulties and proposals into themes (equipment, funding, IT
+staff, citizens' digital skills, software faults, network and power, …) by a keyword taxonomy kept
+in ``templates/themes.yaml``, editable without code.
+
+Texts and keywords are compared without diacritics and case, word by word: "may scan" finds "máy
+scan", and "mạng" does not match inside "mạnh". Each text is cut into sentences (lines, ";", ". ")
+so a quote names exactly what was said; a sentence may fall under several themes, and a sentence
+under none goes to the "other" theme. Nothing here knows about Telegram or storage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.domain.text import fold
+
+THEMES_FILE = "themes.yaml"
+QUOTE_LIMIT = 200
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_SENTENCES = re.compile(r"\n+|;\s*|(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ0-9\-–•+])")
+_BULLET = re.compile(r"^\s*[-–—+•*]\s*")
+_NOTHING = frozenset({
+    "khong", "khong co", "khong co gi", "khong co y kien", "khong co kien nghi", "khong co kho khan",
+    "khong co de xuat", "khong co vuong mac", "chua co", "nhu ky truoc", "k", "ko", "khong co kho khan vuong mac",
+})
+
+
+class ThemeError(ValueError):
+    """A theme file that cannot be used; the message names the file and what is wrong."""
+
+
+def words(text: str) -> str:
+    """Folded words separated by single spaces: "Máy  scan, mạng!" → "may scan mang"."""
+    return " ".join(_NON_WORD.split(fold(text))).strip()
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Theme(_Model):
+    id: str
+    label: str
+    keywords: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("id must be lower-case letters, digits and '_', starting with a letter")
+        return value
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("label is empty")
+        return value.strip()
+
+    @field_validator("keywords", "exclude")
+    @classmethod
+    def _keywords(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for keyword in value:
+            if not words(str(keyword)):
+                raise ValueError(f"keyword {keyword!r} has no letters or digits")
+        return tuple(str(keyword) for keyword in value)
+
+
+class Taxonomy(_Model):
+    """The themes in the order they are printed, and the theme of what matches none."""
+
+    themes: tuple[Theme, ...] = Field(min_length=1)
+    other: Theme = Theme(id="other", label="Khác")
+
+    @model_validator(mode="after")
+    def _unique(self) -> Taxonomy:
+        seen: set[str] = set()
+        for theme in (*self.themes, self.other):
+            if theme.id in seen:
+                raise ValueError(f"theme id '{theme.id}' is used more than once")
+            seen.add(theme.id)
+        for theme in self.themes:
+            if not theme.keywords:
+                raise ValueError(f"theme '{theme.id}' has no keywords")
+        return self
+
+    def theme(self, theme_id: str) -> Theme:
+        for theme in (*self.themes, self.other):
+            if theme.id == theme_id:
+                return theme
+        raise KeyError(theme_id)
+
+    def match(self, text: str) -> list[str]:
+        """The ids of the themes one sentence falls under (in taxonomy order); [] for none."""
+        return list(_compiled(self).match(words(text)))
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    keywords: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
+
+    def match(self, folded: str) -> Iterable[str]:
+        padded = f" {folded} "
+        for theme_id, keywords, exclude in self.keywords:
+            if any(f" {k} " in padded for k in keywords) and not any(f" {k} " in padded for k in exclude):
+                yield theme_id
+
+
+@lru_cache(maxsize=8)
+def _compiled(taxonomy: Taxonomy) -> _Compiled:
+    return _Compiled(tuple(
+        (theme.id, tuple(words(k) for k in theme.keywords), tuple(words(k) for k in theme.exclude))
+        for theme in taxonomy.themes
+    ))
+
+
+def parse_taxonomy(text: str, source: str = THEMES_FILE) -> Taxonomy:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ThemeError(f"{source}: not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise ThemeError(f"{source}: expected a mapping with 'themes' (a list of id, label, keywords)")
+    try:
+        return Taxonomy.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"])
+            problems.append(f"{where}: {str(item['msg']).removeprefix('Value error, ')}" if where else item["msg"])
+        raise ThemeError(f"{source}: " + "; ".join(problems)) from None
+
+
+@lru_cache(maxsize=8)
+def _load(path: str, mtime_ns: int, size: int) -> Taxonomy:
+    return parse_taxonomy(Path(path).read_text(encoding="utf-8"), Path(path).name)
+
+
+def load_taxonomy(path: str | Path) -> Taxonomy:
+    """The taxonomy in a file (``templates/themes.yaml``), read again only when the file changes.
+    A directory means its themes.yaml."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / THEMES_FILE
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise ThemeError(f"{path.name}: cannot be read ({error.strerror or error})") from None
+    return _load(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+# --- sorting texts -------------------------------------------------------------------------------
+
+
+def is_nothing(text: str | None) -> bool:
+    """ "Không", "Không có.", "" — nothing was raised."""
+    return text is None or words(text) in _NOTHING or not words(text)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of an official's text: lines, parts separated by ";", sentences ending in
+    "." before a capital; bullets and blanks dropped; "Không có" parts dropped."""
+    parts = []
+    for raw in _SENTENCES.split(text or ""):
+        part = _BULLET.sub("", raw).strip().rstrip(";").strip()
+        if part and not is_nothing(part):
+            parts.append(part)
+    return parts
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class Quote:
+    unit_code: str
+    unit_name: str
+    field_id: str  # "difficulties" | "proposals" | …
+    text: str
+
+
+@dataclass
+class ThemeCount:
+    theme: Theme
+    units: list[str] = field(default_factory=list)  # unit codes, first-seen order
+    quotes: list[Quote] = field(default_factory=list)
+    _seen: set[str] = field(default_factory=set, repr=False)
+
+    @property
+    def unit_count(self) -> int:
+        return len(self.units)
+
+
+@dataclass(frozen=True)
+class ThemeSource:
+    """One commune's texts to sort: field id → text."""
+
+    unit_code: str
+    unit_name: str
+    texts: Sequence[tuple[str, str]]
+
+
+def classify(taxonomy: Taxonomy, sources: Iterable[ThemeSource]) -> list[ThemeCount]:
+    """Every theme that was raised (the taxonomy's order, "other" last), with the communes that
+    raised it and their sentences quoted. A commune counts once per theme."""
+    compiled = _compiled(taxonomy)
+    counts = {theme.id: ThemeCount(theme) for theme in (*taxonomy.themes, taxonomy.other)}
+    for source in sources:
+        for field_id, text in source.texts:
+            for sentence in sentences(text):
+                matched = list(compiled.match(words(sentence))) or [taxonomy.other.id]
+                for theme_id in matched:
+                    count = counts[theme_id]
+                    if source.unit_code not in count._seen:
+                        count._seen.add(source.unit_code)
+                        count.units.append(source.unit_code)
+                    count.quotes.append(Quote(source.unit_code, source.unit_name, field_id, quote(sentence)))
+    return [count for count in counts.values() if count.units]

@@ -1,0 +1,32 @@
+"""Pieces of the reporting screens that must hold whatever the answers: message splitting under
+Telegram's limit and callback data under 64 bytes."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.domain.forms import load_form
+from bot.settings import PROJECT_ROOT
+from handlers.reporting_views import data, split_message
+
+FORM = load_form(PROJECT_ROOT / "templates" / "forms" / "tthc-weekly.yaml")
+
+
+@given(st.lists(st.text(min_size=0, max_size=900), min_size=1, max_size=40))
+def test_split_keeps_every_character_under_the_limit(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    parts = split_message(text, limit=1000)
+    assert all(len(part) <= 1000 for part in parts)
+    assert "".join(parts).replace("\n", "") == text.replace("\n", "")
+
+
+def test_a_short_message_is_one_part() -> None:
+    assert split_message("Xin chào") == ["Xin chào"]
+
+
+def test_callback_data_fits_for_every_field_and_check() -> None:
+    keys = [f.id for f in FORM.fields] + [c.id for c in FORM.checks] + [f"outlier:{f.id}" for f in FORM.fields]
+    for key in keys:
+        for verb in ("s", "z", "n", "k", "e", "f", "g"):
+            assert len(data(9_999_999, verb, key).encode()) <= 64
