@@ -3,57 +3,18 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    ApplicationBuilder,
-    CallbackContext,
-    ContextTypes,
-    Defaults,
-    ExtBot,
-)
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
+from bot.context import BaocaoApplication, BotContext
 from bot.domain.forms import load_forms
 from bot.services import Services
 from bot.settings import Settings
+from handlers import register_handlers
 
 log = logging.getLogger(__name__)
-
-
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """The callback context of every handler and job: `context.services` reaches the app's services."""
-
-    @property
-    def services(self) -> Services:
-        application = self.application
-        assert isinstance(application, BaocaoApplication)
-        return application.services
-
-
-class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
-    """An Application that opens the storage on initialize and closes it on shutdown,
-    both under `run_polling`/`run_webhook` and under `async with app` in tests."""
-
-    services: Services
-
-    async def initialize(self) -> None:
-        from storage import Storage
-
-        if self.services._storage is None:
-            self.services.attach_storage(await Storage.open(self.services.settings.database_path))
-        await super().initialize()
-
-    async def shutdown(self) -> None:
-        try:
-            await super().shutdown()
-        finally:
-            if self.services._storage is not None:
-                await self.services._storage.close()
-                self.services.attach_storage(None)
 
 
 def build_application(
@@ -66,8 +27,6 @@ def build_application(
     rate_limiter: bool = True,
 ) -> BaocaoApplication:
     """Build the bot. `request` replaces the HTTP layer (tests); the Bot API base URL comes from settings."""
-    from handlers import register_handlers
-
     if token is None:
         if settings.telegram_bot_token is None:
             raise ValueError("a bot token is needed: TELEGRAM_BOT_TOKEN, or token= for the sandbox")

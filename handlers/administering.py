@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.access import Identity, identify
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.domain.numbers import format_date
 from bot.invites import DEFAULT_TTL, create_invite, deep_link
 from handlers import texts

@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.app import BotContext
+from bot.context import BotContext
 from handlers import texts
 
 log = logging.getLogger(__name__)

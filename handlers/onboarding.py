@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.access import Identity, identify
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.invites import RedeemStatus, redeem_invite
 from handlers import menus, texts
 from storage.models import Role

@@ -8,7 +8,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.domain.periods import period_label
 from bot.report_files import render_commune_report, render_submission
 from bot.reporting import ReportSession, reporter_communes

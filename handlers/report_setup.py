@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.access import identify
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.domain.render import TemplateError, render_report, sample_context, sample_contexts, validate_template
 from bot.report_files import effective_settings, report_unit, settings_layers
 from handlers import reporting, texts

@@ -12,7 +12,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.access import identify
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.domain.bulk_entry import looks_like_bulk_entry
 from bot.domain.forms import Form
 from bot.reporting import ANSWER, ReportSession, Stale, Step, Submitted, reporter_communes

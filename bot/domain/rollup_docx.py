@@ -1,0 +1,389 @@
+"""The province's rollup as a .docx in the official layout (Nghị định 30/2020/NĐ-CP), issued by the
+Department of Science and Technology ("Số:      /BC-SKHCN"), from ``templates/bao-cao-tong-hop.docx``
+(docxtpl; written by ``templates/src/make_bao_cao_tong_hop.py``, editable in Word).
+
+:func:`build_docx_context` turns a :class:`~bot.domain.rollup.Rollup` into the template's variables,
+all pre-formatted strings ("1.794", "66,64%", "—" for a rate without a denominator):
+
+issuer and signature
+    ``issuer_parent`` "UBND TỈNH THÁI NGUYÊN", ``issuer_name`` "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+    ``number_suffix`` "/BC-SKHCN", ``header_date`` "Thái Nguyên, ngày 18 tháng 12 năm 2025",
+    ``recipient`` "Ủy ban nhân dân tỉnh Thái Nguyên", ``distribution_lines`` (list),
+    ``signer_titles`` (list), ``signer_name``
+title and text
+    ``title_line``, ``period_line`` "Tuần 50/2025, từ ngày 08/12 đến 14/12/2025", ``intro``,
+    ``closing``
+1. completeness
+    ``completeness_lines`` (list), ``missing_line`` (the communes that did not report)
+2. figures
+    ``figure_lines`` (list of sentences with the summed figures and the rates from the sums),
+    ``change_lines`` (list), ``previous_label``; the table: ``table_caption``, ``col_unit``,
+    ``col_when``, ``col_state``, ``rows`` (list of {``stt``, ``name``, ``received_new``,
+    ``resolved``, ``on_time_rate``, ``overdue``, ``online_rate``, ``digitization_rate``, ``when``,
+    ``state``}), ``total`` (the same keys, for the totals row), ``table_note``
+3. anomalies
+    ``anomaly_summary``, ``anomalies`` (list of {``unit``, ``label``, ``message``, ``explanation``})
+4. difficulties and proposals
+    ``themes`` (list of {``label``, ``count`` "12 đơn vị", ``quotes`` [{``unit``, ``text``}],
+    ``more``}), ``raised`` (list of {``unit``, ``items`` [{``label``, ``text``}]}), by commune
+
+A national rollup's table has one row per province (``col_when`` "Đã nộp", ``col_state`` "Bất
+thường"); every commune is in the .xlsx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from bot.domain.numbers import format_count, format_date_range, format_header_date, format_percent, rate
+from bot.domain.render import render_report
+from bot.domain.report import distribution_lines
+from bot.domain.report_settings import lower_division, short_name
+from bot.domain.rollup import (
+    ANOMALY_LABELS,
+    APPROVAL_LABELS,
+    STATE_LABELS,
+    CommuneRow,
+    Completeness,
+    Rollup,
+    Totals,
+    count_text,
+    format_moment,
+    list_names,
+    raised_texts,
+    rate_text,
+)
+
+TEMPLATE_NAME = "bao-cao-tong-hop.docx"
+QUOTES_PER_THEME = 5
+FIELD_WORDS = {"difficulties": "Khó khăn, vướng mắc", "proposals": "Đề xuất, kiến nghị"}
+
+
+@dataclass(frozen=True)
+class RollupSettings:
+    """Who issues and signs the rollup; what is empty is derived from the province."""
+
+    issuer_parent: str | None = None
+    issuer_name: str | None = None
+    issuer_in_text: str | None = None  # the issuer as running text names it: "Sở Khoa học và Công nghệ"
+    number_suffix: str | None = None
+    place_name: str | None = None
+    recipient: str | None = None
+    directive: str | None = None
+    distribution: Sequence[str] = field(default_factory=tuple)
+    signer_titles: Sequence[str] = field(default_factory=tuple)
+    signer_name: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Any) -> RollupSettings:
+        """From stored JSON (unknown keys ignored; lists may be written as text, one per line)."""
+        if not isinstance(data, dict):
+            return cls()
+        values: dict[str, Any] = {}
+        for key in ("issuer_parent", "issuer_name", "issuer_in_text", "number_suffix", "place_name", "recipient", "directive",
+                    "signer_name"):
+            if isinstance(data.get(key), str) and data[key].strip():
+                values[key] = " ".join(data[key].split())
+        for key in ("distribution", "signer_titles"):
+            raw = data.get(key)
+            if isinstance(raw, str):
+                raw = raw.splitlines()
+            if isinstance(raw, list | tuple):
+                lines = [" ".join(str(item).split()).strip(" -;.") for item in raw]
+                values[key] = tuple(line for line in lines if line)
+        return cls(**values)
+
+
+def resolved_settings(rollup: Rollup, settings: RollupSettings | None = None) -> dict[str, Any]:
+    """Every setting filled in for this rollup's scope (a province, or the whole country)."""
+    settings = settings or RollupSettings()
+    if rollup.national:
+        parent, name, suffix, place = "", "BỘ KHOA HỌC VÀ CÔNG NGHỆ", "/BC-BKHCN", "Hà Nội"
+        in_text = "Bộ Khoa học và Công nghệ"
+        recipient = ""
+        distribution = ["Lãnh đạo Bộ (để b/c)", "Lưu: VT, CĐS"]
+    else:
+        province = rollup.scope_name  # "Tỉnh Thái Nguyên", "Thành phố Hà Nội"
+        parent = f"UBND {province.upper()}"
+        name, suffix, place = "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "/BC-SKHCN", short_name(province)
+        in_text = "Sở Khoa học và Công nghệ"
+        recipient = f"Ủy ban nhân dân {lower_division(province)}"
+        distribution = ["Như trên", "Giám đốc, các Phó Giám đốc Sở", "Lưu: VT, CĐS"]
+    chosen_distribution = list(settings.distribution) or distribution
+    if not chosen_distribution[-1].lower().startswith("lưu"):
+        chosen_distribution.append("Lưu: VT")
+    return {
+        "issuer_parent": (settings.issuer_parent if settings.issuer_parent is not None else parent).upper(),
+        "issuer_name": (settings.issuer_name or name).upper(),
+        "issuer_in_text": settings.issuer_in_text or (in_text if not settings.issuer_name else settings.issuer_name),
+        "number_suffix": settings.number_suffix or suffix,
+        "place_name": settings.place_name or place,
+        "recipient": settings.recipient if settings.recipient is not None else recipient,
+        "directive": settings.directive or "",
+        "distribution_lines": distribution_lines(chosen_distribution),
+        "signer_titles": [line.upper() for line in (settings.signer_titles or ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"))],
+        "signer_name": settings.signer_name,
+    }
+
+
+# --- the figures in sentences ------------------------------------------------------------------
+
+
+def _n(totals: Totals, ident: str) -> str:
+    return format_count(totals.counts.get(ident, 0))
+
+
+def _has(rollup: Rollup, *idents: str) -> bool:
+    return all(rollup.form.kind_of(ident) is not None for ident in idents)
+
+
+def figure_lines(rollup: Rollup) -> list[str]:
+    """The summed figures as the commune reports write them, with the rates from the sums."""
+    t = rollup.totals
+    if t.reported == 0:
+        return []
+    r = t.rates
+    lines = []
+    if _has(rollup, "received_total", "carried_over", "received_new"):
+        lines.append(
+            f"- Tổng số hồ sơ phải giải quyết: {_n(t, 'received_total')} hồ sơ, trong đó kỳ trước chuyển sang "
+            f"{_n(t, 'carried_over')} hồ sơ, tiếp nhận mới {_n(t, 'received_new')} hồ sơ."
+        )
+    channels = (("received_online_full", "share_online_full", "trực tuyến toàn trình"),
+                ("received_online_partial", "share_online_partial", "trực tuyến một phần"),
+                ("received_in_person", "share_in_person", "trực tiếp"),
+                ("received_postal", "share_postal", "qua dịch vụ bưu chính công ích"))
+    if all(_has(rollup, count, share) for count, share, _ in channels):
+        parts = [f"{words} {_n(t, count)} hồ sơ, chiếm {rate_text(r.get(share))}" for count, share, words in channels]
+        lines.append("- Hồ sơ tiếp nhận mới: " + "; ".join(parts) + ".")
+    if _has(rollup, "resolved", "resolved_early", "resolved_on_time", "resolved_late", "on_time_rate"):
+        lines.append(
+            f"- Đã giải quyết {_n(t, 'resolved')} hồ sơ, trong đó trước hạn {_n(t, 'resolved_early')}, đúng hạn "
+            f"{_n(t, 'resolved_on_time')}, quá hạn {_n(t, 'resolved_late')}; tỷ lệ giải quyết trước hạn và "
+            f"đúng hạn: {rate_text(r.get('on_time_rate'))}."
+        )
+    if _has(rollup, "pending", "pending_in_time", "pending_overdue", "withdrawn"):
+        lines.append(
+            f"- Đang giải quyết {_n(t, 'pending')} hồ sơ, trong đó trong hạn {_n(t, 'pending_in_time')}, quá hạn "
+            f"{_n(t, 'pending_overdue')}; hồ sơ rút, trả lại: {_n(t, 'withdrawn')} hồ sơ."
+        )
+    if _has(rollup, "digitized", "digitization_rate", "e_results", "e_result_rate"):
+        lines.append(
+            f"- Hồ sơ được số hóa: {_n(t, 'digitized')} hồ sơ, tỷ lệ {rate_text(r.get('digitization_rate'))}; "
+            f"kết quả giải quyết cấp bản điện tử: {_n(t, 'e_results')}, tỷ lệ {rate_text(r.get('e_result_rate'))}."
+        )
+    if _has(rollup, "online_rate", "full_online_rate"):
+        lines.append(
+            f"- Tỷ lệ hồ sơ tiếp nhận trực tuyến: {rate_text(r.get('online_rate'))} (trực tuyến toàn trình: "
+            f"{rate_text(r.get('full_online_rate'))})."
+        )
+    if not lines:  # another form: every derived figure and rate by its label
+        form = rollup.form
+        lines += [f"- {d.label}: {_n(t, d.id)}." for d in form.derived]
+        lines += [f"- {x.label}: {rate_text(r.get(x.id))}." for x in form.rates]
+    lines.append(
+        f"(Số liệu của {format_count(t.reported)} đơn vị đã gửi báo cáo; các tỷ lệ tính trên tổng số liệu, "
+        "không lấy trung bình tỷ lệ của các đơn vị.)"
+    )
+    return lines
+
+
+def change_lines(rollup: Rollup) -> list[str]:
+    lines = []
+    for change in rollup.changes():
+        if change.is_rate:
+            now, before = rate_text(change.current), rate_text(change.previous)  # type: ignore[arg-type]
+        else:
+            now, before = count_text(change.current), count_text(change.previous)  # type: ignore[arg-type]
+        lines.append(f"- {change.label}: {now} (kỳ trước {before}; {change.text()}).")
+    return lines
+
+
+def completeness_lines(rollup: Rollup) -> list[str]:
+    done = rollup.completeness
+    share = format_percent(rate(done.reported, done.total)) if done.total else "—"
+    noun = "xã, phường" + (f" của {format_count(len(rollup.groups))} tỉnh, thành phố" if rollup.national else "")
+    lines = [
+        f"- Tổng số {noun}: {format_count(done.total)}; đã gửi báo cáo: {format_count(done.reported)} ({share}), "
+        f"trong đó đúng hạn {format_count(done.on_time)}, sau hạn {format_count(done.late)}; chưa gửi: "
+        f"{format_count(done.missing)}."
+    ]
+    if done.reported:
+        lines.append(
+            f"- Tình trạng duyệt: đã duyệt {format_count(done.approved)}, trả lại {format_count(done.returned)}, "
+            f"chờ duyệt {format_count(done.waiting)}"
+            + (f"; cán bộ theo dõi nhập thay {format_count(done.on_behalf)} báo cáo." if done.on_behalf else ".")
+        )
+    if rollup.previous_period is not None:
+        lines.append(
+            f"- {rollup.previous_period.short_label}: {format_count(rollup.previous_reported)}/"
+            f"{format_count(done.total)} đơn vị đã gửi báo cáo."
+        )
+    return lines
+
+
+def missing_line(rollup: Rollup) -> str:
+    missing = rollup.missing_rows
+    if not missing:
+        return ""
+    if rollup.national:
+        return (f"- Có {format_count(len(missing))} xã, phường chưa gửi báo cáo (số lượng theo từng tỉnh ở bảng "
+                "dưới; danh sách trong tệp Excel kèm theo).")
+    names = list_names([row.unit.full_name for row in missing], 200)
+    return f"- Các đơn vị chưa gửi báo cáo ({format_count(len(missing))}): {names}."
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+def _rate_of(rates: dict[str, Decimal | None], ident: str) -> str:
+    return rate_text(rates.get(ident)) if ident in rates else "—"
+
+
+def _figures(counts: dict[str, int], rates: dict[str, Decimal | None], overdue: int | None) -> dict[str, str]:
+    return {
+        "received_new": count_text(counts.get("received_new")),
+        "resolved": count_text(counts.get("resolved")),
+        "on_time_rate": _rate_of(rates, "on_time_rate"),
+        "overdue": count_text(overdue),
+        "online_rate": _rate_of(rates, "online_rate"),
+        "digitization_rate": _rate_of(rates, "digitization_rate"),
+    }
+
+
+def commune_table_row(index: int, row: CommuneRow, tz: Any = None) -> dict[str, str]:
+    state = STATE_LABELS[row.state]
+    if row.report is not None:
+        state += "\n" + APPROVAL_LABELS[row.report.status]
+        figures = _figures(row.counts, row.rates, row.overdue())
+        first = row.report.first_submitted_at or row.report.submitted_at
+        when = format_moment(first, tz).rsplit("/", 1)[0] if first is not None else ""
+    else:
+        figures = {key: "—" for key in _figures({}, {}, None)}
+        when = ""
+    return {"stt": str(index), "name": row.unit.full_name, **figures, "when": when, "state": state}
+
+
+def _completeness_cell(done: Completeness) -> str:
+    return f"{format_count(done.reported)}/{format_count(done.total)}"
+
+
+def table_rows(rollup: Rollup, tz: Any = None) -> list[dict[str, str]]:
+    if rollup.national:
+        return [
+            {"stt": str(i), "name": g.unit.full_name, **_figures(g.totals.counts, g.totals.rates,
+                                                                 g.totals.overdue() if g.totals.reported else None),
+             "when": _completeness_cell(g.completeness), "state": format_count(g.anomalies)}
+            for i, g in enumerate(rollup.groups, start=1)
+        ]
+    return [commune_table_row(i, row, tz) for i, row in enumerate(rollup.rows, start=1)]
+
+
+def total_row(rollup: Rollup) -> dict[str, str]:
+    t = rollup.totals
+    figures = _figures(t.counts, t.rates, t.overdue()) if t.reported else {k: "—" for k in _figures({}, {}, None)}
+    return {**figures, "when": _completeness_cell(rollup.completeness),
+            "state": format_count(rollup.anomaly_count()) if rollup.national else ""}
+
+
+# --- the context -------------------------------------------------------------------------------
+
+
+def _anomaly_summary(rollup: Rollup) -> str:
+    kinds = [f"{ANOMALY_LABELS[kind].lower()}: {rollup.anomaly_count(kind)}"  # type: ignore[arg-type]
+             for kind in ANOMALY_LABELS if rollup.anomaly_count(kind)]  # type: ignore[arg-type]
+    return (f"Có {format_count(len(rollup.anomaly_rows))} đơn vị có số liệu cần xem lại ({'; '.join(kinds)}), "
+            "kèm giải trình của đơn vị:")
+
+
+def themes_context(rollup: Rollup) -> list[dict[str, Any]]:
+    items = []
+    for count in rollup.themes:
+        quotes = [{"unit": q.unit_name, "text": q.text} for q in count.quotes[:QUOTES_PER_THEME]]
+        rest = len(count.quotes) - len(quotes)
+        items.append({
+            "label": count.theme.label,
+            "count": f"{format_count(count.unit_count)} đơn vị",
+            "quotes": quotes,
+            "more": f"Và {format_count(rest)} ý kiến khác (xem tệp Excel kèm theo)." if rest > 0 else "",
+        })
+    return items
+
+
+def raised_context(rollup: Rollup) -> list[dict[str, Any]]:
+    raised = []
+    for row in rollup.rows:
+        items = [{"label": FIELD_WORDS.get(ident, rollup.form.label_of(ident)), "text": text}
+                 for ident, text in raised_texts(row)]
+        if items:
+            raised.append({"unit": row.unit.full_name, "items": items})
+    return raised
+
+
+def build_docx_context(
+    rollup: Rollup, report_date: date, settings: RollupSettings | None = None, tz: Any = None
+) -> dict[str, Any]:
+    """The template's variables (see the module docstring)."""
+    resolved = resolved_settings(rollup, settings)
+    period = rollup.period
+    period_words = period.short_label[0].lower() + period.short_label[1:]  # "tuần 50/2025"
+    where = "trên toàn quốc" if rollup.national else f"trên địa bàn {lower_division(rollup.scope_name)}"
+    issuer = resolved["issuer_in_text"]
+    directive = resolved["directive"] or (
+        "Thực hiện chế độ báo cáo định kỳ hằng tuần về kết quả giải quyết thủ tục hành chính và chuyển đổi số"
+    )
+    anomalies = [
+        {"unit": row.unit.full_name, "label": item.label, "message": item.message, "explanation": item.explanation}
+        for row in rollup.rows for item in row.anomalies
+    ]
+    addressee = resolved["recipient"] or "cấp có thẩm quyền"
+    return {
+        **resolved,
+        "header_date": format_header_date(resolved["place_name"], report_date),
+        "title_line": "Tổng hợp kết quả giải quyết thủ tục hành chính và chuyển đổi số của các xã, phường",
+        "period_line": f"{period.short_label}, {format_date_range(period.starts_on, period.ends_on)}",
+        "intro": (f"{directive}, {issuer} tổng hợp báo cáo {period_words} "
+                  f"({format_date_range(period.starts_on, period.ends_on)}) của các xã, phường {where} như sau:"),
+        "completeness_lines": completeness_lines(rollup),
+        "missing_line": missing_line(rollup),
+        "figure_lines": figure_lines(rollup),
+        "change_lines": change_lines(rollup),
+        "previous_label": rollup.previous_period.short_label if rollup.previous_period else "",
+        "table_caption": "Kết quả theo tỉnh, thành phố" if rollup.national else "Kết quả của từng xã, phường",
+        "col_unit": "Tỉnh, thành phố" if rollup.national else "Xã, phường",
+        "col_when": "Đã nộp" if rollup.national else "Nộp lúc",
+        "col_state": "Bất thường" if rollup.national else "Tình trạng",
+        "rows": table_rows(rollup, tz),
+        "total": total_row(rollup),
+        "table_note": ("Ghi chú: tỷ lệ ở dòng Tổng cộng tính trên tổng số liệu (không lấy trung bình các tỷ lệ); "
+                       "«—»: không có hồ sơ để tính tỷ lệ hoặc đơn vị chưa gửi báo cáo; Quá hạn: hồ sơ giải quyết "
+                       "quá hạn và đang giải quyết quá hạn."),
+        "anomaly_summary": _anomaly_summary(rollup) if anomalies else "",
+        "anomalies": anomalies,
+        "themes": themes_context(rollup),
+        "raised": raised_context(rollup),
+        "closing": (f"Trên đây là báo cáo tổng hợp kết quả giải quyết thủ tục hành chính và chuyển đổi số "
+                    f"{period_words} của các xã, phường {where}, {issuer} kính báo cáo {addressee}./."),
+    }
+
+
+def rollup_docx_filename(rollup: Rollup) -> str:
+    from bot.domain.text import slug
+
+    scope = "toan-quoc" if rollup.national else slug(rollup.scope_name)
+    return f"BC-tong-hop-{rollup.period.key}-{scope}.docx"
+
+
+def render_rollup_docx(
+    rollup: Rollup,
+    report_date: date,
+    template: str | Path | bytes,
+    settings: RollupSettings | None = None,
+    tz: Any = None,
+) -> bytes:
+    return render_report(template, build_docx_context(rollup, report_date, settings, tz))

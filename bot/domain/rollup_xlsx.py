@@ -1,0 +1,351 @@
+"""The rollup as an .xlsx a supervisor can filter (xlsxwriter): one row per commune with every
+figure, rate, its status, when it was submitted and its approval; a frozen header, filters and
+number formats; sheets for the totals, the missing communes, the difficulties and proposals (by
+commune and by theme), the anomalies and, nationally, the provinces.
+
+The sheet "Theo xã" is also what ``python -m bot import`` reads back: its columns are named by the
+form's labels (:func:`field_headers`), the commune by "Mã xã" and the period by "Kỳ báo cáo", and
+explanations of soft-check breaks by "Giải trình" ("<check>: <reason>" per line) — so an export
+re-imports as it is, and a province's own spreadsheet with the same columns imports too.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter
+
+from bot.domain.forms import Form
+from bot.domain.rollup import (
+    APPROVAL_LABELS,
+    STATE_LABELS,
+    CommuneRow,
+    Rollup,
+    Totals,
+    explanation_text,
+    raised_texts,
+)
+from bot.domain.text import slug
+from bot.domain.themes import ThemeCount
+
+MAIN_SHEET = "Theo xã"
+UNIT_CODE = "Mã xã"
+UNIT_NAME = "Xã, phường"
+PROVINCE = "Tỉnh, thành phố"
+PERIOD = "Kỳ báo cáo"
+STATE = "Tình trạng nộp"
+SUBMITTED_AT = "Nộp lúc"
+VERSION = "Lần nộp"
+UPDATED_AT = "Cập nhật lúc"
+SUBMITTED_BY = "Người nộp"
+ON_BEHALF = "Nhập thay"
+APPROVAL = "Duyệt"
+APPROVED_AT = "Duyệt/trả lúc"
+RETURN_REASON = "Lý do trả lại"
+ANOMALY_COUNT = "Số bất thường"
+ANOMALIES = "Bất thường"
+EXPLANATIONS = "Giải trình"
+FIELD_WORDS = {"difficulties": "Khó khăn, vướng mắc", "proposals": "Đề xuất, kiến nghị"}
+
+LEADING = ["STT", UNIT_CODE, UNIT_NAME, PROVINCE, PERIOD, STATE, SUBMITTED_AT, VERSION, UPDATED_AT, SUBMITTED_BY,
+           ON_BEHALF, APPROVAL, APPROVED_AT, RETURN_REASON]
+
+
+def field_headers(form: Form) -> dict[str, str]:
+    """Column header → field id for every answered field (counts and texts): the field's label."""
+    return {field.label: field.id for field in form.fields}
+
+
+def computed_headers(form: Form) -> list[str]:
+    """The headers of derived figures and rates: written, never imported."""
+    return [d.label for d in form.derived] + [f"{r.label} (%)" for r in form.rates]
+
+
+def main_headers(form: Form) -> list[str]:
+    counts = [f.label for f in form.count_fields]
+    texts = [f.label for f in form.text_fields]
+    return [*LEADING, *counts, *computed_headers(form), ANOMALY_COUNT, ANOMALIES, *texts, EXPLANATIONS]
+
+
+def _naive(moment: datetime | None, tz: Any) -> datetime | None:
+    if moment is None:
+        return None
+    if tz is not None:
+        moment = moment.astimezone(tz)
+    return moment.replace(tzinfo=None)
+
+
+class _Book:
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+        self.book = xlsxwriter.Workbook(self.buffer, {"in_memory": True, "strings_to_numbers": False,
+                                                      "strings_to_formulas": False, "strings_to_urls": False})
+        add = self.book.add_format
+        self.header = add({"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center",
+                           "bg_color": "#DDEBF7", "border": 1, "font_name": "Times New Roman", "font_size": 11})
+        self.text = add({"font_name": "Times New Roman", "font_size": 11, "valign": "top"})
+        self.wrap = add({"font_name": "Times New Roman", "font_size": 11, "valign": "top", "text_wrap": True})
+        self.count = add({"font_name": "Times New Roman", "font_size": 11, "num_format": "#,##0", "valign": "top"})
+        self.percent = add({"font_name": "Times New Roman", "font_size": 11, "num_format": "0.00%", "valign": "top"})
+        self.dash = add({"font_name": "Times New Roman", "font_size": 11, "align": "right", "valign": "top"})
+        self.moment = add({"font_name": "Times New Roman", "font_size": 11, "num_format": "dd/mm/yyyy hh:mm",
+                           "valign": "top"})
+        self.title = add({"bold": True, "font_name": "Times New Roman", "font_size": 13})
+        self.bold = add({"bold": True, "font_name": "Times New Roman", "font_size": 11})
+
+    def sheet(self, name: str, headers: Sequence[str], widths: Sequence[float]) -> Any:
+        sheet = self.book.add_worksheet(name)
+        sheet.write_row(0, 0, list(headers), self.header)
+        sheet.set_row(0, 45)
+        for index, width in enumerate(widths):
+            sheet.set_column(index, index, width)
+        sheet.freeze_panes(1, 0)
+        return sheet
+
+    def finish(self, sheet: Any, rows: int, columns: int) -> None:
+        sheet.autofilter(0, 0, max(rows, 1), columns - 1)
+
+    def close(self) -> bytes:
+        self.book.close()
+        return self.buffer.getvalue()
+
+    # cells
+    def put_count(self, sheet: Any, r: int, c: int, value: int | None) -> None:
+        if value is not None:
+            sheet.write_number(r, c, value, self.count)
+
+    def put_rate(self, sheet: Any, r: int, c: int, value: Decimal | None, known: bool = True) -> None:
+        if value is None:
+            if known:
+                sheet.write_string(r, c, "—", self.dash)
+        else:
+            sheet.write_number(r, c, float(value) / 100, self.percent)
+
+    def put_text(self, sheet: Any, r: int, c: int, value: str | None, wrap: bool = False) -> None:
+        if value:
+            sheet.write_string(r, c, value, self.wrap if wrap else self.text)
+
+    def put_moment(self, sheet: Any, r: int, c: int, value: datetime | None) -> None:
+        if value is not None:
+            sheet.write_datetime(r, c, value, self.moment)
+
+
+def _anomaly_lines(row: CommuneRow) -> str:
+    return "\n".join(
+        f"{item.label}: {item.message}" + (f" Giải trình: {item.explanation}" if item.explanation else "")
+        for item in row.anomalies
+    )
+
+
+def _explanations(row: CommuneRow) -> str:
+    if row.report is None:
+        return ""
+    lines = []
+    for key, value in row.report.explanations.items():
+        reason = explanation_text(value)
+        if reason:
+            lines.append(f"{key}: {reason}")
+    return "\n".join(lines)
+
+
+def _main_sheet(book: _Book, rollup: Rollup, tz: Any) -> None:
+    form = rollup.form
+    headers = main_headers(form)
+    counts = [f.id for f in form.count_fields]
+    derived = [d.id for d in form.derived]
+    rates = [r.id for r in form.rates]
+    texts = [f.id for f in form.text_fields]
+    widths = [5, 8, 24, 18, 10, 11, 16, 7, 16, 20, 8, 10, 16, 24] + [12] * (len(counts) + len(derived)) \
+        + [11] * len(rates) + [8, 40] + [40] * len(texts) + [30]
+    sheet = book.sheet(MAIN_SHEET, headers, widths)
+    start_counts = len(LEADING)
+    start_texts = start_counts + len(counts) + len(derived) + len(rates) + 2
+    for r, row in enumerate(rollup.rows, start=1):
+        report = row.report
+        sheet.write_number(r, 0, r, book.count)
+        sheet.write_string(r, 1, row.unit.code, book.text)
+        sheet.write_string(r, 2, row.unit.full_name, book.text)
+        book.put_text(sheet, r, 3, row.unit.province_name)
+        sheet.write_string(r, 4, rollup.period.key, book.text)
+        sheet.write_string(r, 5, STATE_LABELS[row.state], book.text)
+        if report is not None:
+            book.put_moment(sheet, r, 6, _naive(report.first_submitted_at or report.submitted_at, tz))
+            sheet.write_number(r, 7, report.version, book.count)
+            book.put_moment(sheet, r, 8, _naive(report.submitted_at, tz))
+            book.put_text(sheet, r, 9, report.submitted_by)
+            book.put_text(sheet, r, 10, "Có" if report.on_behalf else "")
+            sheet.write_string(r, 11, APPROVAL_LABELS[report.status], book.text)
+            if report.status != "submitted":
+                book.put_moment(sheet, r, 12, _naive(report.status_at, tz))
+            book.put_text(sheet, r, 13, report.status_reason if report.status == "returned" else "", wrap=True)
+            c = start_counts
+            for ident in counts + derived:
+                book.put_count(sheet, r, c, row.counts.get(ident))
+                c += 1
+            for ident in rates:
+                book.put_rate(sheet, r, c, row.rates.get(ident), ident in row.rates)
+                c += 1
+            sheet.write_number(r, c, len(row.anomalies), book.count)
+            book.put_text(sheet, r, c + 1, _anomaly_lines(row), wrap=True)
+            for offset, ident in enumerate(texts):
+                book.put_text(sheet, r, start_texts + offset, row.texts.get(ident), wrap=True)
+            book.put_text(sheet, r, start_texts + len(texts), _explanations(row), wrap=True)
+    book.finish(sheet, len(rollup.rows), len(headers))
+
+
+def _totals_sheet(book: _Book, rollup: Rollup) -> None:
+    form = rollup.form
+    sheet = book.book.add_worksheet("Tổng hợp")
+    sheet.set_column(0, 0, 58)
+    sheet.set_column(1, 3, 16)
+    sheet.write_string(0, 0, f"Tổng hợp {rollup.period.label} — {rollup.scope_name}", book.title)
+    done = rollup.completeness
+    facts = [("Tổng số xã, phường", done.total), ("Đã nộp", done.reported), ("Đúng hạn", done.on_time),
+             ("Sau hạn", done.late), ("Chưa nộp", done.missing), ("Đã duyệt", done.approved),
+             ("Trả lại", done.returned), ("Chờ duyệt", done.waiting), ("Nhập thay", done.on_behalf)]
+    for r, (label, value) in enumerate(facts, start=2):
+        sheet.write_string(r, 0, label, book.text)
+        sheet.write_number(r, 1, value, book.count)
+    top = len(facts) + 3
+    previous = rollup.previous_totals
+    label_previous = rollup.previous_period.short_label if rollup.previous_period else "Kỳ trước"
+    sheet.write_row(top, 0, ["Chỉ tiêu (tỷ lệ tính trên tổng số liệu)", rollup.period.short_label, label_previous,
+                             "Thay đổi"], book.header)
+    r = top + 1
+    for ident in [f.id for f in form.count_fields] + [d.id for d in form.derived]:
+        sheet.write_string(r, 0, form.label_of(ident), book.text)
+        now = rollup.totals.counts.get(ident) if rollup.totals.reported else None
+        before = previous.counts.get(ident) if previous is not None else None
+        book.put_count(sheet, r, 1, now)
+        book.put_count(sheet, r, 2, before)
+        if now is not None and before is not None:
+            sheet.write_number(r, 3, now - before, book.count)
+        r += 1
+    for item in form.rates:
+        sheet.write_string(r, 0, item.label, book.text)
+        now_rate = rollup.totals.rates.get(item.id)
+        before_rate = previous.rates.get(item.id) if previous is not None else None
+        book.put_rate(sheet, r, 1, now_rate, rollup.totals.reported > 0)
+        book.put_rate(sheet, r, 2, before_rate, previous is not None)
+        if now_rate is not None and before_rate is not None:
+            sheet.write_number(r, 3, float(now_rate - before_rate) / 100, book.percent)
+        r += 1
+
+
+def _missing_sheet(book: _Book, rollup: Rollup) -> None:
+    sheet = book.sheet("Chưa nộp", ["STT", UNIT_CODE, UNIT_NAME, PROVINCE, "Cán bộ báo cáo"], [5, 8, 26, 20, 50])
+    rows = rollup.missing_rows
+    for r, row in enumerate(rows, start=1):
+        sheet.write_number(r, 0, r, book.count)
+        sheet.write_string(r, 1, row.unit.code, book.text)
+        sheet.write_string(r, 2, row.unit.full_name, book.text)
+        book.put_text(sheet, r, 3, row.unit.province_name)
+        book.put_text(sheet, r, 4, "; ".join(row.officials) or "(chưa có cán bộ báo cáo)")
+    book.finish(sheet, len(rows), 5)
+
+
+def _texts_sheet(book: _Book, rollup: Rollup) -> None:
+    sheet = book.sheet("Khó khăn, đề xuất", ["STT", UNIT_CODE, UNIT_NAME, PROVINCE, "Loại", "Chủ đề", "Nội dung"],
+                       [5, 8, 24, 18, 20, 30, 90])
+    themes_of: dict[tuple[str, str], list[str]] = {}
+    for count in rollup.themes:
+        for quote in count.quotes:
+            labels = themes_of.setdefault((quote.unit_code, quote.field_id), [])
+            if count.theme.label not in labels:
+                labels.append(count.theme.label)
+    r = 0
+    for row in rollup.rows:
+        for ident, text in raised_texts(row):
+            r += 1
+            sheet.write_number(r, 0, r, book.count)
+            sheet.write_string(r, 1, row.unit.code, book.text)
+            sheet.write_string(r, 2, row.unit.full_name, book.text)
+            book.put_text(sheet, r, 3, row.unit.province_name)
+            sheet.write_string(r, 4, FIELD_WORDS.get(ident, ident), book.text)
+            book.put_text(sheet, r, 5, "; ".join(themes_of.get((row.unit.code, ident), [])), wrap=True)
+            sheet.write_string(r, 6, text, book.wrap)
+    book.finish(sheet, r, 7)
+
+
+def _themes_sheet(book: _Book, themes: Sequence[ThemeCount]) -> None:
+    sheet = book.sheet("Theo chủ đề", ["Chủ đề", "Số đơn vị nêu", UNIT_CODE, UNIT_NAME, "Loại", "Trích"],
+                       [30, 10, 8, 24, 20, 90])
+    r = 0
+    for count in themes:
+        for quote in count.quotes:
+            r += 1
+            sheet.write_string(r, 0, count.theme.label, book.text)
+            sheet.write_number(r, 1, count.unit_count, book.count)
+            sheet.write_string(r, 2, quote.unit_code, book.text)
+            sheet.write_string(r, 3, quote.unit_name, book.text)
+            sheet.write_string(r, 4, FIELD_WORDS.get(quote.field_id, quote.field_id), book.text)
+            sheet.write_string(r, 5, quote.text, book.wrap)
+    book.finish(sheet, r, 6)
+
+
+def _anomalies_sheet(book: _Book, rollup: Rollup) -> None:
+    sheet = book.sheet("Bất thường", ["STT", UNIT_CODE, UNIT_NAME, PROVINCE, "Loại", "Mã kiểm tra", "Nội dung",
+                                      "Giải trình của xã"], [5, 8, 24, 18, 22, 24, 80, 50])
+    r = 0
+    for row in rollup.rows:
+        for item in row.anomalies:
+            r += 1
+            sheet.write_number(r, 0, r, book.count)
+            sheet.write_string(r, 1, row.unit.code, book.text)
+            sheet.write_string(r, 2, row.unit.full_name, book.text)
+            book.put_text(sheet, r, 3, row.unit.province_name)
+            sheet.write_string(r, 4, item.label, book.text)
+            sheet.write_string(r, 5, item.key, book.text)
+            sheet.write_string(r, 6, item.message, book.wrap)
+            book.put_text(sheet, r, 7, item.explanation, wrap=True)
+    book.finish(sheet, r, 8)
+
+
+def _provinces_sheet(book: _Book, rollup: Rollup) -> None:
+    form = rollup.form
+    counts = [ident for ident in ("received_new", "resolved", "pending", "pending_overdue") if form.kind_of(ident)]
+    rates = [r.id for r in form.rates]
+    headers = ["STT", "Mã tỉnh", PROVINCE, "Tổng số xã", "Đã nộp", "Đúng hạn", "Sau hạn", "Chưa nộp", "Đã duyệt",
+               "Trả lại", "Bất thường", *[form.label_of(i, short=True) for i in counts],
+               *[f"{form.label_of(i)} (%)" for i in rates]]
+    sheet = book.sheet("Theo tỉnh", headers, [5, 8, 22] + [9] * 8 + [12] * len(counts) + [11] * len(rates))
+    for r, group in enumerate(rollup.groups, start=1):
+        done: Any = group.completeness
+        totals: Totals = group.totals
+        sheet.write_number(r, 0, r, book.count)
+        sheet.write_string(r, 1, group.unit.code, book.text)
+        sheet.write_string(r, 2, group.unit.full_name, book.text)
+        for c, value in enumerate((done.total, done.reported, done.on_time, done.late, done.missing, done.approved,
+                                   done.returned, group.anomalies), start=3):
+            sheet.write_number(r, c, value, book.count)
+        c = 11
+        for ident in counts:
+            book.put_count(sheet, r, c, totals.counts.get(ident) if totals.reported else None)
+            c += 1
+        for ident in rates:
+            book.put_rate(sheet, r, c, totals.rates.get(ident), totals.reported > 0)
+            c += 1
+    book.finish(sheet, len(rollup.groups), len(headers))
+
+
+def render_rollup_xlsx(rollup: Rollup, tz: Any = None) -> bytes:
+    """The workbook's bytes. Datetimes are written in ``tz`` (the bot's zone) without a zone."""
+    book = _Book()
+    _main_sheet(book, rollup, tz)
+    _totals_sheet(book, rollup)
+    if rollup.national:
+        _provinces_sheet(book, rollup)
+    _missing_sheet(book, rollup)
+    _texts_sheet(book, rollup)
+    _themes_sheet(book, rollup.themes)
+    _anomalies_sheet(book, rollup)
+    return book.close()
+
+
+def rollup_xlsx_filename(rollup: Rollup) -> str:
+    scope = "toan-quoc" if rollup.national else slug(rollup.scope_name)
+    return f"BC-tong-hop-{rollup.period.key}-{scope}.xlsx"

@@ -1,0 +1,520 @@
+// The sandbox's web chat: talk to the bot as a sandbox user, through the control API only.
+// Plain JavaScript, no build step. See sandbox/web/__init__.py and sandbox/README.md.
+"use strict";
+
+(function () {
+  const $ = (sel) => document.querySelector(sel);
+  const els = {
+    picker: $("#picker"), people: $("#people"), chat: $("#chat"), back: $("#back"), whoami: $("#whoami"),
+    messages: $("#messages"), text: $("#text"), send: $("#send"), menu: $("#menu"), commands: $("#commands"),
+    typing: $("#typing"), toast: $("#toast"), replyKeyboard: $("#reply-keyboard"), newPerson: $("#new-person"),
+  };
+  const ROLE_CLASS = { reporter: "reporter", supervisor: "supervisor", admin: "admin" };
+
+  let people = [];
+  let session = null; // {user, seq, messages: Map, abort: AbortController}
+  let toastTimer = null;
+  let typingTimer = null;
+
+  // ---------------------------------------------------------------- helpers
+
+  async function api(path, options) {
+    const init = Object.assign({ headers: { "Content-Type": "application/json" } }, options || {});
+    const resp = await fetch(path, init);
+    const body = await resp.json().catch(() => ({}));
+    if (!resp.ok) {
+      const err = new Error(body.error || resp.statusText);
+      err.status = resp.status;
+      throw err;
+    }
+    return body;
+  }
+  const post = (path, body, signal) => api(path, { method: "POST", body: JSON.stringify(body || {}), signal });
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+
+  // Plain text: escape, then make /commands tappable and addresses clickable, as Telegram does.
+  function linkify(text) {
+    return escapeHtml(text)
+      .replace(/(^|[\s(])(\/[a-z][a-z0-9_]{1,31})(?![\w/])/gi,
+        (m, pre, cmd) => `${pre}<a href="#" class="cmd" data-cmd="${cmd}">${cmd}</a>`)
+      .replace(/\bhttps?:\/\/[^\s<]+[^\s<.,;:!?)»"']/g, (url) => `<a href="${url}" target="_blank" rel="noopener">${url}</a>`);
+  }
+
+  function openTag(e, inner) {
+    switch (e.type) {
+      case "bold": return "<b>";
+      case "italic": return "<i>";
+      case "underline": return "<u>";
+      case "strikethrough": return "<s>";
+      case "code": return "<code>";
+      case "pre": return "<pre>";
+      case "spoiler": return '<span class="spoiler">';
+      case "blockquote": case "expandable_blockquote": return "<blockquote>";
+      case "text_link": return `<a href="${escapeHtml(e.url || "#")}" target="_blank" rel="noopener">`;
+      case "url": return `<a href="${escapeHtml(/^https?:/i.test(inner) ? inner : "http://" + inner)}" target="_blank" rel="noopener">`;
+      case "text_mention": return "<b>";
+      default: return "<span>";
+    }
+  }
+  function closeTag(e) {
+    return { bold: "</b>", italic: "</i>", underline: "</u>", strikethrough: "</s>", code: "</code>", pre: "</pre>",
+      blockquote: "</blockquote>", expandable_blockquote: "</blockquote>", text_link: "</a>", url: "</a>",
+      text_mention: "</b>" }[e.type] || "</span>";
+  }
+
+  // Entities count UTF-16 code units, as JavaScript strings do: offsets apply directly.
+  function renderText(text, entities) {
+    if (!text) return "";
+    const ents = (entities || []).filter((e) => e.type !== "bot_command")
+      .slice().sort((a, b) => a.offset - b.offset || b.length - a.length);
+    if (!ents.length) return linkify(text);
+    let html = "";
+    let pos = 0;
+    const stack = [];
+    const plain = (from, to) => {
+      const inLink = stack.some((e) => e.type === "url" || e.type === "text_link" || e.type === "code" || e.type === "pre");
+      const piece = text.slice(from, to);
+      return inLink ? escapeHtml(piece) : linkify(piece);
+    };
+    const closeUntil = (at) => {
+      while (stack.length && stack[stack.length - 1].offset + stack[stack.length - 1].length <= at) {
+        const e = stack.pop();
+        const end = e.offset + e.length;
+        html += plain(pos, end);
+        pos = end;
+        html += closeTag(e);
+      }
+    };
+    for (const e of ents) {
+      if (e.offset < pos) continue; // overlapping, not nested: ignore
+      closeUntil(e.offset);
+      html += plain(pos, e.offset);
+      pos = e.offset;
+      html += openTag(e, text.substr(e.offset, e.length));
+      stack.push(e);
+    }
+    closeUntil(Infinity);
+    html += plain(pos, text.length);
+    return html;
+  }
+
+  function timeOf(unix) {
+    const d = new Date(unix * 1000);
+    return d.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
+  }
+  function dayOf(unix) {
+    const d = new Date(unix * 1000);
+    return d.toLocaleDateString("vi-VN", { weekday: "long", day: "2-digit", month: "2-digit", year: "numeric" });
+  }
+  function sizeOf(bytes) {
+    if (bytes == null) return "";
+    if (bytes < 1024) return `${bytes} B`;
+    if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1).replace(".", ",")} KB`;
+    return `${(bytes / 1024 / 1024).toFixed(1).replace(".", ",")} MB`;
+  }
+  function fileBadge(name) {
+    const ext = (name || "").split(".").pop().toLowerCase();
+    return { docx: "DOC", doc: "DOC", xlsx: "XLS", xls: "XLS", pdf: "PDF", png: "ẢNH", jpg: "ẢNH", csv: "CSV" }[ext] || "TỆP";
+  }
+
+  function toast(text, alert) {
+    els.toast.textContent = text;
+    els.toast.classList.toggle("alert", !!alert);
+    els.toast.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { els.toast.hidden = true; }, alert ? 6000 : 3000);
+  }
+
+  // ---------------------------------------------------------------- the picker
+
+  function describe(p) {
+    const parts = [];
+    if (p.title) parts.push(p.title);
+    if (p.units && p.units.length) parts.push(p.units.join(", "));
+    return parts.join(" · ");
+  }
+
+  async function loadPeople() {
+    try {
+      people = await api("/control/people");
+    } catch (err) {
+      els.people.innerHTML = `<p class="muted">Không đọc được danh sách người dùng (${escapeHtml(err.message)}).</p>`;
+      return;
+    }
+    if (!people.length) {
+      els.people.innerHTML = '<p class="muted">Sandbox chưa có người dùng nào.</p>';
+      return;
+    }
+    els.people.innerHTML = "";
+    for (const p of people) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "person";
+      button.dataset.id = String(p.id);
+      const roleClass = ROLE_CLASS[p.role] || "other";
+      button.innerHTML =
+        `<span class="role ${roleClass}">${escapeHtml(p.role_label || "Người dùng")}</span>` +
+        `<span class="name">${escapeHtml(p.name || p.first_name)}</span>` +
+        (describe(p) ? `<span class="detail">${escapeHtml(describe(p))}</span>` : "");
+      button.addEventListener("click", () => openChat(p.id));
+      els.people.appendChild(button);
+    }
+  }
+
+  function showPicker() {
+    closeSession();
+    history.replaceState(null, "", location.pathname);
+    els.chat.hidden = true;
+    els.picker.hidden = false;
+    loadPeople();
+  }
+
+  // ---------------------------------------------------------------- the chat
+
+  function closeSession() {
+    if (session) session.abort.abort();
+    session = null;
+    els.commands.hidden = true;
+  }
+
+  async function openChat(userId) {
+    closeSession();
+    if (!people.length) {
+      try { people = await api("/control/people"); } catch (err) { people = []; }
+    }
+    const user = people.find((p) => p.id === Number(userId));
+    if (!user) { showPicker(); return; }
+    session = { user, seq: 0, messages: new Map(), abort: new AbortController(), lastBotSeen: 0 };
+    history.replaceState(null, "", `#u=${user.id}`);
+    els.whoami.textContent = `Anh/Chị đang là: ${user.name || user.first_name}` + (user.role_label ? ` · ${user.role_label}` : "");
+    els.messages.innerHTML = "";
+    els.replyKeyboard.hidden = true;
+    els.text.placeholder = "Nhập tin nhắn";
+    els.picker.hidden = true;
+    els.chat.hidden = false;
+    const mine = session;
+    await refresh(mine);
+    loadCommands(mine);
+    if (mine === session && !mine.messages.size) {
+      els.messages.innerHTML = '<p class="empty">Chưa có tin nhắn nào. Bấm «/start» bên dưới, hoặc gõ /start rồi «Gửi», để bắt đầu.</p>';
+      showReplyKeyboard({ keyboard: [[{ text: "/start" }]] });
+    }
+    els.text.focus();
+    pollLoop(mine);
+  }
+
+  async function refresh(s) {
+    const data = await api(`/control/chats/${s.user.id}/messages?since=${s.seq}`, { signal: s.abort.signal });
+    if (s !== session) return;
+    let botChanged = false;
+    for (const m of data.messages) {
+      s.messages.set(m.message_id, m);
+      if (m.from === "bot") botChanged = true;
+    }
+    s.seq = Math.max(s.seq, data.seq);
+    if (data.messages.length) render(s);
+    if (botChanged) {
+      setTyping(false);
+      loadCommands(s);
+    }
+  }
+
+  async function pollLoop(s) {
+    while (s === session) {
+      try {
+        await api(`/control/chats/${s.user.id}/wait?since=${s.seq}&timeout=25`, { signal: s.abort.signal });
+        if (s !== session) return;
+        await refresh(s);
+      } catch (err) {
+        if (s !== session || err.name === "AbortError") return;
+        toast("Mất kết nối với sandbox, đang thử lại…");
+        await sleep(2000);
+      }
+    }
+  }
+
+  async function loadCommands(s) {
+    try {
+      const data = await api(`/control/commands?chat_id=${s.user.id}&language_code=vi`, { signal: s.abort.signal });
+      if (s !== session) return;
+      s.commands = data.effective || [];
+    } catch (err) {
+      s.commands = s.commands || [];
+    }
+  }
+
+  function render(s) {
+    const list = [...s.messages.values()].filter((m) => !m.deleted).sort((a, b) => a.message_id - b.message_id);
+    const nearBottom = els.messages.scrollHeight - els.messages.scrollTop - els.messages.clientHeight < 120;
+    els.messages.innerHTML = "";
+    let lastDay = "";
+    let lastBot = null;
+    for (const m of list) {
+      const day = dayOf(m.date);
+      if (day !== lastDay) {
+        const d = document.createElement("div");
+        d.className = "day";
+        d.textContent = day;
+        els.messages.appendChild(d);
+        lastDay = day;
+      }
+      els.messages.appendChild(messageElement(m));
+      if (m.from === "bot") lastBot = m;
+    }
+    applyReplyMarkup(lastBot);
+    if (nearBottom || s.scrollOnce !== false) {
+      els.messages.scrollTop = els.messages.scrollHeight;
+      s.scrollOnce = false;
+    }
+  }
+
+  function messageElement(m) {
+    const wrap = document.createElement("div");
+    wrap.className = `msg ${m.from}`;
+    wrap.dataset.messageId = String(m.message_id);
+    const bubble = document.createElement("div");
+    bubble.className = "bubble";
+    if (m.photo && m.photo.length) {
+      const biggest = m.photo[m.photo.length - 1];
+      const link = document.createElement("a");
+      link.href = biggest.url;
+      link.target = "_blank";
+      link.innerHTML = `<img class="photo" alt="Ảnh" src="${escapeHtml(biggest.url)}">`;
+      bubble.appendChild(link);
+    }
+    if (m.document) {
+      const doc = m.document;
+      const a = document.createElement("a");
+      a.className = "file";
+      a.href = doc.url;
+      a.setAttribute("download", doc.file_name || "tep");
+      a.innerHTML = `<span class="icon">${fileBadge(doc.file_name)}</span>` +
+        `<span><span class="fname">${escapeHtml(doc.file_name || "Tệp")}</span><br>` +
+        `<span class="fsize">${sizeOf(doc.file_size)} · Tải về</span></span>`;
+      bubble.appendChild(a);
+    }
+    if (m.sticker) {
+      const s = document.createElement("div");
+      s.style.fontSize = "2.6rem";
+      s.textContent = m.sticker.emoji || "🙂";
+      bubble.appendChild(s);
+    }
+    if (m.voice) {
+      const v = document.createElement("div");
+      v.textContent = `🎤 Tin nhắn thoại (${m.voice.duration || 1} giây)`;
+      bubble.appendChild(v);
+    }
+    if (m.text) {
+      const t = document.createElement("div");
+      t.className = "text";
+      t.innerHTML = renderText(m.text, m.entities);
+      bubble.appendChild(t);
+    }
+    if (m.caption) {
+      const c = document.createElement("div");
+      c.className = "caption";
+      c.innerHTML = renderText(m.caption, m.caption_entities);
+      bubble.appendChild(c);
+    }
+    const meta = document.createElement("div");
+    meta.className = "meta";
+    meta.innerHTML = `<span class="${m.edited ? "edited" : ""}">${timeOf(m.edit_date || m.date)}</span>`;
+    bubble.appendChild(meta);
+    wrap.appendChild(bubble);
+
+    const rows = (m.reply_markup && m.reply_markup.inline_keyboard) || [];
+    if (m.from === "bot" && rows.length) {
+      const kb = document.createElement("div");
+      kb.className = "keyboard";
+      for (const row of rows) {
+        const r = document.createElement("div");
+        r.className = "row";
+        for (const b of row) {
+          let el;
+          if (b.url) {
+            el = document.createElement("a");
+            el.href = b.url;
+            el.target = "_blank";
+            el.rel = "noopener";
+          } else {
+            el = document.createElement("button");
+            el.type = "button";
+            el.dataset.callback = b.callback_data || "";
+            el.addEventListener("click", () => tap(m, b, el));
+          }
+          el.textContent = b.text;
+          r.appendChild(el);
+        }
+        kb.appendChild(r);
+      }
+      wrap.appendChild(kb);
+    }
+    return wrap;
+  }
+
+  // A reply keyboard or a "force reply" of the bot's latest message shapes the input, as on a phone.
+  function applyReplyMarkup(lastBot) {
+    const markup = lastBot && lastBot.reply_markup;
+    if (markup && markup.keyboard) {
+      showReplyKeyboard(markup);
+    } else if (!markup || !markup.keyboard) {
+      if (session && session.messages.size) els.replyKeyboard.hidden = true;
+    }
+    if (markup && markup.remove_keyboard) els.replyKeyboard.hidden = true;
+    els.text.placeholder = (markup && markup.input_field_placeholder) || "Nhập tin nhắn";
+  }
+
+  function showReplyKeyboard(markup) {
+    els.replyKeyboard.innerHTML = "";
+    for (const row of markup.keyboard) {
+      const r = document.createElement("div");
+      r.className = "row";
+      for (const b of row) {
+        const label = typeof b === "string" ? b : b.text;
+        const el = document.createElement("button");
+        el.type = "button";
+        el.textContent = label;
+        el.addEventListener("click", () => sendText(label));
+        r.appendChild(el);
+      }
+      els.replyKeyboard.appendChild(r);
+    }
+    els.replyKeyboard.hidden = false;
+  }
+
+  function setTyping(on) {
+    els.typing.hidden = !on;
+    clearTimeout(typingTimer);
+    if (on) typingTimer = setTimeout(() => { els.typing.hidden = true; }, 15000);
+  }
+
+  // ---------------------------------------------------------------- what the user does
+
+  async function sendText(text) {
+    const s = session;
+    text = (text || "").trim();
+    if (!s || !text) return;
+    els.commands.hidden = true;
+    const empty = els.messages.querySelector(".empty");
+    if (empty) empty.remove();
+    try {
+      const msg = await post(`/control/users/${s.user.id}/text`, { text }, s.abort.signal);
+      if (s !== session) return;
+      s.messages.set(msg.message_id, msg);
+      s.scrollOnce = true;
+      render(s);
+      setTyping(true);
+    } catch (err) {
+      if (err.name !== "AbortError") toast(`Không gửi được: ${err.message}`, true);
+    }
+  }
+
+  async function tap(message, button, el) {
+    const s = session;
+    if (!s) return;
+    el.disabled = true;
+    let record;
+    try {
+      record = await post(`/control/users/${s.user.id}/tap`,
+        { message_id: message.message_id, data: button.callback_data }, s.abort.signal);
+    } catch (err) {
+      el.disabled = false;
+      if (err.name !== "AbortError") toast(err.status === 400 ? "Nút này không còn nữa." : `Lỗi: ${err.message}`);
+      return;
+    }
+    setTyping(true);
+    // Telegram shows the bot's answer to a tap as a notice (or an alert) at the top of the chat.
+    for (let i = 0; i < 20 && s === session; i++) {
+      await sleep(250);
+      let answers = [];
+      try { answers = await api("/control/callback_answers", { signal: s.abort.signal }); } catch (err) { return; }
+      const found = answers.find((a) => a.callback_query_id === record.callback_query_id);
+      if (found) {
+        el.disabled = false;
+        if (found.text) toast(found.text, found.show_alert);
+        if (found.url) window.open(found.url, "_blank");
+        return;
+      }
+    }
+    el.disabled = false;
+  }
+
+  function toggleCommands() {
+    const s = session;
+    if (!s) return;
+    if (!els.commands.hidden) { els.commands.hidden = true; els.menu.setAttribute("aria-expanded", "false"); return; }
+    const list = (s.commands && s.commands.length) ? s.commands : [{ command: "start", description: "Bắt đầu" },
+      { command: "help", description: "Các lệnh" }];
+    els.commands.innerHTML = "";
+    for (const c of list) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.setAttribute("role", "menuitem");
+      b.innerHTML = `<span class="c">/${escapeHtml(c.command)}</span><span class="d">${escapeHtml(c.description || "")}</span>`;
+      b.addEventListener("click", () => { els.commands.hidden = true; sendText(`/${c.command}`); });
+      els.commands.appendChild(b);
+    }
+    els.commands.hidden = false;
+    els.menu.setAttribute("aria-expanded", "true");
+  }
+
+  function autoGrow() {
+    els.text.style.height = "auto";
+    els.text.style.height = `${Math.min(els.text.scrollHeight, 140)}px`;
+  }
+
+  // ---------------------------------------------------------------- wiring
+
+  els.send.addEventListener("click", () => {
+    const text = els.text.value;
+    els.text.value = "";
+    autoGrow();
+    sendText(text);
+    els.text.focus();
+  });
+  els.text.addEventListener("keydown", (ev) => {
+    // Enter sends; Shift+Enter starts a new line (several figures in one message).
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+      ev.preventDefault();
+      els.send.click();
+    }
+  });
+  els.text.addEventListener("input", autoGrow);
+  els.menu.addEventListener("click", toggleCommands);
+  els.back.addEventListener("click", showPicker);
+  els.messages.addEventListener("click", (ev) => {
+    const cmd = ev.target.closest("a.cmd");
+    if (cmd) { ev.preventDefault(); sendText(cmd.dataset.cmd); return; }
+    const spoiler = ev.target.closest(".spoiler");
+    if (spoiler) spoiler.classList.add("shown");
+  });
+  document.addEventListener("click", (ev) => {
+    if (!els.commands.hidden && !ev.target.closest("#commands") && ev.target !== els.menu) els.commands.hidden = true;
+  });
+  els.newPerson.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const name = new FormData(els.newPerson).get("first_name").trim();
+    if (!name) return;
+    const taken = new Set(people.map((p) => p.id));
+    let id = 700000 + Math.floor(Math.random() * 99999);
+    while (taken.has(id)) id += 1;
+    try {
+      const person = await post("/control/people", { id, first_name: name, role: "", role_label: "Người mới", title: "Chưa được mời" });
+      people.push(person);
+      openChat(person.id);
+    } catch (err) {
+      toast(`Không tạo được người dùng: ${err.message}`, true);
+    }
+  });
+
+  const wanted = /(?:^#|&)u=(\d+)/.exec(location.hash);
+  if (wanted) {
+    openChat(Number(wanted[1]));
+  } else {
+    loadPeople();
+  }
+})();
