@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint soak clean
+.PHONY: run test bench lint soak clean browser
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,11 +22,29 @@ run: $(STAMP)
 		$(PY) -m bot demo; \
 	fi
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+# The web chat test drives headless Chromium: Debian's chromium and chromium-driver, installed here
+# when missing and when running as root (as CI does); otherwise that one test is skipped, saying why.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing chromium and chromium-driver for the web chat test (apt-get)..."; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				chromium chromium-driver) >/dev/null 2>&1 \
+				|| echo "could not install chromium: the web chat test will be skipped"; \
+		else \
+			echo "chromium or chromedriver missing and not root: the web chat test will be skipped"; \
+		fi; \
+	fi
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# The long versions of the fault, bad-input and access tests (`make test` runs short ones).
+soak: $(STAMP)
+	$(PY) -m pytest -m soak
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
 from bot.context import BaocaoApplication, BotContext
 from bot.domain.forms import load_forms
+from bot.notify import PacedRateLimiter
 from bot.services import Services
 from bot.settings import Settings
 from handlers import register_handlers
@@ -48,7 +49,8 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # AIORateLimiter (max_retries=3) plus an overall pace under 30/s and 1/s per chat for broadcasts
+        builder = builder.rate_limiter(PacedRateLimiter(max_retries=3, overall_per_second=29.0, per_chat_interval=1.05))
 
     application = builder.build()
     assert isinstance(application, BaocaoApplication)

@@ -17,7 +17,7 @@ from bot.domain.forms import FormError
 from bot.logs import setup_logging
 from bot.settings import SettingsError, load_settings
 
-COMMAND_MODULES = ("run", "demo", "units", "migrate", "invite", "render")
+COMMAND_MODULES = ("run", "demo", "units", "migrate", "invite", "render", "calendar", "backup", "rollup", "importing")
 
 
 def build_parser() -> argparse.ArgumentParser:

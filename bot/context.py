@@ -24,16 +24,21 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
     both under `run_polling`/`run_webhook` and under `async with app` in tests."""
 
     services: Services
+    reminders: Any = None  # bot.scheduler.ReminderScheduler, installed by initialize
 
     async def initialize(self) -> None:
+        from bot.scheduler import install_reminders
         from storage import Storage
 
         if self.services._storage is None:
             self.services.attach_storage(await Storage.open(self.services.settings.database_path))
         await super().initialize()
+        await install_reminders(self)  # reminder jobs queued; they run once the application starts
 
     async def shutdown(self) -> None:
         try:
+            if self.reminders is not None:
+                await self.reminders.shutdown()  # notices in flight finish before the bot closes
             await super().shutdown()
         finally:
             if self.services._storage is not None:

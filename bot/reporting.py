@@ -21,7 +21,16 @@ from bot.domain.numbers import CountParseError, parse_count
 from bot.domain.periods import PeriodInfo, open_periods
 from bot.domain.values import Values, compute
 from storage import Storage
-from storage.models import AnswerRecord, Draft, DraftStatus, Period, Person, Submission, Unit
+from storage.models import (
+    AnswerRecord,
+    Draft,
+    DraftStatus,
+    Period,
+    Person,
+    Submission,
+    SubmissionStatus,
+    Unit,
+)
 
 HISTORY_PERIODS = 8
 
@@ -31,6 +40,10 @@ SOFT = "soft"  # a soft check fired: fix it, or keep it and give a reason
 REASON = "reason"  # waiting for the reason of a kept soft-check break
 REVIEW = "review"
 PAUSED = "paused"
+LOCKED = (  # an approved report (handlers/supervising.py approves)
+    "Báo cáo này đã được tỉnh duyệt nên không sửa được nữa. Nếu cần sửa, Anh/Chị vui lòng liên hệ cán bộ "
+    "theo dõi của tỉnh để trả lại báo cáo."
+)
 
 
 # --- steps: what to show next --------------------------------------------------------------
@@ -153,6 +166,16 @@ class ReportSession:
     _cursor_mode: str | None = field(default=None, repr=False)
     _cursor_field: str | None = field(default=None, repr=False)
     _cursor_check: str | None = field(default=None, repr=False)
+    # Last period and the recent ones, computed once: they do not change while a session lives.
+    _before: Values | None = field(default=None, repr=False)
+    _past: list[Values] = field(default_factory=list, repr=False)
+    _suggested: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._past = [compute(self.form, past) for past in self.history]
+        self._before = (self._past[0] if self.history and self.previous is self.history[0]
+                        else None if self.previous is None else compute(self.form, self.previous))
+        self._suggested = defaults(self.form, self._before)
 
     @classmethod
     async def open(
@@ -191,7 +214,7 @@ class ReportSession:
 
     @property
     def values(self) -> Values:
-        return compute(self.form, self.answers, self.previous)
+        return compute(self.form, self.answers, self._before)
 
     @property
     def mode(self) -> str | None:
@@ -206,13 +229,13 @@ class ReportSession:
         return self.draft.status == DraftStatus.SUBMITTED
 
     def questions(self) -> list[Field]:
-        return self.form.questions(self.answers, self.previous)
+        return self.form.questions(self.answers, self._before)
 
     def _ask(self, field_obj: Field) -> Ask:
         questions = self.questions()
         ids = [f.id for f in questions]
         position = ids.index(field_obj.id) + 1 if field_obj.id in ids else len(ids)
-        suggestion = defaults(self.form, self.previous).get(field_obj.id)
+        suggestion = self._suggested.get(field_obj.id)
         return Ask(
             field=field_obj,
             position=position,
@@ -229,8 +252,8 @@ class ReportSession:
         self._cursor_mode, self._cursor_field, self._cursor_check = mode, field_id, check_id
 
     def _breaks(self) -> list[CheckResult]:
-        return evaluate_checks(self.form, self.form.relevant_answers(self.answers, self.previous),
-                               self.previous, self.history)
+        return evaluate_checks(self.form, self.form.relevant_answers(self.answers, self._before),
+                               self._before, self._past)
 
     async def _explanations(self) -> dict[str, str]:
         return {key: e.reason for key, e in (await self.storage.drafts.explanations(self.draft.id)).items()}
@@ -263,13 +286,13 @@ class ReportSession:
                 return AskReason(check)
         if self._cursor_mode == ANSWER and self._cursor_field:
             target = self._field_or_none(self._cursor_field)
-            if target is not None and self.form.applies(target, self.answers, self.previous) is not False:
+            if target is not None and self.form.applies(target, self.answers, self._before) is not False:
                 return self._ask(target)
         return await self._advance()
 
     async def _advance(self) -> Step:
         """The first unanswered question, or the review when all are answered."""
-        nxt = self.form.next_question(self.answers, self.previous)
+        nxt = self.form.next_question(self.answers, self._before)
         if nxt is None:
             await self._set_cursor(REVIEW, None)
             return await self.review()
@@ -318,7 +341,7 @@ class ReportSession:
         """A tap on "Như kỳ trước" (or the count default) for the current question."""
         if self._cursor_mode != ANSWER or self._cursor_field != field_id:
             return [Stale(), await self.resume()]
-        suggestion = defaults(self.form, self.previous).get(field_id)
+        suggestion = self._suggested.get(field_id)
         if suggestion is None:
             return [Stale(), await self.resume()]
         return await self.set_value(field_id, suggestion)
@@ -334,7 +357,7 @@ class ReportSession:
             return [Stale(), await self.show_review()]
         target = self.form.field(field_id)
         trial = {**self.answers, field_id: value}
-        hard = [c for c in evaluate_checks(self.form, trial, self.previous, self.history, touching=field_id)
+        hard = [c for c in evaluate_checks(self.form, trial, self._before, self._past, touching=field_id)
                 if c.is_hard]
         if hard:
             return [Refused(target, hard[0].message), self._ask(target)]
@@ -349,8 +372,8 @@ class ReportSession:
                 replaced=replaced if _replaced_by_other(replaced, self.person.id, value) else None,
             )
         ]
-        soft = [c for c in evaluate_checks(self.form, self.form.relevant_answers(self.answers, self.previous),
-                                           self.previous, self.history, touching=field_id)
+        soft = [c for c in evaluate_checks(self.form, self.form.relevant_answers(self.answers, self._before),
+                                           self._before, self._past, touching=field_id)
                 if not c.is_hard]
         explained = await self._explanations()
         pending = [c for c in soft if c.key not in explained]
@@ -364,7 +387,7 @@ class ReportSession:
     def _derived_lines(self, field_id: str) -> tuple[str, ...]:
         """Derived totals that became known with this answer."""
         values = self.values
-        before = compute(self.form, {k: v for k, v in self.answers.items() if k != field_id}, self.previous)
+        before = compute(self.form, {k: v for k, v in self.answers.items() if k != field_id}, self._before)
         lines = []
         for derived in self.form.derived:
             if values.known(derived.id) and not before.known(derived.id):
@@ -387,7 +410,7 @@ class ReportSession:
         """An answer to a question that no longer applies (overdue reasons once nothing is overdue)
         is not part of the report; it stays in the history."""
         for field_obj in self.form.fields:
-            if field_obj.id in self.answers and self.form.applies(field_obj, self.answers, self.previous) is False:
+            if field_obj.id in self.answers and self.form.applies(field_obj, self.answers, self._before) is False:
                 await self.storage.drafts.clear_answer(self.draft.id, field_obj.id, self.person.id, self.clock.now())
                 del self.answers[field_obj.id]
 
@@ -453,12 +476,19 @@ class ReportSession:
     async def edit(self, field_id: str) -> list[Step]:
         """Change one item from the review screen (also after submitting: a correction)."""
         target = self._field_or_none(field_id)
-        if target is None or self.form.applies(target, self.answers, self.previous) is False:
+        if target is None or self.form.applies(target, self.answers, self._before) is False:
             return [Stale(), await self.resume()]
+        if self.submitted and await self.locked():
+            return [Refused(target, LOCKED), await self.show_review()]
         if self.submitted:
             await self.reopen()
         await self._set_cursor(ANSWER, target.id)
         return [self._ask(target)]
+
+    async def locked(self) -> bool:
+        """Whether the report is approved by the province: then it is not corrected any more."""
+        latest = await self.storage.submissions.latest(self.period.id, self.unit.code)
+        return latest is not None and latest.status == SubmissionStatus.APPROVED
 
     async def reopen(self) -> None:
         """Open a submitted report again for correction; its answers stay."""
@@ -478,7 +508,7 @@ class ReportSession:
     async def submit(self) -> list[Step]:
         if self.submitted:
             return [Stale(), await self.review()]
-        nxt = self.form.next_question(self.answers, self.previous)
+        nxt = self.form.next_question(self.answers, self._before)
         if nxt is not None:
             await self._set_cursor(ANSWER, nxt.id)
             return [self._ask(nxt)]
@@ -492,7 +522,7 @@ class ReportSession:
             await self._set_cursor(SOFT, check.fields[-1] if check.fields else None, check.key)
             return [SoftBreak(check)]
         now = self.clock.now()
-        answers = self.form.relevant_answers(self.answers, self.previous)
+        answers = self.form.relevant_answers(self.answers, self._before)
         explanations = {b.key: review.explanations[b.key] for b in review.breaks if b.key in review.explanations}
         submission = await self.storage.submissions.add_version(
             self.period.id, self.unit.code, answers, explanations, self.person.id, now,
@@ -512,13 +542,15 @@ class ReportSession:
         """Fill the draft from "label: number" lines or all counts in form order, with the same
         checks, then land on the review screen (or the first question still open)."""
         entry: BulkEntry = parse_bulk_entry(self.form, text)
+        if self.submitted and await self.locked():
+            return [BulkFilled((), (("Báo cáo đã duyệt", LOCKED),), ()), await self.show_review()]
         if self.submitted:
             await self.reopen()
         filled: list[str] = []
         refused: list[tuple[str, str]] = list(entry.errors)
         trial = dict(self.answers)
         trial.update(entry.values)
-        hard = [c for c in evaluate_checks(self.form, trial, self.previous, self.history) if c.is_hard]
+        hard = [c for c in evaluate_checks(self.form, trial, self._before, self._past) if c.is_hard]
         blocked = {f for c in hard for f in c.fields if f in entry.values}
         for check in hard:
             refused.append((", ".join(self.form.label_of(f, short=True) for f in check.fields), check.message))

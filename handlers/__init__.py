@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import administering, common, onboarding, report_files, report_setup, reporting
+from handlers import (
+    administering,
+    calendar,
+    common,
+    onboarding,
+    report_files,
+    report_setup,
+    reporting,
+    supervising,
+)
 
 
 def register_handlers(application: Application) -> None:
@@ -14,6 +23,8 @@ def register_handlers(application: Application) -> None:
     administering.register(application)
     report_files.register(application)
     report_setup.register(application)
+    calendar.register(application)  # before reporting: its «Nhập báo cáo» button opens the report
     reporting.register(application)
+    supervising.register(application)  # commands and «sv:» buttons only: no text input of its own
     common.register_fallbacks(application)
     application.add_error_handler(common.on_error)

@@ -65,6 +65,9 @@ class DraftRepo(Repository):
 
     async def get_or_create(self, period_id: int, unit_code: str, at: datetime) -> Draft:
         """The draft of the unit for the period, created (open, empty) if there is none."""
+        found = await self.find(period_id, unit_code)  # nearly always there: a read, not a write
+        if found is not None:
+            return found
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO drafts (period_id, unit_code, status, created_at, updated_at)"

@@ -91,6 +91,13 @@ class NoticeRepo(Repository):
             (error, notice_id),
         )
 
+    async def release(self, notice_id: int) -> bool:
+        """sending → pending, when a send that surely did not happen is given up for now."""
+        changed = await self.db.execute(
+            "UPDATE notices SET status = 'pending' WHERE id = ? AND status = 'sending'", (notice_id,)
+        )
+        return changed == 1
+
     async def mark_sent(self, notice_id: int, at: datetime, message_id: int | None = None) -> bool:
         """True if the notice was pending or sending and is now sent; False if it was sent (or
         dropped …) already."""

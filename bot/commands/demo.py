@@ -1,36 +1,65 @@
-"""`python -m bot demo`: the local sandbox and the bot together, no Telegram token needed."""
+"""`python -m bot demo`: the local sandbox and the bot together, no Telegram token needed.
+
+Without options it seeds a demo province (its real communes, demo officials bound by invitations, a
+supervisor and an admin, a few earlier weeks of reports) in its own database (demo.db beside
+DATABASE_PATH), starts the sandbox with its web chat, and serves the bot until Ctrl+C.
+With --simulate it plays a whole reporting week for every commune at accelerated time instead
+(bot/demo/simulate.py) and leaves the files it produced in an output folder."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import errno
 import logging
 import signal
+from pathlib import Path
 
 from telegram import Update
 
 from bot.app import build_application
-from bot.settings import Settings
+from bot.demo.seed import DEFAULT_PROVINCE, DEMO_FORM, DemoWorld, seed_demo
+from bot.settings import Settings, SettingsError
 from sandbox.server import SandboxServer
 
 log = logging.getLogger(__name__)
 
 DEMO_TOKEN = "777000:sandbox-demo"
+HISTORY_WEEKS = 4
 
 
-async def demo(settings: Settings, port: int | None = None, *, ready: asyncio.Event | None = None,
-               stop: asyncio.Event | None = None) -> None:
-    sandbox = SandboxServer()
-    base_url = await sandbox.start(host="127.0.0.1", port=settings.sandbox_port if port is None else port)
-    demo_settings = settings.model_copy(
+def demo_settings(settings: Settings, base_url: str, database: Path | None = None) -> Settings:
+    return settings.model_copy(
         update={
             "telegram_bot_token": None,
             "bot_api_base_url": base_url,
-            "database_path": settings.database_path.with_name("demo.db"),
+            "database_path": database or settings.database_path.with_name("demo.db"),
+            "webhook_url": None,
+            "webhook_secret": None,
         }
     )
-    application = build_application(demo_settings, token=DEMO_TOKEN)
+
+
+async def demo(
+    settings: Settings,
+    port: int | None = None,
+    *,
+    host: str = "127.0.0.1",
+    province: str | None = None,
+    ready: asyncio.Event | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    sandbox = SandboxServer()
+    wanted = settings.sandbox_port if port is None else port
+    try:
+        base_url = await sandbox.start(host=host, port=wanted)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise SettingsError(f"Port {wanted} is in use: stop what uses it, or pass --port / set SANDBOX_PORT") from None
+        raise
+    local = demo_settings(settings, base_url)
+    application = build_application(local, token=DEMO_TOKEN)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -38,10 +67,21 @@ async def demo(settings: Settings, port: int | None = None, *, ready: asyncio.Ev
             loop.add_signal_handler(sig, stop.set)
     try:
         async with application:
+            services = application.services
+            world = await seed_demo(
+                services.storage, services.clock.now(),
+                province_code=province or settings.default_province or DEFAULT_PROVINCE,
+                form=services.forms[DEMO_FORM], history_weeks=HISTORY_WEEKS,
+            )
+            for entry in world.roster():
+                sandbox.webchat.add_person(
+                    int(entry["id"]), str(entry["first_name"]), str(entry["last_name"]), role=str(entry["role"]),
+                    title=str(entry["title"]), units=list(entry["units"]),  # type: ignore[call-overload]
+                )
             assert application.updater is not None
             await application.updater.start_polling(poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES)
             await application.start()
-            print(_banner(base_url), flush=True)
+            print(banner(base_url, world, local.database_path), flush=True)
             if ready is not None:
                 ready.set()
             await stop.wait()
@@ -51,24 +91,56 @@ async def demo(settings: Settings, port: int | None = None, *, ready: asyncio.Ev
         await sandbox.stop()
 
 
-def _banner(base_url: str) -> str:
-    return (
-        f"Sandbox Telegram cục bộ: {base_url}  (bot đang chạy, không cần token)\n"
-        f"Thử nói chuyện với bot như một người dùng:\n"
-        f"  curl -s -XPOST {base_url}/control/users -H 'Content-Type: application/json' "
-        "-d '{\"id\": 1001, \"first_name\": \"Lan\"}'\n"
-        f"  curl -s -XPOST {base_url}/control/users/1001/text -H 'Content-Type: application/json' "
-        "-d '{\"text\": \"/start\"}'\n"
-        f"  curl -s {base_url}/control/chats/1001/messages\n"
-        "Dừng: Ctrl+C"
-    )
+def banner(base_url: str, world: DemoWorld, database: Path) -> str:
+    lines = [
+        "baocao-bot — bản chạy thử với Telegram giả lập (không cần token)",
+        f"  Tỉnh: {world.province.full_name}, {len(world.communes)} xã, phường; dữ liệu: {database}",
+        "  Người dùng thử:",
+    ]
+    for p in world.people:
+        lines.append(f"    {p.demo.telegram_id}  {p.demo.full_name:<18} {_ROLE_VI[str(p.demo.role)]:<16} {p.unit.full_name}")
+    lines += [
+        "",
+        f"  Mở trang trò chuyện:  {base_url}/chat",
+        f"  API điều khiển:       {base_url}/control   (xem sandbox/README.md)",
+        "  Mô phỏng cả tuần:     python -m bot demo --simulate --communes 12",
+        "  Dừng: Ctrl+C",
+    ]
+    return "\n".join(lines)
+
+
+_ROLE_VI = {"reporter": "cán bộ báo cáo", "supervisor": "giám sát", "admin": "quản trị"}
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.simulate:
+        from bot.demo.simulate import run_simulation
+
+        return asyncio.run(run_simulation(
+            settings, province=args.province or settings.default_province or DEFAULT_PROVINCE,
+            communes=args.communes, out=args.out, seed=args.seed, progress=not args.quiet,
+        ))
+    asyncio.run(demo(settings, port=args.port, host=args.host, province=args.province))
+    return 0
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "demo",
-        help="chạy bot cùng sandbox Telegram cục bộ, không cần token",
-        description="Run the local Bot API sandbox and the bot together, with no Telegram token.",
+        help="chạy bot cùng sandbox Telegram cục bộ và trang trò chuyện thử, không cần token",
+        description="Run the local Bot API sandbox and the bot together, with no Telegram token: a demo "
+        "province is seeded and a web chat is served at /chat. With --simulate, play a whole reporting "
+        "week for every commune at accelerated time and keep the files it produced.",
     )
     parser.add_argument("--port", type=int, default=None, help="port of the sandbox (default: SANDBOX_PORT, 8081)")
-    parser.set_defaults(func=lambda args, settings: asyncio.run(demo(settings, port=args.port)))
+    parser.add_argument("--host", default="127.0.0.1", help="address the sandbox listens on (default: 127.0.0.1)")
+    parser.add_argument("--province", default=None,
+                        help="official code of the demo province (default: DEFAULT_PROVINCE, else 19 = Thái Nguyên)")
+    parser.add_argument("--simulate", action="store_true", help="play a whole week at accelerated time, then stop")
+    parser.add_argument("--communes", type=int, default=None,
+                        help="with --simulate: only the first N communes (default: all of the province)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="with --simulate: output folder (default: a new folder under data/demo-simulation/)")
+    parser.add_argument("--seed", type=int, default=1, help="with --simulate: random seed (default: 1)")
+    parser.add_argument("--quiet", action="store_true", help="with --simulate: no progress bar")
+    parser.set_defaults(func=_run)

@@ -1,16 +1,29 @@
-"""`python -m bot run`: serve Telegram by long polling, or by webhook when WEBHOOK_URL is set."""
+"""`python -m bot run`: serve Telegram by long polling, or by webhook when WEBHOOK_URL is set.
+
+Webhook mode: python-telegram-bot's own server listens on WEBHOOK_LISTEN:WEBHOOK_PORT (normally
+behind a reverse proxy that terminates HTTPS) at the path of WEBHOOK_URL, registers WEBHOOK_URL with
+setWebhook together with WEBHOOK_SECRET, and answers 403 to any request that does not carry that
+secret in X-Telegram-Bot-Api-Secret-Token. Long polling (the default) needs no open port."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+from urllib.parse import urlsplit
 
 from telegram import Update
 
 from bot.app import build_application
+from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
+
+
+def webhook_path(url: str) -> str:
+    """The path the local server answers on: the path of the public URL, without the leading slash
+    (``https://bot.example.vn/telegram/hook`` → ``telegram/hook``)."""
+    return urlsplit(url).path.lstrip("/")
 
 
 def run(settings: Settings) -> None:
@@ -23,14 +36,19 @@ def run(settings: Settings) -> None:
     if settings.uses_webhook:
         assert settings.webhook_url is not None and settings.webhook_secret is not None
         url = str(settings.webhook_url)
-        path = url.split("://", 1)[1].partition("/")[2]
-        log.info("starting with a webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
+        if urlsplit(url).scheme != "https" and settings.bot_api_base_url is None:
+            raise SettingsError("Setting WEBHOOK_URL is invalid: Telegram delivers updates only to https:// addresses")
+        secret = settings.webhook_secret.get_secret_value()
+        # setWebhook's parameters are logged at DEBUG: keep the secret out of the log, as the token is.
+        setup_logging(settings.log_level, secrets=[settings.telegram_bot_token.get_secret_value(), secret])
+        log.info("starting with a webhook: %s, listening on %s:%s", url, settings.webhook_listen,
+                 settings.webhook_port)
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
-            url_path=path,
+            url_path=webhook_path(url),
             webhook_url=url,
-            secret_token=settings.webhook_secret.get_secret_value(),
+            secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
         )
     else:
@@ -42,6 +60,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "run",
         help="chạy bot với Telegram (long polling; webhook khi có WEBHOOK_URL)",
-        description="Run the bot against Telegram: long polling, or a webhook when WEBHOOK_URL is set.",
+        description="Run the bot against Telegram: long polling, or a webhook when WEBHOOK_URL is set "
+        "(with WEBHOOK_SECRET; the local server listens on WEBHOOK_LISTEN:WEBHOOK_PORT).",
     )
     parser.set_defaults(func=lambda args, settings: run(settings))

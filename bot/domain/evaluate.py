@@ -139,14 +139,15 @@ def _term(expression: ExpressionNode, values: Values) -> str:
 def evaluate_checks(
     form: Form,
     answers: Answers,
-    previous: Answers | None = None,
-    history: Sequence[Answers] | None = None,
+    previous: Answers | Values | None = None,
+    history: Sequence[Answers | Values] | None = None,
     touching: str | None = None,
 ) -> list[CheckResult]:
     """The checks that fire, hard ones first, each in form order.
 
     ``previous`` is last period's answers (for ``previous.*``), ``history`` the commune's last
-    periods' answers, newest first (for outliers; ``previous`` is used when it is not given), and
+    periods' answers, newest first (for outliers; ``previous`` is used when it is not given; either
+    may be given already computed, as :class:`Values`, to save computing them again), and
     ``touching`` restricts to the checks that read that field, directly or through a derived
     figure — so that checks fire as answers come in."""
     values = compute(form, answers, previous)
@@ -186,7 +187,7 @@ def _outliers(
     form: Form,
     check: OutlierCheck,
     values: Values,
-    history: Sequence[Answers],
+    history: Sequence[Answers | Values],
     touching: str | None,
 ) -> list[CheckResult]:
     targets = (
@@ -196,7 +197,7 @@ def _outliers(
         targets = tuple(ident for ident in targets if touching in form.expand([ident]))
     if not targets:
         return []
-    window = [compute(form, past) for past in history[: check.window]]
+    window = [past if isinstance(past, Values) else compute(form, past) for past in history[: check.window]]
     results = []
     for ident in targets:
         value = values.count(ident)
@@ -238,12 +239,12 @@ def _in_form_order(form: Form, idents: frozenset[str]) -> tuple[str, ...]:
 # --- suggestions -----------------------------------------------------------------------------
 
 
-def defaults(form: Form, previous: Answers | None) -> dict[str, Answer]:
+def defaults(form: Form, previous: Answers | Values | None) -> dict[str, Answer]:
     """Suggested answers from last period: a count's ``default_from_previous`` (carried_over ←
     last period's pending) and a text's previous answer when it is ``offer_previous``."""
     if previous is None:
         return {}
-    before = compute(form, previous)
+    before = previous if isinstance(previous, Values) else compute(form, previous)
     suggested: dict[str, Answer] = {}
     for field in form.fields:
         source = field.default_from_previous or (field.id if field.offer_previous else None)

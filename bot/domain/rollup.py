@@ -426,7 +426,7 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
     step = max(1, total // 50)
     for index, unit in enumerate(data.units):
         report = data.reports.get(unit.code)
-        row = CommuneRow(unit=unit, state=_state(report, data.period.deadline_at),
+        row = CommuneRow(unit=unit, state=_state(report, data.period.deadline_at), report=report,
                          officials=tuple(data.officials.get(unit.code, ())))
         if report is not None:
             values = compute(form, report.answers)

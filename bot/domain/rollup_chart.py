@@ -46,9 +46,6 @@ def _bars(rollup: Rollup) -> tuple[list[_Bar], str]:
             for row in rollup.rows
         ]
         return bars, "xã, phường"
-    groups: dict[str, list] = {}
-    for row in rollup.rows:
-        groups.setdefault(row.unit.province_code, []).append(row)
     if rollup.groups:
         bars = [
             _Bar(g.unit.name, g.totals.rates.get("on_time_rate"), g.totals.rates.get("online_rate"),

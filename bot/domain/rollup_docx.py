@@ -25,7 +25,7 @@ title and text
     ``anomaly_summary``, ``anomalies`` (list of {``unit``, ``label``, ``message``, ``explanation``})
 4. difficulties and proposals
     ``themes`` (list of {``label``, ``count`` "12 đơn vị", ``quotes`` [{``unit``, ``text``}],
-    ``more``}), ``raised`` (list of {``unit``, ``items`` [{``label``, ``text``}]}), by commune
+    ``more``}), ``raised`` (list of {``unit``, ``entries`` [{``label``, ``text``}]}), by commune
 
 A national rollup's table has one row per province (``col_when`` "Đã nộp", ``col_state`` "Bất
 thường"); every commune is in the .xlsx.
@@ -321,7 +321,7 @@ def raised_context(rollup: Rollup) -> list[dict[str, Any]]:
         items = [{"label": FIELD_WORDS.get(ident, rollup.form.label_of(ident)), "text": text}
                  for ident, text in raised_texts(row)]
         if items:
-            raised.append({"unit": row.unit.full_name, "items": items})
+            raised.append({"unit": row.unit.full_name, "entries": items})
     return raised
 
 
@@ -354,7 +354,7 @@ def build_docx_context(
         "figure_lines": figure_lines(rollup),
         "change_lines": change_lines(rollup),
         "previous_label": rollup.previous_period.short_label if rollup.previous_period else "",
-        "table_caption": "Kết quả theo tỉnh, thành phố" if rollup.national else "Kết quả của từng xã, phường",
+        "table_caption": "Bảng: Kết quả theo tỉnh, thành phố" if rollup.national else "Bảng: Kết quả của từng xã, phường",
         "col_unit": "Tỉnh, thành phố" if rollup.national else "Xã, phường",
         "col_when": "Đã nộp" if rollup.national else "Nộp lúc",
         "col_state": "Bất thường" if rollup.national else "Tình trạng",

@@ -102,13 +102,18 @@
     return html;
   }
 
+  // Times as the officials read them: Vietnam's, whatever the computer showing the page is set to.
+  const TZ = "Asia/Ho_Chi_Minh";
   function timeOf(unix) {
-    const d = new Date(unix * 1000);
-    return d.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
+    return new Date(unix * 1000).toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone: TZ });
   }
   function dayOf(unix) {
-    const d = new Date(unix * 1000);
-    return d.toLocaleDateString("vi-VN", { weekday: "long", day: "2-digit", month: "2-digit", year: "numeric" });
+    return new Date(unix * 1000).toLocaleDateString("vi-VN",
+      { weekday: "long", day: "2-digit", month: "2-digit", year: "numeric", timeZone: TZ });
+  }
+  // Telegram marks a message "edited" when its text changed, not when only its buttons did.
+  function textEdited(m) {
+    return (m.history || []).some((h) => h.text !== m.text || h.caption !== m.caption);
   }
   function sizeOf(bytes) {
     if (bytes == null) return "";
@@ -247,22 +252,45 @@
     }
   }
 
+  // Incremental: a message's element is rebuilt only when the message changed (its seq moved),
+  // so what the person is looking at (or about to tap) stays put while the chat grows.
   function render(s) {
     const list = [...s.messages.values()].filter((m) => !m.deleted).sort((a, b) => a.message_id - b.message_id);
     const nearBottom = els.messages.scrollHeight - els.messages.scrollTop - els.messages.clientHeight < 120;
-    els.messages.innerHTML = "";
+    const empty = els.messages.querySelector(".empty");
+    if (empty && list.length) empty.remove();
+    const nodes = s.nodes || (s.nodes = new Map());
+    const wanted = new Set(list.map((m) => m.message_id));
+    for (const [id, node] of nodes) {
+      if (!wanted.has(id)) { node.remove(); nodes.delete(id); }
+    }
     let lastDay = "";
     let lastBot = null;
+    let previous = null;
     for (const m of list) {
       const day = dayOf(m.date);
-      if (day !== lastDay) {
-        const d = document.createElement("div");
-        d.className = "day";
-        d.textContent = day;
-        els.messages.appendChild(d);
-        lastDay = day;
+      const showDay = day !== lastDay;
+      lastDay = day;
+      const key = `${m.seq}|${showDay ? day : ""}`;
+      let node = nodes.get(m.message_id);
+      if (!node || node.dataset.key !== key) {
+        const fresh = document.createElement("div");
+        fresh.className = "entry";
+        fresh.dataset.key = key;
+        if (showDay) {
+          const d = document.createElement("div");
+          d.className = "day";
+          d.textContent = day;
+          fresh.appendChild(d);
+        }
+        fresh.appendChild(messageElement(m));
+        if (node) node.replaceWith(fresh);
+        node = fresh;
+        nodes.set(m.message_id, node);
       }
-      els.messages.appendChild(messageElement(m));
+      const expected = previous ? previous.nextSibling : els.messages.firstChild;
+      if (node !== expected) els.messages.insertBefore(node, expected);
+      previous = node;
       if (m.from === "bot") lastBot = m;
     }
     applyReplyMarkup(lastBot);
@@ -322,7 +350,8 @@
     }
     const meta = document.createElement("div");
     meta.className = "meta";
-    meta.innerHTML = `<span class="${m.edited ? "edited" : ""}">${timeOf(m.edit_date || m.date)}</span>`;
+    const edited = m.edited && textEdited(m);
+    meta.innerHTML = `<span class="${edited ? "edited" : ""}">${timeOf(edited ? m.edit_date : m.date)}</span>`;
     bubble.appendChild(meta);
     wrap.appendChild(bubble);
 

@@ -29,19 +29,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_bao_cao_tuan as base  # noqa: E402  (the commune template's authoring helpers)
 
 OUT = Path(__file__).resolve().parent.parent / "bao-cao-tong-hop.docx"
+HEADER_LEFT = Mm(78)  # wider than the commune's: "SỞ KHOA HỌC VÀ CÔNG NGHỆ" on one line
+HEADER_RIGHT = Mm(92)
 
 # Columns of the table of every commune: (header, variable, width, left-aligned).
 COLUMNS = (
     ("TT", "stt", Mm(8), False),
-    ("{{ col_unit }}", "name", Mm(33), True),
-    ("Tiếp nhận mới", "received_new", Mm(15), False),
-    ("Đã giải quyết", "resolved", Mm(15), False),
+    ("{{ col_unit }}", "name", Mm(31), True),
+    ("Tiếp nhận mới", "received_new", Mm(14), False),
+    ("Đã giải quyết", "resolved", Mm(14), False),
     ("Đúng hạn (%)", "on_time_rate", Mm(15), False),
-    ("Quá hạn", "overdue", Mm(13), False),
+    ("Quá hạn", "overdue", Mm(11), False),
     ("Trực tuyến (%)", "online_rate", Mm(15), False),
-    ("Số hóa (%)", "digitization_rate", Mm(15), False),
+    ("Số hóa (%)", "digitization_rate", Mm(14), False),
     ("{{ col_when }}", "when", Mm(17), False),
-    ("{{ col_state }}", "state", Mm(14), False),
+    ("{{ col_state }}", "state", Mm(21), False),
 )
 
 
@@ -77,15 +79,15 @@ def table_styles(document) -> None:
 def header_table(document) -> None:
     """The department's header: the superior authority, the department in bold, the number;
     the national motto and the place and date."""
-    widths = (base.TABLE_LEFT, base.TABLE_RIGHT)
+    widths = (HEADER_LEFT, HEADER_RIGHT)
     table = base.borderless_table(document, widths)
     top = base.add_row(table, widths)
     left, right = top.cells
     base.tag(left, "{%p if issuer_parent %}")
-    base.line_para(left, "{{ issuer_parent }}", size=13)
+    base.line_para(left, "{{ issuer_parent }}", size=12)
     base.tag(left, "{%p endif %}")
-    base.line_para(left, "{{ issuer_name }}", size=13, bold=True)
-    base.rule(left, left=Mm(20), right=Mm(20), before=3, after=2)
+    base.line_para(left, "{{ issuer_name }}", size=12, bold=True)
+    base.rule(left, left=Mm(24), right=Mm(24), before=3, after=2)
     base.line_para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True)
     base.line_para(right, "Độc lập - Tự do - Hạnh phúc", size=13, bold=True)
     base.rule(right, left=Mm(22), right=Mm(22), before=3, after=2)
@@ -238,7 +240,7 @@ def body(document) -> None:
     base.tag(document, "{%p for c in raised %}")
     p = base.body_para(document, "")
     base.run(p, "{{ c.unit }}:", italic=True)
-    base.tag(document, "{%p for item in c.items %}")
+    base.tag(document, "{%p for item in c.entries %}")
     base.body_para(document, "- {{ item.label }}: {{ item.text }}")
     base.tag(document, "{%p endfor %}")
     base.tag(document, "{%p endfor %}")
@@ -250,7 +252,7 @@ def body(document) -> None:
 
 
 def closing_table(document) -> None:
-    widths = (base.TABLE_LEFT, base.TABLE_RIGHT)
+    widths = (HEADER_LEFT, HEADER_RIGHT)
     table = base.borderless_table(document, widths)
     row = base.add_row(table, widths)
     left, right = row.cells

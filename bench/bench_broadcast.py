@@ -1,0 +1,102 @@
+"""A reminder broadcast to every commune through the sandbox at Telegram's limits (issue 5:
+3,321 chats within 5 % of the ideal 3,321 / 30 s, never over the limits).
+
+    .venv/bin/python -m bench.bench_broadcast [CHATS]
+
+The sandbox enforces 30 sends in any one-second window and one per chat per second (429s
+otherwise). The bot is built as `python -m bot run` builds it (HTTP, PacedRateLimiter), on a
+database with the official units and one reporter per commune; the week's first reminder is
+recorded, then sent by the same code the scheduler runs (``Broadcaster.drain``). The figures:
+time, the ideal, the sandbox's maximum sends in any one-second window and the 429s it had to
+answer for its limits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot.app import build_application
+from bot.calendar_plan import REMINDER
+from bot.clock import VN_TZ, FakeClock
+from bot.settings import Settings
+from bot.units import official_units
+from sandbox import SandboxServer
+from storage import Storage
+from storage.models import Role
+
+REMINDER_AT = datetime(2025, 12, 17, 9, 0, tzinfo=VN_TZ)  # the first reminder of 2025-W50
+TELEGRAM_PER_SECOND = 30
+FIRST_CHAT = 700_000
+
+
+async def _seed(path: Path, chats: int) -> int:
+    storage = await Storage.open(path)
+    try:
+        units = official_units()
+        await storage.units.upsert_many(units)
+        communes = [u for u in units if u.kind == "commune"][:chats]
+        since = REMINDER_AT - timedelta(days=30)
+        async with storage.db.transaction():
+            for index, unit in enumerate(communes):
+                person = await storage.people.get_or_create(FIRST_CHAT + index, since, f"Cán bộ {unit.name}")
+                await storage.people.add_membership(person.id, Role.REPORTER, unit.code, since)
+        return len(communes)
+    finally:
+        await storage.close()
+
+
+async def _run(chats: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "bench.db"
+        chats = await _seed(database, chats)
+        server = SandboxServer(request_log_size=chats * 2 + 100)
+        base = await server.start()
+        try:
+            for index in range(chats):
+                server.state.add_user(FIRST_CHAT + index, f"Cán bộ {index + 1}")
+            settings = Settings(_env_file=None, database_path=database, bot_api_base_url=base)  # type: ignore[call-arg]
+            clock = FakeClock(REMINDER_AT)
+            app = build_application(settings, token="123456:TEST", clock=clock)
+            async with app:
+                scheduler = app.reminders
+                [period] = [p for p in await scheduler.reminders.ensure_periods("tthc-weekly", REMINDER_AT)
+                            if p.key == "2025-W50"]
+                recorded = await scheduler.reminders.fire(period, REMINDER, REMINDER_AT)
+                started = time.perf_counter()
+                report = await scheduler.broadcaster.drain()
+                seconds = time.perf_counter() - started
+            stats = server.stats.to_json()
+        finally:
+            await server.stop()
+    ideal = chats / TELEGRAM_PER_SECOND
+    return {
+        "chats": float(chats),
+        "recorded": float(recorded),
+        "sent": float(report.sent),
+        "seconds": seconds,
+        "ideal_seconds": ideal,
+        "over_ideal_pct": (seconds / ideal - 1) * 100,
+        "sends_per_second": report.sent / seconds,
+        "max_sends_in_any_1s": float(stats["max_sends_in_1s"]),
+        "limit_429s": float(stats["answered_429"]["limit"]),
+        "same_chat_within_1s": float(stats["sends_within_1s_same_chat"]),
+        "within_5pct": float(seconds <= ideal * 1.05),
+    }
+
+
+def run(chats: int = 3321) -> dict[str, float]:
+    """Broadcast one reminder to ``chats`` communes (at most 3,321); the figures."""
+    return asyncio.run(_run(chats))
+
+
+if __name__ == "__main__":
+    figures = run(int(sys.argv[1]) if len(sys.argv) > 1 else 3321)
+    width = max(len(name) for name in figures)
+    for name, value in figures.items():
+        print(f"{name:<{width}}  {value:,.3f}" if isinstance(value, float) and not value.is_integer()
+              else f"{name:<{width}}  {value:,.0f}")

@@ -1,0 +1,461 @@
+"""Sending the recorded notices: each person gets each notice once, at Telegram's pace.
+
+The sender takes the notices that are due (``storage.notices.due``), checks each again
+(``compose``: a commune that submitted, a person on leave or who blocked the bot, a revoked
+membership — the notice is dropped), and sends it through the application's bot, whose
+``PacedRateLimiter`` keeps Telegram's limits (30/s overall, 1/s per chat). Several are in
+flight at once (``max_in_flight``), ordered so that one chat's notices are spread out.
+
+Exactly once — the choice
+-------------------------
+Telegram's Bot API has no idempotency key, and a bot cannot ask whether a message arrived.
+So every notice is recorded before anything is sent (``record_due``), and each send is:
+
+1. ``claim`` (pending → sending) — committed before the request leaves;
+2. the request;
+3. ``mark_sent`` with Telegram's message id once Telegram confirms.
+
+A send that Telegram answered with "not done" (429 RetryAfter, 5xx) or that never left
+(connection refused, pool timeout) is retried, at once a few times and later by the sweep,
+without holding up the rest of the list. A send whose answer never came (read timeout, the
+connection dropped, the process killed between 2 and 3) may have been delivered: it is marked
+``unknown`` and **not sent again** — at most once. For a reminder a rare missing message is
+the lesser harm (the next reminder, the deadline notice and the supervisor's list follow),
+and the issue asks for "never twice". Sends wait ``send_timeout`` (20 s) for Telegram's answer,
+far longer than a slow answer takes, so ambiguity is rare; ``REMINDERS_RETRY_AMBIGUOUS=true``
+switches to at least once. At start, notices left ``sending`` by a crash are marked ``unknown``
+(``Reminders.catch_up``) before anything is sent.
+
+A 403 marks the person as having blocked the bot (``people.set_blocked``) and records one
+notice to the province's supervisors (``Reminders.notify_blocked``), sent in the same run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.calendar_plan import (
+    BLOCKED,
+    DEADLINE,
+    ESCALATION,
+    OPENING,
+    REMINDER,
+    REPORTER_KINDS,
+    UNREACHABLE,
+    format_moment,
+)
+from bot.clock import Clock
+from bot.domain.periods import PeriodKey, period_label
+from bot.notify import PACED, PacedRateLimiter, classify, retry_delay
+from bot.reminders import ReminderConfig, reachable_on
+from storage import Storage
+from storage.models import Notice, Period, Role
+
+if TYPE_CHECKING:
+    from telegram import Bot
+
+    from bot.reminders import Reminders
+
+log = logging.getLogger(__name__)
+
+OPEN_PREFIX = "open"
+NUDGE_PREFIX = "nudge"
+OPEN_BUTTON = "📝 Nhập báo cáo"
+NUDGE_BUTTON = "🔔 Nhắc các xã chưa nộp"
+MAX_TEXT = 3800  # under Telegram's 4096, with room for the last line
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    text: str
+    buttons: tuple[tuple[str, str], ...] = ()  # (label, callback data), one per row
+
+    @property
+    def markup(self) -> InlineKeyboardMarkup | None:
+        if not self.buttons:
+            return None
+        return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)] for label, data in self.buttons])
+
+
+@dataclass(frozen=True)
+class Skip:
+    reason: str
+
+
+# --- composing, with the checks made at send time ---------------------------------------------
+
+
+async def compose(storage: Storage, notice: Notice, today: date) -> Outgoing | Skip:
+    """The message for a notice, or why it is no longer to be sent."""
+    payload: dict[str, Any] = notice.payload if isinstance(notice.payload, dict) else {}
+    if notice.person_id is not None:
+        person = await storage.people.get(notice.person_id)
+        if person is None:
+            return Skip("person removed")
+        if not person.active:
+            return Skip("blocked the bot")
+        if person.is_paused(today):
+            return Skip("on leave")
+    period = await storage.periods.get_by_id(notice.period_id) if notice.period_id is not None else None
+    if notice.kind in REPORTER_KINDS:
+        if period is None or notice.person_id is None:
+            return Skip("no period")
+        return await _to_reporter(storage, notice, period, payload)
+    if notice.kind == ESCALATION and period is not None:
+        return await _escalation(storage, period, payload, today)
+    if notice.kind == UNREACHABLE and period is not None:
+        return await _unreachable(storage, period, payload)
+    if notice.kind == BLOCKED:
+        return await _blocked(storage, payload)
+    return Skip(f"unknown kind {notice.kind}")
+
+
+async def _unsubmitted(storage: Storage, period: Period, codes: Sequence[str]) -> list[str]:
+    if len(codes) > 20:
+        submitted = {s.unit_code for s in await storage.submissions.list_latest_for_period(period.id)}
+        return [code for code in codes if code not in submitted]
+    return [code for code in codes if await storage.submissions.latest(period.id, code) is None]
+
+
+def _names(units: dict[str, Any], codes: Sequence[str]) -> str:
+    return ", ".join(units[c].full_name if c in units else c for c in codes)
+
+
+def _bullets(lines: Sequence[str], room: int) -> str:
+    shown: list[str] = []
+    used = 0
+    for index, line in enumerate(lines):
+        if used + len(line) + 3 > room:
+            shown.append(f"… và {len(lines) - index} đơn vị khác.")
+            break
+        shown.append(f"• {line}")
+        used += len(line) + 3
+    return "\n".join(shown)
+
+
+async def _to_reporter(storage: Storage, notice: Notice, period: Period, payload: dict[str, Any]) -> Outgoing | Skip:
+    assert notice.person_id is not None
+    memberships = await storage.people.memberships_of(notice.person_id)
+    mine = {m.unit_code for m in memberships if m.role == Role.REPORTER and m.revoked_at is None}
+    codes = [code for code in payload.get("units", []) if code in mine]
+    if not codes:
+        return Skip("no longer a reporter there")
+    codes = await _unsubmitted(storage, period, codes)
+    if not codes:
+        return Skip("already submitted")
+    units = await storage.units.get_many(codes)
+    who = _names(units, codes)
+    label = period_label(period.key)
+    short = PeriodKey.parse(period.key).short_label
+    deadline = format_moment(period.deadline_at)
+    note = f"\n({period.deadline_note})" if period.deadline_note else ""
+    button = ((OPEN_BUTTON, f"{OPEN_PREFIX}:{period.id}"),)
+    if notice.kind == OPENING:
+        text = (f"📋 Đã mở báo cáo {label} của {who}.\nHạn nộp: {deadline}.{note}\n"
+                "Anh/Chị vui lòng bấm «Nhập báo cáo» để bắt đầu.")
+    elif notice.kind == REMINDER:
+        text = (f"⏰ Nhắc báo cáo: {who} chưa nộp báo cáo {label}.\nHạn nộp: {deadline}.{note}\n"
+                "Anh/Chị vui lòng bấm «Nhập báo cáo» để hoàn thành.")
+    elif notice.kind == DEADLINE:
+        text = (f"⚠️ Đã đến hạn nộp báo cáo {short} ({deadline}) nhưng {who} chưa nộp.\n"
+                "Anh/Chị vui lòng nộp sớm; báo cáo nộp sau hạn được ghi là nộp muộn.")
+    else:  # NUDGE
+        text = (f"🔔 Cán bộ theo dõi của tỉnh nhắc: {who} chưa nộp báo cáo {short} (hạn nộp {deadline}).\n"
+                "Anh/Chị vui lòng bấm «Nhập báo cáo» để nộp.")
+    return Outgoing(text, button)
+
+
+async def _escalation(storage: Storage, period: Period, payload: dict[str, Any], today: date) -> Outgoing:
+    province_code = str(payload.get("province", ""))
+    province = await storage.units.get(province_code)
+    where = province.full_name if province else province_code
+    label = PeriodKey.parse(period.key).short_label
+    deadline = format_moment(period.deadline_at)
+    total = int(payload.get("total", 0))
+    missing = await _unsubmitted(storage, period, list(payload.get("units", [])))
+    if not missing:
+        return Outgoing(f"✅ Đến hạn nộp báo cáo {label} ({deadline}), cả {total} xã, phường của {where} "
+                        "đã nộp. Cảm ơn Anh/Chị.")
+    roster = await storage.people.reporter_roster(province_code)
+    units = await storage.units.get_many(missing)
+    lines = []
+    for code in missing:
+        name = units[code].full_name if code in units else code
+        if not any(reachable_on(p, today) for p in roster.get(code, [])):
+            name += " (không có cán bộ nhận được tin nhắc)"
+        lines.append(name)
+    head = f"📌 Đến hạn nộp báo cáo {label} ({deadline}), {where} còn {len(missing)}/{total} xã, phường chưa nộp:\n"
+    tail = "\nAnh/Chị có thể bấm «Nhắc các xã chưa nộp» để gửi lời nhắc tới cán bộ của các xã này."
+    text = head + _bullets(lines, MAX_TEXT - len(head) - len(tail)) + tail
+    return Outgoing(text, ((NUDGE_BUTTON, f"{NUDGE_PREFIX}:{period.id}:{province_code}"),))
+
+
+async def _unreachable(storage: Storage, period: Period, payload: dict[str, Any]) -> Outgoing | Skip:
+    codes = await _unsubmitted(storage, period, list(payload.get("units", [])))
+    if not codes:
+        return Skip("already submitted")
+    units = await storage.units.get_many(codes)
+    head = (f"ℹ️ Các xã, phường sau không có cán bộ nào nhận được thông báo báo cáo {period_label(period.key)} "
+            "(cán bộ đang nghỉ phép hoặc đã chặn bot):\n")
+    tail = "\nAnh/Chị vui lòng liên hệ trực tiếp với các xã, phường này."
+    lines = [units[c].full_name if c in units else c for c in codes]
+    return Outgoing(head + _bullets(lines, MAX_TEXT - len(head) - len(tail)) + tail)
+
+
+async def _blocked(storage: Storage, payload: dict[str, Any]) -> Outgoing:
+    codes = list(payload.get("units", []))
+    units = await storage.units.get_many(codes)
+    name = str(payload.get("name") or "Một cán bộ")
+    where = f" ({_names(units, codes)})" if codes else ""
+    return Outgoing(
+        f"🚫 Cán bộ {name}{where} đã chặn bot nên không nhận được thông báo báo cáo.\n"
+        "Anh/Chị vui lòng đề nghị cán bộ mở lại bot (bấm «Bắt đầu») hoặc mời cán bộ khác."
+    )
+
+
+# --- sending -----------------------------------------------------------------------------------
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    dropped: int = 0
+    failed: int = 0
+    unknown: int = 0
+    later: int = 0  # to be retried by the next sweep
+    blocked: int = 0
+    stale: int = 0
+    retries: int = 0
+
+    def add(self, other: DrainReport) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+class SimulatedCrash(BaseException):
+    """For tests: the process dies at this point (not caught by the sender)."""
+
+
+AfterSend = Callable[[Notice, Message], Awaitable[None]]
+
+
+@dataclass
+class Broadcaster:
+    """Sends due notices in the background (``kick``) or now (``drain``); ``stop`` lets the
+    sends in flight finish and leaves the rest pending for the next start."""
+
+    bot: Bot
+    storage: Storage
+    clock: Clock
+    config: ReminderConfig
+    reminders: Reminders
+    after_send: AfterSend | None = None  # test seam: Telegram confirmed, not yet marked sent
+    totals: DrainReport = field(default_factory=DrainReport)
+    _task: asyncio.Task[None] | None = None
+    _again: bool = False
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    _failing: int = 0  # notices given up for this round in a row
+    _stopping_round: bool = False
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def kick(self) -> None:
+        """Send what is due, in the background; a kick while sending makes it look again after."""
+        if self._stopping.is_set():
+            return
+        if self.running:
+            self._again = True
+            return
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="baocao-notices")
+
+    async def _run(self) -> None:
+        while True:
+            self._again = False
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("sending notices failed; the next sweep tries again")
+            if not self._again or self._stopping.is_set():
+                return
+
+    async def wait_idle(self) -> None:
+        """Wait until the background sending (if any) is done; a crash in it is raised here."""
+        while self._task is not None and not self._task.done():
+            await asyncio.wait({self._task})
+        if self._task is not None and self._task.done() and not self._task.cancelled():
+            error = self._task.exception()
+            if error is not None:
+                raise error
+
+    async def stop(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        """Take no new notices; wait for those in flight (then they are marked), cancel after ``timeout``."""
+        self._stopping.set()
+        task = self._task
+        if task is None or task.done():
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout if timeout is not None else self.config.stop_timeout)
+        except TimeoutError:
+            log.warning("notices still in flight at shutdown were cut off; they are marked unknown at the next start")
+            task.cancel()
+            await asyncio.wait({task})
+        except BaseException:  # noqa: BLE001 - a crash inside already ended it
+            log.debug("the sending task ended with an error", exc_info=True)
+
+    async def drain(self) -> DrainReport:
+        """Send every notice due now (each looked at once per drain; failures wait for the next)."""
+        report = DrainReport()
+        report.stale = await self.storage.notices.drop_stale(self.clock.now(), self.config.grace)
+        if report.stale:
+            log.warning("%d pending notices older than %s dropped", report.stale, self.config.grace)
+        seen: set[int] = set()
+        self._stopping_round = False
+        while not self._stopping.is_set() and not self._stopping_round:
+            due = [n for n in await self.storage.notices.due(self.clock.now(), self.config.grace, limit=1000)
+                   if n.id not in seen]
+            if not due:
+                break
+            seen.update(n.id for n in due)
+            await self._deliver_all(spread_by_chat(due), report)
+        self.totals.add(report)
+        if report.sent or report.failed or report.unknown or report.later:
+            log.info("notices: %d sent, %d dropped, %d failed, %d unknown, %d for later",
+                     report.sent, report.dropped, report.failed, report.unknown, report.later)
+        return report
+
+    async def _deliver_all(self, notices: list[Notice], report: DrainReport) -> None:
+        queue = list(reversed(notices))
+        crashed: list[BaseException] = []
+        self._failing = 0
+
+        async def worker() -> None:
+            while queue and not crashed and not self._stopping.is_set() and self._failing < self.config.breaker:
+                notice = queue.pop()
+                try:
+                    await self._deliver(notice, report)
+                except Exception:
+                    log.exception("notice %d could not be handled", notice.id)
+                except BaseException as error:
+                    crashed.append(error)
+                    raise
+
+        workers = [asyncio.create_task(worker()) for _ in range(min(len(notices), self.config.max_in_flight))]
+        try:
+            await asyncio.wait(workers)
+        except asyncio.CancelledError:
+            for task in workers:
+                task.cancel()
+            raise
+        if crashed:
+            raise crashed[0]
+        if self._failing >= self.config.breaker:
+            log.warning("%d notices in a row could not be sent (is Telegram down?); %d more wait for the next sweep",
+                        self._failing, len(queue))
+            self._stopping_round = True
+
+    async def _deliver(self, notice: Notice, report: DrainReport) -> None:
+        notices = self.storage.notices
+        outgoing = await compose(self.storage, notice, self.clock.now().date())
+        if isinstance(outgoing, Skip):
+            if await notices.mark_dropped(notice.id, outgoing.reason):
+                report.dropped += 1
+            return
+        if not await notices.claim(notice.id, self.clock.now()):
+            return  # sent, dropped or being sent by someone else meanwhile
+        limiter = self.bot.rate_limiter if hasattr(self.bot, "rate_limiter") else None
+        extra: dict[str, Any] = {"rate_limit_args": PACED} if isinstance(limiter, PacedRateLimiter) else {}
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                message = await self.bot.send_message(
+                    notice.chat_id, outgoing.text, reply_markup=outgoing.markup,
+                    read_timeout=self.config.send_timeout, **extra,
+                )
+            except Exception as error:  # noqa: BLE001 - sorted by classify
+                verdict = classify(error)
+                text = f"{type(error).__name__}: {error}"
+                if verdict == "blocked":
+                    await notices.mark_failed(notice.id, f"blocked: {error}", max_attempts=1)
+                    report.failed += 1
+                    report.blocked += 1
+                    await self._blocked(notice)
+                    return
+                if verdict == "refused":
+                    await notices.mark_failed(notice.id, text, max_attempts=1)
+                    report.failed += 1
+                    log.warning("notice %d to chat %d refused by Telegram: %s", notice.id, notice.chat_id, error)
+                    return
+                if verdict == "ambiguous" and not self.config.retry_ambiguous:
+                    await notices.mark_unknown(notice.id, f"no answer: {text}")
+                    report.unknown += 1
+                    log.warning("notice %d to chat %d: Telegram's answer never came (%s); it may have been "
+                                "delivered and is not sent again", notice.id, notice.chat_id, text)
+                    return
+                prior = (await notices.get(notice.id) or notice).attempts
+                if attempt >= self.config.tries_per_round or self._stopping.is_set() \
+                        or prior + 1 >= self.config.max_attempts:
+                    released = await notices.mark_failed(notice.id, text, max_attempts=self.config.max_attempts)
+                    if released is not None and released.status == "failed":
+                        report.failed += 1
+                    else:
+                        report.later += 1
+                    self._failing += 1
+                    return
+                await notices.note_attempt(notice.id, text)
+                report.retries += 1
+                await self._pause(retry_delay(error, attempt))
+                if self._stopping.is_set():  # shutting down: the next start sends it
+                    await notices.release(notice.id)
+                    report.later += 1
+                    return
+                continue
+            if self.after_send is not None:
+                await self.after_send(notice, message)
+            await notices.mark_sent(notice.id, self.clock.now(), message.message_id)
+            report.sent += 1
+            self._failing = 0
+            return
+
+    async def _pause(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except TimeoutError:
+            pass
+
+    async def _blocked(self, notice: Notice) -> None:
+        person_id = notice.person_id
+        if person_id is None:
+            person = await self.storage.people.get_by_telegram_id(notice.chat_id)
+            person_id = person.id if person else None
+        if person_id is None:
+            return
+        await self.storage.people.set_blocked(person_id, self.clock.now())
+        recorded = await self.reminders.notify_blocked(person_id)
+        log.info("chat %d blocked the bot; %d supervisors to be told", notice.chat_id, recorded)
+
+
+def spread_by_chat(notices: Sequence[Notice]) -> list[Notice]:
+    """Due order, except that a chat's second notice comes after every chat's first (so the
+    per-chat pace of one chat never holds up the others)."""
+    by_chat: OrderedDict[int, list[Notice]] = OrderedDict()
+    for notice in notices:
+        by_chat.setdefault(notice.chat_id, []).append(notice)
+    spread: list[Notice] = []
+    round_ = 0
+    while len(spread) < len(notices):
+        for chat_notices in by_chat.values():
+            if round_ < len(chat_notices):
+                spread.append(chat_notices[round_])
+        round_ += 1
+    return spread

@@ -1,0 +1,96 @@
+"""`python -m bot import FILE`: reports for many communes and periods at once, entered on their
+behalf, from an .xlsx (the rollup's columns: an export re-imports) or a JSON list of
+``{"unit": "05929", "period": "2025-W50", "answers": {field id: value}}``. Every row gets the
+reporter's checks and one line of result; importing the same file twice changes nothing.
+
+    python -m bot import reports.xlsx
+    python -m bot import reports.json --dry-run
+    python -m bot import sheet.xlsx --period 2025-W50 --province 19
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.clock import SystemClock
+from bot.domain.forms import Form, load_forms
+from bot.domain.periods import PeriodKey, PeriodKeyError
+from bot.importing import ImportFileError, Row, import_rows, read_rows, summary
+from bot.settings import Settings
+from bot.units import import_units, normalize_province_code
+from storage import Storage
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to undo a dry run."""
+
+
+def read_file(settings: Settings, path: Path, form_id: str) -> tuple[Form, list[Row]]:
+    forms = load_forms(settings.forms_dir)
+    if form_id not in forms:
+        raise ImportFileError(f"Không có biểu «{form_id}» trong {settings.forms_dir}.")
+    form = forms[form_id]
+    if not path.exists():
+        raise ImportFileError(f"Không có tệp {path}.")
+    return form, read_rows(path, form, settings.tz)
+
+
+async def run_import(settings: Settings, form: Form, rows: list[Row], *, period: str | None, province: str | None,
+                     dry_run: bool) -> tuple[list[str], bool]:
+    if period is not None:
+        try:
+            period = str(PeriodKey.parse(period))
+        except PeriodKeyError:
+            raise ImportFileError(f"Kỳ «{period}» không hợp lệ; VD: 2025-W50.") from None
+    code = normalize_province_code(province) if province else None
+    clock = SystemClock(settings.tz)
+    storage = await Storage.open(settings.database_path)
+    results = []
+    try:
+        if await storage.units.count() == 0:
+            await import_units(storage, code)
+        try:
+            async with storage.db.transaction():
+                results = await import_rows(storage, form, rows, now=clock.now(), default_period=period,
+                                            province=code)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+    finally:
+        await storage.close()
+    lines = [result.line() for result in results]
+    lines.append(("Chạy thử (không lưu gì): " if dry_run else "") + summary(results))
+    return lines, any(result.outcome == "error" for result in results)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        form, rows = read_file(settings, args.file, args.form)
+        lines, failed = asyncio.run(run_import(settings, form, rows, period=args.period, province=args.province,
+                                               dry_run=args.dry_run))
+    except (ImportFileError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(lines))
+    return 1 if failed else 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="nhập báo cáo của nhiều xã, nhiều kỳ từ tệp .xlsx (cột như tệp tổng hợp) hoặc .json",
+        description="Load reports for many communes and periods, entered on their behalf, from an .xlsx with the "
+                    "rollup's columns (an export re-imports) or a JSON list of {unit, period, answers}; every row "
+                    "is checked like a reporter's answers and gets one line of result. Importing the same file "
+                    "twice changes nothing. Exit status 1 when a row failed.",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE", help="FILE.xlsx or FILE.json")
+    parser.add_argument("--period", metavar="KEY", help="period of rows without one, e.g. 2025-W50")
+    parser.add_argument("--province", metavar="CODE", help="only communes of this province, e.g. 19")
+    parser.add_argument("--dry-run", action="store_true", help="check every row, store nothing")
+    parser.add_argument("--form", default="tthc-weekly", metavar="FORM_ID", help="form id (default tthc-weekly)")
+    parser.set_defaults(func=run)

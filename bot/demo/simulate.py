@@ -1,0 +1,736 @@
+"""`python -m bot demo --simulate`: a whole reporting week of a province, played at accelerated time.
+
+The real bot (the Application of ``bot.app``, long-polling an in-process sandbox) runs on a
+FakeClock that jumps from one moment of the week to the next. Every commune has an official, bound
+by a real invitation, who answers through the sandbox as a person would: by /baocao, one question at
+a time or all the figures in one message, then the texts. The plan, drawn from ``--seed``, decides who
+reports on time, who late and who never, and who makes a slip the checks catch (a part larger than its
+whole, a figure typed ten times too large, figures that do not balance) and then fixes or explains it.
+The calendar's moments (opening prompt, reminders, deadline, escalation to the supervisor) are fired
+through the reminder scheduler at their times; after the week the provincial rollup is produced.
+
+What it leaves in the output folder: each commune's .docx as the official received it in chat, the
+rollup's .docx, .xlsx and chart, a summary (tom-tat.txt) and the database of the week."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.app import build_application
+from bot.clock import FakeClock
+from bot.context import BaocaoApplication
+from bot.demo.figures import COUNT_FIELDS, format_thousands, profile_for, rng_for, week_answers
+from bot.demo.seed import DEMO_FORM, DEMO_PEOPLE, DemoPerson, bind_person, seed_history
+from bot.domain.forms import Form
+from bot.domain.numbers import format_date
+from bot.domain.periods import PeriodInfo, open_periods, period_label
+from bot.reporting import ensure_period
+from bot.settings import Settings
+from bot.units import normalize_province_code, official_units
+from sandbox import Limits, SandboxClient, SandboxServer
+from storage import Storage
+from storage.models import Period, Role, Unit, UnitKind
+
+log = logging.getLogger(__name__)
+
+SIM_TOKEN = "777001:sandbox-simulation"
+HISTORY_WEEKS = 4
+FIRST_OFFICIAL_ID = 300_001
+CONCURRENCY = 6
+REPLY_TIMEOUT = 30.0
+
+ON_TIME, LATE, NEVER = "on_time", "late", "never"
+HARD, TYPO, EXPLAIN = "hard", "typo", "explain"
+TIMING_LABELS = {ON_TIME: "đúng hạn", LATE: "muộn", NEVER: "không nộp"}
+SLIP_LABELS = {HARD: "số hóa lớn hơn tiếp nhận mới (bị từ chối, nhập lại)",
+               TYPO: "gõ nhầm một số lớn gấp 10 (được cảnh báo, sửa lại)",
+               EXPLAIN: "số liệu chưa cân đối (được cảnh báo, giữ nguyên và ghi lý do)"}
+EXPLAIN_REASON = "Có 2 hồ sơ tiếp nhận từ xã cũ trước khi sáp nhập, chưa cập nhật trên hệ thống một cửa."
+
+FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Hà")
+MIDDLE_F = ("Thị", "Thu", "Ngọc", "Thanh", "Minh", "Hồng")
+MIDDLE_M = ("Văn", "Đức", "Minh", "Quang", "Hữu", "Công")
+GIVEN_F = ("Lan", "Mai", "Hương", "Hà", "Linh", "Phương", "Hạnh", "Trang", "Yến", "Thảo", "Huyền", "Nga")
+GIVEN_M = ("Hùng", "Đức", "Tuấn", "Nam", "Quang", "Sơn", "Dũng", "Long", "Hải", "Thắng", "Bình", "Toàn")
+
+
+# --- the plan -----------------------------------------------------------------------------------
+
+
+@dataclass
+class OfficialPlan:
+    unit: Unit
+    telegram_id: int
+    first_name: str
+    last_name: str
+    timing: str  # on_time | late | never
+    at: datetime | None  # when they sit down to report
+    style: str  # "bulk": all figures in one message; "step": one question at a time
+    slip: str | None
+    answers: dict[str, Any]  # what ends up in the report
+    first_tries: dict[str, int] = field(default_factory=dict)  # the slip: a wrong figure typed first
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.last_name} {self.first_name}"
+
+
+@dataclass
+class OfficialResult:
+    plan: OfficialPlan
+    submitted: bool = False
+    caught: list[str] = field(default_factory=list)  # checks that stopped them (ids), in order
+    refused: int = 0  # answers refused by a hard rule
+    explained: list[str] = field(default_factory=list)
+    docx: Path | None = None
+    messages: int = 0
+    started_from: str = "/baocao"
+    error: str | None = None
+
+
+@dataclass
+class SimulationResult:
+    out: Path
+    province: Unit
+    period: Period
+    plans: list[OfficialPlan]
+    results: dict[str, OfficialResult]
+    planned: dict[str, int]
+    actual: dict[str, int]
+    notices: dict[str, int]
+    files: dict[str, Path]
+    missing: list[str]  # what could not be played, in words
+    rollup_counts: dict[str, int] | None = None
+    elapsed: float = 0.0
+
+
+def _name(rng: random.Random) -> tuple[str, str]:
+    female = rng.random() < 0.55
+    last = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_F if female else MIDDLE_M)}"
+    return rng.choice(GIVEN_F if female else GIVEN_M), last
+
+
+def make_plans(communes: list[Unit], info: PeriodInfo, form: Form, history: dict[str, dict[str, Any]],
+               seed: int) -> list[OfficialPlan]:
+    """Who reports when and how: about 70% on time, 20% late, 10% never; a slip for one in five."""
+    rng = random.Random(f"{seed}|plan")
+    count = len(communes)
+    never = max(1, round(count * 0.1)) if count >= 4 else 0
+    late = max(1, round(count * 0.2)) if count >= 3 else 0
+    timings = [NEVER] * never + [LATE] * late + [ON_TIME] * (count - never - late)
+    rng.shuffle(timings)
+    reporters = [i for i, t in enumerate(timings) if t != NEVER]
+    slips: dict[int, str] = {}
+    slip_kinds = [HARD, TYPO, EXPLAIN]
+    for n, index in enumerate(rng.sample(reporters, min(len(reporters), max(3, count // 5) if count >= 6 else
+                                                        min(len(reporters), 1)))):
+        slips[index] = slip_kinds[n % len(slip_kinds)]
+    opens, deadline = info.opens_at, info.deadline_at
+    on_time_slots = _slots(opens + timedelta(minutes=30), deadline - timedelta(minutes=30))
+    late_slots = _slots(deadline + timedelta(hours=1), deadline + timedelta(hours=26), working_hours=True)
+    plans = []
+    for index, unit in enumerate(communes):
+        crng = rng_for(seed, "official", unit.code)
+        first, last = _name(crng)
+        carried = _pending(history.get(unit.code)) if unit.code in history else None
+        profile = profile_for(unit, seed)
+        answers = week_answers(profile, carried if carried is not None else round(profile.weekly * 0.35),
+                               rng_for(seed, "week", unit.code, info.key))
+        timing = timings[index]
+        at = None if timing == NEVER else crng.choice(on_time_slots if timing == ON_TIME else late_slots)
+        slip = slips.get(index)
+        # a figure typed ten times too large is caught as it is typed, one question at a time
+        style = "step" if slip == TYPO else ("bulk" if crng.random() < 0.6 else "step")
+        plan = OfficialPlan(unit=unit, telegram_id=FIRST_OFFICIAL_ID + index, first_name=first, last_name=last,
+                            timing=timing, at=at, style=style, slip=slip, answers=answers)
+        _apply_slip(plan)
+        plans.append(plan)
+    return plans
+
+
+def _slots(start: datetime, end: datetime, working_hours: bool = True) -> list[datetime]:
+    """Half-hour slots between start and end, in office hours (07:30–11:30, 13:30–17:00)."""
+    slots = []
+    at = start.replace(minute=0 if start.minute < 30 else 30, second=0, microsecond=0)
+    while at <= end:
+        minutes = at.hour * 60 + at.minute
+        if at >= start and (not working_hours or 450 <= minutes <= 690 or 810 <= minutes <= 1020):
+            slots.append(at)
+        at += timedelta(minutes=30)
+    return slots or [start]
+
+
+def _pending(answers: dict[str, Any] | None) -> int | None:
+    if answers is None:
+        return None
+    return int(answers.get("pending_in_time", 0)) + int(answers.get("pending_overdue", 0))
+
+
+def _apply_slip(plan: OfficialPlan) -> None:
+    a = plan.answers
+    if plan.slip == HARD:  # digitized typed larger than what came in: refused, then typed right
+        new = sum(a[f] for f in ("received_online_full", "received_online_partial", "received_in_person",
+                                 "received_postal"))
+        plan.first_tries["digitized"] = new + 10 + a["digitized"]
+    elif plan.slip == TYPO:  # an extra digit: 179 becomes 1794
+        field_id = "received_online_full" if a["received_online_full"] >= 10 else "received_in_person"
+        plan.first_tries[field_id] = a[field_id] * 10 + 4
+    elif plan.slip == EXPLAIN:  # two dossiers more pending than the balance allows; kept with a reason
+        a["pending_in_time"] += 2
+
+
+# --- an official in the sandbox -----------------------------------------------------------------
+
+
+def _buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    markup = message.get("reply_markup") or {}
+    return [(b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def _verb(message: dict[str, Any], verb: str) -> str | None:
+    for _, data in _buttons(message):
+        parts = data.split(":")
+        if len(parts) >= 3 and parts[0] == "r" and parts[2] == verb:
+            return data
+    return None
+
+
+def _asked_field(message: dict[str, Any]) -> str | None:
+    for _, data in _buttons(message):
+        parts = data.split(":")
+        if len(parts) == 4 and parts[0] == "r" and parts[2] in {"z", "s", "n", "k"}:
+            return parts[3]
+    return None
+
+
+def _is_screen(message: dict[str, Any]) -> bool:
+    text = message.get("text") or ""
+    return any(d.startswith("r:") for _, d in _buttons(message)) or "lý do giữ nguyên" in text
+
+
+class Official:
+    """One official, acting through the sandbox's control API only."""
+
+    def __init__(self, client: SandboxClient, plan: OfficialPlan, form: Form, out: Path,
+                 from_notice: bool = False) -> None:
+        self.from_notice = from_notice  # the bot handles the «Nhập báo cáo» button of its notices
+        self.client = client
+        self.plan = plan
+        self.form = form
+        self.out = out
+        self.result = OfficialResult(plan)
+        self.rng = rng_for(plan.telegram_id, "habits")
+        self.tried: set[str] = set()
+        self.last_id = 0
+
+    @property
+    def chat(self) -> int:
+        return self.plan.telegram_id
+
+    async def _screen(self) -> dict[str, Any]:
+        message = await self.client.wait_for_bot_message(self.chat, after_message_id=self.last_id,
+                                                         timeout=REPLY_TIMEOUT, predicate=_is_screen)
+        self.last_id = message["message_id"]
+        self.result.messages += 1
+        return message
+
+    async def _say(self, text: str) -> dict[str, Any]:
+        await self.client.send_text(self.chat, text)
+        return await self._screen()
+
+    async def _tap(self, message: dict[str, Any], data: str) -> dict[str, Any]:
+        await self.client.tap(self.chat, message["message_id"], data=data)
+        return await self._screen()
+
+    def _value(self, field_id: str) -> Any:
+        """What they type for a figure: the slip the first time, the right figure after."""
+        if field_id in self.plan.first_tries and field_id not in self.tried:
+            self.tried.add(field_id)
+            return self.plan.first_tries[field_id]
+        return self.plan.answers[field_id]
+
+    def _typed(self, value: int) -> str:
+        roll = self.rng.random()
+        if roll < 0.15 and value >= 1000:
+            return f"{value} hồ sơ"
+        return format_thousands(value)
+
+    async def report(self) -> OfficialResult:
+        existing = await self.client.bot_messages(self.chat)
+        self.last_id = max((m["message_id"] for m in existing), default=0)
+        notice = next((m for m in reversed(existing) if any(d.startswith("open:") for _, d in _buttons(m))), None)
+        try:
+            if self.from_notice and notice is not None and self.rng.random() < 0.6:
+                self.result.started_from = "notice"
+                opener = next(d for _, d in _buttons(notice) if d.startswith("open:"))
+                screen = await self._tap(notice, opener)  # «📝 Nhập báo cáo» under the prompt or reminder
+            else:
+                screen = await self._say("/baocao")
+            for _ in range(80):
+                screen = await self._step(screen)
+                if screen is None:
+                    break
+        except (TimeoutError, OSError) as exc:
+            self.result.error = f"{type(exc).__name__}: {exc}"
+        return self.result
+
+    async def _step(self, screen: dict[str, Any]) -> dict[str, Any] | None:
+        text = screen.get("text") or ""
+        if "✖ Chưa lưu" in text or ("✖ " in text and "Đã điền" in text):
+            self.result.refused += 1
+        if text.startswith("Đã gửi báo cáo") or (_verb(screen, "w") and "Đã gửi" in text):
+            self.result.submitted = True
+            await self._collect_file()
+            return None
+        field_id = _asked_field(screen)
+        if field_id is not None:
+            return await self._answer(screen, field_id)
+        keep, fix = _verb(screen, "g"), _verb(screen, "f")
+        if keep and fix:
+            check = keep.split(":", 3)[3]
+            self.result.caught.append(check)
+            if self.plan.slip == EXPLAIN and check.startswith("balance"):
+                return await self._tap(screen, keep)
+            if any(f in self.plan.first_tries for f in self.form.check_inputs(check.split(":")[0]))\
+                    or check.split(":", 1)[-1] in self.plan.first_tries:
+                return await self._tap(screen, fix)
+            return await self._tap(screen, keep)  # a warning not planned: keep, with a reason
+        if "lý do giữ nguyên" in text:
+            reason = EXPLAIN_REASON if self.plan.slip == EXPLAIN else "Số liệu đã kiểm tra lại, đúng thực tế."
+            self.result.explained.append(reason)
+            return await self._say(reason)
+        submit = _verb(screen, "u")
+        if submit:
+            return await self._tap(screen, submit)
+        resume = _verb(screen, "c")
+        if resume:
+            return await self._tap(screen, resume)
+        raise TimeoutError(f"unexpected screen for {self.plan.unit.full_name}: {text[:80]!r}")
+
+    async def _answer(self, screen: dict[str, Any], field_id: str) -> dict[str, Any]:
+        f = self.form.field(field_id)
+        if f.kind == "count":
+            if self.plan.style == "bulk" and field_id == "carried_over" and "Đang ghi" not in (screen.get("text") or ""):
+                return await self._say(self._bulk_text())
+            value = self._value(field_id)
+            suggestion = _verb(screen, "s")
+            if suggestion and value == self.plan.answers[field_id] and f"Như kỳ trước: {format_thousands(value)}" in \
+                    str(_buttons(screen)) and self.rng.random() < 0.7:
+                return await self._tap(screen, suggestion)
+            if value == 0 and _verb(screen, "z") and self.rng.random() < 0.6:
+                return await self._tap(screen, str(_verb(screen, "z")))
+            return await self._say(self._typed(int(value)))
+        value = self.plan.answers.get(field_id) or "Không có."
+        if value == "Không có." and _verb(screen, "n"):
+            return await self._tap(screen, str(_verb(screen, "n")))
+        same = _verb(screen, "s")
+        if same and self.plan.style == "step" and self.rng.random() < 0.3:  # "Như kỳ trước"
+            return await self._tap(screen, same)
+        return await self._say(str(value))
+
+    def _bulk_text(self) -> str:
+        labels = {f.id: (f.short_label or f.label) for f in self.form.count_fields}
+        lines = []
+        for field_id in COUNT_FIELDS:
+            value = self._value(field_id)
+            lines.append(f"{labels[field_id]}: {format_thousands(int(value))}")
+        return "\n".join(lines)
+
+    async def _collect_file(self) -> None:
+        document = await self.client.wait_for_bot_message(self.chat, after_message_id=self.last_id,
+                                                          timeout=REPLY_TIMEOUT, predicate=lambda m: "document" in m)
+        doc = document["document"]
+        folder = self.out / "bao-cao-xa"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / doc.get("file_name", f"{self.plan.unit.code}.docx")
+        path.write_bytes(await self.client.download(doc["file_id"]))
+        self.result.docx = path
+
+
+# --- the progress bar -----------------------------------------------------------------------------
+
+
+class Progress:
+    def __init__(self, total: int, stream: TextIO | None, width: int = 28) -> None:
+        self.total = max(total, 1)
+        self.done = 0
+        self.stream = stream
+        self.width = width
+        self.tty = bool(stream is not None and stream.isatty())
+        self.last_line = ""
+
+    def step(self, label: str, count: int = 1) -> None:
+        self.done = min(self.total, self.done + count)
+        self.show(label, final=True)
+
+    def show(self, label: str, final: bool = False) -> None:
+        if self.stream is None or (not self.tty and not final):
+            return
+        filled = round(self.width * self.done / self.total)
+        bar = "█" * filled + "░" * (self.width - filled)
+        line = f"[{bar}] {self.done:>3}/{self.total}  {label}"
+        if self.tty:
+            self.stream.write("\r\033[K" + line[:150])
+        elif label != self.last_line:
+            self.stream.write(line + "\n")
+        self.last_line = label
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.stream is not None and self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _when(at: datetime) -> str:
+    days = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+    return f"{days[at.weekday()]} {at:%d/%m %H:%M}"
+
+
+# --- the week ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Event:
+    at: datetime
+    order: int  # moments before the officials of the same instant
+    label: str
+    run: Callable[[], Awaitable[None]]
+    officials: int = 0
+
+
+def _prepare(out: Path) -> Path:
+    """The output folder, with no database left from an earlier run in it."""
+    out.mkdir(parents=True, exist_ok=True)
+    database = out / "mo-phong.db"
+    for stale in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    return database
+
+
+def _has_command(application: BaocaoApplication, name: str) -> bool:
+    return any(isinstance(h, CommandHandler) and name in h.commands
+               for group in application.handlers.values() for h in group)
+
+
+def _has_callback(application: BaocaoApplication, data: str) -> bool:
+    for group in application.handlers.values():
+        for h in group:
+            if isinstance(h, CallbackQueryHandler) and h.pattern is not None and not callable(h.pattern):
+                if h.pattern.match(data):  # type: ignore[union-attr]
+                    return True
+    return False
+
+
+async def simulate_week(
+    settings: Settings,
+    *,
+    province: str,
+    communes: int | None = None,
+    out: Path,
+    seed: int = 1,
+    stream: TextIO | None = None,
+) -> SimulationResult:
+    started = time.monotonic()
+    province = normalize_province_code(province)
+    database = _prepare(out)
+
+    units = official_units(province)
+    province_unit = next(u for u in units if u.kind == UnitKind.PROVINCE)
+    all_communes = [u for u in units if u.kind == UnitKind.COMMUNE]
+    chosen = all_communes[:communes] if communes else all_communes
+    if not chosen:
+        raise ValueError(f"province {province} has no communes")
+
+    sandbox = SandboxServer(limits=Limits(enforce=False), callback_query_ttl=None)
+    base_url = await sandbox.start()
+    local = settings.model_copy(update={
+        "telegram_bot_token": None, "bot_api_base_url": base_url, "database_path": database,
+        "webhook_url": None, "webhook_secret": None, "admin_ids": [],
+    })
+    clock = FakeClock(datetime.now(settings.tz))
+    application = build_application(local, token=SIM_TOKEN, clock=clock, rate_limiter=False)
+    missing: list[str] = []
+    files: dict[str, Path] = {}
+    notices: Counter[str] = Counter()
+    results: dict[str, OfficialResult] = {}
+    client = SandboxClient(base_url)
+    if stream is not None and logging.getLogger().level > logging.DEBUG:
+        logging.getLogger().setLevel(logging.WARNING)  # the progress bar tells the story
+    try:
+        await application.initialize()
+        queue = application.job_queue
+        if queue is not None:  # the simulation fires the calendar's moments itself, on the fake clock
+            for job in queue.jobs():
+                job.schedule_removal()
+        services = application.services
+        storage = services.storage
+        form = services.forms[DEMO_FORM]
+        info = open_periods(form.period, clock.now())[-1]
+        clock.set(info.opens_at - timedelta(hours=1))
+        now = clock.now()
+
+        # the province, its communes (this set only) and its people, bound by invitations
+        await storage.units.upsert_many([province_unit, *chosen])
+        staff = [p for p in DEMO_PEOPLE if p.role in (Role.SUPERVISOR, Role.ADMIN)]
+        for person in staff:
+            await bind_person(storage, person, province_unit, now)
+            sandbox.webchat.add_person(person.telegram_id, person.first_name, person.last_name,
+                                       role=str(person.role), title=person.title, units=[province_unit.full_name])
+        await seed_history(storage, form, chosen, now, HISTORY_WEEKS, seed=seed, before=info.key)
+        period = await ensure_period(storage, info)
+        history = {}
+        previous = await storage.periods.get(form.id, str(info.key.previous()))
+        if previous is not None:
+            for sub in await storage.submissions.list_latest_for_period(previous.id):
+                history[sub.unit_code] = dict(sub.answers)
+        plans = make_plans(chosen, info, form, history, seed)
+        for plan in plans:
+            demo = DemoPerson(plan.telegram_id, plan.first_name, plan.last_name, Role.REPORTER,
+                              "Công chức Văn phòng - Thống kê")
+            await bind_person(storage, demo, plan.unit, now)
+            sandbox.webchat.add_person(plan.telegram_id, plan.first_name, plan.last_name, role="reporter",
+                                       title=demo.title, units=[plan.unit.full_name])
+        colleague = DemoPerson(plans[0].telegram_id + 100_000, "Hùng", "Trần Văn", Role.REPORTER,
+                               "Công chức Trung tâm Phục vụ hành chính công")
+        await bind_person(storage, colleague, plans[0].unit, now)  # two officials share the first commune
+        sandbox.webchat.add_person(colleague.telegram_id, colleague.first_name, colleague.last_name,
+                                   role="reporter", title=colleague.title, units=[plans[0].unit.full_name])
+
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0, timeout=5, allowed_updates=Update.ALL_TYPES)
+        await application.start()
+
+        events: list[Event] = []
+        scheduler = getattr(application, "reminders", None)
+        from_notice = _has_callback(application, f"open:{period.id}")
+        if scheduler is not None:
+            for moment in scheduler.reminders.moments(form.id, period):
+                events.append(Event(moment.due_at, 0, f"{_MOMENT_VI.get(moment.kind, moment.kind)}",
+                                    _fire(scheduler, period, moment.kind, moment.due_at, notices)))
+            supervisor = next(p for p in staff if p.role == Role.SUPERVISOR)
+            if _has_callback(application, f"nudge:{period.id}:{province}"):
+                events.append(Event(info.deadline_at + timedelta(minutes=30), 0, "cán bộ tỉnh nhắc các xã chưa nộp",
+                                    _nudge(client, scheduler, supervisor.telegram_id, notices)))
+        else:
+            missing.append("lời mời mở kỳ, nhắc hạn, thông báo đến hạn và báo cáo xã chưa nộp cho cán bộ tỉnh "
+                           "(bot/scheduler.py chưa có)")
+        by_time: dict[datetime, list[OfficialPlan]] = {}
+        for plan in plans:
+            if plan.at is not None:
+                by_time.setdefault(plan.at, []).append(plan)
+        for at, group in sorted(by_time.items()):
+            events.append(Event(at, 1, f"{len(group)} xã báo cáo",
+                                _officials(client, group, form, out, results, from_notice),
+                                officials=len(group)))
+        events.sort(key=lambda e: (e.at, e.order))
+        progress = Progress(len(events) + 2, stream)
+        for event in events:
+            clock.set(event.at)
+            progress.show(f"{_when(event.at)} · {event.label}…")
+            await event.run()
+            progress.step(f"{_when(event.at)} · {event.label}")
+
+        # after the week: approval, then the rollup
+        clock.set(info.deadline_at + timedelta(days=1, hours=3))
+        approve = _has_callback(application, f"ap:{period.id}") or _has_command(application, "duyet")
+        if not approve:
+            missing.append("duyệt báo cáo của cán bộ tỉnh (chưa có chức năng duyệt trong bot)")
+        progress.step(f"{_when(clock.now())} · duyệt báo cáo" + ("" if approve else " (chưa có)"))
+        rollup_counts = await _rollup(storage, form, period, province, local, clock, out, files, missing)
+        progress.step(f"{_when(clock.now())} · tổng hợp của tỉnh")
+        progress.close()
+
+        if scheduler is not None:
+            await scheduler.broadcaster.wait_idle()
+        actual = await _actual(storage, period, chosen)
+    finally:
+        await client.close()
+        with contextlib.suppress(Exception):
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+        await application.shutdown()
+        await sandbox.stop()
+
+    planned = Counter(plan.timing for plan in plans)
+    for plan in plans:
+        results.setdefault(plan.unit.code, OfficialResult(plan))
+    result = SimulationResult(
+        out=out, province=province_unit, period=period, plans=plans, results=results,
+        planned={k: planned.get(k, 0) for k in (ON_TIME, LATE, NEVER)}, actual=actual, notices=dict(notices),
+        files=files, missing=missing, rollup_counts=rollup_counts, elapsed=time.monotonic() - started,
+    )
+    (out / "tom-tat.txt").write_text(summary(result), encoding="utf-8")
+    return result
+
+
+_MOMENT_VI = {"opening": "mở kỳ báo cáo", "reminder": "nhắc hạn", "deadline": "đến hạn nộp",
+              "escalation": "báo xã chưa nộp cho tỉnh", "nudge": "cán bộ tỉnh nhắc"}
+
+
+def _fire(scheduler: Any, period: Period, kind: str, due_at: datetime,
+          notices: Counter[str]) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        recorded = await scheduler.fire({"form": period.form_id, "period_id": period.id, "period": period.key,
+                                         "kind": kind, "due_at": due_at.isoformat()})
+        await scheduler.broadcaster.wait_idle()
+        await scheduler.broadcaster.drain()
+        notices[kind] += recorded
+    return run
+
+
+def _nudge(client: SandboxClient, scheduler: Any, supervisor: int,
+           notices: Counter[str]) -> Callable[[], Awaitable[None]]:
+    """The supervisor taps «Nhắc các xã chưa nộp» under the list of missing communes."""
+    async def run() -> None:
+        messages = await client.bot_messages(supervisor)
+        listing = next((m for m in reversed(messages) if any(d.startswith("nudge:") for _, d in _buttons(m))), None)
+        if listing is None:
+            return
+        before = max(m["message_id"] for m in messages)
+        data = next(d for _, d in _buttons(listing) if d.startswith("nudge:"))
+        await client.tap(supervisor, listing["message_id"], data=data)
+        await client.wait_for_bot_message(supervisor, after_message_id=before, timeout=REPLY_TIMEOUT)
+        sent_before = scheduler.broadcaster.totals.sent
+        await scheduler.broadcaster.wait_idle()
+        await scheduler.broadcaster.drain()
+        notices["nudge"] += scheduler.broadcaster.totals.sent - sent_before
+    return run
+
+
+def _officials(client: SandboxClient, group: list[OfficialPlan], form: Form, out: Path,
+               results: dict[str, OfficialResult], from_notice: bool) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        gate = asyncio.Semaphore(CONCURRENCY)
+
+        async def one(plan: OfficialPlan) -> None:
+            async with gate:
+                results[plan.unit.code] = await Official(client, plan, form, out, from_notice).report()
+
+        await asyncio.gather(*(one(plan) for plan in group))
+    return run
+
+
+async def _actual(storage: Storage, period: Period, communes: Iterable[Unit]) -> dict[str, int]:
+    latest = {s.unit_code: s for s in await storage.submissions.list_latest_for_period(period.id)}
+    counts = Counter()
+    for unit in communes:
+        sub = latest.get(unit.code)
+        if sub is None:
+            counts[NEVER] += 1
+        else:
+            first = (await storage.submissions.versions(period.id, unit.code))[0]
+            counts[LATE if first.late else ON_TIME] += 1
+    return {k: counts.get(k, 0) for k in (ON_TIME, LATE, NEVER)}
+
+
+async def _rollup(storage: Storage, form: Form, period: Period, province: str, settings: Settings, clock: FakeClock,
+                  out: Path, files: dict[str, Path], missing: list[str]) -> dict[str, int] | None:
+    try:
+        from bot.rollup_service import produce
+    except ImportError:
+        missing.append("tổng hợp của tỉnh (.docx, .xlsx, biểu đồ): bot/rollup_service.py chưa có")
+        return None
+    try:
+        produced = await produce(storage, form, period, province, templates_dir=settings.templates_dir,
+                                 report_date=clock.now().date(), tz=settings.tz)
+    except Exception as exc:  # the rollup is being built elsewhere: say what failed, keep the rest
+        log.exception("the rollup failed")
+        missing.append(f"tổng hợp của tỉnh (.docx, .xlsx, biểu đồ): bot.rollup_service.produce lỗi: {exc!r}")
+        return None
+    folder = out / "tong-hop"
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind, name, content in (("docx", produced.docx_name, produced.docx), ("xlsx", produced.xlsx_name, produced.xlsx),
+                                ("chart", produced.chart_name, produced.chart)):
+        path = folder / name
+        path.write_bytes(content)
+        files[kind] = path
+    (folder / "tin-nhan.txt").write_text(produced.message, encoding="utf-8")
+    files["message"] = folder / "tin-nhan.txt"
+    return rollup_counts(produced.rollup)
+
+
+def rollup_counts(rollup: Any) -> dict[str, int] | None:
+    """On time / late / missing as the rollup counted them (its ``completeness``)."""
+    done = getattr(rollup, "completeness", None)
+    if done is None:
+        return None
+    return {ON_TIME: int(done.on_time), LATE: int(done.late), NEVER: int(done.missing)}
+
+
+# --- what it tells at the end -----------------------------------------------------------------------
+
+
+def summary(result: SimulationResult) -> str:
+    period = result.period
+    lines = [
+        f"Mô phỏng báo cáo {period_label(period.key)} — {result.province.full_name}",
+        f"Mở kỳ: {period.opens_at:%H:%M} ngày {format_date(period.opens_at.date())}; "
+        f"hạn nộp: {period.deadline_at:%H:%M} ngày {format_date(period.deadline_at.date())}.",
+        f"{len(result.plans)} xã, phường; dự kiến: {result.planned[ON_TIME]} đúng hạn, {result.planned[LATE]} muộn, "
+        f"{result.planned[NEVER]} không nộp.",
+        f"Kết quả: {result.actual[ON_TIME]} đúng hạn, {result.actual[LATE]} muộn, {result.actual[NEVER]} không nộp.",
+    ]
+    if result.rollup_counts:
+        rc = result.rollup_counts
+        lines.append(f"Bảng tổng hợp ghi: {rc[ON_TIME]} đúng hạn, {rc[LATE]} muộn, {rc[NEVER]} chưa nộp.")
+    started = Counter(r.started_from for r in result.results.values() if r.submitted)
+    if started.get("notice"):
+        lines.append(f"{started['notice']} cán bộ bắt đầu từ nút «Nhập báo cáo» của tin nhắc, "
+                     f"{started.get('/baocao', 0)} gõ /baocao.")
+    if result.notices:
+        lines.append("Tin nhắn của lịch báo cáo: " + ", ".join(
+            f"{_MOMENT_VI.get(k, k)} {v}" for k, v in result.notices.items()) + ".")
+    slips = [r for r in result.results.values() if r.plan.slip]
+    if slips:
+        lines.append("Sai sót được kiểm tra phát hiện:")
+        for r in slips:
+            caught = ", ".join(dict.fromkeys(c.split(":")[0] for c in r.caught)) or (
+                "từ chối khi nhập" if r.refused else "—")
+            lines.append(f"  • {r.plan.unit.full_name}: {SLIP_LABELS[str(r.plan.slip)]} → {caught}")
+    errors = [r for r in result.results.values() if r.error]
+    for r in errors:
+        lines.append(f"  ! {r.plan.unit.full_name}: {r.error}")
+    lines.append("")
+    lines.append(f"Tệp trong {result.out}:")
+    docx = sorted((result.out / "bao-cao-xa").glob("*.docx")) if (result.out / "bao-cao-xa").exists() else []
+    lines.append(f"  bao-cao-xa/  {len(docx)} báo cáo .docx của các xã (như cán bộ nhận trong Telegram)")
+    for kind in ("docx", "xlsx", "chart", "message"):
+        if kind in result.files:
+            lines.append(f"  {result.files[kind].relative_to(result.out)}")
+    lines.append("  mo-phong.db  (cơ sở dữ liệu của tuần mô phỏng)")
+    if result.missing:
+        lines.append("")
+        lines.append("Chưa mô phỏng được:")
+        lines.extend(f"  - {m}" for m in result.missing)
+    lines.append(f"\nThời gian chạy: {result.elapsed:.1f} giây.")
+    return "\n".join(lines)
+
+
+def default_out(province: str) -> Path:
+    return Path("data") / "demo-simulation" / f"tinh-{province}-{datetime.now():%Y%m%d-%H%M%S}"
+
+
+async def run_simulation(settings: Settings, *, province: str, communes: int | None, out: Path | None, seed: int,
+                         progress: bool = True) -> int:
+    folder = (out or default_out(normalize_province_code(province))).resolve()
+    result = await simulate_week(settings, province=province, communes=communes, out=folder, seed=seed,
+                                 stream=sys.stderr if progress else None)
+    print(summary(result), flush=True)
+    return 1 if any(r.error for r in result.results.values()) else 0

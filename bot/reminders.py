@@ -1,0 +1,370 @@
+"""Who is owed which notice, recorded in SQLite before anything is sent — no Telegram here.
+
+``Reminders`` keeps the periods created ahead of time (``ensure_periods``), and when a moment
+of the calendar comes (``fire``) records one notice per person to tell (``storage.notices``,
+unique per kind, period, chat, instant and ref — firing twice records nothing new) and notes
+the moment as handled (``storage.calendar``). After an outage ``catch_up`` fires what fell
+due within the grace and drops, once and in the log, what is older. The sender
+(``bot.broadcast``) checks each notice again when it sends it: a commune that submitted
+meanwhile is never reminded.
+
+Settings come from the environment (prefix ``REMINDERS_``, see ``ReminderConfig``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, MutableMapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.calendar_plan import (
+    BLOCKED,
+    ESCALATION,
+    NUDGE,
+    UNREACHABLE,
+    Moment,
+    allowed_moment,
+    effective_spec,
+    first_key,
+    moments,
+)
+from bot.clock import Clock
+from bot.domain.periods import PeriodInfo, PeriodSpec, period_for
+from storage import Storage
+from storage.models import Period, Person, Role
+
+if TYPE_CHECKING:
+    from bot.domain.forms import Form
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FORM = "tthc-weekly"
+
+
+class ReminderConfig(BaseSettings):
+    """How reminders are planned and sent; from the environment or .env (``REMINDERS_GRACE_HOURS=6`` …)."""
+
+    model_config = SettingsConfigDict(env_prefix="REMINDERS_", env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore")
+
+    enabled: bool = Field(default=True, description="plan and send notices at all")
+    grace_hours: float = Field(default=6.0, gt=0, description="after an outage, send what fell due this recently")
+    weeks_ahead: int = Field(default=8, ge=1, le=60, description="periods created ahead of time")
+    sweep_seconds: float = Field(default=60.0, gt=0, description="how often due and retried notices are looked for")
+    max_in_flight: int = Field(default=8, ge=1, le=64, description="notices on their way to Telegram at once")
+    send_timeout: float = Field(default=20.0, gt=0, description="seconds to wait for Telegram's answer to one notice")
+    tries_per_round: int = Field(default=3, ge=1, le=10, description="attempts in a row before waiting for the next sweep")
+    max_attempts: int = Field(default=30, ge=1, le=1000,
+                              description="attempts in all before a notice is failed (else it waits until stale)")
+    breaker: int = Field(default=20, ge=1, description="notices failing in a row that end a round (Telegram is down)")
+    retry_ambiguous: bool = Field(
+        default=False, description="resend when Telegram's answer never came (at least once) instead of not (at most once)"
+    )
+    nudge_minutes: int = Field(default=60, ge=1, le=24 * 60, description="a commune is nudged at most once in this time")
+    stop_timeout: float = Field(default=30.0, gt=0, description="at shutdown, wait this long for sends in flight")
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(hours=self.grace_hours)
+
+
+@dataclass
+class CatchUp:
+    """What the start-up found: moments fired late, moments too old, notices cut off mid-send."""
+
+    fired: list[Moment] = field(default_factory=list)
+    dropped: list[Moment] = field(default_factory=list)
+    interrupted: int = 0
+    stale: int = 0
+
+
+@dataclass(frozen=True)
+class NudgeResult:
+    units: tuple[str, ...]  # communes nudged now
+    people: int  # notices recorded now
+    already: tuple[str, ...]  # communes nudged within the last nudge_minutes
+    unreachable: tuple[str, ...]  # communes where nobody can be reached
+    due_at: datetime
+
+
+class Reminders:
+    """The calendar's bookkeeping over the storage; ``forms`` is the application's dict of forms,
+    whose ``period`` is replaced by the effective calendar (form file + override set in chat)."""
+
+    def __init__(self, storage: Storage, clock: Clock, forms: MutableMapping[str, Form],
+                 config: ReminderConfig) -> None:
+        self.storage = storage
+        self.clock = clock
+        self.forms = forms
+        self.config = config
+        self._file_specs: dict[str, PeriodSpec] = {form_id: form.period for form_id, form in forms.items()}
+
+    # -- the calendar -----------------------------------------------------------------------
+
+    def form_ids(self) -> list[str]:
+        return sorted(self.forms)
+
+    def spec(self, form_id: str) -> PeriodSpec:
+        return self.forms[form_id].period
+
+    def file_spec(self, form_id: str) -> PeriodSpec:
+        """The calendar as the form file sets it, without the override."""
+        return self._file_specs[form_id]
+
+    def default_spec(self) -> PeriodSpec:
+        """The calendar whose quiet hours apply to notices of no particular form."""
+        return self.spec(DEFAULT_FORM if DEFAULT_FORM in self.forms else self.form_ids()[0])
+
+    def apply_override(self, form_id: str, settings: dict[str, Any] | None) -> PeriodSpec:
+        spec = effective_spec(self._file_specs[form_id], settings)
+        form = self.forms[form_id]
+        if form.period != spec:
+            self.forms[form_id] = form.model_copy(update={"period": spec})
+        return spec
+
+    async def load_overrides(self) -> None:
+        """Apply the overrides stored in SQLite to the forms (done when the application starts)."""
+        for form_id in self.form_ids():
+            override = await self.storage.calendar.override(form_id)
+            if override is not None:
+                try:
+                    self.apply_override(form_id, dict(override.settings))
+                except ValueError:
+                    log.exception("the calendar override of %s is not valid; the form file's calendar is used", form_id)
+
+    # -- periods ahead of time ----------------------------------------------------------------
+
+    async def ensure_periods(self, form_id: str, now: datetime) -> list[Period]:
+        """Store the periods from the one before the current one to ``weeks_ahead`` after it,
+        with the dates of the effective calendar. Periods not yet open follow the calendar
+        entirely; an open one only takes a changed deadline that is still to come."""
+        spec = self.spec(form_id)
+        key = first_key(spec, now).previous()
+        periods = []
+        for _ in range(self.config.weeks_ahead + 2):
+            info = period_for(spec, key)
+            periods.append(await self._sync(info, now))
+            key = key.next()
+        return periods
+
+    async def _sync(self, info: PeriodInfo, now: datetime) -> Period:
+        periods = self.storage.periods
+        existing = await periods.get(info.form_id, str(info.key))
+        if existing is None or (existing.opens_at > now and (
+            existing.opens_at, existing.deadline_at, existing.deadline_note
+        ) != (info.opens_at, info.deadline_at, info.deadline_note)):
+            return await periods.upsert(info.form_id, str(info.key), info.starts_on, info.ends_on, info.opens_at,
+                                        info.deadline_at, info.deadline_note)
+        if (existing.opens_at <= now < existing.deadline_at and info.deadline_at > now
+                and (existing.deadline_at, existing.deadline_note) != (info.deadline_at, info.deadline_note)):
+            return await periods.upsert(info.form_id, str(info.key), existing.starts_on, existing.ends_on,
+                                        min(existing.opens_at, info.deadline_at), info.deadline_at, info.deadline_note)
+        return existing
+
+    def moments(self, form_id: str, period: Period) -> list[Moment]:
+        return moments(self.spec(form_id), period.key, period.opens_at, period.deadline_at)
+
+    # -- firing a moment ----------------------------------------------------------------------
+
+    async def fire(self, period: Period, kind: str, due_at: datetime) -> int:
+        """Record the notices of one moment (idempotent); how many were recorded now."""
+        if await self.storage.calendar.run(period.id, kind, due_at) is not None:
+            return 0
+        async with self.storage.db.transaction():
+            if kind == ESCALATION:
+                recorded = await self._record_escalation(period, due_at)
+            else:
+                recorded = sum(await self._record_reporters(period, kind, due_at))
+            await self.storage.calendar.record_run(period.id, kind, due_at, "fired", at=self.clock.now(),
+                                                   recorded=recorded)
+        log.info("%s of %s %s (due %s): %d notices recorded", kind, period.form_id, period.key,
+                 due_at.isoformat(), recorded)
+        return recorded
+
+    async def _not_submitted(self, period: Period) -> tuple[dict[str, list[Person]], set[str]]:
+        roster = await self.storage.people.reporter_roster()
+        submitted = {s.unit_code for s in await self.storage.submissions.list_latest_for_period(period.id)}
+        return roster, submitted
+
+    async def _record_reporters(self, period: Period, kind: str, due_at: datetime,
+                                only: Iterable[str] | None = None) -> tuple[int, int]:
+        """Record the reporters' notices of a moment; (reporters' notices, supervisors' notices
+        about communes nobody can be reached in) recorded now."""
+        roster, submitted = await self._not_submitted(period)
+        wanted = None if only is None else set(only)
+        day = due_at.date()
+        per_person: dict[int, tuple[Person, list[str]]] = {}
+        unreachable: list[str] = []
+        for unit, people in roster.items():
+            if unit in submitted or (wanted is not None and unit not in wanted):
+                continue
+            reachable = [p for p in people if reachable_on(p, day)]
+            if not reachable:
+                unreachable.append(unit)
+            for person in reachable:
+                per_person.setdefault(person.id, (person, []))[1].append(unit)
+        recorded = 0
+        for person, units in per_person.values():
+            recorded += await self.storage.notices.record_due(
+                kind, person.telegram_id, due_at, period_id=period.id, person_id=person.id, payload={"units": units}
+            )
+        return recorded, await self.record_unreachable(period, unreachable, due_at)
+
+    async def record_unreachable(self, period: Period, units: list[str], due_at: datetime) -> int:
+        """Tell the provinces' supervisors, once per commune and period, about communes whose
+        reporters are all on leave or have blocked the bot."""
+        if not units:
+            return 0
+        told = {code for notice in await self.storage.notices.list_for_period(period.id, UNREACHABLE)
+                for code in (notice.payload or {}).get("units", [])}  # type: ignore[union-attr]
+        fresh = [code for code in units if code not in told]
+        recorded = 0
+        for province, codes in (await self._by_province(fresh)).items():
+            supervisors = await self._supervisors(province, due_at.date())
+            if not supervisors:
+                log.warning("communes %s have nobody to remind and province %s has no supervisor to tell",
+                            codes, province)
+            for supervisor in supervisors:
+                recorded += await self.storage.notices.record_due(
+                    UNREACHABLE, supervisor.telegram_id, due_at, period_id=period.id, person_id=supervisor.id,
+                    payload={"province": province, "units": codes},
+                )
+        return recorded
+
+    async def _record_escalation(self, period: Period, due_at: datetime) -> int:
+        roster, submitted = await self._not_submitted(period)
+        recorded = 0
+        for province, codes in (await self._by_province(roster)).items():
+            missing = [code for code in codes if code not in submitted]
+            supervisors = await self._supervisors(province, due_at.date())
+            if not supervisors:
+                log.warning("province %s has no supervisor to receive the list of missing communes", province)
+            for supervisor in supervisors:
+                recorded += await self.storage.notices.record_due(
+                    ESCALATION, supervisor.telegram_id, due_at, period_id=period.id, person_id=supervisor.id,
+                    payload={"province": province, "units": missing, "total": len(codes)},
+                )
+        return recorded
+
+    async def _by_province(self, codes: Iterable[str]) -> dict[str, list[str]]:
+        codes = list(codes)
+        units = await self.storage.units.get_many(codes)
+        grouped: dict[str, list[str]] = {}
+        for code in codes:
+            if code in units:
+                grouped.setdefault(units[code].province_code, []).append(code)
+        return grouped
+
+    async def _supervisors(self, province: str, day: date) -> list[Person]:
+        return [p for p in await self.storage.people.supervisors_of(province) if reachable_on(p, day)]
+
+    # -- after an outage ----------------------------------------------------------------------
+
+    async def catch_up(self, now: datetime) -> CatchUp:
+        """At start, before anything is sent: notices cut off mid-send become ``unknown`` (never
+        sent again), pending ones older than the grace are dropped, and the moments that came
+        while the bot was down are fired (within the grace) or dropped and logged (older)."""
+        report = CatchUp()
+        interrupted = await self.storage.notices.reconcile_in_flight()
+        report.interrupted = len(interrupted)
+        for notice in interrupted:
+            log.warning("notice %d (%s to chat %d) was being sent when the bot stopped: Telegram may have "
+                        "delivered it, so it is not sent again", notice.id, notice.kind, notice.chat_id)
+        report.stale = await self.storage.notices.drop_stale(now, self.config.grace)
+        if report.stale:
+            log.warning("%d pending notices older than %s were dropped", report.stale, self.config.grace)
+        for form_id in self.form_ids():
+            for period in await self.ensure_periods(form_id, now):
+                for moment in self.moments(form_id, period):
+                    if moment.due_at > now or await self.storage.calendar.run(period.id, moment.kind,
+                                                                               moment.due_at):
+                        continue
+                    if moment.due_at >= now - self.config.grace:
+                        await self.fire(period, moment.kind, moment.due_at)
+                        report.fired.append(moment)
+                    else:
+                        await self.storage.calendar.record_run(period.id, moment.kind, moment.due_at, "dropped",
+                                                               at=now)
+                        report.dropped.append(moment)
+                        log.warning("%s of %s %s was due %s, longer ago than the grace (%s): not sent",
+                                    moment.kind, form_id, period.key, moment.due_at.isoformat(), self.config.grace)
+        return report
+
+    async def skip_past(self, form_id: str, now: datetime) -> int:
+        """After a calendar change: moments now in the past that were never handled are not
+        sent late (they did not exist when they were due)."""
+        skipped = 0
+        for period in await self.ensure_periods(form_id, now):
+            for moment in self.moments(form_id, period):
+                if moment.due_at <= now and await self.storage.calendar.run(period.id, moment.kind,
+                                                                            moment.due_at) is None:
+                    skipped += await self.storage.calendar.record_run(period.id, moment.kind, moment.due_at,
+                                                                      "skipped", at=now)
+        return skipped
+
+    # -- notices of no moment -----------------------------------------------------------------
+
+    def nudge_due_at(self, now: datetime) -> datetime:
+        """Nudges within one window of ``nudge_minutes`` share one instant (so one per window),
+        moved out of quiet hours."""
+        spec = self.default_spec()
+        local = now.astimezone(spec.tz)
+        minutes = local.hour * 60 + local.minute
+        floored = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(
+            minutes=minutes - minutes % self.config.nudge_minutes)
+        return allowed_moment(floored, spec.quiet_hours, spec.tz)
+
+    async def nudge(self, period: Period, province: str, now: datetime) -> NudgeResult:
+        """A supervisor asks to remind the province's communes that have not submitted."""
+        due_at = self.nudge_due_at(now)
+        roster, submitted = await self._not_submitted(period)
+        in_province = set((await self._by_province(roster)).get(province, []))
+        missing = [code for code in roster if code in in_province and code not in submitted]
+        before = {code for notice in await self.storage.notices.list_for_period(period.id, NUDGE)
+                  if notice.due_at == due_at for code in (notice.payload or {}).get("units", [])}  # type: ignore[union-attr]
+        fresh = [code for code in missing if code not in before]
+        people = (await self._record_reporters(period, NUDGE, due_at, only=fresh))[0] if fresh else 0
+        day = due_at.date()
+        unreachable = tuple(code for code in fresh if not any(reachable_on(p, day) for p in roster[code]))
+        nudged = tuple(code for code in fresh if code not in unreachable)
+        return NudgeResult(units=nudged, people=people, already=tuple(c for c in missing if c in before),
+                           unreachable=unreachable, due_at=due_at)
+
+    async def notify_blocked(self, person_id: int) -> int:
+        """Tell the supervisors of the person's provinces, once per blocking, that they blocked
+        the bot (whoever noticed it first: a 403 on send or Telegram's my_chat_member update)."""
+        person = await self.storage.people.get(person_id)
+        if person is None or person.active or person.blocked_at is None:
+            return 0
+        spec = self.default_spec()
+        due_at = allowed_moment(person.blocked_at, spec.quiet_hours, spec.tz)
+        memberships = [m for m in await self.storage.people.memberships_of(person.id) if m.unit_code]
+        units = await self.storage.units.get_many(m.unit_code for m in memberships if m.unit_code)
+        provinces: dict[str, list[str]] = {}
+        for membership in memberships:
+            unit = units.get(membership.unit_code or "")
+            if unit is None:
+                continue
+            communes = provinces.setdefault(unit.province_code, [])
+            if membership.role == Role.REPORTER:
+                communes.append(unit.code)
+        recorded = 0
+        for province, communes in provinces.items():
+            for supervisor in await self._supervisors(province, due_at.date()):
+                if supervisor.id == person.id:
+                    continue
+                recorded += await self.storage.notices.record_due(
+                    BLOCKED, supervisor.telegram_id, due_at, person_id=supervisor.id, ref=f"person:{person.id}",
+                    payload={"person": person.id, "name": person.full_name, "units": communes, "province": province},
+                )
+        return recorded
+
+
+def reachable_on(person: Person, day: date) -> bool:
+    """Whether a notice may go to this person on that day: the bot not blocked, not on leave."""
+    return person.active and not person.is_paused(day)

@@ -1,0 +1,327 @@
+"""The rollup from what is stored: loading a period's reports, last periods' and the communes into
+the pure domain (``bot.domain.rollup``), then writing the message, chart, .docx and .xlsx.
+
+Used by the chat (/tonghop), by ``python -m bot rollup`` and by the benchmark. The loading is a
+handful of queries whatever the number of communes (one per period of history, not one per
+commune); the building and writing run in a worker thread (:func:`produce`), reporting progress
+through a :class:`ProgressState` that the chat shows by editing its message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from bot.access import Identity
+from bot.domain.forms import Form, OutlierCheck
+from bot.domain.numbers import format_count
+from bot.domain.periods import PeriodKey, current_open_period, period_for
+from bot.domain.rollup import (
+    Report,
+    Rollup,
+    RollupInput,
+    RollupPeriod,
+    RollupUnit,
+    build_rollup,
+    rollup_message,
+)
+from bot.domain.rollup_chart import chart_filename, render_rollup_chart
+from bot.domain.rollup_docx import TEMPLATE_NAME, RollupSettings, render_rollup_docx, rollup_docx_filename
+from bot.domain.rollup_xlsx import render_rollup_xlsx, rollup_xlsx_filename
+from bot.domain.themes import Taxonomy, ThemeError, load_taxonomy
+from bot.report_files import ROLLUP_SUFFIX
+from storage import Storage
+from storage.models import Period, Role, Submission, Unit
+
+log = logging.getLogger(__name__)
+
+NATIONAL = "all"
+DEFAULT_HISTORY = 8
+
+
+class RollupError(Exception):
+    """Something the person asking must know (no such period, no communes); Vietnamese."""
+
+
+# --- scope -------------------------------------------------------------------------------------
+
+
+def allowed_provinces(identity: Identity) -> list[str] | None:
+    """The provinces a person may see: None for every province (a configured admin, or an admin
+    of no particular province); else the provinces they supervise or administer."""
+    if identity.configured_admin:
+        return None
+    admin = [m.unit_code for m in identity.memberships if m.role == Role.ADMIN and m.revoked_at is None]
+    if any(code is None for code in admin):
+        return None
+    codes = [*identity.provinces, *(code for code in admin if code is not None)]
+    return list(dict.fromkeys(codes))
+
+
+def can_see(identity: Identity, province_code: str | None) -> bool:
+    """Whether the person may see a province (None: the whole country, for admins of all)."""
+    allowed = allowed_provinces(identity)
+    if allowed is None:
+        return True
+    return province_code is not None and province_code in allowed
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ProgressState:
+    """What the work is doing now, written by the worker thread, read by the chat."""
+
+    text: str = ""
+    changes: int = 0
+
+    def set(self, text: str) -> None:
+        if text != self.text:
+            self.text = text
+            self.changes += 1
+
+    def communes(self, done: int, total: int) -> None:
+        self.set(f"Đang tổng hợp {format_count(done)}/{format_count(total)} xã…")
+
+
+# --- periods -----------------------------------------------------------------------------------
+
+
+def rollup_period(period: Period) -> RollupPeriod:
+    key = PeriodKey.parse(period.key)
+    return RollupPeriod(key=period.key, label=key.label, short_label=key.short_label, starts_on=period.starts_on,
+                        ends_on=period.ends_on, deadline_at=period.deadline_at)
+
+
+async def find_period(storage: Storage, form: Form, key: str | None, now: datetime) -> Period:
+    """The period ``key`` ("2025-W50"), created from the form's calendar if not stored yet; None:
+    the latest closed one (deadline passed), else the current one."""
+    if key is None:
+        latest = await storage.periods.latest_closed(form.id, now)
+        if latest is not None:
+            return latest
+        info = current_open_period(form.period, now)  # nothing stored yet: the calendar says
+        while info.deadline_at > now:
+            info = period_for(form.period, info.key.previous())
+        parsed = info.key
+    else:
+        try:
+            parsed = PeriodKey.parse(key)
+            info = period_for(form.period, parsed)
+        except ValueError:
+            raise RollupError(f"Kỳ «{key}» không hợp lệ; viết theo dạng 2025-W50.") from None
+    stored = await storage.periods.get(form.id, str(parsed))
+    if stored is not None:
+        return stored
+    return await storage.periods.upsert(form.id, str(info.key), info.starts_on, info.ends_on, info.opens_at,
+                                        info.deadline_at, info.deadline_note)
+
+
+def history_window(form: Form) -> int:
+    windows = [check.window for check in form.checks if isinstance(check, OutlierCheck)]
+    return max([1, *windows])
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def _unit(unit: Unit, provinces: dict[str, Unit]) -> RollupUnit:
+    province = provinces.get(unit.province_code)
+    return RollupUnit(unit.code, unit.name, unit.full_name, unit.province_code,
+                      province.full_name if province else "")
+
+
+async def _names(storage: Storage, province_code: str | None, ids: set[int]) -> dict[int, str]:
+    people = await storage.people.list_people(province_code=province_code, active_only=False)
+    names = {person.id: person.full_name for person in people}
+    for person_id in ids - set(names):
+        person = await storage.people.get(person_id)
+        if person is not None:
+            names[person_id] = person.full_name
+    return names
+
+
+async def load_input(
+    storage: Storage,
+    form: Form,
+    period: Period,
+    province_code: str | None,
+    *,
+    taxonomy: Taxonomy | None = None,
+) -> RollupInput:
+    """Everything the rollup of ``period`` over a province (None: the whole country) needs."""
+    provinces = {p.code: p for p in await storage.units.list_provinces()}
+    if province_code is not None and province_code not in provinces:
+        raise RollupError(f"Không có tỉnh, thành phố mã {province_code}.")
+    communes = await storage.units.list_communes(province_code)
+    if not communes:
+        raise RollupError("Chưa có danh sách xã, phường của tỉnh này (python -m bot units import).")
+    units = [_unit(unit, provinces) for unit in communes]
+    if province_code is None:
+        units.sort(key=lambda u: (u.province_code, u.code))
+    submissions = await storage.submissions.list_latest_for_period(period.id, province_code)
+    ids = {s.submitted_by for s in submissions if s.submitted_by is not None}
+    ids |= {s.status_by for s in submissions if s.status_by is not None}
+    names = await _names(storage, province_code, ids)
+    reports: dict[str, Report] = {}
+    for submission in submissions:
+        first = submission.submitted_at
+        if submission.version > 1:
+            versions = await storage.submissions.versions(period.id, submission.unit_code)
+            first = versions[0].submitted_at if versions else first
+        reports[submission.unit_code] = report_of(submission, first, names)
+
+    earlier = await storage.periods.previous(period, history_window(form))
+    previous_period = None
+    previous_reports: dict[str, dict[str, Any]] = {}
+    history: dict[str, list[dict[str, Any]]] = {}
+    key = PeriodKey.parse(period.key)
+    for index, before in enumerate(earlier):
+        rows = await storage.submissions.list_latest_for_period(before.id, province_code)
+        if index == 0 and before.key == str(key.previous()):
+            previous_period = rollup_period(before)
+            previous_reports = {s.unit_code: dict(s.answers) for s in rows}
+        for s in rows:
+            history.setdefault(s.unit_code, []).append(dict(s.answers))
+
+    missing = [unit.code for unit in units if unit.code not in reports]
+    officials: dict[str, list[str]] = {}
+    for code in missing:
+        people = await storage.people.reporters_of(code)
+        officials[code] = [p.full_name + (f" (@{p.username})" if p.username else "") for p in people]
+
+    scope_name = "Toàn quốc" if province_code is None else provinces[province_code].full_name
+    return RollupInput(
+        form=form, period=rollup_period(period), scope_name=scope_name, scope_code=province_code, units=units,
+        reports=reports, previous_period=previous_period, previous_reports=previous_reports, history=history,
+        officials=officials, taxonomy=taxonomy,
+        provinces={code: RollupUnit(p.code, p.name, p.full_name, p.code, p.full_name) for code, p in provinces.items()},
+    )
+
+
+def report_of(submission: Submission, first: datetime, names: dict[int, str]) -> Report:
+    return Report(
+        unit_code=submission.unit_code, answers=submission.answers, explanations=submission.explanations,
+        version=submission.version, submitted_at=submission.submitted_at, first_submitted_at=first,
+        submitted_by=names.get(submission.submitted_by or -1, ""), on_behalf=submission.on_behalf,
+        status=str(submission.status),  # type: ignore[arg-type]
+        status_by=names.get(submission.status_by or -1, ""), status_at=submission.status_at,
+        status_reason=submission.status_reason or "", submission_id=submission.id,
+    )
+
+
+async def rollup_settings(storage: Storage, province_code: str | None) -> RollupSettings:
+    """The department's settings for its rollup, kept under the province's unit settings
+    (``extra["rollup"]``: issuer, recipient, signer, "Nơi nhận"), if an admin set them."""
+    if province_code is None:
+        return RollupSettings()
+    stored = await storage.unit_settings.get(province_code)
+    if stored is None:
+        return RollupSettings()
+    return RollupSettings.from_mapping(stored.extra.get("rollup"))
+
+
+async def rollup_template(storage: Storage, form: Form, templates_dir: Path, province_code: str | None) -> bytes | Path:
+    """An uploaded rollup template (the province's, else the default one), else the shipped one."""
+    record = await storage.templates.effective(form.id + ROLLUP_SUFFIX, province_code, None)
+    if record is not None:
+        content = await storage.templates.content(record.id)
+        if content:
+            return content
+    return Path(templates_dir) / TEMPLATE_NAME
+
+
+def taxonomy_from(templates_dir: Path) -> Taxonomy | None:
+    try:
+        return load_taxonomy(templates_dir)
+    except ThemeError:
+        log.warning("difficulties are not sorted into themes", exc_info=True)
+        return None
+
+
+# --- building and writing ----------------------------------------------------------------------
+
+
+@dataclass
+class RollupFiles:
+    rollup: Rollup
+    message: str
+    chart: bytes
+    chart_name: str
+    docx: bytes
+    docx_name: str
+    xlsx: bytes
+    xlsx_name: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def build_files(
+    data: RollupInput,
+    *,
+    report_date: date,
+    template: bytes | Path,
+    settings: RollupSettings | None = None,
+    tz: tzinfo | None = None,
+    progress: ProgressState | None = None,
+) -> RollupFiles:
+    """Build the rollup and write everything (CPU-bound: run it off the event loop)."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter
+    started = clock()
+    rollup = build_rollup(data, progress.communes if progress is not None else None)
+    message = rollup_message(rollup)
+    timings["rollup_s"] = clock() - started
+
+    def stage(text: str) -> None:
+        if progress is not None:
+            progress.set(text)
+
+    stage("Đang vẽ biểu đồ…")
+    started = clock()
+    chart = render_rollup_chart(rollup)
+    timings["chart_s"] = clock() - started
+    stage("Đang tạo tệp Word…")
+    started = clock()
+    docx = render_rollup_docx(rollup, report_date, template, settings, tz)
+    timings["docx_s"] = clock() - started
+    stage("Đang tạo tệp Excel…")
+    started = clock()
+    xlsx = render_rollup_xlsx(rollup, tz)
+    timings["xlsx_s"] = clock() - started
+    stage("Đang gửi…")
+    return RollupFiles(rollup, message, chart, chart_filename(rollup), docx, rollup_docx_filename(rollup), xlsx,
+                       rollup_xlsx_filename(rollup), timings)
+
+
+async def produce(
+    storage: Storage,
+    form: Form,
+    period: Period,
+    province_code: str | None,
+    *,
+    templates_dir: Path,
+    report_date: date,
+    tz: tzinfo | None = None,
+    progress: ProgressState | None = None,
+    run: Callable[..., Any] | None = None,
+) -> RollupFiles:
+    """Load from storage, then build and write in a worker thread."""
+    started = time.perf_counter()
+    data = await load_input(storage, form, period, province_code, taxonomy=taxonomy_from(templates_dir))
+    settings = await rollup_settings(storage, province_code)
+    template = await rollup_template(storage, form, templates_dir, province_code)
+    loaded = time.perf_counter() - started
+    kwargs = dict(report_date=report_date, template=template, settings=settings, tz=tz, progress=progress)
+    if run is None:
+        files = await asyncio.to_thread(build_files, data, **kwargs)  # type: ignore[arg-type]
+    else:
+        files = run(data, **kwargs)
+    files.timings["load_s"] = loaded
+    return files

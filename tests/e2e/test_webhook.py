@@ -1,0 +1,106 @@
+"""Both ways `python -m bot run` gets its updates, end to end with the real bot process: long polling
+by default, and a webhook when WEBHOOK_URL and WEBHOOK_SECRET are set (the sandbox's setWebhook
+then POSTs each update to the bot's own server on 127.0.0.1 with the secret header)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+
+import aiohttp
+
+from bot.commands.run import webhook_path
+from sandbox.webhook import SECRET_HEADER
+from tests.e2e.botprocess import TOKEN, BotProcess
+
+SECRET = "e2e-webhook_Secret-42"
+
+
+class WebhookBotProcess(BotProcess):
+    """The bot process with extra settings in its environment (webhook mode)."""
+
+    def __init__(self, base_url: str, database, extra: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(base_url, database)
+        self.extra = extra
+
+    def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEBHOOK_"))}
+        env.update({"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": self.base_url,
+                    "DATABASE_PATH": str(self.database), "ADMIN_IDS": "", "LOG_LEVEL": "DEBUG", **self.extra})
+        handle = self.log.open("ab")
+        self.process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=self.database.parent, env=env,
+                                        stdout=handle, stderr=subprocess.STDOUT)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_webhook_path() -> None:
+    assert webhook_path("https://bot.example.vn/telegram/hook") == "telegram/hook"
+    assert webhook_path("https://bot.example.vn/") == ""
+    assert webhook_path("https://bot.example.vn:8443/a/b?x=1") == "a/b"
+
+
+async def test_long_polling_is_the_default(sandbox, bot_process: BotProcess) -> None:
+    server, client = sandbox
+    bot_process.start()
+    await client.add_user(1001, "Lan")
+    await client.send_text(1001, "/start")
+    reply = await client.wait_for_bot_message(1001, timeout=30)
+    assert "Xin chào" in reply["text"]
+    assert await client.requests(method="getUpdates")
+    assert not await client.requests(method="setWebhook")
+    assert await bot_process.stop() == 0
+
+
+async def test_webhook_mode_end_to_end(sandbox, tmp_path) -> None:
+    server, client = sandbox
+    port = free_port()
+    hook = f"http://127.0.0.1:{port}/telegram/hook"
+    bot = WebhookBotProcess(server.base_url, tmp_path / "baocao.db", {
+        "WEBHOOK_URL": hook, "WEBHOOK_SECRET": SECRET, "WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": str(port),
+    })
+    bot.start()
+    try:
+        await client.add_user(1001, "Lan")
+        sent = await client.send_text(1001, "/start")
+        reply = await client.wait_for_bot_message(1001, after_message_id=sent["message_id"], timeout=30)
+        assert "Xin chào" in reply["text"], bot.output()
+
+        # The bot registered its URL with the secret; the update came by POST, not by getUpdates.
+        webhook = await client.webhook()
+        assert webhook["info"]["url"] == hook and webhook["secret_token_set"]
+        assert any(a["status"] == 200 and a["update_id"] == sent["update_id"] for a in webhook["attempts"])
+        assert not await client.requests(method="getUpdates")
+
+        # A request without the right secret is refused and never reaches the handlers.
+        forged = {"update_id": 10_000, "message": {
+            "message_id": 99, "date": 1_700_000_000, "chat": {"id": 1001, "type": "private", "first_name": "Lan"},
+            "from": {"id": 1001, "is_bot": False, "first_name": "Lan"}, "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
+        before = len(await client.bot_messages(1001))
+        async with aiohttp.ClientSession() as http:
+            for headers in ({SECRET_HEADER: "wrong-secret"}, {}):
+                async with http.post(hook, json=forged, headers=headers) as resp:
+                    assert resp.status == 403
+            async with http.post(f"http://127.0.0.1:{port}/elsewhere", json=forged,
+                                 headers={SECRET_HEADER: SECRET}) as resp:
+                assert resp.status == 404
+        await asyncio.sleep(0.5)
+        assert len(await client.bot_messages(1001)) == before
+
+        assert await bot.stop() == 0
+        output = bot.output()
+        assert " ERROR " not in output
+        # the only tracebacks are python-telegram-bot's DEBUG notes of the two refused requests
+        assert output.count("Traceback") == output.count("tornado.web.HTTPError: HTTP 403") == 2
+        assert SECRET not in output and TOKEN not in output  # not even at LOG_LEVEL=DEBUG
+    finally:
+        if bot.process is not None and bot.process.poll() is None:
+            bot.kill()
