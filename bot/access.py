@@ -44,7 +44,12 @@ class Identity(BaseModel):
         return commune_code in self.communes
 
     def can_supervise(self, province_code: str) -> bool:
-        return self.is_admin or province_code in self.provinces
+        """A supervisor of the province, or an admin of it (of every province: a configured admin,
+        or an admin membership without a unit)."""
+        if self.configured_admin or province_code in self.provinces:
+            return True
+        scopes = [m.unit_code for m in self.memberships if m.role == Role.ADMIN]
+        return any(code is None or code == province_code for code in scopes)
 
 
 async def identify(storage: Storage, settings: Settings, telegram_id: int) -> Identity:

@@ -11,20 +11,24 @@ Exactly once — the choice
 Telegram's Bot API has no idempotency key, and a bot cannot ask whether a message arrived.
 So every notice is recorded before anything is sent (``record_due``), and each send is:
 
-1. ``claim`` (pending → sending) — committed before the request leaves;
+1. ``claim`` (pending → sending), committed on the request's turn in the rate limiter, right
+   before the request leaves (``Paced.on_turn``) — never while it waits for its turn;
 2. the request;
-3. ``mark_sent`` with Telegram's message id once Telegram confirms.
+3. ``mark_sent`` with Telegram's message id once Telegram confirms; or, when Telegram answers
+   "not done" (429 RetryAfter, 5xx) or the request never left (connection refused, pool
+   timeout), ``release`` (back to pending): retried at once a few times, later by the sweep,
+   without holding up the rest of the list.
 
-A send that Telegram answered with "not done" (429 RetryAfter, 5xx) or that never left
-(connection refused, pool timeout) is retried, at once a few times and later by the sweep,
-without holding up the rest of the list. A send whose answer never came (read timeout, the
-connection dropped, the process killed between 2 and 3) may have been delivered: it is marked
-``unknown`` and **not sent again** — at most once. For a reminder a rare missing message is
-the lesser harm (the next reminder, the deadline notice and the supervisor's list follow),
-and the issue asks for "never twice". Sends wait ``send_timeout`` (20 s) for Telegram's answer,
+A notice whose answer never came (read timeout, the connection dropped, the process killed
+between 1 and 3) may have been delivered: it is marked ``unknown`` and **not sent again** — at
+most once. For a reminder a rare missing message is the lesser harm (the next reminder, the
+deadline notice and the supervisor's list follow), and the issue asks for "never twice". The
+window is small: a kill loses a notice only between the claim's commit and the request being
+written (well under a millisecond per send); between the request and the record it costs
+nothing (the message arrived once). Sends wait ``send_timeout`` (20 s) for Telegram's answer,
 far longer than a slow answer takes, so ambiguity is rare; ``REMINDERS_RETRY_AMBIGUOUS=true``
-switches to at least once. At start, notices left ``sending`` by a crash are marked ``unknown``
-(``Reminders.catch_up``) before anything is sent.
+switches to at least once. At start, notices left ``sending`` by a crash are marked
+``unknown`` (``Reminders.catch_up``) before anything is sent.
 
 A 403 marks the person as having blocked the bot (``people.set_blocked``) and records one
 notice to the province's supervisors (``Reminders.notify_blocked``), sent in the same run.
@@ -54,7 +58,7 @@ from bot.calendar_plan import (
 )
 from bot.clock import Clock
 from bot.domain.periods import PeriodKey, period_label
-from bot.notify import PACED, PacedRateLimiter, classify, retry_delay
+from bot.notify import Paced, PacedRateLimiter, classify, retry_delay
 from bot.reminders import ReminderConfig, reachable_on
 from storage import Storage
 from storage.models import Notice, Period, Role
@@ -240,6 +244,35 @@ class DrainReport:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+class _Taken(Exception):
+    """The notice was claimed, sent or dropped by someone else: do not send it."""
+
+
+@dataclass
+class _Claim:
+    """One notice's claim (pending → sending), taken on the request's turn and given back when
+    Telegram answered "not done"."""
+
+    notices: Any
+    notice_id: int
+    clock: Clock
+    held: bool = False
+
+    async def take_if_free(self) -> bool:
+        if not self.held:
+            self.held = await self.notices.claim(self.notice_id, self.clock.now())
+        return self.held
+
+    async def take(self) -> None:
+        if not await self.take_if_free():
+            raise _Taken
+
+    async def release(self) -> None:
+        if self.held:
+            await self.notices.release(self.notice_id)
+            self.held = False
+
+
 class SimulatedCrash(BaseException):
     """For tests: the process dies at this point (not caught by the sender)."""
 
@@ -303,14 +336,13 @@ class Broadcaster:
         task = self._task
         if task is None or task.done():
             return
-        try:
-            await asyncio.wait_for(asyncio.shield(task), timeout if timeout is not None else self.config.stop_timeout)
-        except TimeoutError:
+        done, _ = await asyncio.wait({task}, timeout=timeout if timeout is not None else self.config.stop_timeout)
+        if not done:
             log.warning("notices still in flight at shutdown were cut off; they are marked unknown at the next start")
             task.cancel()
             await asyncio.wait({task})
-        except BaseException:  # noqa: BLE001 - a crash inside already ended it
-            log.debug("the sending task ended with an error", exc_info=True)
+        elif not task.cancelled() and task.exception() is not None:
+            log.debug("the sending task had ended with an error", exc_info=task.exception())
 
     async def drain(self) -> DrainReport:
         """Send every notice due now (each looked at once per drain; failures wait for the next)."""
@@ -370,18 +402,25 @@ class Broadcaster:
             if await notices.mark_dropped(notice.id, outgoing.reason):
                 report.dropped += 1
             return
-        if not await notices.claim(notice.id, self.clock.now()):
-            return  # sent, dropped or being sent by someone else meanwhile
-        limiter = self.bot.rate_limiter if hasattr(self.bot, "rate_limiter") else None
-        extra: dict[str, Any] = {"rate_limit_args": PACED} if isinstance(limiter, PacedRateLimiter) else {}
+        claim = _Claim(notices, notice.id, self.clock)
+        limiter = getattr(self.bot, "rate_limiter", None)
+        paced = isinstance(limiter, PacedRateLimiter)
+        # With our limiter the claim is made on the request's turn, right before it leaves, and
+        # undone when Telegram answers "not done" (a 429 it retries, a 5xx): a crash while the
+        # request waits for its turn or for a retry leaves the notice pending, to be sent later.
+        extra: dict[str, Any] = {"rate_limit_args": Paced(on_turn=claim.take, on_unsent=claim.release)} if paced else {}
         attempt = 0
         while True:
             attempt += 1
+            if not paced and not await claim.take_if_free():
+                return
             try:
                 message = await self.bot.send_message(
                     notice.chat_id, outgoing.text, reply_markup=outgoing.markup,
                     read_timeout=self.config.send_timeout, **extra,
                 )
+            except _Taken:
+                return  # sent, dropped or being sent by someone else meanwhile
             except Exception as error:  # noqa: BLE001 - sorted by classify
                 verdict = classify(error)
                 text = f"{type(error).__name__}: {error}"
@@ -402,6 +441,7 @@ class Broadcaster:
                     log.warning("notice %d to chat %d: Telegram's answer never came (%s); it may have been "
                                 "delivered and is not sent again", notice.id, notice.chat_id, text)
                     return
+                await claim.release()  # not done (or, with retry_ambiguous, perhaps done): pending again
                 prior = (await notices.get(notice.id) or notice).attempts
                 if attempt >= self.config.tries_per_round or self._stopping.is_set() \
                         or prior + 1 >= self.config.max_attempts:
@@ -416,7 +456,6 @@ class Broadcaster:
                 report.retries += 1
                 await self._pause(retry_delay(error, attempt))
                 if self._stopping.is_set():  # shutting down: the next start sends it
-                    await notices.release(notice.id)
                     report.later += 1
                     return
                 continue

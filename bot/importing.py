@@ -7,7 +7,7 @@ sending the same figures again, changes nothing.
 
 Files:
 
-- JSON: a list of objects ``{"unit": "05929", "period": "2025-W50", "answers": {field id: value},
+- JSON: a list of objects ``{"unit": "01894", "period": "2025-W50", "answers": {field id: value},
   "explanations": {check: reason}}`` (``explanations`` and ``submitted_at`` optional);
 - .xlsx: the rollup's sheet "Theo xã" (one row per commune: "Mã xã", "Kỳ báo cáo", one column per
   field named by its label, "Giải trình", "Nộp lúc"), so an export re-imports; columns of derived

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -48,9 +48,13 @@ Verdict = Literal["retry", "ambiguous", "blocked", "refused"]
 
 @dataclass(frozen=True)
 class Paced:
-    """``rate_limit_args`` of a broadcast send: paced per chat as well; ``max_retries`` for RetryAfter."""
+    """``rate_limit_args`` of a broadcast send: paced per chat as well; ``max_retries`` for
+    RetryAfter. ``on_turn`` is awaited right before the request leaves (each try), ``on_unsent``
+    when Telegram answered that it did not carry it out (a 429 about to be retried, a 5xx)."""
 
     max_retries: int | None = None
+    on_turn: Callable[[], Awaitable[None]] | None = None
+    on_unsent: Callable[[], Awaitable[None]] | None = None
 
 
 PACED = Paced()
@@ -95,9 +99,18 @@ class PacedRateLimiter(AIORateLimiter):
         if endpoint not in SENDING_ENDPOINTS or chat_id is None:
             return await super().process_request(callback, args, kwargs, endpoint, data, retries)
 
+        hooks = rate_limit_args if isinstance(rate_limit_args, Paced) else None
+
         async def on_its_turn(*a: Any, **kw: Any) -> Any:
             await self.wait_turn(chat_id, paced=paced)
-            return await callback(*a, **kw)
+            if hooks is not None and hooks.on_turn is not None:
+                await hooks.on_turn()
+            try:
+                return await callback(*a, **kw)
+            except Exception as error:
+                if hooks is not None and hooks.on_unsent is not None and classify(error) == "retry":
+                    await hooks.on_unsent()
+                raise
 
         return await super().process_request(on_its_turn, args, kwargs, endpoint, data, retries)
 

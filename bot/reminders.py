@@ -186,7 +186,7 @@ class Reminders:
                  due_at.isoformat(), recorded)
         return recorded
 
-    async def _not_submitted(self, period: Period) -> tuple[dict[str, list[Person]], set[str]]:
+    async def _roster_and_submitted(self, period: Period) -> tuple[dict[str, list[Person]], set[str]]:
         roster = await self.storage.people.reporter_roster()
         submitted = {s.unit_code for s in await self.storage.submissions.list_latest_for_period(period.id)}
         return roster, submitted
@@ -195,7 +195,7 @@ class Reminders:
                                 only: Iterable[str] | None = None) -> tuple[int, int]:
         """Record the reporters' notices of a moment; (reporters' notices, supervisors' notices
         about communes nobody can be reached in) recorded now."""
-        roster, submitted = await self._not_submitted(period)
+        roster, submitted = await self._roster_and_submitted(period)
         wanted = None if only is None else set(only)
         day = due_at.date()
         per_person: dict[int, tuple[Person, list[str]]] = {}
@@ -237,7 +237,7 @@ class Reminders:
         return recorded
 
     async def _record_escalation(self, period: Period, due_at: datetime) -> int:
-        roster, submitted = await self._not_submitted(period)
+        roster, submitted = await self._roster_and_submitted(period)
         recorded = 0
         for province, codes in (await self._by_province(roster)).items():
             missing = [code for code in codes if code not in submitted]
@@ -322,7 +322,7 @@ class Reminders:
     async def nudge(self, period: Period, province: str, now: datetime) -> NudgeResult:
         """A supervisor asks to remind the province's communes that have not submitted."""
         due_at = self.nudge_due_at(now)
-        roster, submitted = await self._not_submitted(period)
+        roster, submitted = await self._roster_and_submitted(period)
         in_province = set((await self._by_province(roster)).get(province, []))
         missing = [code for code in roster if code in in_province and code not in submitted]
         before = {code for notice in await self.storage.notices.list_for_period(period.id, NUDGE)

@@ -15,6 +15,7 @@ from bot.context import BotContext
 from bot.domain.render import TemplateError, render_report, sample_context, sample_contexts, validate_template
 from bot.report_files import effective_settings, report_unit, settings_layers
 from handlers import reporting, texts
+from handlers.administering import _admin_provinces
 from storage.models import Role, Unit, UnitKind
 
 log = logging.getLogger(__name__)
@@ -46,14 +47,21 @@ async def _target(update: Update, context: BotContext, args: list[str]) -> tuple
     services = context.services
     identity = await identify(services.storage, services.settings, update.effective_user.id)
     storage = services.storage
+    scope = _admin_provinces(identity) if identity.is_admin else []  # None: every province
     if identity.is_admin and args and args[0].lower() in {"tinh", "tỉnh"} and len(args) > 1:
         unit = await storage.units.get(args[1].zfill(2))
         if unit is None or unit.kind != UnitKind.PROVINCE:
             return None, args, f"Không có tỉnh mã {args[1]}."
+        if scope is not None and unit.code not in scope:
+            return None, args, texts.NOT_ALLOWED
         return unit, args[2:], ""
-    if identity.is_admin and args and args[0].isdigit():
+    if identity.is_admin and args and args[0].isdigit() and args[0] not in identity.communes:
         unit = await storage.units.get(args[0])
-        return (unit, args[1:], "") if unit else (None, args, f"Không có đơn vị mã {args[0]}.")
+        if unit is None:
+            return None, args, f"Không có đơn vị mã {args[0]}."
+        if scope is not None and unit.province_code not in scope:
+            return None, args, texts.NOT_ALLOWED
+        return unit, args[1:], ""
     communes = identity.communes
     if args and args[0].isdigit() and args[0] in communes:
         return await storage.units.get(args[0]), args[1:], ""
@@ -186,6 +194,10 @@ async def on_template_button(update: Update, context: BotContext) -> None:
     record = await services.storage.templates.get(int(raw_id)) if raw_id.isdigit() else None
     if not identity.is_admin or record is None or record.name != FORM_ID + PENDING:
         await query.answer(texts.NOT_ALLOWED if not identity.is_admin else texts.STALE_BUTTON, show_alert=True)
+        return
+    scope = _admin_provinces(identity)  # a province's admin confirms only that province's templates
+    if scope is not None and record.unit_code not in scope:
+        await query.answer(texts.NOT_ALLOWED, show_alert=True)
         return
     await query.answer()
     assert isinstance(query.message, Message)

@@ -24,6 +24,10 @@ from storage.models import Person, Unit
 log = logging.getLogger(__name__)
 
 FORM_ID = "tthc-weekly"
+EDITED_MESSAGE = (
+    "Bot không đổi câu trả lời theo tin nhắn đã sửa. Để sửa một câu đã trả lời, Anh/Chị bấm «« Quay lại», "
+    "hoặc ở màn hình xem lại bấm «Sửa một mục»."
+)
 CHOOSE_PREFIX = "rc"
 
 
@@ -135,6 +139,13 @@ async def on_text(update: Update, context: BotContext) -> None:
     session = await _active_session(update, context)
     if session is None:
         await message.reply_text(await _stray_text_hint(update, context))
+        return
+    if update.edited_message is not None:
+        # An edit of a message sent earlier answered an earlier question: taking it as the answer to
+        # the question asked now would store it in the wrong place. Say how to change an answer.
+        screen = render(session, [await session.resume()])
+        screen.parts.insert(0, EDITED_MESSAGE)
+        await show(message, screen)
         return
     form = session.form
     asking_text = session.mode == ANSWER and form.kind_of(session.cursor_field or "") == "text"

@@ -99,7 +99,8 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
     if isinstance(step, Stale):
         screen.parts.append("Nút này thuộc câu hỏi cũ; câu hỏi hiện tại ở dưới đây.")
     elif isinstance(step, Saved):
-        lines = [f"✔ Đã lưu «{step.field.button_label}»: {_value_text(form, step.field, step.value)}."]
+        shown = _short(_value_text(form, step.field, step.value), 300).rstrip(".")
+        lines = [f"✔ Đã lưu «{step.field.button_label}»: {shown}."]
         if step.replaced is not None:
             who = step.replaced.answered_by_name or "một cán bộ khác"
             when = step.replaced.answered_at.strftime("%H:%M ngày %d/%m")

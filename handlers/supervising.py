@@ -53,7 +53,7 @@ from bot.rollup_service import (
 from handlers import texts
 from handlers.reporting import show
 from handlers.reporting_views import edit_menu, split_message
-from storage.models import Period, Submission, SubmissionStatus, Unit, UnitKind
+from storage.models import DraftStatus, Period, Submission, SubmissionStatus, Unit, UnitKind
 
 log = logging.getLogger(__name__)
 
@@ -570,8 +570,8 @@ async def approve(update: Update, context: BotContext, identity: Identity, raw_i
     by = identity.person.id if identity.person else None
     await storage.submissions.set_status(submission.id, SubmissionStatus.APPROVED, by, now)
     draft = await storage.drafts.find(period.id, unit.code)
-    if draft is not None and draft.status != "submitted":  # a correction in progress is closed: approved is final
-        await storage.drafts.set_status(draft.id, "submitted", now)  # type: ignore[arg-type]
+    if draft is not None and draft.status != DraftStatus.SUBMITTED:  # a correction in progress ends: approved is final
+        await storage.drafts.set_status(draft.id, DraftStatus.SUBMITTED, now)
     await storage.audit.log("report.approve", now, actor=identity.telegram_id, subject=f"{unit.code}:{period.key}",
                             detail={"submission": submission.id, "version": submission.version})
     told = await _tell_reporters(context, unit, f"✔ Báo cáo {label} của {unit.full_name} (lần {submission.version}) "
@@ -654,6 +654,15 @@ async def _correct(update: Update, context: BotContext, raw_id: str) -> None:
     unit = await storage.units.get(submission.unit_code)
     period = await storage.periods.get_by_id(submission.period_id)
     assert unit is not None and period is not None
+    current = latest or submission
+    draft = await storage.drafts.get_or_create(period.id, unit.code, _now(context))
+    if not await storage.drafts.values(draft.id):  # a report imported or entered by the province: no draft yet
+        now = _now(context)
+        await storage.drafts.set_answers(draft.id, dict(current.answers), current.submitted_by, now)
+        for key, reason in current.explanations.items():
+            if explanation_text(reason):
+                await storage.drafts.set_explanation(draft.id, key, explanation_text(reason), current.submitted_by, now)
+        await storage.drafts.set_status(draft.id, DraftStatus.SUBMITTED, now)
     session = await ReportSession.open(storage, _form(context, period.form_id), context.services.clock,
                                        identity.person, unit, period=period)
     assert isinstance(query.message, Message)

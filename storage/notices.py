@@ -85,9 +85,9 @@ class NoticeRepo(Repository):
         return changed == 1
 
     async def note_attempt(self, notice_id: int, error: str) -> None:
-        """Count a failed attempt of a claimed notice that is being retried at once."""
+        """Count a failed attempt of a notice that is being retried at once."""
         await self.db.execute(
-            "UPDATE notices SET attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'sending'",
+            f"UPDATE notices SET attempts = attempts + 1, last_error = ? WHERE id = ? AND status IN {_OPEN}",
             (error, notice_id),
         )
 

@@ -1,6 +1,6 @@
 """`python -m bot import FILE`: reports for many communes and periods at once, entered on their
 behalf, from an .xlsx (the rollup's columns: an export re-imports) or a JSON list of
-``{"unit": "05929", "period": "2025-W50", "answers": {field id: value}}``. Every row gets the
+``{"unit": "01894", "period": "2025-W50", "answers": {field id: value}}``. Every row gets the
 reporter's checks and one line of result; importing the same file twice changes nothing.
 
     python -m bot import reports.xlsx

@@ -114,7 +114,10 @@ class SimulationResult:
     notices: dict[str, int]
     files: dict[str, Path]
     missing: list[str]  # what could not be played, in words
+    issues: list[str] = field(default_factory=list)  # what the people ran into and worked around
     rollup_counts: dict[str, int] | None = None
+    approved: int = 0  # reports the supervisor approved in chat
+    rollup_approved: int | None = None  # as the rollup counted them
     elapsed: float = 0.0
 
 
@@ -467,6 +470,8 @@ async def simulate_week(
     missing: list[str] = []
     files: dict[str, Path] = {}
     notices: Counter[str] = Counter()
+    approvals: Counter[str] = Counter()
+    issues: list[str] = []  # what the simulated people ran into that the bot should do better
     results: dict[str, OfficialResult] = {}
     client = SandboxClient(base_url)
     if stream is not None and logging.getLogger().level > logging.DEBUG:
@@ -516,13 +521,13 @@ async def simulate_week(
         await application.start()
 
         events: list[Event] = []
+        supervisor = next(p for p in staff if p.role == Role.SUPERVISOR)
         scheduler = getattr(application, "reminders", None)
         from_notice = _has_callback(application, f"open:{period.id}")
         if scheduler is not None:
             for moment in scheduler.reminders.moments(form.id, period):
                 events.append(Event(moment.due_at, 0, f"{_MOMENT_VI.get(moment.kind, moment.kind)}",
                                     _fire(scheduler, period, moment.kind, moment.due_at, notices)))
-            supervisor = next(p for p in staff if p.role == Role.SUPERVISOR)
             if _has_callback(application, f"nudge:{period.id}:{province}"):
                 events.append(Event(info.deadline_at + timedelta(minutes=30), 0, "cán bộ tỉnh nhắc các xã chưa nộp",
                                     _nudge(client, scheduler, supervisor.telegram_id, notices)))
@@ -545,12 +550,17 @@ async def simulate_week(
             await event.run()
             progress.step(f"{_when(event.at)} · {event.label}")
 
-        # after the week: approval, then the rollup
-        clock.set(info.deadline_at + timedelta(days=1, hours=3))
-        approve = _has_callback(application, f"ap:{period.id}") or _has_command(application, "duyet")
-        if not approve:
+        # after the week: the supervisor approves every report, then asks for the rollup
+        clock.set(info.deadline_at + timedelta(days=1, hours=2, minutes=30))
+        if _has_command(application, "xa") and _has_callback(application, "sv:a:1"):
+            progress.show(f"{_when(clock.now())} · cán bộ tỉnh duyệt báo cáo…")
+            await _approvals(client, supervisor.telegram_id, plans, results, approvals, issues)()
+            label = f"cán bộ tỉnh duyệt {approvals['approved']} báo cáo"
+        else:
             missing.append("duyệt báo cáo của cán bộ tỉnh (chưa có chức năng duyệt trong bot)")
-        progress.step(f"{_when(clock.now())} · duyệt báo cáo" + ("" if approve else " (chưa có)"))
+            label = "duyệt báo cáo (chưa có)"
+        progress.step(f"{_when(clock.now())} · {label}")
+        clock.set(info.deadline_at + timedelta(days=1, hours=3))
         rollup_counts = await _rollup(storage, form, period, province, local, clock, out, files, missing)
         progress.step(f"{_when(clock.now())} · tổng hợp của tỉnh")
         progress.close()
@@ -574,7 +584,9 @@ async def simulate_week(
     result = SimulationResult(
         out=out, province=province_unit, period=period, plans=plans, results=results,
         planned={k: planned.get(k, 0) for k in (ON_TIME, LATE, NEVER)}, actual=actual, notices=dict(notices),
-        files=files, missing=missing, rollup_counts=rollup_counts, elapsed=time.monotonic() - started,
+        files=files, missing=missing, issues=issues, rollup_counts=rollup_counts, approved=approvals["approved"],
+        rollup_approved=rollup_counts.pop("approved", None) if rollup_counts else None,
+        elapsed=time.monotonic() - started,
     )
     (out / "tom-tat.txt").write_text(summary(result), encoding="utf-8")
     return result
@@ -611,6 +623,49 @@ def _nudge(client: SandboxClient, scheduler: Any, supervisor: int,
         await scheduler.broadcaster.wait_idle()
         await scheduler.broadcaster.drain()
         notices["nudge"] += scheduler.broadcaster.totals.sent - sent_before
+    return run
+
+
+def _approvals(client: SandboxClient, supervisor: int, plans: list[OfficialPlan],
+               results: dict[str, OfficialResult], approvals: Counter[str],
+               issues: list[str]) -> Callable[[], Awaitable[None]]:
+    """The supervisor opens each submitted report (/xa <commune>) and taps «✔ Duyệt»."""
+    def has(prefix: str) -> Callable[[dict[str, Any]], bool]:
+        return lambda m: any(d.startswith(prefix) for _, d in _buttons(m))
+
+    def answered(m: dict[str, Any]) -> bool:
+        text = m.get("text") or ""
+        return has("sv:a:")(m) or has("sv:x:")(m) or "mã báo cáo" in text or "Không tìm thấy" in text
+
+    async def show(plan: OfficialPlan, query: str) -> dict[str, Any]:
+        before = max((m["message_id"] for m in await client.bot_messages(supervisor)), default=0)
+        await client.send_text(supervisor, f"/xa {query}")
+        shown = await client.wait_for_bot_message(supervisor, after_message_id=before, timeout=REPLY_TIMEOUT,
+                                                  predicate=answered)
+        if has("sv:x:")(shown):  # several communes match: pick this one
+            await client.tap(supervisor, shown["message_id"], data=f"sv:x:{plan.unit.code}")
+            shown = await client.wait_for_bot_message(supervisor, after_message_id=shown["message_id"],
+                                                      timeout=REPLY_TIMEOUT, predicate=answered)
+        return shown
+
+    async def run() -> None:
+        for plan in plans:
+            result = results.get(plan.unit.code)
+            if result is None or not result.submitted:
+                continue
+            shown = await show(plan, plan.unit.full_name)
+            if not (shown.get("text") or "").startswith(plan.unit.full_name):
+                issues.append(f"/xa {plan.unit.full_name} mở {(shown.get('text') or '').split(' (mã')[0]!r}; "
+                              f"cán bộ tỉnh gõ lại bằng mã xã /xa {plan.unit.code}")
+                shown = await show(plan, plan.unit.code)
+            approve = next((d for _, d in _buttons(shown) if d.startswith("sv:a:")), None)
+            if approve is None:
+                issues.append(f"{plan.unit.full_name}: không có nút «✔ Duyệt»")
+                continue
+            await client.tap(supervisor, shown["message_id"], data=approve)
+            await client.wait_for_bot_message(supervisor, after_message_id=shown["message_id"], timeout=REPLY_TIMEOUT,
+                                              predicate=lambda m: "Đã duyệt" in (m.get("text") or ""))
+            approvals["approved"] += 1
     return run
 
 
@@ -671,7 +726,8 @@ def rollup_counts(rollup: Any) -> dict[str, int] | None:
     done = getattr(rollup, "completeness", None)
     if done is None:
         return None
-    return {ON_TIME: int(done.on_time), LATE: int(done.late), NEVER: int(done.missing)}
+    return {ON_TIME: int(done.on_time), LATE: int(done.late), NEVER: int(done.missing),
+            "approved": int(done.approved)}
 
 
 # --- what it tells at the end -----------------------------------------------------------------------
@@ -689,7 +745,10 @@ def summary(result: SimulationResult) -> str:
     ]
     if result.rollup_counts:
         rc = result.rollup_counts
-        lines.append(f"Bảng tổng hợp ghi: {rc[ON_TIME]} đúng hạn, {rc[LATE]} muộn, {rc[NEVER]} chưa nộp.")
+        lines.append(f"Bảng tổng hợp ghi: {rc[ON_TIME]} đúng hạn, {rc[LATE]} muộn, {rc[NEVER]} chưa nộp"
+                     + (f"; {result.rollup_approved} đã duyệt." if result.rollup_approved is not None else "."))
+    if result.approved:
+        lines.append(f"Cán bộ tỉnh đã duyệt {result.approved} báo cáo (/xa <tên xã> rồi «✔ Duyệt»).")
     started = Counter(r.started_from for r in result.results.values() if r.submitted)
     if started.get("notice"):
         lines.append(f"{started['notice']} cán bộ bắt đầu từ nút «Nhập báo cáo» của tin nhắc, "
@@ -715,6 +774,10 @@ def summary(result: SimulationResult) -> str:
         if kind in result.files:
             lines.append(f"  {result.files[kind].relative_to(result.out)}")
     lines.append("  mo-phong.db  (cơ sở dữ liệu của tuần mô phỏng)")
+    if result.issues:
+        lines.append("")
+        lines.append("Trở ngại gặp phải:")
+        lines.extend(f"  - {m}" for m in result.issues)
     if result.missing:
         lines.append("")
         lines.append("Chưa mô phỏng được:")

@@ -33,7 +33,7 @@ from bot.domain.forms import Form, OutlierCheck, RuleCheck
 from bot.domain.numbers import DASH, format_count, format_date, format_percent
 from bot.domain.text import fold
 from bot.domain.themes import Taxonomy, ThemeCount, ThemeSource, classify, is_nothing
-from bot.domain.values import compute
+from bot.domain.values import Values, compute
 
 State = Literal["on_time", "late", "missing"]
 Approval = Literal["submitted", "approved", "returned"]
@@ -370,20 +370,36 @@ def _outlier_fires(form: Form, counts: Mapping[str, int], history: Sequence[Mapp
     return False
 
 
+def _rule_fires(form: Form, values: Values) -> bool:
+    return any(isinstance(check, RuleCheck) and check.require.evaluate(values) is False for check in form.checks)
+
+
 def _anomalies(
     form: Form,
     report: Report,
-    counts: Mapping[str, int],
+    values: Values,
     previous: Mapping[str, Any] | None,
     history: Sequence[Mapping[str, Any]],
 ) -> list[Anomaly]:
-    answers = dict(report.answers)
+    """The checks the report breaks, with the commune's explanations. Most reports break none:
+    the rules are tried on the values already computed and the outliers on the raw counts, and
+    the evaluator (which words the messages) runs only for a report that breaks something."""
+    counts = {**{k: v for k, v in values.answers.items() if isinstance(v, int)}, **values.derived}
     with_history = _outlier_fires(form, counts, history)
-    results = evaluate_checks(form, answers, previous, list(history) if with_history else [])
+    if not with_history and not _rule_fires(form, values):
+        return []
+    results = evaluate_checks(form, dict(report.answers), previous,
+                              list(history) if with_history else [])
     found = []
     for result in results:
         reason = explanation_text(report.explanations.get(result.key) or report.explanations.get(result.check_id))
-        found.append(Anomaly(_kind_of(form, result), result.key, finding(result.message), reason))
+        kind = _kind_of(form, result)
+        message = finding(result.message)
+        label = ANOMALY_LABELS[kind]
+        if fold(message).startswith(fold(label) + ":"):  # "Số liệu chưa cân đối: tổng số …"
+            rest = message[len(label) + 1:].strip()
+            message = rest[:1].upper() + rest[1:]
+        found.append(Anomaly(kind, result.key, message, reason))
     return found
 
 
@@ -429,14 +445,14 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
         row = CommuneRow(unit=unit, state=_state(report, data.period.deadline_at), report=report,
                          officials=tuple(data.officials.get(unit.code, ())))
         if report is not None:
-            values = compute(form, report.answers)
+            previous = data.previous_reports.get(unit.code)
+            values = compute(form, report.answers, previous)
             row.counts = {ident: value for ident, value in values.answers.items() if isinstance(value, int)}
             row.counts.update(values.derived)
             row.rates = {rate.id: values.rates.get(rate.id) for rate in form.rates if rate.id in values.rates}
             row.texts = {ident: str(report.answers[ident]) for ident in text_ids
                          if isinstance(report.answers.get(ident), str)}
-            row.anomalies = _anomalies(form, report, row.counts, data.previous_reports.get(unit.code),
-                                       data.history.get(unit.code, ()))
+            row.anomalies = _anomalies(form, report, values, previous, data.history.get(unit.code, ()))
             _sum_into(totals, row.counts, count_ids)
         completeness.add(row)
         if data.national:
@@ -466,8 +482,8 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
         previous_totals = Totals()
         for code, answers in data.previous_reports.items():
             if code in in_scope:
-                values = compute(form, answers)
-                _sum_into(previous_totals, {k: v for k, v in values.answers.items() if isinstance(v, int)}, count_ids)
+                counts = {k: v for k, v in answers.items() if isinstance(v, int) and not isinstance(v, bool)}
+                _sum_into(previous_totals, counts, count_ids)
         previous_reported = previous_totals.reported
         _finish(form, previous_totals)
         if previous_reported == 0:
@@ -533,10 +549,10 @@ def rollup_message(rollup: Rollup) -> str:
     """The short message in chat: completeness, the summed figures, the rates from the sums,
     the change against the previous period, anomalies, the missing communes, the themes."""
     form, totals, done = rollup.form, rollup.totals, rollup.completeness
-    unit_word = "tỉnh" if rollup.national else "xã, phường"
+    spread = f" của {format_count(len(rollup.groups))} tỉnh, thành phố" if rollup.national else ""
     lines = [
         f"TỔNG HỢP BÁO CÁO {rollup.period.label.upper()}",
-        f"{rollup.scope_name}: {format_count(done.total)} {'xã, phường' if done.total else unit_word}",
+        f"{rollup.scope_name}: {format_count(done.total)} xã, phường{spread}",
         "",
         f"Đã nộp {format_count(done.reported)}/{format_count(done.total)} (đúng hạn {format_count(done.on_time)}, "
         f"sau hạn {format_count(done.late)}); chưa nộp {format_count(done.missing)}.",

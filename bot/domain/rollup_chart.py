@@ -75,21 +75,26 @@ def render_rollup_chart(rollup: Rollup) -> bytes:
     bottom = 0.55 / height
     axes = figure.add_axes((0.24, bottom, 0.72, top - bottom))
     positions = list(range(count))
-    size = 0.38
-    axes.barh([p - size / 2 for p in positions], [_value(b.on_time) for b in bars], height=size, color=ON_TIME,
-              label="Tỷ lệ giải quyết đúng hạn, trước hạn")
-    axes.barh([p + size / 2 for p in positions], [_value(b.online) for b in bars], height=size, color=ONLINE,
-              label="Tỷ lệ tiếp nhận trực tuyến")
+    # one collection per series and plain texts for the names: a tick or a patch per commune
+    # costs ten times as much to build and draw
+    bar_points = 72 * 0.22 * 0.38
+    for offset, attribute, color, label in (
+        (-0.19, "on_time", ON_TIME, "Tỷ lệ giải quyết đúng hạn, trước hạn"),
+        (0.19, "online", ONLINE, "Tỷ lệ tiếp nhận trực tuyến"),
+    ):
+        axes.hlines([p + offset for p in positions], 0, [_value(getattr(b, attribute)) for b in bars],
+                    colors=color, linewidth=bar_points, capstyle="butt", label=label)
+    name_place = axes.get_yaxis_transform()
     for position, bar in zip(positions, bars, strict=True):
+        axes.text(-0.01, position, bar.label, transform=name_place, ha="right", va="center", fontsize=8,
+                  color=MISSING if bar.missing else "black")
         if bar.missing:
             axes.text(2, position, "chưa nộp", va="center", ha="left", fontsize=8, color=MISSING, style="italic")
         elif bar.note:
             axes.text(101, position, bar.note, va="center", ha="left", fontsize=7, color="#424242")
-    axes.set_yticks(positions)
-    axes.set_yticklabels([b.label for b in bars], fontsize=8)
-    for tick, bar in zip(axes.get_yticklabels(), bars, strict=True):
-        if bar.missing:
-            tick.set_color(MISSING)
+        elif bar.on_time is None or bar.online is None:
+            axes.text(1, position, "—", va="center", ha="left", fontsize=7, color="#424242")
+    axes.set_yticks([])
     axes.invert_yaxis()
     axes.set_xlim(0, 110 if any(b.note for b in bars) else 100)
     axes.set_ylim(count - 0.5, -0.5)

@@ -22,10 +22,12 @@ title and text
     ``resolved``, ``on_time_rate``, ``overdue``, ``online_rate``, ``digitization_rate``, ``when``,
     ``state``}), ``total`` (the same keys, for the totals row), ``table_note``
 3. anomalies
-    ``anomaly_summary``, ``anomalies`` (list of {``unit``, ``label``, ``message``, ``explanation``})
+    ``anomaly_summary`` ("" when there is none), ``anomalies`` (list of {``unit``, ``label``,
+    ``message``, ``explanation``}; empty in a national rollup, whose summary counts them by province)
 4. difficulties and proposals
     ``themes`` (list of {``label``, ``count`` "12 đơn vị", ``quotes`` [{``unit``, ``text``}],
-    ``more``}), ``raised`` (list of {``unit``, ``entries`` [{``label``, ``text``}]}), by commune
+    ``more``}), ``raised`` (list of {``unit``, ``entries`` [{``label``, ``text``}]}), by commune;
+    ``raised_note``, printed when ``raised`` is empty
 
 A national rollup's table has one row per province (``col_when`` "Đã nộp", ``col_state`` "Bất
 thường"); every commune is in the .xlsx.
@@ -58,6 +60,7 @@ from bot.domain.rollup import (
     raised_texts,
     rate_text,
 )
+from bot.domain.themes import words
 
 TEMPLATE_NAME = "bao-cao-tong-hop.docx"
 QUOTES_PER_THEME = 5
@@ -304,8 +307,18 @@ def _anomaly_summary(rollup: Rollup) -> str:
 def themes_context(rollup: Rollup) -> list[dict[str, Any]]:
     items = []
     for count in rollup.themes:
-        quotes = [{"unit": q.unit_name, "text": q.text} for q in count.quotes[:QUOTES_PER_THEME]]
-        rest = len(count.quotes) - len(quotes)
+        same: dict[str, list[str]] = {}  # the same sentence from several communes is quoted once
+        texts: dict[str, str] = {}
+        for quote in count.quotes:
+            key = words(quote.text)
+            texts.setdefault(key, quote.text)
+            if quote.unit_name not in same.setdefault(key, []):
+                same[key].append(quote.unit_name)
+        quotes = []
+        for key, units in list(same.items())[:QUOTES_PER_THEME]:
+            others = f" và {format_count(len(units) - 1)} đơn vị khác" if len(units) > 1 else ""
+            quotes.append({"unit": units[0] + others, "text": texts[key]})
+        rest = len(same) - len(quotes)
         items.append({
             "label": count.theme.label,
             "count": f"{format_count(count.unit_count)} đơn vị",
@@ -341,6 +354,19 @@ def build_docx_context(
         {"unit": row.unit.full_name, "label": item.label, "message": item.message, "explanation": item.explanation}
         for row in rollup.rows for item in row.anomalies
     ]
+    summary = _anomaly_summary(rollup) if anomalies else ""
+    raised = raised_context(rollup)
+    raised_note = "- Không có."
+    if rollup.national:  # thousands of communes: the counts by province here, the lists in the .xlsx
+        if anomalies:
+            summary = summary.removesuffix(", kèm giải trình của đơn vị:") + (
+                "; số đơn vị của từng tỉnh ở cột «Bất thường» của bảng trên, danh sách và giải trình trong tệp "
+                "Excel kèm theo.")
+        anomalies = []
+        if raised:
+            raised_note = (f"- {format_count(len(raised))} xã, phường nêu khó khăn, đề xuất; ý kiến của từng đơn vị ở "
+                           "trang «Khó khăn, đề xuất» của tệp Excel kèm theo.")
+        raised = []
     addressee = resolved["recipient"] or "cấp có thẩm quyền"
     return {
         **resolved,
@@ -363,10 +389,11 @@ def build_docx_context(
         "table_note": ("Ghi chú: tỷ lệ ở dòng Tổng cộng tính trên tổng số liệu (không lấy trung bình các tỷ lệ); "
                        "«—»: không có hồ sơ để tính tỷ lệ hoặc đơn vị chưa gửi báo cáo; Quá hạn: hồ sơ giải quyết "
                        "quá hạn và đang giải quyết quá hạn."),
-        "anomaly_summary": _anomaly_summary(rollup) if anomalies else "",
+        "anomaly_summary": summary,
         "anomalies": anomalies,
         "themes": themes_context(rollup),
-        "raised": raised_context(rollup),
+        "raised": raised,
+        "raised_note": raised_note,
         "closing": (f"Trên đây là báo cáo tổng hợp kết quả giải quyết thủ tục hành chính và chuyển đổi số "
                     f"{period_words} của các xã, phường {where}, {issuer} kính báo cáo {addressee}./."),
     }

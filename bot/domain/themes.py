@@ -38,8 +38,10 @@ class ThemeError(ValueError):
     """A theme file that cannot be used; the message names the file and what is wrong."""
 
 
+@lru_cache(maxsize=16384)
 def words(text: str) -> str:
-    """Folded words separated by single spaces: "Máy  scan, mạng!" → "may scan mang"."""
+    """Folded words separated by single spaces: "Máy  scan, mạng!" → "may scan mang" (cached:
+    communes repeat their texts from week to week, "Không" most of all)."""
     return " ".join(_NON_WORD.split(fold(text))).strip()
 
 

@@ -172,6 +172,9 @@ def communes_table(document) -> None:
     row = base.add_row(table, widths)
     for cell, (_, variable, _, left) in zip(row.cells, COLUMNS, strict=True):
         _cell_para(cell, f"{{{{ r.{variable} }}}}", "Bảng trái" if left else "Bảng")
+        tc_pr = cell._tc.tcPr
+        if tc_pr is not None:  # the repeated row takes its widths from the grid: less XML per commune
+            cell._tc.remove(tc_pr)
     closing = base.add_row(table, widths)
     _cell_para(closing.cells[0], "{%tr endfor %}", "Bảng")
     for cell in closing.cells[1:]:
@@ -207,8 +210,11 @@ def body(document) -> None:
     base.tag(document, "{%p endif %}")
 
     base.heading(document, "3. Số liệu bất thường")
-    base.tag(document, "{%p if anomalies %}")
+    base.tag(document, "{%p if anomaly_summary %}")
     base.body_para(document, "{{ anomaly_summary }}")
+    base.tag(document, "{%p else %}")
+    base.body_para(document, "- Không có số liệu bất thường.")
+    base.tag(document, "{%p endif %}")
     base.tag(document, "{%p for a in anomalies %}")
     base.body_para(
         document,
@@ -216,9 +222,6 @@ def body(document) -> None:
         "{% if a.explanation %} Giải trình: {{ a.explanation }}{% else %} Chưa có giải trình.{% endif %}",
     )
     base.tag(document, "{%p endfor %}")
-    base.tag(document, "{%p else %}")
-    base.body_para(document, "- Không có số liệu bất thường.")
-    base.tag(document, "{%p endif %}")
 
     base.heading(document, "4. Khó khăn, vướng mắc và đề xuất, kiến nghị")
     base.heading(document, "4.1. Tổng hợp theo chủ đề")
@@ -245,7 +248,7 @@ def body(document) -> None:
     base.tag(document, "{%p endfor %}")
     base.tag(document, "{%p endfor %}")
     base.tag(document, "{%p else %}")
-    base.body_para(document, "- Không có.")
+    base.body_para(document, "{{ raised_note }}")
     base.tag(document, "{%p endif %}")
 
     base.body_para(document, "{{ closing }}")

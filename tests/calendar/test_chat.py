@@ -115,6 +115,7 @@ async def test_leave_pauses_ones_own_notices_only(make_app, clock: FakeClock) ->
             await send(app, text_update(w.lan.telegram_id, text))
         replies = [c.text for c in request.sent_to(w.lan.telegram_id)][-4:]
         assert "không có trong lịch" in replies[0]
+        assert "phải sau ngày bắt đầu" in replies[1]
         assert "đã qua" in replies[2]
         assert replies[3].startswith("Anh/Chị đang đăng ký nghỉ từ ngày 15/12 đến 19/12/2025")
         await send(app, text_update(w.lan.telegram_id, "/nghiphep huy"))

@@ -259,3 +259,38 @@ async def test_when_telegram_is_down_the_rest_waits_for_the_next_sweep(
         report = await scheduler.broadcaster.drain()  # the next sweep
         assert report.sent == 10
     assert [len(await texts_in(client, c, OPENING_TEXT)) for c in chats] == [1] * 10
+
+
+async def test_killed_while_waiting_out_a_429_nothing_is_lost(
+    sandbox, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A notice is claimed only on its turn, right before its request leaves, and given back when
+    Telegram answers 429: killed while the sending waits (for its turn, or out a 429), nothing is
+    left in flight, so the restart sends everything, once."""
+    server, client = sandbox
+    clock = FakeClock(OPENS)
+    storage = await Storage.open(settings.database_path)
+    chats = await seed_many(storage, client, 10)
+    await storage.close()
+    await client.inject_fault("sendMessage", kind="429", count=1, retry_after=2)
+    async with bot_over(settings, server.base_url, clock) as app:
+        scheduler = scheduler_of(app)
+        await scheduler.startup()
+        for _ in range(300):
+            if (await client.stats())["answered_429"]["injected"]:
+                break
+            await asyncio.sleep(0.01)
+        task = scheduler.broadcaster._task
+        assert task is not None and not task.done()
+        task.cancel()  # kill: no clean-up in the sender
+        await asyncio.wait({task})
+        storage = app.services.storage
+        period = await storage.periods.get("tthc-weekly", "2025-W50")
+        statuses = [n.status for n in await storage.notices.list_for_period(period.id, OPENING)]
+        assert NoticeStatus.SENDING not in statuses and statuses.count(NoticeStatus.PENDING) >= 8
+    clock.advance(timedelta(minutes=1))
+    async with bot_over(settings, server.base_url, clock) as app:
+        report = await scheduler_of(app).startup()
+        await scheduler_of(app).broadcaster.wait_idle()
+        assert report.interrupted == 0
+    assert [len(await texts_in(client, c, OPENING_TEXT)) for c in chats] == [1] * 10

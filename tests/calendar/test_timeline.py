@@ -217,3 +217,26 @@ async def test_the_startup_job_runs_the_catch_up(make_app, clock) -> None:
         await scheduler_of(app).broadcaster.wait_idle()
         assert all(len(sent(request, p.telegram_id, "Đã mở báo cáo")) == 1 for p in w.reporters)
         assert SUNDAY_EVENING < clock.now()
+
+
+async def test_jobs_around_tet_and_30_4_follow_the_moved_deadlines(make_app) -> None:
+    def at(m: int, d: int, hh: int) -> str:
+        return datetime(2026, m, d, hh, 0, tzinfo=VN_TZ).isoformat()
+
+    clock = FakeClock(datetime(2026, 2, 13, 18, 0, tzinfo=VN_TZ))  # the Friday before Tết
+    async with make_app(clock) as (app, _):
+        await scheduler_of(app).startup()
+        jobs = [(j.data["period"], j.data["kind"], j.data["due_at"]) for j in scheduler_of(app).moment_jobs()]
+        assert [j for j in jobs if j[0] == "2026-W07"] == [
+            ("2026-W07", OPENING, at(2, 23, 8)), ("2026-W07", REMINDER, at(2, 23, 9)),
+            ("2026-W07", DEADLINE, at(2, 23, 15)), ("2026-W07", ESCALATION, at(2, 23, 15))]
+        assert ("2026-W08", OPENING, at(2, 23, 8)) in jobs  # two reports open that Monday
+        period = await app.services.storage.periods.get("tthc-weekly", "2026-W07")
+        assert "Tết Nguyên Đán" in period.deadline_note
+
+    clock.set(datetime(2026, 4, 24, 18, 0, tzinfo=VN_TZ))
+    async with make_app(clock) as (app, _):
+        await scheduler_of(app).startup()
+        jobs = {(j.data["period"], j.data["kind"]): j.data["due_at"] for j in scheduler_of(app).moment_jobs()}
+        assert jobs[("2026-W17", OPENING)] == at(4, 28, 8)  # Monday 27/4 is off for Giỗ Tổ
+        assert jobs[("2026-W17", DEADLINE)] == at(5, 4, 15)  # Thursday 30/4 and Friday 1/5 are off

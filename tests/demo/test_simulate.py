@@ -102,3 +102,15 @@ def test_the_rollup_files(week: SimulationResult) -> None:
     assert week.files["chart"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     if week.rollup_counts is not None:
         assert week.rollup_counts == week.actual
+
+
+def test_the_supervisor_approved_every_report(week: SimulationResult) -> None:
+    if any("duyệt" in m for m in week.missing):
+        pytest.skip("the bot has no approval step yet")
+    submitted = week.actual[ON_TIME] + week.actual[LATE]
+    assert week.approved == submitted
+    assert week.rollup_approved == submitted
+    db = sqlite3.connect(week.out / "mo-phong.db")
+    statuses = db.execute("SELECT status, COUNT(*) FROM submissions WHERE period_id = ? GROUP BY status",
+                          (week.period.id,)).fetchall()
+    assert statuses == [("approved", submitted)]

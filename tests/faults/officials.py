@@ -1,11 +1,14 @@
-"""Officials filling the weekly form through the sandbox, as a persistent person would: answer the
-question shown; when the bot says nothing for a while (it crashed, Telegram lost a message) or says
-it failed, type /baocao and go on from the question it shows. Everything the bot acknowledged
-("✔ Đã lưu «…»: …") is recorded, to be compared with the draft in SQLite."""
+"""Officials filling the weekly form through the sandbox, as a persistent person would: read the
+bot's last message and answer the question it shows (once: a second screen asking a question
+already answered, sent before that answer was handled, is not answered again); when the bot says
+nothing for a while (it crashed, Telegram lost a message) or says it failed, type /baocao and go on
+from the question it shows. Everything the bot acknowledged ("✔ Đã lưu «…»: …") is recorded, to be
+compared with the draft in SQLite."""
 
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -99,6 +102,12 @@ class Official:
     after_action: Callable[[int], Awaitable[None]] | None = None  # called with the number of actions so far
     actions: int = 0
     handled: set[int] = field(default_factory=set)  # bot messages already acted on
+    answered: set[str] = field(default_factory=set)  # questions answered since the last /baocao
+    think: float = 0.0  # seconds, on average, to read a question and type the answer
+
+    async def _think(self) -> None:
+        if self.think:
+            await asyncio.sleep(random.uniform(0.5 * self.think, 1.5 * self.think))
 
     async def _say(self, text: str) -> None:
         await self.client.send_text(self.chat, text)
@@ -143,16 +152,22 @@ class Official:
             kind = None if message is None else classify(message)
             if message is None or kind == "error":
                 self.nudges += 1
+                self.answered.clear()  # what the bot shows after /baocao is where things stand
                 await self._say("/baocao")
                 continue
             self.handled.add(message["message_id"])
             if kind == "question":
                 field_id = question_field(message)
                 assert field_id is not None
+                if field_id in self.answered and "Chưa lưu" not in (message.get("text") or ""):
+                    continue  # asked again by a screen sent before that answer was handled: not twice
+                self.answered.add(field_id)
+                await self._think()
                 self.sent.append((field_id, self.answers[field_id]))
                 await self._say(self.answers[field_id])
             elif kind == "review":
                 submit = next(data for label, data in buttons(message) if "Gửi báo cáo" in label)
+                await self._think()
                 await self._tap(message["message_id"], submit)
             elif kind == "submitted":
                 return message

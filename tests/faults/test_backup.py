@@ -84,32 +84,38 @@ async def _seed(database: Path) -> list[str]:
         await storage.close()
 
 
-async def test_backup_while_another_process_writes(tmp_path: Path) -> None:
-    database = tmp_path / "baocao.db"
-    codes = await _seed(database)
-    stop = tmp_path / "stop"
+def _backups_while_writing(database: Path, codes: list[str], folder: Path) -> tuple[list[Path], int]:
+    """Three backups taken while another process writes; and how many writes it made."""
+    stop = folder / "stop"
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(database), str(stop), ",".join(codes)],
-                              cwd=tmp_path, env=_environment(database), stdout=subprocess.PIPE, text=True)
+                              cwd=folder, env=_environment(database), stdout=subprocess.PIPE, text=True)
+    backups = []
     try:
         assert writer.stdout is not None and writer.stdout.readline().strip() == "writing"
         time.sleep(0.3)
-        backups = []
         for index in range(3):
-            out = tmp_path / "backups" / f"baocao-{index}.db"
+            out = folder / "backups" / f"baocao-{index}.db"
             result = _backup(database, out)
             assert result.returncode == 0, result.stderr
             assert "kiểm tra toàn vẹn: ok" in result.stdout
+            assert not Path(f"{out}-wal").exists() and not Path(f"{out}.part").exists()
             backups.append(out)
             time.sleep(0.2)
     finally:
         stop.touch()
         written = int((writer.communicate(timeout=30)[0] or "0").split()[-1])
     assert writer.returncode == 0
+    return backups, written
+
+
+async def test_backup_while_another_process_writes(tmp_path: Path) -> None:
+    database = tmp_path / "baocao.db"
+    codes = await _seed(database)
+    backups, written = _backups_while_writing(database, codes, tmp_path)
     source = _tables(database)
     assert written > 10
     snapshots = []
     for out in backups:
-        assert not Path(f"{out}-wal").exists() and not Path(f"{out}.part").exists()
         copy = _tables(out)
         # everything the writer does not touch is identical
         for name in source:

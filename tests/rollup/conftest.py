@@ -11,8 +11,7 @@ import pytest
 from bot.clock import VN_TZ, FakeClock
 from bot.domain.forms import Form, load_form
 from bot.settings import PROJECT_ROOT
-from tests.integration.seed import load_units
-from tests.rollup import scenario as sc
+from tests.e2e.conftest import bot_process, sandbox  # noqa: F401  (the sandbox and the real bot process)
 
 FORM_PATH = PROJECT_ROOT / "templates" / "forms" / "tthc-weekly.yaml"
 TEMPLATES = PROJECT_ROOT / "templates"

@@ -95,7 +95,7 @@ async def seed_period(
     supervisor: int | None = None,
 ) -> Seeded:
     """Store the reports of one period: on time (an hour after opening) or late (three hours after the
-    deadline); ``versions`` a second version an hour later; ``statuses`` approved or returned."""
+    deadline); ``versions`` a second version, two hours after the deadline; ``statuses`` approved or returned."""
     period = await ensure_period(storage, form, key)
     late, on_behalf = set(late), set(on_behalf)
     seeded = Seeded(period)
@@ -109,7 +109,7 @@ async def seed_period(
             final = dict(answers)
             if versions and code in versions:
                 final = dict(versions[code])
-                later = at + timedelta(hours=1)
+                later = max(at, period.deadline_at) + timedelta(hours=2)
                 await storage.submissions.add_version(period.id, code, final, dict(explanations.get(code, {})),
                                                       by, later, late=later > period.deadline_at)
             seeded.answers[code] = final

@@ -161,8 +161,7 @@ async def build(storage: Storage, form: Form, communes: list[Unit], *, superviso
         elif i == OUTLIER:
             extra = 300 - answers["received_online_full"]
             answers["received_online_full"] = 300
-            answers["pending_in_time"] += extra
-            answers["digitized"] += extra
+            answers["pending_in_time"] += extra  # balanced: the extra dossiers are still pending
             explanations[unit.code] = {"outlier:received_online_full": "Đợt cao điểm cấp đổi giấy tờ."}
         elif i == EMPTY:
             answers.update(received_online_full=0, received_online_partial=0, received_in_person=0,
