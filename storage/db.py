@@ -179,6 +179,7 @@ class Database:
     # -- reads ---------------------------------------------------------------------------
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        params = _fit_integers(params)
         tx = _current_tx.get()
         if tx is not None and tx.open and tx.db is self:
             return list(await tx.conn.execute_fetchall(sql, params))
@@ -239,6 +240,27 @@ class Database:
     def _check_open(self) -> None:
         if self._closed:
             raise RuntimeError(f"database {self._path} is closed")
+
+
+_INT64 = range(-(2**63), 2**63)
+
+
+def _fit_integers(params: Params) -> Params:
+    """A read's integers beyond SQLite's 64 bits (an id typed or forged by a user: "/duyet 99999999999999999999")
+    become floats, which compare as the number they are — equal to no stored id — where sqlite3 would
+    raise OverflowError. Writes keep raising: such a number is never stored."""
+
+    def fit(value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and value not in _INT64:
+            try:
+                return float(value)
+            except OverflowError:
+                return float("inf") if value > 0 else float("-inf")
+        return value
+
+    if isinstance(params, dict):
+        return {key: fit(value) for key, value in params.items()}
+    return [fit(value) for value in params]
 
 
 async def _connect(path: str | Path) -> aiosqlite.Connection:

@@ -209,7 +209,3 @@ def labels_to_fields() -> dict[str, str]:
 
     form = load_forms(Settings(_env_file=None).forms_dir)[FORM_ID]  # type: ignore[call-arg]
     return {f.button_label: f.id for f in form.fields}
-
-
-async def gather_all(*coroutines: Awaitable[Any]) -> list[Any]:
-    return list(await asyncio.gather(*coroutines))

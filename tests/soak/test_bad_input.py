@@ -284,13 +284,15 @@ async def _invariants(app: Any) -> None:
 
 # One sequence through every state, always played first: the whole form, the review, the submission,
 # a stale button, the correction with a soft check kept with a reason, an edited message, /huy, the
-# admin's invitation and people, a colleague's one-message entry, a stranger, media, a refusal.
+# admin's invitation and people, a colleague's one-message entry, a stranger, media, a refusal, ids
+# no SQLite integer holds.
 COVER: list[tuple[Any, ...]] = [
     ("text", STRANGER, "xin chào"), ("text", LAN, "/baocao"), ("fill", LAN, 19), ("answer", LAN, "good"),
     ("tap", LAN, "stale", 0), ("text", LAN, "/baocao"), ("tap", LAN, "latest", 0), ("tap", LAN, "latest", 0),
     ("text", LAN, "70"), ("answer", LAN, "odd"), ("answer", LAN, "good"), ("edit", LAN, 1, "54"),
     ("text", LAN, "/huy"), ("invite", ADMIN, "phuc loc"), ("text", ADMIN, "/nguoidung"), ("text", HUNG, "/baocao"),
     ("text", HUNG, BULK), ("media", TU, "photo"), ("text", STRANGER, "/baocao"), ("text", TU, "/moi phuc loc"),
+    ("data", LAN, -1, "r:99999999999999999999:u"), ("text", SUP, "/duyet 99999999999999999999"),  # beyond int64
 ]
 COUNTED: list[int] = []
 # What the answers show, to see that the sequences reach every state of the journeys.
