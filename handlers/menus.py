@@ -17,20 +17,35 @@ REPORTER = [
     BotCommand("huy", "Tạm dừng việc nhập báo cáo"),
     BotCommand("baocaocu", "Tải tệp Word báo cáo các kỳ trước"),
     BotCommand("caidat", "Thiết lập người ký, nơi nhận của báo cáo"),
+    BotCommand("nghiphep", "Tạm dừng nhắc nhở khi nghỉ phép"),
 ]
-SUPERVISOR = [BotCommand("tonghop", "Tổng hợp báo cáo của tỉnh"), BotCommand("chuanop", "Các xã chưa nộp")]
-ADMIN = [BotCommand("moi", "Tạo lời mời"), BotCommand("nguoidung", "Quản lý người dùng")]
+SUPERVISOR = [
+    BotCommand("tonghop", "Tổng hợp báo cáo của tỉnh"),
+    BotCommand("chuanop", "Các xã chưa nộp"),
+    BotCommand("xa", "Xem báo cáo của một xã, duyệt hoặc trả lại"),
+    BotCommand("nhapthay", "Nhập báo cáo thay cho một xã"),
+]
+ADMIN = [
+    BotCommand("moi", "Tạo lời mời"),
+    BotCommand("nguoidung", "Quản lý người dùng"),
+    BotCommand("lich", "Xem, sửa lịch báo cáo và nhắc nhở"),
+    BotCommand("caidat", "Thiết lập người ký, nơi nhận của báo cáo"),
+]
 
 
 def commands_for(identity: Identity) -> list[BotCommand]:
-    commands = list(COMMON)
+    groups = [COMMON]
     if identity.communes:
-        commands += REPORTER
+        groups.append(REPORTER)
     if identity.provinces or identity.is_admin:
-        commands += SUPERVISOR
+        groups.append(SUPERVISOR)
     if identity.is_admin:
-        commands += ADMIN
-    return commands
+        groups.append(ADMIN)
+    seen: dict[str, BotCommand] = {}
+    for group in groups:
+        for command in group:
+            seen.setdefault(command.command, command)
+    return list(seen.values())
 
 
 def describe(identity: Identity) -> str:
