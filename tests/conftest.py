@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import hypothesis  # noqa: F401 - imported first: a late import crashes CPython 3.11.7 at session end
 import pytest
 
 from bot.app import BaocaoApplication, build_application

@@ -6,9 +6,11 @@ Giỗ Tổ 26/4 (Sun) with 27/4 off in lieu, 30/4 (Thu), 1/5 (Fri)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.calendar_plan import (
     DEADLINE,
@@ -95,6 +97,20 @@ def test_quiet_hours_shift_a_moment_to_the_next_allowed_instant() -> None:
     assert allowed_moment(at(2025, 12, 18, 20, 59), quiet, VN_TZ) == at(2025, 12, 18, 20, 59)
     # an instant given in UTC is judged in Vietnam time: 23:30 UTC is 06:30 the next morning
     assert allowed_moment(datetime(2025, 12, 17, 23, 30, tzinfo=UTC), quiet, VN_TZ) == at(2025, 12, 18, 7)
+
+
+@given(
+    moment=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)),
+    start=st.integers(min_value=0, max_value=22), length=st.integers(min_value=1, max_value=23),
+)
+def test_a_shifted_moment_is_allowed_never_earlier_and_within_a_day(moment: datetime, start: int, length: int) -> None:
+    quiet = QuietHours(allowed_from=time(start), allowed_until=time(min(start + length, 23), 59))
+    shifted = allowed_moment(moment, quiet, VN_TZ)
+    assert quiet.allows(shifted.astimezone(VN_TZ).time())
+    assert moment <= shifted < moment + timedelta(days=1)
+    assert allowed_moment(shifted, quiet, VN_TZ) == shifted
+    if quiet.allows(moment.astimezone(VN_TZ).time()):
+        assert shifted == moment
 
 
 def test_notices_outside_working_hours_are_shifted() -> None:

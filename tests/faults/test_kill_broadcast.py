@@ -58,15 +58,6 @@ async def _open_notices(database: Path) -> int:
         await storage.close()
 
 
-# Found by this test: a notice is claimed (pending → sending, committed) before the rate limiter
-# gives it its turn, so the ~8 claimed notices still waiting for their turn when the process dies
-# never reach Telegram, and at the next start they are marked unknown and never sent (about 7 of
-# 92 missed per kill; none duplicated). Claiming right before the request leaves fixes it.
-KNOWN_MISSES = pytest.mark.xfail(reason="bot/broadcast.py claims a notice before its turn to be sent: a kill "
-                                 "-9 loses those waiting for their turn (reported to the lead)", strict=False)
-
-
-@KNOWN_MISSES
 @pytest.mark.parametrize("trials", [pytest.param(1, id="short"), pytest.param(20, id="soak", marks=pytest.mark.soak)])
 async def test_kill_9_mid_broadcast_neither_duplicates_nor_misses(trials: int, sandbox, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
