@@ -18,6 +18,19 @@ from handlers import register_handlers
 log = logging.getLogger(__name__)
 
 
+async def _set_default_menu(application: object) -> None:
+    """Strangers see /start and /help; each person's own menu is set when they bind (handlers.menus)."""
+    from telegram.error import TelegramError
+
+    from handlers.menus import set_default_commands
+
+    assert isinstance(application, BaocaoApplication)
+    try:
+        await set_default_commands(application.bot)
+    except TelegramError:
+        log.warning("could not set the default command menu", exc_info=True)
+
+
 def build_application(
     settings: Settings,
     *,
@@ -52,6 +65,7 @@ def build_application(
         # AIORateLimiter (max_retries=3) plus an overall pace under 30/s and 1/s per chat for broadcasts
         builder = builder.rate_limiter(PacedRateLimiter(max_retries=3, overall_per_second=29.0, per_chat_interval=1.05))
 
+    builder = builder.post_init(_set_default_menu)  # under run_polling/run_webhook
     application = builder.build()
     assert isinstance(application, BaocaoApplication)
     application.services = services

@@ -12,6 +12,8 @@ async def test_a_user_gets_the_greeting_and_shutdown_is_clean(sandbox, bot_proce
     await client.send_text(1001, "/start")
     reply = await client.wait_for_bot_message(1001, timeout=30)
     assert "Xin chào" in reply["text"] and "quản trị viên" in reply["text"]
+    menu = await client.commands()
+    assert "start" in str(menu) and "help" in str(menu)
     code = await bot_process.stop()
     assert code == 0, bot_process.output()
     assert "Traceback" not in bot_process.output()
