@@ -1,6 +1,6 @@
 """`make bench`: run every bench/bench_*.py module's ``run()`` several times and print one table of
 figures — the median of the runs and their spread — with the machine's description, also written
-to bench/results/latest.md.
+to bench/results/latest.md (every run's figures in latest.json).
 
     .venv/bin/python -m bench [--runs N] [NAME ...]     # e.g. python -m bench render broadcast
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import json
 import os
 import pkgutil
 import platform
@@ -56,7 +57,7 @@ def _format(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        if value == int(value) and abs(value) >= 1:
+        if value.is_integer():
             return f"{int(value):,}"
         return f"{value:,.3f}" if abs(value) < 100 else f"{value:,.1f}"
     return str(value)
@@ -90,11 +91,12 @@ def _target(targets: Mapping[str, tuple[str, float]], key: str, value: Any) -> s
         return ""
     op, limit = targets[key]
     ok = value <= limit if op == "<=" else value >= limit
-    return f"{'≤' if op == '<=' else '≥'} {_format(limit)}: {'ok' if ok else 'MISSED'}"
+    return f"{'≤' if op == '<=' else '≥'} {limit:g}: {'ok' if ok else 'MISSED'}"
 
 
-def run_module(name: str, runs: int | None) -> tuple[list[str], bool]:
-    """The table rows of one benchmark, and whether it ran without an error."""
+def run_module(name: str, runs: int | None, raw: dict[str, Any] | None = None) -> tuple[list[str], bool]:
+    """The table rows of one benchmark, and whether it ran without an error; every run's figures
+    go to ``raw`` (written beside the table as latest.json)."""
     short = name.removeprefix("bench_")
     try:
         module = importlib.import_module(f"bench.{name}")
@@ -115,6 +117,8 @@ def run_module(name: str, runs: int | None) -> tuple[list[str], bool]:
             return [f"| {short} | error | {type(exc).__name__}: {str(exc)[:120]} | | | |"], False
         figures["wall_s"] = time.perf_counter() - started
         results.append(figures)
+        if raw is not None:
+            raw.setdefault(short, []).append(figures)
     rows = []
     for key, (value, spread, n) in summarize(results).items():
         rows.append(f"| {short} | {key} | {_format(value)} | {spread} | {n} | {_target(targets, key, value)} |")
@@ -132,10 +136,11 @@ def main(argv: list[str]) -> int:
     names = sorted(m.name for m in pkgutil.iter_modules([str(HERE)]) if m.name.startswith("bench_"))
     lines = [f"Machine: {machine()}", "", *HEADER]
     ok = True
+    raw: dict[str, Any] = {"machine": machine()}
     for name in names:
         if wanted and name.removeprefix("bench_") not in wanted:
             continue
-        rows, fine = run_module(name, runs)
+        rows, fine = run_module(name, runs, raw)
         lines.extend(rows)
         ok = ok and fine
     table = "\n".join(lines)
@@ -143,6 +148,8 @@ def main(argv: list[str]) -> int:
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     (results / "latest.md").write_text(table + "\n", encoding="utf-8")
+    (results / "latest.json").write_text(json.dumps(raw, ensure_ascii=False, indent=1, default=str) + "\n",
+                                         encoding="utf-8")
     return 0 if ok else 1
 
 

@@ -40,7 +40,7 @@ SOFT = "soft"  # a soft check fired: fix it, or keep it and give a reason
 REASON = "reason"  # waiting for the reason of a kept soft-check break
 REVIEW = "review"
 PAUSED = "paused"
-LOCKED = (  # an approved report (handlers/supervising.py approves)
+LOCKED = (  # an approved report (handlers/supervising/approval.py approves)
     "Báo cáo này đã được tỉnh duyệt nên không sửa được nữa. Nếu cần sửa, Anh/Chị vui lòng liên hệ cán bộ "
     "theo dõi của tỉnh để trả lại báo cáo."
 )

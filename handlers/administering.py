@@ -44,14 +44,24 @@ async def _admin(update: Update, context: BotContext) -> Identity | None:
     return identity if identity.is_admin else None
 
 
-async def moi(update: Update, context: BotContext) -> None:
+async def _admin_command(update: Update, context: BotContext) -> tuple[Message, Identity] | None:
+    """The message and the admin behind a command; None when there is no message, or (after saying
+    so) when the sender is not an admin."""
     message = update.effective_message
     if message is None:
-        return
+        return None
     identity = await _admin(update, context)
     if identity is None:
         await message.reply_text(texts.NOT_ALLOWED)
+        return None
+    return message, identity
+
+
+async def moi(update: Update, context: BotContext) -> None:
+    found = await _admin_command(update, context)
+    if found is None:
         return
+    message, identity = found
     args = list(context.args or [])
     if not args:
         await message.reply_text(MOI_HELP)
@@ -108,13 +118,10 @@ async def on_invite_button(update: Update, context: BotContext) -> None:
 
 
 async def nguoidung(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    if message is None:
+    found = await _admin_command(update, context)
+    if found is None:
         return
-    identity = await _admin(update, context)
-    if identity is None:
-        await message.reply_text(texts.NOT_ALLOWED)
-        return
+    message, identity = found
     storage = context.services.storage
     scope = _admin_provinces(identity)
     query = " ".join(context.args or [])

@@ -4,8 +4,8 @@ issued by the Department of Science and Technology ("Số:      /BC-SKHCN"), as 
     .venv/bin/python templates/src/make_bao_cao_tong_hop.py [OUT.docx]
 
 The layout is the commune report's (Nghị định 30/2020/NĐ-CP, Phụ lục I): the page, the styles, the
-header and closing tables and the page numbers come from make_bao_cao_tuan.py's helpers, reused
-here. The table of every commune is one row repeated with ``{%tr for r in rows %}``; its cells use
+header and closing tables and the page numbers come from docx_authoring.py, shared with
+make_bao_cao_tuan.py. The table of every commune is one row repeated with ``{%tr for r in rows %}``; its cells use
 paragraph styles ("Bảng", "Bảng trái", "Bảng tiêu đề") instead of direct formatting, so that a row
 stays small and a table of 3,321 communes renders in about a second. The variables are documented
 in bot/domain/rollup_docx.py (``build_docx_context``).
@@ -14,10 +14,8 @@ in bot/domain/rollup_docx.py (``build_docx_context``).
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
-from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -26,7 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import make_bao_cao_tuan as base  # noqa: E402  (the commune template's authoring helpers)
+import docx_authoring as base  # noqa: E402  (the authoring helpers, shared with make_bao_cao_tuan.py)
 
 OUT = Path(__file__).resolve().parent.parent / "bao-cao-tong-hop.docx"
 HEADER_LEFT = Mm(78)  # wider than the commune's: "SỞ KHOA HỌC VÀ CÔNG NGHỆ" on one line
@@ -88,25 +86,15 @@ def header_table(document) -> None:
     base.tag(left, "{%p endif %}")
     base.line_para(left, "{{ issuer_name }}", size=12, bold=True)
     base.rule(left, left=Mm(24), right=Mm(24), before=3, after=2)
-    base.line_para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True)
-    base.line_para(right, "Độc lập - Tự do - Hạnh phúc", size=13, bold=True)
-    base.rule(right, left=Mm(22), right=Mm(22), before=3, after=2)
-    bottom = base.add_row(table, widths)
-    left, right = bottom.cells
-    p = base.line_para(left, "", size=13, before=4)
-    base.run(p, "Số:      ", size=13)
-    base.run(p, "{{ number_suffix }}", size=13)
-    base.line_para(right, "{{ header_date }}", size=14, italic=True, before=4)
+    base.motto(right)
+    base.number_and_date(table, widths)
 
 
 def title(document) -> None:
     base.line_para(document, "BÁO CÁO", size=14, bold=True, before=18, keep_next=True)
     base.line_para(document, "{{ title_line }}", size=14, bold=True, keep_next=True)
     base.line_para(document, "({{ period_line }})", size=14, bold=True, keep_next=True)
-    base.rule(document, left=Mm(60), right=Mm(60), before=4, after=8)
-    base.tag(document, "{%p if recipient %}")
-    base.line_para(document, "Kính gửi: {{ recipient }}", size=14, after=6)
-    base.tag(document, "{%p endif %}")
+    base.recipient(document)
 
 
 def lines(document, name: str, empty: str | None = "- Không có.") -> None:
@@ -254,52 +242,22 @@ def body(document) -> None:
     base.body_para(document, "{{ closing }}")
 
 
-def closing_table(document) -> None:
-    widths = (HEADER_LEFT, HEADER_RIGHT)
-    table = base.borderless_table(document, widths)
-    row = base.add_row(table, widths)
-    left, right = row.cells
-    base.line_para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=6)
-    base.tag(left, "{%p for line in distribution_lines %}")
-    base.line_para(left, "{{ line }}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    base.tag(left, "{%p endfor %}")
-    base.tag(right, "{%p for line in signer_titles %}")
-    base.line_para(right, "{{ line }}", size=14, bold=True, keep_next=True)
-    base.tag(right, "{%p endfor %}")
-    for index in range(4):
-        base.line_para(right, "", size=14, keep_next=True, before=6 if index == 0 else 0)
-    base.line_para(right, "{{ signer_name }}", size=14, bold=True)
-
-
 def build(out: Path = OUT) -> Path:
-    document = Document()
-    base.drop_extras(document)
-    body_el = document.element.body
-    for p in body_el.findall(qn("w:p")):
-        body_el.remove(p)
+    document = base.new_document()
     base.setup_styles(document)
     table_styles(document)
     base.setup_page(document)
     header_table(document)
     title(document)
     body(document)
-    closing_table(document)
-
-    props = document.core_properties
-    props.title = "Báo cáo tổng hợp"
-    props.subject = "Tổng hợp kết quả giải quyết thủ tục hành chính và chuyển đổi số của các xã, phường"
-    props.author = "baocao-bot"
-    props.last_modified_by = "baocao-bot"
-    props.comments = "Mẫu báo cáo tổng hợp của tỉnh (docxtpl). Biến: xem bot/domain/rollup_docx.py."
-    props.keywords = ""
-    props.revision = 1
-    stamp = datetime(2025, 12, 1, tzinfo=UTC)
-    props.created = stamp
-    props.modified = stamp
-    props.language = "vi-VN"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(out))
-    return out
+    base.closing_table(document, (HEADER_LEFT, HEADER_RIGHT))
+    return base.save(
+        document,
+        out,
+        title="Báo cáo tổng hợp",
+        subject="Tổng hợp kết quả giải quyết thủ tục hành chính và chuyển đổi số của các xã, phường",
+        comments="Mẫu báo cáo tổng hợp của tỉnh (docxtpl). Biến: xem bot/domain/rollup_docx.py.",
+    )
 
 
 if __name__ == "__main__":

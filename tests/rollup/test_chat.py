@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from bot import rollup_service
 from bot.domain.numbers import format_count
-from handlers import supervising
-from handlers.supervising import entry_template
+from handlers.supervising import rollup_chat
+from handlers.supervising.on_behalf import entry_template
 from storage import Storage
 from storage.models import DraftStatus, Person, Role, SubmissionStatus
 from tests.conftest import ADMIN_ID, BotHarness
@@ -114,8 +114,8 @@ async def test_progress_is_shown_when_the_work_takes_a_while(world: World, monke
         return original(data, **kwargs)
 
     monkeypatch.setattr(rollup_service, "build_files", slow)
-    monkeypatch.setattr(supervising, "PROGRESS_AFTER", 0.05)
-    monkeypatch.setattr(supervising, "PROGRESS_EVERY", 0.05)
+    monkeypatch.setattr(rollup_chat, "PROGRESS_AFTER", 0.05)
+    monkeypatch.setattr(rollup_chat, "PROGRESS_EVERY", 0.05)
     await world.h.send(text_update(SUP, "/tonghop"))
     edits = [c.text for c in world.h.request.sent_to(SUP) if c.method == "editMessageText"]
     assert edits[0] == "Đang tổng hợp 45/92 xã…" and "TỔNG HỢP" in edits[-1]
