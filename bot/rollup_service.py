@@ -35,6 +35,7 @@ from bot.domain.rollup_chart import chart_filename, render_rollup_chart
 from bot.domain.rollup_docx import TEMPLATE_NAME, RollupSettings, render_rollup_docx, rollup_docx_filename
 from bot.domain.rollup_xlsx import render_rollup_xlsx, rollup_xlsx_filename
 from bot.domain.themes import Taxonomy, ThemeError, load_taxonomy
+from bot.memory import release_memory
 from bot.report_files import ROLLUP_SUFFIX
 from storage import Storage
 from storage.models import Period, Role, Submission, Unit
@@ -324,4 +325,6 @@ async def produce(
     else:
         files = run(data, **kwargs)
     files.timings["load_s"] = loaded
+    del data
+    release_memory()
     return files
