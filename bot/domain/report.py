@@ -57,6 +57,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.domain.numbers import (
@@ -65,7 +67,6 @@ from bot.domain.numbers import (
     format_date_range,
     format_header_date,
     format_percent,
-    rate,
 )
 from bot.domain.report_settings import ReportSettings, lower_division, short_name
 from bot.domain.text import fold, slug
@@ -74,28 +75,16 @@ from bot.domain.values import compute
 if TYPE_CHECKING:
     from bot.domain.forms import Form
 
-COUNT_IDS = (
-    "carried_over",
-    "received_online_full",
-    "received_online_partial",
-    "received_in_person",
-    "received_postal",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending_in_time",
-    "pending_overdue",
-    "withdrawn",
-    "digitized",
-    "e_results",
-)
-TEXT_IDS = ("overdue_reasons", "legal", "infrastructure", "resources", "difficulties", "proposals")
-CHANNELS = {
-    "share_online_full": "received_online_full",
-    "share_online_partial": "received_online_partial",
-    "share_in_person": "received_in_person",
-    "share_postal": "received_postal",
-}
+DEFAULT_FORM = Path(__file__).resolve().parents[2] / "templates" / "forms" / "tthc-weekly.yaml"
+
+
+@cache
+def default_form() -> Form:
+    """The weekly form shipped in templates/forms, for previews made without one."""
+    from bot.domain.forms import load_form
+
+    return load_form(DEFAULT_FORM)
+
 
 # Characters XML 1.0 cannot hold, plus those docxtpl turns into breaks (\a paragraph, \f page).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -337,46 +326,22 @@ def build_context(
     """
     resolved = (settings or ReportSettings()).resolve(unit.full_name, unit.province_name or None)
 
-    raw: dict[str, Any] = {}
-    rates: dict[str, Decimal | None] = {}
-    values = None
-    if form is not None:
-        values = compute(form, answers, previous)
-        for field in form.fields:
-            value = values.get(field.id)
-            if field.kind == "count" and isinstance(value, int):
-                raw[field.id] = value
-        raw.update(values.derived)
-        rates.update(values.rates)
-    for ident in COUNT_IDS:
-        if ident not in raw and (value := _as_int(answers.get(ident))) is not None:
-            raw[ident] = value
+    form = form or default_form()
+    # An unanswered count prints as 0; every derived figure and rate then comes from the form.
+    filled: dict[str, int | str] = {}
+    for field in form.fields:
+        if field.kind == "count":
+            filled[field.id] = _as_int(answers.get(field.id)) or 0
+        elif isinstance(answers.get(field.id), str):
+            filled[field.id] = str(answers.get(field.id))
+    values = compute(form, filled, previous)
+    raw: dict[str, Any] = {f.id: filled[f.id] for f in form.count_fields}
+    raw.update(values.derived)
+    rates: dict[str, Decimal | None] = dict(values.rates)
 
     def count(ident: str) -> int:
         return int(raw.get(ident) or 0)
 
-    defaults = {
-        "received_new": sum(count(i) for i in CHANNELS.values()),
-        "resolved": count("resolved_early") + count("resolved_on_time") + count("resolved_late"),
-        "pending": count("pending_in_time") + count("pending_overdue"),
-    }
-    for ident, value in defaults.items():
-        raw.setdefault(ident, value)
-    raw.setdefault("received_total", count("carried_over") + count("received_new"))
-    for ident in COUNT_IDS:
-        raw.setdefault(ident, 0)
-
-    new = count("received_new")
-    computed_rates = {
-        "online_rate": rate(count("received_online_full") + count("received_online_partial"), new),
-        "full_online_rate": rate(count("received_online_full"), new),
-        "on_time_rate": rate(count("resolved_early") + count("resolved_on_time"), count("resolved")),
-        "digitization_rate": rate(count("digitized"), new),
-        "e_result_rate": rate(count("e_results"), count("resolved")),
-        **{share: rate(count(channel), new) for share, channel in CHANNELS.items()},
-    }
-    for ident, value in computed_rates.items():
-        rates.setdefault(ident, value)
     raw.update(rates)
 
     context: dict[str, Any] = {}
@@ -386,9 +351,7 @@ def build_context(
         elif isinstance(value, int):
             context[ident] = format_count(value)
 
-    texts: dict[str, object] = {ident: answers.get(ident) for ident in TEXT_IDS}
-    if form is not None:
-        texts.update({field.id: answers.get(field.id) for field in form.text_fields})
+    texts: dict[str, object] = {field.id: answers.get(field.id) for field in form.text_fields}
     for ident, value in texts.items():
         text = clean_text(value)
         if ident != "overdue_reasons" and fold(text).rstrip(".") in _NOTHING:
@@ -396,10 +359,10 @@ def build_context(
         context[ident] = text
         context[f"{ident}_lines"] = text.split("\n") if text else []
 
-    if checks is None and form is not None:
+    if checks is None:
         checks = _evaluate_checks(form, answers, previous)
     formatted = dict(context)
-    if form is not None and previous:
+    if previous:
         before = compute(form, previous)
         for ident, value in before.as_dict().items():
             if isinstance(value, int) and not isinstance(value, bool):
@@ -409,8 +372,8 @@ def build_context(
     has_overdue = count("resolved_late") + count("pending_overdue") > 0
     context.update(
         {
-            "form_id": form.id if form is not None else "",
-            "form_title": form.title if form is not None else "",
+            "form_id": form.id,
+            "form_title": form.title,
             "unit_code": unit.code,
             "unit_name": unit.short_name,
             "unit_full_name": unit.full_name,
@@ -428,7 +391,7 @@ def build_context(
             "signer_titles": resolved.signer_titles,
             "signer_name": resolved.signer_name,
             **_period_parts(period, period_key),
-            "has_received_new": new > 0,
+            "has_received_new": count("received_new") > 0,
             "has_resolved": count("resolved") > 0,
             "has_resolved_late": count("resolved_late") > 0,
             "has_pending_overdue": count("pending_overdue") > 0,
