@@ -31,7 +31,7 @@ from bot.domain.rollup import (
     build_rollup,
     rollup_message,
 )
-from bot.domain.rollup_chart import chart_filename, render_rollup_chart
+from bot.domain.rollup_chart import chart_filename, render_rollup_chart, render_rollup_chart_apart
 from bot.domain.rollup_docx import TEMPLATE_NAME, RollupSettings, render_rollup_docx, rollup_docx_filename
 from bot.domain.rollup_xlsx import render_rollup_xlsx, rollup_xlsx_filename
 from bot.domain.themes import Taxonomy, ThemeError, load_taxonomy
@@ -271,8 +271,11 @@ def build_files(
     settings: RollupSettings | None = None,
     tz: tzinfo | None = None,
     progress: ProgressState | None = None,
+    chart_apart: bool = False,
 ) -> RollupFiles:
-    """Build the rollup and write everything (CPU-bound: run it off the event loop)."""
+    """Build the rollup and write everything (CPU-bound: run it off the event loop).
+    ``chart_apart``: draw the chart in a process of its own (the long-running bot does, so as not
+    to keep matplotlib in memory)."""
     timings: dict[str, float] = {}
     clock = time.perf_counter
     started = clock()
@@ -286,7 +289,7 @@ def build_files(
 
     stage("Đang vẽ biểu đồ…")
     started = clock()
-    chart = render_rollup_chart(rollup)
+    chart = render_rollup_chart_apart(rollup) if chart_apart else render_rollup_chart(rollup)
     timings["chart_s"] = clock() - started
     stage("Đang tạo tệp Word…")
     started = clock()
@@ -312,6 +315,7 @@ async def produce(
     tz: tzinfo | None = None,
     progress: ProgressState | None = None,
     run: Callable[..., Any] | None = None,
+    chart_apart: bool = False,
 ) -> RollupFiles:
     """Load from storage, then build and write in a worker thread."""
     started = time.perf_counter()
@@ -319,7 +323,8 @@ async def produce(
     settings = await rollup_settings(storage, province_code)
     template = await rollup_template(storage, form, templates_dir, province_code)
     loaded = time.perf_counter() - started
-    kwargs = dict(report_date=report_date, template=template, settings=settings, tz=tz, progress=progress)
+    kwargs = dict(report_date=report_date, template=template, settings=settings, tz=tz, progress=progress,
+                  chart_apart=chart_apart)
     if run is None:
         files = await asyncio.to_thread(build_files, data, **kwargs)  # type: ignore[arg-type]
     else:

@@ -133,7 +133,7 @@ async def run_rollup(update: Update, context: BotContext, identity: Identity, sc
         chat_id, f"Đang tổng hợp báo cáo {period_label(period.key)} của {scope_name}…")
     progress = ProgressState()
     work = produce(storage, form, period, province, templates_dir=services.settings.templates_dir,
-                   report_date=now.date(), tz=services.clock.tz, progress=progress)
+                   report_date=now.date(), tz=services.clock.tz, progress=progress, chart_apart=True)
     try:
         files = await _with_progress(context, status, progress, work)
     except RollupError as exc:
