@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
+
 from .db import Database
+
+# SQLite's limit on bound parameters is 999 in old builds; stay well under it.
+_IN_CHUNK = 500
 
 
 class Repository:
@@ -10,3 +16,12 @@ class Repository:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    async def fetch_in(self, sql: str, values: Sequence[str]) -> list[sqlite3.Row]:
+        """The rows of ``sql`` (whose ``{marks}`` stands for an ``IN`` list) for every value,
+        queried in chunks so a long list never exceeds SQLite's parameter limit."""
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(values), _IN_CHUNK):
+            chunk = list(values[start:start + _IN_CHUNK])
+            rows.extend(await self.db.fetch_all(sql.format(marks=", ".join("?" * len(chunk))), chunk))
+        return rows

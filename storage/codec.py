@@ -27,10 +27,6 @@ def dt_text(value: datetime) -> str:
     return to_vn(value).isoformat()
 
 
-def opt_dt_text(value: datetime | None) -> str | None:
-    return None if value is None else dt_text(value)
-
-
 def dt_from_text(text: str) -> datetime:
     return to_vn(datetime.fromisoformat(text))
 

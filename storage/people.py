@@ -79,9 +79,9 @@ class PersonRepo(Repository):
                 " OR (excluded.username IS NOT NULL AND excluded.username IS NOT username)",
                 (telegram_id, full_name, username, dt_text(at)),
             )
-            row = await self.db.fetch_one(f"SELECT {_PERSON} FROM people p WHERE telegram_id = ?", (telegram_id,))
-        assert row is not None
-        return _person(row)
+            person = await self.get_by_telegram_id(telegram_id)
+        assert person is not None
+        return person
 
     async def get(self, person_id: int) -> Person | None:
         row = await self.db.fetch_one(f"SELECT {_PERSON} FROM people p WHERE id = ?", (person_id,))
@@ -201,6 +201,6 @@ class PersonRepo(Repository):
             )
             if changed != 1:
                 raise LookupError(f"no person {person_id}")
-            row = await self.db.fetch_one(f"SELECT {_PERSON} FROM people p WHERE id = ?", (person_id,))
-        assert row is not None
-        return _person(row)
+            person = await self.get(person_id)
+        assert person is not None
+        return person

@@ -50,13 +50,8 @@ class UnitSettingsRepo(Repository):
             return await self.put(unit_code, merged, by, at)
 
     async def list_for(self, unit_codes: list[str]) -> dict[str, UnitSettings]:
-        found: dict[str, UnitSettings] = {}
-        for start in range(0, len(unit_codes), 500):
-            chunk = unit_codes[start:start + 500]
-            rows = await self.db.fetch_all(
-                "SELECT unit_code, settings, updated_by, updated_at FROM unit_settings"
-                f" WHERE unit_code IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            )
-            found.update({row["unit_code"]: _settings(row) for row in rows})
-        return found
+        rows = await self.fetch_in(
+            "SELECT unit_code, settings, updated_by, updated_at FROM unit_settings WHERE unit_code IN ({marks})",
+            unit_codes,
+        )
+        return {row["unit_code"]: _settings(row) for row in rows}

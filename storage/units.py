@@ -67,14 +67,8 @@ class UnitRepo(Repository):
         return None if row is None else _unit(row)
 
     async def get_many(self, codes: Iterable[str]) -> dict[str, Unit]:
-        wanted = sorted(set(codes))
-        found: dict[str, Unit] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ", ".join("?" * len(chunk))
-            for row in await self.db.fetch_all(f"SELECT {_COLUMNS} FROM units WHERE code IN ({marks})", chunk):
-                found[row["code"]] = _unit(row)
-        return found
+        rows = await self.fetch_in(f"SELECT {_COLUMNS} FROM units WHERE code IN ({{marks}})", sorted(set(codes)))
+        return {row["code"]: _unit(row) for row in rows}
 
     async def list_provinces(self) -> list[Unit]:
         rows = await self.db.fetch_all(f"SELECT {_COLUMNS} FROM units WHERE kind = 'province' ORDER BY code")

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.domain.forms import Form
-from bot.domain.numbers import CountParseError, parse_count
+from bot.domain.numbers import CountBounds, CountParseError, parse_count
 
 _SPLIT = re.compile(r"[\n;]+")
 _TRAILING_NUMBER = re.compile(r"^(?P<label>.*?)[\s:=\-–]*(?P<number>-?\d[\d. \u00a0]*(?:,\d+)?)\s*(?:hồ sơ|hs)?\.?$",
@@ -72,8 +72,8 @@ def parse_bulk_entry(form: Form, text: str) -> BulkEntry:
     return entry
 
 
-def _put(entry: BulkEntry, field_id: str, where: str, number: str, bounds: object) -> None:
+def _put(entry: BulkEntry, field_id: str, where: str, number: str, bounds: CountBounds) -> None:
     try:
-        entry.values[field_id] = parse_count(number, bounds)  # type: ignore[arg-type]
+        entry.values[field_id] = parse_count(number, bounds)
     except CountParseError as exc:
         entry.errors.append((where, exc.reason))

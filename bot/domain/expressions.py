@@ -16,7 +16,7 @@ result unknown (``None``), so a check only fires once all of its inputs are answ
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, Protocol, TypeAlias
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
@@ -388,11 +388,6 @@ ConditionField: TypeAlias = Annotated[Condition, BeforeValidator(_condition_befo
 def references(node: ExpressionNode | ConditionNode) -> tuple[str, ...]:
     """The ids a node reads, as written (``"pending"``, ``"previous.pending"``), first use first."""
     return node.references()
-
-
-def current_ids(refs: Iterable[Ref]) -> tuple[str, ...]:
-    """The ids read from the current period (``previous.*`` left out), first use first."""
-    return tuple(dict.fromkeys(ref.id for ref in refs if not ref.previous))
 
 
 class MappingScope:

@@ -92,8 +92,7 @@ class ReportSettings(BaseModel):
     @classmethod
     def _strip(cls, value: object) -> object:
         if isinstance(value, str):
-            value = _SPACES.sub(" ", value).strip()
-            return value
+            return _SPACES.sub(" ", value).strip()
         return value
 
     @field_validator("recipient", mode="before")

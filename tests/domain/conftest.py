@@ -11,6 +11,25 @@ from bot.domain.forms import Form, load_form
 FORMS_DIR = Path(__file__).resolve().parents[2] / "templates" / "forms"
 WEEKLY_PATH = FORMS_DIR / "tthc-weekly.yaml"
 
+# The weekly form's fields in form order: the counts, then the text answers.
+COUNT_IDS = [
+    "carried_over",
+    "received_online_full",
+    "received_online_partial",
+    "received_in_person",
+    "received_postal",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "pending_in_time",
+    "pending_overdue",
+    "withdrawn",
+    "digitized",
+    "e_results",
+]
+TEXT_IDS = ["overdue_reasons", "legal", "infrastructure", "resources", "difficulties", "proposals"]
+DOMAIN_IDS = COUNT_IDS + TEXT_IDS
+
 
 @pytest.fixture(scope="session")
 def weekly() -> Form:

@@ -4,21 +4,7 @@ from __future__ import annotations
 
 from bot.domain.forms import Form
 
-COUNTS_BEFORE_REASONS = [
-    "carried_over",
-    "received_online_full",
-    "received_online_partial",
-    "received_in_person",
-    "received_postal",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending_in_time",
-    "pending_overdue",
-    "withdrawn",
-    "digitized",
-    "e_results",
-]
+from .conftest import COUNT_IDS
 
 
 def ids(fields: list) -> list[str]:  # type: ignore[type-arg]
@@ -32,7 +18,7 @@ def test_first_question_is_carried_over(weekly: Form) -> None:
 def test_questions_go_in_form_order(weekly: Form) -> None:
     answers: dict[str, int | str] = {}
     asked = []
-    for index, field_id in enumerate(COUNTS_BEFORE_REASONS):
+    for index, field_id in enumerate(COUNT_IDS):
         question = weekly.next_question(answers)
         assert question is not None
         assert question.id == field_id
@@ -42,7 +28,7 @@ def test_questions_go_in_form_order(weekly: Form) -> None:
 
 
 def test_overdue_reasons_asked_only_when_something_is_overdue(weekly: Form, phuoc_giang: dict) -> None:  # type: ignore[type-arg]
-    counts = {key: phuoc_giang[key] for key in COUNTS_BEFORE_REASONS}
+    counts = {key: phuoc_giang[key] for key in COUNT_IDS}
     assert "overdue_reasons" not in ids(weekly.questions(counts))
     assert weekly.applies("overdue_reasons", counts) is False
 

@@ -34,6 +34,13 @@ async def test_get_list_and_count(storage: Storage) -> None:
     assert set(await storage.units.get_many(["19", "21370", "nope"])) == {"19", "21370"}
 
 
+async def test_get_many_beyond_one_query_chunk(storage: Storage) -> None:
+    """More codes than one ``IN (…)`` query takes: found units come from every chunk."""
+    await storage.units.upsert_many(UNITS)
+    codes = ["01840", *(f"1{i:04d}z" for i in range(1200)), "21370"]  # the real codes in the first and last chunk
+    assert set(await storage.units.get_many(codes)) == {"01840", "21370"}
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
