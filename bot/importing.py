@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.domain.evaluate import CheckResult, evaluate_checks
-from bot.domain.forms import Form
+from bot.domain.forms import Field, Form
 from bot.domain.numbers import CountParseError, format_count, parse_count
 from bot.domain.periods import PeriodKey, PeriodKeyError, period_for
 from bot.domain.rollup import explanation_text
@@ -100,16 +100,14 @@ class Result:
 # --- values ------------------------------------------------------------------------------------
 
 
-def _count(value: Any, form: Form, ident: str) -> int:
-    item = form.field(ident)
+def count_value(value: Any, item: Field) -> int:
+    """A count as a JSON or spreadsheet cell holds it: 53, 53.0 or "1.794" (also used by ``render``)."""
     if isinstance(value, bool):
         raise CountParseError("Giá trị đúng/sai không phải là số.")
     if isinstance(value, float):
         if not value.is_integer():
             raise CountParseError("Số hồ sơ phải là số nguyên.")
         value = int(value)
-    if isinstance(value, int):
-        return parse_count(str(value), item.bounds)
     return parse_count(str(value), item.bounds)
 
 
@@ -132,7 +130,7 @@ def check_answers(
         label = form.label_of(ident)
         if kind == "count":
             try:
-                checked.answers[ident] = _count(value, form, ident)
+                checked.answers[ident] = count_value(value, form.field(ident))
             except CountParseError as exc:
                 checked.errors.append(f"«{label}»: {exc.reason}")
         else:

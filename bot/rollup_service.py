@@ -193,10 +193,9 @@ async def load_input(
             history.setdefault(s.unit_code, []).append(dict(s.answers))
 
     missing = [unit.code for unit in units if unit.code not in reports]
-    officials: dict[str, list[str]] = {}
-    for code in missing:
-        people = await storage.people.reporters_of(code)
-        officials[code] = [p.full_name + (f" (@{p.username})" if p.username else "") for p in people]
+    roster = await storage.people.reporter_roster(province_code)  # one query, not one per missing commune
+    officials = {code: [p.full_name + (f" (@{p.username})" if p.username else "")
+                        for p in roster.get(code, []) if p.active] for code in missing}
 
     scope_name = "Toàn quốc" if province_code is None else provinces[province_code].full_name
     return RollupInput(

@@ -23,11 +23,12 @@ from typing import Any
 
 from bot.clock import VN_TZ
 from bot.domain.forms import Form, load_form, load_forms
-from bot.domain.numbers import CountParseError, format_date, parse_count
+from bot.domain.numbers import CountParseError, format_date
 from bot.domain.periods import PeriodKey, PeriodKeyError, period_for
 from bot.domain.render import TemplateError, default_template_path, render_report, template_bytes
 from bot.domain.report import ReportUnit, build_context, report_filename
 from bot.domain.report_settings import ReportSettings, merge, province_defaults
+from bot.importing import count_value
 from bot.report_files import report_inputs
 from bot.settings import Settings
 
@@ -140,7 +141,7 @@ def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[di
         field_ = form.field(key)
         if field_.kind == "count":
             try:
-                answers[key] = _count(value, field_)
+                answers[key] = count_value(value, field_)
             except CountParseError as exc:
                 problems.append(f"«{key}» ({field_.label}): {exc.reason}")
         else:
@@ -148,14 +149,6 @@ def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[di
     if problems:
         raise RenderCommandError(f"Tệp {source} có số liệu không hợp lệ:\n  " + "\n  ".join(problems))
     return answers, warnings
-
-
-def _count(value: Any, field_: Any) -> int:
-    if isinstance(value, bool):
-        raise CountParseError("Giá trị đúng/sai không phải là số.")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return parse_count(str(value), field_.bounds)
 
 
 def read_settings_file(path: Path) -> dict[str, Any]:

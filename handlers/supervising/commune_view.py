@@ -4,6 +4,7 @@ state, the recent weeks side by side and the .docx, with the approve / return / 
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -45,11 +46,27 @@ async def xa(update: Update, context: BotContext) -> None:
     if not units:
         await reply(update, context, f"Không tìm thấy xã, phường nào khớp «{query}» trong tỉnh của Anh/Chị.")
         return
-    if len(units) > 1 and fold(units[0].full_name) not in {fold(query), fold(f"xa {query}"), fold(f"phuong {query}")}:
+    unit = units[0] if len(units) == 1 else named(units, query)
+    if unit is None:
         rows = [[InlineKeyboardButton(u.full_name, callback_data=data("x", u.code))] for u in units]
         await reply(update, context, "Anh/Chị chọn xã, phường:", InlineKeyboardMarkup(rows))
         return
-    await show_commune(update, context, identity, units[0])
+    await show_commune(update, context, identity, unit)
+
+
+def named(units: Sequence[Unit], query: str) -> Unit | None:
+    """The commune the query names outright ("Văn Lăng", "xã Văn Lăng"): the name as typed, with its
+    diacritics, first — /xa Văn Lăng is not Xã Văn Lang — then the name without diacritics when only
+    one commune has it; None when the person has to choose."""
+    def same(name: str, text: str) -> bool:
+        return " ".join(unicodedata.normalize("NFC", name).lower().split()) == text
+
+    typed = " ".join(unicodedata.normalize("NFC", query).lower().split())
+    exact = [u for u in units if same(u.name, typed) or same(u.full_name, typed)]
+    if exact:
+        return exact[0]
+    folded = [u for u in units if fold(query) in (fold(u.name), fold(u.full_name))]
+    return folded[0] if len(folded) == 1 else None
 
 
 def _value_text(form: Form, ident: str, value: Any) -> str:

@@ -215,14 +215,16 @@ async def show_missing(update: Update, context: BotContext, identity: Identity, 
         return
     lines = [head + f"Chưa nộp: {format_count(len(missing))}/{format_count(len(communes))} xã, phường."]
     unreachable = 0
+    roster = await storage.people.reporter_roster(province)  # blocked reporters too, marked below
     for index, unit in enumerate(missing, start=1):
-        people = await storage.people.reporters_of(unit.code)
+        people = roster.get(unit.code, [])
+        if not any(p.active for p in people):
+            unreachable += 1
         if people:
             who = ", ".join(p.full_name + (f" (@{p.username})" if p.username else "")
                             + ("" if p.active else " — đã chặn bot") for p in people)
         else:
             who = "chưa có cán bộ báo cáo"
-            unreachable += 1
         lines.append(f"{index}. {unit.full_name} — {who}")
     if unreachable:
         lines.append(f"\n{unreachable} xã chưa có cán bộ báo cáo: Anh/Chị vui lòng liên hệ trực tiếp, hoặc nhập thay "

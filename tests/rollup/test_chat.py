@@ -18,7 +18,7 @@ from bot.domain.numbers import format_count
 from handlers.supervising import rollup_chat
 from handlers.supervising.on_behalf import entry_template
 from storage import Storage
-from storage.models import DraftStatus, Person, Role, SubmissionStatus
+from storage.models import DraftStatus, Person, Role, SubmissionStatus, Unit, UnitKind
 from tests.conftest import ADMIN_ID, BotHarness
 from tests.fakes import callback_update, text_update
 from tests.integration.seed import bind, load_units
@@ -155,6 +155,14 @@ async def test_chuanop_lists_the_missing_with_their_officials(world: World) -> N
     assert [n.chat_id for n in notices] == [MAI]
 
 
+async def test_chuanop_marks_a_reporter_who_blocked_the_bot(world: World, clock) -> None:
+    mai = await world.storage.people.get_by_telegram_id(MAI)
+    await world.storage.people.set_blocked(mai.id, clock.now())
+    await world.h.send(text_update(SUP, "/chuanop"))
+    reply = world.h.request.last_to(SUP)
+    assert f"1. {world.scenario.unit(0).full_name} — Lò Thị Mai — đã chặn bot" in reply.text
+
+
 # --- /xa ---------------------------------------------------------------------------------------
 
 
@@ -183,6 +191,21 @@ async def test_xa_finds_a_commune_without_diacritics(world: World) -> None:
     await world.h.send(text_update(SUP, f"/xa {fold(unit.name)}"))
     last = world.h.request.sent_to(SUP)
     assert any(unit.full_name in c.text for c in last) or any(unit.code in d for c in last for _, d in c.buttons)
+
+
+async def test_xa_prefers_the_name_with_its_diacritics(world: World) -> None:
+    def commune(code: str, name: str) -> Unit:
+        return Unit(code=code, name=name, full_name=f"Xã {name}", kind=UnitKind.COMMUNE,
+                    division_type="xã", province_code="19")
+
+    await world.storage.units.upsert_many([commune("99901", "Văn Lang"), commune("99902", "Văn Lăng")])
+    await world.h.send(text_update(SUP, "/xa Văn Lăng"))
+    sent = world.h.request.sent_to(SUP)
+    assert any("Xã Văn Lăng" in c.text for c in sent) and not any("Xã Văn Lang" in c.text for c in sent)
+    world.h.request.clear()
+    await world.h.send(text_update(SUP, "/xa van lang"))  # without diacritics both fit: the person chooses
+    chooser = world.h.request.sent_to(SUP)[-1]
+    assert len([d for _, d in chooser.buttons if d.endswith(("99901", "99902"))]) == 2
 
 
 # --- approving and returning -------------------------------------------------------------------
