@@ -39,7 +39,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -61,7 +61,7 @@ from bot.domain.periods import PeriodKey, period_label
 from bot.notify import Paced, PacedRateLimiter, classify, retry_delay
 from bot.reminders import ReminderConfig, reachable_on
 from storage import Storage
-from storage.models import Notice, Period, Role
+from storage.models import Notice, Period, Role, Unit
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -129,8 +129,13 @@ async def _unsubmitted(storage: Storage, period: Period, codes: Sequence[str]) -
     return [code for code in codes if await storage.submissions.latest(period.id, code) is None]
 
 
-def _names(units: dict[str, Any], codes: Sequence[str]) -> str:
-    return ", ".join(units[c].full_name if c in units else c for c in codes)
+def unit_names(units: Mapping[str, Unit], codes: Iterable[str]) -> list[str]:
+    """The units' full names (``units`` from ``storage.units.get_many``), a code where none is known."""
+    return [units[c].full_name if c in units else c for c in codes]
+
+
+def _names(units: Mapping[str, Unit], codes: Sequence[str]) -> str:
+    return ", ".join(unit_names(units, codes))
 
 
 def _bullets(lines: Sequence[str], room: int) -> str:
@@ -190,12 +195,11 @@ async def _escalation(storage: Storage, period: Period, payload: dict[str, Any],
                         "đã nộp. Cảm ơn Anh/Chị.")
     roster = await storage.people.reporter_roster(province_code)
     units = await storage.units.get_many(missing)
-    lines = []
-    for code in missing:
-        name = units[code].full_name if code in units else code
-        if not any(reachable_on(p, today) for p in roster.get(code, [])):
-            name += " (không có cán bộ nhận được tin nhắc)"
-        lines.append(name)
+    lines = [
+        name if any(reachable_on(p, today) for p in roster.get(code, []))
+        else f"{name} (không có cán bộ nhận được tin nhắc)"
+        for code, name in zip(missing, unit_names(units, missing), strict=True)
+    ]
     head = f"📌 Đến hạn nộp báo cáo {label} ({deadline}), {where} còn {len(missing)}/{total} xã, phường chưa nộp:\n"
     tail = "\nAnh/Chị có thể bấm «Nhắc các xã chưa nộp» để gửi lời nhắc tới cán bộ của các xã này."
     text = head + _bullets(lines, MAX_TEXT - len(head) - len(tail)) + tail
@@ -210,8 +214,7 @@ async def _unreachable(storage: Storage, period: Period, payload: dict[str, Any]
     head = (f"ℹ️ Các xã, phường sau không có cán bộ nào nhận được thông báo báo cáo {period_label(period.key)} "
             "(cán bộ đang nghỉ phép hoặc đã chặn bot):\n")
     tail = "\nAnh/Chị vui lòng liên hệ trực tiếp với các xã, phường này."
-    lines = [units[c].full_name if c in units else c for c in codes]
-    return Outgoing(head + _bullets(lines, MAX_TEXT - len(head) - len(tail)) + tail)
+    return Outgoing(head + _bullets(unit_names(units, codes), MAX_TEXT - len(head) - len(tail)) + tail)
 
 
 async def _blocked(storage: Storage, payload: dict[str, Any]) -> Outgoing:

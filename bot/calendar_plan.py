@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.domain.calendar import weekday_vi, working_day_before
+from bot.domain.calendar import WEEKDAY_NAMES_VI, weekday_vi, working_day_before
 from bot.domain.numbers import format_date
 from bot.domain.periods import (
     WEEKDAYS,
@@ -223,13 +223,10 @@ def format_moment(at: datetime) -> str:
     return f"{format_clock(at.time())} {weekday_vi(at.date())} {format_date(at.date())}"
 
 
-_WEEKDAY_WORDS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
-
-
 def _day_time(spec: PeriodSpec, which: str) -> str:
     moment = getattr(spec, which)
     if spec.kind == "weekly":
-        day = f"{_WEEKDAY_WORDS[WEEKDAYS.index(moment.weekday)]} tuần sau"
+        day = f"{WEEKDAY_NAMES_VI[WEEKDAYS.index(moment.weekday)]} tuần sau"
     else:
         day = f"ngày {moment.day} tháng sau"
     moved = ", gặp ngày nghỉ thì chuyển sang ngày làm việc kế tiếp" if moment.move_to_working_day else ""
@@ -325,10 +322,6 @@ def parse_clock(text: str) -> time:
     return time(int(match[1]), int(match[2] or 0))
 
 
-def _clock_text(value: time) -> str:
-    return format_clock(value)
-
-
 def parse_action(word: str) -> str:
     action = _ACTIONS.get(fold(word).replace(" ", ""))
     if action is None:
@@ -345,7 +338,7 @@ def _day_and_time(spec: PeriodSpec, words: Sequence[str]) -> dict[str, Any]:
         digits = day_text.removeprefix("ngay")
         if not digits.isdigit() or not 1 <= int(digits) <= 28:
             raise CalendarInputError("Anh/Chị vui lòng ghi ngày trong tháng từ 1 đến 28, VD: ngay 5 15:00.")
-        return {"day": int(digits), "time": _clock_text(clock)}
+        return {"day": int(digits), "time": format_clock(clock)}
     token = day_text.removeprefix("thu") if day_text not in {"thu", "t"} else day_text
     token = token.removeprefix("t") if token[:1] == "t" and token[1:].isdigit() else token
     weekday = _WEEKDAY_TOKENS.get(token)
@@ -353,7 +346,7 @@ def _day_and_time(spec: PeriodSpec, words: Sequence[str]) -> dict[str, Any]:
         raise CalendarInputError(
             f"«{' '.join(words[:-1])}» không phải thứ trong tuần; Anh/Chị vui lòng ghi thu2 … thu7 hoặc cn."
         )
-    return {"weekday": weekday, "time": _clock_text(clock)}
+    return {"weekday": weekday, "time": format_clock(clock)}
 
 
 def _reminders(words: Sequence[str]) -> list[dict[str, Any]]:
@@ -369,7 +362,7 @@ def _reminders(words: Sequence[str]) -> list[dict[str, Any]]:
             raise CalendarInputError(
                 f"«{part.strip()}» chưa đúng; mỗi lần nhắc ghi số ngày làm việc trước hạn và giờ, VD: 1 09:00."
             )
-        reminders.append({"working_days_before": int(bits[0]), "time": _clock_text(parse_clock(bits[1]))})
+        reminders.append({"working_days_before": int(bits[0]), "time": format_clock(parse_clock(bits[1]))})
     if not reminders:
         raise CalendarInputError("Anh/Chị vui lòng ghi các lần nhắc, VD: 1 09:00, 0 09:00 (hoặc «tat»).")
     return reminders
@@ -382,7 +375,7 @@ def _quiet(words: Sequence[str]) -> dict[str, Any]:
     start, end = parse_clock(bits[0]), parse_clock(bits[1])
     if start >= end:
         raise CalendarInputError("Giờ bắt đầu gửi tin phải trước giờ kết thúc.")
-    return {"allowed_from": _clock_text(start), "allowed_until": _clock_text(end)}
+    return {"allowed_from": format_clock(start), "allowed_until": format_clock(end)}
 
 
 def parse_change(spec: PeriodSpec, words: Sequence[str]) -> dict[str, Any] | None:

@@ -46,6 +46,12 @@ log = logging.getLogger(__name__)
 DEFAULT_FORM = "tthc-weekly"
 
 
+def default_form_id(forms: Iterable[str]) -> str:
+    """The form the calendar is shown and changed for when none is named."""
+    ids = sorted(forms)
+    return DEFAULT_FORM if DEFAULT_FORM in ids else ids[0]
+
+
 class ReminderConfig(BaseSettings):
     """How reminders are planned and sent; from the environment or .env (``REMINDERS_GRACE_HOURS=6`` …)."""
 
@@ -118,7 +124,7 @@ class Reminders:
 
     def default_spec(self) -> PeriodSpec:
         """The calendar whose quiet hours apply to notices of no particular form."""
-        return self.spec(DEFAULT_FORM if DEFAULT_FORM in self.forms else self.form_ids()[0])
+        return self.spec(default_form_id(self.forms))
 
     def apply_override(self, form_id: str, settings: dict[str, Any] | None) -> PeriodSpec:
         spec = effective_spec(self._file_specs[form_id], settings)
@@ -168,6 +174,11 @@ class Reminders:
 
     def moments(self, form_id: str, period: Period) -> list[Moment]:
         return moments(self.spec(form_id), period.key, period.opens_at, period.deadline_at)
+
+    async def unhandled(self, form_id: str, period: Period) -> list[Moment]:
+        """The period's moments not yet fired, dropped or skipped (one query per period)."""
+        handled = {(run.kind, run.due_at) for run in await self.storage.calendar.runs_for_period(period.id)}
+        return [m for m in self.moments(form_id, period) if (m.kind, m.due_at) not in handled]
 
     # -- firing a moment ----------------------------------------------------------------------
 
@@ -280,9 +291,8 @@ class Reminders:
             log.warning("%d pending notices older than %s were dropped", report.stale, self.config.grace)
         for form_id in self.form_ids():
             for period in await self.ensure_periods(form_id, now):
-                for moment in self.moments(form_id, period):
-                    if moment.due_at > now or await self.storage.calendar.run(period.id, moment.kind,
-                                                                               moment.due_at):
+                for moment in await self.unhandled(form_id, period):
+                    if moment.due_at > now:
                         continue
                     if moment.due_at >= now - self.config.grace:
                         await self.fire(period, moment.kind, moment.due_at)
@@ -300,9 +310,8 @@ class Reminders:
         sent late (they did not exist when they were due)."""
         skipped = 0
         for period in await self.ensure_periods(form_id, now):
-            for moment in self.moments(form_id, period):
-                if moment.due_at <= now and await self.storage.calendar.run(period.id, moment.kind,
-                                                                            moment.due_at) is None:
+            for moment in await self.unhandled(form_id, period):
+                if moment.due_at <= now:
                     skipped += await self.storage.calendar.record_run(period.id, moment.kind, moment.due_at,
                                                                       "skipped", at=now)
         return skipped

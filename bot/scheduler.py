@@ -108,12 +108,8 @@ class ReminderScheduler:
                 for job in queue.jobs(f"^{MOMENT_JOB}:{form}:"):
                     job.schedule_removal()
             for period in await self.reminders.ensure_periods(form, now):
-                for moment in self.reminders.moments(form, period):
-                    if moment.due_at < now - self.config.grace:
-                        continue
-                    if await self.storage.calendar.run(period.id, moment.kind, moment.due_at) is not None:
-                        continue
-                    if queue is None:
+                for moment in await self.reminders.unhandled(form, period):
+                    if moment.due_at < now - self.config.grace or queue is None:
                         continue
                     name = moment_job_name(form, period.key, moment.kind, moment.due_at)
                     registered.append(queue.run_once(

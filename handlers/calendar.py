@@ -12,12 +12,12 @@ from telegram import ChatMemberUpdated, Update
 from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler, filters
 
 from bot.access import Identity, identify
-from bot.broadcast import NUDGE_PREFIX, OPEN_PREFIX
+from bot.broadcast import NUDGE_PREFIX, OPEN_PREFIX, unit_names
 from bot.calendar_plan import CalendarInputError, describe_plan, format_moment, parse_change, plan
 from bot.context import BotContext
 from bot.domain.numbers import format_date, format_date_range
 from bot.domain.periods import period_label
-from bot.reminders import DEFAULT_FORM, reachable_on
+from bot.reminders import default_form_id, reachable_on
 from bot.scheduler import ReminderScheduler
 from handlers import reporting, texts
 from storage.models import Role
@@ -91,7 +91,7 @@ async def nudge(update: Update, context: BotContext) -> None:
                      "qua nên chưa nhắc lại.")
     if result.unreachable:
         units = await services.storage.units.get_many(result.unreachable)
-        names = ", ".join(units[c].full_name if c in units else c for c in result.unreachable)
+        names = ", ".join(unit_names(units, result.unreachable))
         lines.append(f"Không có cán bộ nào nhận được tin nhắc ở: {names}. Anh/Chị vui lòng liên hệ trực tiếp.")
     if not lines:
         lines.append(f"Tất cả xã, phường đã nộp báo cáo {label}.")
@@ -182,7 +182,7 @@ async def nghiphep(update: Update, context: BotContext) -> None:
             alone.append(code)
     if alone:
         units = await storage.units.get_many(alone)
-        names = ", ".join(units[c].full_name if c in units else c for c in alone)
+        names = ", ".join(unit_names(units, alone))
         lines.append(f"Lưu ý: {names} không còn cán bộ nào khác nhận thông báo trong thời gian này; "
                      "cán bộ theo dõi của tỉnh sẽ được báo.")
     lines.append("Gõ /nghiphep huy để bỏ lịch nghỉ.")
@@ -217,7 +217,7 @@ async def lich(update: Update, context: BotContext) -> None:
         return
     scheduler = _scheduler(context)
     args = list(context.args or [])
-    form_id = DEFAULT_FORM if DEFAULT_FORM in services.forms else sorted(services.forms)[0]
+    form_id = default_form_id(services.forms)
     if args and args[0] in services.forms:
         form_id, args = args[0], args[1:]
     if args:

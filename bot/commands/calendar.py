@@ -15,7 +15,7 @@ from typing import Any
 from bot.calendar_plan import describe_plan, effective_spec, format_moment, plan
 from bot.domain.forms import load_forms
 from bot.domain.numbers import format_date
-from bot.reminders import DEFAULT_FORM
+from bot.reminders import DEFAULT_FORM, default_form_id
 from bot.settings import Settings
 
 _VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -57,7 +57,7 @@ def stored_override(database: Path, form_id: str) -> tuple[dict[str, Any], str] 
 
 def calendar_text(settings: Settings, form_id: str | None, start: date | None, weeks: int) -> str:
     forms = load_forms(settings.forms_dir)
-    form_id = form_id or (DEFAULT_FORM if DEFAULT_FORM in forms else sorted(forms)[0])
+    form_id = form_id or default_form_id(forms)
     if form_id not in forms:
         raise CalendarCommandError(f"không có biểu mẫu «{form_id}»; có: {', '.join(sorted(forms))}")
     form = forms[form_id]

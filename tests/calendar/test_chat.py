@@ -207,3 +207,20 @@ async def test_blocking_the_bot_is_told_to_the_supervisor_once(make_app, clock: 
         # unblocked: reachable again
         await send(app, kicked(w.hung.telegram_id, "kicked", "member"))
         assert (await storage.people.get(w.hung.id)).active
+
+
+async def test_a_province_admin_sees_the_calendar_but_may_not_change_it(make_app, clock: FakeClock) -> None:
+    from storage.models import Role
+
+    async with make_app(clock) as (app, request):
+        storage = app.services.storage
+        w = await seed(storage, clock.now())
+        await scheduler_of(app).startup()
+        admin = await storage.people.get_or_create(4002, clock.now(), "Đỗ Văn Quản")
+        await storage.people.add_membership(admin.id, Role.ADMIN, w.a.province_code, clock.now())
+
+        await send(app, text_update(4002, "/lich"))
+        assert "Hạn nộp: 15:00 thứ Năm 18/12/2025" in request.last_to(4002).text
+        await send(app, text_update(4002, "/lich hannop thu6 10:00"))
+        assert "chỉ quản trị viên toàn hệ thống" in request.last_to(4002).text
+        assert await storage.calendar.override("tthc-weekly") is None
