@@ -43,20 +43,26 @@ class Identity(BaseModel):
     def can_report_for(self, commune_code: str) -> bool:
         return commune_code in self.communes
 
-    def can_supervise(self, province_code: str) -> bool:
-        """A supervisor of the province, or an admin of it (of every province: a configured admin,
-        or an admin membership without a unit)."""
-        if self.configured_admin or province_code in self.provinces:
-            return True
+    @property
+    def admin_provinces(self) -> list[str] | None:
+        """Provinces this person administers; None: every province (a configured admin, or an admin
+        membership without a unit); empty for someone who is not an admin."""
+        if self.configured_admin:
+            return None
         scopes = [m.unit_code for m in self.memberships if m.role == Role.ADMIN]
-        return any(code is None or code == province_code for code in scopes)
+        if any(code is None for code in scopes):
+            return None
+        return [code for code in scopes if code is not None]
+
+    def can_supervise(self, province_code: str) -> bool:
+        """A supervisor of the province, or an admin of it."""
+        administered = self.admin_provinces
+        return province_code in self.provinces or administered is None or province_code in administered
 
 
 async def identify(storage: Storage, settings: Settings, telegram_id: int) -> Identity:
     person = await storage.people.get_by_telegram_id(telegram_id)
-    memberships: tuple[Membership, ...] = ()
-    if person is not None:
-        memberships = tuple(m for m in await storage.people.memberships_of(person.id) if m.revoked_at is None)
+    memberships = tuple(await storage.people.memberships_of(person.id)) if person is not None else ()
     return Identity(
         telegram_id=telegram_id,
         person=person,

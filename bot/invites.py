@@ -82,7 +82,7 @@ async def redeem_invite(
         await _log_refusal(storage, now, telegram_id, RedeemStatus.UNKNOWN)
         return RedeemResult(status=RedeemStatus.UNKNOWN)
     person = await storage.people.get_or_create(telegram_id, now, full_name=full_name, username=username)
-    current = [m for m in await storage.people.memberships_of(person.id) if m.revoked_at is None]
+    current = await storage.people.memberships_of(person.id)  # the active ones
     if invite.used_at is None and any(m.role == invite.role and m.unit_code == invite.unit_code for m in current):
         return RedeemResult(status=RedeemStatus.ALREADY_MEMBER, person=person, invite=invite)
     redeemed = await storage.invites.redeem(token_hash, person.id, now)

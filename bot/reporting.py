@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.access import Identity
 from bot.clock import Clock
 from bot.domain.bulk_entry import BulkEntry, parse_bulk_entry
 from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_derived
@@ -170,6 +171,8 @@ class ReportSession:
     _before: Values | None = field(default=None, repr=False)
     _past: list[Values] = field(default_factory=list, repr=False)
     _suggested: dict[str, Any] = field(default_factory=dict, repr=False)
+    # The reasons given for kept soft-check breaks, read once and kept in step with each write.
+    _explained: dict[str, str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._past = [compute(self.form, past) for past in self.history]
@@ -256,7 +259,10 @@ class ReportSession:
                                self._before, self._past)
 
     async def _explanations(self) -> dict[str, str]:
-        return {key: e.reason for key, e in (await self.storage.drafts.explanations(self.draft.id)).items()}
+        if self._explained is None:
+            stored = await self.storage.drafts.explanations(self.draft.id)
+            self._explained = {key: e.reason for key, e in stored.items()}
+        return self._explained
 
     async def review(self) -> Review:
         breaks = self._breaks()
@@ -265,7 +271,7 @@ class ReportSession:
         hard = tuple(b for b in breaks if b.is_hard)
         unexplained = tuple(b for b in breaks if not b.is_hard and b.key not in explanations)
         return Review(
-            values=self.values, answers=dict(self.answers), breaks=tuple(breaks), explanations=explanations,
+            values=self.values, answers=dict(self.answers), breaks=tuple(breaks), explanations=dict(explanations),
             submitted=submitted if self.submitted else None, unexplained=unexplained, hard=hard,
         )
 
@@ -396,7 +402,8 @@ class ReportSession:
 
     async def _forget_stale_explanations(self, field_id: str) -> None:
         """A changed answer makes the reasons given for checks that read it stale."""
-        for key in await self._explanations():
+        explained = await self._explanations()
+        for key in list(explained):
             check_id = key.split(":", 1)[0]
             subject = key.split(":", 1)[1] if ":" in key else None
             try:
@@ -405,6 +412,7 @@ class ReportSession:
                 continue
             if (subject is None and field_id in inputs) or subject == field_id:
                 await self.storage.drafts.clear_explanation(self.draft.id, key)
+                del explained[key]
 
     async def _drop_inapplicable(self) -> None:
         """An answer to a question that no longer applies (overdue reasons once nothing is overdue)
@@ -446,9 +454,11 @@ class ReportSession:
             return [await self._advance()]
         if len(reason) < 3:
             return [AskReason(check)]
+        explained = await self._explanations()
         await self.storage.drafts.set_explanation(self.draft.id, check_key, reason[:1000], self.person.id,
                                                   self.clock.now())
-        explained = await self._explanations()
+        explained.pop(check_key, None)  # stored ordered by when given: the newest last
+        explained[check_key] = reason[:1000]
         field_id = self._cursor_field
         remaining = [b for b in self._breaks() if not b.is_hard and b.key not in explained
                      and (field_id is None or field_id in b.fields or b.subject == field_id)]
@@ -496,8 +506,9 @@ class ReportSession:
 
     async def pause(self) -> Paused:
         await self._set_cursor(PAUSED, self._cursor_field, self._cursor_check)
-        answered = sum(1 for f in self.questions() if self.answers.get(f.id) is not None)
-        return Paused(answered=answered, total=len(self.questions()))
+        questions = self.questions()
+        answered = sum(1 for f in questions if self.answers.get(f.id) is not None)
+        return Paused(answered=answered, total=len(questions))
 
     async def show_review(self) -> Review:
         await self._set_cursor(REVIEW, None)
@@ -571,9 +582,8 @@ def _replaced_by_other(previous: AnswerRecord | None, person_id: int, value: Any
     return previous is not None and previous.answered_by not in (None, person_id) and previous.value != value
 
 
-async def reporter_communes(storage: Storage, person: Person) -> list[Unit]:
-    memberships = await storage.people.memberships_of(person.id)
-    codes = [m.unit_code for m in memberships if m.role == "reporter" and m.unit_code and m.revoked_at is None]
-    units = await storage.units.get_many(codes)
-    return [units[c] for c in codes if c in units]
+async def reporter_communes(storage: Storage, identity: Identity) -> list[Unit]:
+    """The communes this person reports for (``Identity.communes``), as units."""
+    units = await storage.units.get_many(identity.communes)
+    return [units[c] for c in identity.communes if c in units]
 

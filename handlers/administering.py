@@ -26,16 +26,6 @@ MOI_HELP = (
 ROLE_NAMES = {Role.REPORTER: "cán bộ báo cáo", Role.SUPERVISOR: "cán bộ theo dõi", Role.ADMIN: "quản trị viên"}
 
 
-def _admin_provinces(identity: Identity) -> list[str] | None:
-    """None: every province (a configured admin, or an admin of no particular province)."""
-    if identity.configured_admin:
-        return None
-    scoped = [m.unit_code for m in identity.memberships if m.role == Role.ADMIN]
-    if any(code is None for code in scoped):
-        return None
-    return [code for code in scoped if code is not None]
-
-
 async def _admin(update: Update, context: BotContext) -> Identity | None:
     user = update.effective_user
     if user is None:
@@ -70,7 +60,7 @@ async def moi(update: Update, context: BotContext) -> None:
     if args[0].lower() in {"tinh", "tỉnh"}:
         role, kind, args = Role.SUPERVISOR, UnitKind.PROVINCE, args[1:]
     query = " ".join(args)
-    scope = _admin_provinces(identity)
+    scope = identity.admin_provinces
     units = await context.services.storage.units.search(query, kind=kind, limit=30)
     units = [u for u in units if scope is None or u.province_code in scope][:10]
     if not units:
@@ -98,7 +88,7 @@ async def on_invite_button(update: Update, context: BotContext) -> None:
     _, role_letter, code = (query.data.split(":", 2) + ["", ""])[:3]
     storage = context.services.storage
     unit = await storage.units.get(code)
-    scope = _admin_provinces(identity) if identity else []
+    scope = identity.admin_provinces if identity else []
     if identity is None or unit is None or (scope is not None and unit.province_code not in scope):
         await query.answer(texts.NOT_ALLOWED, show_alert=True)
         return
@@ -123,17 +113,19 @@ async def nguoidung(update: Update, context: BotContext) -> None:
         return
     message, identity = found
     storage = context.services.storage
-    scope = _admin_provinces(identity)
+    scope = identity.admin_provinces
     query = " ".join(context.args or [])
     people = await _people_in_scope(context, scope, query)
     if people is None:
         await message.reply_text(f"Không tìm thấy đơn vị nào khớp «{query}».")
         return
+    memberships = {person.id: await storage.people.memberships_of(person.id) for person in people}
+    units = await storage.units.get_many({m.unit_code for ms in memberships.values() for m in ms if m.unit_code})
     lines: list[str] = []
     rows: list[list[InlineKeyboardButton]] = []
     for person in people:
-        for membership in await storage.people.memberships_of(person.id):
-            unit = await storage.units.get(membership.unit_code) if membership.unit_code else None
+        for membership in memberships[person.id]:
+            unit = units.get(membership.unit_code) if membership.unit_code else None
             where = unit.full_name if unit else "toàn quốc"
             status = "" if person.active else " (đã chặn bot)"
             lines.append(f"• {person.full_name or person.telegram_id} — {ROLE_NAMES[membership.role]}, {where}{status}")
@@ -173,7 +165,7 @@ async def on_people_button(update: Update, context: BotContext) -> None:
     _, action, raw_id = (query.data.split(":", 2) + ["", ""])[:3]
     storage = context.services.storage
     membership = await storage.people.get_membership(int(raw_id)) if raw_id.isdigit() else None
-    scope = _admin_provinces(identity) if identity else []
+    scope = identity.admin_provinces if identity else []
     unit = await storage.units.get(membership.unit_code) if membership and membership.unit_code else None
     in_scope = scope is None or (unit is not None and unit.province_code in scope)
     if identity is None or membership is None or not in_scope:

@@ -26,11 +26,11 @@ REFUSALS = {
 
 
 async def _describe(identity: Identity, context: BotContext) -> str:
-    storage = context.services.storage
+    units = await context.services.storage.units.get_many(identity.communes + identity.provinces)
     parts: list[str] = []
     for role, template in ((Role.REPORTER, texts.WHAT_REPORTER), (Role.SUPERVISOR, texts.WHAT_SUPERVISOR)):
         for code in identity.units(role):
-            unit = await storage.units.get(code)
+            unit = units.get(code)
             parts.append(template.format(unit=unit.full_name if unit else code))
     if identity.is_admin:
         parts.append(texts.WHAT_ADMIN)

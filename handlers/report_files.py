@@ -8,6 +8,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
+from bot.access import identify
 from bot.context import BotContext
 from bot.domain.periods import period_label
 from bot.report_files import render_commune_report, render_submission
@@ -46,8 +47,7 @@ async def earlier_reports(update: Update, context: BotContext) -> None:
     if message is None or user is None:
         return
     storage = context.services.storage
-    person = await storage.people.get_by_telegram_id(user.id)
-    units = await reporter_communes(storage, person) if person else []
+    units = await reporter_communes(storage, await identify(storage, context.services.settings, user.id))
     if not units:
         await message.reply_text("Anh/Chị không phải cán bộ báo cáo của xã, phường nào.")
         return
@@ -72,13 +72,13 @@ async def on_file_button(update: Update, context: BotContext) -> None:
     assert query is not None and query.data is not None
     _, period_id, unit_code = (query.data.split(":", 2) + ["", ""])[:3]
     storage = context.services.storage
-    person = await storage.people.get_by_telegram_id(update.effective_user.id) if update.effective_user else None
-    units = {u.code: u for u in await reporter_communes(storage, person)} if person else {}
+    identity = await identify(storage, context.services.settings, query.from_user.id)
+    units = {u.code: u for u in await reporter_communes(storage, identity)}
     period = await storage.periods.get_by_id(int(period_id)) if period_id.isdigit() else None
-    submission = await storage.submissions.latest(period.id, unit_code) if period else None
     if unit_code not in units or period is None:
         await query.answer("Anh/Chị không có quyền với báo cáo này.", show_alert=True)
         return
+    submission = await storage.submissions.latest(period.id, unit_code)
     if submission is None:
         await query.answer("Kỳ này chưa có báo cáo đã gửi.", show_alert=True)
         return

@@ -5,17 +5,16 @@ confirmed; the previous template stays available)."""
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.access import identify
+from bot.access import Identity, identify
 from bot.context import BotContext
 from bot.domain.render import TemplateError, render_report, sample_context, sample_contexts, validate_template
 from bot.report_files import effective_settings, report_unit, settings_layers
 from handlers import reporting, texts
-from handlers.administering import _admin_provinces
+from storage import Storage
 from storage.models import Role, Unit, UnitKind
 
 log = logging.getLogger(__name__)
@@ -40,14 +39,10 @@ USAGE = "\n".join(f"• /caidat {key} <{label.lower()}>, VD: /caidat {key} {exam
 # --- /caidat --------------------------------------------------------------------------------
 
 
-async def _target(update: Update, context: BotContext, args: list[str]) -> tuple[Unit | None, list[str], str]:
+async def _target(storage: Storage, identity: Identity, args: list[str]) -> tuple[Unit | None, list[str], str]:
     """The unit whose settings are read or changed, the remaining arguments, and why not if None.
     A reporter: their commune. An admin: `tinh <mã>` (a province's defaults) or `<mã xã>`."""
-    assert update.effective_user is not None
-    services = context.services
-    identity = await identify(services.storage, services.settings, update.effective_user.id)
-    storage = services.storage
-    scope = _admin_provinces(identity) if identity.is_admin else []  # None: every province
+    scope = identity.admin_provinces  # None: every province
     if identity.is_admin and args and args[0].lower() in {"tinh", "tỉnh"} and len(args) > 1:
         unit = await storage.units.get(args[1].zfill(2))
         if unit is None or unit.kind != UnitKind.PROVINCE:
@@ -84,12 +79,12 @@ async def caidat(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or update.effective_user is None:
         return
-    args = list(context.args or [])
-    unit, rest, why = await _target(update, context, args)
+    storage = context.services.storage
+    identity = await identify(storage, context.services.settings, update.effective_user.id)
+    unit, rest, why = await _target(storage, identity, list(context.args or []))
     if unit is None:
         await message.reply_text(why)
         return
-    storage = context.services.storage
     if not rest:
         await message.reply_text(await _current(context, unit) + "\n\nĐể thay đổi:\n" + USAGE)
         return
@@ -99,10 +94,9 @@ async def caidat(update: Update, context: BotContext) -> None:
         return
     field_name, label, _ = KEYS[key]
     value = _parse_value(field_name, " ".join(rest[1:]))
-    person = await storage.people.get_by_telegram_id(update.effective_user.id)
     now = context.services.clock.now()
     changes = _storage_shape(field_name, value)
-    await storage.unit_settings.update(unit.code, changes, person.id if person else None, now)
+    await storage.unit_settings.update(unit.code, changes, identity.person.id if identity.person else None, now)
     await storage.audit.log("settings.update", now, actor=update.effective_user.id, subject=unit.code,
                             detail={"key": key})
     await message.reply_text(f"Đã lưu «{label}» cho {unit.full_name}.\n\n" + await _current(context, unit))
@@ -120,8 +114,7 @@ def _storage_shape(field_name: str, value: object) -> dict[str, object]:
 
 async def _current(context: BotContext, unit: Unit) -> str:
     storage = context.services.storage
-    commune = unit if unit.kind == UnitKind.COMMUNE else None
-    if commune is not None:
+    if unit.kind == UnitKind.COMMUNE:
         who = await report_unit(storage, unit)
         layers = await settings_layers(storage, unit.code, unit.province_code)
         resolved = effective_settings(who, layers).resolve(who.full_name, who.province_name)
@@ -176,7 +169,7 @@ async def on_template_upload(update: Update, context: BotContext) -> None:
         note="chờ xác nhận",
     )
     await message.reply_document(
-        document=preview, filename=f"xem-truoc-{date.today():%Y%m%d}.docx",
+        document=preview, filename=f"xem-truoc-{services.clock.now():%Y%m%d}.docx",
         caption="Bản xem trước với số liệu mẫu. Anh/Chị kiểm tra rồi chọn dùng mẫu này hay không.",
         reply_markup=InlineKeyboardMarkup([[
             InlineKeyboardButton("Dùng mẫu này", callback_data=f"{TEMPLATE}:y:{pending.id}"),
@@ -195,7 +188,7 @@ async def on_template_button(update: Update, context: BotContext) -> None:
     if not identity.is_admin or record is None or record.name != FORM_ID + PENDING:
         await query.answer(texts.NOT_ALLOWED if not identity.is_admin else texts.STALE_BUTTON, show_alert=True)
         return
-    scope = _admin_provinces(identity)  # a province's admin confirms only that province's templates
+    scope = identity.admin_provinces  # a province's admin confirms only that province's templates
     if scope is not None and record.unit_code not in scope:
         await query.answer(texts.NOT_ALLOWED, show_alert=True)
         return

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.access import identify
+from bot.access import Identity, identify
 from bot.context import BotContext
 from bot.domain.bulk_entry import looks_like_bulk_entry
 from bot.domain.forms import Form
@@ -19,7 +19,7 @@ from bot.reporting import ANSWER, ReportSession, Stale, Step, Submitted, reporte
 from handlers import texts
 from handlers.report_files import send_report_file
 from handlers.reporting_views import PREFIX, Screen, edit_menu, render
-from storage.models import Person, Unit
+from storage.models import Draft, Unit
 
 log = logging.getLogger(__name__)
 
@@ -35,26 +35,22 @@ def _form(context: BotContext) -> Form:
     return context.services.forms[FORM_ID]
 
 
-async def _reporter(update: Update, context: BotContext) -> tuple[Person, list[Unit]] | None:
+async def _reporter(update: Update, context: BotContext) -> tuple[Identity, list[Unit]] | None:
+    """Who sent the update (one look-up per update) and the communes they report for."""
     user = update.effective_user
     if user is None:
         return None
     storage = context.services.storage
-    person = await storage.people.get_by_telegram_id(user.id)
-    if person is None:
-        return None
-    units = await reporter_communes(storage, person)
-    return (person, units) if units else None
+    identity = await identify(storage, context.services.settings, user.id)
+    return identity, await reporter_communes(storage, identity)
 
 
-async def _open(context: BotContext, person: Person, unit: Unit, draft_id: int | None = None) -> ReportSession:
+async def _open(context: BotContext, identity: Identity, unit: Unit, draft: Draft | None = None) -> ReportSession:
     services = context.services
-    period = None
-    if draft_id is not None:
-        draft = await services.storage.drafts.get(draft_id)
-        if draft is not None:
-            period = await services.storage.periods.get_by_id(draft.period_id)
-    return await ReportSession.open(services.storage, _form(context), services.clock, person, unit, period=period)
+    assert identity.person is not None  # a reporter membership belongs to a stored person
+    period = await services.storage.periods.get_by_id(draft.period_id) if draft is not None else None
+    return await ReportSession.open(services.storage, _form(context), services.clock, identity.person, unit,
+                                    period=period)
 
 
 async def show(message: Message, screen: Screen) -> None:
@@ -78,22 +74,20 @@ async def baocao(update: Update, context: BotContext) -> None:
     if message is None:
         return
     found = await _reporter(update, context)
-    if found is None:
-        await message.reply_text(await _not_a_reporter_text(update, context))
+    if found is None or not found[1]:
+        await message.reply_text(_not_a_reporter_text(found[0] if found else None))
         return
-    person, units = found
+    identity, units = found
     if len(units) > 1:
         rows = [[InlineKeyboardButton(u.full_name, callback_data=f"{CHOOSE_PREFIX}:{u.code}")] for u in units]
         await message.reply_text("Anh/Chị báo cáo cho đơn vị nào?", reply_markup=InlineKeyboardMarkup(rows))
         return
-    session = await _open(context, person, units[0])
+    session = await _open(context, identity, units[0])
     await _show_steps(message, session, [await session.resume()])
 
 
-async def _not_a_reporter_text(update: Update, context: BotContext) -> str:
-    assert update.effective_user is not None
-    identity = await identify(context.services.storage, context.services.settings, update.effective_user.id)
-    if not identity.is_known:
+def _not_a_reporter_text(identity: Identity | None) -> str:
+    if identity is None or not identity.is_known:
         return texts.HELP_STRANGER
     return "Anh/Chị không phải cán bộ báo cáo của xã, phường nào nên không có báo cáo để nhập."
 
@@ -107,9 +101,9 @@ async def choose_unit(update: Update, context: BotContext) -> None:
     if found is None or code not in {u.code for u in found[1]}:
         await _refuse(update)
         return
-    person, units = found
+    identity, units = found
     unit = next(u for u in units if u.code == code)
-    session = await _open(context, person, unit)
+    session = await _open(context, identity, unit)
     assert isinstance(query.message, Message)
     await _show_steps(query.message, session, [await session.resume()])
 
@@ -117,18 +111,20 @@ async def choose_unit(update: Update, context: BotContext) -> None:
 # --- typed answers ---------------------------------------------------------------------------
 
 
-async def _active_session(update: Update, context: BotContext) -> ReportSession | None:
+async def _active_session(
+    context: BotContext, found: tuple[Identity, list[Unit]] | None
+) -> ReportSession | None:
     """The draft this person is being asked about now (their most recent cursor), in scope."""
-    found = await _reporter(update, context)
-    if found is None:
+    if found is None or not found[1]:
         return None
-    person, units = found
+    identity, units = found
+    assert identity.person is not None
     by_code = {u.code: u for u in units}
     storage = context.services.storage
-    for cursor in await storage.drafts.cursors_of(person.id):
+    for cursor in await storage.drafts.cursors_of(identity.person.id):
         draft = await storage.drafts.get(cursor.draft_id)
         if draft is not None and draft.unit_code in by_code:
-            return await _open(context, person, by_code[draft.unit_code], draft.id)
+            return await _open(context, identity, by_code[draft.unit_code], draft)
     return None
 
 
@@ -136,9 +132,10 @@ async def on_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    session = await _active_session(update, context)
+    found = await _reporter(update, context)
+    session = await _active_session(context, found)
     if session is None:
-        await message.reply_text(await _stray_text_hint(update, context))
+        await message.reply_text(_stray_text_hint(found[0] if found else None))
         return
     if update.edited_message is not None:
         # An edit of a message sent earlier answered an earlier question: taking it as the answer to
@@ -156,10 +153,8 @@ async def on_text(update: Update, context: BotContext) -> None:
     await _show_steps(message, session, steps)
 
 
-async def _stray_text_hint(update: Update, context: BotContext) -> str:
-    assert update.effective_user is not None
-    identity = await identify(context.services.storage, context.services.settings, update.effective_user.id)
-    if not identity.is_known:
+def _stray_text_hint(identity: Identity | None) -> str:
+    if identity is None or not identity.is_known:
         return texts.HELP_STRANGER
     if identity.communes:
         return "Anh/Chị gõ /baocao để nhập báo cáo tuần, hoặc /help để xem các lệnh."
@@ -171,7 +166,7 @@ async def on_media(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    session = await _active_session(update, context)
+    session = await _active_session(context, await _reporter(update, context))
     if session is None:
         await message.reply_text(texts.STRAY_MEDIA)
         return
@@ -185,7 +180,7 @@ async def cancel(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    session = await _active_session(update, context)
+    session = await _active_session(context, await _reporter(update, context))
     if session is None:
         await message.reply_text("Không có báo cáo nào đang nhập. Gõ /baocao để bắt đầu.")
         return
@@ -215,9 +210,9 @@ async def on_button(update: Update, context: BotContext) -> None:
         await _refuse(update)
         return
     await query.answer()
-    person, units = found
+    identity, units = found
     unit = next(u for u in units if u.code == draft.unit_code)
-    session = await _open(context, person, unit, draft_id)
+    session = await _open(context, identity, unit, draft)
     message = query.message
     assert isinstance(message, Message)
     await _drop_buttons(message)

@@ -197,8 +197,9 @@ def review_text(session: ReportSession, review: Review) -> str:
     form = session.form
     values = review.values
     lines = [f"BÁO CÁO {period_label(session.period.key).upper()}", session.unit.full_name, ""]
+    asked = {f.id for f in form.questions(review.answers, session.previous)}  # computed once, not per field
     for section, fields in form.sections_with_fields():
-        shown = [f for f in fields if form.applies(f, review.answers, session.previous) is not False]
+        shown = [f for f in fields if f.id in asked]
         if not shown:
             continue
         if section is not None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.app import build_application
+from handlers import texts
 from storage.models import Role
 from tests.conftest import BotHarness
 from tests.fakes import RecordingRequest, as_update, callback_update, media_update, text_update
@@ -239,3 +240,49 @@ async def test_a_colleague_submits_while_the_other_is_mid_question(harness: BotH
     period = await harness.storage.periods.get("tthc-weekly", "2025-W50")
     draft = await harness.storage.drafts.find(period.id, commune.code)
     assert (await harness.storage.drafts.values(draft.id))["received_in_person"] == 0
+
+
+async def test_an_official_of_two_communes_chooses_and_cannot_forge_a_third(
+    harness: BotHarness, commune, clock
+) -> None:
+    communes = await load_units(harness.storage)
+    second, third = [u for u in communes if u.code != commune.code][:2]
+    await bind(harness.storage, LAN, "Nguyễn Thị Lan", Role.REPORTER, second, clock.now())
+    await harness.send(text_update(LAN, "/baocao"))
+    choice = harness.request.last_to(LAN)
+    assert "đơn vị nào" in choice.text
+    assert [data for _, data in choice.buttons] == [f"rc:{commune.code}", f"rc:{second.code}"]
+    harness.request.clear()
+    await harness.send(callback_update(LAN, f"rc:{third.code}"))  # a forged button
+    answers = [c for c in harness.request.calls if c.method == "answerCallbackQuery"]
+    assert "không có quyền" in answers[-1].params.get("text", "")
+    assert not [c for c in harness.request.calls if c.method == "sendMessage"]
+    await harness.send(callback_update(LAN, f"rc:{second.code}"))
+    assert current_field(harness, LAN) == "carried_over"
+    period = await harness.storage.periods.get("tthc-weekly", "2025-W50")
+    assert await harness.storage.drafts.find(period.id, second.code) is not None
+    assert await harness.storage.drafts.find(period.id, third.code) is None
+
+
+async def test_a_revoked_official_loses_the_draft_mid_question(harness: BotHarness, commune, clock) -> None:
+    await harness.send(text_update(LAN, "/baocao"))
+    await harness.send(text_update(LAN, "53"))
+    person = await harness.storage.people.get_by_telegram_id(LAN)
+    (membership,) = await harness.storage.people.memberships_of(person.id)
+    await harness.storage.people.revoke_membership(membership.id, clock.now())
+    period = await harness.storage.periods.get("tthc-weekly", "2025-W50")
+    draft = await harness.storage.drafts.find(period.id, commune.code)
+    await harness.send(text_update(LAN, "40"))
+    await harness.send(callback_update(LAN, f"r:{draft.id}:z:received_online_full"))
+    answers = [c for c in harness.request.calls if c.method == "answerCallbackQuery"]
+    assert "không có quyền" in answers[-1].params.get("text", "")
+    await harness.send(text_update(LAN, "/baocao"))
+    assert harness.request.last_to(LAN).text == texts.HELP_STRANGER  # no role left: a stranger again
+    assert await harness.storage.drafts.values(draft.id) == {"carried_over": 53}
+
+
+async def test_text_without_a_draft_points_to_baocao(harness: BotHarness, commune) -> None:
+    await harness.send(text_update(LAN, "xin chào"))
+    assert "/baocao" in harness.request.last_to(LAN).text
+    await harness.send(text_update(LAN, "/huy"))
+    assert "Không có báo cáo nào đang nhập" in harness.request.last_to(LAN).text
