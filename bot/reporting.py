@@ -15,10 +15,10 @@ from typing import Any
 
 from bot.access import Identity
 from bot.clock import Clock
+from bot.domain.answers import AnswerError, parse_answer
 from bot.domain.bulk_entry import BulkEntry, parse_bulk_entry
 from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_derived
 from bot.domain.forms import Field, Form
-from bot.domain.numbers import CountParseError, parse_count
 from bot.domain.periods import PeriodInfo, open_periods
 from bot.domain.values import Values, compute
 from storage import Storage
@@ -327,20 +327,10 @@ class ReportSession:
         target = self._field_or_none(self._cursor_field)
         if target is None:
             return [await self._advance()]
-        if target.kind == "count":
-            try:
-                value: Any = parse_count(text, target.bounds)
-            except CountParseError as exc:
-                return [Refused(target, exc.reason), self._ask(target)]
-        else:
-            value = text.strip()
-            if not value:
-                return [self._ask(target)]
-            if len(value) > target.text_limit:
-                return [
-                    Refused(target, f"Nội dung dài quá {target.text_limit} ký tự. Anh/Chị vui lòng rút gọn."),
-                    self._ask(target),
-                ]
+        try:
+            value: Any = parse_answer(target, text)
+        except AnswerError as exc:
+            return [Refused(target, exc.reason), self._ask(target)]
         return await self.set_value(target.id, value)
 
     async def use_suggestion(self, field_id: str) -> list[Step]:
