@@ -62,8 +62,8 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
     if rate_limiter:
-        # AIORateLimiter (max_retries=3) plus an overall pace under 30/s and 1/s per chat for broadcasts
-        builder = builder.rate_limiter(PacedRateLimiter(max_retries=3, overall_per_second=29.0, per_chat_interval=1.05))
+        # AIORateLimiter (max_retries=3) plus at most 30 sends in any 1.02 s and 1/s per chat for broadcasts
+        builder = builder.rate_limiter(PacedRateLimiter(max_retries=3, per_chat_interval=1.05))
 
     builder = builder.post_init(_set_default_menu)  # under run_polling/run_webhook
     application = builder.build()

@@ -37,6 +37,8 @@ notice to the province's supervisors (``Reminders.notify_blocked``), sent in the
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -75,6 +77,7 @@ NUDGE_PREFIX = "nudge"
 OPEN_BUTTON = "📝 Nhập báo cáo"
 NUDGE_BUTTON = "🔔 Nhắc các xã chưa nộp"
 MAX_TEXT = 3800  # under Telegram's 4096, with room for the last line
+PAGE = 250  # notices read at a time
 
 
 @dataclass(frozen=True)
@@ -299,7 +302,6 @@ class Broadcaster:
     _again: bool = False
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
     _failing: int = 0  # notices given up for this round in a row
-    _stopping_round: bool = False
 
     @property
     def running(self) -> bool:
@@ -353,127 +355,119 @@ class Broadcaster:
         report.stale = await self.storage.notices.drop_stale(self.clock.now(), self.config.grace)
         if report.stale:
             log.warning("%d pending notices older than %s dropped", report.stale, self.config.grace)
-        seen: set[int] = set()
-        self._stopping_round = False
-        while not self._stopping.is_set() and not self._stopping_round:
-            due = [n for n in await self.storage.notices.due(self.clock.now(), self.config.grace, limit=1000)
-                   if n.id not in seen]
-            if not due:
-                break
-            seen.update(n.id for n in due)
-            await self._deliver_all(spread_by_chat(due), report)
+        due = _DueQueue(self.storage, self.clock, self.config)
+        await self._deliver_all(due, report)
+        report.later += due.abandon()  # tries waiting when the round ended: the next sweep sends them
         self.totals.add(report)
         if report.sent or report.failed or report.unknown or report.later:
             log.info("notices: %d sent, %d dropped, %d failed, %d unknown, %d for later",
                      report.sent, report.dropped, report.failed, report.unknown, report.later)
         return report
 
-    async def _deliver_all(self, notices: list[Notice], report: DrainReport) -> None:
-        queue = list(reversed(notices))
+    async def _deliver_all(self, due: _DueQueue, report: DrainReport) -> None:
         crashed: list[BaseException] = []
         self._failing = 0
 
         async def worker() -> None:
-            while queue and not crashed and not self._stopping.is_set() and self._failing < self.config.breaker:
-                notice = queue.pop()
+            while not crashed and not self._stopping.is_set() and self._failing < self.config.breaker:
+                taken = await due.next(self._stopping)
+                if taken is None:
+                    return
+                notice, attempt = taken
                 try:
-                    await self._deliver(notice, report)
+                    delay = await self._deliver(notice, report, attempt)
+                    if delay is not None:
+                        due.try_again(notice, attempt + 1, delay)
                 except Exception:
                     log.exception("notice %d could not be handled", notice.id)
                 except BaseException as error:
                     crashed.append(error)
                     raise
 
-        workers = [asyncio.create_task(worker()) for _ in range(min(len(notices), self.config.max_in_flight))]
+        workers = [asyncio.create_task(worker()) for _ in range(self.config.max_in_flight)]
         try:
             await asyncio.wait(workers)
         except asyncio.CancelledError:
             for task in workers:
                 task.cancel()
             raise
+        for task in workers:  # a crash is raised once, below; the tasks' copies are retrieved here
+            if not task.cancelled():
+                task.exception()
         if crashed:
             raise crashed[0]
         if self._failing >= self.config.breaker:
-            log.warning("%d notices in a row could not be sent (is Telegram down?); %d more wait for the next sweep",
-                        self._failing, len(queue))
-            self._stopping_round = True
+            log.warning("%d notices in a row could not be sent (is Telegram down?); the rest wait for the next sweep",
+                        self._failing)
 
-    async def _deliver(self, notice: Notice, report: DrainReport) -> None:
+    async def _deliver(self, notice: Notice, report: DrainReport, attempt: int = 1) -> float | None:
+        """One try at a notice: seconds to wait before the next try, or None when it is done
+        with for this round (sent, dropped, failed, unknown, or left for the next sweep)."""
         notices = self.storage.notices
         outgoing = await compose(self.storage, notice, self.clock.now().date())
         if isinstance(outgoing, Skip):
             if await notices.mark_dropped(notice.id, outgoing.reason):
                 report.dropped += 1
-            return
+            return None
         claim = _Claim(notices, notice.id, self.clock)
         limiter = getattr(self.bot, "rate_limiter", None)
         paced = isinstance(limiter, PacedRateLimiter)
         # With our limiter the claim is made on the request's turn, right before it leaves, and
-        # undone when Telegram answers "not done" (a 429 it retries, a 5xx): a crash while the
-        # request waits for its turn or for a retry leaves the notice pending, to be sent later.
-        extra: dict[str, Any] = {"rate_limit_args": Paced(on_turn=claim.take, on_unsent=claim.release)} if paced else {}
-        attempt = 0
-        while True:
-            attempt += 1
-            if not paced and not await claim.take_if_free():
-                return
-            try:
-                message = await self.bot.send_message(
-                    notice.chat_id, outgoing.text, reply_markup=outgoing.markup,
-                    read_timeout=self.config.send_timeout, **extra,
-                )
-            except _Taken:
-                return  # sent, dropped or being sent by someone else meanwhile
-            except Exception as error:  # noqa: BLE001 - sorted by classify
-                verdict = classify(error)
-                text = f"{type(error).__name__}: {error}"
-                if verdict == "blocked":
-                    await notices.mark_failed(notice.id, f"blocked: {error}", max_attempts=1)
-                    report.failed += 1
-                    report.blocked += 1
-                    await self._blocked(notice)
-                    return
-                if verdict == "refused":
-                    await notices.mark_failed(notice.id, text, max_attempts=1)
-                    report.failed += 1
-                    log.warning("notice %d to chat %d refused by Telegram: %s", notice.id, notice.chat_id, error)
-                    return
-                if verdict == "ambiguous" and not self.config.retry_ambiguous:
-                    await notices.mark_unknown(notice.id, f"no answer: {text}")
-                    report.unknown += 1
-                    log.warning("notice %d to chat %d: Telegram's answer never came (%s); it may have been "
-                                "delivered and is not sent again", notice.id, notice.chat_id, text)
-                    return
-                await claim.release()  # not done (or, with retry_ambiguous, perhaps done): pending again
-                prior = (await notices.get(notice.id) or notice).attempts
-                if attempt >= self.config.tries_per_round or self._stopping.is_set() \
-                        or prior + 1 >= self.config.max_attempts:
-                    released = await notices.mark_failed(notice.id, text, max_attempts=self.config.max_attempts)
-                    if released is not None and released.status == "failed":
-                        report.failed += 1
-                    else:
-                        report.later += 1
-                    self._failing += 1
-                    return
-                await notices.note_attempt(notice.id, text)
-                report.retries += 1
-                await self._pause(retry_delay(error, attempt))
-                if self._stopping.is_set():  # shutting down: the next start sends it
-                    report.later += 1
-                    return
-                continue
-            if self.after_send is not None:
-                await self.after_send(notice, message)
-            await notices.mark_sent(notice.id, self.clock.now(), message.message_id)
-            report.sent += 1
-            self._failing = 0
-            return
-
-    async def _pause(self, seconds: float) -> None:
+        # undone when Telegram answers "not done" (a 429, a 5xx): a crash while the request
+        # waits for its turn leaves the notice pending, to be sent later. A 429 comes straight
+        # back here (max_retries=0): the try after it waits in the queue, not in a worker.
+        extra: dict[str, Any] = (
+            {"rate_limit_args": Paced(max_retries=0, on_turn=claim.take, on_unsent=claim.release)} if paced else {}
+        )
+        if not paced and not await claim.take_if_free():
+            return None
         try:
-            await asyncio.wait_for(self._stopping.wait(), seconds)
-        except TimeoutError:
-            pass
+            message = await self.bot.send_message(
+                notice.chat_id, outgoing.text, reply_markup=outgoing.markup,
+                read_timeout=self.config.send_timeout, **extra,
+            )
+        except _Taken:
+            return None  # sent, dropped or being sent by someone else meanwhile
+        except Exception as error:  # noqa: BLE001 - sorted by classify
+            verdict = classify(error)
+            text = f"{type(error).__name__}: {error}"
+            if verdict == "blocked":
+                await notices.mark_failed(notice.id, f"blocked: {error}", max_attempts=1)
+                report.failed += 1
+                report.blocked += 1
+                await self._blocked(notice)
+                return None
+            if verdict == "refused":
+                await notices.mark_failed(notice.id, text, max_attempts=1)
+                report.failed += 1
+                log.warning("notice %d to chat %d refused by Telegram: %s", notice.id, notice.chat_id, error)
+                return None
+            if verdict == "ambiguous" and not self.config.retry_ambiguous:
+                await notices.mark_unknown(notice.id, f"no answer: {text}")
+                report.unknown += 1
+                log.warning("notice %d to chat %d: Telegram's answer never came (%s); it may have been "
+                            "delivered and is not sent again", notice.id, notice.chat_id, text)
+                return None
+            await claim.release()  # not done (or, with retry_ambiguous, perhaps done): pending again
+            prior = (await notices.get(notice.id) or notice).attempts
+            if attempt >= self.config.tries_per_round or self._stopping.is_set() \
+                    or prior + 1 >= self.config.max_attempts:
+                released = await notices.mark_failed(notice.id, text, max_attempts=self.config.max_attempts)
+                if released is not None and released.status == "failed":
+                    report.failed += 1
+                else:
+                    report.later += 1
+                self._failing += 1
+                return None
+            await notices.note_attempt(notice.id, text)
+            report.retries += 1
+            return retry_delay(error, attempt)
+        if self.after_send is not None:
+            await self.after_send(notice, message)
+        await notices.mark_sent(notice.id, self.clock.now(), message.message_id)
+        report.sent += 1
+        self._failing = 0
+        return None
 
     async def _blocked(self, notice: Notice) -> None:
         person_id = notice.person_id
@@ -485,6 +479,66 @@ class Broadcaster:
         await self.storage.people.set_blocked(person_id, self.clock.now())
         recorded = await self.reminders.notify_blocked(person_id)
         log.info("chat %d blocked the bot; %d supervisors to be told", notice.chat_id, recorded)
+
+
+class _DueQueue:
+    """The notices due now, a page at a time, each handed out once per drain, and the tries
+    after a "not done" answer once their wait is over. The next page is read as soon as the
+    last notice of this one is taken, while the sends in flight finish: the list never waits
+    for its slowest send, and a chat waiting out a 429 holds no worker. A page also takes what
+    was recorded meanwhile (a supervisor told of a blocked bot is told in the same run)."""
+
+    def __init__(self, storage: Storage, clock: Clock, config: ReminderConfig) -> None:
+        self.storage = storage
+        self.clock = clock
+        self.config = config
+        self._seen: set[int] = set()
+        self._queue: list[Notice] = []  # the next to send at the end
+        self._waiting: list[tuple[float, int, Notice, int]] = []  # heap: (when, order, notice, attempt)
+        self._order = itertools.count()
+        self._lock = asyncio.Lock()
+        self._added = asyncio.Event()
+
+    def try_again(self, notice: Notice, attempt: int, delay: float) -> None:
+        when = asyncio.get_running_loop().time() + delay
+        heapq.heappush(self._waiting, (when, next(self._order), notice, attempt))
+        self._added.set()
+
+    async def next(self, stopping: asyncio.Event) -> tuple[Notice, int] | None:
+        """The next notice and which try it is; None when nothing is left (or on stopping)."""
+        loop = asyncio.get_running_loop()
+        while not stopping.is_set():
+            async with self._lock:
+                if self._waiting and self._waiting[0][0] <= loop.time():
+                    _, _, notice, attempt = heapq.heappop(self._waiting)
+                    return notice, attempt
+                if not self._queue:
+                    await self._read_page()
+                if self._queue:
+                    return self._queue.pop(), 1
+                if not self._waiting:
+                    return None
+                wait = self._waiting[0][0] - loop.time()
+                self._added.clear()
+            # a try whose wait is not over: sleep until it is (or an earlier one is added, or stop)
+            waiters = {asyncio.ensure_future(self._added.wait()), asyncio.ensure_future(stopping.wait())}
+            _, pending = await asyncio.wait(waiters, timeout=max(wait, 0), return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+        return None
+
+    def abandon(self) -> int:
+        """The tries still waiting (the round ended): how many, left pending for the next sweep."""
+        count = len(self._waiting)
+        self._waiting.clear()
+        return count
+
+    async def _read_page(self) -> None:
+        # seen notices still pending (given back for a later try) are skipped: read past them
+        rows = await self.storage.notices.due(self.clock.now(), self.config.grace, limit=PAGE + len(self._seen))
+        fresh = [n for n in rows if n.id not in self._seen]
+        self._seen.update(n.id for n in fresh)
+        self._queue = list(reversed(spread_by_chat(fresh)))
 
 
 def spread_by_chat(notices: Sequence[Notice]) -> list[Notice]:

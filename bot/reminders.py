@@ -64,7 +64,7 @@ class ReminderConfig(BaseSettings):
     sweep_seconds: float = Field(default=60.0, gt=0, description="how often due and retried notices are looked for")
     max_in_flight: int = Field(default=8, ge=1, le=64, description="notices on their way to Telegram at once")
     send_timeout: float = Field(default=20.0, gt=0, description="seconds to wait for Telegram's answer to one notice")
-    tries_per_round: int = Field(default=3, ge=1, le=10, description="attempts in a row before waiting for the next sweep")
+    tries_per_round: int = Field(default=5, ge=1, le=10, description="tries of one notice (429, 5xx …) before it waits for the next sweep")
     max_attempts: int = Field(default=30, ge=1, le=1000,
                               description="attempts in all before a notice is failed (else it waits until stale)")
     breaker: int = Field(default=20, ge=1, description="notices failing in a row that end a round (Telegram is down)")

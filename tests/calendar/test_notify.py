@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from typing import Any
 
 import httpx
@@ -38,7 +39,7 @@ def test_what_a_failed_send_means() -> None:
 
 
 async def test_the_paces_overall_and_per_chat() -> None:
-    limiter = PacedRateLimiter(overall_per_second=30, per_chat_interval=0.25)
+    limiter = PacedRateLimiter(min_gap=1 / 30, per_chat_interval=0.25)
     await limiter.initialize()
     loop = asyncio.get_running_loop()
     times: list[tuple[int, float, bool]] = []
@@ -64,11 +65,11 @@ async def test_the_paces_overall_and_per_chat() -> None:
         assert all(b - a >= 0.25 - 0.002 for a, b in zip(mine, mine[1:], strict=False)), chat
     assert isinstance(PACED, Paced) and PACED.max_retries is None
     with pytest.raises(ValueError):
-        PacedRateLimiter(overall_per_second=31)
+        PacedRateLimiter(max_per_second=31)
 
 
 async def test_no_second_ever_holds_more_than_30() -> None:
-    limiter = PacedRateLimiter()  # the application's: 29/s
+    limiter = PacedRateLimiter()  # the application's: 30 in any 1.005 s after their answers, 1/32 s apart
     await limiter.initialize()
     loop = asyncio.get_running_loop()
     stamps: list[float] = []
@@ -84,5 +85,99 @@ async def test_no_second_ever_holds_more_than_30() -> None:
                            for n in range(40)))
     await limiter.shutdown()
     took = loop.time() - started
-    assert all(b - a > 1.0 for a, b in zip(stamps, stamps[30:], strict=False))  # 31 sends span > 1 s
-    assert 39 / 29 - 0.01 <= took < 39 / 29 + 0.3
+    assert all(b - a >= 1.005 - 0.001 for a, b in zip(stamps, stamps[30:], strict=False))  # 31 sends span ≥ 1.005 s
+    assert all(b - a >= 1 / 32 - 0.002 for a, b in zip(stamps, stamps[1:], strict=False))
+    assert 1.005 + 9 / 32 - 0.01 <= took < 1.005 + 9 / 32 + 0.3  # the 31st waits for the window, not 31 gaps
+
+
+async def test_delays_on_the_way_never_squeeze_31_into_telegrams_second() -> None:
+    limiter = PacedRateLimiter()
+    await limiter.initialize()
+    loop = asyncio.get_running_loop()
+    rng = random.Random(3)
+    counted: list[float] = []
+
+    async def callback() -> bool:
+        await asyncio.sleep(rng.uniform(0, 0.06))  # the request on its way (a slow network, a busy loop)
+        counted.append(loop.time())  # Telegram counts it
+        await asyncio.sleep(rng.uniform(0, 0.06))  # the answer on its way back
+        return True
+
+    await asyncio.gather(*(limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 100 + n}, PACED)
+                           for n in range(75)))
+    await limiter.shutdown()
+    counted.sort()
+    assert len(counted) == 75
+    assert all(b - a >= 1.0 for a, b in zip(counted, counted[30:], strict=False))
+
+
+async def test_a_refused_send_gives_its_place_back_and_holds_only_its_chat() -> None:
+    limiter = PacedRateLimiter(min_gap=0)  # no spreading: the window alone decides
+    await limiter.initialize()
+    loop = asyncio.get_running_loop()
+    accepted: list[tuple[int, float]] = []
+    refused: list[tuple[int, float]] = []
+    to_refuse = {3, 8, 13, 21, 27}  # chats whose first try Telegram answers 429 retry_after 1
+
+    async def send(chat: int) -> Any:
+        async def callback() -> bool:
+            if chat in to_refuse and chat not in {c for c, _ in refused}:
+                refused.append((chat, loop.time()))
+                raise RetryAfter(1)
+            accepted.append((chat, loop.time()))
+            return True
+
+        return await limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": chat}, PACED)
+
+    started = loop.time()
+    await asyncio.gather(*(send(chat) for chat in range(1, 41)))
+    await limiter.shutdown()
+    stamps = sorted(t for _, t in accepted)
+    assert len(accepted) == 40 and len(refused) == 5
+    assert all(b - a >= 1.005 - 0.001 for a, b in zip(stamps, stamps[30:], strict=False))  # ≤ 30 per 1.005 s
+    # the five refusals took no place: 30 accepted in the first window, not 25
+    assert sum(1 for t in stamps if t - started < 0.5) == 30
+    for chat, at in refused:  # that chat waited what Telegram asked …
+        [again] = [t for c, t in accepted if c == chat]
+        assert again - at >= 1.1 - 0.002
+    others = [t for c, t in accepted if c not in to_refuse]  # … the others did not wait for it
+    assert max(others) - started < 1.005 + 0.05
+
+
+async def test_a_long_retry_after_holds_every_send() -> None:
+    limiter = PacedRateLimiter(hold_all_after=0.5)
+    await limiter.initialize()
+    loop = asyncio.get_running_loop()
+    stamps: dict[int, list[float]] = {}
+
+    async def send(chat: int) -> Any:
+        async def callback() -> bool:
+            stamps.setdefault(chat, []).append(loop.time())
+            if chat == 1 and len(stamps[1]) == 1:
+                raise RetryAfter(1)  # + 0.1 > hold_all_after: Telegram wants the bot to slow down
+            return True
+
+        return await limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": chat}, PACED)
+
+    await send(1)
+    await asyncio.gather(*(send(chat) for chat in range(2, 5)))
+    await limiter.shutdown()
+    first = stamps[1][0]
+    assert stamps[1][1] - first >= 1.1 - 0.002
+    assert all(times[0] - first >= 1.1 - 0.002 for chat, times in stamps.items() if chat != 1)
+
+
+async def test_a_paced_send_refused_every_time_raises_retry_after() -> None:
+    limiter = PacedRateLimiter()
+    await limiter.initialize()
+    tries = 0
+
+    async def callback() -> bool:
+        nonlocal tries
+        tries += 1
+        raise RetryAfter(0)
+
+    with pytest.raises(RetryAfter):
+        await limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 5}, Paced(max_retries=2))
+    await limiter.shutdown()
+    assert tries == 3
