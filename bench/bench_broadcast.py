@@ -30,6 +30,8 @@ from sandbox.faults import FaultRule
 from storage import Storage
 from storage.models import Role
 
+RUNS = 3
+TARGETS = {"over_ideal_pct": ("<=", 5.0), "max_sends_in_any_1s": ("<=", 30.0), "limit_429s": ("<=", 0.0)}
 REMINDER_AT = datetime(2025, 12, 17, 9, 0, tzinfo=VN_TZ)  # the first reminder of 2025-W50
 TELEGRAM_PER_SECOND = 30
 FIRST_CHAT = 700_000

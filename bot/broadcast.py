@@ -16,8 +16,9 @@ So every notice is recorded before anything is sent (``record_due``), and each s
 2. the request;
 3. ``mark_sent`` with Telegram's message id once Telegram confirms; or, when Telegram answers
    "not done" (429 RetryAfter, 5xx) or the request never left (connection refused, pool
-   timeout), ``release`` (back to pending): retried at once a few times, later by the sweep,
-   without holding up the rest of the list.
+   timeout), ``release`` (back to pending): tried again after the wait Telegram asked for
+   (or 0.5, 1, 2 … s) up to ``tries_per_round`` times, then by the next sweep. A try that
+   waits sits in the queue, not in a worker: the rest of the list goes on meanwhile.
 
 A notice whose answer never came (read timeout, the connection dropped, the process killed
 between 1 and 3) may have been delivered: it is marked ``unknown`` and **not sent again** — at
