@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -35,8 +37,34 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
         await super().initialize()
         await install_reminders(self)  # reminder jobs queued; they run once the application starts
 
+    @property
+    def _background(self) -> set[asyncio.Task[None]]:
+        return self.__dict__.setdefault("_background_tasks", set())  # type: ignore[no-any-return]
+
+    def in_background(self, work: Coroutine[Any, Any, Any], update: object | None = None) -> asyncio.Task[None]:
+        """Run long work (a rollup) beside the updates: python-telegram-bot handles updates one
+        at a time, so a handler that waits for it would hold every other official's message.
+        An error reaches the error handlers with the update, as a handler's would."""
+
+        async def run() -> None:
+            try:
+                await work
+            except Exception as error:  # noqa: BLE001 - handed to the error handlers
+                await self.process_error(update, error)
+
+        task = asyncio.get_running_loop().create_task(run(), name="baocao-background")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
+
+    async def wait_background(self) -> None:
+        """Wait until the work started with ``in_background`` is done (shutdown, tests)."""
+        while self._background:
+            await asyncio.wait(set(self._background))
+
     async def shutdown(self) -> None:
         try:
+            await self.wait_background()
             if self.reminders is not None:
                 await self.reminders.shutdown()  # notices in flight finish before the bot closes
             await super().shutdown()

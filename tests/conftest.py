@@ -39,7 +39,9 @@ class BotHarness:
         self.errors: list[BaseException] = []
 
     async def send(self, payload: dict[str, Any]) -> None:
+        """One update, and the work it started in the background (a rollup)."""
         await self.app.process_update(as_update(payload, self.app.bot))
+        await self.app.wait_background()
 
     @property
     def storage(self) -> Any:

@@ -13,7 +13,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.access import Identity
 from bot.broadcast import NUDGE_PREFIX
-from bot.context import BotContext
+from bot.context import BaocaoApplication, BotContext
 from bot.domain.forms import Form
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import PeriodKey, current_open_period, period_for, period_label
@@ -36,6 +36,7 @@ from storage.models import Period, Unit, UnitKind
 log = logging.getLogger(__name__)
 PROGRESS_AFTER = 0.7  # seconds before the first progress edit ("more than a moment")
 PROGRESS_EVERY = 1.0  # seconds between progress edits (Telegram allows about one edit a second)
+RUNNING = "rollups_running"  # bot_data: the chats whose rollup is being made
 NATIONAL_WORDS = {"toanquoc", "toan quoc", "ca nuoc", "canuoc", "all", "quocgia"}
 TONGHOP_HELP = (
     "Tổng hợp báo cáo của tỉnh:\n"
@@ -129,29 +130,51 @@ async def run_rollup(update: Update, context: BotContext, identity: Identity, sc
         code=province, name=province, full_name=province, kind=UnitKind.PROVINCE, division_type="",
         province_code=province)).full_name
     chat_id = chat_id_of(update)
+    running: set[int] = context.bot_data.setdefault(RUNNING, set())
+    if chat_id in running:
+        await reply(update, context, "Bot đang tổng hợp theo yêu cầu trước của Anh/Chị; "
+                                     "Anh/Chị vui lòng chờ trong giây lát.")
+        return
     status = await context.bot.send_message(
         chat_id, f"Đang tổng hợp báo cáo {period_label(period.key)} của {scope_name}…")
-    progress = ProgressState()
-    work = produce(storage, form, period, province, templates_dir=services.settings.templates_dir,
-                   report_date=now.date(), tz=services.clock.tz, progress=progress, chart_apart=True)
+    running.add(chat_id)
+    application = context.application
+    assert isinstance(application, BaocaoApplication)
+    # the work takes seconds for a whole country: the other officials' messages do not wait for it
+    application.in_background(_produce_and_send(context, identity, scope, period, status, running), update)
+
+
+async def _produce_and_send(context: BotContext, identity: Identity, scope: str, period: Period, status: Message,
+                            running: set[int]) -> None:
+    services = context.services
+    storage, form = services.storage, form_of(context)
+    province = None if scope == NATIONAL else scope
+    now = now_of(context)
+    chat_id = status.chat_id
     try:
-        files = await _with_progress(context, status, progress, work)
-    except RollupError as exc:
-        await _edit(context, status, str(exc))
-        return
-    markup = _navigation(scope, period, form, now, allowed_provinces(identity) is None)
-    parts = split_message(files.message)
-    await _edit(context, status, parts[0], markup if len(parts) == 1 else None)
-    for index, part in enumerate(parts[1:], start=1):
-        await context.bot.send_message(chat_id, part, reply_markup=markup if index == len(parts) - 1 else None)
-    caption = f"Tổng hợp {period_label(period.key)} — {files.rollup.scope_name}"[:1024]
-    await context.bot.send_photo(chat_id, photo=files.chart, filename=files.chart_name, caption=caption)
-    await context.bot.send_document(chat_id, document=files.docx, filename=files.docx_name,
-                                    caption="Báo cáo tổng hợp (Word)")
-    await context.bot.send_document(chat_id, document=files.xlsx, filename=files.xlsx_name,
-                                    caption="Số liệu từng xã (Excel, lọc được)")
-    await storage.audit.log("rollup.view", now, actor=identity.telegram_id, subject=f"{scope}:{period.key}",
-                            detail={k: round(v, 3) for k, v in files.timings.items()})
+        progress = ProgressState()
+        work = produce(storage, form, period, province, templates_dir=services.settings.templates_dir,
+                       report_date=now.date(), tz=services.clock.tz, progress=progress, chart_apart=True)
+        try:
+            files = await _with_progress(context, status, progress, work)
+        except RollupError as exc:
+            await _edit(context, status, str(exc))
+            return
+        markup = _navigation(scope, period, form, now, allowed_provinces(identity) is None)
+        parts = split_message(files.message)
+        await _edit(context, status, parts[0], markup if len(parts) == 1 else None)
+        for index, part in enumerate(parts[1:], start=1):
+            await context.bot.send_message(chat_id, part, reply_markup=markup if index == len(parts) - 1 else None)
+        caption = f"Tổng hợp {period_label(period.key)} — {files.rollup.scope_name}"[:1024]
+        await context.bot.send_photo(chat_id, photo=files.chart, filename=files.chart_name, caption=caption)
+        await context.bot.send_document(chat_id, document=files.docx, filename=files.docx_name,
+                                        caption="Báo cáo tổng hợp (Word)")
+        await context.bot.send_document(chat_id, document=files.xlsx, filename=files.xlsx_name,
+                                        caption="Số liệu từng xã (Excel, lọc được)")
+        await storage.audit.log("rollup.view", now, actor=identity.telegram_id, subject=f"{scope}:{period.key}",
+                                detail={k: round(v, 3) for k, v in files.timings.items()})
+    finally:
+        running.discard(chat_id)
 
 
 async def _edit(context: BotContext, message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

@@ -6,6 +6,7 @@ scope: a supervisor of another province, and a reporter, are refused on every co
 from __future__ import annotations
 
 import io
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from handlers.supervising.on_behalf import entry_template
 from storage import Storage
 from storage.models import DraftStatus, Person, Role, SubmissionStatus, Unit, UnitKind
 from tests.conftest import ADMIN_ID, BotHarness
-from tests.fakes import callback_update, text_update
+from tests.fakes import as_update, callback_update, text_update
 from tests.integration.seed import bind, load_units
 from tests.rollup import scenario as sc
 
@@ -119,6 +120,31 @@ async def test_progress_is_shown_when_the_work_takes_a_while(world: World, monke
     await world.h.send(text_update(SUP, "/tonghop"))
     edits = [c.text for c in world.h.request.sent_to(SUP) if c.method == "editMessageText"]
     assert edits[0] == "Đang tổng hợp 45/92 xã…" and "TỔNG HỢP" in edits[-1]
+
+
+async def test_others_are_answered_while_a_rollup_is_made(world: World, monkeypatch) -> None:
+    """Updates are handled one at a time: the rollup runs beside them, so a reporter's message is
+    answered while it is made, and the same supervisor's second /tonghop is asked to wait."""
+    original = rollup_service.build_files
+    release = threading.Event()
+
+    def held(data, **kwargs):
+        assert release.wait(10), "the rollup was never released"
+        return original(data, **kwargs)
+
+    monkeypatch.setattr(rollup_service, "build_files", held)
+    h = world.h
+    await h.app.process_update(as_update(text_update(SUP, "/tonghop"), h.app.bot))  # not waited for
+    await h.app.process_update(as_update(text_update(REP, "/help"), h.app.bot))
+    await h.app.process_update(as_update(text_update(SUP, "/tonghop"), h.app.bot))
+    assert h.request.sent_to(REP), "the reporter waited for the rollup"
+    assert any("vui lòng chờ" in t for t in world.texts(SUP))
+    assert not h.request.documents_to(SUP)
+    release.set()
+    await h.app.wait_background()
+    assert len([name for name, _ in h.request.documents_to(SUP) if name.endswith(".xlsx")]) == 1
+    await h.send(text_update(SUP, "/tonghop"))  # done: a new one is made
+    assert len([name for name, _ in h.request.documents_to(SUP) if name.endswith(".xlsx")]) == 2
 
 
 async def test_admin_national_rollup_by_province(world: World) -> None:
