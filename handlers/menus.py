@@ -24,6 +24,7 @@ SUPERVISOR = [
     BotCommand("chuanop", "Các xã chưa nộp"),
     BotCommand("xa", "Xem báo cáo của một xã, duyệt hoặc trả lại"),
     BotCommand("nhapthay", "Nhập báo cáo thay cho một xã"),
+    BotCommand("caidat", "Thiết lập người ký, nơi nhận của báo cáo tổng hợp"),
 ]
 ADMIN = [
     BotCommand("moi", "Tạo lời mời"),

@@ -13,7 +13,7 @@ from bot.access import Identity, identify
 from bot.context import BotContext
 from bot.domain.render import TemplateError, render_report, sample_context, sample_contexts, validate_template
 from bot.report_files import effective_settings, report_unit, settings_layers
-from handlers import reporting, texts
+from handlers import reporting, rollup_setup, texts
 from storage import Storage
 from storage.models import Role, Unit, UnitKind
 
@@ -63,7 +63,8 @@ async def _target(storage: Storage, identity: Identity, args: list[str]) -> tupl
     if len(communes) >= 1:
         return await storage.units.get(communes[0]), args, ""
     if identity.is_admin:
-        return None, args, "Quản trị viên: /caidat tinh <mã tỉnh> … hoặc /caidat <mã xã> …\n" + USAGE
+        return None, args, ("Quản trị viên: /caidat tinh <mã tỉnh> … hoặc /caidat <mã xã> …\n" + USAGE
+                            + "\nBáo cáo tổng hợp của tỉnh: /caidat tonghop <mã tỉnh> …")
     return None, args, texts.NOT_ALLOWED
 
 
@@ -81,6 +82,12 @@ async def caidat(update: Update, context: BotContext) -> None:
         return
     storage = context.services.storage
     identity = await identify(storage, context.services.settings, update.effective_user.id)
+    rollup = rollup_setup.rollup_args(message.text or "")
+    if rollup is None and identity.provinces and not identity.communes and not identity.is_admin:
+        rollup = rollup_setup.after_command(message.text or "")  # a supervisor has only the rollup to set
+    if rollup is not None:
+        await rollup_setup.caidat_tonghop(update, context, identity, rollup)
+        return
     unit, rest, why = await _target(storage, identity, list(context.args or []))
     if unit is None:
         await message.reply_text(why)
@@ -127,9 +134,10 @@ async def _current(context: BotContext, unit: Unit) -> str:
         lines.append(f"• Địa danh: {resolved.place_name}")
         return "\n".join(lines)
     stored = await storage.unit_settings.get(unit.code)
-    shown = stored.settings.model_dump(exclude_none=True, exclude_defaults=True) if stored else {}
+    shown = stored.settings.model_dump(exclude_none=True, exclude_defaults=True, exclude={"extra"}) if stored else {}
     body = "\n".join(f"• {k}: {v}" for k, v in shown.items()) or "(dùng mặc định)"
-    return f"Thiết lập chung cho các xã của {unit.full_name}:\n{body}"
+    return (f"Thiết lập chung cho các xã của {unit.full_name}:\n{body}\n"
+            f"(Báo cáo tổng hợp của tỉnh: /caidat tonghop {unit.code})")
 
 
 # --- a replacement template, sent as a .docx by an admin ----------------------------------------

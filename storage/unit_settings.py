@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from pydantic import JsonValue
+
 from .base import Repository
 from .codec import dt_text, from_json, json_text
 from .models import ReportSettings, UnitSettings
@@ -48,6 +50,30 @@ class UnitSettingsRepo(Repository):
             base = {} if current is None else current.settings.model_dump()
             merged = ReportSettings.model_validate({**base, **changes})
             return await self.put(unit_code, merged, by, at)
+
+    async def update_extra(
+        self, unit_code: str, key: str, changes: Mapping[str, JsonValue | None], by: int | None, at: datetime
+    ) -> UnitSettings:
+        """Change some entries of the mapping kept under ``extra[key]`` (e.g. the rollup's signer under
+        ``extra["rollup"]``): a None value removes its entry, and a mapping left empty removes ``key``.
+        The other entries, the other keys of ``extra`` and the report settings are kept."""
+        async with self.db.transaction():
+            current = await self.get(unit_code)
+            settings = ReportSettings() if current is None else current.settings
+            extra = dict(settings.extra)
+            section = extra.get(key)
+            merged: dict[str, JsonValue] = dict(section) if isinstance(section, dict) else {}
+            for name, value in changes.items():
+                if value is None:
+                    merged.pop(name, None)
+                else:
+                    merged[name] = value
+            if merged:
+                extra[key] = merged
+            else:
+                extra.pop(key, None)
+            updated = ReportSettings.model_validate({**settings.model_dump(), "extra": extra})
+            return await self.put(unit_code, updated, by, at)
 
     async def list_for(self, unit_codes: list[str]) -> dict[str, UnitSettings]:
         rows = await self.fetch_in(

@@ -104,14 +104,19 @@ class RollupSettings:
 
 def resolved_settings(rollup: Rollup, settings: RollupSettings | None = None) -> dict[str, Any]:
     """Every setting filled in for this rollup's scope (a province, or the whole country)."""
+    return resolved_for_scope(None if rollup.national else rollup.scope_name, settings)
+
+
+def resolved_for_scope(province: str | None, settings: RollupSettings | None = None) -> dict[str, Any]:
+    """Every setting filled in for a province ("Tỉnh Thái Nguyên"), or the whole country (None):
+    what a rollup of that scope prints, without building one (shown by /caidat tonghop)."""
     settings = settings or RollupSettings()
-    if rollup.national:
+    if province is None:
         parent, name, suffix, place = "", "BỘ KHOA HỌC VÀ CÔNG NGHỆ", "/BC-BKHCN", "Hà Nội"
         in_text = "Bộ Khoa học và Công nghệ"
         recipient = ""
         distribution = ["Lãnh đạo Bộ (để b/c)", "Lưu: VT, CĐS"]
-    else:
-        province = rollup.scope_name  # "Tỉnh Thái Nguyên", "Thành phố Hà Nội"
+    else:  # "Tỉnh Thái Nguyên", "Thành phố Hà Nội"
         parent = f"UBND {province.upper()}"
         name, suffix, place = "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "/BC-SKHCN", short_name(province)
         in_text = "Sở Khoa học và Công nghệ"
