@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from pydantic import JsonValue
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.calendar_plan import (
@@ -56,15 +57,17 @@ from bot.calendar_plan import (
     OPENING,
     REMINDER,
     REPORTER_KINDS,
+    RESUBMITTED,
     UNREACHABLE,
     format_moment,
 )
 from bot.clock import Clock
+from bot.domain.numbers import format_count
 from bot.domain.periods import PeriodKey, period_label
 from bot.notify import Paced, PacedRateLimiter, classify, retry_delay
-from bot.reminders import ReminderConfig, reachable_on
+from bot.reminders import ReminderConfig, oversees, reachable_on
 from storage import Storage
-from storage.models import Notice, Period, Role, Unit
+from storage.models import Notice, Period, Role, Submission, SubmissionStatus, Unit
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -77,6 +80,11 @@ OPEN_PREFIX = "open"
 NUDGE_PREFIX = "nudge"
 OPEN_BUTTON = "📝 Nhập báo cáo"
 NUDGE_BUTTON = "🔔 Nhắc các xã chưa nộp"
+# The supervisor's buttons (handlers/supervising, «sv:<verb>:<args>»): ``x`` the commune as /xa
+# shows it, ``a`` approve a submission — the same handlers and checks as under /xa.
+SUPERVISE_PREFIX = "sv"
+VIEW_BUTTON = "🔎 Xem báo cáo"
+APPROVE_BUTTON = "✔ Duyệt"
 MAX_TEXT = 3800  # under Telegram's 4096, with room for the last line
 PAGE = 250  # notices read at a time
 
@@ -123,6 +131,8 @@ async def compose(storage: Storage, notice: Notice, today: date) -> Outgoing | S
         return await _unreachable(storage, period, payload)
     if notice.kind == BLOCKED:
         return await _blocked(storage, payload)
+    if notice.kind == RESUBMITTED and notice.person_id is not None:
+        return await _resubmitted(storage, notice.person_id, payload)
     return Skip(f"unknown kind {notice.kind}")
 
 
@@ -230,6 +240,79 @@ async def _blocked(storage: Storage, payload: dict[str, Any]) -> Outgoing:
         f"🚫 Cán bộ {name}{where} đã chặn bot nên không nhận được thông báo báo cáo.\n"
         "Anh/Chị vui lòng đề nghị cán bộ mở lại bot (bấm «Bắt đầu») hoặc mời cán bộ khác."
     )
+
+
+def _shown(value: JsonValue, kind: str) -> str:
+    """A value of the report as the supervisor reads it: counts as the project writes them."""
+    if value is None or value == "":
+        return "(trống)"
+    if kind == "count" and isinstance(value, int) and not isinstance(value, bool):
+        return format_count(value)
+    text = " ".join(str(value).split())
+    text = text if len(text) <= 80 else text[:79] + "…"
+    return f"«{text}»" if kind == "text" else text
+
+
+def _listed(lines: Sequence[str], room: int) -> str:
+    shown: list[str] = []
+    for index, line in enumerate(lines):
+        room -= len(line) + 3
+        if room < 0:
+            shown.append(f"… và {len(lines) - index} mục khác.")
+            break
+        shown.append(f"• {line}")
+    return "\n".join(shown)
+
+
+def changed_lines(before: Submission, after: Submission, fields: Sequence[Sequence[str]]) -> list[str]:
+    """The fields (``[id, label, kind]`` in form order) whose answers differ, "label: old → new"."""
+    lines = []
+    for ident, label, kind in fields:
+        old, new = before.answers.get(ident), after.answers.get(ident)
+        if old != new:
+            lines.append(f"{label}: {_shown(old, kind)} → {_shown(new, kind)}")
+    return lines
+
+
+async def _resubmitted(storage: Storage, person_id: int, payload: dict[str, Any]) -> Outgoing | Skip:
+    """A report the province returned came back: what changed, with «Xem báo cáo» and «Duyệt».
+    Dropped when it was approved or returned again meanwhile (a report sent again after that
+    return has its own notice); a plain correction sent since is the one shown."""
+    new = await storage.submissions.get(int(payload.get("submission", 0)))
+    returned = await storage.submissions.get(int(payload.get("returned", 0)))
+    if new is None or returned is None:
+        return Skip("submission removed")
+    versions = await storage.submissions.versions(new.period_id, new.unit_code)
+    latest = versions[-1]
+    if latest.status == SubmissionStatus.APPROVED:
+        return Skip("already approved")
+    if any(v.status == SubmissionStatus.RETURNED for v in versions if v.version >= new.version):
+        return Skip("returned again")
+    unit = await storage.units.get(new.unit_code)
+    period = await storage.periods.get_by_id(new.period_id)
+    if unit is None or period is None:
+        return Skip("no unit or period")
+    if not payload.get("configured_admin") and not oversees(
+            await storage.people.memberships_of(person_id), unit.province_code):
+        return Skip("no longer follows the province")
+    returner = await storage.people.get(returned.status_by) if returned.status_by is not None else None
+    by = "Anh/Chị" if payload.get("to_returner") else returner.full_name if returner else "tỉnh"
+    reason = " ".join((returned.status_reason or "").split()).rstrip(" .;,")
+    reason = reason if len(reason) <= 300 else reason[:299] + "…"
+    label = PeriodKey.parse(period.key).short_label.lower()
+    head = (f"📥 {unit.full_name} đã gửi lại báo cáo {label} (lần {latest.version}) sau khi được {by} trả lại"
+            + (f" (lý do: {reason})" if reason else "") + ".\n")
+    changes = changed_lines(returned, latest, payload.get("fields") or [])
+    tail = "\nAnh/Chị bấm «Xem báo cáo» để xem toàn bộ, hoặc «Duyệt» nếu báo cáo đã đạt."
+    if changes:
+        body = "Những mục đã sửa:\n" + _listed(changes, MAX_TEXT - len(head) - len(tail) - 30)
+    elif latest.explanations != returned.explanations:
+        body = "Số liệu không đổi; xã đã sửa phần giải trình."
+    else:
+        body = "Không có mục nào thay đổi so với bản bị trả lại."
+    buttons = ((VIEW_BUTTON, f"{SUPERVISE_PREFIX}:x:{unit.code}"),
+               (APPROVE_BUTTON, f"{SUPERVISE_PREFIX}:a:{latest.id}"))
+    return Outgoing(head + body + tail, buttons)
 
 
 # --- sending -----------------------------------------------------------------------------------

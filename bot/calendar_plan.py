@@ -52,6 +52,7 @@ MOMENT_KINDS = (OPENING, REMINDER, DEADLINE, ESCALATION)
 UNREACHABLE = "unreachable"  # to supervisors: communes where nobody can be reached
 BLOCKED = "blocked"  # to supervisors: someone blocked the bot
 NUDGE = "nudge"  # to reporters: a supervisor pressed "nudge"
+RESUBMITTED = "resubmitted"  # to supervisors: a commune sent again a report they returned
 REPORTER_KINDS = frozenset({OPENING, REMINDER, DEADLINE, NUDGE})
 
 KIND_LABELS = {

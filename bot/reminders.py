@@ -14,7 +14,7 @@ Settings come from the environment (prefix ``REMINDERS_``, see ``ReminderConfig`
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Collection, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ from bot.calendar_plan import (
     BLOCKED,
     ESCALATION,
     NUDGE,
+    RESUBMITTED,
     UNREACHABLE,
     Moment,
     allowed_moment,
@@ -36,7 +37,7 @@ from bot.calendar_plan import (
 from bot.clock import Clock
 from bot.domain.periods import PeriodInfo, PeriodSpec, period_for
 from storage import Storage
-from storage.models import Period, Person, Role
+from storage.models import Membership, Period, Person, Role, Submission, SubmissionStatus
 
 if TYPE_CHECKING:
     from bot.domain.forms import Form
@@ -87,6 +88,16 @@ class CatchUp:
     dropped: list[Moment] = field(default_factory=list)
     interrupted: int = 0
     stale: int = 0
+
+
+@dataclass(frozen=True)
+class Resubmission:
+    """A report sent again after the province returned it, and the notices recorded about it."""
+
+    returned: Submission  # the version the province returned
+    recorded: int  # notices recorded now (0: nobody in the province can be reached)
+    due_at: datetime  # when they go out (moved out of quiet hours)
+    to_returner: bool  # told to the person who returned it (else to the province's supervisors)
 
 
 @dataclass(frozen=True)
@@ -372,6 +383,63 @@ class Reminders:
                     payload={"person": person.id, "name": person.full_name, "units": communes, "province": province},
                 )
         return recorded
+
+    async def notify_resubmitted(self, submission: Submission, *, admins: Collection[int] = ()) -> Resubmission | None:
+        """A commune submitted ``submission``: when the version before it had been returned,
+        record one notice (``RESUBMITTED``, once per version and person) to whoever returned it —
+        while they still oversee the province and can be reached — else to the province's
+        supervisors who can be. None when it is not a resubmission after a return (a first
+        submission, a correction of a report that was not returned): nobody is told.
+        ``admins``: the Telegram ids of the admins set in the configuration (every province).
+        The notice is timed like the other supervisors' notices: out of quiet hours."""
+        storage = self.storage
+        if submission.version < 2:
+            return None
+        versions = await storage.submissions.versions(submission.period_id, submission.unit_code)
+        returned = next((v for v in versions if v.version == submission.version - 1), None)
+        if returned is None or returned.status != SubmissionStatus.RETURNED:
+            return None
+        period = await storage.periods.get_by_id(submission.period_id)
+        unit = await storage.units.get(submission.unit_code)
+        if period is None or unit is None:
+            return None
+        form = self.forms.get(period.form_id)
+        spec = form.period if form is not None else self.default_spec()
+        due_at = allowed_moment(submission.submitted_at, spec.quiet_hours, spec.tz)
+        day, province = due_at.date(), unit.province_code
+        returner = await storage.people.get(returned.status_by) if returned.status_by is not None else None
+        configured_admin = returner is not None and returner.telegram_id in admins
+        recipients: list[Person] = []
+        if returner is not None and reachable_on(returner, day) and (
+                configured_admin or oversees(await storage.people.memberships_of(returner.id), province)):
+            recipients = [returner]
+        to_returner = bool(recipients)
+        if not to_returner:
+            configured_admin = False
+            recipients = await self._supervisors(province, day)
+        recipients = [p for p in recipients if p.id != submission.submitted_by]
+        if not recipients:
+            log.warning("%s sent again its report %s after a return, and nobody in province %s can be told",
+                        unit.code, period.key, province)
+        fields = [[f.id, f.button_label, f.kind] for f in form.fields] if form is not None else []
+        recorded = 0
+        for person in recipients:
+            recorded += await storage.notices.record_due(
+                RESUBMITTED, person.telegram_id, due_at, period_id=period.id, person_id=person.id,
+                ref=f"submission:{submission.id}",
+                payload={"submission": submission.id, "returned": returned.id, "unit": unit.code,
+                         "province": province, "to_returner": to_returner, "configured_admin": configured_admin,
+                         "fields": fields},
+            )
+        return Resubmission(returned=returned, recorded=recorded, due_at=due_at, to_returner=to_returner)
+
+
+def oversees(memberships: Iterable[Membership], province: str) -> bool:
+    """Whether these (active) memberships let a person follow the province: its supervisor, or
+    an admin of it or of every province."""
+    return any(m.revoked_at is None and (
+        (m.role == Role.SUPERVISOR and m.unit_code == province)
+        or (m.role == Role.ADMIN and m.unit_code in (None, province))) for m in memberships)
 
 
 def reachable_on(person: Person, day: date) -> bool:

@@ -8,6 +8,7 @@ messages and buttons; nothing here knows about Telegram.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -126,7 +127,17 @@ class Stale:
     """A button from an earlier question: nothing changed."""
 
 
-Step = Ask | Refused | Saved | SoftBreak | AskReason | Review | Submitted | Paused | BulkFilled | Stale
+@dataclass(frozen=True)
+class Early:
+    """A typed answer Telegram received before the current question was shown: the official could
+    not have seen that question yet, so nothing was stored. ``repeats`` is the question whose
+    stored answer it repeats (the same message sent twice on a slow connection)."""
+
+    text: str
+    repeats: Field | None = None
+
+
+Step = Ask | Refused | Saved | SoftBreak | AskReason | Review | Submitted | Paused | BulkFilled | Stale | Early
 
 
 # --- the session -----------------------------------------------------------------------------
@@ -167,6 +178,8 @@ class ReportSession:
     _cursor_mode: str | None = field(default=None, repr=False)
     _cursor_field: str | None = field(default=None, repr=False)
     _cursor_check: str | None = field(default=None, repr=False)
+    # Telegram's date of the message that showed the cursor's question (None: not recorded).
+    _cursor_shown: datetime | None = field(default=None, repr=False)
     # Last period and the recent ones, computed once: they do not change while a session lives.
     _before: Values | None = field(default=None, repr=False)
     _past: list[Values] = field(default_factory=list, repr=False)
@@ -211,6 +224,7 @@ class ReportSession:
             session._cursor_mode, session._cursor_field, session._cursor_check = (
                 cursor.mode, cursor.field_id, cursor.check_id,
             )
+            session._cursor_shown = cursor.shown_at
         return session
 
     # -- reading ----------------------------------------------------------------------------
@@ -249,10 +263,25 @@ class ReportSession:
         )
 
     async def _set_cursor(self, mode: str, field_id: str | None, check_id: str | None = None) -> None:
+        # The same question asked again keeps the moment it was first shown: an answer sent after
+        # that moment is a real answer, whatever was shown in between.
+        same = (mode, field_id, check_id) == (self._cursor_mode, self._cursor_field, self._cursor_check)
+        shown = self._cursor_shown if same and mode == ANSWER else None
         await self.storage.drafts.set_cursor(
-            self.draft.id, self.person.id, field_id, self.clock.now(), mode=mode, check_id=check_id
+            self.draft.id, self.person.id, field_id, self.clock.now(), mode=mode, check_id=check_id,
+            shown_at=shown,
         )
         self._cursor_mode, self._cursor_field, self._cursor_check = mode, field_id, check_id
+        self._cursor_shown = shown
+
+    async def mark_shown(self, at: datetime) -> None:
+        """The question being asked now was shown in a message Telegram dated ``at``. Only the first
+        showing is kept: a later one could make a real answer look early."""
+        if self._cursor_mode != ANSWER or not self._cursor_field or self._cursor_shown is not None:
+            return
+        if await self.storage.drafts.mark_shown(self.draft.id, self.person.id, at, mode=ANSWER,
+                                                field_id=self._cursor_field):
+            self._cursor_shown = at
 
     def _breaks(self) -> list[CheckResult]:
         return evaluate_checks(self.form, self.form.relevant_answers(self.answers, self._before),
@@ -316,8 +345,10 @@ class ReportSession:
 
     # -- answering --------------------------------------------------------------------------
 
-    async def answer_text(self, text: str) -> list[Step]:
-        """A typed message: the answer to the current question, or the reason asked for."""
+    async def answer_text(self, text: str, sent_at: datetime | None = None) -> list[Step]:
+        """A typed message: the answer to the current question, or the reason asked for.
+        ``sent_at`` is Telegram's date of the message: one received before the current question was
+        shown is not stored (a repeated message, or typed ahead)."""
         if self.submitted:  # a colleague submitted meanwhile: corrections start from the review
             return [await self.show_review()]
         if self._cursor_mode == REASON and self._cursor_check:
@@ -327,11 +358,29 @@ class ReportSession:
         target = self._field_or_none(self._cursor_field)
         if target is None:
             return [await self._advance()]
+        if sent_at is not None and self._cursor_shown is not None and sent_at < self._cursor_shown:
+            return [Early(text, await self._repeated(target, text)), self._ask(target)]
         try:
             value: Any = parse_answer(target, text)
         except AnswerError as exc:
             return [Refused(target, exc.reason), self._ask(target)]
         return await self.set_value(target.id, value)
+
+    async def _repeated(self, current: Field, text: str) -> Field | None:
+        """The question whose answer, the last this person stored, ``text`` repeats (as a parsed
+        value or as normalised text), if it is not the question asked now."""
+        last = await self.storage.drafts.last_given(self.draft.id, self.person.id)
+        if last is None or last.field_id == current.id:
+            return None
+        previous = self._field_or_none(last.field_id)
+        if previous is None:
+            return None
+        try:
+            if parse_answer(previous, text) == last.new_value:
+                return previous
+        except AnswerError:
+            pass
+        return previous if _normalised(text) == _normalised(str(last.new_value)) else None
 
     async def use_suggestion(self, field_id: str) -> list[Step]:
         """A tap on "Như kỳ trước" (or the count default) for the current question."""
@@ -566,6 +615,11 @@ class ReportSession:
         steps: list[Step] = [BulkFilled(tuple(filled), tuple(refused), entry.unmatched)]
         steps.append(await self._advance())
         return steps
+
+
+def _normalised(text: str) -> str:
+    """Text as typed, compared loosely: NFC, case, spaces and a final full stop ignored."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split()).rstrip(".")
 
 
 def _replaced_by_other(previous: AnswerRecord | None, person_id: int, value: Any) -> bool:

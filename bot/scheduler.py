@@ -30,10 +30,11 @@ from telegram.ext import Job, JobQueue
 from bot.broadcast import Broadcaster
 from bot.calendar_plan import checked_spec, merge_override
 from bot.domain.periods import PeriodSpec
-from bot.reminders import CatchUp, NudgeResult, ReminderConfig, Reminders
+from bot.reminders import CatchUp, NudgeResult, ReminderConfig, Reminders, Resubmission
 
 if TYPE_CHECKING:
     from bot.context import BaocaoApplication, BotContext
+    from storage.models import Submission
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,15 @@ class ReminderScheduler:
             return None
         result = await self.reminders.nudge(period, province, self.clock.now())
         self.broadcaster.kick()
+        return result
+
+    async def resubmitted(self, submission: Submission) -> Resubmission | None:
+        """A commune submitted ``submission``: when it answers a return, tell the supervisor who
+        returned it (``Reminders.notify_resubmitted``); None when nobody is to be told."""
+        result = await self.reminders.notify_resubmitted(
+            submission, admins=self.application.services.settings.admin_ids)
+        if result is not None and result.recorded:
+            self.broadcaster.kick()
         return result
 
     async def blocked(self, person_id: int) -> int:

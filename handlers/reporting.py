@@ -12,14 +12,15 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.access import Identity, identify
-from bot.context import BotContext
+from bot.calendar_plan import format_moment
+from bot.context import BaocaoApplication, BotContext
 from bot.domain.bulk_entry import looks_like_bulk_entry
 from bot.domain.forms import Form
 from bot.reporting import ANSWER, ReportSession, Stale, Step, Submitted, reporter_communes
 from handlers import texts
 from handlers.report_files import send_report_file
 from handlers.reporting_views import PREFIX, Screen, edit_menu, render
-from storage.models import Draft, Unit
+from storage.models import Draft, Submission, Unit
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +54,25 @@ async def _open(context: BotContext, identity: Identity, unit: Unit, draft: Draf
                                     period=period)
 
 
-async def show(message: Message, screen: Screen) -> None:
+async def show(message: Message, screen: Screen, session: ReportSession | None = None) -> None:
+    """Send the screen. When it asks the ``session``'s current question, the date Telegram gave the
+    first of its messages is recorded: a typed answer received before it is not taken (see
+    ``ReportSession.answer_text``). The first, not the last: no real answer is ever earlier."""
     parts = screen.messages()
+    first: Message | None = None
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        await message.get_bot().send_message(
+        sent = await message.get_bot().send_message(
             message.chat_id, part, reply_markup=screen.keyboard if last else None
         )
+        if first is None:
+            first = sent
+    if session is not None and screen.asks and first is not None:
+        await session.mark_shown(first.date)
 
 
 async def _show_steps(message: Message, session: ReportSession, steps: list[Step]) -> None:
-    await show(message, render(session, steps))
+    await show(message, render(session, steps), session)
 
 
 # --- /baocao ---------------------------------------------------------------------------------
@@ -142,14 +151,14 @@ async def on_text(update: Update, context: BotContext) -> None:
         # the question asked now would store it in the wrong place. Say how to change an answer.
         screen = render(session, [await session.resume()])
         screen.parts.insert(0, EDITED_MESSAGE)
-        await show(message, screen)
+        await show(message, screen, session)
         return
     form = session.form
     asking_text = session.mode == ANSWER and form.kind_of(session.cursor_field or "") == "text"
     if not asking_text and looks_like_bulk_entry(form, message.text):
         steps = await session.bulk(message.text)
     else:
-        steps = await session.answer_text(message.text)
+        steps = await session.answer_text(message.text, sent_at=message.date)
     await _show_steps(message, session, steps)
 
 
@@ -172,7 +181,7 @@ async def on_media(update: Update, context: BotContext) -> None:
         return
     screen = render(session, [await session.resume()])
     screen.parts.insert(0, texts.STRAY_MEDIA)
-    await show(message, screen)
+    await show(message, screen, session)
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -223,9 +232,26 @@ async def on_button(update: Update, context: BotContext) -> None:
         await send_report_file(message, context, session)
         return
     steps = await _dispatch(session, verb, arg)
-    await _show_steps(message, session, steps)
-    if any(isinstance(step, Submitted) for step in steps):
+    screen = render(session, steps)
+    submitted = next((step.submission for step in steps if isinstance(step, Submitted)), None)
+    if submitted is not None and (note := await _announce_resubmission(context, submitted)):
+        screen.parts.append(note)  # sent again after a return: the province is told
+    await show(message, screen, session)
+    if submitted is not None:
         await send_report_file(message, context, session)
+
+
+async def _announce_resubmission(context: BotContext, submission: Submission) -> str | None:
+    """When ``submission`` answers a return, the supervisor who returned it is told (exactly once,
+    out of quiet hours, by the calendar's sender); the line for the official's confirmation."""
+    scheduler = context.application.reminders if isinstance(context.application, BaocaoApplication) else None
+    result = await scheduler.resubmitted(submission) if scheduler is not None else None
+    if result is None or not result.recorded:
+        return None
+    if result.due_at > context.services.clock.now():
+        return (f"📨 Cán bộ theo dõi của tỉnh sẽ được báo về bản gửi lại này lúc {format_moment(result.due_at)} "
+                "(ngoài giờ gửi tin).")
+    return "📨 Đã báo cho cán bộ theo dõi của tỉnh về bản gửi lại này."
 
 
 async def _dispatch(session: ReportSession, verb: str, arg: str) -> list[Step]:

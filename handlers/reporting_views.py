@@ -20,6 +20,7 @@ from bot.reporting import (
     Ask,
     AskReason,
     BulkFilled,
+    Early,
     Paused,
     Refused,
     ReportSession,
@@ -40,6 +41,7 @@ class Screen:
 
     parts: list[str] = field(default_factory=list)
     keyboard: InlineKeyboardMarkup | None = None
+    asks: bool = False  # ends with a question to answer: the handler records when it was shown
 
     def messages(self) -> list[str]:
         return split_message("\n\n".join(p for p in self.parts if p))
@@ -91,6 +93,7 @@ def render(session: ReportSession, steps: Sequence[Step]) -> Screen:
     screen = Screen()
     for step in steps:
         _render_step(session, step, screen)
+    screen.asks = bool(steps) and isinstance(steps[-1], Ask)
     return screen
 
 
@@ -158,6 +161,8 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
         )
     elif isinstance(step, BulkFilled):
         screen.parts.append(_bulk_text(form, step))
+    elif isinstance(step, Early):
+        screen.parts.append(_early_text(step))
 
 
 def _ask_text(session: ReportSession, step: Ask) -> str:
@@ -266,6 +271,21 @@ def edit_menu(session: ReportSession) -> Screen:
                                           callback_data=data(session.draft.id, "e", f.id))])
     rows.append([InlineKeyboardButton("« Xem lại báo cáo", callback_data=data(session.draft.id, "v"))])
     return Screen(parts=["Anh/Chị chọn mục cần sửa:"], keyboard=InlineKeyboardMarkup(rows))
+
+
+def _early_text(step: Early) -> str:
+    """A message sent before the question below was shown: not stored, and why."""
+    sent = _short(" ".join(step.text.split()), 40)
+    if step.repeats is not None:
+        return (
+            f"Anh/Chị đã gửi «{sent}» cho câu trước («{step.repeats.button_label}»), bot đã lưu rồi; "
+            "tin nhắn gửi lại này không được lưu cho câu dưới đây. Nếu câu dưới đây cũng là "
+            f"«{sent}», Anh/Chị vui lòng gửi lại."
+        )
+    return (
+        f"✖ Chưa lưu «{sent}»: tin nhắn này đến trước khi bot hiện câu hỏi dưới đây. "
+        "Anh/Chị vui lòng đọc câu hỏi rồi trả lời lại."
+    )
 
 
 def _bulk_text(form: Form, step: BulkFilled) -> str:

@@ -24,7 +24,7 @@ _ANSWER = (
     "a.field_id, a.value, a.answered_by, p.full_name AS answered_by_name, a.answered_at"
     " FROM draft_answers a LEFT JOIN people p ON p.id = a.answered_by"
 )
-_CURSOR = "draft_id, person_id, field_id, mode, check_id, updated_at"
+_CURSOR = "draft_id, person_id, field_id, mode, check_id, updated_at, shown_at"
 
 
 def _draft(row: sqlite3.Row) -> Draft:
@@ -176,6 +176,17 @@ class DraftRepo(Repository):
             )
         return previous
 
+    async def last_given(self, draft_id: int, by: int) -> AnswerChange | None:
+        """The last answer this person stored in the draft (not a removal), by the order written."""
+        row = await self.db.fetch_one(
+            "SELECT h.id, h.draft_id, h.field_id, h.old_value, h.new_value, h.changed_by,"
+            " p.full_name AS changed_by_name, h.changed_at"
+            " FROM answer_history h LEFT JOIN people p ON p.id = h.changed_by"
+            " WHERE h.draft_id = ? AND h.changed_by = ? AND h.new_value IS NOT NULL ORDER BY h.id DESC LIMIT 1",
+            (draft_id, by),
+        )
+        return None if row is None else _change(row)
+
     async def history(self, draft_id: int, field_id: str | None = None) -> list[AnswerChange]:
         """Every answer given in the draft (or to one field), oldest first, with who gave it."""
         field = "" if field_id is None else " AND h.field_id = ?"
@@ -231,15 +242,31 @@ class DraftRepo(Repository):
         *,
         mode: str = "answer",
         check_id: str | None = None,
+        shown_at: datetime | None = None,
     ) -> Cursor:
+        """Move the person's cursor. ``shown_at`` is when its question was shown (Telegram's date),
+        if already known; a moved cursor usually starts without one (see ``mark_shown``)."""
         rows = await self.db.execute_returning(
-            "INSERT INTO draft_cursors (draft_id, person_id, field_id, mode, check_id, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (draft_id, person_id) DO UPDATE SET"
+            "INSERT INTO draft_cursors (draft_id, person_id, field_id, mode, check_id, updated_at, shown_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_id, person_id) DO UPDATE SET"
             " field_id = excluded.field_id, mode = excluded.mode, check_id = excluded.check_id,"
-            f" updated_at = excluded.updated_at RETURNING {_CURSOR}",
-            (draft_id, person_id, field_id, mode, check_id, dt_text(at)),
+            f" updated_at = excluded.updated_at, shown_at = excluded.shown_at RETURNING {_CURSOR}",
+            (draft_id, person_id, field_id, mode, check_id, dt_text(at), None if shown_at is None else dt_text(shown_at)),
         )
         return _cursor(rows[0])
+
+    async def mark_shown(
+        self, draft_id: int, person_id: int, at: datetime, *, mode: str, field_id: str | None
+    ) -> bool:
+        """Record when the cursor's question was shown (Telegram's date of the message), once: the
+        first showing counts, so an answer sent after it is never taken for an early one. Only if
+        the cursor still stands where the caller showed it; whether it was recorded."""
+        changed = await self.db.execute(
+            "UPDATE draft_cursors SET shown_at = ? WHERE draft_id = ? AND person_id = ? AND shown_at IS NULL"
+            " AND mode = ? AND field_id IS ?",
+            (dt_text(at), draft_id, person_id, mode, field_id),
+        )
+        return changed == 1
 
     async def clear_cursor(self, draft_id: int, person_id: int) -> bool:
         changed = await self.db.execute(

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from . import schema_v1, schema_v2, schema_v3
+from . import schema_v1, schema_v2, schema_v3, schema_v4
 
 if TYPE_CHECKING:
     from .db import Database
@@ -56,6 +56,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "unit report settings and report templates", schema_v2.SQL),
     Migration(3, "reminder calendar: notice claims and states, calendar overrides, notice runs", schema_v3.SQL,
               foreign_keys_off=True),
+    Migration(4, "draft cursors: when the current question was shown (Telegram's date)", schema_v4.SQL),
 )
 
 

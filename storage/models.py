@@ -194,6 +194,9 @@ class Cursor(_Record):
     mode: str = "answer"  # "answer" | "reason" | "review" | …
     check_id: str | None = None
     updated_at: VNDateTime
+    # Telegram's date of the message that showed the question (None: not recorded, e.g. before v4).
+    # A typed answer Telegram received earlier was sent before the question could be seen.
+    shown_at: VNDateTime | None = None
 
 
 class Submission(_Record):

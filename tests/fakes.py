@@ -6,13 +6,17 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from telegram import Update
 from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 
+from bot.clock import Clock
+
 BOT_ID = 123456
+FIXED_DATE = 1_760_000_000  # the date of every message unless a test sets one (equal dates: an answer is taken)
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Báo cáo bot", "username": "baocao_test_bot",
             "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
 
@@ -45,6 +49,9 @@ class RecordingRequest(BaseRequest):
     calls: list[Call] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)  # file_id → bytes users "sent"
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+    # When set, the messages the bot sends are dated by this clock, as Telegram dates them when it
+    # accepts them; otherwise FIXED_DATE. Tests about dates set it: ``harness.request.clock = clock``.
+    clock: Clock | None = None
 
     async def initialize(self) -> None:
         return None
@@ -86,7 +93,7 @@ class RecordingRequest(BaseRequest):
             chat_id = int(params.get("chat_id", 0))
             message: dict[str, Any] = {
                 "message_id": int(params.get("message_id", next(self._ids))),
-                "date": 1_760_000_000,
+                "date": FIXED_DATE if self.clock is None else unix_date(self.clock.now()),
                 "chat": {"id": chat_id, "type": "private"},
                 "from": BOT_USER,
             }
@@ -138,14 +145,20 @@ def user_dict(user_id: int, first_name: str = "Lan") -> dict[str, Any]:
     return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "vi"}
 
 
+def unix_date(when: datetime | int) -> int:
+    """A message date as the Bot API sends it: whole seconds since the epoch."""
+    return when if isinstance(when, int) else int(when.timestamp())
+
+
 def text_update(user_id: int, text: str, *, chat_type: str = "private", chat_id: int | None = None,
-                first_name: str = "Lan") -> dict[str, Any]:
+                first_name: str = "Lan", date: datetime | int | None = None) -> dict[str, Any]:
+    """A typed message; ``date`` is when Telegram received it (default FIXED_DATE)."""
     chat = {"id": chat_id if chat_id is not None else user_id, "type": chat_type}
     if chat_type != "private":
         chat["title"] = "Nhóm"
     message: dict[str, Any] = {
         "message_id": next(_update_ids) + 10_000,
-        "date": 1_760_000_000,
+        "date": FIXED_DATE if date is None else unix_date(date),
         "chat": chat,
         "from": user_dict(user_id, first_name),
         "text": text,

@@ -1,5 +1,7 @@
 """Approving (/duyet) or returning (/tralai) a commune's latest report, telling its reporters, and
-the reporter's «Sửa báo cáo» on a returned report, which opens the reporting journey's edit menu."""
+the reporter's «Sửa báo cáo» on a returned report, which opens the reporting journey's edit menu.
+When the corrected report is sent again, the supervisor who returned it is told
+(``ReminderScheduler.resubmitted``, called by the reporting journey)."""
 
 from __future__ import annotations
 
@@ -111,7 +113,8 @@ async def tralai(update: Update, context: BotContext) -> None:
         markup,
     )
     await reply(update, context, f"Đã trả lại báo cáo {label} của {unit.full_name} (lần {submission.version}). "
-                                 f"Đã báo cho {told} cán bộ của xã; khi xã gửi lại, báo cáo trở về «Chờ duyệt».")
+                                 f"Đã báo cho {told} cán bộ của xã; khi xã gửi lại, báo cáo trở về «Chờ duyệt» "
+                                 "và Anh/Chị sẽ nhận được tin báo.")
 
 
 async def correct_returned(update: Update, context: BotContext, raw_id: str) -> None:

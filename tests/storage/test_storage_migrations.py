@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 
 import aiosqlite
@@ -113,10 +114,26 @@ async def _check_v3(storage: Storage) -> None:
     assert run is not None and run.status == "fired" and run.recorded == 1
 
 
+async def _seed_v4(db: Database) -> None:
+    await db.execute(
+        "INSERT INTO draft_cursors (draft_id, person_id, field_id, mode, updated_at, shown_at)"
+        " VALUES (1, 1, 'received_online_full', 'answer', ?, ?) ON CONFLICT (draft_id, person_id) DO UPDATE SET"
+        " field_id = excluded.field_id, mode = excluded.mode, shown_at = excluded.shown_at",
+        (dt_text(T0), dt_text(T0 + timedelta(seconds=7))),
+    )
+
+
+async def _check_v4(storage: Storage) -> None:
+    cursor = await storage.drafts.get_cursor(1, 1)
+    assert cursor is not None and cursor.field_id == "received_online_full"
+    assert cursor.shown_at == T0 + timedelta(seconds=7)
+
+
 SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage], Awaitable[None]]]] = {
     1: (_seed_v1, _check_v1),
     2: (_seed_v2, _check_v2),
     3: (_seed_v3, _check_v3),
+    4: (_seed_v4, _check_v4),
 }
 
 
