@@ -40,6 +40,7 @@ from bot.domain.rollup_xlsx import (
     computed_headers,
 )
 from bot.domain.text import fold
+from bot.report_files import last_period_answers
 from storage import Storage
 from storage.models import Period, Submission, SubmissionStatus, Unit, UnitKind
 
@@ -171,8 +172,8 @@ async def context_of(storage: Storage, form: Form, unit: Unit, period: Period) -
     """Last period's answers and the recent history, as the reporter's journey reads them."""
     recent = await storage.submissions.recent_for_unit(unit.code, form.id, before=period.opens_at,
                                                        limit=HISTORY_PERIODS)
-    history = [dict(s.answers) for s in recent if s.period_id != period.id]
-    return (history[0] if history else None), history
+    recent = [s for s in recent if s.period_id != period.id]
+    return await last_period_answers(storage, PeriodKey.parse(period.key), recent), [dict(s.answers) for s in recent]
 
 
 def same_report(latest: Submission, answers: Mapping[str, Any], explanations: Mapping[str, str]) -> bool:

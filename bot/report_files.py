@@ -7,7 +7,7 @@ Used by the chat (on submit, on request) and by `python -m bot render`."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -50,15 +50,23 @@ async def report_inputs(
     opens_at = before or period_for(form.period, key).opens_at
     recent = await storage.submissions.recent_for_unit(unit_code, form.id, before=opens_at)
     inputs.history = [dict(item.answers) for item in recent]
-    if recent:
-        last = await storage.periods.get_by_id(recent[0].period_id)
-        if last is not None and last.key == str(key.previous()):
-            inputs.previous = dict(recent[0].answers)
+    inputs.previous = await last_period_answers(storage, key, recent)
     inputs.settings_layers = await settings_layers(storage, unit_code, province_code)
     record = await storage.templates.effective(form.id, unit_code, province_code)
     if record is not None:
         inputs.template = await storage.templates.content(record.id)
     return inputs
+
+
+async def last_period_answers(storage: Storage, key: PeriodKey, recent: Sequence[Submission]) -> dict[str, Any] | None:
+    """Last period's answers (``recent``: the commune's latest submissions, newest first), only
+    when they are of the period just before ``key``: after a missed week there is no last period
+    to continue from — its pending is unknown — so neither "Như kỳ trước" nor the continuity
+    check has anything to go on. The same rule for the conversation, the .docx and the rollup."""
+    if not recent:
+        return None
+    last = await storage.periods.get_by_id(recent[0].period_id)
+    return dict(recent[0].answers) if last is not None and last.key == str(key.previous()) else None
 
 
 async def settings_layers(storage: Storage, unit_code: str, province_code: str | None) -> list[Mapping[str, Any]]:

@@ -20,8 +20,9 @@ from bot.domain.answers import AnswerError, parse_answer
 from bot.domain.bulk_entry import BulkEntry, parse_bulk_entry
 from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_derived
 from bot.domain.forms import Field, Form
-from bot.domain.periods import PeriodInfo, open_periods
+from bot.domain.periods import PeriodInfo, PeriodKey, open_periods
 from bot.domain.values import Values, compute
+from bot.report_files import last_period_answers
 from storage import Storage
 from storage.models import (
     AnswerRecord,
@@ -213,10 +214,12 @@ class ReportSession:
         recent = await storage.submissions.recent_for_unit(
             unit.code, form.id, before=period.opens_at, limit=HISTORY_PERIODS
         )
-        history = [dict(s.answers) for s in recent if s.period_id != period.id]
+        recent = [s for s in recent if s.period_id != period.id]
+        history = [dict(s.answers) for s in recent]
+        previous = await last_period_answers(storage, PeriodKey.parse(period.key), recent)
         session = cls(
             storage=storage, form=form, clock=clock, person=person, unit=unit, period=period, draft=draft,
-            answers=dict(answers), previous=history[0] if history else None, history=history,
+            answers=dict(answers), previous=history[0] if previous is not None else None, history=history,
             on_behalf=on_behalf,
         )
         cursor = await storage.drafts.get_cursor(draft.id, person.id)
