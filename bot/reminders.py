@@ -35,6 +35,7 @@ from bot.calendar_plan import (
     moments,
 )
 from bot.clock import Clock
+from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.periods import PeriodInfo, PeriodSpec, period_for
 from storage import Storage
 from storage.models import Membership, Period, Person, Role, Submission, SubmissionStatus
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_FORM = "tthc-weekly"
+DEFAULT_FORM = WEEKLY_FORM_ID
 
 
 def default_form_id(forms: Iterable[str]) -> str:

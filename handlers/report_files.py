@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.access import identify
 from bot.context import BotContext
+from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.periods import period_label
 from bot.report_files import render_commune_report, render_submission
 from bot.reporting import ReportSession, reporter_communes
@@ -17,7 +18,6 @@ from bot.reporting import ReportSession, reporter_communes
 log = logging.getLogger(__name__)
 
 FILES = "rf"
-FORM_ID = "tthc-weekly"
 
 
 async def send_report_file(message: Message, context: BotContext, session: ReportSession) -> None:
@@ -53,7 +53,7 @@ async def earlier_reports(update: Update, context: BotContext) -> None:
         return
     rows = []
     for unit in units:
-        for submission in await storage.submissions.recent_for_unit(unit.code, FORM_ID, limit=10):
+        for submission in await storage.submissions.recent_for_unit(unit.code, WEEKLY_FORM_ID, limit=10):
             period = await storage.periods.get_by_id(submission.period_id)
             if period is None:
                 continue

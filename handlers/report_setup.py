@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.access import Identity, identify
 from bot.context import BotContext
+from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.render import TemplateError, render_report, sample_context, sample_contexts, validate_template
 from bot.report_files import effective_settings, report_unit, settings_layers
 from handlers import reporting, rollup_setup, texts
@@ -20,7 +21,6 @@ from storage.models import Role, Unit, UnitKind
 log = logging.getLogger(__name__)
 
 TEMPLATE = "tp"
-FORM_ID = "tthc-weekly"
 PENDING = ":pending"
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
@@ -161,7 +161,7 @@ async def on_template_upload(update: Update, context: BotContext) -> None:
         await message.reply_text("Tệp mẫu quá lớn (tối đa 5 MB).")
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
-    form = services.forms[FORM_ID]
+    form = services.forms[WEEKLY_FORM_ID]
     try:
         validate_template(data, sample_contexts(form))
         preview = render_report(data, sample_context(form))
@@ -173,7 +173,7 @@ async def on_template_upload(update: Update, context: BotContext) -> None:
     person = identity.person or await services.storage.people.get_or_create(user.id, services.clock.now(),
                                                                             full_name=user.full_name)
     pending = await services.storage.templates.add(
-        FORM_ID + PENDING, owner, document.file_name or "mau.docx", data, person.id, services.clock.now(),
+        WEEKLY_FORM_ID + PENDING, owner, document.file_name or "mau.docx", data, person.id, services.clock.now(),
         note="chờ xác nhận",
     )
     await message.reply_document(
@@ -193,7 +193,7 @@ async def on_template_button(update: Update, context: BotContext) -> None:
     identity = await identify(services.storage, services.settings, update.effective_user.id)
     _, action, raw_id = (query.data.split(":", 2) + ["", ""])[:3]
     record = await services.storage.templates.get(int(raw_id)) if raw_id.isdigit() else None
-    if not identity.is_admin or record is None or record.name != FORM_ID + PENDING:
+    if not identity.is_admin or record is None or record.name != WEEKLY_FORM_ID + PENDING:
         await query.answer(texts.NOT_ALLOWED if not identity.is_admin else texts.STALE_BUTTON, show_alert=True)
         return
     scope = identity.admin_provinces  # a province's admin confirms only that province's templates
@@ -209,7 +209,7 @@ async def on_template_button(update: Update, context: BotContext) -> None:
     content = await services.storage.templates.content(record.id)
     assert content is not None
     now = services.clock.now()
-    kept = await services.storage.templates.add(FORM_ID, record.unit_code, record.filename, content,
+    kept = await services.storage.templates.add(WEEKLY_FORM_ID, record.unit_code, record.filename, content,
                                                 identity.person.id if identity.person else None, now,
                                                 note="tải lên qua Telegram")
     await services.storage.audit.log("template.replace", now, actor=identity.telegram_id,

@@ -15,7 +15,7 @@ from bot.access import Identity, identify
 from bot.calendar_plan import format_moment
 from bot.context import BaocaoApplication, BotContext
 from bot.domain.bulk_entry import looks_like_bulk_entry
-from bot.domain.forms import Form
+from bot.domain.forms import WEEKLY_FORM_ID, Form
 from bot.reporting import ANSWER, ReportSession, Stale, Step, Submitted, reporter_communes
 from handlers import texts
 from handlers.report_files import send_report_file
@@ -24,7 +24,6 @@ from storage.models import Draft, Submission, Unit
 
 log = logging.getLogger(__name__)
 
-FORM_ID = "tthc-weekly"
 EDITED_MESSAGE = (
     "Bot không đổi câu trả lời theo tin nhắn đã sửa. Để sửa một câu đã trả lời, Anh/Chị bấm «« Quay lại», "
     "hoặc ở màn hình xem lại bấm «Sửa một mục»."
@@ -33,7 +32,7 @@ CHOOSE_PREFIX = "rc"
 
 
 def _form(context: BotContext) -> Form:
-    return context.services.forms[FORM_ID]
+    return context.services.forms[WEEKLY_FORM_ID]
 
 
 async def _reporter(update: Update, context: BotContext) -> tuple[Identity, list[Unit]] | None:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from bot.clock import SystemClock
-from bot.domain.forms import Form, load_forms
+from bot.domain.forms import WEEKLY_FORM_ID, Form, load_forms
 from bot.domain.periods import PeriodKey, PeriodKeyError
 from bot.importing import ImportFileError, Row, import_rows, read_rows, summary
 from bot.settings import Settings
@@ -92,5 +92,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--period", metavar="KEY", help="period of rows without one, e.g. 2025-W50")
     parser.add_argument("--province", metavar="CODE", help="only communes of this province, e.g. 19")
     parser.add_argument("--dry-run", action="store_true", help="check every row, store nothing")
-    parser.add_argument("--form", default="tthc-weekly", metavar="FORM_ID", help="form id (default tthc-weekly)")
+    parser.add_argument("--form", default=WEEKLY_FORM_ID, metavar="FORM_ID", help=f"form id (default {WEEKLY_FORM_ID})")
     parser.set_defaults(func=run)

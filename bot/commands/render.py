@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import VN_TZ
-from bot.domain.forms import Form, load_form, load_forms
+from bot.domain.forms import WEEKLY_FORM_ID, Form, load_form, load_forms
 from bot.domain.numbers import CountParseError, format_date
 from bot.domain.periods import PeriodKey, PeriodKeyError, period_for
 from bot.domain.render import TemplateError, default_template_path, render_report, template_bytes
@@ -347,7 +347,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "default: the stored report",
     )
     parser.add_argument("--out", required=True, type=Path, metavar="FILE.docx", help="where to write the report")
-    parser.add_argument("--form", default="tthc-weekly", metavar="FORM_ID", help="form id (default tthc-weekly)")
+    parser.add_argument("--form", default=WEEKLY_FORM_ID, metavar="FORM_ID", help=f"form id (default {WEEKLY_FORM_ID})")
     parser.add_argument(
         "--settings",
         type=Path,

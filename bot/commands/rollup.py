@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.clock import SystemClock
-from bot.domain.forms import load_forms
+from bot.domain.forms import WEEKLY_FORM_ID, load_forms
 from bot.rollup_service import NATIONAL, RollupError, RollupFiles, find_period, produce
 from bot.settings import Settings
 from bot.units import import_units, normalize_province_code
@@ -21,7 +21,7 @@ from storage import Storage
 
 
 async def make_rollup(settings: Settings, province: str, period_key: str | None,
-                      form_id: str = "tthc-weekly") -> RollupFiles:
+                      form_id: str = WEEKLY_FORM_ID) -> RollupFiles:
     forms = load_forms(settings.forms_dir)
     if form_id not in forms:
         raise RollupError(f"Không có biểu «{form_id}» trong {settings.forms_dir}.")
@@ -80,5 +80,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--period", metavar="KEY", default=None,
                         help="period key, e.g. 2025-W50 (default: the latest period past its deadline)")
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder to write the files to")
-    parser.add_argument("--form", default="tthc-weekly", metavar="FORM_ID", help="form id (default tthc-weekly)")
+    parser.add_argument("--form", default=WEEKLY_FORM_ID, metavar="FORM_ID", help=f"form id (default {WEEKLY_FORM_ID})")
     parser.set_defaults(func=run)

@@ -43,6 +43,7 @@ TEXT_MAX_LENGTH = 3500  # a Telegram message holds 4096 characters; leave room f
 DEFAULT_TEXT_LENGTH = 2000
 FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 FORM_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+WEEKLY_FORM_ID = "tthc-weekly"  # the weekly report of every commune: templates/forms/tthc-weekly.yaml
 NON_WORD = re.compile(r"[^a-z0-9]+")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 OUTLIER_PLACEHOLDERS = frozenset({"label", "short_label", "value", "median", "factor", "minimum", "periods"})

@@ -28,6 +28,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
+from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.report import ReportUnit, build_context
 from bot.domain.report_settings import ReportSettings, province_defaults
 
@@ -335,7 +336,7 @@ def sample_context(form: Form | None = None, **kwargs: Any) -> dict[str, Any]:
 
 # --- where templates live ---------------------------------------------------------------------
 
-DEFAULT_TEMPLATES = {"tthc-weekly": "bao-cao-tuan.docx"}
+DEFAULT_TEMPLATES = {WEEKLY_FORM_ID: "bao-cao-tuan.docx"}
 
 
 def default_template_path(templates_dir: str | Path, form_id: str) -> Path:

@@ -10,13 +10,12 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
 from bot.context import BotContext
-from bot.domain.forms import Form
+from bot.domain.forms import WEEKLY_FORM_ID, Form
 from handlers.reporting_views import split_message
 from storage.models import Unit
 
 log = logging.getLogger(__name__)
 PREFIX = "sv"
-FORM_ID = "tthc-weekly"
 
 
 def data(*parts: object) -> str:
@@ -25,7 +24,7 @@ def data(*parts: object) -> str:
     return value
 
 
-def form_of(context: BotContext, form_id: str = FORM_ID) -> Form:
+def form_of(context: BotContext, form_id: str = WEEKLY_FORM_ID) -> Form:
     return context.services.forms[form_id]
 
 
