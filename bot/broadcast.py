@@ -310,7 +310,7 @@ async def _resubmitted(storage: Storage, person_id: int, payload: dict[str, Any]
         body = "Số liệu không đổi; xã đã sửa phần giải trình."
     else:
         body = "Không có mục nào thay đổi so với bản bị trả lại."
-    buttons = ((VIEW_BUTTON, f"{SUPERVISE_PREFIX}:x:{unit.code}"),
+    buttons = ((VIEW_BUTTON, f"{SUPERVISE_PREFIX}:x:{unit.code}:{period.id}"),  # that period, not the newest
                (APPROVE_BUTTON, f"{SUPERVISE_PREFIX}:a:{latest.id}"))
     return Outgoing(head + body + tail, buttons)
 

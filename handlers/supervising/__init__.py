@@ -69,7 +69,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             await refuse(update)
             return
         await query.answer()
-        await show_commune(update, context, identity, unit)
+        period_id = int(args[1]) if len(args) > 1 and args[1].isdigit() else None
+        await show_commune(update, context, identity, unit, period_id)
     elif verb in {"a", "r", "w"} and args:
         found = await submission_in_scope(update, context, identity, args[0])
         if found is None:

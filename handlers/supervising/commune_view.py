@@ -127,7 +127,10 @@ def _status_line(submission: Submission, names: dict[int, str]) -> str:
     return line
 
 
-async def show_commune(update: Update, context: BotContext, identity: Identity, unit: Unit) -> None:
+async def show_commune(update: Update, context: BotContext, identity: Identity, unit: Unit,
+                       period_id: int | None = None) -> None:
+    """The commune's card: its officials, its latest report (or the one of ``period_id``) with
+    the checks, the versions, the last weeks side by side, and the buttons to act on it."""
     if not can_see(identity, unit.province_code):
         await refuse(update)
         return
@@ -149,7 +152,8 @@ async def show_commune(update: Update, context: BotContext, identity: Identity, 
         markup = InlineKeyboardMarkup([[InlineKeyboardButton("✍ Nhập thay báo cáo", callback_data=data("e", unit.code))]])
         await reply(update, context, "\n".join(lines), markup)
         return
-    latest = recent[0]
+    chosen = await storage.submissions.latest(period_id, unit.code) if period_id is not None else None
+    latest = chosen or recent[0]
     period = await storage.periods.get_by_id(latest.period_id)
     assert period is not None
     versions = await storage.submissions.versions(period.id, unit.code)

@@ -11,6 +11,8 @@ import pytest
 from bot.broadcast import Broadcaster
 from bot.calendar_plan import RESUBMITTED
 from bot.clock import VN_TZ, FakeClock
+from bot.domain.periods import PeriodKey, period_for
+from bot.reporting import ensure_period
 from bot.scheduler import ReminderScheduler
 from storage.models import NoticeStatus, Role, Submission, SubmissionStatus, Unit
 from tests.conftest import ADMIN_ID, BotHarness
@@ -131,7 +133,7 @@ async def test_the_returner_hears_once_with_the_changes_and_approves_from_the_no
     assert "• Khó khăn, vướng mắc: «Mạng chập chờn.» → «Đường truyền yếu vào giờ cao điểm.»" in text
     assert "Trực tuyến toàn trình" not in text  # unchanged items are not listed
     v2 = await latest(harness, commune)
-    assert notice.buttons == [("🔎 Xem báo cáo", f"sv:x:{commune.code}"), ("✔ Duyệt", f"sv:a:{v2.id}")]
+    assert notice.buttons == [("🔎 Xem báo cáo", f"sv:x:{commune.code}:{v2.period_id}"), ("✔ Duyệt", f"sv:a:{v2.id}")]
     # only the supervisor who returned it; nobody of another province; sent once, recorded as sent
     assert notices_to(harness, HA) == [] and harness.request.sent_to(NOI) == []
     await broadcaster(harness).drain()
@@ -152,6 +154,28 @@ async def test_the_returner_hears_once_with_the_changes_and_approves_from_the_no
     # pressed again: already approved, nothing changes
     await harness.send(callback_update(SON, button(notice, "✔ Duyệt")))
     assert "đã được duyệt trước đó" in harness.request.last_to(SON).text
+
+
+async def test_the_view_button_shows_the_week_sent_again_when_a_newer_one_exists(
+        harness: BotHarness, commune: Unit) -> None:
+    await submit_first(harness)
+    told = await give_back(harness, commune)
+    await correct(harness, told, {"Số hóa": "1.795"})
+    await broadcaster(harness).wait_idle()
+    [notice] = notices_to(harness, SON)
+    v2 = await latest(harness, commune)  # week 50; then week 51 arrives before Sơn looks
+    form = harness.app.services.forms["tthc-weekly"]
+    week51 = await ensure_period(harness.storage, period_for(form.period, PeriodKey.parse("2025-W51")))
+    await harness.storage.submissions.add_version(week51.id, commune.code, dict(v2.answers), {}, None,
+                                                  week51.deadline_at)
+
+    async def card(data: str) -> str:
+        harness.request.clear()
+        await harness.send(callback_update(SON, data))
+        return next(c.text for c in harness.request.sent_to(SON) if "BÁO CÁO TUẦN" in (c.text or ""))
+
+    assert "BÁO CÁO TUẦN 50/2025" in (shown := await card(button(notice, "🔎 Xem báo cáo"))) and "— lần 2" in shown
+    assert "BÁO CÁO TUẦN 51/2025" in await card(f"sv:x:{commune.code}")  # /xa's own button: the newest
 
 
 async def test_a_supervisor_of_another_province_cannot_use_the_notice_buttons(
