@@ -418,10 +418,10 @@ class Reminders:
         if not to_returner:
             configured_admin = False
             recipients = await self._supervisors(province, day)
-        recipients = [p for p in recipients if p.id != submission.submitted_by]
         if not recipients:
             log.warning("%s sent again its report %s after a return, and nobody in province %s can be told",
                         unit.code, period.key, province)
+        recipients = [p for p in recipients if p.id != submission.submitted_by]  # not who entered it (on behalf)
         fields = [[f.id, f.button_label, f.kind] for f in form.fields] if form is not None else []
         recorded = 0
         for person in recipients:

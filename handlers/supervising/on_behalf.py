@@ -9,7 +9,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.access import Identity
-from bot.context import BotContext
+from bot.context import BaocaoApplication, BotContext
 from bot.domain.evaluate import defaults
 from bot.domain.forms import Form
 from bot.domain.numbers import format_count
@@ -208,6 +208,8 @@ async def submit_on_behalf(update: Update, context: BotContext, identity: Identi
         sub = result.submission
         await tell_reporters(context, unit, f"Tỉnh đã nhập thay báo cáo {label} của {unit.full_name} (lần "
                                             f"{sub.version}). Anh/Chị gõ /baocao để xem.")
+        if isinstance(context.application, BaocaoApplication) and context.application.reminders is not None:
+            await context.application.reminders.resubmitted(sub)  # a returned report: its returner is told
         text = (f"✔ Đã lưu báo cáo {label} của {unit.full_name} (lần {sub.version}, nhập thay"
                 f"{', sau hạn' if sub.late else ''}). Mã báo cáo: {sub.id}.")
     elif result.outcome == "unchanged":

@@ -25,7 +25,7 @@ from tests.fakes import as_update, callback_update, text_update
 from tests.integration.seed import bind, load_units
 from tests.rollup import scenario as sc
 
-SUP, OTHER, REP, MAI = 7001, 7002, 7003, 7004
+SUP, OTHER, REP, MAI, HAI = 7001, 7002, 7003, 7004, 7005
 REP_INDEX = 40  # an ordinary commune that reported on time
 NOT_ALLOWED = "Anh/Chị không có quyền dùng lệnh này."
 
@@ -326,6 +326,22 @@ async def test_on_behalf_entry_from_chat(world: World, form) -> None:
     await h.send(callback_update(SUP, button(h.request.last_to(SUP), "✔ Gửi báo cáo")))
     assert "không thay đổi" in h.request.last_to(SUP).text
     assert len(await world.storage.submissions.versions(period.id, unit.code)) == 1
+
+
+async def test_a_returned_report_entered_on_behalf_tells_who_returned_it(world: World, form, clock) -> None:
+    h = world.h
+    unit, period = world.scenario.unit(REP_INDEX), world.scenario.periods[sc.WEEK]
+    await bind(world.storage, HAI, "Trần Văn Hải", Role.SUPERVISOR, await world.storage.units.get("19"), clock.now())
+    returned = await world.submission(REP_INDEX)
+    await h.send(text_update(SUP, f"/tralai {returned.id} Số hồ sơ trực tuyến chưa khớp."))
+    answers = dict(returned.answers, digitized=max(0, int(returned.answers["digitized"]) - 1))
+    await h.send(text_update(HAI, entry_template(form, unit, period, answers)))  # a colleague enters it
+    await h.send(callback_update(HAI, button(h.request.last_to(HAI), "✔ Gửi báo cáo")))
+    assert "nhập thay" in h.request.last_to(HAI).text
+    await h.app.reminders.broadcaster.wait_idle()
+    [notice] = [t for t in world.texts(SUP) if t.startswith("📥")]
+    assert unit.full_name in notice and "Số hóa" in notice
+    assert not [t for t in world.texts(HAI) if t.startswith("📥")]  # not the one who entered it
 
 
 # --- scope -------------------------------------------------------------------------------------
