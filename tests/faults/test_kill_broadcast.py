@@ -1,7 +1,14 @@
 """kill -9 of the real bot process in the middle of a broadcast (a supervisor's «Nhắc các xã chưa
 nộp» to the 92 communes of Thái Nguyên, sent at Telegram's pace through the sandbox with its
-limits on), then a restart: every reporter gets the notice exactly once — none twice, none missed —
-and the database is intact.
+limits on), then a restart: no reporter gets the notice twice, and every reporter gets it once
+except one whose notice was on its way at the very instant of the kill, and the database is intact.
+
+That exception is the design (bot/broadcast.py, "Exactly once — the choice"): a notice is claimed
+in SQLite right before its request leaves, and one the process died with between the claim and
+Telegram's answer may or may not have arrived — the Bot API cannot say — so it is marked
+``unknown`` and not sent again (never twice). The window is about a millisecond of each 34 ms
+between sends, so roughly one kill in thirty lands in it; the test checks that such a miss is a
+notice claimed and interrupted by that kill (at most one per kill), never anything else.
 
 A few trials in `make test`; `make soak` runs 20 (each kills the bot once or twice, at a random
 instant of the ~3 s the broadcast takes)."""
@@ -21,7 +28,7 @@ from bot.domain.forms import load_forms
 from bot.reporting import choose_period
 from bot.settings import Settings
 from storage import Storage
-from storage.models import Role
+from storage.models import NoticeStatus, Role
 from tests.e2e.botprocess import BotProcess
 from tests.faults.officials import integrity
 from tests.integration.seed import load_units
@@ -74,8 +81,9 @@ async def test_kill_9_mid_broadcast_neither_duplicates_nor_misses(trials: int, s
             await client.add_user(chat, "Cán bộ")
         bot = BotProcess(server.base_url, database)
         bot.start()
+        kills = rng.choice([1, 2])
         try:
-            for _ in range(rng.choice([1, 2])):
+            for _ in range(kills):
                 await _until_sent(client, chats, rng.randint(1, len(chats) - 10))
                 await asyncio.sleep(rng.uniform(0, 0.3))
                 bot.kill()
@@ -92,10 +100,25 @@ async def test_kill_9_mid_broadcast_neither_duplicates_nor_misses(trials: int, s
                   for chat in chats}
         twice = sorted(chat for chat, n in counts.items() if n > 1)
         missed = sorted(chat for chat, n in counts.items() if n == 0)
-        if twice or missed:
-            problems.append(f"trial {trial}: {len(twice)} twice, {len(missed)} missed of {len(chats)}")
+        interrupted = await _interrupted(database, missed)
+        if twice or len(missed) > kills or interrupted != len(missed):
+            problems.append(f"trial {trial}: {len(twice)} twice, {len(missed)} missed of {len(chats)} "
+                            f"({interrupted} of them interrupted by one of {kills} kills)")
         assert await integrity(database) == ["ok"]
     assert not problems, problems
+
+
+async def _interrupted(database: Path, chats: list[int]) -> int:
+    """How many of these chats' notices a kill interrupted on their way (marked ``unknown``)."""
+    storage = await Storage.open(database)
+    try:
+        found = 0
+        for chat in chats:
+            notices = await storage.notices.list_for_chat(chat)
+            found += any(n.status == NoticeStatus.UNKNOWN and "interrupted" in (n.last_error or "") for n in notices)
+        return found
+    finally:
+        await storage.close()
 
 
 async def _until_sent(client, chats: list[int], at_least: int) -> None:
