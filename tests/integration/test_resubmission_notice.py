@@ -113,6 +113,16 @@ async def correct(harness: BotHarness, start: Call, changes: dict[str, str]) -> 
     return harness.request.last_text_to(LAN)
 
 
+async def returned_and_sent_again(harness: BotHarness, commune: Unit) -> Call:
+    """Submitted, returned by Sơn, corrected and sent again: the one notice Sơn received."""
+    await submit_first(harness)
+    told = await give_back(harness, commune)
+    await correct(harness, told, {"Số hóa": "1.795"})
+    await broadcaster(harness).wait_idle()
+    [notice] = notices_to(harness, SON)
+    return notice
+
+
 async def test_the_returner_hears_once_with_the_changes_and_approves_from_the_notice(
         harness: BotHarness, commune: Unit) -> None:
     await submit_first(harness)
@@ -158,11 +168,7 @@ async def test_the_returner_hears_once_with_the_changes_and_approves_from_the_no
 
 async def test_the_view_button_shows_the_week_sent_again_when_a_newer_one_exists(
         harness: BotHarness, commune: Unit) -> None:
-    await submit_first(harness)
-    told = await give_back(harness, commune)
-    await correct(harness, told, {"Số hóa": "1.795"})
-    await broadcaster(harness).wait_idle()
-    [notice] = notices_to(harness, SON)
+    notice = await returned_and_sent_again(harness, commune)
     v2 = await latest(harness, commune)  # week 50; then week 51 arrives before Sơn looks
     form = harness.app.services.forms["tthc-weekly"]
     week51 = await ensure_period(harness.storage, period_for(form.period, PeriodKey.parse("2025-W51")))
@@ -180,11 +186,7 @@ async def test_the_view_button_shows_the_week_sent_again_when_a_newer_one_exists
 
 async def test_a_supervisor_of_another_province_cannot_use_the_notice_buttons(
         harness: BotHarness, commune: Unit) -> None:
-    await submit_first(harness)
-    told = await give_back(harness, commune)
-    await correct(harness, told, {"Số hóa": "1.795"})
-    await broadcaster(harness).wait_idle()
-    [notice] = notices_to(harness, SON)
+    notice = await returned_and_sent_again(harness, commune)
     harness.request.clear()
     for data in (d for _, d in notice.buttons):
         await harness.send(callback_update(NOI, data))
