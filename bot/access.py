@@ -62,10 +62,13 @@ class Identity(BaseModel):
 
 async def identify(storage: Storage, settings: Settings, telegram_id: int) -> Identity:
     person = await storage.people.get_by_telegram_id(telegram_id)
-    memberships = tuple(await storage.people.memberships_of(person.id)) if person is not None else ()
-    return Identity(
-        telegram_id=telegram_id,
-        person=person,
-        memberships=memberships,
-        configured_admin=telegram_id in settings.admin_ids,
-    )
+    if person is not None:
+        return await identity_of(storage, person, configured_admin=telegram_id in settings.admin_ids)
+    return Identity(telegram_id=telegram_id, person=None, configured_admin=telegram_id in settings.admin_ids)
+
+
+async def identity_of(storage: Storage, person: Person, *, configured_admin: bool = False) -> Identity:
+    """A known person's identity (the recipient of a notice, say), as ``identify`` makes it."""
+    memberships = tuple(await storage.people.memberships_of(person.id))
+    return Identity(telegram_id=person.telegram_id, person=person, memberships=memberships,
+                    configured_admin=configured_admin)

@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import JsonValue
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.access import identity_of
 from bot.calendar_plan import (
     BLOCKED,
     DEADLINE,
@@ -67,13 +68,14 @@ from bot.clock import Clock
 from bot.domain.numbers import format_count
 from bot.domain.periods import PeriodKey, period_label
 from bot.notify import Paced, PacedRateLimiter, classify, retry_delay
-from bot.reminders import ReminderConfig, oversees, reachable_on
+from bot.reminders import ReminderConfig, reachable_on
 from storage import Storage
-from storage.models import Notice, Period, Role, Submission, SubmissionStatus, Unit
+from storage.models import Notice, Period, Person, Role, Submission, SubmissionStatus, Unit
 
 if TYPE_CHECKING:
     from telegram import Bot
 
+    from bot.domain.forms import Field, Form
     from bot.reminders import Reminders
 
 log = logging.getLogger(__name__)
@@ -111,9 +113,12 @@ class Skip:
 # --- composing, with the checks made at send time ---------------------------------------------
 
 
-async def compose(storage: Storage, notice: Notice, today: date) -> Outgoing | Skip:
-    """The message for a notice, or why it is no longer to be sent."""
+async def compose(storage: Storage, notice: Notice, today: date,
+                  forms: Mapping[str, Form] | None = None) -> Outgoing | Skip:
+    """The message for a notice, or why it is no longer to be sent (``forms``: the labels of the
+    items a resubmission changed)."""
     payload: dict[str, Any] = notice.payload if isinstance(notice.payload, dict) else {}
+    person: Person | None = None
     if notice.person_id is not None:
         person = await storage.people.get(notice.person_id)
         if person is None:
@@ -133,8 +138,8 @@ async def compose(storage: Storage, notice: Notice, today: date) -> Outgoing | S
         return await _unreachable(storage, period, payload)
     if notice.kind == BLOCKED:
         return await _blocked(storage, payload)
-    if notice.kind == RESUBMITTED and notice.person_id is not None:
-        return await _resubmitted(storage, notice.person_id, payload)
+    if notice.kind == RESUBMITTED and person is not None:
+        return await _resubmitted(storage, person, payload, forms or {})
     return Skip(f"unknown kind {notice.kind}")
 
 
@@ -266,17 +271,18 @@ def _listed(lines: Sequence[str], room: int) -> str:
     return "\n".join(shown)
 
 
-def changed_lines(before: Submission, after: Submission, fields: Sequence[Sequence[str]]) -> list[str]:
-    """The fields (``[id, label, kind]`` in form order) whose answers differ, "label: old → new"."""
+def changed_lines(before: Submission, after: Submission, fields: Sequence[Field]) -> list[str]:
+    """The fields (in form order) whose answers differ, "label: old → new"."""
     lines = []
-    for ident, label, kind in fields:
-        old, new = before.answers.get(ident), after.answers.get(ident)
+    for item in fields:
+        old, new = before.answers.get(item.id), after.answers.get(item.id)
         if old != new:
-            lines.append(f"{label}: {_shown(old, kind)} → {_shown(new, kind)}")
+            lines.append(f"{item.button_label}: {_shown(old, item.kind)} → {_shown(new, item.kind)}")
     return lines
 
 
-async def _resubmitted(storage: Storage, person_id: int, payload: dict[str, Any]) -> Outgoing | Skip:
+async def _resubmitted(storage: Storage, person: Person, payload: dict[str, Any],
+                       forms: Mapping[str, Form]) -> Outgoing | Skip:
     """A report the province returned came back: what changed, with «Xem báo cáo» and «Duyệt».
     Dropped when it was approved or returned again meanwhile (a report sent again after that
     return has its own notice); a plain correction sent since is the one shown."""
@@ -294,8 +300,8 @@ async def _resubmitted(storage: Storage, person_id: int, payload: dict[str, Any]
     period = await storage.periods.get_by_id(new.period_id)
     if unit is None or period is None:
         return Skip("no unit or period")
-    if not payload.get("configured_admin") and not oversees(
-            await storage.people.memberships_of(person_id), unit.province_code):
+    recipient = await identity_of(storage, person, configured_admin=bool(payload.get("configured_admin")))
+    if not recipient.can_supervise(unit.province_code):
         return Skip("no longer follows the province")
     returner = await storage.people.get(returned.status_by) if returned.status_by is not None else None
     by = "Anh/Chị" if payload.get("to_returner") else returner.full_name if returner else "tỉnh"
@@ -304,7 +310,8 @@ async def _resubmitted(storage: Storage, person_id: int, payload: dict[str, Any]
     label = PeriodKey.parse(period.key).short_label.lower()
     head = (f"📥 {unit.full_name} đã gửi lại báo cáo {label} (lần {latest.version}) sau khi được {by} trả lại"
             + (f" (lý do: {reason})" if reason else "") + ".\n")
-    changes = changed_lines(returned, latest, payload.get("fields") or [])
+    form = forms.get(period.form_id)
+    changes = changed_lines(returned, latest, form.fields if form is not None else ())
     tail = "\nAnh/Chị bấm «Xem báo cáo» để xem toàn bộ, hoặc «Duyệt» nếu báo cáo đã đạt."
     if changes:
         body = "Những mục đã sửa:\n" + _listed(changes, MAX_TEXT - len(head) - len(tail) - 30)
@@ -490,7 +497,7 @@ class Broadcaster:
         """One try at a notice: seconds to wait before the next try, or None when it is done
         with for this round (sent, dropped, failed, unknown, or left for the next sweep)."""
         notices = self.storage.notices
-        outgoing = await compose(self.storage, notice, self.clock.now().date())
+        outgoing = await compose(self.storage, notice, self.clock.now().date(), self.reminders.forms)
         if isinstance(outgoing, Skip):
             if await notices.mark_dropped(notice.id, outgoing.reason):
                 report.dropped += 1

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.access import identity_of
 from bot.calendar_plan import (
     BLOCKED,
     ESCALATION,
@@ -38,7 +39,7 @@ from bot.clock import Clock
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.periods import PeriodInfo, PeriodSpec, period_for
 from storage import Storage
-from storage.models import Membership, Period, Person, Role, Submission, SubmissionStatus
+from storage.models import Period, Person, Role, Submission, SubmissionStatus
 
 if TYPE_CHECKING:
     from bot.domain.forms import Form
@@ -412,7 +413,7 @@ class Reminders:
         configured_admin = returner is not None and returner.telegram_id in admins
         recipients: list[Person] = []
         if returner is not None and reachable_on(returner, day) and (
-                configured_admin or oversees(await storage.people.memberships_of(returner.id), province)):
+                await identity_of(storage, returner, configured_admin=configured_admin)).can_supervise(province):
             recipients = [returner]
         to_returner = bool(recipients)
         if not to_returner:
@@ -422,25 +423,15 @@ class Reminders:
             log.warning("%s sent again its report %s after a return, and nobody in province %s can be told",
                         unit.code, period.key, province)
         recipients = [p for p in recipients if p.id != submission.submitted_by]  # not who entered it (on behalf)
-        fields = [[f.id, f.button_label, f.kind] for f in form.fields] if form is not None else []
         recorded = 0
         for person in recipients:
             recorded += await storage.notices.record_due(
                 RESUBMITTED, person.telegram_id, due_at, period_id=period.id, person_id=person.id,
                 ref=f"submission:{submission.id}",
                 payload={"submission": submission.id, "returned": returned.id, "unit": unit.code,
-                         "province": province, "to_returner": to_returner, "configured_admin": configured_admin,
-                         "fields": fields},
+                         "province": province, "to_returner": to_returner, "configured_admin": configured_admin},
             )
         return Resubmission(returned=returned, recorded=recorded, due_at=due_at, to_returner=to_returner)
-
-
-def oversees(memberships: Iterable[Membership], province: str) -> bool:
-    """Whether these (active) memberships let a person follow the province: its supervisor, or
-    an admin of it or of every province."""
-    return any(m.revoked_at is None and (
-        (m.role == Role.SUPERVISOR and m.unit_code == province)
-        or (m.role == Role.ADMIN and m.unit_code in (None, province))) for m in memberships)
 
 
 def reachable_on(person: Person, day: date) -> bool:
