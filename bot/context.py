@@ -37,9 +37,9 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
         await super().initialize()
         await install_reminders(self)  # reminder jobs queued; they run once the application starts
 
-    @property
-    def _background(self) -> set[asyncio.Task[None]]:
-        return self.__dict__.setdefault("_background_tasks", set())  # type: ignore[no-any-return]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._background: set[asyncio.Task[None]] = set()  # work started with in_background
 
     def in_background(self, work: Coroutine[Any, Any, Any], update: object | None = None) -> asyncio.Task[None]:
         """Run long work (a rollup) beside the updates: python-telegram-bot handles updates one
