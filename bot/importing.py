@@ -390,13 +390,19 @@ def _xlsx_rows(rows: Any, header_line: int, columns: dict[int, str], specials: d
         )
 
 
-def read_json(path: Path, tz: Any) -> list[Row]:
+def load_json_file(path: Path, error: type[Exception], what: str = "tệp") -> Any:
+    """A JSON file's content; a file that cannot be read or is not JSON raises ``error`` with the
+    reason in Vietnamese (``what``: how the file is named in it, "tệp số liệu" …)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ImportFileError(f"Không đọc được tệp {path}: {exc.strerror or exc}.") from None
+        raise error(f"Không đọc được {what} {path}: {exc.strerror or exc}.") from None
     except json.JSONDecodeError as exc:
-        raise ImportFileError(f"Tệp {path} không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
+        raise error(f"Tệp {path} không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
+
+
+def read_json(path: Path, tz: Any) -> list[Row]:
+    data = load_json_file(path, ImportFileError)
     if isinstance(data, dict) and isinstance(data.get("reports"), list):
         data = data["reports"]
     if not isinstance(data, list):

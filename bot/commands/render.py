@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from bot.domain.periods import PeriodKey, PeriodKeyError, period_for
 from bot.domain.render import TemplateError, default_template_path, render_report, template_bytes
 from bot.domain.report import ReportUnit, build_context, report_filename
 from bot.domain.report_settings import ReportSettings, merge, province_defaults
-from bot.importing import count_value
+from bot.importing import count_value, load_json_file
 from bot.report_files import report_inputs
 from bot.settings import Settings
 
@@ -109,12 +108,7 @@ def read_answers(path: Path, form: Form) -> tuple[dict[str, int | str], dict[str
     """Answers from a JSON file: ``{field_id: value}`` or ``{"answers": {…}, "explanations": {…}}``.
     Counts may be written as numbers or as officials type them ("1.794"). Returns the answers,
     the explanations and warnings about keys the form does not know."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RenderCommandError(f"Không đọc được tệp số liệu {path}: {exc.strerror or exc}.") from None
-    except json.JSONDecodeError as exc:
-        raise RenderCommandError(f"Tệp {path} không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
+    data = load_json_file(path, RenderCommandError, "tệp số liệu")
     if not isinstance(data, dict):
         raise RenderCommandError(f"Tệp {path} phải là một đối tượng JSON {{mã trường: giá trị}}.")
     explanations: dict[str, Any] = {}
@@ -152,12 +146,7 @@ def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[di
 
 
 def read_settings_file(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RenderCommandError(f"Không đọc được tệp thiết lập {path}: {exc.strerror or exc}.") from None
-    except json.JSONDecodeError as exc:
-        raise RenderCommandError(f"Tệp {path} không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
+    data = load_json_file(path, RenderCommandError, "tệp thiết lập")
     if not isinstance(data, dict):
         raise RenderCommandError(f"Tệp {path} phải là một đối tượng JSON, ví dụ {{\"signer_name\": \"Nguyễn Văn An\"}}.")
     unknown = set(data) - set(ReportSettings.model_fields) - {"signer_authority", "signer_title", "extra"}
