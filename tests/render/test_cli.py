@@ -143,6 +143,15 @@ def test_errors_are_one_line_with_exit_code_2(env: Path, tmp_path: Path, capsys:
     assert "Không có xã, phường nào mã 99999" in capsys.readouterr().err
     assert main(["render", "--unit", "21370", "--period", "2025-12", "--answers", str(good), "--out", out]) == 2
     assert "Kỳ «2025-12» không hợp lệ" in capsys.readouterr().err
+
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"carried_over": 53,', encoding="utf-8")
+    assert main(["render", "--unit", "21370", "--period", "2025-W50", "--answers", str(broken), "--out", out]) == 2
+    assert f"Tệp {broken} không phải JSON hợp lệ (dòng 1, cột 21)" in capsys.readouterr().err
+    missing = tmp_path / "missing.json"
+    assert main(["render", "--unit", "21370", "--period", "2025-W50", "--answers", str(good),
+                 "--settings", str(missing), "--out", out]) == 2
+    assert f"Không đọc được tệp thiết lập {missing}" in capsys.readouterr().err
     assert not Path(out).exists()
 
 

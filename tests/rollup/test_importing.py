@@ -158,3 +158,7 @@ def test_import_and_rollup_from_the_command_line(tmp_path: Path) -> None:
                      "bieu-do-2025-W50-tinh-thai-nguyen.png"]
     bad = run("rollup", "--province", "x", "--out", str(out))
     assert bad.returncode == 2 and "không hợp lệ" in bad.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text("[{", encoding="utf-8")
+    refused = run("import", str(broken))
+    assert refused.returncode == 2 and f"Tệp {broken} không phải JSON hợp lệ (dòng 1, cột 3)" in refused.stderr
