@@ -203,3 +203,23 @@ async def test_a_cursor_without_a_date_takes_the_answer_as_before(
     assert await values(harness, commune) == {"carried_over": 53, "received_online_full": 53}
     # and the question it moved to is dated again
     assert await cursor_shown(harness, commune) == at(10)
+
+
+async def test_a_colleague_s_questions_do_not_date_the_other_s_answers(
+        harness: BotHarness, clock: FakeClock, commune: Unit) -> None:
+    """Two officials of one commune share the draft but each has a cursor: Hùng opening the same
+    question later does not make Lan's answer "early", and his own double-sent figure is caught."""
+    hung = 8102
+    await bind(harness.storage, hung, "Trần Văn Hùng", Role.REPORTER, commune, clock.now())
+    await harness.send(text_update(LAN, "/baocao", date=at(0)))  # Lan sees question 1 at 0 s
+    clock.set(at(30))
+    await harness.send(text_update(hung, "/baocao", date=at(30)))  # Hùng sees it at 30 s
+    await harness.send(text_update(LAN, "53", date=at(20)))  # typed before Hùng's question: hers, taken
+    assert (await values(harness, commune)) == {"carried_over": 53}
+    assert current_field(harness.request, LAN) == "received_online_full"
+    clock.set(at(60))
+    await harness.send(text_update(hung, "53", date=at(40)))  # Hùng answers question 1 himself
+    assert current_field(harness.request, hung) == "received_online_full"
+    await harness.send(text_update(hung, "53", date=at(45)))  # sent twice before his question 2 (60 s)
+    assert (await values(harness, commune)) == {"carried_over": 53}
+    assert "bot đã lưu rồi" in harness.request.last_to(hung).text
