@@ -217,6 +217,9 @@ def report_of(submission: Submission, first: datetime, names: dict[int, str]) ->
     )
 
 
+SETTINGS_KEY = "rollup"  # the province's unit settings keep the rollup's under extra["rollup"]
+
+
 async def rollup_settings(storage: Storage, province_code: str | None) -> RollupSettings:
     """The department's settings for its rollup, kept under the province's unit settings
     (``extra["rollup"]``: issuer, recipient, signer, "Nơi nhận"), if an admin set them."""
@@ -225,7 +228,7 @@ async def rollup_settings(storage: Storage, province_code: str | None) -> Rollup
     stored = await storage.unit_settings.get(province_code)
     if stored is None:
         return RollupSettings()
-    return RollupSettings.from_mapping(stored.extra.get("rollup"))
+    return RollupSettings.from_mapping(stored.extra.get(SETTINGS_KEY))
 
 
 async def rollup_template(storage: Storage, form: Form, templates_dir: Path, province_code: str | None) -> bytes | Path:

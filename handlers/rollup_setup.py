@@ -20,12 +20,11 @@ from bot.access import Identity
 from bot.context import BotContext
 from bot.domain.rollup_docx import RollupSettings, resolved_for_scope
 from bot.domain.text import fold
-from bot.rollup_service import allowed_provinces, can_see
+from bot.rollup_service import SETTINGS_KEY, allowed_provinces, can_see, rollup_settings
 from handlers import texts
 from handlers.reporting_views import split_message
 from storage.models import Unit, UnitKind
 
-EXTRA_KEY = "rollup"  # the province's unit settings keep the rollup's under extra["rollup"]
 CLEAR_WORDS = {"xoa", "mac dinh", "macdinh"}
 PROVINCE_WORDS = {"tinh", "thanh pho", "tp"}
 
@@ -177,11 +176,6 @@ async def _province(context: BotContext, identity: Identity, text: str) -> tuple
     )
 
 
-async def _stored(context: BotContext, province: Unit) -> RollupSettings:
-    stored = await context.services.storage.unit_settings.get(province.code)
-    return RollupSettings.from_mapping(stored.extra.get(EXTRA_KEY) if stored is not None else None)
-
-
 def describe(province: Unit, settings: RollupSettings, heading: str | None = None) -> str:
     """The settings as the next rollup of the province prints them, which of them are defaults."""
     resolved = resolved_for_scope(province.full_name, settings)
@@ -227,7 +221,7 @@ async def caidat_tonghop(update: Update, context: BotContext, identity: Identity
         return
     word, raw = _take(rest)
     if not word:
-        await _reply(update, describe(province, await _stored(context, province)) + "\n\n" + usage(_several(identity)))
+        await _reply(update, describe(province, await rollup_settings(context.services.storage, province.code)) + "\n\n" + usage(_several(identity)))
         return
     key = fold(word)
     spec = KEYS.get(key)
@@ -250,10 +244,10 @@ async def caidat_tonghop(update: Update, context: BotContext, identity: Identity
     services = context.services
     now = services.clock.now()
     await services.storage.unit_settings.update_extra(
-        province.code, EXTRA_KEY, {spec.field: value}, identity.person.id if identity.person else None, now)
+        province.code, SETTINGS_KEY, {spec.field: value}, identity.person.id if identity.person else None, now)
     await services.storage.audit.log("rollup_settings.update", now, actor=identity.telegram_id,
                                      subject=province.code, detail={"key": key, "cleared": cleared})
-    settings = await _stored(context, province)
+    settings = await rollup_settings(context.services.storage, province.code)
     if cleared:
         head = f"Đã trả «{spec.label}» của báo cáo tổng hợp {province.full_name} về mặc định."
     else:
