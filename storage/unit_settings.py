@@ -59,8 +59,7 @@ class UnitSettingsRepo(Repository):
         The other entries, the other keys of ``extra`` and the report settings are kept."""
         async with self.db.transaction():
             current = await self.get(unit_code)
-            settings = ReportSettings() if current is None else current.settings
-            extra = dict(settings.extra)
+            extra = {} if current is None else dict(current.settings.extra)
             section = extra.get(key)
             merged: dict[str, JsonValue] = dict(section) if isinstance(section, dict) else {}
             for name, value in changes.items():
@@ -72,8 +71,7 @@ class UnitSettingsRepo(Repository):
                 extra[key] = merged
             else:
                 extra.pop(key, None)
-            updated = ReportSettings.model_validate({**settings.model_dump(), "extra": extra})
-            return await self.put(unit_code, updated, by, at)
+            return await self.update(unit_code, {"extra": extra}, by, at)
 
     async def list_for(self, unit_codes: list[str]) -> dict[str, UnitSettings]:
         rows = await self.fetch_in(
