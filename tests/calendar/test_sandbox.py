@@ -41,6 +41,15 @@ async def sandbox() -> AsyncIterator[tuple[SandboxServer, SandboxClient]]:
         await server.stop()
 
 
+async def seeded(settings: Settings, client: SandboxClient, count: int) -> list[int]:
+    """``seed_many`` on the test's database file, closed again before the bot opens it."""
+    storage = await Storage.open(settings.database_path)
+    try:
+        return await seed_many(storage, client, count)
+    finally:
+        await storage.close()
+
+
 async def seed_many(storage: Storage, client: SandboxClient, count: int) -> list[int]:
     """``count`` communes of Thái Nguyên with one reporter each, and a supervisor; all started the bot."""
     units = official_units(PROVINCE)
@@ -76,9 +85,7 @@ async def test_restart_mid_broadcast_with_429s_timeouts_and_a_blocked_user(
     server, client = sandbox
     monkeypatch.setenv("REMINDERS_MAX_IN_FLIGHT", "2")
     clock = FakeClock(OPENS)
-    storage = await Storage.open(settings.database_path)
-    chats = await seed_many(storage, client, 12)
-    await storage.close()
+    chats = await seeded(settings, client, 12)
     blocked = chats[4]
     await client.block(blocked)
     for fault in (
@@ -150,9 +157,7 @@ async def test_a_crash_between_confirmation_and_record_sends_nothing_twice(
     server, client = sandbox
     monkeypatch.setenv("REMINDERS_MAX_IN_FLIGHT", "3")
     clock = FakeClock(OPENS)
-    storage = await Storage.open(settings.database_path)
-    chats = await seed_many(storage, client, 8)
-    await storage.close()
+    chats = await seeded(settings, client, 8)
     await client.inject_fault("sendMessage", kind="429", count=1, retry_after=1)
 
     confirmed: list[int] = []
@@ -198,9 +203,7 @@ async def test_an_answer_that_never_comes_is_not_sent_again(
     server, client = sandbox
     monkeypatch.setenv("REMINDERS_SEND_TIMEOUT", "0.4")
     clock = FakeClock(OPENS)
-    storage = await Storage.open(settings.database_path)
-    chats = await seed_many(storage, client, 3)
-    await storage.close()
+    chats = await seeded(settings, client, 3)
     done, lost, fine = chats
     await client.inject_fault("sendMessage", kind="timeout", chat_id=done, delay=1.2, executed=True)
     await client.inject_fault("sendMessage", kind="timeout", chat_id=lost, delay=1.2, executed=False)
@@ -218,9 +221,7 @@ async def test_an_answer_that_never_comes_is_not_sent_again(
 async def test_a_broadcast_keeps_telegrams_limits(sandbox, settings: Settings) -> None:
     server, client = sandbox
     clock = FakeClock(OPENS)
-    storage = await Storage.open(settings.database_path)
-    chats = await seed_many(storage, client, 60)
-    await storage.close()
+    chats = await seeded(settings, client, 60)
     async with bot_over(settings, server.base_url, clock) as app:
         scheduler = scheduler_of(app)
         loop = asyncio.get_running_loop()
@@ -244,9 +245,7 @@ async def test_when_telegram_is_down_the_rest_waits_for_the_next_sweep(
     monkeypatch.setenv("REMINDERS_BREAKER", "3")
     monkeypatch.setenv("REMINDERS_MAX_IN_FLIGHT", "1")
     clock = FakeClock(OPENS)
-    storage = await Storage.open(settings.database_path)
-    chats = await seed_many(storage, client, 10)
-    await storage.close()
+    chats = await seeded(settings, client, 10)
     await client.inject_fault("sendMessage", kind="500")  # every send, until cleared
     async with bot_over(settings, server.base_url, clock) as app:
         scheduler = scheduler_of(app)
@@ -269,9 +268,7 @@ async def test_killed_while_waiting_out_a_429_nothing_is_lost(
     left in flight, so the restart sends everything, once."""
     server, client = sandbox
     clock = FakeClock(OPENS)
-    storage = await Storage.open(settings.database_path)
-    chats = await seed_many(storage, client, 10)
-    await storage.close()
+    chats = await seeded(settings, client, 10)
     await client.inject_fault("sendMessage", kind="429", count=1, retry_after=2)
     async with bot_over(settings, server.base_url, clock) as app:
         scheduler = scheduler_of(app)
