@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.units import official_units
 from storage import Storage
 from storage.models import Person, Role, Unit
+from tests.e2e.conftest import sandbox  # noqa: F401 - the in-process sandbox, for test_sandbox.py
 from tests.fakes import RecordingRequest
 
 SUNDAY_EVENING = datetime(2025, 12, 14, 20, 0, tzinfo=VN_TZ)  # W50 (08/12–14/12) opens Mon 15/12 08:00

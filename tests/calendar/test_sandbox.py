@@ -20,25 +20,13 @@ from bot.clock import FakeClock
 from bot.context import BaocaoApplication
 from bot.settings import Settings
 from bot.units import official_units
-from sandbox import SandboxClient, SandboxServer
+from sandbox import SandboxClient
 from storage import Storage
 from storage.models import NoticeStatus, Role
 from tests.calendar.conftest import OPENS, PROVINCE, scheduler_of
 
 SUPERVISOR = 6001
 OPENING_TEXT = "Đã mở báo cáo Tuần 50/2025"
-
-
-@pytest.fixture
-async def sandbox() -> AsyncIterator[tuple[SandboxServer, SandboxClient]]:
-    server = SandboxServer()
-    base = await server.start()
-    client = SandboxClient(base)
-    try:
-        yield server, client
-    finally:
-        await client.close()
-        await server.stop()
 
 
 async def seeded(settings: Settings, client: SandboxClient, count: int) -> list[int]:
