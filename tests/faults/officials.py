@@ -20,17 +20,9 @@ from bot.domain.numbers import parse_count
 from sandbox import SandboxClient
 from storage import Storage
 from storage.models import Role, Unit
-from tests.integration.seed import load_units
+from tests.integration.seed import BALANCED, load_units
 
-# A week that balances (no soft check fires): 53 + 49 = 102 = 53 + 48 + 1.
-ANSWERS = {
-    "carried_over": "53", "received_online_full": "40", "received_online_partial": "9",
-    "received_in_person": "0", "received_postal": "0", "resolved_early": "50", "resolved_on_time": "3",
-    "resolved_late": "0", "pending_in_time": "48", "pending_overdue": "0", "withdrawn": "1",
-    "digitized": "49", "e_results": "53",
-    "legal": "Đã ban hành Kế hoạch chuyển đổi số năm 2026.", "infrastructure": "Thiếu máy scan.",
-    "resources": "03 công chức tiếp nhận.", "difficulties": "Mạng chập chờn.", "proposals": "Hỗ trợ kinh phí.",
-}
+ANSWERS = BALANCED  # as typed; no soft check fires
 TEXT_FIELDS = {"legal", "infrastructure", "resources", "difficulties", "proposals"}
 EXPECTED: dict[str, Any] = {key: value if key in TEXT_FIELDS else parse_count(value) for key, value in ANSWERS.items()}
 ACK = re.compile(r"✔ Đã lưu «(?P<label>[^»]+)»: (?P<value>.+?)\.(?:\n|$)")

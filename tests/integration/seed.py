@@ -9,6 +9,16 @@ from bot.units import official_units
 from storage import Storage
 from storage.models import Person, Role, Unit
 
+# A week as an official types it, that balances (no soft check fires): 53 + 49 = 102 = 53 + 48 + 1.
+BALANCED = {
+    "carried_over": "53", "received_online_full": "40", "received_online_partial": "9",
+    "received_in_person": "0", "received_postal": "0", "resolved_early": "50", "resolved_on_time": "3",
+    "resolved_late": "0", "pending_in_time": "48", "pending_overdue": "0", "withdrawn": "1",
+    "digitized": "49", "e_results": "53",
+    "legal": "Đã ban hành Kế hoạch chuyển đổi số năm 2026.", "infrastructure": "Thiếu máy scan.",
+    "resources": "03 công chức tiếp nhận.", "difficulties": "Mạng chập chờn.", "proposals": "Hỗ trợ kinh phí.",
+}
+
 PHUOC_GIANG_SEARCH = "phuoc giang"
 THAI_NGUYEN = "19"
 

@@ -13,8 +13,8 @@ from docx import Document
 from storage.models import Role
 from tests.conftest import ADMIN_ID, BotHarness
 from tests.fakes import callback_update, document_update, text_update
-from tests.integration.seed import bind, load_units
-from tests.integration.test_reporting import BALANCED, LAN, answer_all
+from tests.integration.seed import BALANCED, bind, load_units
+from tests.integration.test_reporting import LAN, answer_all
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "bao-cao-tuan.docx"
 

@@ -11,19 +11,10 @@ from handlers import texts
 from storage.models import Role
 from tests.conftest import BotHarness
 from tests.fakes import RecordingRequest, as_update, callback_update, media_update, text_update
-from tests.integration.seed import bind, load_units
+from tests.integration.seed import BALANCED, bind, load_units
 
 LAN, HUNG, OTHER = 8001, 8002, 8003
 
-# A week that balances: 53 + 49 = 102 = 53 + 48 + 1.
-BALANCED = {
-    "carried_over": "53", "received_online_full": "40", "received_online_partial": "9",
-    "received_in_person": "0", "received_postal": "0", "resolved_early": "50", "resolved_on_time": "3",
-    "resolved_late": "0", "pending_in_time": "48", "pending_overdue": "0", "withdrawn": "1",
-    "digitized": "49", "e_results": "53",
-    "legal": "Đã ban hành Kế hoạch chuyển đổi số năm 2026.", "infrastructure": "Thiếu máy scan.",
-    "resources": "03 công chức tiếp nhận.", "difficulties": "Mạng chập chờn.", "proposals": "Hỗ trợ kinh phí.",
-}
 
 
 @pytest.fixture
