@@ -138,7 +138,7 @@ def _term(expression: ExpressionNode, values: Values) -> str:
 
 def evaluate_checks(
     form: Form,
-    answers: Answers,
+    answers: Mapping[str, object],
     previous: Answers | Values | None = None,
     history: Sequence[Answers | Values] | None = None,
     touching: str | None = None,
