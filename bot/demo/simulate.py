@@ -280,13 +280,13 @@ class Official:
             if self.from_notice and notice is not None and self.rng.random() < 0.6:
                 self.result.started_from = "notice"
                 opener = next(d for _, d in _buttons(notice) if d.startswith("open:"))
-                screen = await self._tap(notice, opener)  # «📝 Nhập báo cáo» under the prompt or reminder
+                screen: dict[str, Any] | None = await self._tap(notice, opener)  # «📝 Nhập báo cáo» under the prompt or reminder
             else:
                 screen = await self._say("/baocao")
-            for _ in range(80):
-                screen = await self._step(screen)
+            for _ in range(80):  # until the conversation has nothing more to ask
                 if screen is None:
                     break
+                screen = await self._step(screen)
         except (TimeoutError, OSError) as exc:
             self.result.error = f"{type(exc).__name__}: {exc}"
         return self.result
@@ -684,7 +684,7 @@ def _officials(client: SandboxClient, group: list[OfficialPlan], form: Form, out
 
 async def _actual(storage: Storage, period: Period, communes: Iterable[Unit]) -> dict[str, int]:
     latest = {s.unit_code: s for s in await storage.submissions.list_latest_for_period(period.id)}
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for unit in communes:
         sub = latest.get(unit.code)
         if sub is None:
