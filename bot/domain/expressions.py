@@ -341,7 +341,7 @@ def parse_condition(raw: Any, at: str = "") -> ConditionNode:
     if op in COMPARISONS:
         items = _list_of(value, op, at, exactly=2)
         left, right = (parse_expression(item, f"{here}[{i}]") for i, item in enumerate(items))
-        return Compare(op=op, args=(left, right))  # type: ignore[arg-type]
+        return Compare(op=op, args=(left, right))
     if op in ("all", "any"):
         items = _list_of(value, op, at)
         conditions = tuple(parse_condition(item, f"{here}[{i}]") for i, item in enumerate(items))

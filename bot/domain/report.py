@@ -110,8 +110,11 @@ class PeriodLike(Protocol):
 class CheckLike(Protocol):
     """A check that fired (``bot.domain.evaluate.CheckResult``); ``key`` is used when present."""
 
-    check_id: str
-    message: str
+    @property
+    def check_id(self) -> str: ...  # read-only: CheckResult is frozen
+
+    @property
+    def message(self) -> str: ...
 
 
 @dataclass(frozen=True)
