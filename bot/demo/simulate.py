@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import re
 import sys
 import time
 from collections import Counter
@@ -433,8 +434,8 @@ def _has_command(application: BaocaoApplication, name: str) -> bool:
 def _has_callback(application: BaocaoApplication, data: str) -> bool:
     for group in application.handlers.values():
         for h in group:
-            if isinstance(h, CallbackQueryHandler) and h.pattern is not None and not callable(h.pattern):
-                if h.pattern.match(data):  # type: ignore[union-attr]
+            if isinstance(h, CallbackQueryHandler) and isinstance(h.pattern, re.Pattern):  # a str is compiled
+                if h.pattern.match(data):
                     return True
     return False
 

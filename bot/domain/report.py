@@ -418,6 +418,6 @@ def _evaluate_checks(
     except ImportError:  # pragma: no cover - the evaluator ships with the forms
         return []
     try:
-        return list(evaluate_checks(form, answers, previous))  # type: ignore[arg-type]
+        return list(evaluate_checks(form, answers, previous))
     except Exception:  # a report must still render when a check cannot be evaluated
         return []
