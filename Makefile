@@ -22,7 +22,8 @@ run: $(STAMP)
 		$(PY) -m bot demo; \
 	fi
 
-test: $(STAMP) browser
+# Lint first (ruff, then mypy in strict mode), so CI (.ci/run: `make test`) checks the types too.
+test: $(STAMP) lint browser
 	$(PY) -m pytest
 
 # The web chat test drives headless Chromium: Debian's chromium and chromium-driver, installed here
@@ -46,8 +47,10 @@ bench: $(STAMP)
 soak: $(STAMP)
 	$(PY) -m pytest -m soak
 
+# ruff, then mypy --strict over the packages listed in pyproject.toml's [tool.mypy].
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -95,7 +95,7 @@ async def _run(chats: int, injected_429: float) -> dict[str, float]:
                 await client.add_user(FIRST_CHAT + index, f"Cán bộ {index + 1}")
             if injected_429 > 0:  # Telegram's bad days: this share of sends answered 429 retry_after 1
                 await client.inject_fault("sendMessage", kind="429", probability=injected_429, retry_after=1, seed=7)
-            settings = Settings(_env_file=None, database_path=database, bot_api_base_url=base)  # type: ignore[call-arg]
+            settings = Settings(_env_file=None, database_path=database, bot_api_base_url=base)
             clock = FakeClock(REMINDER_AT)
             app = build_application(settings, token="123456:TEST", clock=clock)
             async with app:

@@ -70,7 +70,7 @@ class BenchRequest(BaseRequest):
 
     last: dict[int, dict[str, Any]] = field(default_factory=dict)
     calls: int = 0
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     async def initialize(self) -> None:
         return None
@@ -86,7 +86,7 @@ class BenchRequest(BaseRequest):
                          read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
                          pool_timeout: Any = None) -> tuple[int, bytes]:
         api = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
+        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
         self.calls += 1
         result: Any = True
         if api == "getMe":
@@ -250,14 +250,14 @@ def _template(communes: int) -> tuple[Path, list[tuple[int, str]]]:
     if communes not in _TEMPLATE:
         folder = Path(tempfile.mkdtemp(prefix="bench-conversation-"))
         path = folder / "template.db"
-        settings = Settings(_env_file=None, database_path=path)  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, database_path=path)
         reporters = asyncio.run(seed(path, communes, settings.forms_dir))
         _TEMPLATE[communes] = (path, reporters)
     return _TEMPLATE[communes]
 
 
 async def _converse(path: Path, reporters: list[tuple[int, str]], profile: Any = None) -> dict[str, float]:
-    settings = Settings(_env_file=None, database_path=path)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_path=path)
     request = BenchRequest()
     app = build_application(settings, request=request, token="123456:BENCH", clock=FakeClock(NOW),
                             rate_limiter=False)
@@ -275,8 +275,9 @@ async def _converse(path: Path, reporters: list[tuple[int, str]], profile: Any =
         people: list[Reporter] = []
         for telegram_id, code in reporters:
             recent = await storage.submissions.recent_for_unit(code, FORM_ID, limit=1)
-            pending = recent[0].answers["pending_in_time"] + recent[0].answers["pending_overdue"]
-            people.append(Reporter(telegram_id, code, int(pending)))
+            in_time, overdue = recent[0].answers["pending_in_time"], recent[0].answers["pending_overdue"]
+            assert isinstance(in_time, int) and isinstance(overdue, int), "the seeded week has its pending counts"
+            people.append(Reporter(telegram_id, code, in_time + overdue))
         started = time.perf_counter()
         if profile is not None:
             profile.enable()

@@ -53,7 +53,7 @@ SUPERVISOR_BASE = 20_000_000
 
 async def seed(path: Path, now: datetime) -> tuple[list[int], list[int]]:
     """The national database at ``path``; (reporter ids, supervisor ids)."""
-    settings = Settings(_env_file=None, database_path=path)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_path=path)
     form = load_forms(settings.forms_dir)[FORM_ID]
     units = official_units()
     storage = await Storage.open(path)

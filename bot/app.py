@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
@@ -48,7 +49,9 @@ def build_application(
     clock = clock or SystemClock(settings.tz)
     services = Services(settings=settings, clock=clock, forms=load_forms(settings.forms_dir))
 
-    builder = (
+    # The builder's type changes with its options (the rate limiter's argument type becomes the bot's
+    # ExtBot[int] instead of ExtBot[None]): one variable holds it whichever options are set.
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .application_class(BaocaoApplication)
         .token(token)

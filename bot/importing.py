@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -168,7 +168,9 @@ def describe_soft(checked: Checked, explanations: Mapping[str, str]) -> list[str
 # --- storing -----------------------------------------------------------------------------------
 
 
-async def context_of(storage: Storage, form: Form, unit: Unit, period: Period) -> tuple[dict | None, list[dict]]:
+async def context_of(
+    storage: Storage, form: Form, unit: Unit, period: Period
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """Last period's answers and the recent history, as the reporter's journey reads them."""
     recent = await storage.submissions.recent_for_unit(unit.code, form.id, before=period.opens_at,
                                                        limit=HISTORY_PERIODS)
@@ -300,10 +302,10 @@ def header_map(form: Form, headers: Sequence[Any]) -> tuple[dict[int, str], dict
         elif key not in ignored and "ty le" not in key:
             loose.append((index, str(header)))
     for index, header in loose:
-        item = form.match_label(header)
-        if item is not None and item.id not in taken:
-            columns[index] = item.id
-            taken.add(item.id)
+        matched = form.match_label(header)
+        if matched is not None and matched.id not in taken:
+            columns[index] = matched.id
+            taken.add(matched.id)
     return columns, specials
 
 
@@ -369,7 +371,9 @@ def read_xlsx(path: Path, form: Form, tz: Any) -> list[Row]:
         book.close()
 
 
-def _xlsx_rows(rows: Any, header_line: int, columns: dict[int, str], specials: dict[str, int], tz: Any):
+def _xlsx_rows(
+    rows: Any, header_line: int, columns: dict[int, str], specials: dict[str, int], tz: Any
+) -> Iterator[Row]:
     for number, values in enumerate(rows, start=header_line + 1):
         values = list(values or ())
 

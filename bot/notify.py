@@ -276,7 +276,7 @@ def _chat_id(value: Any) -> int | None:
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
-    found = []
+    found: list[BaseException] = []
     current = exc.__cause__
     while current is not None and len(found) < 10:
         found.append(current)
@@ -311,4 +311,4 @@ def retry_delay(exc: BaseException, attempt: int) -> float:
     """Seconds before trying again: what RetryAfter asks, else 0.5, 1, 2, 4 … up to 8."""
     if isinstance(exc, RetryAfter):
         return exc._retry_after.total_seconds() + 0.1  # noqa: SLF001 - the timedelta, without the int warning
-    return min(8.0, 0.5 * 2 ** (attempt - 1))
+    return min(8.0, 0.5 * 2.0 ** (attempt - 1))

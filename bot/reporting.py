@@ -21,7 +21,7 @@ from bot.domain.bulk_entry import BulkEntry, parse_bulk_entry
 from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_derived
 from bot.domain.forms import Field, Form
 from bot.domain.periods import PeriodInfo, PeriodKey, open_periods
-from bot.domain.values import Values, compute
+from bot.domain.values import Answer, Values, compute
 from bot.report_files import last_period_answers
 from storage import Storage
 from storage.models import (
@@ -394,9 +394,13 @@ class ReportSession:
             return [Stale(), await self.resume()]
         return await self.set_value(field_id, suggestion)
 
-    async def use_value(self, field_id: str, value: int) -> list[Step]:
-        """A tap on a value button ("0") for the current question."""
+    async def use_value(self, field_id: str, value: Answer) -> list[Step]:
+        """A tap on a value button ("0", "Không có", "Giữ nguyên") for the current question; a value
+        of the wrong kind for it (a text on a count: a forged or mismatched button) is not stored."""
         if self._cursor_mode != ANSWER or self._cursor_field != field_id:
+            return [Stale(), await self.resume()]
+        target = self._field_or_none(field_id)
+        if target is None or isinstance(value, int) != (target.kind == "count"):
             return [Stale(), await self.resume()]
         return await self.set_value(field_id, value)
 

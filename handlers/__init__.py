@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram.ext import Application
 
 from handlers import (
@@ -16,7 +18,7 @@ from handlers import (
 )
 
 
-def register_handlers(application: Application) -> None:
+def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """The one ordered place where handlers are registered: the first that matches wins,
     so commands and journeys come before the fallbacks that answer stray input."""
     onboarding.register(application)

@@ -5,6 +5,8 @@ whose data names it, so nothing is lost between messages and a restart changes n
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
@@ -197,7 +199,7 @@ async def on_people_button(update: Update, context: BotContext) -> None:
         await query.message.reply_text("Đã giữ nguyên.")
 
 
-def register(application: Application) -> None:
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("moi", moi, filters=private))
     application.add_handler(CommandHandler("nguoidung", nguoidung, filters=private))

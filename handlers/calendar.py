@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date, timedelta
+from typing import Any
 
 from telegram import ChatMemberUpdated, Update
 from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler, filters
@@ -272,7 +273,7 @@ async def on_my_chat_member(update: Update, context: BotContext) -> None:
         await storage.people.set_active(person.id, True, now)
 
 
-def register(application: Application) -> None:
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(CallbackQueryHandler(open_report, pattern=rf"^{OPEN_PREFIX}:"))
     application.add_handler(CallbackQueryHandler(nudge, pattern=rf"^{NUDGE_PREFIX}:"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
@@ -52,7 +53,7 @@ async def on_stale_button(update: Update, context: BotContext) -> None:
         await update.callback_query.answer(texts.STALE_BUTTON, show_alert=False)
 
 
-def register_fallbacks(application: Application, group: int = 0) -> None:
+def register_fallbacks(application: Application[Any, Any, Any, Any, Any, Any], group: int = 0) -> None:
     """Last in the order: whatever no journey took gets a short Vietnamese hint."""
     application.add_handler(MessageHandler(filters.ChatType.GROUPS, on_group_message), group)
     application.add_handler(

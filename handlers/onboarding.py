@@ -4,6 +4,7 @@ or province; /help lists the commands of the person's roles."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
@@ -77,6 +78,6 @@ async def help_command(update: Update, context: BotContext) -> None:
     )
 
 
-def register(application: Application) -> None:
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("start", start, filters=filters.ChatType.PRIVATE))
     application.add_handler(CommandHandler("help", help_command, filters=filters.ChatType.PRIVATE))

@@ -4,6 +4,7 @@ earlier period's file from /baocaocu."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
@@ -91,6 +92,6 @@ async def on_file_button(update: Update, context: BotContext) -> None:
                                     caption=f"Báo cáo {period_label(period.key)} (lần {submission.version})")
 
 
-def register(application: Application) -> None:
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("baocaocu", earlier_reports, filters=filters.ChatType.PRIVATE))
     application.add_handler(CallbackQueryHandler(on_file_button, pattern=rf"^{FILES}:"))

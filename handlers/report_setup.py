@@ -5,6 +5,7 @@ confirmed; the previous template stays available)."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -219,7 +220,7 @@ async def on_template_button(update: Update, context: BotContext) -> None:
     )
 
 
-def register(application: Application) -> None:
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("caidat", caidat, filters=private))
     application.add_handler(MessageHandler(private & filters.Document.ALL, on_template_upload))

@@ -6,6 +6,7 @@ itself) and the person's scope: a reporter reaches only the drafts of their own 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -294,7 +295,7 @@ async def _drop_buttons(message: Message) -> None:
         log.debug("could not remove the buttons of message %s", message.message_id)
 
 
-def register(application: Application) -> None:
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("baocao", baocao, filters=private))
     application.add_handler(CommandHandler("huy", cancel, filters=private))

@@ -23,6 +23,7 @@ from bot.domain.text import fold
 from bot.rollup_service import SETTINGS_KEY, allowed_provinces, can_see, rollup_settings
 from handlers import texts
 from handlers.reporting_views import split_message
+from storage.codec import JsonInput
 from storage.models import Unit, UnitKind
 
 CLEAR_WORDS = {"xoa", "mac dinh", "macdinh"}
@@ -38,7 +39,7 @@ class Key:
     field: str  # RollupSettings' field
     label: str
     example: str
-    parse: Callable[[str], object]
+    parse: Callable[[str], JsonInput]
     hint: str = ""  # how to write it, in the help
 
 
@@ -234,7 +235,7 @@ async def caidat_tonghop(update: Update, context: BotContext, identity: Identity
                      f"Để trả về mặc định: /caidat tonghop {key} xoa")
         return
     cleared = fold(raw) in CLEAR_WORDS
-    value: object = None
+    value: JsonInput = None
     if not cleared:
         try:
             value = spec.parse(raw)

@@ -66,6 +66,24 @@ class SandboxClient:
                 )
             return payload
 
+    async def _object(
+        self, method: str, path: str, body: dict[str, Any] | None = None, query: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """A control call whose answer is a JSON object."""
+        payload = await self._call(method, path, body, query)
+        if not isinstance(payload, dict):
+            raise SandboxError(500, f"{path}: expected a JSON object, got {type(payload).__name__}")
+        return payload
+
+    async def _list(
+        self, method: str, path: str, body: dict[str, Any] | None = None, query: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """A control call whose answer is a JSON list of objects."""
+        payload = await self._call(method, path, body, query)
+        if not isinstance(payload, list):
+            raise SandboxError(500, f"{path}: expected a JSON list, got {type(payload).__name__}")
+        return payload
+
     # ------------------------------------------------------------ users and what they do
 
     async def add_user(
@@ -86,18 +104,18 @@ class SandboxClient:
             "language_code": language_code,
             "started": started,
         }
-        return await self._call("POST", "/users", body)
+        return await self._object("POST", "/users", body)
 
     async def add_group(
         self, chat_id: int, title: str | None = None, chat_type: str = "group"
     ) -> dict[str, Any]:
-        return await self._call("POST", "/chats", {"id": chat_id, "title": title, "type": chat_type})
+        return await self._object("POST", "/chats", {"id": chat_id, "title": title, "type": chat_type})
 
     async def send_text(
         self, user_id: int, text: str, *, chat_id: int | None = None, reply_to_message_id: int | None = None
     ) -> Message:
         """The user writes `text` (a "/command" gets its bot_command entity); returns the message."""
-        return await self._call(
+        return await self._object(
             "POST",
             f"/users/{user_id}/text",
             {"text": text, "chat_id": chat_id, "reply_to_message_id": reply_to_message_id},
@@ -106,7 +124,7 @@ class SandboxClient:
     async def edit_text(
         self, user_id: int, message_id: int, text: str, *, chat_id: int | None = None
     ) -> Message:
-        return await self._call(
+        return await self._object(
             "POST", f"/users/{user_id}/edit", {"message_id": message_id, "text": text, "chat_id": chat_id}
         )
 
@@ -120,7 +138,7 @@ class SandboxClient:
         chat_id: int | None = None,
     ) -> dict[str, Any]:
         """Tap the inline button with callback `data` (or label `text`) on a bot message."""
-        return await self._call(
+        return await self._object(
             "POST",
             f"/users/{user_id}/tap",
             {"message_id": message_id, "data": data, "text": text, "chat_id": chat_id},
@@ -139,12 +157,12 @@ class SandboxClient:
         body: dict[str, Any] = {"caption": caption, "chat_id": chat_id, "width": width, "height": height}
         if data is not None:
             body["data"] = base64.b64encode(data).decode()
-        return await self._call("POST", f"/users/{user_id}/photo", body)
+        return await self._object("POST", f"/users/{user_id}/photo", body)
 
     async def send_sticker(
         self, user_id: int, emoji: str = "👍", *, set_name: str | None = None, chat_id: int | None = None
     ) -> Message:
-        return await self._call(
+        return await self._object(
             "POST", f"/users/{user_id}/sticker", {"emoji": emoji, "set_name": set_name, "chat_id": chat_id}
         )
 
@@ -154,7 +172,7 @@ class SandboxClient:
         body: dict[str, Any] = {"duration": duration, "chat_id": chat_id}
         if data is not None:
             body["data"] = base64.b64encode(data).decode()
-        return await self._call("POST", f"/users/{user_id}/voice", body)
+        return await self._object("POST", f"/users/{user_id}/voice", body)
 
     async def send_document(
         self,
@@ -173,24 +191,28 @@ class SandboxClient:
             "caption": caption,
             "chat_id": chat_id,
         }
-        return await self._call("POST", f"/users/{user_id}/document", body)
+        return await self._object("POST", f"/users/{user_id}/document", body)
 
     async def block(self, user_id: int) -> dict[str, Any]:
-        return await self._call("POST", f"/users/{user_id}/block")
+        return await self._object("POST", f"/users/{user_id}/block")
 
     async def unblock(self, user_id: int) -> dict[str, Any]:
-        return await self._call("POST", f"/users/{user_id}/unblock")
+        return await self._object("POST", f"/users/{user_id}/unblock")
 
     # ------------------------------------------------------------ what the bot did
 
     async def messages(self, chat_id: int, since: int = 0) -> list[Message]:
         """Everything in the chat, in order, from the user and from the bot (since = a `seq`)."""
-        return (await self._call("GET", f"/chats/{chat_id}/messages", query={"since": since}))["messages"]
-
-    async def bot_messages(self, chat_id: int, since: int = 0) -> list[Message]:
-        return (await self._call("GET", f"/chats/{chat_id}/messages", query={"since": since, "from": "bot"}))[
+        messages: list[Message] = (await self._object("GET", f"/chats/{chat_id}/messages", query={"since": since}))[
             "messages"
         ]
+        return messages
+
+    async def bot_messages(self, chat_id: int, since: int = 0) -> list[Message]:
+        messages: list[Message] = (
+            await self._object("GET", f"/chats/{chat_id}/messages", query={"since": since, "from": "bot"})
+        )["messages"]
+        return messages
 
     async def wait_for_bot_message(
         self,
@@ -210,12 +232,13 @@ class SandboxClient:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 break
-            res = await self._call(
+            res = await self._object(
                 "GET",
                 f"/chats/{chat_id}/wait",
                 query={"after_message_id": after, "since": since, "timeout": round(remaining, 3)},
             )
-            for msg in res["messages"]:
+            found: list[Message] = res["messages"]
+            for msg in found:
                 if predicate is None or predicate(msg):
                     return msg
             if res["timed_out"]:
@@ -231,37 +254,37 @@ class SandboxClient:
 
     async def commands(self, chat_id: int | None = None, language_code: str = "") -> dict[str, Any]:
         """{"sets": [{scope, language_code, commands}], "effective": [...] when chat_id is given}."""
-        return await self._call(
+        return await self._object(
             "GET", "/commands", query={"chat_id": chat_id, "language_code": language_code or None}
         )
 
     async def callback_answers(self) -> list[dict[str, Any]]:
-        return await self._call("GET", "/callback_answers")
+        return await self._list("GET", "/callback_answers")
 
     async def requests(self, method: str | None = None, since: int = 0) -> list[dict[str, Any]]:
-        return await self._call("GET", "/requests", query={"method": method, "since": since})
+        return await self._list("GET", "/requests", query={"method": method, "since": since})
 
     async def pending_updates(self) -> dict[str, Any]:
-        return await self._call("GET", "/updates/pending")
+        return await self._object("GET", "/updates/pending")
 
     async def webhook(self) -> dict[str, Any]:
-        return await self._call("GET", "/webhook")
+        return await self._object("GET", "/webhook")
 
     # ------------------------------------------------------------ trouble and counters
 
     async def inject_fault(self, method: str = "*", kind: str = "429", **options: Any) -> dict[str, Any]:
         """options: count, probability, seed, retry_after, delay, chat_id, executed."""
-        return await self._call("POST", "/faults", {"method": method, "kind": kind, **options})
+        return await self._object("POST", "/faults", {"method": method, "kind": kind, **options})
 
     async def clear_faults(self) -> None:
         await self._call("DELETE", "/faults")
 
     async def set_limits(self, **changes: Any) -> dict[str, Any]:
         """global_per_second, per_chat_per_second, per_chat_burst, group_per_minute, enforce."""
-        return await self._call("POST", "/limits", changes)
+        return await self._object("POST", "/limits", changes)
 
     async def stats(self) -> dict[str, Any]:
-        return await self._call("GET", "/stats")
+        return await self._object("GET", "/stats")
 
     async def reset(self) -> None:
         await self._call("POST", "/reset")

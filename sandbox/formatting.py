@@ -84,6 +84,7 @@ def format_text(
 ) -> tuple[str, list[dict[str, Any]]]:
     """The text a user sees and its entities, as Telegram would store them; ApiError 400 when unparsable."""
     mode = (parse_mode or "").lower()
+    found: list[_Entity]
     if entities is not None or not mode:
         plain, found = text, []
     elif mode == "html":

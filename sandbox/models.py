@@ -84,7 +84,8 @@ class StoredMessage:
     @property
     def inline_keyboard(self) -> list[list[dict[str, Any]]]:
         if self.reply_markup and "inline_keyboard" in self.reply_markup:
-            return self.reply_markup["inline_keyboard"]
+            keyboard: list[list[dict[str, Any]]] = self.reply_markup["inline_keyboard"]
+            return keyboard
         return []
 
     def to_api(self, *, with_reply: bool = True) -> dict[str, Any]:

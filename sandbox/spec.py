@@ -159,8 +159,8 @@ def _validate_object(value: Any, declared: str, path: str, spec: Spec, seen: set
     if not isinstance(value, dict):
         return [f"{path}: expected {declared} object, got {type(value).__name__}"]
     errors = []
-    for name, f in tspec.fields.items():
-        if f.required and name not in value:
+    for name, declared_field in tspec.fields.items():
+        if declared_field.required and name not in value:
             errors.append(f"{path}: {declared} lacks required field {name!r}")
     for key, item in value.items():
         f = tspec.fields.get(key)

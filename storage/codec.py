@@ -9,10 +9,15 @@ compact UTF-8 JSON text; booleans are 0/1.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from bot.clock import VN_TZ
+
+# A value to be written as JSON. Unlike pydantic's JsonValue (what is read back), its containers
+# are read-only, so a list[str] or a dict[str, int] is accepted as it is.
+JsonInput: TypeAlias = Mapping[str, "JsonInput"] | Sequence["JsonInput"] | str | int | float | None
 
 
 def to_vn(value: datetime) -> datetime:

@@ -16,10 +16,8 @@ import sqlite3
 from collections import Counter
 from datetime import datetime, timedelta
 
-from pydantic import JsonValue
-
 from .base import Repository
-from .codec import dt_text, from_json, opt_json_text
+from .codec import JsonInput, dt_text, from_json, opt_json_text
 from .models import Notice, NoticeStatus
 
 _COLUMNS = (
@@ -42,7 +40,7 @@ class NoticeRepo(Repository):
         *,
         period_id: int | None = None,
         person_id: int | None = None,
-        payload: JsonValue = None,
+        payload: JsonInput = None,
         ref: str = "",
     ) -> bool:
         """Record a notice (pending); False if this (kind, period, chat, due_at, ref) was recorded before."""

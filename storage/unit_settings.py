@@ -7,10 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from pydantic import JsonValue
-
 from .base import Repository
-from .codec import dt_text, from_json, json_text
+from .codec import JsonInput, dt_text, from_json, json_text
 from .models import ReportSettings, UnitSettings
 
 
@@ -52,16 +50,16 @@ class UnitSettingsRepo(Repository):
             return await self.put(unit_code, merged, by, at)
 
     async def update_extra(
-        self, unit_code: str, key: str, changes: Mapping[str, JsonValue | None], by: int | None, at: datetime
+        self, unit_code: str, key: str, changes: Mapping[str, JsonInput], by: int | None, at: datetime
     ) -> UnitSettings:
         """Change some entries of the mapping kept under ``extra[key]`` (e.g. the rollup's signer under
         ``extra["rollup"]``): a None value removes its entry, and a mapping left empty removes ``key``.
         The other entries, the other keys of ``extra`` and the report settings are kept."""
         async with self.db.transaction():
             current = await self.get(unit_code)
-            extra = {} if current is None else dict(current.settings.extra)
+            extra: dict[str, JsonInput] = {} if current is None else dict(current.settings.extra)
             section = extra.get(key)
-            merged: dict[str, JsonValue] = dict(section) if isinstance(section, dict) else {}
+            merged: dict[str, JsonInput] = dict(section) if isinstance(section, dict) else {}
             for name, value in changes.items():
                 if value is None:
                     merged.pop(name, None)

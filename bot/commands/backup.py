@@ -97,7 +97,7 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "backup",
         help="sao lưu cơ sở dữ liệu khi bot đang chạy",

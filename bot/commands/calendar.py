@@ -83,7 +83,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "calendar",
         help="xem lịch các kỳ báo cáo sắp tới (mở, nhắc, hạn nộp, ngày nghỉ)",

@@ -75,8 +75,8 @@ async def demo(
             )
             for entry in world.roster():
                 sandbox.webchat.add_person(
-                    int(entry["id"]), str(entry["first_name"]), str(entry["last_name"]), role=str(entry["role"]),
-                    title=str(entry["title"]), units=list(entry["units"]),  # type: ignore[call-overload]
+                    entry["id"], entry["first_name"], entry["last_name"], role=entry["role"],
+                    title=entry["title"], units=entry["units"],
                 )
             assert application.updater is not None
             await application.updater.start_polling(poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES)
@@ -124,7 +124,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "demo",
         help="chạy bot cùng sandbox Telegram cục bộ và trang trò chuyện thử, không cần token",

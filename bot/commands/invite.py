@@ -83,7 +83,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "invite",
         help="tạo lời mời cho cả tỉnh (một đường liên kết cho mỗi xã), ghi ra .csv hoặc .xlsx",

@@ -19,7 +19,7 @@ async def migrate(settings: Settings) -> str:
     return f"Cơ sở dữ liệu {settings.database_path}: phiên bản lược đồ {version}."
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("migrate", help="tạo hoặc nâng cấp cơ sở dữ liệu",
                                  description="Create the database or apply pending schema migrations.")
     parser.set_defaults(func=lambda args, settings: print(asyncio.run(migrate(settings))))

@@ -316,7 +316,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "render",
         help="xuất báo cáo .docx của một xã (xem trước mẫu và thiết lập)",

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "rollup",
         help="tổng hợp báo cáo của tỉnh (hoặc cả nước) một kỳ: .docx, .xlsx và biểu đồ",

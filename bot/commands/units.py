@@ -22,7 +22,7 @@ async def units_import(settings: Settings, province: str | None) -> str:
     )
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     units = commands.add_parser("units", help="đơn vị hành chính (tỉnh, xã, phường)",
                                 description="Official administrative units.")
     actions = units.add_subparsers(dest="units_command", metavar="ACTION", required=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from bot.demo.figures import opening_backlog, pending_of, profile_for, rng_for, week_answers
 from bot.domain.forms import Form
@@ -49,6 +50,17 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
 )
 
 
+class RosterEntry(TypedDict):
+    """One person of the web chat's list."""
+
+    id: int
+    first_name: str
+    last_name: str
+    role: str
+    title: str
+    units: list[str]
+
+
 @dataclass
 class SeededPerson:
     demo: DemoPerson
@@ -65,7 +77,7 @@ class DemoWorld:
     history_added: int = 0
     units_added: int = 0
 
-    def roster(self) -> list[dict[str, object]]:
+    def roster(self) -> list[RosterEntry]:
         """What the web chat shows to pick a person from."""
         return [
             {

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import re
 import sys
 import time
 from collections import Counter
@@ -280,13 +281,13 @@ class Official:
             if self.from_notice and notice is not None and self.rng.random() < 0.6:
                 self.result.started_from = "notice"
                 opener = next(d for _, d in _buttons(notice) if d.startswith("open:"))
-                screen = await self._tap(notice, opener)  # «📝 Nhập báo cáo» under the prompt or reminder
+                screen: dict[str, Any] | None = await self._tap(notice, opener)  # «📝 Nhập báo cáo» under the prompt or reminder
             else:
                 screen = await self._say("/baocao")
-            for _ in range(80):
-                screen = await self._step(screen)
+            for _ in range(80):  # until the conversation has nothing more to ask
                 if screen is None:
                     break
+                screen = await self._step(screen)
         except (TimeoutError, OSError) as exc:
             self.result.error = f"{type(exc).__name__}: {exc}"
         return self.result
@@ -433,8 +434,8 @@ def _has_command(application: BaocaoApplication, name: str) -> bool:
 def _has_callback(application: BaocaoApplication, data: str) -> bool:
     for group in application.handlers.values():
         for h in group:
-            if isinstance(h, CallbackQueryHandler) and h.pattern is not None and not callable(h.pattern):
-                if h.pattern.match(data):  # type: ignore[union-attr]
+            if isinstance(h, CallbackQueryHandler) and isinstance(h.pattern, re.Pattern):  # a str is compiled
+                if h.pattern.match(data):
                     return True
     return False
 
@@ -684,7 +685,7 @@ def _officials(client: SandboxClient, group: list[OfficialPlan], form: Form, out
 
 async def _actual(storage: Storage, period: Period, communes: Iterable[Unit]) -> dict[str, int]:
     latest = {s.unit_code: s for s in await storage.submissions.list_latest_for_period(period.id)}
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for unit in communes:
         sub = latest.get(unit.code)
         if sub is None:

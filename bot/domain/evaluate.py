@@ -138,9 +138,9 @@ def _term(expression: ExpressionNode, values: Values) -> str:
 
 def evaluate_checks(
     form: Form,
-    answers: Answers,
-    previous: Answers | Values | None = None,
-    history: Sequence[Answers | Values] | None = None,
+    answers: Mapping[str, object],
+    previous: Mapping[str, object] | Values | None = None,
+    history: Sequence[Mapping[str, object] | Values] | None = None,
     touching: str | None = None,
 ) -> list[CheckResult]:
     """The checks that fire, hard ones first, each in form order.
@@ -187,7 +187,7 @@ def _outliers(
     form: Form,
     check: OutlierCheck,
     values: Values,
-    history: Sequence[Answers | Values],
+    history: Sequence[Mapping[str, object] | Values],
     touching: str | None,
 ) -> list[CheckResult]:
     targets = (

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, Literal, Protocol, TypeAlias
+from typing import Annotated, Any, Literal, Protocol, TypeAlias, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -316,7 +316,8 @@ def parse_expression(raw: Any, at: str = "") -> ExpressionNode:
         items = _list_of(value, op, at, exactly=2 if op == "sub" else None)
         here = f"{at}.{op}" if at else op
         args = tuple(parse_expression(item, f"{here}[{i}]") for i, item in enumerate(items))
-        return {"sum": Sum, "sub": Sub, "max": Max, "min": Min}[op](args=args)
+        kinds: dict[str, type[Sum | Sub | Max | Min]] = {"sum": Sum, "sub": Sub, "max": Max, "min": Min}
+        return kinds[op](args=args)
     raise ExpressionError(
         f"{raw!r} is not an expression (expected a whole number, an id or one of "
         f"{', '.join(EXPRESSION_OPERATORS)})",
@@ -340,7 +341,7 @@ def parse_condition(raw: Any, at: str = "") -> ConditionNode:
     if op in COMPARISONS:
         items = _list_of(value, op, at, exactly=2)
         left, right = (parse_expression(item, f"{here}[{i}]") for i, item in enumerate(items))
-        return Compare(op=op, args=(left, right))  # type: ignore[arg-type]
+        return Compare(op=op, args=(left, right))
     if op in ("all", "any"):
         items = _list_of(value, op, at)
         conditions = tuple(parse_condition(item, f"{here}[{i}]") for i, item in enumerate(items))
@@ -352,10 +353,11 @@ def parse_condition(raw: Any, at: str = "") -> ConditionNode:
     return Answered(ref=parse_reference(value, here))
 
 
-def _tagged(model_union: Any) -> Callable[[Mapping[str, Any], str], Any]:
-    adapter: TypeAdapter[Any] = TypeAdapter(model_union)
+_Parsed = TypeVar("_Parsed")  # the node type a tagged parser returns
 
-    def parse(raw: Mapping[str, Any], at: str) -> Any:
+
+def _tagged(adapter: TypeAdapter[_Parsed]) -> Callable[[Mapping[str, Any], str], _Parsed]:
+    def parse(raw: Mapping[str, Any], at: str) -> _Parsed:
         try:
             return adapter.validate_python(raw)
         except ValidationError as error:
@@ -364,8 +366,8 @@ def _tagged(model_union: Any) -> Callable[[Mapping[str, Any], str], Any]:
     return parse
 
 
-_TAGGED_EXPRESSION = _tagged(Expression)
-_TAGGED_CONDITION = _tagged(Condition)
+_TAGGED_EXPRESSION = _tagged(TypeAdapter[ExpressionNode](Expression))
+_TAGGED_CONDITION = _tagged(TypeAdapter[ConditionNode](Condition))
 
 
 def _expression_before(raw: Any) -> Any:

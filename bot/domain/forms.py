@@ -360,17 +360,17 @@ class Form(_Model):
 
     # --- the questions -----------------------------------------------------------------------
 
-    def values(self, answers: Answers, previous: Answers | None = None) -> Values:
+    def values(self, answers: Answers, previous: Answers | Values | None = None) -> Values:
         return compute(self, answers, previous)
 
-    def applies(self, field: Field | str, answers: Answers, previous: Answers | None = None) -> bool | None:
+    def applies(self, field: Field | str, answers: Answers, previous: Answers | Values | None = None) -> bool | None:
         """Whether a field is to be asked: True, False, or None while its condition is undecided."""
         field = self.field(field) if isinstance(field, str) else field
         if field.ask_if is None:
             return True
         return field.ask_if.evaluate(compute(self, answers, previous))
 
-    def questions(self, answers: Answers, previous: Answers | None = None) -> list[Field]:
+    def questions(self, answers: Answers, previous: Answers | Values | None = None) -> list[Field]:
         """The fields to ask, in order, given the answers so far. A field whose condition cannot be
         decided yet (its inputs unanswered) is kept: it may still be asked."""
         values = compute(self, answers, previous)
@@ -380,17 +380,17 @@ class Form(_Model):
             if field.ask_if is None or field.ask_if.evaluate(values) is not False
         ]
 
-    def next_question(self, answers: Answers, previous: Answers | None = None) -> Field | None:
+    def next_question(self, answers: Answers, previous: Answers | Values | None = None) -> Field | None:
         """The first applicable field not answered yet, or None when the form is complete."""
         for field in self.questions(answers, previous):
             if answers.get(field.id) is None:
                 return field
         return None
 
-    def is_complete(self, answers: Answers, previous: Answers | None = None) -> bool:
+    def is_complete(self, answers: Answers, previous: Answers | Values | None = None) -> bool:
         return self.next_question(answers, previous) is None
 
-    def relevant_answers(self, answers: Answers, previous: Answers | None = None) -> dict[str, int | str]:
+    def relevant_answers(self, answers: Answers, previous: Answers | Values | None = None) -> dict[str, int | str]:
         """The answers to keep: those of this form's fields that still apply (an overdue reason is
         dropped once the overdue counts are corrected to 0)."""
         asked = {field.id for field in self.questions(answers, previous)}

@@ -206,7 +206,7 @@ class DayTime(_Model):
         assert self.day is not None
         return after.replace(day=self.day)
 
-    def _order(self) -> tuple[int, time]:
+    def _order(self) -> tuple[int, ClockTime]:
         return (WEEKDAYS.index(self.weekday) if self.weekday else (self.day or 0), self.time)
 
 

@@ -211,7 +211,7 @@ def _leftover_tag(document: Any) -> str | None:
                     yield from part.paragraphs
 
     for paragraph in paragraphs():
-        text = paragraph.text
+        text: str = paragraph.text  # docxtpl is untyped
         if _LEFTOVER_TAG.search(text):
             return text.strip()[:120]
     return None

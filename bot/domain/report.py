@@ -110,8 +110,11 @@ class PeriodLike(Protocol):
 class CheckLike(Protocol):
     """A check that fired (``bot.domain.evaluate.CheckResult``); ``key`` is used when present."""
 
-    check_id: str
-    message: str
+    @property
+    def check_id(self) -> str: ...  # read-only: CheckResult is frozen
+
+    @property
+    def message(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -415,6 +418,6 @@ def _evaluate_checks(
     except ImportError:  # pragma: no cover - the evaluator ships with the forms
         return []
     try:
-        return list(evaluate_checks(form, answers, previous))  # type: ignore[arg-type]
+        return list(evaluate_checks(form, answers, previous))
     except Exception:  # a report must still render when a check cannot be evaluated
         return []

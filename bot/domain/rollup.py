@@ -41,7 +41,7 @@ AnomalyKind = Literal["soft", "continuity", "outlier", "hard"]
 
 STATE_LABELS: dict[str, str] = {"on_time": "Đúng hạn", "late": "Sau hạn", "missing": "Chưa nộp"}
 APPROVAL_LABELS: dict[str, str] = {"submitted": "Chờ duyệt", "approved": "Đã duyệt", "returned": "Trả lại"}
-ANOMALY_LABELS: dict[str, str] = {
+ANOMALY_LABELS: dict[AnomalyKind, str] = {
     "soft": "Số liệu chưa cân đối",
     "continuity": "Lệch với kỳ trước",
     "outlier": "Cao bất thường",
@@ -594,8 +594,8 @@ def rollup_message(rollup: Rollup) -> str:
     anomalies = [(row, item) for row in rollup.rows for item in row.anomalies]
     if anomalies:
         kinds = ", ".join(
-            f"{ANOMALY_LABELS[kind].lower()} {rollup.anomaly_count(kind)}"  # type: ignore[arg-type]
-            for kind in ANOMALY_LABELS if rollup.anomaly_count(kind)  # type: ignore[arg-type]
+            f"{ANOMALY_LABELS[kind].lower()} {rollup.anomaly_count(kind)}"
+            for kind in ANOMALY_LABELS if rollup.anomaly_count(kind)
         )
         lines += ["", f"Số liệu bất thường: {len(rollup.anomaly_rows)} đơn vị ({kinds}):"]
         for row, item in anomalies[:MESSAGE_ANOMALIES]:

@@ -303,8 +303,8 @@ def total_row(rollup: Rollup) -> dict[str, str]:
 
 
 def _anomaly_summary(rollup: Rollup) -> str:
-    kinds = [f"{ANOMALY_LABELS[kind].lower()}: {rollup.anomaly_count(kind)}"  # type: ignore[arg-type]
-             for kind in ANOMALY_LABELS if rollup.anomaly_count(kind)]  # type: ignore[arg-type]
+    kinds = [f"{ANOMALY_LABELS[kind].lower()}: {rollup.anomaly_count(kind)}"
+             for kind in ANOMALY_LABELS if rollup.anomaly_count(kind)]
     return (f"Có {format_count(len(rollup.anomaly_rows))} đơn vị có số liệu cần xem lại ({'; '.join(kinds)}), "
             "kèm giải trình của đơn vị:")
 

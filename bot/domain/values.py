@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, TypeGuard
 
 from bot.domain.expressions import Ref
 from bot.domain.numbers import rate as percentage
@@ -78,11 +78,11 @@ class _Building:
         return self.derived.get(ref.id)
 
 
-def _is_count(value: object) -> bool:
+def _is_count(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def compute(form: Form, answers: Answers, previous: Answers | Values | None = None) -> Values:
+def compute(form: Form, answers: Mapping[str, object], previous: Mapping[str, object] | Values | None = None) -> Values:
     """The values of a report. ``answers`` and ``previous`` map ids to ints (counts) or strings
     (texts); anything else, and ids the form does not know, are ignored. ``previous`` may give a
     derived figure directly (e.g. only ``{"pending": 483}``) when its inputs are not stored."""
@@ -91,19 +91,19 @@ def compute(form: Form, answers: Answers, previous: Answers | Values | None = No
     for item in form.fields:
         value = answers.get(item.id)
         if item.kind == "count" and _is_count(value) or item.kind == "text" and isinstance(value, str):
-            clean[item.id] = value  # type: ignore[assignment]
+            clean[item.id] = value
     derived: dict[str, int] = {}
     scope = _Building(clean, derived, before)
     for ident in form.derived_order:
         value = form.derived_figure(ident).value.evaluate(scope)
         if value is None and _is_count(given := answers.get(ident)):
-            value = given  # type: ignore[assignment]
+            value = given
         if value is not None:
             derived[ident] = value
     rates: dict[str, Decimal | None] = {}
-    for item in form.rates:
-        numerator = item.numerator.evaluate(scope)
-        denominator = item.denominator.evaluate(scope)
+    for ratio in form.rates:
+        numerator = ratio.numerator.evaluate(scope)
+        denominator = ratio.denominator.evaluate(scope)
         if numerator is not None and denominator is not None:
-            rates[item.id] = percentage(numerator, denominator)
+            rates[ratio.id] = percentage(numerator, denominator)
     return Values(answers=clean, derived=derived, rates=rates, previous=before)

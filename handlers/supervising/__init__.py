@@ -21,6 +21,8 @@ One module per part of the journey, each with its texts and keyboards: ``rollup_
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
@@ -107,7 +109,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(texts.STALE_BUTTON)
 
 
-def register(application: Application) -> None:
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
     for name, callback in (("tonghop", tonghop), ("chuanop", chuanop), ("xa", xa), ("duyet", duyet),
                            ("tralai", tralai), ("nhapthay", nhapthay)):

@@ -133,7 +133,7 @@ async def build(storage: Storage, form: Form, communes: list[Unit], *, superviso
     for _ in range(HISTORY_WEEKS):
         weeks.insert(0, weeks[0].previous())
     for number, week in enumerate(weeks[:-1]):
-        reports = {}
+        reports: dict[str, dict[str, Any]] = {}
         for i, unit in enumerate(communes):
             answers = steady(i, number, pending[unit.code])
             pending[unit.code] = pending_of(answers)
@@ -143,7 +143,7 @@ async def build(storage: Storage, form: Form, communes: list[Unit], *, superviso
         scenario.answers[str(week)] = reports
 
     number = len(weeks) - 1
-    reports: dict[str, dict[str, Any]] = {}
+    reports = {}
     explanations: dict[str, dict[str, str]] = {}
     versions: dict[str, dict[str, Any]] = {}
     for i, unit in enumerate(communes):
