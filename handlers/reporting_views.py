@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import MessageLimit
 
 from bot.domain.evaluate import format_value
 from bot.domain.forms import Field, Form
+from bot.domain.message_length import message_parts
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import period_label
 from bot.reporting import (
@@ -37,44 +37,20 @@ PREFIX = "r"
 
 @dataclass
 class Screen:
-    """One or more messages (split under Telegram's 4,096 characters) and the buttons of the last."""
+    """One or more messages (split under Telegram's 4,096 UTF-16 units) and the buttons of the last."""
 
     parts: list[str] = field(default_factory=list)
     keyboard: InlineKeyboardMarkup | None = None
     asks: bool = False  # ends with a question to answer: the handler records when it was shown
 
     def messages(self) -> list[str]:
-        return split_message("\n\n".join(p for p in self.parts if p))
+        return message_parts("\n\n".join(p for p in self.parts if p))
 
 
 def data(draft_id: int, verb: str, arg: str = "") -> str:
     value = f"{PREFIX}:{draft_id}:{verb}" + (f":{arg}" if arg else "")
     assert len(value.encode()) <= 64, value
     return value
-
-
-def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split at line ends so that no message exceeds the limit."""
-    if len(text) <= limit:
-        return [text]
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def _value_text(form: Form, field_obj: Field, value: Any) -> str:

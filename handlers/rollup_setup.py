@@ -18,11 +18,11 @@ from telegram import Update
 
 from bot.access import Identity
 from bot.context import BotContext
+from bot.domain.message_length import message_parts
 from bot.domain.rollup_docx import RollupSettings, resolved_for_scope
 from bot.domain.text import fold
 from bot.rollup_service import SETTINGS_KEY, allowed_provinces, can_see, rollup_settings
 from handlers import texts
-from handlers.reporting_views import split_message
 from storage.models import Unit, UnitKind
 
 CLEAR_WORDS = {"xoa", "mac dinh", "macdinh"}
@@ -206,7 +206,7 @@ def describe(province: Unit, settings: RollupSettings, heading: str | None = Non
 async def _reply(update: Update, text: str) -> None:
     message = update.effective_message
     assert message is not None
-    for part in split_message(text):
+    for part in message_parts(text):
         await message.reply_text(part)
 
 
