@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.access import identify
 from bot.context import BotContext
 from bot.domain.forms import WEEKLY_FORM_ID
+from bot.domain.message_length import MAX_CAPTION, cut
 from bot.domain.periods import period_label
 from bot.report_files import render_commune_report, render_submission
 from bot.reporting import ReportSession, reporter_communes
@@ -36,7 +37,7 @@ async def send_report_file(message: Message, context: BotContext, session: Repor
         )
         caption = f"Bản xem trước (chưa gửi) — {session.unit.full_name}"
     await message.get_bot().send_document(
-        message.chat_id, document=report.content, filename=report.filename, caption=caption[:1024]
+        message.chat_id, document=report.content, filename=report.filename, caption=cut(caption, MAX_CAPTION)
     )
 
 

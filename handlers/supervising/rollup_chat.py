@@ -15,7 +15,7 @@ from bot.access import Identity
 from bot.broadcast import NUDGE_PREFIX
 from bot.context import BaocaoApplication, BotContext
 from bot.domain.forms import Form
-from bot.domain.message_length import message_parts
+from bot.domain.message_length import MAX_CAPTION, cut, message_parts
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import PeriodKey, current_open_period, period_for, period_label
 from bot.domain.text import fold
@@ -165,7 +165,7 @@ async def _produce_and_send(context: BotContext, identity: Identity, scope: str,
         await _edit(context, status, parts[0], markup if len(parts) == 1 else None)
         for index, part in enumerate(parts[1:], start=1):
             await context.bot.send_message(chat_id, part, reply_markup=markup if index == len(parts) - 1 else None)
-        caption = f"Tổng hợp {period_label(period.key)} — {files.rollup.scope_name}"[:1024]
+        caption = cut(f"Tổng hợp {period_label(period.key)} — {files.rollup.scope_name}", MAX_CAPTION)
         await context.bot.send_photo(chat_id, photo=files.chart, filename=files.chart_name, caption=caption)
         await context.bot.send_document(chat_id, document=files.docx, filename=files.docx_name,
                                         caption="Báo cáo tổng hợp (Word)")
