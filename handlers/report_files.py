@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.access import identify
 from bot.context import BotContext
+from bot.domain.arguments import parse_id
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.message_length import MAX_CAPTION, cut
 from bot.domain.periods import period_label
@@ -75,7 +76,8 @@ async def on_file_button(update: Update, context: BotContext) -> None:
     storage = context.services.storage
     identity = await identify(storage, context.services.settings, query.from_user.id)
     units = {u.code: u for u in await reporter_communes(storage, identity)}
-    period = await storage.periods.get_by_id(int(period_id)) if period_id.isdigit() else None
+    number = parse_id(period_id)
+    period = await storage.periods.get_by_id(number) if number is not None else None
     if unit_code not in units or period is None:
         await query.answer("Anh/Chị không có quyền với báo cáo này.", show_alert=True)
         return

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.access import Identity, identify
 from bot.context import BotContext
+from bot.domain.arguments import parse_id
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.render import TemplateError, render_report, sample_context, sample_contexts, validate_template
 from bot.report_files import effective_settings, report_unit, settings_layers
@@ -50,7 +51,7 @@ async def _target(storage: Storage, identity: Identity, args: list[str]) -> tupl
         if scope is not None and unit.code not in scope:
             return None, args, texts.NOT_ALLOWED
         return unit, args[2:], ""
-    if identity.is_admin and args and args[0].isdigit() and args[0] not in identity.communes:
+    if identity.is_admin and args and parse_id(args[0]) is not None and args[0] not in identity.communes:
         unit = await storage.units.get(args[0])
         if unit is None:
             return None, args, f"Không có đơn vị mã {args[0]}."
@@ -58,7 +59,7 @@ async def _target(storage: Storage, identity: Identity, args: list[str]) -> tupl
             return None, args, texts.NOT_ALLOWED
         return unit, args[1:], ""
     communes = identity.communes
-    if args and args[0].isdigit() and args[0] in communes:
+    if args and parse_id(args[0]) is not None and args[0] in communes:
         return await storage.units.get(args[0]), args[1:], ""
     if len(communes) >= 1:
         return await storage.units.get(communes[0]), args, ""
@@ -192,7 +193,8 @@ async def on_template_button(update: Update, context: BotContext) -> None:
     services = context.services
     identity = await identify(services.storage, services.settings, update.effective_user.id)
     _, action, raw_id = (query.data.split(":", 2) + ["", ""])[:3]
-    record = await services.storage.templates.get(int(raw_id)) if raw_id.isdigit() else None
+    template_id = parse_id(raw_id)
+    record = await services.storage.templates.get(template_id) if template_id is not None else None
     if not identity.is_admin or record is None or record.name != WEEKLY_FORM_ID + PENDING:
         await query.answer(texts.NOT_ALLOWED if not identity.is_admin else texts.STALE_BUTTON, show_alert=True)
         return

@@ -18,6 +18,7 @@ from telegram import Update
 
 from bot.access import Identity
 from bot.context import BotContext
+from bot.domain.arguments import parse_id
 from bot.domain.message_length import message_parts
 from bot.domain.rollup_docx import RollupSettings, resolved_for_scope
 from bot.domain.text import fold
@@ -155,7 +156,7 @@ async def _province(context: BotContext, identity: Identity, text: str) -> tuple
     word, rest = _take(text)
     if fold(word) in PROVINCE_WORDS and rest:  # «/caidat tonghop tinh 19 …», as in «/caidat tinh 19 …»
         word, rest = _take(rest)
-    if word.isdigit():
+    if parse_id(word) is not None:
         unit = await storage.units.get(word.zfill(2))
         if unit is None or unit.kind != UnitKind.PROVINCE:
             return None, rest, f"Không có tỉnh, thành phố mã {word}. VD: /caidat tonghop 19 nguoiky Nguyễn Văn Bình"

@@ -54,6 +54,7 @@ class RecordingRequest(BaseRequest):
     # When set, the messages the bot sends are dated by this clock, as Telegram dates them when it
     # accepts them; otherwise FIXED_DATE. Tests about dates set it: ``harness.request.clock = clock``.
     clock: Clock | None = None
+    answered: set[str] = field(default_factory=set)  # callback queries answered: a second answer is refused
 
     async def initialize(self) -> None:
         return None
@@ -85,6 +86,12 @@ class RecordingRequest(BaseRequest):
                 files[name] = (value[0], value[1])
         if api_method != "getMe":
             self.calls.append(Call(api_method, params, files))
+        if api_method == "answerCallbackQuery":
+            query_id = str(params.get("callback_query_id"))
+            if query_id in self.answered:
+                return 400, json.dumps({"ok": False, "error_code": 400, "description": (
+                    "Bad Request: query is too old and response timeout expired or query ID is invalid")}).encode()
+            self.answered.add(query_id)
         if (refused := too_long(api_method, params)) is not None:
             return 400, json.dumps({"ok": False, "error_code": 400, "description": f"Bad Request: {refused}"}).encode()
         result = self._result(api_method, params)

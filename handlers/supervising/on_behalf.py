@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.access import Identity
 from bot.context import BaocaoApplication, BotContext
+from bot.domain.arguments import ArgumentError, parse_id
 from bot.domain.evaluate import defaults
 from bot.domain.forms import Form
 from bot.domain.numbers import format_count
@@ -82,7 +83,11 @@ async def nhapthay(update: Update, context: BotContext) -> None:
     assert message is not None
     first, *rest = (message.text or "").split("\n")
     tokens = first.split()[1:]
-    key = period_key(tokens[-1]) if tokens else None
+    try:
+        key = period_key(tokens[-1], context) if tokens else None
+    except ArgumentError as exc:
+        await reply(update, context, exc.reason)
+        return
     if key is not None:
         tokens = tokens[:-1]
     query = " ".join(tokens)
@@ -90,7 +95,7 @@ async def nhapthay(update: Update, context: BotContext) -> None:
         await reply(update, context, NHAPTHAY_HELP)
         return
     storage = context.services.storage
-    unit = await storage.units.get(query.zfill(5)) if query.isdigit() else None
+    unit = await storage.units.get(query.zfill(5)) if parse_id(query) is not None else None
     if unit is None:
         units = await search_communes(context, identity, query)
         if len(units) != 1:
@@ -189,7 +194,8 @@ async def _take_entry(update: Update, context: BotContext, identity: Identity, u
 async def submit_on_behalf(update: Update, context: BotContext, identity: Identity, code: str, raw_period: str) -> None:
     storage = context.services.storage
     unit = await storage.units.get(code)
-    period = await storage.periods.get_by_id(int(raw_period)) if raw_period.isdigit() else None
+    period_id = parse_id(raw_period)
+    period = await storage.periods.get_by_id(period_id) if period_id is not None else None
     if unit is None or period is None or not can_see(identity, unit.province_code):
         await refuse(update)
         return

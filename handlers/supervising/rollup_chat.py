@@ -14,6 +14,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.access import Identity
 from bot.broadcast import NUDGE_PREFIX
 from bot.context import BaocaoApplication, BotContext
+from bot.domain.arguments import ArgumentError
 from bot.domain.forms import Form
 from bot.domain.message_length import MAX_CAPTION, cut, message_parts
 from bot.domain.numbers import format_count, format_date
@@ -55,7 +56,11 @@ async def tonghop(update: Update, context: BotContext) -> None:
     key = None
     rest = []
     for token in args:
-        found = period_key(token)
+        try:
+            found = period_key(token, context)
+        except ArgumentError as exc:
+            await reply(update, context, exc.reason)
+            return
         if found is not None and key is None:
             key = found
         else:
