@@ -11,12 +11,14 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.catalogue import say
 from bot.domain.evaluate import format_value
 from bot.domain.forms import Field, Form
-from bot.domain.message_length import message_parts
+from bot.domain.message_length import cut, message_parts
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import period_label
 from bot.reporting import (
+    MAX_REASON,
     Ask,
     AskReason,
     BulkFilled,
@@ -62,7 +64,8 @@ def _value_text(form: Form, field_obj: Field, value: Any) -> str:
 
 
 def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """At most ``limit`` characters as Telegram counts them (UTF-16 units), ending with "…" when cut."""
+    return cut(text, limit)
 
 
 def render(session: ReportSession, steps: Sequence[Step]) -> Screen:
@@ -102,6 +105,10 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
             [InlineKeyboardButton("Giữ nguyên, ghi lý do", callback_data=data(draft_id, "g", step.check.key))],
         ])
     elif isinstance(step, AskReason):
+        if step.refused_length is not None:
+            screen.parts.append("✖ Chưa lưu. " + say("arguments.too_long", what="Lý do",
+                                                    length=format_count(step.refused_length),
+                                                    limit=format_count(MAX_REASON)))
         screen.parts.append(
             "Anh/Chị vui lòng nhập ngắn gọn lý do giữ nguyên số liệu "
             "(VD: Có 434 hồ sơ tồn từ trước khi sáp nhập xã)."

@@ -68,3 +68,8 @@ async def test_a_forged_button_is_answered_once_in_vietnamese(harness: BotHarnes
     assert VIETNAMESE.search(said), said
     answers = [c for c in harness.request.calls if c.method == "answerCallbackQuery"]
     assert len(answers) == 1
+
+
+async def test_a_return_reason_over_its_limit_is_refused_and_nothing_changes(harness: BotHarness, communes) -> None:
+    said = await answer_to(harness, SUP, text_update(SUP, "/tralai 1 " + "Số liệu chưa khớp 👍🏽. " * 80))
+    assert "Lý do trả lại dài" in said and "tối đa 1.000 ký tự" in said, said
