@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.clock import Clock, SystemClock
 from bot.context import BaocaoApplication, BotContext
@@ -15,6 +15,7 @@ from bot.notify import PacedRateLimiter
 from bot.services import Services
 from bot.settings import Settings
 from handlers import register_handlers
+from handlers.fitting_bot import FittingBot
 
 log = logging.getLogger(__name__)
 
@@ -49,25 +50,26 @@ def build_application(
     clock = clock or SystemClock(settings.tz)
     services = Services(settings=settings, clock=clock, forms=load_forms(settings.forms_dir))
 
-    # The builder's type changes with its options (the rate limiter's argument type becomes the bot's
-    # ExtBot[int] instead of ExtBot[None]): one variable holds it whichever options are set.
+    base = str(settings.bot_api_base_url).rstrip("/") if settings.bot_api_base_url is not None else None
+    # AIORateLimiter (max_retries=3) plus at most 30 sends in any 1.02 s and 1/s per chat for broadcasts
+    limiter = PacedRateLimiter(max_retries=3, per_chat_interval=1.05) if rate_limiter else None
+    bot = FittingBot(  # the builder's own ExtBot, except that no text leaves over Telegram's limits
+        token,
+        base_url=f"{base}/bot" if base else "https://api.telegram.org/bot",
+        base_file_url=f"{base}/file/bot" if base else "https://api.telegram.org/file/bot",
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=updates_request or request or HTTPXRequest(connection_pool_size=1),
+        defaults=Defaults(tzinfo=settings.tz),
+        rate_limiter=limiter,
+    )
+    # The builder's type changes with its options: one variable holds it whichever options are set.
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .application_class(BaocaoApplication)
-        .token(token)
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext))
-        .defaults(Defaults(tzinfo=settings.tz))
         .concurrent_updates(False)
     )
-    if settings.bot_api_base_url is not None:
-        base = str(settings.bot_api_base_url).rstrip("/")
-        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
-    if request is not None:
-        builder = builder.request(request).get_updates_request(updates_request or request)
-    if rate_limiter:
-        # AIORateLimiter (max_retries=3) plus at most 30 sends in any 1.02 s and 1/s per chat for broadcasts
-        builder = builder.rate_limiter(PacedRateLimiter(max_retries=3, per_chat_interval=1.05))
-
     builder = builder.post_init(_set_default_menu)  # under run_polling/run_webhook
     application = builder.build()
     assert isinstance(application, BaocaoApplication)

@@ -65,6 +65,7 @@ from bot.calendar_plan import (
     format_moment,
 )
 from bot.clock import Clock
+from bot.domain.message_length import utf16_len
 from bot.domain.numbers import format_count
 from bot.domain.periods import PeriodKey, period_label
 from bot.notify import Paced, PacedRateLimiter, classify, retry_delay
@@ -89,7 +90,7 @@ NUDGE_BUTTON = "🔔 Nhắc các xã chưa nộp"
 SUPERVISE_PREFIX = "sv"
 VIEW_BUTTON = "🔎 Xem báo cáo"
 APPROVE_BUTTON = "✔ Duyệt"
-MAX_TEXT = 3800  # under Telegram's 4096, with room for the last line
+MAX_TEXT = 3800  # UTF-16 units: under Telegram's 4096, with room for the last line
 PAGE = 250  # notices read at a time
 
 
@@ -163,11 +164,11 @@ def _bullets(lines: Sequence[str], room: int) -> str:
     shown: list[str] = []
     used = 0
     for index, line in enumerate(lines):
-        if used + len(line) + 3 > room:
+        if used + utf16_len(line) + 3 > room:
             shown.append(f"… và {len(lines) - index} đơn vị khác.")
             break
         shown.append(f"• {line}")
-        used += len(line) + 3
+        used += utf16_len(line) + 3
     return "\n".join(shown)
 
 
@@ -223,7 +224,7 @@ async def _escalation(storage: Storage, period: Period, payload: dict[str, Any],
     ]
     head = f"📌 Đến hạn nộp báo cáo {label} ({deadline}), {where} còn {len(missing)}/{total} xã, phường chưa nộp:\n"
     tail = "\nAnh/Chị có thể bấm «Nhắc các xã chưa nộp» để gửi lời nhắc tới cán bộ của các xã này."
-    text = head + _bullets(lines, MAX_TEXT - len(head) - len(tail)) + tail
+    text = head + _bullets(lines, MAX_TEXT - utf16_len(head) - utf16_len(tail)) + tail
     return Outgoing(text, ((NUDGE_BUTTON, f"{NUDGE_PREFIX}:{period.id}:{province_code}"),))
 
 
@@ -235,7 +236,7 @@ async def _unreachable(storage: Storage, period: Period, payload: dict[str, Any]
     head = (f"ℹ️ Các xã, phường sau không có cán bộ nào nhận được thông báo báo cáo {period_label(period.key)} "
             "(cán bộ đang nghỉ phép hoặc đã chặn bot):\n")
     tail = "\nAnh/Chị vui lòng liên hệ trực tiếp với các xã, phường này."
-    return Outgoing(head + _bullets(unit_names(units, codes), MAX_TEXT - len(head) - len(tail)) + tail)
+    return Outgoing(head + _bullets(unit_names(units, codes), MAX_TEXT - utf16_len(head) - utf16_len(tail)) + tail)
 
 
 async def _blocked(storage: Storage, payload: dict[str, Any]) -> Outgoing:
@@ -263,7 +264,7 @@ def _shown(value: JsonValue, kind: str) -> str:
 def _listed(lines: Sequence[str], room: int) -> str:
     shown: list[str] = []
     for index, line in enumerate(lines):
-        room -= len(line) + 3
+        room -= utf16_len(line) + 3
         if room < 0:
             shown.append(f"… và {len(lines) - index} mục khác.")
             break
@@ -314,7 +315,7 @@ async def _resubmitted(storage: Storage, person: Person, payload: dict[str, Any]
     changes = changed_lines(returned, latest, form.fields if form is not None else ())
     tail = "\nAnh/Chị bấm «Xem báo cáo» để xem toàn bộ, hoặc «Duyệt» nếu báo cáo đã đạt."
     if changes:
-        body = "Những mục đã sửa:\n" + _listed(changes, MAX_TEXT - len(head) - len(tail) - 30)
+        body = "Những mục đã sửa:\n" + _listed(changes, MAX_TEXT - utf16_len(head) - utf16_len(tail) - 30)
     elif latest.explanations != returned.explanations:
         body = "Số liệu không đổi; xã đã sửa phần giải trình."
     else:

@@ -41,6 +41,7 @@ HISTORY_PERIODS = 8
 ANSWER = "answer"
 SOFT = "soft"  # a soft check fired: fix it, or keep it and give a reason
 REASON = "reason"  # waiting for the reason of a kept soft-check break
+MAX_REASON = 1000  # characters of a reason for keeping figures a soft check questions
 REVIEW = "review"
 PAUSED = "paused"
 LOCKED = (  # an approved report (handlers/supervising/approval.py approves)
@@ -91,6 +92,7 @@ class SoftBreak:
 @dataclass(frozen=True)
 class AskReason:
     check: CheckResult
+    refused_length: int | None = None  # the length of a reason just refused as too long
 
 
 @dataclass(frozen=True)
@@ -500,11 +502,13 @@ class ReportSession:
             return [await self._advance()]
         if len(reason) < 3:
             return [AskReason(check)]
+        if len(reason) > MAX_REASON:
+            return [AskReason(check, refused_length=len(reason))]
         explained = await self._explanations()
-        await self.storage.drafts.set_explanation(self.draft.id, check_key, reason[:1000], self.person.id,
+        await self.storage.drafts.set_explanation(self.draft.id, check_key, reason, self.person.id,
                                                   self.clock.now())
         explained.pop(check_key, None)  # stored ordered by when given: the newest last
-        explained[check_key] = reason[:1000]
+        explained[check_key] = reason
         field_id = self._cursor_field
         remaining = [b for b in self._breaks() if not b.is_hard and b.key not in explained
                      and (field_id is None or field_id in b.fields or b.subject == field_id)]

@@ -116,7 +116,7 @@ async def find_period(storage: Storage, form: Form, key: str | None, now: dateti
         try:
             parsed = PeriodKey.parse(key)
             info = period_for(form.period, parsed)
-        except ValueError:
+        except (ValueError, OverflowError):  # not a key, or one whose dates fall past year 9999
             raise RollupError(f"Kỳ «{key}» không hợp lệ; viết theo dạng 2025-W50.") from None
     stored = await storage.periods.get(form.id, str(parsed))
     if stored is not None:

@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.access import Identity, identify
 from bot.context import BotContext
+from bot.domain.arguments import parse_id
 from bot.domain.numbers import format_date
 from bot.invites import DEFAULT_TTL, create_invite, deep_link
 from handlers import texts
@@ -166,7 +167,8 @@ async def on_people_button(update: Update, context: BotContext) -> None:
     identity = await _admin(update, context)
     _, action, raw_id = (query.data.split(":", 2) + ["", ""])[:3]
     storage = context.services.storage
-    membership = await storage.people.get_membership(int(raw_id)) if raw_id.isdigit() else None
+    membership_id = parse_id(raw_id)
+    membership = await storage.people.get_membership(membership_id) if membership_id is not None else None
     scope = identity.admin_provinces if identity else []
     unit = await storage.units.get(membership.unit_code) if membership and membership.unit_code else None
     in_scope = scope is None or (unit is not None and unit.province_code in scope)

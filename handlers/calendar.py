@@ -16,6 +16,7 @@ from bot.access import Identity, identify
 from bot.broadcast import NUDGE_PREFIX, OPEN_PREFIX, unit_names
 from bot.calendar_plan import CalendarInputError, describe_plan, format_moment, parse_change, plan
 from bot.context import BotContext
+from bot.domain.arguments import parse_id
 from bot.domain.numbers import format_date, format_date_range
 from bot.domain.periods import period_label
 from bot.reminders import default_form_id, reachable_on
@@ -69,12 +70,13 @@ async def nudge(update: Update, context: BotContext) -> None:
     parts = query.data.split(":")
     services = context.services
     identity = await identify(services.storage, services.settings, update.effective_user.id)
-    if len(parts) != 3 or not parts[1].isdigit() or not identity.can_supervise(parts[2]):
+    period_id = parse_id(parts[1]) if len(parts) == 3 else None
+    if period_id is None or not identity.can_supervise(parts[2]):
         await query.answer(texts.NOT_ALLOWED, show_alert=True)
         return
     scheduler = _scheduler(context)
-    result = await scheduler.nudge(int(parts[1]), parts[2])
-    period = await services.storage.periods.get_by_id(int(parts[1]))
+    result = await scheduler.nudge(period_id, parts[2])
+    period = await services.storage.periods.get_by_id(period_id)
     if result is None or period is None:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return

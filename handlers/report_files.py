@@ -11,7 +11,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.access import identify
 from bot.context import BotContext
+from bot.domain.arguments import parse_id
 from bot.domain.forms import WEEKLY_FORM_ID
+from bot.domain.message_length import MAX_CAPTION, cut
 from bot.domain.periods import period_label
 from bot.report_files import render_commune_report, render_submission
 from bot.reporting import ReportSession, reporter_communes
@@ -37,7 +39,7 @@ async def send_report_file(message: Message, context: BotContext, session: Repor
         )
         caption = f"Bản xem trước (chưa gửi) — {session.unit.full_name}"
     await message.get_bot().send_document(
-        message.chat_id, document=report.content, filename=report.filename, caption=caption[:1024]
+        message.chat_id, document=report.content, filename=report.filename, caption=cut(caption, MAX_CAPTION)
     )
 
 
@@ -75,7 +77,8 @@ async def on_file_button(update: Update, context: BotContext) -> None:
     storage = context.services.storage
     identity = await identify(storage, context.services.settings, query.from_user.id)
     units = {u.code: u for u in await reporter_communes(storage, identity)}
-    period = await storage.periods.get_by_id(int(period_id)) if period_id.isdigit() else None
+    number = parse_id(period_id)
+    period = await storage.periods.get_by_id(number) if number is not None else None
     if unit_code not in units or period is None:
         await query.answer("Anh/Chị không có quyền với báo cáo này.", show_alert=True)
         return

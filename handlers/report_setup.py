@@ -11,8 +11,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.access import Identity, identify
+from bot.catalogue import say
 from bot.context import BotContext
+from bot.domain.arguments import parse_id
 from bot.domain.forms import WEEKLY_FORM_ID
+from bot.domain.message_length import cut, message_parts, utf16_len
+from bot.domain.numbers import format_count
 from bot.domain.render import TemplateError, render_report, sample_context, sample_contexts, validate_template
 from bot.report_files import effective_settings, report_unit, settings_layers
 from handlers import reporting, rollup_setup, texts
@@ -25,16 +29,20 @@ TEMPLATE = "tp"
 PENDING = ":pending"
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
+# key → (setting, label, example, the longest value taken, in characters as Telegram counts them)
 KEYS = {
-    "nguoiky": ("signer_name", "Họ tên người ký", "Nguyễn Văn An"),
-    "chucdanh": ("signer_titles", "Chức danh ký (hai dòng, cách nhau bởi |)", "KT. CHỦ TỊCH | PHÓ CHỦ TỊCH"),
-    "kinhgui": ("recipient", "Kính gửi", "Sở Khoa học và Công nghệ tỉnh Thái Nguyên"),
-    "congvan": ("directive", "Căn cứ (Thực hiện Công văn số …)", "Thực hiện Công văn số 97/SKHCN ngày 24/9/2025 …"),
-    "noinhan": ("distribution", "Nơi nhận (cách nhau bởi ;)", "Như trên; TT Đảng ủy xã; Lưu: VT, VHXH"),
-    "diadanh": ("place_name", "Địa danh ghi ngày tháng", "Phước Giang"),
+    "nguoiky": ("signer_name", "Họ tên người ký", "Nguyễn Văn An", 100),
+    "chucdanh": ("signer_titles", "Chức danh ký (hai dòng, cách nhau bởi |)", "KT. CHỦ TỊCH | PHÓ CHỦ TỊCH", 200),
+    "kinhgui": ("recipient", "Kính gửi", "Sở Khoa học và Công nghệ tỉnh Thái Nguyên", 300),
+    "congvan": ("directive", "Căn cứ (Thực hiện Công văn số …)", "Thực hiện Công văn số 97/SKHCN ngày 24/9/2025 …",
+                1000),
+    "noinhan": ("distribution", "Nơi nhận (cách nhau bởi ;)", "Như trên; TT Đảng ủy xã; Lưu: VT, VHXH", 1000),
+    "diadanh": ("place_name", "Địa danh ghi ngày tháng", "Phước Giang", 100),
 }
+LIMITS = {field_name: limit for field_name, _, _, limit in KEYS.values()}
+SHOWN_LIMIT = 1000  # a stored value without a limit of its own (a province's defaults) is shown up to this
 USAGE = "\n".join(f"• /caidat {key} <{label.lower()}>, VD: /caidat {key} {example}"
-                  for key, (_, label, example) in KEYS.items())
+                  for key, (_, label, example, _) in KEYS.items())
 
 
 # --- /caidat --------------------------------------------------------------------------------
@@ -51,7 +59,7 @@ async def _target(storage: Storage, identity: Identity, args: list[str]) -> tupl
         if scope is not None and unit.code not in scope:
             return None, args, texts.NOT_ALLOWED
         return unit, args[2:], ""
-    if identity.is_admin and args and args[0].isdigit() and args[0] not in identity.communes:
+    if identity.is_admin and args and parse_id(args[0]) is not None and args[0] not in identity.communes:
         unit = await storage.units.get(args[0])
         if unit is None:
             return None, args, f"Không có đơn vị mã {args[0]}."
@@ -59,7 +67,7 @@ async def _target(storage: Storage, identity: Identity, args: list[str]) -> tupl
             return None, args, texts.NOT_ALLOWED
         return unit, args[1:], ""
     communes = identity.communes
-    if args and args[0].isdigit() and args[0] in communes:
+    if args and parse_id(args[0]) is not None and args[0] in communes:
         return await storage.units.get(args[0]), args[1:], ""
     if len(communes) >= 1:
         return await storage.units.get(communes[0]), args, ""
@@ -94,20 +102,36 @@ async def caidat(update: Update, context: BotContext) -> None:
         await message.reply_text(why)
         return
     if not rest:
-        await message.reply_text(await _current(context, unit) + "\n\nĐể thay đổi:\n" + USAGE)
+        await _reply(message, await _current(context, unit) + "\n\nĐể thay đổi:\n" + USAGE)
         return
     key = rest[0].lower()
     if key not in KEYS or len(rest) < 2:
         await message.reply_text(f"Anh/Chị vui lòng ghi rõ mục và nội dung:\n{USAGE}")
         return
-    field_name, label, _ = KEYS[key]
-    value = _parse_value(field_name, " ".join(rest[1:]))
+    field_name, label, example, limit = KEYS[key]
+    raw = " ".join(rest[1:]).strip()
+    if utf16_len(raw) > limit:
+        await _reply(message, say("arguments.too_long", what=f"«{label}»", length=format_count(utf16_len(raw)),
+                                  limit=format_count(limit)) + f"\nVD: /caidat {key} {example}")
+        return
+    value = _parse_value(field_name, raw)
     now = context.services.clock.now()
     changes = _storage_shape(field_name, value)
     await storage.unit_settings.update(unit.code, changes, identity.person.id if identity.person else None, now)
     await storage.audit.log("settings.update", now, actor=update.effective_user.id, subject=unit.code,
                             detail={"key": key})
-    await message.reply_text(f"Đã lưu «{label}» cho {unit.full_name}.\n\n" + await _current(context, unit))
+    await _reply(message, f"Đã lưu «{label}» cho {unit.full_name}.\n\n" + await _current(context, unit))
+
+
+def _shown(field_name: str, value: str) -> str:
+    """A stored value as a reply shows it: cut at its limit, so that one stored before the limits
+    existed (or written around them) never makes the reply too long for Telegram."""
+    return cut(value, LIMITS.get(field_name, SHOWN_LIMIT))
+
+
+async def _reply(message: Message, text: str) -> None:
+    for part in message_parts(text):
+        await message.reply_text(part)
 
 
 def _storage_shape(field_name: str, value: object) -> dict[str, object]:
@@ -127,16 +151,16 @@ async def _current(context: BotContext, unit: Unit) -> str:
         layers = await settings_layers(storage, unit.code, unit.province_code)
         resolved = effective_settings(who, layers).resolve(who.full_name, who.province_name)
         lines = [f"Thiết lập báo cáo của {unit.full_name}:"]
-        lines.append(f"• Người ký: {resolved.signer_name or '(chưa đặt)'}")
-        lines.append(f"• Chức danh ký: {' / '.join(resolved.signer_titles)}")
-        lines.append(f"• Kính gửi: {resolved.recipient}")
-        lines.append(f"• Căn cứ: {resolved.directive}")
-        lines.append(f"• Nơi nhận: {'; '.join(resolved.distribution)}")
-        lines.append(f"• Địa danh: {resolved.place_name}")
+        lines.append(f"• Người ký: {_shown('signer_name', resolved.signer_name) or '(chưa đặt)'}")
+        lines.append(f"• Chức danh ký: {_shown('signer_titles', ' / '.join(resolved.signer_titles))}")
+        lines.append(f"• Kính gửi: {_shown('recipient', resolved.recipient)}")
+        lines.append(f"• Căn cứ: {_shown('directive', resolved.directive)}")
+        lines.append(f"• Nơi nhận: {_shown('distribution', '; '.join(resolved.distribution))}")
+        lines.append(f"• Địa danh: {_shown('place_name', resolved.place_name)}")
         return "\n".join(lines)
     stored = await storage.unit_settings.get(unit.code)
     shown = stored.settings.model_dump(exclude_none=True, exclude_defaults=True, exclude={"extra"}) if stored else {}
-    body = "\n".join(f"• {k}: {v}" for k, v in shown.items()) or "(dùng mặc định)"
+    body = "\n".join(f"• {k}: {_shown(k, str(v))}" for k, v in shown.items()) or "(dùng mặc định)"
     return (f"Thiết lập chung cho các xã của {unit.full_name}:\n{body}\n"
             f"(Báo cáo tổng hợp của tỉnh: /caidat tonghop {unit.code})")
 
@@ -193,7 +217,8 @@ async def on_template_button(update: Update, context: BotContext) -> None:
     services = context.services
     identity = await identify(services.storage, services.settings, update.effective_user.id)
     _, action, raw_id = (query.data.split(":", 2) + ["", ""])[:3]
-    record = await services.storage.templates.get(int(raw_id)) if raw_id.isdigit() else None
+    template_id = parse_id(raw_id)
+    record = await services.storage.templates.get(template_id) if template_id is not None else None
     if not identity.is_admin or record is None or record.name != WEEKLY_FORM_ID + PENDING:
         await query.answer(texts.NOT_ALLOWED if not identity.is_admin else texts.STALE_BUTTON, show_alert=True)
         return

@@ -15,6 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.access import Identity, identify
 from bot.calendar_plan import format_moment
 from bot.context import BaocaoApplication, BotContext
+from bot.domain.arguments import parse_id
 from bot.domain.bulk_entry import looks_like_bulk_entry
 from bot.domain.forms import WEEKLY_FORM_ID, Form
 from bot.reporting import ANSWER, ReportSession, Stale, Step, Submitted, reporter_communes
@@ -104,12 +105,12 @@ def _not_a_reporter_text(identity: Identity | None) -> str:
 async def choose_unit(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
-    await query.answer()
     found = await _reporter(update, context)
     code = query.data.split(":", 1)[1]
     if found is None or code not in {u.code for u in found[1]}:
-        await _refuse(update)
+        await _refuse(update)  # the one answer to this tap
         return
+    await query.answer()
     identity, units = found
     unit = next(u for u in units if u.code == code)
     session = await _open(context, identity, unit)
@@ -208,10 +209,11 @@ async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     parts = query.data.split(":", 3)
-    if len(parts) < 3 or not parts[1].isdigit():
+    draft_id = parse_id(parts[1]) if len(parts) >= 3 else None
+    if draft_id is None:
         await query.answer(texts.STALE_BUTTON)
         return
-    draft_id, verb, arg = int(parts[1]), parts[2], parts[3] if len(parts) > 3 else ""
+    verb, arg = parts[2], parts[3] if len(parts) > 3 else ""
     storage = context.services.storage
     found = await _reporter(update, context)
     draft = await storage.drafts.get(draft_id)

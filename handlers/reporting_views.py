@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import MessageLimit
 
+from bot.catalogue import say
 from bot.domain.evaluate import format_value
 from bot.domain.forms import Field, Form
+from bot.domain.message_length import cut, message_parts
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import period_label
 from bot.reporting import (
+    MAX_REASON,
     Ask,
     AskReason,
     BulkFilled,
@@ -37,44 +39,20 @@ PREFIX = "r"
 
 @dataclass
 class Screen:
-    """One or more messages (split under Telegram's 4,096 characters) and the buttons of the last."""
+    """One or more messages (split under Telegram's 4,096 UTF-16 units) and the buttons of the last."""
 
     parts: list[str] = field(default_factory=list)
     keyboard: InlineKeyboardMarkup | None = None
     asks: bool = False  # ends with a question to answer: the handler records when it was shown
 
     def messages(self) -> list[str]:
-        return split_message("\n\n".join(p for p in self.parts if p))
+        return message_parts("\n\n".join(p for p in self.parts if p))
 
 
 def data(draft_id: int, verb: str, arg: str = "") -> str:
     value = f"{PREFIX}:{draft_id}:{verb}" + (f":{arg}" if arg else "")
     assert len(value.encode()) <= 64, value
     return value
-
-
-def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split at line ends so that no message exceeds the limit."""
-    if len(text) <= limit:
-        return [text]
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def _value_text(form: Form, field_obj: Field, value: Any) -> str:
@@ -86,7 +64,8 @@ def _value_text(form: Form, field_obj: Field, value: Any) -> str:
 
 
 def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """At most ``limit`` characters as Telegram counts them (UTF-16 units), ending with "…" when cut."""
+    return cut(text, limit)
 
 
 def render(session: ReportSession, steps: Sequence[Step]) -> Screen:
@@ -126,6 +105,10 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
             [InlineKeyboardButton("Giữ nguyên, ghi lý do", callback_data=data(draft_id, "g", step.check.key))],
         ])
     elif isinstance(step, AskReason):
+        if step.refused_length is not None:
+            screen.parts.append("✖ Chưa lưu. " + say("arguments.too_long", what="Lý do",
+                                                    length=format_count(step.refused_length),
+                                                    limit=format_count(MAX_REASON)))
         screen.parts.append(
             "Anh/Chị vui lòng nhập ngắn gọn lý do giữ nguyên số liệu "
             "(VD: Có 434 hồ sơ tồn từ trước khi sáp nhập xã)."

@@ -18,11 +18,12 @@ from telegram import Update
 
 from bot.access import Identity
 from bot.context import BotContext
+from bot.domain.arguments import parse_id
+from bot.domain.message_length import cut, message_parts
 from bot.domain.rollup_docx import RollupSettings, resolved_for_scope
 from bot.domain.text import fold
 from bot.rollup_service import SETTINGS_KEY, allowed_provinces, can_see, rollup_settings
 from handlers import texts
-from handlers.reporting_views import split_message
 from storage.codec import JsonInput
 from storage.models import Unit, UnitKind
 
@@ -156,7 +157,7 @@ async def _province(context: BotContext, identity: Identity, text: str) -> tuple
     word, rest = _take(text)
     if fold(word) in PROVINCE_WORDS and rest:  # «/caidat tonghop tinh 19 …», as in «/caidat tinh 19 …»
         word, rest = _take(rest)
-    if word.isdigit():
+    if parse_id(word) is not None:
         unit = await storage.units.get(word.zfill(2))
         if unit is None or unit.kind != UnitKind.PROVINCE:
             return None, rest, f"Không có tỉnh, thành phố mã {word}. VD: /caidat tonghop 19 nguoiky Nguyễn Văn Bình"
@@ -177,6 +178,13 @@ async def _province(context: BotContext, identity: Identity, text: str) -> tuple
     )
 
 
+SHOWN_LIMIT = 1000  # a stored value is shown up to this many units: one stored too long never breaks a reply
+
+
+def _cut(value: str) -> str:
+    return cut(value, SHOWN_LIMIT)
+
+
 def describe(province: Unit, settings: RollupSettings, heading: str | None = None) -> str:
     """The settings as the next rollup of the province prints them, which of them are defaults."""
     resolved = resolved_for_scope(province.full_name, settings)
@@ -186,20 +194,20 @@ def describe(province: Unit, settings: RollupSettings, heading: str | None = Non
 
     in_text_mark = (" (theo cơ quan ban hành)" if settings.issuer_name and not settings.issuer_in_text
                     else mark("issuer_in_text"))
-    directive = resolved["directive"] or "(chưa đặt; dùng câu «Thực hiện chế độ báo cáo định kỳ hằng tuần …»)"
+    directive = _cut(resolved["directive"]) or "(chưa đặt; dùng câu «Thực hiện chế độ báo cáo định kỳ hằng tuần …»)"
     lines = [
         heading or f"Thiết lập báo cáo tổng hợp của {province.full_name} (in trong tệp Word của /tonghop):",
-        f"• Người ký (nguoiky): {resolved['signer_name'] or '(chưa đặt; để trống chỗ ghi họ tên)'}",
-        f"• Chức danh ký (chucdanh): {' / '.join(resolved['signer_titles'])}{mark('signer_titles')}",
-        f"• Kính gửi (kinhgui): {resolved['recipient']}{mark('recipient')}",
+        f"• Người ký (nguoiky): {_cut(resolved['signer_name']) or '(chưa đặt; để trống chỗ ghi họ tên)'}",
+        f"• Chức danh ký (chucdanh): {_cut(' / '.join(resolved['signer_titles']))}{mark('signer_titles')}",
+        f"• Kính gửi (kinhgui): {_cut(resolved['recipient'])}{mark('recipient')}",
         f"• Căn cứ (congvan): {directive}",
         "• Nơi nhận (noinhan)" + mark("distribution") + ":\n" + "\n".join(
-            f"   {line}" for line in resolved["distribution_lines"]),
-        f"• Cơ quan ban hành (coquan): {resolved['issuer_name']}{mark('issuer_name')}",
-        f"• Cơ quan chủ quản (chuquan): {resolved['issuer_parent']}{mark('issuer_parent')}",
-        f"• Tên cơ quan trong lời văn (tentrongvanban): {resolved['issuer_in_text']}{in_text_mark}",
-        f"• Địa danh (diadanh): {resolved['place_name']}{mark('place_name')}",
-        f"• Số hiệu (sohieu): Số:      {resolved['number_suffix']}{mark('number_suffix')}",
+            f"   {_cut(line)}" for line in resolved["distribution_lines"]),
+        f"• Cơ quan ban hành (coquan): {_cut(resolved['issuer_name'])}{mark('issuer_name')}",
+        f"• Cơ quan chủ quản (chuquan): {_cut(resolved['issuer_parent'])}{mark('issuer_parent')}",
+        f"• Tên cơ quan trong lời văn (tentrongvanban): {_cut(resolved['issuer_in_text'])}{in_text_mark}",
+        f"• Địa danh (diadanh): {_cut(resolved['place_name'])}{mark('place_name')}",
+        f"• Số hiệu (sohieu): Số:      {_cut(resolved['number_suffix'])}{mark('number_suffix')}",
     ]
     return "\n".join(lines)
 
@@ -207,7 +215,7 @@ def describe(province: Unit, settings: RollupSettings, heading: str | None = Non
 async def _reply(update: Update, text: str) -> None:
     message = update.effective_message
     assert message is not None
-    for part in split_message(text):
+    for part in message_parts(text):
         await message.reply_text(part)
 
 

@@ -346,7 +346,7 @@ class BotApi:
         too_old = record is not None and ttl is not None and time.monotonic() - record.created > ttl
         if record is None or record.answer is not None or too_old:
             raise bad_request("query is too old and response timeout expired or query ID is invalid")
-        if len(p.get("text") or "") > 200:
+        if utf16_len(p.get("text") or "") > 200:
             raise bad_request("MESSAGE_TOO_LONG")
         record.answer = {
             "callback_query_id": record.id,

@@ -1,5 +1,6 @@
 """A Bot API stand-in at the HTTP-request level, so the whole Application runs offline
-through `Application.process_update` (see shared telegram-notes), plus update builders."""
+through `Application.process_update` (see shared telegram-notes), plus update builders. Like
+Telegram, it refuses a text, caption or callback answer over its limit in UTF-16 code units."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 
 from bot.clock import Clock
+from bot.domain.message_length import MAX_CALLBACK_ANSWER, MAX_CAPTION, MAX_TEXT, utf16_len
 
 BOT_ID = 123456
 FIXED_DATE = 1_760_000_000  # the date of every message unless a test sets one (equal dates: an answer is taken)
@@ -52,6 +54,7 @@ class RecordingRequest(BaseRequest):
     # When set, the messages the bot sends are dated by this clock, as Telegram dates them when it
     # accepts them; otherwise FIXED_DATE. Tests about dates set it: ``harness.request.clock = clock``.
     clock: Clock | None = None
+    answered: set[str] = field(default_factory=set)  # callback queries answered: a second answer is refused
 
     async def initialize(self) -> None:
         return None
@@ -83,6 +86,14 @@ class RecordingRequest(BaseRequest):
                 files[name] = (value[0], value[1])
         if api_method != "getMe":
             self.calls.append(Call(api_method, params, files))
+        if api_method == "answerCallbackQuery":
+            query_id = str(params.get("callback_query_id"))
+            if query_id in self.answered:
+                return 400, json.dumps({"ok": False, "error_code": 400, "description": (
+                    "Bad Request: query is too old and response timeout expired or query ID is invalid")}).encode()
+            self.answered.add(query_id)
+        if (refused := too_long(api_method, params)) is not None:
+            return 400, json.dumps({"ok": False, "error_code": 400, "description": f"Bad Request: {refused}"}).encode()
         result = self._result(api_method, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
@@ -136,6 +147,19 @@ class RecordingRequest(BaseRequest):
 
     def clear(self) -> None:
         self.calls.clear()
+
+
+def too_long(api_method: str, params: dict[str, Any]) -> str | None:
+    """Telegram's refusal of a text over its limit, counted in UTF-16 code units as Telegram counts."""
+    for name, limit, refusal in (("text", MAX_TEXT, "message is too long"),
+                                 ("caption", MAX_CAPTION, "message caption is too long")):
+        value = params.get(name)
+        if api_method != "answerCallbackQuery" and isinstance(value, str) and utf16_len(value.strip()) > limit:
+            return refusal
+    answer = params.get("text")
+    if api_method == "answerCallbackQuery" and isinstance(answer, str) and utf16_len(answer) > MAX_CALLBACK_ANSWER:
+        return "MESSAGE_TOO_LONG"
+    return None
 
 
 _update_ids = itertools.count(1)

@@ -33,8 +33,8 @@ Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "satur
 WEEKDAYS: tuple[Weekday, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
-_WEEK_KEY = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
-_MONTH_KEY = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_WEEK_KEY = re.compile(r"^\s*([0-9]{4})-?W([0-9]{1,2})\s*$", re.IGNORECASE)  # ASCII digits only
+_MONTH_KEY = re.compile(r"^\s*([0-9]{4})-([0-9]{1,2})\s*$")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 

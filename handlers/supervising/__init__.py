@@ -27,6 +27,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
+from bot.domain.arguments import ArgumentError, parse_id, parse_week
 from bot.domain.periods import current_open_period, period_label
 from bot.report_files import render_submission
 from bot.reporting import ensure_period
@@ -57,8 +58,15 @@ async def on_button(update: Update, context: BotContext) -> None:
         if not can_see(identity, None if scope == NATIONAL else scope):
             await refuse(update)
             return
+        key = args[1] if len(args) > 1 and args[1] else None
+        if key is not None:
+            try:
+                parse_week(key, now_of(context).date())
+            except ArgumentError as exc:
+                await query.answer(exc.reason, show_alert=True)
+                return
         await query.answer()
-        await run_rollup(update, context, identity, scope, args[1] if len(args) > 1 and args[1] else None)
+        await run_rollup(update, context, identity, scope, key)
     elif verb == "c" and args:
         if not can_see(identity, args[0]):
             await refuse(update)
@@ -71,7 +79,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             await refuse(update)
             return
         await query.answer()
-        period_id = int(args[1]) if len(args) > 1 and args[1].isdigit() else None
+        period_id = parse_id(args[1]) if len(args) > 1 else None
         await show_commune(update, context, identity, unit, period_id)
     elif verb in {"a", "r", "w"} and args:
         found = await submission_in_scope(update, context, identity, args[0])

@@ -8,7 +8,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.access import Identity, identify
+from bot.catalogue import say
 from bot.context import BotContext
+from bot.domain.arguments import ArgumentError, parse_id, require_id
+from bot.domain.numbers import format_count
 from bot.domain.periods import period_label
 from bot.domain.rollup import explanation_text
 from bot.reporting import ReportSession
@@ -20,6 +23,8 @@ from handlers.supervising.scope import submission_in_scope, supervisor_or_refuse
 from storage.models import DraftStatus, Period, Submission, SubmissionStatus, Unit
 
 MIN_REASON = 5
+MAX_REASON = 1000  # characters of a return's reason, told to the commune in one message
+DUYET_HELP = "Duyệt báo cáo: /duyet <mã báo cáo>, VD: /duyet 123. Mã báo cáo có trong /xa <tên xã>."
 TRALAI_HELP = (
     "Trả lại báo cáo để xã sửa: /tralai <mã báo cáo> <lý do>\n"
     "VD: /tralai 123 Số hồ sơ kỳ trước chuyển sang chưa khớp với số đang giải quyết tuần trước.\n"
@@ -69,10 +74,15 @@ async def duyet(update: Update, context: BotContext) -> None:
     if identity is None:
         return
     args = list(context.args or [])
-    if not args or not args[0].isdigit():
-        await reply(update, context, "Duyệt báo cáo: /duyet <mã báo cáo>. Mã báo cáo có trong /xa <tên xã>.")
+    if not args:
+        await reply(update, context, DUYET_HELP)
         return
-    await approve(update, context, identity, args[0])
+    try:
+        submission_id = require_id(args[0], "/duyet 123")
+    except ArgumentError as exc:
+        await reply(update, context, f"{exc.reason}\n{DUYET_HELP}")
+        return
+    await approve(update, context, identity, str(submission_id))
 
 
 async def tralai(update: Update, context: BotContext) -> None:
@@ -82,10 +92,19 @@ async def tralai(update: Update, context: BotContext) -> None:
     message = update.effective_message
     text = (message.text or "") if message else ""
     parts = text.split(maxsplit=2)
-    if len(parts) < 2 or not parts[1].isdigit():
+    if len(parts) < 2:
         await reply(update, context, TRALAI_HELP)
         return
+    try:
+        require_id(parts[1], "/tralai 123 Số hồ sơ kỳ trước chuyển sang chưa khớp.")
+    except ArgumentError as exc:
+        await reply(update, context, f"{exc.reason}\n\n{TRALAI_HELP}")
+        return
     reason = " ".join(parts[2].split()) if len(parts) > 2 else ""
+    if len(reason) > MAX_REASON:
+        await reply(update, context, say("arguments.too_long", what="Lý do trả lại", length=format_count(len(reason)),
+                                         limit=format_count(MAX_REASON)))
+        return
     found = await submission_in_scope(update, context, identity, parts[1])
     if found is None:
         return
@@ -102,7 +121,7 @@ async def tralai(update: Update, context: BotContext) -> None:
         return
     storage, now = context.services.storage, now_of(context)
     by = identity.person.id if identity.person else None
-    await storage.submissions.set_status(submission.id, SubmissionStatus.RETURNED, by, now, reason[:1000])
+    await storage.submissions.set_status(submission.id, SubmissionStatus.RETURNED, by, now, reason)
     await storage.audit.log("report.return", now, actor=identity.telegram_id, subject=f"{unit.code}:{period.key}",
                             detail={"submission": submission.id, "version": submission.version, "reason": reason})
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("✏ Sửa báo cáo", callback_data=data("f", submission.id))]])
@@ -124,7 +143,8 @@ async def correct_returned(update: Update, context: BotContext, raw_id: str) -> 
     assert query is not None and update.effective_user is not None
     storage = context.services.storage
     identity = await identify(storage, context.services.settings, update.effective_user.id)
-    submission = await storage.submissions.get(int(raw_id)) if raw_id.isdigit() else None
+    submission_id = parse_id(raw_id)
+    submission = await storage.submissions.get(submission_id) if submission_id is not None else None
     if submission is None or identity.person is None or not identity.can_report_for(submission.unit_code):
         await query.answer(texts.NOT_ALLOWED, show_alert=True)
         return

@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.domain.forms import WEEKLY_FORM_ID, Form
-from handlers.reporting_views import split_message
+from bot.domain.message_length import message_parts
 from storage.models import Unit
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def chat_id_of(update: Update) -> int:
 
 async def reply(update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup | None = None,
                 parse_mode: str | None = None) -> Message | None:
-    parts = split_message(text)
+    parts = message_parts(text)
     sent = None
     for index, part in enumerate(parts):
         sent = await context.bot.send_message(chat_id_of(update), part, parse_mode=parse_mode,

@@ -15,6 +15,7 @@ from bot.access import Identity
 from bot.context import BotContext
 from bot.domain.evaluate import CheckResult, evaluate_checks, format_value
 from bot.domain.forms import Form
+from bot.domain.message_length import MAX_CAPTION, cut
 from bot.domain.numbers import format_count
 from bot.domain.periods import PeriodKey, current_open_period, period_label
 from bot.domain.rollup import APPROVAL_LABELS, explanation_text, format_moment
@@ -179,8 +180,8 @@ async def show_commune(update: Update, context: BotContext, identity: Identity, 
     await context.bot.send_message(chat_id, table, parse_mode=ParseMode.HTML)
     report = await render_submission(storage, form, services.settings.templates_dir, unit, period.key, latest)
     await context.bot.send_document(chat_id, document=report.content, filename=report.filename,
-                                    caption=f"Báo cáo {period_label(period.key)} — {unit.full_name} "
-                                            f"(lần {latest.version})"[:1024])
+                                    caption=cut(f"Báo cáo {period_label(period.key)} — {unit.full_name} "
+                                                f"(lần {latest.version})", MAX_CAPTION))
 
 
 async def _history_table(context: BotContext, form: Form, recent: list[Submission]) -> str:

@@ -9,14 +9,17 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.access import Identity
+from bot.catalogue import say
 from bot.context import BaocaoApplication, BotContext
+from bot.domain.arguments import ArgumentError, parse_id
 from bot.domain.evaluate import defaults
 from bot.domain.forms import Form
+from bot.domain.message_length import cut
 from bot.domain.numbers import format_count
 from bot.domain.periods import current_open_period, period_label
 from bot.domain.text import fold
 from bot.importing import check_answers, context_of, enter_report, period_of
-from bot.reporting import ensure_period
+from bot.reporting import MAX_REASON, ensure_period
 from bot.rollup_service import can_see
 from handlers.supervising.chat import data, form_of, now_of, reply, tell_reporters
 from handlers.supervising.commune_view import report_lines
@@ -82,7 +85,11 @@ async def nhapthay(update: Update, context: BotContext) -> None:
     assert message is not None
     first, *rest = (message.text or "").split("\n")
     tokens = first.split()[1:]
-    key = period_key(tokens[-1]) if tokens else None
+    try:
+        key = period_key(tokens[-1], context) if tokens else None
+    except ArgumentError as exc:
+        await reply(update, context, exc.reason)
+        return
     if key is not None:
         tokens = tokens[:-1]
     query = " ".join(tokens)
@@ -90,7 +97,7 @@ async def nhapthay(update: Update, context: BotContext) -> None:
         await reply(update, context, NHAPTHAY_HELP)
         return
     storage = context.services.storage
-    unit = await storage.units.get(query.zfill(5)) if query.isdigit() else None
+    unit = await storage.units.get(query.zfill(5)) if parse_id(query) is not None else None
     if unit is None:
         units = await search_communes(context, identity, query)
         if len(units) != 1:
@@ -154,7 +161,10 @@ async def _take_entry(update: Update, context: BotContext, identity: Identity, u
     checked = check_answers(form, merged, previous, history, explanations)
     head = f"Nhập thay báo cáo {period_label(period.key)} của {unit.full_name}"
     if unknown:
-        checked.errors.append("không nhận ra các dòng: " + "; ".join(unknown[:5]))
+        checked.errors.append("không nhận ra các dòng: " + "; ".join(cut(line, 60) for line in unknown[:5]))
+    if len(explanation) > MAX_REASON:
+        checked.errors.append(say("arguments.too_long", what="Giải trình", length=format_count(len(explanation)),
+                                  limit=format_count(MAX_REASON)))
     if checked.errors:
         await reply(update, context, f"✖ {head}: chưa lưu.\n" + "\n".join(f"• {e}" for e in checked.errors)
                     + "\nAnh/Chị sửa rồi gửi lại cả tin nhắn.")
@@ -167,7 +177,7 @@ async def _take_entry(update: Update, context: BotContext, identity: Identity, u
             await storage.drafts.clear_answer(draft.id, ident, person.id, now)
     if explanation:
         for result in checked.unexplained:
-            await storage.drafts.set_explanation(draft.id, result.key, explanation[:1000], person.id, now)
+            await storage.drafts.set_explanation(draft.id, result.key, explanation, person.id, now)
             explanations[result.key] = explanation
         checked.unexplained = []
     lines_out = [f"{head} — đã lưu vào bản nháp của xã:"]
@@ -189,7 +199,8 @@ async def _take_entry(update: Update, context: BotContext, identity: Identity, u
 async def submit_on_behalf(update: Update, context: BotContext, identity: Identity, code: str, raw_period: str) -> None:
     storage = context.services.storage
     unit = await storage.units.get(code)
-    period = await storage.periods.get_by_id(int(raw_period)) if raw_period.isdigit() else None
+    period_id = parse_id(raw_period)
+    period = await storage.periods.get_by_id(period_id) if period_id is not None else None
     if unit is None or period is None or not can_see(identity, unit.province_code):
         await refuse(update)
         return

@@ -14,7 +14,9 @@ from telegram.error import BadRequest, TelegramError
 from bot.access import Identity
 from bot.broadcast import NUDGE_PREFIX
 from bot.context import BaocaoApplication, BotContext
+from bot.domain.arguments import ArgumentError
 from bot.domain.forms import Form
+from bot.domain.message_length import MAX_CAPTION, cut, message_parts
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import PeriodKey, current_open_period, period_for, period_label
 from bot.domain.text import fold
@@ -28,7 +30,6 @@ from bot.rollup_service import (
     find_period,
     produce,
 )
-from handlers.reporting_views import split_message
 from handlers.supervising.chat import chat_id_of, data, form_of, now_of, reply
 from handlers.supervising.scope import find_province, period_key, provinces_of, refuse, supervisor_or_refuse
 from storage.models import Period, Unit, UnitKind
@@ -55,7 +56,11 @@ async def tonghop(update: Update, context: BotContext) -> None:
     key = None
     rest = []
     for token in args:
-        found = period_key(token)
+        try:
+            found = period_key(token, context)
+        except ArgumentError as exc:
+            await reply(update, context, exc.reason)
+            return
         if found is not None and key is None:
             key = found
         else:
@@ -161,11 +166,11 @@ async def _produce_and_send(context: BotContext, identity: Identity, scope: str,
             await _edit(context, status, str(exc))
             return
         markup = _navigation(scope, period, form, now, allowed_provinces(identity) is None)
-        parts = split_message(files.message)
+        parts = message_parts(files.message)
         await _edit(context, status, parts[0], markup if len(parts) == 1 else None)
         for index, part in enumerate(parts[1:], start=1):
             await context.bot.send_message(chat_id, part, reply_markup=markup if index == len(parts) - 1 else None)
-        caption = f"Tổng hợp {period_label(period.key)} — {files.rollup.scope_name}"[:1024]
+        caption = cut(f"Tổng hợp {period_label(period.key)} — {files.rollup.scope_name}", MAX_CAPTION)
         await context.bot.send_photo(chat_id, photo=files.chart, filename=files.chart_name, caption=caption)
         await context.bot.send_document(chat_id, document=files.docx, filename=files.docx_name,
                                         caption="Báo cáo tổng hợp (Word)")

@@ -7,7 +7,7 @@ from telegram import Update
 
 from bot.access import Identity, identify
 from bot.context import BotContext
-from bot.domain.periods import PeriodKey, PeriodKeyError
+from bot.domain.arguments import looks_like_week, parse_id, parse_week
 from bot.domain.text import fold
 from bot.rollup_service import allowed_provinces, can_see
 from handlers import texts
@@ -42,16 +42,17 @@ async def find_province(context: BotContext, identity: Identity, query: str) -> 
     """Provinces in the person's scope matching a name or code."""
     provinces = await provinces_of(context, identity)
     text = fold(query)
-    if text.isdigit():
+    if parse_id(text) is not None:
         return [p for p in provinces if p.code == text.zfill(2)]
     return [p for p in provinces if text and all(word in fold(p.full_name) for word in text.split())]
 
 
-def period_key(token: str) -> str | None:
-    try:
-        return str(PeriodKey.parse(token))
-    except PeriodKeyError:
+def period_key(token: str, context: BotContext) -> str | None:
+    """The week ``token`` names ("2025-W50"); None when it does not read as one; ArgumentError (with
+    the reason) when it reads as one but is not: a year out of reach, a week the year lacks."""
+    if not looks_like_week(token):
         return None
+    return str(parse_week(token, context.services.clock.now().date()))
 
 
 async def search_communes(context: BotContext, identity: Identity, query: str, limit: int = 10) -> list[Unit]:
@@ -68,7 +69,8 @@ async def search_communes(context: BotContext, identity: Identity, query: str, l
 async def submission_in_scope(update: Update, context: BotContext, identity: Identity,
                               raw_id: str) -> tuple[Submission, Unit, Period] | None:
     storage = context.services.storage
-    submission = await storage.submissions.get(int(raw_id)) if raw_id.isdigit() else None
+    submission_id = parse_id(raw_id)
+    submission = await storage.submissions.get(submission_id) if submission_id is not None else None
     unit = await storage.units.get(submission.unit_code) if submission else None
     period = await storage.periods.get_by_id(submission.period_id) if submission else None
     if submission is None or unit is None or period is None or not can_see(identity, unit.province_code):

@@ -430,3 +430,21 @@ async def test_send_chat_action(api: BotApi, user: int) -> None:
     assert await api.ok("sendChatAction", chat_id=user, action="typing") is True
     status, _ = await api("sendChatAction", chat_id=user, action="dancing")
     assert status == 400
+
+
+async def test_lengths_are_counted_in_utf16_units_as_telegram_counts(
+    api: BotApi, client: SandboxClient, user: int
+) -> None:
+    """2,049 emoji are 2,049 characters but 4,098 UTF-16 units: over the limit; an answer to a tap
+    of 101 "𝔸" is 202 units: over its 200."""
+    status, body = await api("sendMessage", chat_id=user, text="😀" * 2049)
+    assert (status, body["description"]) == (400, "Bad Request: message is too long")
+    assert (await api.ok("sendMessage", chat_id=user, text="😀" * 2048))["text"] == "😀" * 2048
+    status, body = await api("sendDocument", {"document": ("a.txt", b"x")}, chat_id=user, caption="𝔸" * 513)
+    assert (status, body["description"]) == (400, "Bad Request: message caption is too long")
+    sent = await api.ok("sendMessage", chat_id=user, text="Có đồng ý?", reply_markup=KEYBOARD)
+    await client.tap(user, sent["message_id"], text="Bỏ qua")
+    [update] = await api.ok("getUpdates")
+    status, body = await api("answerCallbackQuery", callback_query_id=update["callback_query"]["id"], text="𝔸" * 101)
+    assert (status, body["description"]) == (400, "Bad Request: MESSAGE_TOO_LONG")
+    assert await api.ok("answerCallbackQuery", callback_query_id=update["callback_query"]["id"], text="𝔸" * 100)

@@ -70,10 +70,12 @@ BULK = ("Kỳ trước chuyển sang: 53\nToàn trình: 40\nMột phần: 9\nTr�
         "Đúng hạn: 3\nGiải quyết quá hạn: 0\nĐang giải quyết trong hạn: 48\nĐang giải quyết quá hạn: 0\n"
         "Rút hồ sơ: 1\nSố hóa: 49\nKết quả điện tử: 53")
 COMMAND_ARGS = ["", "phuc loc", "19", "tinh 19", "tinh thai nguyen", "thai nguyen", "2025-W50", "nguoiky Lê Văn A",
-                "kinhgui Sở KH&CN", "huy", "22/12 26/12", "hannop thu5 15:00", "abc", "🙂", "1" * 70]
+                "kinhgui Sở KH&CN", "huy", "22/12 26/12", "hannop thu5 15:00", "abc", "🙂", "1" * 70,
+                "²", "¹²³ lý do trả lại", "9999-W52", "2025-W60", "１２", "𝔸👍🏽", "congvan " + "𝔸👍🏽" * 700]
 TEXTS = ["53", "1.794", "1 794", "1,5", "-3", "0", "１２", "abc", "không", "như kỳ trước", "Như kỳ trước",
          "  ", "?", "🙂👍", "1794 hồ sơ", "999999999", "<b>đậm</b>", "*x*_y_", "x" * 5000, BULK,
-         "Có 434 hồ sơ tồn từ trước khi sáp nhập xã", "/", "@baocao_test_bot", "/baocao@baocao_test_bot"]
+         "Có 434 hồ sơ tồn từ trước khi sáp nhập xã", "/", "@baocao_test_bot", "/baocao@baocao_test_bot",
+         "²", "𝔸 👍🏽 " * 400, "😀" * 2000]
 ACTORS = [LAN, LAN, LAN, LAN, HUNG, HUNG, TU, SUP, ADMIN, STRANGER]
 NAMED = ["moi", "nguoidung", "caidat", "baocao", "huy", "baocaocu", "tonghop", "chuanop", "xa", "duyet", "lich",
          "nghiphep", "help", "start"]
@@ -129,7 +131,7 @@ actions = st.one_of(
                                                                           st.text(max_size=20))),
     st.tuples(st.just("tap"), actors, st.sampled_from(["latest", "latest", "stale"]), st.integers(0, 50)),
     st.tuples(st.just("data"), actors, st.integers(0, 100),
-              st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz:-_W", max_size=24)),
+              st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz:-_W²¹³٣１𝔸", max_size=24)),
     st.tuples(st.just("data"), actors, st.just(-1), st.text(max_size=30)),
     st.tuples(st.just("media"), actors, st.sampled_from(["photo", "sticker", "voice", "docx", "csv"])),
     st.tuples(st.just("edit"), actors, st.integers(0, 50), st.sampled_from(["54", "0", "sửa lại", "/baocao"])),
@@ -285,7 +287,7 @@ async def _invariants(app: Any) -> None:
 # One sequence through every state, always played first: the whole form, the review, the submission,
 # a stale button, the correction with a soft check kept with a reason, an edited message, /huy, the
 # admin's invitation and people, a colleague's one-message entry, a stranger, media, a refusal, ids
-# no SQLite integer holds.
+# no SQLite integer holds, superscript digits, a year 9999, a setting longer than Telegram's limit.
 COVER: list[tuple[Any, ...]] = [
     ("text", STRANGER, "xin chào"), ("text", LAN, "/baocao"), ("fill", LAN, 19), ("answer", LAN, "good"),
     ("tap", LAN, "stale", 0), ("text", LAN, "/baocao"), ("tap", LAN, "latest", 0), ("tap", LAN, "latest", 0),
@@ -293,6 +295,9 @@ COVER: list[tuple[Any, ...]] = [
     ("text", LAN, "/huy"), ("invite", ADMIN, "phuc loc"), ("text", ADMIN, "/nguoidung"), ("text", HUNG, "/baocao"),
     ("text", HUNG, BULK), ("media", TU, "photo"), ("text", STRANGER, "/baocao"), ("text", TU, "/moi phuc loc"),
     ("data", LAN, -1, "r:99999999999999999999:u"), ("text", SUP, "/duyet 99999999999999999999"),  # beyond int64
+    ("text", SUP, "/duyet ²"), ("text", SUP, "/tralai ² lý do"), ("text", SUP, "/tonghop 9999-W52"),  # '²'.isdigit()
+    ("data", LAN, -1, "r:²:v"), ("data", SUP, -1, "sv:a:²"), ("data", LAN, -1, "rc:99999"),
+    ("text", LAN, "/caidat congvan " + "𝔸👍🏽" * 1300), ("text", LAN, "/caidat"),  # over 4,096 UTF-16 units
 ]
 COUNTED: list[int] = []
 # What the answers show, to see that the sequences reach every state of the journeys.

@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.forms import load_form
+from bot.domain.message_length import split_message
 from bot.settings import PROJECT_ROOT
-from handlers.reporting_views import data, split_message
+from handlers.reporting_views import data
 
 FORM = load_form(PROJECT_ROOT / "templates" / "forms" / "tthc-weekly.yaml")
 
