@@ -92,6 +92,10 @@ class ReminderScheduler:
         self.broadcaster.kick()
         return report
 
+    def hold(self) -> None:
+        """Take no new notice (the bot is stopping); the sends in flight go on."""
+        self.broadcaster.hold()
+
     async def shutdown(self) -> None:
         """Let the sends in flight finish; the rest stays pending for the next start."""
         await self.broadcaster.stop(self.config.stop_timeout)
