@@ -65,7 +65,7 @@ def build_application(
         # AIORateLimiter (max_retries=3) plus at most 30 sends in any 1.02 s and 1/s per chat for broadcasts
         builder = builder.rate_limiter(PacedRateLimiter(max_retries=3, per_chat_interval=1.05))
 
-    builder = builder.post_init(_set_default_menu)  # under run_polling/run_webhook
+    builder = builder.post_init(_set_default_menu)  # under run_polling and the webhook server (bot.commands.webhook_server)
     application = builder.build()
     assert isinstance(application, BaocaoApplication)
     application.services = services

@@ -29,7 +29,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
 class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
     """An Application that opens the storage on initialize and closes it on shutdown,
-    both under `run_polling`/`run_webhook` and under `async with app` in tests.
+    both under `run_polling`, the webhook server and `async with app` in tests.
 
     Stopping (SIGTERM) is bounded: ``stop`` first tells the notice sender to take no new notice,
     then lets python-telegram-bot handle the updates already received; ``shutdown`` gives the
