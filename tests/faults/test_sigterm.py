@@ -20,6 +20,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from bot.calendar_plan import NUDGE
 from bot.catalogue import say
 from bot.clock import VN_TZ
@@ -29,6 +31,7 @@ from bot.settings import Settings
 from storage import Storage
 from storage.models import NoticeStatus, Role
 from tests.e2e.botprocess import BotProcess
+from tests.e2e.test_webhook import SECRET, WebhookBotProcess, free_port
 from tests.faults.officials import integrity
 from tests.faults.test_kill_broadcast import MARK, _open_notices, _until_sent
 from tests.integration.seed import bind, load_units
@@ -103,7 +106,8 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-async def test_sigterm_with_a_rollup_and_a_broadcast_in_flight_loses_nothing(sandbox, tmp_path: Path,
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_sigterm_with_a_rollup_and_a_broadcast_in_flight_loses_nothing(mode: str, sandbox, tmp_path: Path,
                                                                                monkeypatch) -> None:
     server, client = sandbox
     monkeypatch.setenv("REMINDERS_SWEEP_SECONDS", "1")  # after the restart, what is left goes out at once
@@ -116,7 +120,13 @@ async def test_sigterm_with_a_rollup_and_a_broadcast_in_flight_loses_nothing(san
     await client.inject_fault("sendMessage", "slow", delay=SLOW, chat_id=slow_chat)
     await client.inject_fault("sendPhoto", "slow", delay=SLOW, chat_id=SUPERVISOR)
 
-    bot = BotProcess(server.base_url, database)
+    if mode == "webhook":
+        port = free_port()
+        bot: BotProcess = WebhookBotProcess(server.base_url, database, {
+            "WEBHOOK_URL": f"http://127.0.0.1:{port}/hook", "WEBHOOK_SECRET": SECRET, "WEBHOOK_PORT": str(port),
+            "LOG_LEVEL": "INFO"})
+    else:
+        bot = BotProcess(server.base_url, database)
     bot.start()
     try:
         sent = await client.send_text(SUPERVISOR, "/tonghop")
