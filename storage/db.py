@@ -299,7 +299,7 @@ def _check_usable(path: Path) -> None:
     is reported before aiosqlite's thread is started for it (a failed aiosqlite connect leaves its
     thread calling back into a loop that may be closed by then)."""
     try:
-        with closing(sqlite3.connect(path)) as conn:
+        with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)) as conn:
             conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.Error as error:
         _raise_if_unusable(path, error)

@@ -49,7 +49,7 @@ def webhook_app(application: BaocaoApplication, path: str, secret: str) -> web.A
     expected = secret.encode()
 
     async def receive(request: web.Request) -> web.Response:
-        if not hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), expected):
+        if not hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode("utf-8", "replace"), expected):
             log.debug("webhook request without the right secret refused")
             return _closing(403)
         if request.content_length is not None and request.content_length > MAX_BODY:
