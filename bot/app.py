@@ -70,7 +70,7 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(False)
     )
-    builder = builder.post_init(_set_default_menu)  # under run_polling/run_webhook
+    builder = builder.post_init(_set_default_menu)  # under run_polling and the webhook server (bot.commands.webhook_server)
     application = builder.build()
     assert isinstance(application, BaocaoApplication)
     application.services = services

@@ -429,6 +429,10 @@ class Broadcaster:
             if error is not None:
                 raise error
 
+    def hold(self) -> None:
+        """Take no new notices (the workers end after the send they are at); ``stop`` waits for them."""
+        self._stopping.set()
+
     async def stop(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
         """Take no new notices; wait for those in flight (then they are marked), cancel after ``timeout``."""
         self._stopping.set()
@@ -484,6 +488,7 @@ class Broadcaster:
         except asyncio.CancelledError:
             for task in workers:
                 task.cancel()
+            await asyncio.wait(workers, timeout=1.0)  # their writes in progress end (rolled back) first
             raise
         for task in workers:  # a crash is raised once, below; the tasks' copies are retrieved here
             if not task.cancelled():

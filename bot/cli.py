@@ -13,11 +13,31 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
+from bot.catalogue import say
 from bot.domain.forms import FormError
 from bot.logs import setup_logging
 from bot.settings import SettingsError, load_settings
+from storage import DatabaseUnavailable
 
 COMMAND_MODULES = ("run", "demo", "units", "migrate", "invite", "render", "calendar", "backup", "rollup", "importing")
+
+
+# DatabaseUnavailable.reason → the catalogue's words for it
+DATABASE_REASONS = {
+    "cannot_create_folder": "database_path.cannot_create_folder",
+    "not_a_folder": "database_path.not_a_folder",
+    "is_folder": "database_path.is_folder",
+    "read_only_folder": "database_path.read_only_folder",
+    "cannot_open": "database_path.cannot_open",
+    "read_only": "database_path.read_only",
+    "not_a_database": "database_path.not_a_database",
+}
+
+
+def database_unusable(error: DatabaseUnavailable) -> str:
+    """One line naming DATABASE_PATH, what is wrong with it and what to do."""
+    reason = say(DATABASE_REASONS.get(error.reason, "database_path.cannot_open"), folder=error.folder)
+    return say("database_path.unusable", path=error.path, reason=reason)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args, settings) or 0)
     except (SettingsError, FormError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except DatabaseUnavailable as exc:
+        print(f"error: {database_unusable(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Coroutine
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+BACKGROUND_GRACE = 2.0  # seconds a rollup in flight at shutdown gets to finish before it is cancelled
+BACKGROUND_GOODBYE = 3.0  # seconds a cancelled rollup gets to tell its official and end
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -23,7 +29,14 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
 class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
     """An Application that opens the storage on initialize and closes it on shutdown,
-    both under `run_polling`/`run_webhook` and under `async with app` in tests."""
+    both under `run_polling`, the webhook server and `async with app` in tests.
+
+    Stopping (SIGTERM) is bounded: ``stop`` first tells the notice sender to take no new notice,
+    then lets python-telegram-bot handle the updates already received; ``shutdown`` gives the
+    background work (rollups) ``BACKGROUND_GRACE`` seconds to finish and cancels the rest (the
+    official is told to ask again; the chart's process is killed), while the sends in flight get
+    ``REMINDERS_STOP_TIMEOUT`` seconds (then they are cut off: their notices stay ``sending`` and
+    become ``unknown`` at the next start; those not claimed stay pending and go out then)."""
 
     services: Services
     reminders: Any = None  # bot.scheduler.ReminderScheduler, installed by initialize
@@ -58,15 +71,37 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
         return task
 
     async def wait_background(self) -> None:
-        """Wait until the work started with ``in_background`` is done (shutdown, tests)."""
+        """Wait until the work started with ``in_background`` is done (tests)."""
         while self._background:
             await asyncio.wait(set(self._background))
 
+    async def end_background(self, grace: float = BACKGROUND_GRACE) -> None:
+        """Let the background work finish within ``grace`` seconds, then cancel it; wait at most
+        ``BACKGROUND_GOODBYE`` more for the cancelled work to end (it says goodbye in the chat)."""
+        tasks = set(self._background)
+        if not tasks:
+            return
+        _, pending = await asyncio.wait(tasks, timeout=grace)
+        if not pending:
+            return
+        log.warning("%d background tasks (rollups) still running at shutdown are stopped", len(pending))
+        for task in pending:
+            task.cancel()
+        _, stuck = await asyncio.wait(pending, timeout=BACKGROUND_GOODBYE)
+        if stuck:
+            log.warning("%d background tasks did not end when cancelled", len(stuck))
+
+    async def stop(self) -> None:
+        if self.reminders is not None:
+            self.reminders.hold()  # no new notice leaves from now on; those in flight finish
+        await super().stop()
+
     async def shutdown(self) -> None:
         try:
-            await self.wait_background()
+            ending = [self.end_background()]
             if self.reminders is not None:
-                await self.reminders.shutdown()  # notices in flight finish before the bot closes
+                ending.append(self.reminders.shutdown())  # sends in flight finish (within bounds)
+            await asyncio.gather(*ending)
             await super().shutdown()
         finally:
             if self.services._storage is not None:

@@ -75,7 +75,9 @@ class ReminderConfig(BaseSettings):
         default=False, description="resend when Telegram's answer never came (at least once) instead of not (at most once)"
     )
     nudge_minutes: int = Field(default=60, ge=1, le=24 * 60, description="a commune is nudged at most once in this time")
-    stop_timeout: float = Field(default=30.0, gt=0, description="at shutdown, wait this long for sends in flight")
+    stop_timeout: float = Field(default=5.0, gt=0, le=60,
+                                description="at shutdown, wait this long for sends in flight (the whole stop "
+                                            "must fit in the 10 s that docker and systemd are told to give it)")
 
     @property
     def grace(self) -> timedelta:

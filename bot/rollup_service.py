@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.access import Identity
+from bot.chart_process import ChartStopped, render_rollup_chart_apart
 from bot.domain.forms import Form, OutlierCheck
 from bot.domain.numbers import format_count
 from bot.domain.periods import PeriodKey, current_open_period, period_for
@@ -31,7 +33,7 @@ from bot.domain.rollup import (
     build_rollup,
     rollup_message,
 )
-from bot.domain.rollup_chart import chart_filename, render_rollup_chart, render_rollup_chart_apart
+from bot.domain.rollup_chart import chart_filename, render_rollup_chart
 from bot.domain.rollup_docx import TEMPLATE_NAME, RollupSettings, render_rollup_docx, rollup_docx_filename
 from bot.domain.rollup_xlsx import render_rollup_xlsx, rollup_xlsx_filename
 from bot.domain.themes import Taxonomy, ThemeError, load_taxonomy
@@ -76,20 +78,38 @@ def can_see(identity: Identity, province_code: str | None) -> bool:
 # --- progress ----------------------------------------------------------------------------------
 
 
+class RollupStopped(Exception):
+    """The work was stopped half-way (``ProgressState.stop``: the bot is shutting down)."""
+
+
 @dataclass
 class ProgressState:
-    """What the work is doing now, written by the worker thread, read by the chat."""
+    """What the work is doing now, written by the worker thread, read by the chat; and whether it
+    is to stop (asked by the event loop, seen by the worker at its next step)."""
 
     text: str = ""
     changes: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def set(self, text: str) -> None:
+        self.check()
         if text != self.text:
             self.text = text
             self.changes += 1
 
     def communes(self, done: int, total: int) -> None:
         self.set(f"Đang tổng hợp {format_count(done)}/{format_count(total)} xã…")
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def check(self) -> None:
+        """Raise ``RollupStopped`` when the work is to stop."""
+        if self._stop.is_set():
+            raise RollupStopped
 
 
 # --- periods -----------------------------------------------------------------------------------
@@ -291,7 +311,13 @@ def build_files(
 
     stage("Đang vẽ biểu đồ…")
     started = clock()
-    chart = render_rollup_chart_apart(rollup) if chart_apart else render_rollup_chart(rollup)
+    if chart_apart:
+        try:
+            chart = render_rollup_chart_apart(rollup, progress.stopping if progress is not None else None)
+        except ChartStopped:
+            raise RollupStopped from None
+    else:
+        chart = render_rollup_chart(rollup)
     timings["chart_s"] = clock() - started
     stage("Đang tạo tệp Word…")
     started = clock()
@@ -319,7 +345,9 @@ async def produce(
     run: Callable[..., Any] | None = None,
     chart_apart: bool = False,
 ) -> RollupFiles:
-    """Load from storage, then build and write in a worker thread."""
+    """Load from storage, then build and write in a worker thread. Cancelled, it tells the worker
+    to stop at its next step (the chart's process is killed) and does not wait for it."""
+    progress = progress if progress is not None else ProgressState()
     started = time.perf_counter()
     data = await load_input(storage, form, period, province_code, taxonomy=taxonomy_from(templates_dir))
     settings = await rollup_settings(storage, province_code)
@@ -328,7 +356,11 @@ async def produce(
     kwargs = dict(report_date=report_date, template=template, settings=settings, tz=tz, progress=progress,
                   chart_apart=chart_apart)
     if run is None:
-        files = await asyncio.to_thread(build_files, data, **kwargs)  # type: ignore[arg-type]
+        try:
+            files = await asyncio.to_thread(build_files, data, **kwargs)  # type: ignore[arg-type]
+        except asyncio.CancelledError:
+            progress.stop()
+            raise
     else:
         files = run(data, **kwargs)
     files.timings["load_s"] = loaded

@@ -14,7 +14,7 @@ Jobs are not persisted, so SQLite is the truth and the jobs are rebuilt from it 
 
 Jobs are timed by the application's clock (``services.clock``): each is due after the delay
 from the clock's now to the moment, so with the system clock it fires at the moment itself.
-Only ``Application.start`` (``run_polling``, ``run_webhook``, the demo) runs the job queue;
+Only ``Application.start`` (``run_polling``, the webhook server, the demo) runs the job queue;
 under ``async with app`` (tests) nothing fires unless a test runs a job (``await job.run(app)``)
 or calls ``startup`` itself.
 """
@@ -91,6 +91,10 @@ class ReminderScheduler:
         await self.register_jobs()
         self.broadcaster.kick()
         return report
+
+    def hold(self) -> None:
+        """Take no new notice (the bot is stopping); the sends in flight go on."""
+        self.broadcaster.hold()
 
     async def shutdown(self) -> None:
         """Let the sends in flight finish; the rest stays pending for the next start."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .audit import AuditRepo
 from .calendar import CalendarRepo
-from .db import Database
+from .db import Database, DatabaseUnavailable
 from .drafts import DraftRepo
 from .invites import InviteRepo, hash_token
 from .migrations import MIGRATIONS, Migration, MigrationError, latest_version
@@ -115,6 +115,7 @@ __all__ = [
     "CalendarRepo",
     "Cursor",
     "Database",
+    "DatabaseUnavailable",
     "Draft",
     "DraftRepo",
     "DraftStatus",

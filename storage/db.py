@@ -22,7 +22,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,11 +73,14 @@ class Database:
         target_version: int | None = None,
     ) -> Database:
         """Open (creating the file and its folder if needed) and migrate to the latest version,
-        or to ``target_version`` (tests use it to build databases as earlier versions left them)."""
+        or to ``target_version`` (tests use it to build databases as earlier versions left them).
+        Raises ``DatabaseUnavailable`` when the file cannot be used there (a read-only folder, a
+        folder, a file that is not a database …)."""
         in_memory = str(path) == MEMORY
         db_path = Path(MEMORY) if in_memory else Path(path)
         if not in_memory:
-            db_path.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(db_path)
+            await asyncio.to_thread(_check_usable, db_path)
         writer = await _connect(MEMORY if in_memory else db_path)
         reader: aiosqlite.Connection | None = None
         try:
@@ -89,10 +92,12 @@ class Database:
                 reader = await _connect(db_path)
                 await _configure(reader, wal=False)
                 await reader.execute("PRAGMA query_only = ON")
-        except BaseException:
+        except BaseException as error:
             if reader is not None and reader is not writer:
                 await reader.close()
             await writer.close()
+            if isinstance(error, sqlite3.Error) and not in_memory:
+                _raise_if_unusable(db_path, error)
             raise
         return cls(db_path, writer, reader)
 
@@ -261,6 +266,64 @@ def _fit_integers(params: Params) -> Params:
     if isinstance(params, dict):
         return {key: fit(value) for key, value in params.items()}
     return [fit(value) for value in params]
+
+
+class DatabaseUnavailable(Exception):
+    """The database file cannot be used where it is: ``reason`` says why (one of REASONS), ``folder``
+    the folder concerned; the composition root tells the person which setting to change."""
+
+    REASONS = ("cannot_create_folder", "not_a_folder", "is_folder", "read_only_folder", "cannot_open", "read_only",
+               "not_a_database")
+
+    def __init__(self, path: Path, reason: str, detail: str, folder: Path | None = None) -> None:
+        super().__init__(f"cannot use the database {path}: {reason} ({detail})")
+        self.path = path
+        self.reason = reason
+        self.detail = detail
+        self.folder = folder if folder is not None else path.parent
+
+
+def _make_folder(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as error:
+        blocking = next((p for p in [path.parent, *path.parent.parents] if p.exists() and not p.is_dir()), path.parent)
+        raise DatabaseUnavailable(path, "not_a_folder", str(error), blocking) from error
+    except OSError as error:
+        missing = next((p for p in reversed([path.parent, *path.parent.parents]) if not p.exists()), path.parent)
+        raise DatabaseUnavailable(path, "cannot_create_folder", str(error), missing) from error
+
+
+def _check_usable(path: Path) -> None:
+    """Open the file once with plain sqlite3 and read its header, so that a path SQLite cannot use
+    is reported before aiosqlite's thread is started for it (a failed aiosqlite connect leaves its
+    thread calling back into a loop that may be closed by then)."""
+    try:
+        with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)) as conn:
+            conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.Error as error:
+        _raise_if_unusable(path, error)
+        raise
+
+
+def _reason_of(path: Path, error: sqlite3.Error) -> str | None:
+    """Why SQLite could not use the file, from its message; None for any other error."""
+    text = str(error).lower()
+    if "file is not a database" in text:
+        return "not_a_database"
+    if "readonly database" in text:
+        return "read_only"
+    if "unable to open database file" in text:
+        if path.is_dir():
+            return "is_folder"
+        return "cannot_open" if path.exists() else "read_only_folder"
+    return None
+
+
+def _raise_if_unusable(path: Path, error: sqlite3.Error) -> None:
+    reason = _reason_of(path, error)
+    if reason is not None:
+        raise DatabaseUnavailable(path, reason, str(error)) from error
 
 
 async def _connect(path: str | Path) -> aiosqlite.Connection:

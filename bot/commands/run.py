@@ -1,19 +1,24 @@
 """`python -m bot run`: serve Telegram by long polling, or by webhook when WEBHOOK_URL is set.
 
-Webhook mode: python-telegram-bot's own server listens on WEBHOOK_LISTEN:WEBHOOK_PORT (normally
-behind a reverse proxy that terminates HTTPS) at the path of WEBHOOK_URL, registers WEBHOOK_URL with
-setWebhook together with WEBHOOK_SECRET, and answers 403 to any request that does not carry that
-secret in X-Telegram-Bot-Api-Secret-Token. Long polling (the default) needs no open port."""
+Webhook mode: the bot's own small server (``bot.commands.webhook_server``) listens on
+WEBHOOK_LISTEN:WEBHOOK_PORT (normally behind a reverse proxy that terminates HTTPS) at the path of
+WEBHOOK_URL, registers WEBHOOK_URL with setWebhook together with WEBHOOK_SECRET, answers 403 to any
+request that does not carry that secret in X-Telegram-Bot-Api-Secret-Token without reading its
+body, and 413 to a body over 1 MB. Long polling (the default) needs no open port.
+
+Either way SIGTERM (or SIGINT) stops the bot within about 6 s, losing nothing (``BaocaoApplication``)."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 from urllib.parse import urlsplit
 
 from telegram import Update
 
 from bot.app import build_application
+from bot.commands.webhook_server import serve
 from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError
 
@@ -43,14 +48,8 @@ def run(settings: Settings) -> None:
         setup_logging(settings.log_level, secrets=[settings.telegram_bot_token.get_secret_value(), secret])
         log.info("starting with a webhook: %s, listening on %s:%s", url, settings.webhook_listen,
                  settings.webhook_port)
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=webhook_path(url),
-            webhook_url=url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        asyncio.run(serve(application, listen=settings.webhook_listen, port=settings.webhook_port,
+                          path=webhook_path(url), url=url, secret=secret))
     else:
         log.info("starting with long polling")
         application.run_polling(allowed_updates=Update.ALL_TYPES)

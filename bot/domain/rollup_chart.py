@@ -167,16 +167,6 @@ def _png(figure: Figure) -> bytes:
     return out.getvalue()
 
 
-def render_rollup_chart_apart(rollup: Rollup) -> bytes:
-    """The same picture drawn in a short-lived process of its own, so that the bot never carries
-    matplotlib (about 40 MB) after a rollup; costs the start of a Python process (about 0.5 s)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(render_rollup_chart, rollup).result()
-
-
 def chart_filename(rollup: Rollup) -> str:
     from bot.domain.text import slug
 

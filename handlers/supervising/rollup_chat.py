@@ -4,6 +4,7 @@ communes that have not reported yet (/chuanop) with the «Nhắc ngay» button."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.access import Identity
 from bot.broadcast import NUDGE_PREFIX
+from bot.catalogue import say
 from bot.context import BaocaoApplication, BotContext
 from bot.domain.arguments import ArgumentError
 from bot.domain.forms import Form
@@ -37,6 +39,7 @@ from storage.models import Period, Unit, UnitKind
 log = logging.getLogger(__name__)
 PROGRESS_AFTER = 0.7  # seconds before the first progress edit ("more than a moment")
 PROGRESS_EVERY = 1.0  # seconds between progress edits (Telegram allows about one edit a second)
+GOODBYE_TIMEOUT = 2.0  # seconds to tell the official, at shutdown, that the rollup was cut off
 RUNNING = "rollups_running"  # bot_data: the chats whose rollup is being made
 NATIONAL_WORDS = {"toanquoc", "toan quoc", "ca nuoc", "canuoc", "all", "quocgia"}
 TONGHOP_HELP = (
@@ -178,6 +181,11 @@ async def _produce_and_send(context: BotContext, identity: Identity, scope: str,
                                         caption="Số liệu từng xã (Excel, lọc được)")
         await storage.audit.log("rollup.view", now, actor=identity.telegram_id, subject=f"{scope}:{period.key}",
                                 detail={k: round(v, 3) for k, v in files.timings.items()})
+    except asyncio.CancelledError:  # the bot is shutting down: say so, briefly, rather than nothing
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(context.bot.send_message(chat_id, say("shutdown.rollup_interrupted")),
+                                   GOODBYE_TIMEOUT)
+        raise
     finally:
         running.discard(chat_id)
 
@@ -199,7 +207,11 @@ async def _with_progress(context: BotContext, status: Message, progress: Progres
     while True:
         elapsed = loop.time() - started
         wait = PROGRESS_AFTER - elapsed if not shown and elapsed < PROGRESS_AFTER else PROGRESS_EVERY
-        done, _ = await asyncio.wait({task}, timeout=max(wait, 0.01))
+        try:
+            done, _ = await asyncio.wait({task}, timeout=max(wait, 0.01))
+        except asyncio.CancelledError:
+            task.cancel()  # the work stops too (its worker thread at its next step)
+            raise
         if done:
             return task.result()
         text = progress.text
