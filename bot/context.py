@@ -9,6 +9,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.access import Identity
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,10 @@ BACKGROUND_GOODBYE = 3.0  # seconds a cancelled rollup gets to tell its official
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """The callback context of every handler and job: `context.services` reaches the app's services."""
+    """The callback context of every handler and job: `context.services` reaches the app's services;
+    `context.identity` is who sent the update, looked up once before any handler (handlers.identity)."""
+
+    identity: Identity | None = None
 
     @property
     def services(self) -> Services:

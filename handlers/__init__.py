@@ -10,6 +10,7 @@ from handlers import (
     administering,
     calendar,
     common,
+    identity,
     onboarding,
     report_files,
     report_setup,
@@ -20,7 +21,9 @@ from handlers import (
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """The one ordered place where handlers are registered: the first that matches wins,
-    so commands and journeys come before the fallbacks that answer stray input."""
+    so commands and journeys come before the fallbacks that answer stray input. Before all of
+    them (group -1), who sent the update is looked up once."""
+    identity.register(application)
     onboarding.register(application)
     administering.register(application)
     report_files.register(application)

@@ -1,0 +1,370 @@
+"""Every action behind a choice — a button on Telegram, a numbered option on Zalo — as a typed
+dataclass, and the one place where actions are written to and read from their compact strings.
+
+Each action declares its layout: literal parts and ``{field}`` slots (``{field?}``: optional, may be
+empty or absent). A slot of an ``int`` field takes ASCII digits only; a ``str`` slot a short word.
+
+    encode(ChooseCommune(code="01894")) == "rc:01894"
+    decode("rc:01894") == ChooseCommune(code="01894")
+
+Telegram carries the string as callback data (at most 64 bytes, checked on encoding). A forged,
+stale or malformed string decodes to None, never to a half-filled action. The layouts are those
+the bot has always sent, so buttons already in chats and notices stored before keep working."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+
+MAX_BYTES = 64  # Telegram's limit on callback data
+_SLOT = re.compile(r"\{(\w+)(\??)\}")
+_KINDS = {int: r"[0-9]{1,15}", str: r"[0-9A-Za-z_.\-]{1,28}"}  # so that every action fits 64 bytes
+
+
+class ActionError(ValueError):
+    """An action that cannot be written: a value outside its slot's alphabet, or over 64 bytes."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Action:
+    """Base of every action; ``@layout(…)`` gives each subclass its string."""
+
+    layout: ClassVar[str] = ""
+
+
+_PATTERNS: list[tuple[re.Pattern[str], type[Action]]] = []
+A = TypeVar("A", bound=type[Action])
+
+
+def _kind(cls: type[Action], name: str) -> type:
+    hint = typing.get_type_hints(cls)[name]
+    args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    return args[0] if args else hint  # type: ignore[no-any-return]  # a bare int or str
+
+
+def layout(text: str) -> Callable[[A], A]:
+    """Register an action class under its layout, e.g. ``"sv:a:{submission_id}"``."""
+
+    def register(cls: A) -> A:
+        names = {f.name for f in dataclasses.fields(cls)}
+        regex, position = "", 0
+        for slot in _SLOT.finditer(text):
+            name, optional = slot[1], bool(slot[2])
+            if name not in names:
+                raise ActionError(f"{cls.__name__}: no field {name!r} for the layout {text!r}")
+            literal = re.escape(text[position:slot.start()])
+            group = f"(?P<{name}>{_KINDS[_kind(cls, name)]})"
+            if optional and literal.endswith(":"):
+                regex += f"(?:{literal}{group}?)?"
+            else:
+                regex += literal + (group + "?" if optional else group)
+            position = slot.end()
+        regex += re.escape(text[position:])
+        for pattern, other in _PATTERNS:
+            if pattern.pattern == regex:
+                raise ActionError(f"{cls.__name__} and {other.__name__} share the layout {text!r}")
+        cls.layout = text
+        _PATTERNS.append((re.compile(regex), cls))
+        return cls
+
+    return register
+
+
+def encode(action: Action) -> str:
+    """The action as its string; an optional field that is None leaves its slot empty."""
+
+    def fill(slot: re.Match[str]) -> str:
+        value = getattr(action, slot[1])
+        text = "" if value is None else str(value)
+        if text and not re.fullmatch(_KINDS[_kind(type(action), slot[1])], text):
+            raise ActionError(f"{type(action).__name__}.{slot[1]} = {text!r} does not fit its slot")
+        if not text and not slot[2]:
+            raise ActionError(f"{type(action).__name__}.{slot[1]} is required")
+        return text
+
+    data = _SLOT.sub(fill, action.layout)
+    size = len(data.encode("utf-8"))
+    if size > MAX_BYTES:
+        raise ActionError(f"{type(action).__name__} is {size} bytes, over {MAX_BYTES}: {data!r}")
+    return data
+
+
+def decode(data: object) -> Action | None:
+    """The action a string names, or None when it is unknown, forged or malformed."""
+    if not isinstance(data, str) or len(data) > MAX_BYTES:
+        return None
+    for pattern, cls in _PATTERNS:
+        found = pattern.fullmatch(data)
+        if found is None:
+            continue
+        values: dict[str, Any] = {}
+        for name, text in found.groupdict().items():
+            values[name] = None if not text else int(text) if _kind(cls, name) is int else text
+        try:
+            return cls(**values)
+        except TypeError:  # a required field left empty
+            return None
+    return None
+
+
+def matches(*classes: type[Action]) -> Callable[[object], bool]:
+    """A predicate for a channel's dispatcher: does this data decode to one of ``classes``?"""
+
+    def test(data: object) -> bool:
+        return isinstance(decode(data), classes)
+
+    return test
+
+
+# --- reporting (the official's questions, review and submission) ---------------------------------
+
+
+@layout("rc:{code}")
+@dataclasses.dataclass(frozen=True)
+class ChooseCommune(Action):
+    """An official of several communes picks the one to report for."""
+
+    code: str
+
+
+@layout("r:{draft_id}:s:{field}")
+@dataclasses.dataclass(frozen=True)
+class UseSuggestion(Action):
+    """«Như kỳ trước» (last period's answer) or the form's default for this question."""
+
+    draft_id: int
+    field: str
+
+
+@layout("r:{draft_id}:z:{field}")
+@dataclasses.dataclass(frozen=True)
+class AnswerZero(Action):
+    draft_id: int
+    field: str
+
+
+@layout("r:{draft_id}:n:{field}")
+@dataclasses.dataclass(frozen=True)
+class AnswerNone(Action):
+    """«Không có» for a text question."""
+
+    draft_id: int
+    field: str
+
+
+@layout("r:{draft_id}:k:{field}")
+@dataclasses.dataclass(frozen=True)
+class KeepAnswer(Action):
+    """«Giữ nguyên» the answer already stored."""
+
+    draft_id: int
+    field: str
+
+
+@layout("r:{draft_id}:b")
+@dataclasses.dataclass(frozen=True)
+class GoBack(Action):
+    draft_id: int
+
+
+@layout("r:{draft_id}:p")
+@dataclasses.dataclass(frozen=True)
+class Pause(Action):
+    draft_id: int
+
+
+@layout("r:{draft_id}:c")
+@dataclasses.dataclass(frozen=True)
+class Resume(Action):
+    draft_id: int
+
+
+@layout("r:{draft_id}:f:{check}")
+@dataclasses.dataclass(frozen=True)
+class FixBreak(Action):
+    """«Sửa» the figures a soft check questions."""
+
+    draft_id: int
+    check: str
+
+
+@layout("r:{draft_id}:g:{check}")
+@dataclasses.dataclass(frozen=True)
+class KeepBreak(Action):
+    """«Giữ nguyên, ghi lý do»: keep the figures a soft check questions and give the reason."""
+
+    draft_id: int
+    check: str
+
+
+@layout("r:{draft_id}:e:{field}")
+@dataclasses.dataclass(frozen=True)
+class EditItem(Action):
+    draft_id: int
+    field: str
+
+
+@layout("r:{draft_id}:m")
+@dataclasses.dataclass(frozen=True)
+class ChooseItem(Action):
+    """«Sửa một mục» / «Sửa báo cáo»: the list of items to change."""
+
+    draft_id: int
+
+
+@layout("r:{draft_id}:u")
+@dataclasses.dataclass(frozen=True)
+class Submit(Action):
+    draft_id: int
+
+
+@layout("r:{draft_id}:v")
+@dataclasses.dataclass(frozen=True)
+class ShowReview(Action):
+    draft_id: int
+
+
+@layout("r:{draft_id}:w")
+@dataclasses.dataclass(frozen=True)
+class DraftFile(Action):
+    """«Tải tệp Word» of the report being entered."""
+
+    draft_id: int
+
+
+@layout("rf:{period_id}:{code}")
+@dataclasses.dataclass(frozen=True)
+class PastReportFile(Action):
+    """/baocaocu: the .docx of an earlier period."""
+
+    period_id: int
+    code: str
+
+
+# --- notices -------------------------------------------------------------------------------
+
+
+@layout("open:{period_id}")
+@dataclasses.dataclass(frozen=True)
+class OpenReport(Action):
+    """«Nhập báo cáo» under an opening or a reminder."""
+
+    period_id: int
+
+
+@layout("nudge:{period_id}:{province}")
+@dataclasses.dataclass(frozen=True)
+class NudgeMissing(Action):
+    """«Nhắc các xã chưa nộp»: remind the communes of a province still missing."""
+
+    period_id: int
+    province: str
+
+
+# --- supervising ---------------------------------------------------------------------------
+
+
+@layout("sv:t:{scope}:{period?}")
+@dataclasses.dataclass(frozen=True)
+class ShowRollup(Action):
+    """The rollup of a province (or ``all``: the country by province) for a period (None: the default)."""
+
+    scope: str
+    period: str | None = None
+
+
+@layout("sv:c:{province}")
+@dataclasses.dataclass(frozen=True)
+class ShowMissing(Action):
+    province: str
+
+
+@layout("sv:x:{code}:{period_id?}")
+@dataclasses.dataclass(frozen=True)
+class ShowCommune(Action):
+    code: str
+    period_id: int | None = None
+
+
+@layout("sv:a:{submission_id}")
+@dataclasses.dataclass(frozen=True)
+class Approve(Action):
+    submission_id: int
+
+
+@layout("sv:r:{submission_id}")
+@dataclasses.dataclass(frozen=True)
+class ReturnReport(Action):
+    submission_id: int
+
+
+@layout("sv:w:{submission_id}")
+@dataclasses.dataclass(frozen=True)
+class SubmissionFile(Action):
+    submission_id: int
+
+
+@layout("sv:e:{code}")
+@dataclasses.dataclass(frozen=True)
+class EnterOnBehalf(Action):
+    code: str
+
+
+@layout("sv:s:{code}:{period_id}")
+@dataclasses.dataclass(frozen=True)
+class SubmitOnBehalf(Action):
+    code: str
+    period_id: int
+
+
+@layout("sv:f:{submission_id}")
+@dataclasses.dataclass(frozen=True)
+class CorrectReturned(Action):
+    """The reporter's «Sửa báo cáo» under a returned report."""
+
+    submission_id: int
+
+
+# --- administering -------------------------------------------------------------------------
+
+
+@layout("mi:{role}:{code}")
+@dataclasses.dataclass(frozen=True)
+class Invite(Action):
+    """/moi: an invitation for a unit; ``role`` is the role's first letter (r, s)."""
+
+    role: str
+    code: str
+
+
+@layout("nd:r:{membership_id}")
+@dataclasses.dataclass(frozen=True)
+class AskRevoke(Action):
+    membership_id: int
+
+
+@layout("nd:y:{membership_id}")
+@dataclasses.dataclass(frozen=True)
+class ConfirmRevoke(Action):
+    membership_id: int
+
+
+@layout("nd:n:{membership_id}")
+@dataclasses.dataclass(frozen=True)
+class CancelRevoke(Action):
+    membership_id: int
+
+
+@layout("tp:y:{template_id}")
+@dataclasses.dataclass(frozen=True)
+class UseTemplate(Action):
+    template_id: int
+
+
+@layout("tp:n:{template_id}")
+@dataclasses.dataclass(frozen=True)
+class DropTemplate(Action):
+    template_id: int

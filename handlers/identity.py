@@ -1,0 +1,31 @@
+"""Who sent an update, looked up once before any handler runs (a handler of group -1), so every
+handler of the update reads the same identity from ``context.identity``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, TypeHandler
+
+from bot.access import Identity, identify
+from bot.context import BotContext
+
+
+async def remember(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    if user is not None:
+        services = context.services
+        context.identity = await identify(services.storage, services.settings, user.id)
+
+
+async def identity_of(update: Update, context: BotContext, *, again: bool = False) -> Identity | None:
+    """The identity of the update's sender; ``again`` looks it up anew (after this update changed
+    who the person is, e.g. an invitation accepted)."""
+    if context.identity is None or again:
+        await remember(update, context)
+    return context.identity
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application.add_handler(TypeHandler(Update, remember), group=-1)
