@@ -11,11 +11,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.access import Identity, identify
+from bot.catalogue import say
 from bot.context import BotContext
 from bot.domain.arguments import parse_id
 from bot.domain.numbers import format_date
 from bot.invites import DEFAULT_TTL, create_invite, deep_link
-from handlers import texts
 from storage.models import Person, Role, UnitKind
 
 INVITE = "mi"
@@ -45,7 +45,7 @@ async def _admin_command(update: Update, context: BotContext) -> tuple[Message, 
         return None
     identity = await _admin(update, context)
     if identity is None:
-        await message.reply_text(texts.NOT_ALLOWED)
+        await message.reply_text(say("common.not_allowed"))
         return None
     return message, identity
 
@@ -93,7 +93,7 @@ async def on_invite_button(update: Update, context: BotContext) -> None:
     unit = await storage.units.get(code)
     scope = identity.admin_provinces if identity else []
     if identity is None or unit is None or (scope is not None and unit.province_code not in scope):
-        await query.answer(texts.NOT_ALLOWED, show_alert=True)
+        await query.answer(say("common.not_allowed"), show_alert=True)
         return
     await query.answer()
     role = Role.SUPERVISOR if role_letter == "s" else Role.REPORTER
@@ -173,7 +173,7 @@ async def on_people_button(update: Update, context: BotContext) -> None:
     unit = await storage.units.get(membership.unit_code) if membership and membership.unit_code else None
     in_scope = scope is None or (unit is not None and unit.province_code in scope)
     if identity is None or membership is None or not in_scope:
-        await query.answer(texts.NOT_ALLOWED, show_alert=True)
+        await query.answer(say("common.not_allowed"), show_alert=True)
         return
     await query.answer()
     assert isinstance(query.message, Message)

@@ -15,13 +15,14 @@ from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, C
 from bot.access import Identity, identify
 from bot.broadcast import NUDGE_PREFIX, OPEN_PREFIX, unit_names
 from bot.calendar_plan import CalendarInputError, describe_plan, format_moment, parse_change, plan
+from bot.catalogue import say
 from bot.context import BotContext
 from bot.domain.arguments import parse_id
 from bot.domain.numbers import format_date, format_date_range
 from bot.domain.periods import period_label
 from bot.reminders import default_form_id, reachable_on
 from bot.scheduler import ReminderScheduler
-from handlers import reporting, texts
+from handlers import reporting
 from storage.models import Role
 
 log = logging.getLogger(__name__)
@@ -72,13 +73,13 @@ async def nudge(update: Update, context: BotContext) -> None:
     identity = await identify(services.storage, services.settings, update.effective_user.id)
     period_id = parse_id(parts[1]) if len(parts) == 3 else None
     if period_id is None or not identity.can_supervise(parts[2]):
-        await query.answer(texts.NOT_ALLOWED, show_alert=True)
+        await query.answer(say("common.not_allowed"), show_alert=True)
         return
     scheduler = _scheduler(context)
     result = await scheduler.nudge(period_id, parts[2])
     period = await services.storage.periods.get_by_id(period_id)
     if result is None or period is None:
-        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        await query.answer(say("common.stale_button"), show_alert=True)
         return
     await query.answer("Đã ghi nhận.")
     label = period_label(period.key)
@@ -142,7 +143,7 @@ async def nghiphep(update: Update, context: BotContext) -> None:
     identity = await identify(storage, services.settings, user.id)
     person = identity.person
     if person is None or not identity.memberships:
-        await message.reply_text(texts.HELP_STRANGER)
+        await message.reply_text(say("common.help_stranger"))
         return
     args = list(context.args or [])
     today = services.clock.now().date()
@@ -216,7 +217,7 @@ async def lich(update: Update, context: BotContext) -> None:
     services = context.services
     identity = await identify(services.storage, services.settings, user.id)
     if not identity.is_admin:
-        await message.reply_text(texts.NOT_ALLOWED)
+        await message.reply_text(say("common.not_allowed"))
         return
     scheduler = _scheduler(context)
     args = list(context.args or [])

@@ -8,8 +8,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
+from bot.catalogue import say
 from bot.context import BotContext
-from handlers import texts
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id, texts.ERROR_GENERIC)
+            await context.bot.send_message(update.effective_chat.id, say("common.error"))
         except Exception:  # noqa: BLE001 - telling the user is best effort
             log.warning("could not tell the user about the error", exc_info=True)
 
@@ -28,29 +28,29 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     if update.effective_message is not None and update.effective_message.text:
         text = update.effective_message.text
         if text.startswith("/"):
-            await update.effective_message.reply_text(texts.GROUP_ONLY_PRIVATE)
+            await update.effective_message.reply_text(say("common.group_only_private"))
 
 
 async def on_media(update: Update, context: BotContext) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(texts.STRAY_MEDIA)
+        await update.effective_message.reply_text(say("common.stray_media"))
 
 
 async def on_unknown_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is not None and message.text:
         command = message.text.split()[0].split("@")[0]
-        await message.reply_text(texts.UNKNOWN_COMMAND.format(command=command))
+        await message.reply_text(say("common.unknown_command", command=command))
 
 
 async def on_stray_text(update: Update, context: BotContext) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(texts.STRAY_TEXT)
+        await update.effective_message.reply_text(say("common.stray_text"))
 
 
 async def on_stale_button(update: Update, context: BotContext) -> None:
     if update.callback_query is not None:
-        await update.callback_query.answer(texts.STALE_BUTTON, show_alert=False)
+        await update.callback_query.answer(say("common.stale_button"), show_alert=False)
 
 
 def register_fallbacks(application: Application[Any, Any, Any, Any, Any, Any], group: int = 0) -> None:

@@ -10,31 +10,32 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.access import Identity, identify
+from bot.catalogue import say
 from bot.context import BotContext
 from bot.invites import RedeemStatus, redeem_invite
-from handlers import menus, texts
+from handlers import menus
 from storage.models import Role
 
 log = logging.getLogger(__name__)
 
 REFUSALS = {
-    RedeemStatus.MALFORMED: texts.INVITE_INVALID,
-    RedeemStatus.UNKNOWN: texts.INVITE_INVALID,
-    RedeemStatus.USED: texts.INVITE_USED,
-    RedeemStatus.EXPIRED: texts.INVITE_EXPIRED,
-    RedeemStatus.REVOKED: texts.INVITE_REVOKED,
+    RedeemStatus.MALFORMED: "onboarding.invite_invalid",
+    RedeemStatus.UNKNOWN: "onboarding.invite_invalid",
+    RedeemStatus.USED: "onboarding.invite_used",
+    RedeemStatus.EXPIRED: "onboarding.invite_expired",
+    RedeemStatus.REVOKED: "onboarding.invite_revoked",
 }
 
 
 async def _describe(identity: Identity, context: BotContext) -> str:
     units = await context.services.storage.units.get_many(identity.communes + identity.provinces)
     parts: list[str] = []
-    for role, template in ((Role.REPORTER, texts.WHAT_REPORTER), (Role.SUPERVISOR, texts.WHAT_SUPERVISOR)):
+    for role, key in ((Role.REPORTER, "onboarding.what_reporter"), (Role.SUPERVISOR, "onboarding.what_supervisor")):
         for code in identity.units(role):
             unit = units.get(code)
-            parts.append(template.format(unit=unit.full_name if unit else code))
+            parts.append(say(key, unit=unit.full_name if unit else code))
     if identity.is_admin:
-        parts.append(texts.WHAT_ADMIN)
+        parts.append(say("onboarding.what_admin"))
     return "\n".join(parts)
 
 
@@ -52,16 +53,16 @@ async def start(update: Update, context: BotContext) -> None:
         if result.status in REFUSALS:
             log.info("invitation refused for %s: %s", user.id, result.status)
             identity = await identify(services.storage, services.settings, user.id)
-            hint = "" if not identity.is_known else "\n\n" + texts.ALREADY_REGISTERED
-            await message.reply_text(REFUSALS[result.status] + hint)
+            hint = "" if not identity.is_known else "\n\n" + say("onboarding.already_registered")
+            await message.reply_text(say(REFUSALS[result.status]) + hint)
             return
     identity = await identify(services.storage, services.settings, user.id)
     if not identity.is_known:
-        await message.reply_text(texts.GREETING_STRANGER)
+        await message.reply_text(say("onboarding.greeting_stranger"))
         return
     name = identity.person.full_name if identity.person and identity.person.full_name else user.full_name
     await menus.set_commands_for(context.bot, message.chat_id, identity)
-    await message.reply_text(texts.GREETING_KNOWN.format(name=name, what=await _describe(identity, context)))
+    await message.reply_text(say("onboarding.greeting_known", name=name, what=await _describe(identity, context)))
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -71,10 +72,10 @@ async def help_command(update: Update, context: BotContext) -> None:
         return
     identity = await identify(context.services.storage, context.services.settings, user.id)
     if not identity.is_known:
-        await message.reply_text(texts.HELP_STRANGER)
+        await message.reply_text(say("common.help_stranger"))
         return
     await message.reply_text(
-        "\n\n".join([await _describe(identity, context), texts.HELP_HEADER, menus.describe(identity)])
+        "\n\n".join([await _describe(identity, context), say("onboarding.help_header"), menus.describe(identity)])
     )
 
 

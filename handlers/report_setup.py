@@ -19,7 +19,7 @@ from bot.domain.message_length import cut, message_parts, utf16_len
 from bot.domain.numbers import format_count
 from bot.domain.render import TemplateError, render_report, sample_context, sample_contexts, validate_template
 from bot.report_files import effective_settings, report_unit, settings_layers
-from handlers import reporting, rollup_setup, texts
+from handlers import reporting, rollup_setup
 from storage import Storage
 from storage.models import Role, Unit, UnitKind
 
@@ -57,14 +57,14 @@ async def _target(storage: Storage, identity: Identity, args: list[str]) -> tupl
         if unit is None or unit.kind != UnitKind.PROVINCE:
             return None, args, f"Không có tỉnh mã {args[1]}."
         if scope is not None and unit.code not in scope:
-            return None, args, texts.NOT_ALLOWED
+            return None, args, say("common.not_allowed")
         return unit, args[2:], ""
     if identity.is_admin and args and parse_id(args[0]) is not None and args[0] not in identity.communes:
         unit = await storage.units.get(args[0])
         if unit is None:
             return None, args, f"Không có đơn vị mã {args[0]}."
         if scope is not None and unit.province_code not in scope:
-            return None, args, texts.NOT_ALLOWED
+            return None, args, say("common.not_allowed")
         return unit, args[1:], ""
     communes = identity.communes
     if args and parse_id(args[0]) is not None and args[0] in communes:
@@ -74,7 +74,7 @@ async def _target(storage: Storage, identity: Identity, args: list[str]) -> tupl
     if identity.is_admin:
         return None, args, ("Quản trị viên: /caidat tinh <mã tỉnh> … hoặc /caidat <mã xã> …\n" + USAGE
                             + "\nBáo cáo tổng hợp của tỉnh: /caidat tonghop <mã tỉnh> …")
-    return None, args, texts.NOT_ALLOWED
+    return None, args, say("common.not_allowed")
 
 
 def _parse_value(field_name: str, raw: str) -> object:
@@ -220,11 +220,11 @@ async def on_template_button(update: Update, context: BotContext) -> None:
     template_id = parse_id(raw_id)
     record = await services.storage.templates.get(template_id) if template_id is not None else None
     if not identity.is_admin or record is None or record.name != WEEKLY_FORM_ID + PENDING:
-        await query.answer(texts.NOT_ALLOWED if not identity.is_admin else texts.STALE_BUTTON, show_alert=True)
+        await query.answer(say("common.not_allowed") if not identity.is_admin else say("common.stale_button"), show_alert=True)
         return
     scope = identity.admin_provinces  # a province's admin confirms only that province's templates
     if scope is not None and record.unit_code not in scope:
-        await query.answer(texts.NOT_ALLOWED, show_alert=True)
+        await query.answer(say("common.not_allowed"), show_alert=True)
         return
     await query.answer()
     assert isinstance(query.message, Message)

@@ -14,12 +14,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.access import Identity, identify
 from bot.calendar_plan import format_moment
+from bot.catalogue import say
 from bot.context import BaocaoApplication, BotContext
 from bot.domain.arguments import parse_id
 from bot.domain.bulk_entry import looks_like_bulk_entry
 from bot.domain.forms import WEEKLY_FORM_ID, Form
 from bot.reporting import ANSWER, ReportSession, Stale, Step, Submitted, reporter_communes
-from handlers import texts
 from handlers.report_files import send_report_file
 from handlers.reporting_views import PREFIX, Screen, edit_menu, render
 from storage.models import Draft, Submission, Unit
@@ -98,7 +98,7 @@ async def baocao(update: Update, context: BotContext) -> None:
 
 def _not_a_reporter_text(identity: Identity | None) -> str:
     if identity is None or not identity.is_known:
-        return texts.HELP_STRANGER
+        return say("common.help_stranger")
     return "Anh/Chị không phải cán bộ báo cáo của xã, phường nào nên không có báo cáo để nhập."
 
 
@@ -165,10 +165,10 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 def _stray_text_hint(identity: Identity | None) -> str:
     if identity is None or not identity.is_known:
-        return texts.HELP_STRANGER
+        return say("common.help_stranger")
     if identity.communes:
         return "Anh/Chị gõ /baocao để nhập báo cáo tuần, hoặc /help để xem các lệnh."
-    return texts.STRAY_TEXT
+    return say("common.stray_text")
 
 
 async def on_media(update: Update, context: BotContext) -> None:
@@ -178,10 +178,10 @@ async def on_media(update: Update, context: BotContext) -> None:
         return
     session = await _active_session(context, await _reporter(update, context))
     if session is None:
-        await message.reply_text(texts.STRAY_MEDIA)
+        await message.reply_text(say("common.stray_media"))
         return
     screen = render(session, [await session.resume()])
-    screen.parts.insert(0, texts.STRAY_MEDIA)
+    screen.parts.insert(0, say("common.stray_media"))
     await show(message, screen, session)
 
 
@@ -211,7 +211,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     parts = query.data.split(":", 3)
     draft_id = parse_id(parts[1]) if len(parts) >= 3 else None
     if draft_id is None:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(say("common.stale_button"))
         return
     verb, arg = parts[2], parts[3] if len(parts) > 3 else ""
     storage = context.services.storage

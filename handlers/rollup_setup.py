@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.access import Identity
+from bot.catalogue import say
 from bot.context import BotContext
 from bot.domain.arguments import parse_id
 from bot.domain.message_length import cut, message_parts
 from bot.domain.rollup_docx import RollupSettings, resolved_for_scope
 from bot.domain.text import fold
 from bot.rollup_service import SETTINGS_KEY, allowed_provinces, can_see, rollup_settings
-from handlers import texts
 from storage.codec import JsonInput
 from storage.models import Unit, UnitKind
 
@@ -222,7 +222,7 @@ async def _reply(update: Update, text: str) -> None:
 async def caidat_tonghop(update: Update, context: BotContext, identity: Identity, text: str) -> None:
     """``/caidat tonghop`` with ``text`` what follows «tonghop»."""
     if not (identity.is_admin or identity.provinces):
-        await _reply(update, texts.NOT_ALLOWED)
+        await _reply(update, say("common.not_allowed"))
         return
     province, rest, why = await _province(context, identity, text)
     if province is None:

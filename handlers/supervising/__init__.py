@@ -26,13 +26,13 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
+from bot.catalogue import say
 from bot.context import BotContext
 from bot.domain.arguments import ArgumentError, parse_id, parse_week
 from bot.domain.periods import current_open_period, period_label
 from bot.report_files import render_submission
 from bot.reporting import ensure_period
 from bot.rollup_service import NATIONAL, can_see
-from handlers import texts
 from handlers.supervising.approval import approve, correct_returned, duyet, tralai
 from handlers.supervising.chat import PREFIX, chat_id_of, form_of, now_of, reply
 from handlers.supervising.commune_view import show_commune, xa
@@ -114,7 +114,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer()
         await submit_on_behalf(update, context, identity, args[0], args[1])
     else:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(say("common.stale_button"))
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

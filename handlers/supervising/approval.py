@@ -15,7 +15,6 @@ from bot.domain.numbers import format_count
 from bot.domain.periods import period_label
 from bot.domain.rollup import explanation_text
 from bot.reporting import ReportSession
-from handlers import texts
 from handlers.reporting import show
 from handlers.reporting_views import edit_menu
 from handlers.supervising.chat import data, form_of, now_of, reply, tell_reporters
@@ -146,7 +145,7 @@ async def correct_returned(update: Update, context: BotContext, raw_id: str) -> 
     submission_id = parse_id(raw_id)
     submission = await storage.submissions.get(submission_id) if submission_id is not None else None
     if submission is None or identity.person is None or not identity.can_report_for(submission.unit_code):
-        await query.answer(texts.NOT_ALLOWED, show_alert=True)
+        await query.answer(say("common.not_allowed"), show_alert=True)
         return
     latest = await storage.submissions.latest(submission.period_id, submission.unit_code)
     if latest is not None and latest.status == SubmissionStatus.APPROVED:

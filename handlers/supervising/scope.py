@@ -6,11 +6,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.access import Identity, identify
+from bot.catalogue import say
 from bot.context import BotContext
 from bot.domain.arguments import looks_like_week, parse_id, parse_week
 from bot.domain.text import fold
 from bot.rollup_service import allowed_provinces, can_see
-from handlers import texts
 from storage.models import Period, Submission, Unit, UnitKind
 
 
@@ -27,9 +27,9 @@ async def supervisor_or_refuse(update: Update, context: BotContext) -> Identity 
 
 async def refuse(update: Update) -> None:
     if update.callback_query is not None:
-        await update.callback_query.answer(texts.NOT_ALLOWED, show_alert=True)
+        await update.callback_query.answer(say("common.not_allowed"), show_alert=True)
     elif update.effective_message is not None:
-        await update.effective_message.reply_text(texts.NOT_ALLOWED)
+        await update.effective_message.reply_text(say("common.not_allowed"))
 
 
 async def provinces_of(context: BotContext, identity: Identity) -> list[Unit]:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.app import build_application
-from handlers import texts
+from bot.catalogue import say
 from storage.models import Role
 from tests.conftest import BotHarness
 from tests.fakes import RecordingRequest, as_update, callback_update, media_update, text_update
@@ -268,7 +268,7 @@ async def test_a_revoked_official_loses_the_draft_mid_question(harness: BotHarne
     answers = [c for c in harness.request.calls if c.method == "answerCallbackQuery"]
     assert "không có quyền" in answers[-1].params.get("text", "")
     await harness.send(text_update(LAN, "/baocao"))
-    assert harness.request.last_to(LAN).text == texts.HELP_STRANGER  # no role left: a stranger again
+    assert harness.request.last_to(LAN).text == say("common.help_stranger")  # no role left: a stranger again
     assert await harness.storage.drafts.values(draft.id) == {"carried_over": 53}
 
 
