@@ -22,6 +22,7 @@ from bot.access import Identity
 from bot.domain.forms import Form, OutlierCheck
 from bot.domain.numbers import format_count
 from bot.domain.periods import PeriodKey, current_open_period, period_for
+from bot.domain.render import TemplateError
 from bot.domain.rollup import (
     Report,
     Rollup,
@@ -32,10 +33,11 @@ from bot.domain.rollup import (
     rollup_message,
 )
 from bot.domain.rollup_chart import chart_filename, render_rollup_chart, render_rollup_chart_apart
-from bot.domain.rollup_docx import TEMPLATE_NAME, RollupSettings, render_rollup_docx, rollup_docx_filename
+from bot.domain.rollup_docx import TEMPLATE_NAME, RollupSettings, build_docx_context, rollup_docx_filename
 from bot.domain.rollup_xlsx import render_rollup_xlsx, rollup_xlsx_filename
 from bot.domain.themes import Taxonomy, ThemeError, load_taxonomy
 from bot.memory import release_memory
+from bot.render_pool import render_docx_sync
 from bot.report_files import ROLLUP_SUFFIX
 from storage import Storage
 from storage.models import Period, Role, Submission, Unit
@@ -265,6 +267,18 @@ class RollupFiles:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _render_rollup_docx(context: dict[str, Any], template: bytes | Path, shipped: Path | None) -> bytes:
+    """The rollup's .docx, rendered in a render worker under its limits; an uploaded template that
+    fails (or runs too long, or grows too big) gives way to the shipped one."""
+    try:
+        return render_docx_sync(template, context)
+    except TemplateError as exc:
+        if shipped is None or isinstance(template, Path):
+            raise
+        log.warning("the uploaded rollup template failed, the shipped one was used: %s", exc.reason)
+        return render_docx_sync(shipped, context)
+
+
 def build_files(
     data: RollupInput,
     *,
@@ -274,6 +288,7 @@ def build_files(
     tz: tzinfo | None = None,
     progress: ProgressState | None = None,
     chart_apart: bool = False,
+    shipped_template: Path | None = None,
 ) -> RollupFiles:
     """Build the rollup and write everything (CPU-bound: run it off the event loop).
     ``chart_apart``: draw the chart in a process of its own (the long-running bot does, so as not
@@ -295,7 +310,7 @@ def build_files(
     timings["chart_s"] = clock() - started
     stage("Đang tạo tệp Word…")
     started = clock()
-    docx = render_rollup_docx(rollup, report_date, template, settings, tz)
+    docx = _render_rollup_docx(build_docx_context(rollup, report_date, settings, tz), template, shipped_template)
     timings["docx_s"] = clock() - started
     stage("Đang tạo tệp Excel…")
     started = clock()
@@ -326,7 +341,7 @@ async def produce(
     template = await rollup_template(storage, form, templates_dir, province_code)
     loaded = time.perf_counter() - started
     kwargs = dict(report_date=report_date, template=template, settings=settings, tz=tz, progress=progress,
-                  chart_apart=chart_apart)
+                  chart_apart=chart_apart, shipped_template=Path(templates_dir) / TEMPLATE_NAME)
     if run is None:
         files = await asyncio.to_thread(build_files, data, **kwargs)  # type: ignore[arg-type]
     else:
