@@ -241,7 +241,7 @@ def validate_template(data: bytes, sample_context: Mapping[str, Any] | Sequence[
             rendered = _render(data, context, strict)
         except JinjaTemplateError as exc:
             raise TemplateError(_jinja_reason(exc)) from None
-        except TemplateError:
+        except (TemplateError, MemoryError):  # MemoryError: the render worker's limit says why
             raise
         except Exception as exc:  # docxtpl/lxml on a damaged document
             raise TemplateError(f"Mẫu không hiển thị được: {str(exc).strip().rstrip('.')}.") from None
