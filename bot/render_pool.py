@@ -105,7 +105,7 @@ class RenderPool:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.stop()  # a render still running is killed: nobody waits for it any more
+            pool.stop()  # type: ignore[no-untyped-call]  # a render still running is killed: nobody waits for it any more
             pool.join(timeout=5)
 
     @property
@@ -134,7 +134,7 @@ class RenderPool:
         back as :class:`TemplateError` with the reason in Vietnamese."""
         future = self._schedule(function, *args)
         try:
-            return await asyncio.wrap_future(future)  # type: ignore[no-any-return]
+            return await asyncio.wrap_future(future)
         except asyncio.CancelledError:
             future.cancel()  # pebble kills the worker if the job had started
             raise

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.access import Identity, identify
 from bot.catalogue import say
-from bot.context import BotContext
+from bot.context import BaocaoApplication, BotContext
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.render import TemplateError, check_contexts, sample_context
 from bot.render_pool import check_template, render_docx
@@ -166,7 +166,9 @@ async def on_template_upload(update: Update, context: BotContext) -> None:
     await message.reply_text(say("render.checking"))
     # The check renders in a worker with a time limit, beside the updates: the bot answers
     # everyone else while it runs (python-telegram-bot handles updates one at a time).
-    context.application.in_background(_check_and_preview(message, context, identity, data), update)
+    application = context.application
+    assert isinstance(application, BaocaoApplication)
+    application.in_background(_check_and_preview(message, context, identity, data), update)
 
 
 async def _check_and_preview(message: Message, context: BotContext, identity: Identity, data: bytes) -> None:
