@@ -4,6 +4,7 @@ earlier period's file from /baocaocu."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -12,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.access import identify
 from bot.catalogue import say
-from bot.context import BotContext
+from bot.context import BaocaoApplication, BotContext
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.periods import period_label
 from bot.report_files import ReportFile, render_commune_report, render_submission
@@ -44,8 +45,21 @@ async def announce_fallback(context: BotContext, report: ReportFile) -> None:
             log.warning("could not tell admin %s about a failing template", chat_id, exc_info=True)
 
 
+def beside_updates(context: BotContext, work: Coroutine[Any, Any, None], update: object | None = None) -> None:
+    """Render and send a report file beside the updates (python-telegram-bot handles them one at a
+    time): a stored template that runs up to the render time limit holds no one else's message."""
+    application = context.application
+    assert isinstance(application, BaocaoApplication)
+    application.in_background(work, update)
+
+
 async def send_report_file(message: Message, context: BotContext, session: ReportSession) -> None:
-    """The latest submitted version; before any submission, a preview of the draft."""
+    """The latest submitted version; before any submission, a preview of the draft (sent beside
+    the updates)."""
+    beside_updates(context, _send_report_file(message, context, session))
+
+
+async def _send_report_file(message: Message, context: BotContext, session: ReportSession) -> None:
     services = context.services
     submission = await services.storage.submissions.latest(session.period.id, session.unit.code)
     if submission is not None:
@@ -109,12 +123,17 @@ async def on_file_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     form = context.services.forms[period.form_id]
-    report = await render_submission(storage, form, context.services.settings.templates_dir, units[unit_code],
-                                     period.key, submission, **fallback_kwargs(context))
     assert isinstance(query.message, Message)
-    await context.bot.send_document(query.message.chat_id, document=report.content, filename=report.filename,
-                                    caption=f"Báo cáo {period_label(period.key)} (lần {submission.version})")
-    await announce_fallback(context, report)
+    chat_id, unit = query.message.chat_id, units[unit_code]
+
+    async def send() -> None:
+        report = await render_submission(storage, form, context.services.settings.templates_dir, unit,
+                                         period.key, submission, **fallback_kwargs(context))
+        await context.bot.send_document(chat_id, document=report.content, filename=report.filename,
+                                        caption=f"Báo cáo {period_label(period.key)} (lần {submission.version})")
+        await announce_fallback(context, report)
+
+    beside_updates(context, send(), update)
 
 
 def register(application: Application) -> None:

@@ -16,9 +16,9 @@ from bot.settings import Settings
 from storage.models import Role, UnitKind
 from tests.conftest import ADMIN_ID, BotHarness
 from tests.fakes import as_update, callback_update, document_update, text_update
-from tests.integration.seed import bind
+from tests.integration.seed import BALANCED, bind
 from tests.integration.test_report_files import commune, docx_text, submit  # noqa: F401 - fixture
-from tests.integration.test_reporting import LAN
+from tests.integration.test_reporting import LAN, answer_all
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "bao-cao-tuan.docx"
 LIMIT_S = 4.0  # generous for a busy test machine: the check of a good template renders 12 cases
@@ -98,8 +98,7 @@ async def test_a_stored_template_failing_on_real_data_falls_back_and_admins_are_
     await bind(harness.storage, PROVINCE_ADMIN, "Trần Văn Quản", Role.ADMIN, province, clock.now())
     # renders on the sample commune (the upload check passes), hangs on every real one
     hostile = with_tag("MẪU RIÊNG{% if unit_code != '21370' %}" + NESTED_LOOP + "{% endif %}")
-    upload_check = harness.app.services.storage
-    await upload_check.templates.add("tthc-weekly", province.code, "mau-tinh.docx", hostile, None, clock.now())
+    await harness.storage.templates.add("tthc-weekly", province.code, "mau-tinh.docx", hostile, None, clock.now())
 
     await submit(harness)
     await harness.send(text_update(LAN, "/baocaocu"))
@@ -117,3 +116,25 @@ async def test_a_stored_template_failing_on_real_data_falls_back_and_admins_are_
         assert len(notices) == 1, f"admin {admin} told {len(notices)} times"
         assert "mẫu mặc định" in notices[0].text and "quá lâu" in notices[0].text
     assert len(await harness.storage.audit.recent(action="template.fallback")) == 1
+
+
+async def test_others_are_answered_while_a_report_renders_with_a_hostile_stored_template(
+    harness: BotHarness, commune, clock  # noqa: F811
+) -> None:
+    province = await harness.storage.units.get(commune.province_code)
+    await bind(harness.storage, PROVINCE_ADMIN, "Trần Văn Quản", Role.ADMIN, province, clock.now())
+    hostile = with_tag("{% if unit_code != '21370' %}" + NESTED_LOOP + "{% endif %}")
+    await harness.storage.templates.add("tthc-weekly", commune.province_code, "mau-tinh.docx", hostile, None,
+                                        clock.now())
+    await answer_all(harness, LAN, BALANCED)
+    button = next(d for label, d in harness.request.last_to(LAN).buttons if "Gửi báo cáo" in label)
+    await harness.app.process_update(as_update(callback_update(LAN, button), harness.app.bot))
+    assert harness.app._background, "the report renders beside the updates"
+    started = time.monotonic()
+    await harness.app.process_update(as_update(text_update(PROVINCE_ADMIN, "/help"), harness.app.bot))
+    answered = time.monotonic() - started
+    assert harness.request.sent_to(PROVINCE_ADMIN) and answered < 1.0, f"/help answered after {answered:.2f} s"
+    assert harness.app._background, "the hostile render was still running when /help was answered"
+    await harness.app.wait_background()
+    (_, content), = harness.request.documents_to(LAN)
+    assert "XÃ PHÚC LỘC" in docx_text(content)
