@@ -52,8 +52,11 @@ class RenderLimits:
 def _limit_memory(memory_mb: int) -> None:
     """The worker's address space: what it holds once warm plus ``memory_mb``, so that the same
     setting means "what a render may add" whatever the libraries map at start."""
-    with open("/proc/self/statm") as statm:
-        pages = int(statm.read().split()[0])
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[0])
+    except OSError:  # not Linux: the time limit still applies
+        return
     ceiling = pages * resource.getpagesize() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
 
