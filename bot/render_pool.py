@@ -16,6 +16,7 @@ something renders before that (a test, a script), it starts on first use.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import multiprocessing
 import resource
@@ -154,6 +155,7 @@ class RenderPool:
 
 
 POOL = RenderPool()
+atexit.register(POOL.stop)  # a script that rendered without stopping the pool still exits at once
 
 
 def _portable(template: str | Path | bytes) -> str | bytes:

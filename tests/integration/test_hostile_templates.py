@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from bot.app import build_application
 from bot.settings import Settings
 from storage.models import Role, UnitKind
 from tests.conftest import ADMIN_ID, BotHarness
-from tests.fakes import as_update, callback_update, document_update, text_update
+from tests.fakes import RecordingRequest, as_update, callback_update, document_update, text_update
 from tests.integration.seed import BALANCED, bind
 from tests.integration.test_report_files import commune, docx_text, submit  # noqa: F401 - fixture
 from tests.integration.test_reporting import LAN, answer_all
@@ -116,6 +117,16 @@ async def test_a_stored_template_failing_on_real_data_falls_back_and_admins_are_
         assert len(notices) == 1, f"admin {admin} told {len(notices)} times"
         assert "mẫu mặc định" in notices[0].text and "quá lâu" in notices[0].text
     assert len(await harness.storage.audit.recent(action="template.fallback")) == 1
+
+    # after a restart the same template version fails again: the admins are not told again
+    request = RecordingRequest()
+    restarted = build_application(harness.app.services.settings, request=request, token="123456:TEST", clock=clock,
+                                  rate_limiter=False)
+    async with restarted:
+        await restarted.process_update(as_update(callback_update(LAN, data), restarted.bot))
+        await restarted.wait_background()
+    assert len(request.documents_to(LAN)) == 1
+    assert not request.sent_to(ADMIN_ID) and not request.sent_to(PROVINCE_ADMIN)
 
 
 async def test_others_are_answered_while_a_report_renders_with_a_hostile_stored_template(
