@@ -116,16 +116,16 @@ class RenderPool:
     def running(self) -> bool:
         return self._pool is not None
 
-    def _schedule(self, function: Callable[..., T], *args: Any) -> Any:
+    def _schedule(self, function: Callable[..., T], *args: Any, scale: float = 1.0) -> Any:
         self.start()
         assert self._pool is not None
-        return self._pool.schedule(function, args=args, timeout=self.limits.seconds)
+        return self._pool.schedule(function, args=args, timeout=self.limits.seconds * scale)
 
-    def _outcome(self, error: BaseException) -> TemplateError:
+    def _outcome(self, error: BaseException, scale: float = 1.0) -> TemplateError:
         if isinstance(error, TemplateError):
             return error
         if isinstance(error, FutureTimeout | TimeoutError):
-            return TemplateError(say("render.too_slow", seconds=f"{self.limits.seconds:g}"))
+            return TemplateError(say("render.too_slow", seconds=f"{self.limits.seconds * scale:g}"))
         if isinstance(error, MemoryError):
             return TemplateError(say("render.too_big"))
         if isinstance(error, ProcessExpired):  # killed from outside (the kernel's OOM killer …)
@@ -145,13 +145,14 @@ class RenderPool:
         except BaseException as error:  # noqa: BLE001 - every failure has one shape for the caller
             raise self._outcome(error) from None
 
-    def run_sync(self, function: Callable[..., T], *args: Any) -> T:
-        """The same from a thread or the command line (blocks the calling thread only)."""
-        future = self._schedule(function, *args)
+    def run_sync(self, function: Callable[..., T], *args: Any, scale: float = 1.0) -> T:
+        """The same from a thread or the command line (blocks the calling thread only);
+        ``scale`` multiplies the time limit (a rollup of every commune is a big document)."""
+        future = self._schedule(function, *args, scale=scale)
         try:
             return future.result()  # type: ignore[no-any-return]
         except BaseException as error:  # noqa: BLE001 - as in run
-            raise self._outcome(error) from None
+            raise self._outcome(error, scale) from None
 
 
 POOL = RenderPool()
@@ -169,8 +170,8 @@ async def render_docx(template: str | Path | bytes, context: Mapping[str, Any]) 
     return await POOL.run(_job_render, _portable(template), dict(context))
 
 
-def render_docx_sync(template: str | Path | bytes, context: Mapping[str, Any]) -> bytes:
-    return POOL.run_sync(_job_render, _portable(template), dict(context))
+def render_docx_sync(template: str | Path | bytes, context: Mapping[str, Any], *, scale: float = 1.0) -> bytes:
+    return POOL.run_sync(_job_render, _portable(template), dict(context), scale=scale)
 
 
 async def check_template(data: bytes, contexts: Sequence[Mapping[str, Any]]) -> None:

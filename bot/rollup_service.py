@@ -43,6 +43,9 @@ from storage import Storage
 from storage.models import Period, Role, Submission, Unit
 
 log = logging.getLogger(__name__)
+# A rollup's .docx may list 3,321 communes (seconds on a busy machine) and is made in the
+# background for one supervisor: it gets this many times the render time limit.
+ROLLUP_TIME_SCALE = 6.0
 
 NATIONAL = "all"
 DEFAULT_HISTORY = 8
@@ -271,12 +274,12 @@ def _render_rollup_docx(context: dict[str, Any], template: bytes | Path, shipped
     """The rollup's .docx, rendered in a render worker under its limits; an uploaded template that
     fails (or runs too long, or grows too big) gives way to the shipped one."""
     try:
-        return render_docx_sync(template, context)
+        return render_docx_sync(template, context, scale=ROLLUP_TIME_SCALE)
     except TemplateError as exc:
         if shipped is None or isinstance(template, Path):
             raise
         log.warning("the uploaded rollup template failed, the shipped one was used: %s", exc.reason)
-        return render_docx_sync(shipped, context)
+        return render_docx_sync(shipped, context, scale=ROLLUP_TIME_SCALE)
 
 
 def build_files(
