@@ -46,8 +46,12 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
     reminders: Any = None  # bot.scheduler.ReminderScheduler, installed by initialize
 
     async def initialize(self) -> None:
+        from bot.render_pool import POOL, limits_from
         from bot.scheduler import install_reminders
         from storage import Storage
+
+        POOL.configure(limits_from(self.services.settings))
+        POOL.start()  # the render workers, forked from a warm server, take their first job in ms
 
         if self.services._storage is None:
             self.services.attach_storage(await Storage.open(self.services.settings.database_path))
@@ -108,6 +112,9 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
             await asyncio.gather(*ending)
             await super().shutdown()
         finally:
+            from bot.render_pool import POOL
+
+            POOL.stop()
             if self.services._storage is not None:
                 await self.services._storage.close()
                 self.services.attach_storage(None)

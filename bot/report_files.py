@@ -6,21 +6,25 @@ Used by the chat (on submit, on request) and by `python -m bot render`."""
 
 from __future__ import annotations
 
-import asyncio
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.domain.evaluate import CheckResult, evaluate_checks
 from bot.domain.forms import Form
 from bot.domain.periods import PeriodKey, period_for
-from bot.domain.render import default_template_path, render_report
+from bot.domain.render import TemplateError, default_template_path
 from bot.domain.report import ReportUnit, build_context, report_filename
 from bot.domain.report_settings import ReportSettings, merge, province_defaults
+from bot.render_pool import render_docx
 from storage import Storage
-from storage.models import Submission, Unit
+from storage.models import Role, Submission, TemplateRecord, Unit
+
+log = logging.getLogger(__name__)
+FALLBACK_ACTION = "template.fallback"
 
 ROLLUP_SUFFIX = "-rollup"
 
@@ -33,6 +37,18 @@ class ReportInputs:
     history: list[dict[str, Any]] = field(default_factory=list)
     settings_layers: list[Mapping[str, Any]] = field(default_factory=list)
     template: bytes | None = None
+    template_record: TemplateRecord | None = None
+
+
+@dataclass(frozen=True)
+class TemplateFallback:
+    """A stored template failed on a real report, which was rendered with the shipped template
+    instead. ``admins``: the Telegram ids to tell, empty when they were told about this template
+    version already (once per version, kept in the audit log so a restart does not repeat it)."""
+
+    record: TemplateRecord
+    reason: str
+    admins: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,7 @@ class ReportFile:
     filename: str
     content: bytes
     checks: tuple[CheckResult, ...]
+    fallback: TemplateFallback | None = None
 
 
 async def report_inputs(
@@ -55,7 +72,27 @@ async def report_inputs(
     record = await storage.templates.effective(form.id, unit_code, province_code)
     if record is not None:
         inputs.template = await storage.templates.content(record.id)
+        inputs.template_record = record
     return inputs
+
+
+async def note_fallback(
+    storage: Storage, record: TemplateRecord, reason: str, province_code: str | None, admin_ids: Sequence[int],
+    now: datetime,
+) -> TemplateFallback:
+    """Record that ``record`` failed on real data; the admins to tell are the configured ones and
+    the province's, the first time only."""
+    subject = f"template:{record.id}"
+    log.warning("stored template %s (version %s) failed; the shipped one was used: %s", record.id,
+                record.version, reason)
+    if await storage.audit.recent(1, action=FALLBACK_ACTION, subject=subject):
+        return TemplateFallback(record, reason, ())
+    await storage.audit.log(FALLBACK_ACTION, now, subject=subject,
+                            detail={"version": record.version, "reason": reason[:500]})
+    admins = list(admin_ids)
+    if province_code:
+        admins += [p.telegram_id for p in await storage.people.list_people(unit_code=province_code, role=Role.ADMIN)]
+    return TemplateFallback(record, reason, tuple(dict.fromkeys(admins)))
 
 
 async def last_period_answers(storage: Storage, key: PeriodKey, recent: Sequence[Submission]) -> dict[str, Any] | None:
@@ -101,7 +138,13 @@ async def render_commune_report(
     answers: Mapping[str, Any],
     explanations: Mapping[str, Any],
     report_date: date,
+    *,
+    admin_ids: Sequence[int] = (),
+    now: datetime | None = None,
 ) -> ReportFile:
+    """The report rendered in a render worker (:mod:`bot.render_pool`); when the stored template
+    fails, runs too long or grows too big on these answers, the shipped template renders it and
+    ``fallback`` says so (the reader gets an ordinary report)."""
     key = PeriodKey.parse(period_key)
     info = period_for(form.period, key)
     inputs = await report_inputs(storage, form, key, unit.code, unit.province_code, before=info.opens_at)
@@ -111,15 +154,25 @@ async def render_commune_report(
         form, dict(answers), unit=who, period=info, settings=effective_settings(who, inputs.settings_layers),
         report_date=report_date, explanations=dict(explanations), previous=inputs.previous, checks=checks,
     )
-    template: bytes | Path = inputs.template or default_template_path(templates_dir, form.id)
-    content = await asyncio.to_thread(render_report, template, context)
-    return ReportFile(report_filename(key, unit.full_name), content, tuple(checks))
+    shipped = default_template_path(templates_dir, form.id)
+    fallback = None
+    if inputs.template is not None and inputs.template_record is not None:
+        try:
+            content = await render_docx(inputs.template, context)
+        except TemplateError as exc:
+            content = await render_docx(shipped, context)
+            fallback = await note_fallback(storage, inputs.template_record, exc.reason, unit.province_code,
+                                           admin_ids, now or datetime.now(UTC))
+    else:
+        content = await render_docx(shipped, context)
+    return ReportFile(report_filename(key, unit.full_name), content, tuple(checks), fallback)
 
 
 async def render_submission(
-    storage: Storage, form: Form, templates_dir: Path, unit: Unit, period_key: str, submission: Submission
+    storage: Storage, form: Form, templates_dir: Path, unit: Unit, period_key: str, submission: Submission,
+    *, admin_ids: Sequence[int] = (), now: datetime | None = None,
 ) -> ReportFile:
     return await render_commune_report(
         storage, form, templates_dir, unit, period_key, submission.answers, submission.explanations,
-        submission.submitted_at.date(),
+        submission.submitted_at.date(), admin_ids=admin_ids, now=now,
     )

@@ -24,6 +24,7 @@ from bot.chart_process import ChartStopped, render_rollup_chart_apart
 from bot.domain.forms import Form, OutlierCheck
 from bot.domain.numbers import format_count
 from bot.domain.periods import PeriodKey, current_open_period, period_for
+from bot.domain.render import TemplateError
 from bot.domain.rollup import (
     Report,
     Rollup,
@@ -34,15 +35,19 @@ from bot.domain.rollup import (
     rollup_message,
 )
 from bot.domain.rollup_chart import chart_filename, render_rollup_chart
-from bot.domain.rollup_docx import TEMPLATE_NAME, RollupSettings, render_rollup_docx, rollup_docx_filename
+from bot.domain.rollup_docx import TEMPLATE_NAME, RollupSettings, build_docx_context, rollup_docx_filename
 from bot.domain.rollup_xlsx import render_rollup_xlsx, rollup_xlsx_filename
 from bot.domain.themes import Taxonomy, ThemeError, load_taxonomy
 from bot.memory import release_memory
+from bot.render_pool import render_docx_sync
 from bot.report_files import ROLLUP_SUFFIX
 from storage import Storage
 from storage.models import Period, Role, Submission, Unit
 
 log = logging.getLogger(__name__)
+# A rollup's .docx may list 3,321 communes (seconds on a busy machine) and is made in the
+# background for one supervisor: it gets this many times the render time limit.
+ROLLUP_TIME_SCALE = 6.0
 
 NATIONAL = "all"
 DEFAULT_HISTORY = 8
@@ -285,6 +290,18 @@ class RollupFiles:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _render_rollup_docx(context: dict[str, Any], template: bytes | Path, shipped: Path | None) -> bytes:
+    """The rollup's .docx, rendered in a render worker under its limits; an uploaded template that
+    fails (or runs too long, or grows too big) gives way to the shipped one."""
+    try:
+        return render_docx_sync(template, context, scale=ROLLUP_TIME_SCALE)
+    except TemplateError as exc:
+        if shipped is None or isinstance(template, Path):
+            raise
+        log.warning("the uploaded rollup template failed, the shipped one was used: %s", exc.reason)
+        return render_docx_sync(shipped, context, scale=ROLLUP_TIME_SCALE)
+
+
 def build_files(
     data: RollupInput,
     *,
@@ -294,6 +311,7 @@ def build_files(
     tz: tzinfo | None = None,
     progress: ProgressState | None = None,
     chart_apart: bool = False,
+    shipped_template: Path | None = None,
 ) -> RollupFiles:
     """Build the rollup and write everything (CPU-bound: run it off the event loop).
     ``chart_apart``: draw the chart in a process of its own (the long-running bot does, so as not
@@ -321,7 +339,7 @@ def build_files(
     timings["chart_s"] = clock() - started
     stage("Đang tạo tệp Word…")
     started = clock()
-    docx = render_rollup_docx(rollup, report_date, template, settings, tz)
+    docx = _render_rollup_docx(build_docx_context(rollup, report_date, settings, tz), template, shipped_template)
     timings["docx_s"] = clock() - started
     stage("Đang tạo tệp Excel…")
     started = clock()
@@ -354,7 +372,7 @@ async def produce(
     template = await rollup_template(storage, form, templates_dir, province_code)
     loaded = time.perf_counter() - started
     kwargs = dict(report_date=report_date, template=template, settings=settings, tz=tz, progress=progress,
-                  chart_apart=chart_apart)
+                  chart_apart=chart_apart, shipped_template=Path(templates_dir) / TEMPLATE_NAME)
     if run is None:
         try:
             files = await asyncio.to_thread(build_files, data, **kwargs)  # type: ignore[arg-type]

@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535, description="Port the webhook server listens on.")
     sandbox_port: int = Field(default=8081, ge=0, le=65535, description="Port of the local sandbox in demo mode.")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    render_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, description="Wall time one template render may take before its worker is killed."
+    )
+    render_memory_mb: int = Field(
+        default=512, ge=64, le=16384, description="Memory one render worker may add before the render fails."
+    )
+    render_workers: int = Field(default=2, ge=1, le=16, description="Worker processes that render templates at once.")
 
     @field_validator("telegram_bot_token", "webhook_secret", mode="before")
     @classmethod

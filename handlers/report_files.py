@@ -4,18 +4,21 @@ earlier period's file from /baocaocu."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.access import identify
-from bot.context import BotContext
+from bot.catalogue import say
+from bot.context import BaocaoApplication, BotContext
 from bot.domain.arguments import parse_id
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.message_length import MAX_CAPTION, cut
 from bot.domain.periods import period_label
-from bot.report_files import render_commune_report, render_submission
+from bot.report_files import ReportFile, render_commune_report, render_submission
 from bot.reporting import ReportSession, reporter_communes
 
 log = logging.getLogger(__name__)
@@ -23,24 +26,59 @@ log = logging.getLogger(__name__)
 FILES = "rf"
 
 
+def fallback_kwargs(context: BotContext) -> dict[str, Any]:
+    """What a render needs to tell the admins when a stored template fails on real data."""
+    services = context.services
+    return {"admin_ids": tuple(services.settings.admin_ids), "now": services.clock.now()}
+
+
+async def announce_fallback(context: BotContext, report: ReportFile) -> None:
+    """Tell the admins, once per template version, that their uploaded template failed on a real
+    report and the shipped one was used; the official who asked got an ordinary report."""
+    fallback = report.fallback
+    if fallback is None or not fallback.admins:
+        return
+    text = say("render.fallback_admins", version=fallback.record.version, filename=fallback.record.filename,
+               report=report.filename, reason=fallback.reason)
+    for chat_id in fallback.admins:
+        try:
+            await context.bot.send_message(chat_id, text)
+        except TelegramError:
+            log.warning("could not tell admin %s about a failing template", chat_id, exc_info=True)
+
+
+def beside_updates(context: BotContext, work: Coroutine[Any, Any, None], update: object | None = None) -> None:
+    """Render and send a report file beside the updates (python-telegram-bot handles them one at a
+    time): a stored template that runs up to the render time limit holds no one else's message."""
+    application = context.application
+    assert isinstance(application, BaocaoApplication)
+    application.in_background(work, update)
+
+
 async def send_report_file(message: Message, context: BotContext, session: ReportSession) -> None:
-    """The latest submitted version; before any submission, a preview of the draft."""
+    """The latest submitted version; before any submission, a preview of the draft (sent beside
+    the updates)."""
+    beside_updates(context, _send_report_file(message, context, session))
+
+
+async def _send_report_file(message: Message, context: BotContext, session: ReportSession) -> None:
     services = context.services
     submission = await services.storage.submissions.latest(session.period.id, session.unit.code)
     if submission is not None:
         report = await render_submission(services.storage, session.form, services.settings.templates_dir,
-                                         session.unit, session.period.key, submission)
+                                         session.unit, session.period.key, submission, **fallback_kwargs(context))
         caption = f"Báo cáo {period_label(session.period.key)} — {session.unit.full_name} (lần {submission.version})"
     else:
         report = await render_commune_report(
             services.storage, session.form, services.settings.templates_dir, session.unit, session.period.key,
             session.answers, {k: v.reason for k, v in (await services.storage.drafts.explanations(
-                session.draft.id)).items()}, services.clock.now().date(),
+                session.draft.id)).items()}, services.clock.now().date(), **fallback_kwargs(context),
         )
         caption = f"Bản xem trước (chưa gửi) — {session.unit.full_name}"
     await message.get_bot().send_document(
         message.chat_id, document=report.content, filename=report.filename, caption=cut(caption, MAX_CAPTION)
     )
+    await announce_fallback(context, report)
 
 
 async def earlier_reports(update: Update, context: BotContext) -> None:
@@ -88,11 +126,17 @@ async def on_file_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     form = context.services.forms[period.form_id]
-    report = await render_submission(storage, form, context.services.settings.templates_dir, units[unit_code],
-                                     period.key, submission)
     assert isinstance(query.message, Message)
-    await context.bot.send_document(query.message.chat_id, document=report.content, filename=report.filename,
-                                    caption=f"Báo cáo {period_label(period.key)} (lần {submission.version})")
+    chat_id, unit = query.message.chat_id, units[unit_code]
+
+    async def send() -> None:
+        report = await render_submission(storage, form, context.services.settings.templates_dir, unit,
+                                         period.key, submission, **fallback_kwargs(context))
+        await context.bot.send_document(chat_id, document=report.content, filename=report.filename,
+                                        caption=f"Báo cáo {period_label(period.key)} (lần {submission.version})")
+        await announce_fallback(context, report)
+
+    beside_updates(context, send(), update)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -12,12 +12,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.access import Identity, identify
 from bot.catalogue import say
-from bot.context import BotContext
+from bot.context import BaocaoApplication, BotContext
 from bot.domain.arguments import parse_id
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.message_length import cut, message_parts, utf16_len
 from bot.domain.numbers import format_count
-from bot.domain.render import TemplateError, render_report, sample_context, sample_contexts, validate_template
+from bot.domain.render import TemplateError, check_contexts, sample_context
+from bot.render_pool import check_template, render_docx
 from bot.report_files import effective_settings, report_unit, settings_layers
 from handlers import reporting, rollup_setup
 from storage import Storage
@@ -186,10 +187,22 @@ async def on_template_upload(update: Update, context: BotContext) -> None:
         await message.reply_text("Tệp mẫu quá lớn (tối đa 5 MB).")
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
+    await message.reply_text(say("render.checking"))
+    # The check renders in a worker with a time limit, beside the updates: the bot answers
+    # everyone else while it runs (python-telegram-bot handles updates one at a time).
+    application = context.application
+    assert isinstance(application, BaocaoApplication)
+    application.in_background(_check_and_preview(message, context, identity, data), update)
+
+
+async def _check_and_preview(message: Message, context: BotContext, identity: Identity, data: bytes) -> None:
+    services = context.services
+    user = message.from_user
+    assert user is not None and message.document is not None
     form = services.forms[WEEKLY_FORM_ID]
     try:
-        validate_template(data, sample_contexts(form))
-        preview = render_report(data, sample_context(form))
+        await check_template(data, check_contexts(form))
+        preview = await render_docx(data, sample_context(form))
     except TemplateError as exc:
         await message.reply_text(f"Mẫu chưa dùng được: {exc.reason}\nMẫu đang dùng được giữ nguyên.")
         return
@@ -198,8 +211,8 @@ async def on_template_upload(update: Update, context: BotContext) -> None:
     person = identity.person or await services.storage.people.get_or_create(user.id, services.clock.now(),
                                                                             full_name=user.full_name)
     pending = await services.storage.templates.add(
-        WEEKLY_FORM_ID + PENDING, owner, document.file_name or "mau.docx", data, person.id, services.clock.now(),
-        note="chờ xác nhận",
+        WEEKLY_FORM_ID + PENDING, owner, message.document.file_name or "mau.docx", data, person.id,
+        services.clock.now(), note="chờ xác nhận",
     )
     await message.reply_document(
         document=preview, filename=f"xem-truoc-{services.clock.now():%Y%m%d}.docx",

@@ -24,7 +24,7 @@ from bot.clock import VN_TZ
 from bot.domain.forms import WEEKLY_FORM_ID, Form, load_form, load_forms
 from bot.domain.numbers import CountParseError, format_date
 from bot.domain.periods import PeriodKey, PeriodKeyError, period_for
-from bot.domain.render import TemplateError, default_template_path, render_report, template_bytes
+from bot.domain.render import TemplateError, default_template_path, template_bytes
 from bot.domain.report import ReportUnit, build_context, report_filename
 from bot.domain.report_settings import ReportSettings, merge, province_defaults
 from bot.importing import count_value, load_json_file
@@ -270,10 +270,15 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
         previous=source.previous,
         checks=checks,
     )
+    from bot.render_pool import POOL, limits_from, render_docx_sync
+
+    POOL.configure(limits_from(settings))  # the same time and memory limits as the bot's renders
     try:
-        data = render_report(template, context)
-    except Exception as exc:  # a stored or given template that does not render
-        raise RenderCommandError(f"Không hiển thị được mẫu {template_origin}: {exc}") from None
+        data = render_docx_sync(template, context)
+    except TemplateError as exc:  # a stored or given template that does not render
+        raise RenderCommandError(f"Không hiển thị được mẫu {template_origin}: {exc.reason}") from None
+    finally:
+        POOL.stop()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
 

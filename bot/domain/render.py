@@ -28,6 +28,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
+from bot.catalogue import say
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.report import ReportUnit, build_context
 from bot.domain.report_settings import ReportSettings, province_defaults
@@ -37,7 +38,11 @@ if TYPE_CHECKING:
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
+MAX_RANGE_ITEMS = 10_000  # a report lists tens of rows; jinja2's own bound is 100,000
+MAX_RESULT_CHARS = 1_000_000  # one value a template builds (a report's whole text is tens of KB)
+MAX_EXPONENT = 100
 _LEFTOVER_TAG = re.compile(r"\{\{|\}\}|\{%|%\}")
+_HUGE_PERCENT_FORMAT = re.compile(r"%[-+ #0]*(?:\*|\d{5,})|%[-+ #0]*\d*\.(?:\*|\d{5,})")
 
 
 class TemplateError(ValueError):
@@ -48,7 +53,61 @@ class TemplateError(ValueError):
         self.reason = reason
 
 
-class _CachingEnvironment(SandboxedEnvironment):
+class TemplateLimitError(SecurityError):
+    """A template asked for more than a report needs (a huge range, a huge repeated text);
+    ``reason`` says which, in Vietnamese."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _bounded_range(*args: int) -> range:
+    items = range(*args)
+    if len(items) > MAX_RANGE_ITEMS:
+        raise TemplateLimitError(say("render.range_too_big", items=len(items), most=MAX_RANGE_ITEMS))
+    return items
+
+
+def _sized(value: object) -> bool:
+    return isinstance(value, str | bytes | list | tuple)
+
+
+def _check_binop(operator: str, left: Any, right: Any) -> None:
+    """Refuse what would build a huge value before it is built (jinja2 would otherwise even fold a
+    constant ``'A' * 200000000`` while compiling)."""
+    if operator == "*":
+        for seq, times in ((left, right), (right, left)):
+            if _sized(seq) and isinstance(times, int) and len(seq) * times > MAX_RESULT_CHARS:
+                raise TemplateLimitError(say("render.value_too_big", most=MAX_RESULT_CHARS))
+    elif operator == "+":
+        if _sized(left) and _sized(right) and len(left) + len(right) > MAX_RESULT_CHARS:
+            raise TemplateLimitError(say("render.value_too_big", most=MAX_RESULT_CHARS))
+    elif operator == "**":
+        if isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
+            raise TemplateLimitError(say("render.exponent_too_big", most=MAX_EXPONENT))
+    elif operator == "%" and isinstance(left, str) and _HUGE_PERCENT_FORMAT.search(left):
+        raise TemplateLimitError(say("render.value_too_big", most=MAX_RESULT_CHARS))
+
+
+class _BoundedEnvironment(SandboxedEnvironment):
+    """The sandbox, narrowed to what a report template needs: ``range`` of at most
+    MAX_RANGE_ITEMS items, and no repetition, concatenation, power or %-format that builds a huge
+    value. What still runs long or grows big (nested loops, filters) is stopped by the render
+    worker's time and memory limits (:mod:`bot.render_pool`)."""
+
+    intercepted_binops = frozenset({"*", "+", "**", "%"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.globals["range"] = _bounded_range
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _check_binop(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+
+class _CachingEnvironment(_BoundedEnvironment):
     """A sandboxed environment whose ``from_string`` keeps the last compiled templates: the
     patched XML of a template part is the same on every render."""
 
@@ -154,6 +213,8 @@ def _jinja_reason(exc: JinjaTemplateError) -> str:
         name = re.search(r"'([^']+)' is undefined", message)
         what = f"biến «{name[1]}»" if name else "một biến"
         return f"Mẫu dùng {what} không có trong báo cáo ({message}).{snippet}"
+    if isinstance(exc, TemplateLimitError):
+        return f"{exc.reason}{snippet}"
     if isinstance(exc, SecurityError):
         return f"Mẫu dùng thao tác không được phép ({message}).{snippet}"
     filter_name = re.search(r"No filter named '([^']+)'", message)
@@ -180,7 +241,7 @@ def validate_template(data: bytes, sample_context: Mapping[str, Any] | Sequence[
             rendered = _render(data, context, strict)
         except JinjaTemplateError as exc:
             raise TemplateError(_jinja_reason(exc)) from None
-        except TemplateError:
+        except (TemplateError, MemoryError):  # MemoryError: the render worker's limit says why
             raise
         except Exception as exc:  # docxtpl/lxml on a damaged document
             raise TemplateError(f"Mẫu không hiển thị được: {str(exc).strip().rstrip('.')}.") from None
@@ -287,6 +348,11 @@ class _SamplePeriod:
     ends_on: date = date(2025, 12, 14)
 
 
+def _sample_settings(unit: ReportUnit) -> ReportSettings:
+    defaults = province_defaults(unit.province_name or "Tỉnh Quảng Ngãi")
+    return defaults.model_copy(update={"signer_name": "Nguyễn Văn An"})
+
+
 @dataclass(frozen=True)
 class _SampleCheck:
     check_id: str
@@ -305,9 +371,7 @@ def sample_contexts(
     explained break of the balance check (2 withdrawn instead of 1), and a quiet week without
     either, so that both sides of the conditional parts render."""
     period = period if period is not None else _SamplePeriod()
-    if settings is None:
-        defaults = province_defaults(unit.province_name or "Tỉnh Quảng Ngãi")
-        settings = defaults.model_copy(update={"signer_name": "Nguyễn Văn An"})
+    settings = settings or _sample_settings(unit)
     busy_answers = {**sample_answers(), "withdrawn": 2}
     if form is not None:
         from bot.domain.evaluate import evaluate_checks
@@ -327,6 +391,35 @@ def sample_contexts(
     )
     quiet = build_context(form, sample_answers(overdue=False), checks=[], **common)
     return [busy, quiet]
+
+
+SAMPLE_PERIOD_KEYS = {
+    # the sample week, the first and the last (53rd) week of another year, a mid-year week
+    "weekly": ("2025-W50", "2026-W01", "2026-W53", "2024-W27"),
+    "monthly": ("2025-12", "2026-01", "2024-07"),
+}
+
+
+def check_contexts(form: Form | None = None, **kwargs: Any) -> list[dict[str, Any]]:
+    """Every case an uploaded template is checked with: for several periods (other weeks, other
+    years, so a template that branches on the period is caught when it can be), a full report
+    with an explained check, a quiet one, and one with no answers at all."""
+    from bot.domain.periods import PeriodKey, period_for
+
+    if form is None:
+        periods: list[Any] = [None]
+    else:
+        keys = SAMPLE_PERIOD_KEYS.get(form.period.kind, ())
+        periods = [period_for(form.period, PeriodKey.parse(key)) for key in keys] or [None]
+    contexts: list[dict[str, Any]] = []
+    for period in periods:
+        busy, quiet = sample_contexts(form, period=period, **kwargs)
+        unit = kwargs.get("unit", SAMPLE_UNIT)
+        empty = build_context(form, {}, checks=[], unit=unit, period=period or _SamplePeriod(),
+                              settings=kwargs.get("settings") or _sample_settings(unit),
+                              report_date=kwargs.get("report_date", date(2025, 12, 15)))
+        contexts += [busy, quiet, empty]
+    return contexts
 
 
 def sample_context(form: Form | None = None, **kwargs: Any) -> dict[str, Any]:

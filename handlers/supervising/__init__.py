@@ -33,6 +33,7 @@ from bot.domain.periods import current_open_period, period_label
 from bot.report_files import render_submission
 from bot.reporting import ensure_period
 from bot.rollup_service import NATIONAL, can_see
+from handlers.report_files import announce_fallback, beside_updates, fallback_kwargs
 from handlers.supervising.approval import approve, correct_returned, duyet, tralai
 from handlers.supervising.chat import PREFIX, chat_id_of, form_of, now_of, reply
 from handlers.supervising.commune_view import show_commune, xa
@@ -94,9 +95,16 @@ async def on_button(update: Update, context: BotContext) -> None:
                                          f"Anh/Chị gửi lệnh kèm lý do:\n/tralai {submission.id} <lý do>\n"
                                          f"VD: /tralai {submission.id} Số hồ sơ kỳ trước chuyển sang chưa khớp.")
         else:
-            report = await render_submission(context.services.storage, form_of(context, period.form_id),
-                                             context.services.settings.templates_dir, unit, period.key, submission)
-            await context.bot.send_document(chat_id_of(update), document=report.content, filename=report.filename)
+            chat_id, commune = chat_id_of(update), unit
+
+            async def send() -> None:
+                report = await render_submission(context.services.storage, form_of(context, period.form_id),
+                                                 context.services.settings.templates_dir, commune, period.key,
+                                                 submission, **fallback_kwargs(context))
+                await context.bot.send_document(chat_id, document=report.content, filename=report.filename)
+                await announce_fallback(context, report)
+
+            beside_updates(context, send(), update)
     elif verb == "e" and args:
         storage = context.services.storage
         unit = await storage.units.get(args[0])

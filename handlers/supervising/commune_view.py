@@ -25,6 +25,7 @@ from bot.importing import context_of
 from bot.report_files import render_submission
 from bot.reporting import ensure_period
 from bot.rollup_service import can_see
+from handlers.report_files import announce_fallback, beside_updates, fallback_kwargs
 from handlers.supervising.chat import chat_id_of, data, form_of, now_of, reply
 from handlers.supervising.scope import refuse, search_communes, supervisor_or_refuse
 from storage.models import Submission, SubmissionStatus, Unit
@@ -178,10 +179,16 @@ async def show_commune(update: Update, context: BotContext, identity: Identity, 
     await reply(update, context, "\n".join(lines), InlineKeyboardMarkup(buttons))
     table = await _history_table(context, form, recent)
     await context.bot.send_message(chat_id, table, parse_mode=ParseMode.HTML)
-    report = await render_submission(storage, form, services.settings.templates_dir, unit, period.key, latest)
-    await context.bot.send_document(chat_id, document=report.content, filename=report.filename,
-                                    caption=cut(f"Báo cáo {period_label(period.key)} — {unit.full_name} "
-                                                f"(lần {latest.version})", MAX_CAPTION))
+
+    async def send() -> None:
+        report = await render_submission(storage, form, services.settings.templates_dir, unit, period.key, latest,
+                                         **fallback_kwargs(context))
+        await context.bot.send_document(chat_id, document=report.content, filename=report.filename,
+                                        caption=cut(f"Báo cáo {period_label(period.key)} — {unit.full_name} "
+                                                    f"(lần {latest.version})", MAX_CAPTION))
+        await announce_fallback(context, report)
+
+    beside_updates(context, send(), update)
 
 
 async def _history_table(context: BotContext, form: Form, recent: list[Submission]) -> str:

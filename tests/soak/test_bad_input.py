@@ -254,6 +254,7 @@ async def _play(sequence: list[tuple[Any, ...]], template: Path) -> int:
                     run.sent_texts.setdefault(actor, []).append(message)
                 before = len(request.calls)
                 await app.process_update(as_update(payload, app.bot))
+                await app.wait_background()  # a report file is rendered and sent beside the updates
                 run.inputs += 1
                 if run.errors:
                     raise AssertionError(f"{action!r} raised {run.errors[0]!r}") from run.errors[0]
