@@ -1,0 +1,364 @@
+"""Importing many rows without locking the bot out: rows are checked in batches, reading what the
+checks need with a few queries per batch on the reader connection (no lock), and each batch's new
+versions are written in one short transaction, so the bot's own writes get in between batches.
+
+- A row that cannot be read, checked or stored fails alone, with its reason.
+- Within a file the later row for a commune and period wins: the earlier one is skipped (the rows
+  are spooled to a temporary file first, so the whole file is known before anything is stored,
+  without keeping it in memory).
+- A row equal to the stored latest version adds nothing, so importing a file twice changes nothing.
+- A commune with a draft for the period, or a period still open for reporting, goes through
+  :func:`bot.importing.enter_report` (its draft follows the new version); other rows are stored
+  as versions only — the draft of a closed period is made from its version when it is reopened.
+- ``dry_run``: everything is checked as if stored, nothing is written (not even a period).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import pickle
+import sqlite3
+import tempfile
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO
+
+from bot.catalogue import say
+from bot.domain.forms import Form
+from bot.domain.periods import PeriodKey, open_periods, period_for
+from bot.domain.text import fold
+from bot.import_reading import Row
+from bot.importing import (
+    HISTORY_PERIODS,
+    Latest,
+    Result,
+    RowError,
+    check_moment,
+    decide,
+    enter_report,
+    has_value,
+    row_period_key,
+)
+from storage import Storage
+from storage.codec import dt_text
+from storage.models import Period, SubmissionStatus, Unit, UnitKind
+from storage.submissions import NewVersion, Recent
+
+log = logging.getLogger(__name__)
+
+BATCH_ROWS = 250  # rows per write transaction: a few milliseconds of lock
+LOCKED_RETRIES = 5
+
+
+# --- the whole file first: which row is the last for its commune and period ----------------------
+
+
+def row_key(row: Row, default_period: str | None) -> tuple[str, str] | None:
+    if row.problem:
+        return None
+    who = row.unit or ("~" + fold(row.unit_name) if row.unit_name else "")
+    when = row.period or default_period or ""
+    try:
+        when = str(PeriodKey.parse(when))
+    except ValueError:
+        pass
+    return (who, when) if who and when else None
+
+
+class Spool:
+    """The rows of a file written to a temporary file as they are read, with the last row of each
+    commune and period; read back in order with the row that replaces each earlier one."""
+
+    def __init__(self, rows: Iterable[Row], default_period: str | None) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile()
+        self.count = 0
+        self._last: dict[tuple[str, str], tuple[int, str]] = {}
+        for row in rows:
+            key = row_key(row, default_period)
+            if key is not None:
+                self._last[key] = (self.count, row.where)
+            pickle.dump(row, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.count += 1
+
+    def rows(self, default_period: str | None) -> Iterator[tuple[Row, str | None]]:
+        self._file.seek(0)
+        for index in range(self.count):
+            row: Row = pickle.load(self._file)
+            key = row_key(row, default_period)
+            last = self._last.get(key) if key is not None else None
+            yield row, (last[1] if last is not None and last[0] != index else None)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+# --- one batch ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    """A row checked and ready to be written."""
+
+    index: int
+    row: Row
+    unit: Unit
+    period: Period
+    answers: dict[str, int | str]
+    kept: dict[str, str]
+    version: int  # the number it gets
+
+
+@dataclass
+class _State:
+    """What the import knows across rows: units, periods, and (dry run) what it would have stored."""
+
+    communes: dict[str, Unit]
+    periods: dict[str, Period] = field(default_factory=dict)
+    fake_ids: int = 0
+    # dry run only: the versions "stored" so far, as the next batches' prefetch would see them
+    current: dict[tuple[int, str], Latest] = field(default_factory=dict)
+    recent: dict[str, dict[int, Recent]] = field(default_factory=dict)
+
+
+@dataclass
+class Importer:
+    storage: Storage
+    form: Form
+    now: datetime
+    default_period: str | None = None
+    province: str | None = None
+    actor: int | None = None
+    dry_run: bool = False
+    batch_rows: int = BATCH_ROWS
+    communes: Sequence[Unit] | None = None  # the communes to find rows' units in (default: the database's)
+    open_keys: set[str] = field(init=False, default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.open_keys = {str(info.key) for info in open_periods(self.form.period, self.now)}
+
+    async def run(self, rows: Iterable[Row]) -> AsyncIterator[Result]:
+        """A result per row, in the file's order, as each batch is done."""
+        spool = Spool(rows, self.default_period)
+        try:
+            communes = self.communes if self.communes is not None else await self.storage.units.list_communes()
+            state = _State({unit.code: unit for unit in communes})
+            batch: list[tuple[Row, str | None]] = []
+            for item in spool.rows(self.default_period):
+                batch.append(item)
+                if len(batch) >= self.batch_rows:
+                    for result in await self._batch(batch, state):
+                        yield result
+                    batch = []
+            if batch:
+                for result in await self._batch(batch, state):
+                    yield result
+        finally:
+            spool.close()
+
+    # -- a row's commune and period ---------------------------------------------------------------
+
+    async def _unit(self, row: Row, state: _State) -> Unit:
+        unit: Unit | None = None
+        if row.unit:
+            unit = state.communes.get(row.unit)
+        elif row.unit_name:
+            found = await self.storage.units.search(row.unit_name, province_code=self.province,
+                                                    kind=UnitKind.COMMUNE, limit=2)
+            name = fold(row.unit_name)
+            exact = [u for u in found if fold(u.full_name) == name or fold(u.name) == name]
+            unit = exact[0] if len(exact) == 1 else None
+        if unit is None:
+            what = (f"mã «{row.unit}»" if row.unit else f"tên «{row.unit_name[:60]}»" if row.unit_name
+                    else "không có mã xã")
+            raise RowError(f"không tìm thấy xã, phường ({what})")
+        return unit
+
+    async def _period(self, key: str, state: _State) -> Period:
+        parsed = row_period_key(self.form, key, self.now)
+        name = str(parsed)
+        if name in state.periods:
+            return state.periods[name]
+        period = await self.storage.periods.get(self.form.id, name)
+        if period is None:
+            info = period_for(self.form.period, parsed)
+            if self.dry_run:
+                state.fake_ids -= 1
+                period = Period(id=state.fake_ids, form_id=self.form.id, key=name, starts_on=info.starts_on,
+                                ends_on=info.ends_on, opens_at=info.opens_at, deadline_at=info.deadline_at,
+                                deadline_note=info.deadline_note)
+            else:
+                period = await self.storage.periods.upsert(self.form.id, name, info.starts_on, info.ends_on,
+                                                           info.opens_at, info.deadline_at, info.deadline_note)
+        state.periods[name] = period
+        return period
+
+    async def _locate(self, row: Row, later: str | None, state: _State) -> Result | tuple[Unit, Period]:
+        """The row's commune and period, or its final result (refused or skipped)."""
+        if row.problem:
+            return Result(row.where, "error", f"không lưu: {row.problem}")
+        unit: Unit | None = None
+        try:
+            unit = await self._unit(row, state)
+            if self.province is not None and unit.province_code != self.province:
+                raise RowError(f"không thuộc tỉnh mã {self.province}")
+            key = row.period or self.default_period
+            if not key:
+                raise RowError("thiếu kỳ báo cáo (VD: 2025-W50)")
+            period = await self._period(key, state)
+        except RowError as exc:
+            return Result(row.where, "error", f"không lưu: {exc}", unit=unit)
+        if later is not None:
+            return Result(row.where, "skipped", say("import.replaced_by", where=later), unit=unit, period=period)
+        if not any(has_value(value) for value in row.answers.values()):
+            return Result(row.where, "skipped", "bỏ qua: không có số liệu (chưa nộp)", unit=unit, period=period)
+        try:
+            check_moment(row.submitted_at, period, self.now)
+        except RowError as exc:
+            return Result(row.where, "error", f"không lưu: {exc}", unit=unit, period=period)
+        return unit, period
+
+    # -- checking and writing a batch --------------------------------------------------------------
+
+    async def _batch(self, batch: list[tuple[Row, str | None]], state: _State) -> list[Result]:
+        results: list[Result | None] = [None] * len(batch)
+        located: list[tuple[int, Row, Unit, Period]] = []
+        for index, (row, later) in enumerate(batch):
+            try:
+                found = await self._locate(row, later, state)
+            except Exception:  # noqa: BLE001 - one row must never stop the others
+                log.exception("import: %s could not be located", row.where)
+                found = Result(row.where, "error", say("import.row_failed"))
+            if isinstance(found, Result):
+                results[index] = found
+            else:
+                located.append((index, row, *found))
+        pairs = sorted({(period.id, unit.code) for _, _, unit, period in located})
+        wanted = sorted({(unit.code, period.opens_at) for _, _, unit, period in located})
+        current = await self.storage.submissions.current_of(pairs)
+        latest = {pair: Latest(c.version, c.status, c.answers, c.explanations) for pair, c in current.items()}
+        recent = await self.storage.submissions.recent_of(wanted, self.form.id, HISTORY_PERIODS)
+        if self.dry_run:  # what earlier batches would have stored
+            latest.update({pair: state.current[pair] for pair in pairs if pair in state.current})
+            for code in {unit for unit, _ in wanted}:
+                if code in state.recent:
+                    recent.setdefault(code, {}).update(state.recent[code])
+        pending: list[_Pending] = []
+        for index, row, unit, period in located:
+            try:
+                pending_row = self._decide(index, row, unit, period, latest, recent, results)
+            except Exception:  # noqa: BLE001
+                log.exception("import: %s could not be checked", row.where)
+                results[index] = Result(row.where, "error", say("import.row_failed"), unit=unit, period=period)
+                continue
+            if pending_row is not None:
+                pending.append(pending_row)
+        if self.dry_run:
+            state.current.update({(p.period.id, p.unit.code): latest[(p.period.id, p.unit.code)] for p in pending})
+            for p in pending:
+                state.recent.setdefault(p.unit.code, {})[p.period.id] = recent[p.unit.code][p.period.id]
+        elif pending:
+            await self._write(pending, results)
+        return [result for result in results if result is not None]
+
+    def _decide(self, index: int, row: Row, unit: Unit, period: Period, latest: dict[tuple[int, str], Latest],
+                recent: dict[str, dict[int, Recent]], results: list[Result | None]) -> _Pending | None:
+        before = dt_text(period.opens_at)
+        entries = sorted((e for e in recent.get(unit.code, {}).values() if e.opens_at < before),
+                         key=lambda e: e.starts_on, reverse=True)[:HISTORY_PERIODS]
+        last_key = str(PeriodKey.parse(period.key).previous())
+        previous = entries[0].answers if entries and entries[0].key == last_key else None
+        stored = latest.get((period.id, unit.code))
+        decision = decide(self.form, unit, period, row.answers, row.explanations, previous,
+                          [e.answers for e in entries], stored, where=row.where)
+        results[index] = decision.result
+        if decision.result.outcome != "added":
+            return None
+        version = (stored.version if stored else 0) + 1
+        decision.result.message = f"đã lưu bản nộp lần {version} (nhập thay)"
+        # later rows of this batch see this one as stored
+        latest[(period.id, unit.code)] = Latest(version, SubmissionStatus.SUBMITTED, decision.answers, decision.kept)
+        recent.setdefault(unit.code, {})[period.id] = Recent(period.id, period.key, period.starts_on.isoformat(),
+                                                             before, dict(decision.answers))
+        return _Pending(index, row, unit, period, decision.answers, decision.kept, version)
+
+    async def _write(self, pending: list[_Pending], results: list[Result | None]) -> None:
+        for attempt in range(LOCKED_RETRIES):
+            try:
+                await self._write_once(pending, results)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == LOCKED_RETRIES - 1:
+                    raise
+                log.warning("import: database locked, batch retried (%s)", exc)
+                await asyncio.sleep(0.5)
+
+    async def _write_once(self, pending: list[_Pending], results: list[Result | None]) -> None:
+        storage = self.storage
+        async with storage.db.transaction():
+            pairs = sorted({(p.period.id, p.unit.code) for p in pending})
+            drafts = await storage.drafts.existing(pairs)
+            now_current = await storage.submissions.current_of(pairs)
+            first: dict[tuple[int, str], int] = {}
+            for p in pending:
+                first.setdefault((p.period.id, p.unit.code), p.version)
+            fast: list[_Pending] = []
+            for p in pending:
+                pair = (p.period.id, p.unit.code)
+                moved = (now_current[pair].version if pair in now_current else 0) != first[pair] - 1
+                if pair in drafts or p.period.key in self.open_keys or moved:
+                    await self._flush(fast, results)
+                    fast = []
+                    await self._one(p, results)
+                else:
+                    fast.append(p)
+            await self._flush(fast, results)
+
+    async def _flush(self, fast: list[_Pending], results: list[Result | None]) -> None:
+        """Versions only, in two statements; if they fail, row by row (each fails alone)."""
+        if not fast:
+            return
+        try:
+            async with self.storage.db.transaction():
+                await self.storage.submissions.add_versions([
+                    NewVersion(p.period.id, p.unit.code, p.version, p.answers, p.kept, p.row.submitted_at or self.now,
+                               (p.row.submitted_at or self.now) > p.period.deadline_at) for p in fast])
+                await self.storage.audit.log_many("report.on_behalf", self.now, [
+                    (f"{p.unit.code}:{p.period.key}", {"version": p.version, "where": p.row.where or None})
+                    for p in fast], actor=self.actor)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc):
+                raise
+            log.warning("import: batch of %d rows stored one by one (%s)", len(fast), exc)
+            for p in fast:
+                await self._one(p, results)
+        except (sqlite3.Error, ValueError, OverflowError) as exc:
+            log.warning("import: batch of %d rows stored one by one (%s)", len(fast), exc)
+            for p in fast:
+                await self._one(p, results)
+
+    async def _one(self, p: _Pending, results: list[Result | None]) -> None:
+        """One row through ``enter_report`` (its draft kept in step), failing alone."""
+        try:
+            results[p.index] = await enter_report(
+                self.storage, self.form, p.unit, p.period, p.row.answers, p.row.explanations, by=None,
+                actor=self.actor, now=self.now, submitted_at=p.row.submitted_at, where=p.row.where)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc):
+                raise
+            log.exception("import: %s could not be stored", p.row.where)
+            results[p.index] = Result(p.row.where, "error", say("import.row_failed"), unit=p.unit, period=p.period)
+        except Exception:  # noqa: BLE001 - one row must never stop the others
+            log.exception("import: %s could not be stored", p.row.where)
+            results[p.index] = Result(p.row.where, "error", say("import.row_failed"), unit=p.unit, period=p.period)
+
+
+async def import_stream(storage: Storage, form: Form, rows: Iterable[Row], *, now: datetime,
+                        default_period: str | None = None, province: str | None = None, actor: int | None = None,
+                        dry_run: bool = False, batch_rows: int = BATCH_ROWS,
+                        communes: Sequence[Unit] | None = None) -> AsyncIterator[Result]:
+    """Every row checked and stored (see the module docstring), a result per row as it is done."""
+    importer = Importer(storage, form, now, default_period, province, actor, dry_run, batch_rows, communes)
+    async for result in importer.run(rows):
+        yield result
