@@ -23,12 +23,13 @@ import tempfile
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO
+from typing import IO, Any
 
 from bot.catalogue import say
-from bot.domain.forms import Form
+from bot.domain.forms import Form, OutlierCheck
 from bot.domain.periods import PeriodKey, open_periods, period_for
 from bot.domain.text import fold
+from bot.domain.values import Values, compute
 from bot.import_reading import Row
 from bot.importing import (
     HISTORY_PERIODS,
@@ -137,6 +138,9 @@ class Importer:
 
     def __post_init__(self) -> None:
         self.open_keys = {str(info.key) for info in open_periods(self.form.period, self.now)}
+        self._count_ids = tuple(item.id for item in self.form.count_fields)
+        targets = [check.applies_to for check in self.form.checks if isinstance(check, OutlierCheck)]
+        self._counts_only = all(t is None or set(t) <= set(self._count_ids) for t in targets)
 
     async def run(self, rows: Iterable[Row]) -> AsyncIterator[Result]:
         """A result per row, in the file's order, as each batch is done."""
@@ -262,16 +266,25 @@ class Importer:
             await self._write(pending, results)
         return [result for result in results if result is not None]
 
+    def _past(self, answers: dict[str, Any]) -> Values | dict[str, Any]:
+        """A past report as the outlier checks read it: when they only look at counts answered,
+        those counts are all it takes (no derived figures to compute for each past period)."""
+        if not self._counts_only:
+            return answers
+        return Values(answers={ident: value for ident in self._count_ids
+                               if type(value := answers.get(ident)) is int})
+
     def _decide(self, index: int, row: Row, unit: Unit, period: Period, latest: dict[tuple[int, str], Latest],
                 recent: dict[str, dict[int, Recent]], results: list[Result | None]) -> _Pending | None:
         before = dt_text(period.opens_at)
         entries = sorted((e for e in recent.get(unit.code, {}).values() if e.opens_at < before),
                          key=lambda e: e.starts_on, reverse=True)[:HISTORY_PERIODS]
         last_key = str(PeriodKey.parse(period.key).previous())
-        previous = entries[0].answers if entries and entries[0].key == last_key else None
+        previous = compute(self.form, entries[0].answers) if entries and entries[0].key == last_key else None
+        history = [self._past(e.answers) for e in entries]
         stored = latest.get((period.id, unit.code))
-        decision = decide(self.form, unit, period, row.answers, row.explanations, previous,
-                          [e.answers for e in entries], stored, where=row.where)
+        decision = decide(self.form, unit, period, row.answers, row.explanations, previous, history, stored,
+                          where=row.where)
         results[index] = decision.result
         if decision.result.outcome != "added":
             return None

@@ -24,6 +24,7 @@ from bot.domain.forms import Field, Form
 from bot.domain.numbers import CountParseError, format_count, parse_count
 from bot.domain.periods import PeriodKey, PeriodKeyError, period_for
 from bot.domain.rollup import explanation_text
+from bot.domain.values import Values, compute
 from bot.import_reading import ImportFileError as ImportFileError  # re-exported for the command and tests
 from bot.import_reading import Row as Row
 from bot.import_reading import TooLong, unreadable_text
@@ -79,6 +80,8 @@ def count_value(value: Any, item: Field) -> int:
     if isinstance(value, TooLong) or (isinstance(value, str) and len(value.strip()) > 40) or (
             isinstance(value, int) and value.bit_length() > 63):
         raise CountParseError(say("import.number_too_long", example="1.794"))
+    if type(value) is int and item.bounds.minimum <= value <= item.bounds.maximum:
+        return value
     if isinstance(value, float):
         if not value.is_integer():
             raise CountParseError("Số hồ sơ phải là số nguyên.")
@@ -111,11 +114,12 @@ def has_value(value: Any) -> bool:
 def check_answers(
     form: Form,
     raw: Mapping[str, Any],
-    previous: Mapping[str, Any] | None,
-    history: Sequence[Mapping[str, Any]],
+    previous: Mapping[str, Any] | Values | None,
+    history: Sequence[Mapping[str, Any] | Values],
     explanations: Mapping[str, str] | None = None,
 ) -> Checked:
-    """The reporter's checks on a whole report (see the module docstring)."""
+    """The reporter's checks on a whole report (see the module docstring). ``previous`` and
+    ``history`` may be given already computed (:class:`Values`): a bulk import computes each once."""
     checked = Checked()
     for ident, value in raw.items():
         kind = form.kind_of(ident)
@@ -124,20 +128,23 @@ def check_answers(
             continue
         if not has_value(value):
             continue
-        label = form.label_of(ident)
         try:
             if kind == "count":
                 checked.answers[ident] = count_value(value, form.field(ident))
             else:
                 checked.answers[ident] = text_value(value, form.field(ident).text_limit)
         except CountParseError as exc:
-            checked.errors.append(f"«{label}»: {exc.reason}")
+            checked.errors.append(f"«{form.label_of(ident)}»: {exc.reason}")
     if checked.errors:
         return checked
-    checked.answers = form.relevant_answers(checked.answers, previous)
-    checked.missing = [item.short_label or item.label for item in form.questions(checked.answers, previous)
-                       if checked.answers.get(item.id) is None]
-    results = evaluate_checks(form, checked.answers, previous, list(history))
+    before = previous if isinstance(previous, Values) or previous is None else compute(form, previous)
+    asked = form.questions(checked.answers, before)  # type: ignore[arg-type]  # Values are accepted
+    relevant = {item.id for item in asked}
+    if any(ident not in relevant for ident in checked.answers):  # a question no longer applies: drop it
+        checked.answers = {k: v for k, v in checked.answers.items() if k in relevant}
+        asked = form.questions(checked.answers, before)  # type: ignore[arg-type]
+    checked.missing = [item.short_label or item.label for item in asked if checked.answers.get(item.id) is None]
+    results = evaluate_checks(form, checked.answers, before, list(history))
     for result in results:
         if result.is_hard:
             checked.errors.append(result.message)
@@ -205,8 +212,8 @@ def decide(
     period: Period,
     raw: Mapping[str, Any],
     explanations: Mapping[str, str],
-    previous: Mapping[str, Any] | None,
-    history: Sequence[Mapping[str, Any]],
+    previous: Mapping[str, Any] | Values | None,
+    history: Sequence[Mapping[str, Any] | Values],
     latest: Latest | None,
     *,
     where: str = "",
