@@ -229,9 +229,11 @@ def read_xlsx(path: Path, form: Form, tz: Any) -> Iterator[Row]:
 
 def _xml_reason(exc: BaseException) -> str:
     """Why a part of the workbook could not be read, in Vietnamese."""
-    name = type(exc).__name__
-    if name in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "NotSupportedError"):
-        return say("import.xml_entities")
+    cause: BaseException | None = exc
+    while cause is not None:  # openpyxl wraps the parser's exception in its own
+        if type(cause).__name__ in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+            return say("import.xml_entities")
+        cause = cause.__cause__ or cause.__context__
     return say("import.xml_broken", detail=str(exc)[:120])
 
 
