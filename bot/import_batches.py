@@ -132,7 +132,7 @@ class Importer:
     province: str | None = None
     actor: int | None = None
     dry_run: bool = False
-    batch_rows: int = BATCH_ROWS
+    batch_rows: int | None = None  # default: BATCH_ROWS
     communes: Sequence[Unit] | None = None  # the communes to find rows' units in (default: the database's)
     open_keys: set[str] = field(init=False, default_factory=set)
 
@@ -151,7 +151,7 @@ class Importer:
             batch: list[tuple[Row, str | None]] = []
             for item in spool.rows(self.default_period):
                 batch.append(item)
-                if len(batch) >= self.batch_rows:
+                if len(batch) >= (self.batch_rows or BATCH_ROWS):
                     for result in await self._batch(batch, state):
                         yield result
                     batch = []
@@ -369,7 +369,7 @@ class Importer:
 
 async def import_stream(storage: Storage, form: Form, rows: Iterable[Row], *, now: datetime,
                         default_period: str | None = None, province: str | None = None, actor: int | None = None,
-                        dry_run: bool = False, batch_rows: int = BATCH_ROWS,
+                        dry_run: bool = False, batch_rows: int | None = None,
                         communes: Sequence[Unit] | None = None) -> AsyncIterator[Result]:
     """Every row checked and stored (see the module docstring), a result per row as it is done."""
     importer = Importer(storage, form, now, default_period, province, actor, dry_run, batch_rows, communes)

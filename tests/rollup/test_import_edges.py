@@ -191,3 +191,46 @@ def sc_row(index: int, code: str):
     from bot.importing import Row
 
     return Row(where=f"mục {index + 1}", unit=code, period="2025-W49", answers=good(index))
+
+
+async def test_the_command_lets_the_bot_write_during_an_import(tmp_path: Path, form, monkeypatch) -> None:
+    """`python -m bot import`'s own function, with the bot writing on the same file meanwhile and
+    refusing to wait (busy_timeout 0): some of its writes get in while the import runs (before,
+    one transaction held the file from the first row to the last: every one was "database is
+    locked")."""
+    import asyncio
+    import io
+    import sqlite3
+
+    from bot import import_batches
+    from bot.commands.importing import run_import
+    from bot.settings import Settings
+
+    monkeypatch.setattr(import_batches, "BATCH_ROWS", 3)
+    database = tmp_path / "db.sqlite3"
+    bot = await Storage.open(database)
+    try:
+        communes = await load_units(bot)
+        period = await bot.periods.upsert(form.id, "2025-W51", datetime(2025, 12, 15).date(),
+                                          datetime(2025, 12, 21).date(), NOW, NOW)
+        draft = await bot.drafts.get_or_create(period.id, communes[0].code, NOW)
+        await bot.db._writer.execute("PRAGMA busy_timeout = 0")  # refuse at once instead of waiting
+        rows = [sc_row(i, unit.code) for i, unit in enumerate(communes[:30])]
+        settings = Settings(database_path=database, _env_file=None)  # type: ignore[call-arg]
+        importing = asyncio.create_task(run_import(settings, form, rows, period=None, province=None, dry_run=False,
+                                                   out=io.StringIO()))
+        written = locked = 0
+        while not importing.done():
+            try:
+                await bot.drafts.set_answer(draft.id, "received_postal", written, None, NOW)
+                if await versions(bot) not in (0, 30):  # the import is under way
+                    written += 1
+            except sqlite3.OperationalError as exc:
+                assert "locked" in str(exc)
+                locked += 1
+            await asyncio.sleep(0)
+        summary, failed = await importing
+        assert not failed and "lưu mới 30" in summary
+        assert written > 0, f"every write during the import was refused ({locked} times)"
+    finally:
+        await bot.close()
