@@ -119,12 +119,13 @@ async def measure(communes: int, count: int) -> dict[str, float]:
             await storage.close()
     report = err.decode("utf-8", "replace")
     peak = [line.split()[1] for line in report.splitlines() if line.startswith("peak_rss_kb ")]
+    cpu = [line.split()[1] for line in report.splitlines() if line.startswith("cpu_s ")]
     if child.returncode not in (0, 1) or not peak:
         raise RuntimeError(f"the import failed ({child.returncode}): {report[-2000:]}")
     latencies.sort()
     return {
         "rows": float(rows), "versions": float(versions), "seconds": seconds, "rows_per_s": rows / seconds,
-        "peak_rss_mb": int(peak[0]) / 1024, "writes": float(len(latencies)),
+        "peak_rss_mb": int(peak[0]) / 1024, "cpu_s": float(cpu[0]), "writes": float(len(latencies)),
         "write_p99_s": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
         "write_max_s": latencies[-1], "write_median_s": statistics.median(latencies),
     }
@@ -139,7 +140,9 @@ def child(path: str) -> int:
     from bot.cli import main as bot_main
 
     status = bot_main(["import", path])
-    print(f"peak_rss_kb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"peak_rss_kb {usage.ru_maxrss}", file=sys.stderr)
+    print(f"cpu_s {usage.ru_utime + usage.ru_stime}", file=sys.stderr)
     return status
 
 
@@ -150,7 +153,8 @@ def main(argv: list[str]) -> int:
     count = int(argv[1]) if len(argv) > 1 else WEEKS
     f = run(communes, count)
     print(f"import of {f['rows']:,.0f} rows ({f['versions']:,.0f} versions stored): {f['seconds']:.1f} s "
-          f"({f['rows_per_s']:,.0f} rows/s; target ≤ {TARGET_S:.0f} s: {'ok' if f['seconds'] <= TARGET_S else 'SLOW'})")
+          f"({f['rows_per_s']:,.0f} rows/s; target ≤ {TARGET_S:.0f} s: {'ok' if f['seconds'] <= TARGET_S else 'SLOW'}); "
+          f"CPU time of the import process {f['cpu_s']:.1f} s")
     print(f"peak resident memory of the import process: {f['peak_rss_mb']:.0f} MB "
           f"(target ≤ {TARGET_RSS_MB:.0f} MB: {'ok' if f['peak_rss_mb'] <= TARGET_RSS_MB else 'TOO MUCH'})")
     print(f"an official's answers during the import: {f['writes']:,.0f} writes, median {f['write_median_s'] * 1000:.0f} ms, "

@@ -70,26 +70,33 @@ def row_key(row: Row, default_period: str | None) -> tuple[str, str] | None:
 
 class Spool:
     """The rows of a file written to a temporary file as they are read, with the last row of each
-    commune and period; read back in order with the row that replaces each earlier one."""
+    commune and period; read back in order with the row that replaces each earlier one. What it
+    keeps in memory is one small entry per commune and period (texts shared between entries)."""
 
     def __init__(self, rows: Iterable[Row], default_period: str | None) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile()
         self.count = 0
-        self._last: dict[tuple[str, str], tuple[int, str]] = {}
+        self._last: dict[tuple[str, str], int] = {}
+        self._where: dict[int, str] = {}  # where the rows that replace an earlier one are
+        shared: dict[str, str] = {}
         for row in rows:
             key = row_key(row, default_period)
             if key is not None:
-                self._last[key] = (self.count, row.where)
+                key = (shared.setdefault(key[0], key[0]), shared.setdefault(key[1], key[1]))
+                if key in self._last:
+                    self._where[self.count] = row.where
+                self._last[key] = self.count
             pickle.dump(row, self._file, protocol=pickle.HIGHEST_PROTOCOL)
             self.count += 1
 
     def rows(self, default_period: str | None) -> Iterator[tuple[Row, str | None]]:
+        """(row, where the row that replaces it is — None when it is the last of its commune and period)."""
         self._file.seek(0)
         for index in range(self.count):
             row: Row = pickle.load(self._file)
             key = row_key(row, default_period)
-            last = self._last.get(key) if key is not None else None
-            yield row, (last[1] if last is not None and last[0] != index else None)
+            last = self._last.get(key, index) if key is not None else index
+            yield row, (self._where[last] if last != index else None)
 
     def close(self) -> None:
         self._file.close()

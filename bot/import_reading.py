@@ -1,5 +1,6 @@
 """Reading an import file row by row, as untrusted input: bounded in size and rows, streamed (an
-.xlsx through openpyxl's read-only reader, with defusedxml refusing XML entities; a JSON list item
+.xlsx through openpyxl's read-only reader after a look at every XML part's prolog, where a DTD —
+the only place XML entities can be declared (XXE, "billion laughs") — is refused; a JSON list item
 by item), and every row that cannot be read becomes a :class:`Row` with a ``problem`` naming it
 ("dòng 12", "mục 3") instead of an exception that loses the whole file.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -212,9 +214,39 @@ def _too_many(where: str) -> Row:
 # --- .xlsx -------------------------------------------------------------------------------------
 
 
+def _declares_entities(path: Path) -> bool:
+    """Whether an XML part of the workbook has a DTD (<!DOCTYPE …>): Excel never writes one, and
+    it is where entities are declared. A DTD can only come before the root element, so each
+    part's first bytes tell. (Python's expat would not fetch an external entity anyway, and
+    limits entity expansion; this names the file for what it is, and costs nothing per row.)"""
+    with zipfile.ZipFile(path) as archive:
+        for item in archive.infolist():
+            if not item.filename.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            with archive.open(item) as part:
+                head = part.read(4096)
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                head = head.decode("utf-16", "replace").encode("utf-8", "replace")
+            prolog = head.split(b"<", 1)[1] if b"<" in head else b""
+            while prolog.startswith((b"?", b"!--")):  # declaration, comments
+                end = prolog.find(b"?>" if prolog.startswith(b"?") else b"-->")
+                if end < 0 or b"<" not in prolog[end:]:
+                    break
+                prolog = prolog[end:].split(b"<", 1)[1]
+            if prolog[:9].upper() == b"!DOCTYPE" or b"<!ENTITY" in head.upper():
+                return True
+    return False
+
+
 def read_xlsx(path: Path, form: Form, tz: Any) -> Iterator[Row]:
     from openpyxl import load_workbook
 
+    try:
+        hostile = _declares_entities(path)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+        raise ImportFileError(f"Không đọc được tệp Excel {path}: {str(exc)[:120]}") from None
+    if hostile:
+        raise ImportFileError(f"Không đọc được tệp Excel {path}: {say('import.xml_entities')}")
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged or foreign file
