@@ -21,7 +21,7 @@ import pickle
 import sqlite3
 import tempfile
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import IO, Any
 
@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 BATCH_ROWS = 250  # rows per write transaction: a few milliseconds of lock
 LOCKED_RETRIES = 5
+VALUES_KEPT = 8000  # values of rows just checked, kept for the next period's row of the same commune
 
 
 # --- the whole file first: which row is the last for its commune and period ----------------------
@@ -148,6 +149,7 @@ class Importer:
         self._count_ids = tuple(item.id for item in self.form.count_fields)
         targets = [check.applies_to for check in self.form.checks if isinstance(check, OutlierCheck)]
         self._counts_only = all(t is None or set(t) <= set(self._count_ids) for t in targets)
+        self._values: dict[tuple[str, int], tuple[dict[str, Any], Values]] = {}
 
     async def run(self, rows: Iterable[Row]) -> AsyncIterator[Result]:
         """A result per row, in the file's order, as each batch is done."""
@@ -187,9 +189,13 @@ class Importer:
         return unit
 
     async def _period(self, key: str, state: _State) -> Period:
+        known = state.periods.get(key)  # by the text as written: most rows name a period seen already
+        if known is not None:
+            return known
         parsed = row_period_key(self.form, key, self.now)
         name = str(parsed)
         if name in state.periods:
+            state.periods[key] = state.periods[name]
             return state.periods[name]
         period = await self.storage.periods.get(self.form.id, name)
         if period is None:
@@ -202,7 +208,7 @@ class Importer:
             else:
                 period = await self.storage.periods.upsert(self.form.id, name, info.starts_on, info.ends_on,
                                                            info.opens_at, info.deadline_at, info.deadline_note)
-        state.periods[name] = period
+        state.periods[name] = state.periods[key] = period
         return period
 
     async def _locate(self, row: Row, later: str | None, state: _State) -> Result | tuple[Unit, Period]:
@@ -281,18 +287,33 @@ class Importer:
         return Values(answers={ident: value for ident in self._count_ids
                                if type(value := answers.get(ident)) is int})
 
+    def _previous(self, code: str, last: Recent) -> Values:
+        """Last period's values, computed once: the row that stored them computed them already."""
+        known = self._values.get((code, last.period_id))
+        if known is not None and known[0] == last.answers:
+            return known[1]
+        return compute(self.form, last.answers)
+
+    def _remember(self, code: str, period_id: int, answers: dict[str, Any], values: Values) -> None:
+        if len(self._values) >= VALUES_KEPT:
+            self._values.pop(next(iter(self._values)))  # the oldest
+        # without its own previous: a chain of periods would keep every one alive
+        self._values[(code, period_id)] = (answers, replace(values, previous=None))
+
     def _decide(self, index: int, row: Row, unit: Unit, period: Period, latest: dict[tuple[int, str], Latest],
                 recent: dict[str, dict[int, Recent]], results: list[Result | None]) -> _Pending | None:
         before = dt_text(period.opens_at)
         entries = sorted((e for e in recent.get(unit.code, {}).values() if e.opens_at < before),
                          key=lambda e: e.starts_on, reverse=True)[:HISTORY_PERIODS]
         last_key = str(PeriodKey.parse(period.key).previous())
-        previous = compute(self.form, entries[0].answers) if entries and entries[0].key == last_key else None
+        previous = self._previous(unit.code, entries[0]) if entries and entries[0].key == last_key else None
         history = [self._past(e.answers) for e in entries]
         stored = latest.get((period.id, unit.code))
         decision = decide(self.form, unit, period, row.answers, row.explanations, previous, history, stored,
                           where=row.where)
         results[index] = decision.result
+        if decision.values is not None:  # the next period's row of this commune starts from it
+            self._remember(unit.code, period.id, decision.answers, decision.values)
         if decision.result.outcome != "added":
             return None
         version = (stored.version if stored else 0) + 1

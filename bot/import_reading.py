@@ -44,6 +44,7 @@ MAX_COLUMNS = 200  # cells read per spreadsheet row
 MAX_ITEM_CHARS = 1024 * 1024  # a JSON item longer than this is refused
 MAX_DIGITS = 30  # a number written with more digits is refused (never a count)
 _CHUNK = 1024 * 1024
+_UNREADABLE = re.compile("[\ud800-\udfff\ufffd]")
 
 
 class ImportFileError(Exception):
@@ -72,7 +73,7 @@ class Row:
 def unreadable_text(value: str) -> bool:
     """A text with lone surrogates (forged escapes) or replacement characters (a file not in
     UTF-8): SQLite cannot store the former, and the latter mean the text was lost."""
-    return "\ufffd" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+    return _UNREADABLE.search(value) is not None
 
 
 # --- headers -----------------------------------------------------------------------------------

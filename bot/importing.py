@@ -45,6 +45,7 @@ class Checked:
     missing: list[str] = field(default_factory=list)  # labels of questions not answered
     soft: list[CheckResult] = field(default_factory=list)
     unexplained: list[CheckResult] = field(default_factory=list)
+    values: Values | None = None  # the answers' values (figures derived), once checked
 
     @property
     def ok(self) -> bool:
@@ -80,7 +81,7 @@ def count_value(value: Any, item: Field) -> int:
     if isinstance(value, TooLong) or (isinstance(value, str) and len(value.strip()) > 40) or (
             isinstance(value, int) and value.bit_length() > 63):
         raise CountParseError(say("import.number_too_long", example="1.794"))
-    if type(value) is int and item.bounds.minimum <= value <= item.bounds.maximum:
+    if type(value) is int and item.minimum <= value <= item.maximum:
         return value
     if isinstance(value, float):
         if not value.is_integer():
@@ -121,30 +122,34 @@ def check_answers(
     """The reporter's checks on a whole report (see the module docstring). ``previous`` and
     ``history`` may be given already computed (:class:`Values`): a bulk import computes each once."""
     checked = Checked()
+    fields = {item.id: item for item in form.fields}  # one pass instead of two lookups per answer
     for ident, value in raw.items():
-        kind = form.kind_of(ident)
-        if kind not in ("count", "text"):
+        item = fields.get(ident)
+        if item is None or item.kind not in ("count", "text"):
             checked.warnings.append(f"bỏ qua «{str(ident)[:40]}»: biểu {form.id} không có trường này")
             continue
         if not has_value(value):
             continue
         try:
-            if kind == "count":
-                checked.answers[ident] = count_value(value, form.field(ident))
+            if item.kind == "count":
+                checked.answers[ident] = count_value(value, item)
             else:
-                checked.answers[ident] = text_value(value, form.field(ident).text_limit)
+                checked.answers[ident] = text_value(value, item.text_limit)
         except CountParseError as exc:
             checked.errors.append(f"«{form.label_of(ident)}»: {exc.reason}")
     if checked.errors:
         return checked
     before = previous if isinstance(previous, Values) or previous is None else compute(form, previous)
-    asked = form.questions(checked.answers, before)  # type: ignore[arg-type]  # Values are accepted
+    values = compute(form, checked.answers, before)
+    asked = form.questions(checked.answers, values=values)
     relevant = {item.id for item in asked}
     if any(ident not in relevant for ident in checked.answers):  # a question no longer applies: drop it
         checked.answers = {k: v for k, v in checked.answers.items() if k in relevant}
-        asked = form.questions(checked.answers, before)  # type: ignore[arg-type]
+        values = compute(form, checked.answers, before)
+        asked = form.questions(checked.answers, values=values)
+    checked.values = values
     checked.missing = [item.short_label or item.label for item in asked if checked.answers.get(item.id) is None]
-    results = evaluate_checks(form, checked.answers, before, list(history))
+    results = evaluate_checks(form, checked.answers, before, list(history), values=values)
     for result in results:
         if result.is_hard:
             checked.errors.append(result.message)
@@ -190,6 +195,7 @@ class Decision:
     result: Result
     answers: dict[str, int | str] = field(default_factory=dict)
     kept: dict[str, str] = field(default_factory=dict)
+    values: Values | None = None  # the answers' values, when they passed the checks
 
 
 def same_content(stored_answers: Mapping[str, Any], stored_explanations: Mapping[str, Any],
@@ -241,6 +247,7 @@ def decide(
         return decision
     kept = {r.key: given[r.key] for r in checked.soft if r.key in given}
     result.warnings += describe_soft(checked, given)
+    decision.answers, decision.kept, decision.values = checked.answers, kept, checked.values
     if latest is not None and same_content(latest.answers, latest.explanations, checked.answers, kept):
         result.outcome = "unchanged"
         result.message = f"không đổi (giống bản nộp lần {latest.version})"
@@ -250,7 +257,6 @@ def decide(
                           "ghi bản mới")
         return decision
     result.outcome = "added"
-    decision.answers, decision.kept = checked.answers, kept
     return decision
 
 
