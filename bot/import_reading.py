@@ -118,10 +118,10 @@ def header_map(form: Form, headers: Sequence[Any]) -> tuple[dict[int, str], dict
         elif key not in ignored and "ty le" not in key:
             loose.append((index, str(header)))
     for index, header in loose:
-        item = form.match_label(header)
-        if item is not None and item.id not in taken:
-            columns[index] = item.id
-            taken.add(item.id)
+        matched = form.match_label(header)
+        if matched is not None and matched.id not in taken:
+            columns[index] = matched.id
+            taken.add(matched.id)
     return columns, specials
 
 

@@ -263,7 +263,8 @@ def decide(
 # --- storing -----------------------------------------------------------------------------------
 
 
-async def context_of(storage: Storage, form: Form, unit: Unit, period: Period) -> tuple[dict | None, list[dict]]:
+async def context_of(storage: Storage, form: Form, unit: Unit,
+                     period: Period) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """Last period's answers and the recent history, as the reporter's journey reads them."""
     recent = await storage.submissions.recent_for_unit(unit.code, form.id, before=period.opens_at,
                                                        limit=HISTORY_PERIODS)

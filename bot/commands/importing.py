@@ -83,7 +83,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]  # as the other commands
     parser = commands.add_parser(
         "import",
         help="nhập báo cáo của nhiều xã, nhiều kỳ từ tệp .xlsx (cột như tệp tổng hợp) hoặc .json",
