@@ -43,6 +43,9 @@ MAX_ROWS = 200_000  # rows read at most; the rest of a longer file is refused wi
 MAX_COLUMNS = 200  # cells read per spreadsheet row
 MAX_ITEM_CHARS = 1024 * 1024  # a JSON item longer than this is refused
 MAX_DIGITS = 30  # a number written with more digits is refused (never a count)
+MAX_PART_BYTES = 1024 * 2**20  # an .xlsx part unpacked (a sheet is streamed: this bounds the time)
+MAX_SHARED_TEXT_BYTES = 128 * 2**20  # the shared texts unpacked (held in memory by openpyxl)
+MAX_OBJECT_FILE_BYTES = 32 * 2**20  # a JSON file in the older {"reports": [...]} form is read whole
 _CHUNK = 1024 * 1024
 _UNREADABLE = re.compile("[\ud800-\udfff\ufffd]")
 
@@ -215,6 +218,18 @@ def _too_many(where: str) -> Row:
 # --- .xlsx -------------------------------------------------------------------------------------
 
 
+def _check_parts(path: Path) -> None:
+    """A workbook whose parts would unpack beyond the bounds (a "zip bomb": openpyxl holds the
+    shared texts in memory) is refused before it is read; the sizes are the archive's own, which
+    the unpacking holds it to."""
+    with zipfile.ZipFile(path) as archive:
+        for item in archive.infolist():
+            limit = MAX_SHARED_TEXT_BYTES if item.filename.lower().endswith("sharedstrings.xml") else MAX_PART_BYTES
+            if item.file_size > limit:
+                raise ImportFileError(say("import.xlsx_too_big", name=path.name, part=item.filename[:60],
+                                          megabytes=limit // 2**20))
+
+
 def _declares_entities(path: Path) -> bool:
     """Whether an XML part of the workbook has a DTD (<!DOCTYPE …>): Excel never writes one, and
     it is where entities are declared. A DTD can only come before the root element, so each
@@ -243,6 +258,7 @@ def read_xlsx(path: Path, form: Form, tz: Any) -> Iterator[Row]:
     from openpyxl import load_workbook
 
     try:
+        _check_parts(path)
         hostile = _declares_entities(path)
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
         raise ImportFileError(f"Không đọc được tệp Excel {path}: {str(exc)[:120]}") from None
@@ -397,6 +413,9 @@ def read_json(path: Path, tz: Any) -> Iterator[Row]:
     first = buffer.skip_space()
     if first == "{":
         handle.close()
+        if path.stat().st_size > MAX_OBJECT_FILE_BYTES:
+            raise ImportFileError(say("import.json_object_too_big", name=path.name,
+                                      megabytes=MAX_OBJECT_FILE_BYTES // 2**20))
         return _json_object(path, tz)
     if first != "[":
         handle.close()

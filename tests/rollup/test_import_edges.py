@@ -234,3 +234,27 @@ async def test_the_command_lets_the_bot_write_during_an_import(tmp_path: Path, f
         assert written > 0, f"every write during the import was refused ({locked} times)"
     finally:
         await bot.close()
+
+
+async def test_files_are_bounded_in_size_and_rows(tmp_path: Path, form, monkeypatch) -> None:
+    from bot import import_reading
+
+    storage = await Storage.open(tmp_path / "db.sqlite3")
+    try:
+        codes = [unit.code for unit in await load_units(storage)]
+        items = [{"unit": code, "period": "2025-W49", "answers": good(i)} for i, code in enumerate(codes[:3])]
+        path = write_json(tmp_path / "three.json", json.dumps(items))
+        monkeypatch.setattr(import_reading, "MAX_ROWS", 2)
+        results = await import_rows(storage, form, read_rows(path, form, VN_TZ), now=NOW)
+        assert [r.outcome for r in results] == ["added", "added", "error"]
+        assert results[2].where == "mục 3" and "tệp quá 2 dòng" in results[2].message
+        monkeypatch.setattr(import_reading, "MAX_FILE_BYTES", 100)
+        with pytest.raises(ImportFileError, match="quá lớn"):
+            read_rows(path, form, VN_TZ)
+        monkeypatch.setattr(import_reading, "MAX_FILE_BYTES", 2**30)
+        monkeypatch.setattr(import_reading, "MAX_PART_BYTES", 1000)
+        sheet = sheet_file(tmp_path / "s.xlsx", [(codes[0], "2025-W49", good())], form)
+        with pytest.raises(ImportFileError, match="giải nén quá lớn"):
+            read_rows(sheet, form, VN_TZ)
+    finally:
+        await storage.close()
