@@ -61,7 +61,9 @@ def write_file(path: Path, form: Form, codes: list[str], periods: list[PeriodKey
     """The rollup's columns, one row per commune and week, week after week; the number of rows."""
     counts = [f for f in form.count_fields]
     texts = [f for f in form.text_fields]
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    # Shared strings, as Excel and the rollup's export write them (constant_memory would write each text
+    # inline, which openpyxl reads several times slower than any real file).
+    book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet(MAIN_SHEET)
     sheet.write_row(0, 0, [UNIT_CODE, PERIOD, *(f.label for f in counts), *(f.label for f in texts)])
     pending = {code: 10 + i % 6 for i, code in enumerate(codes)}
