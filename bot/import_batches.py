@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 
 BATCH_ROWS = 250  # rows per write transaction: a few milliseconds of lock
 LOCKED_RETRIES = 5
-VALUES_KEPT = 8000  # values of rows just checked, kept for the next period's row of the same commune
+VALUES_KEPT = 4000  # values of rows just checked, kept for the next period's row of the same commune
 
 
 # --- the whole file first: which row is the last for its commune and period ----------------------
