@@ -472,17 +472,18 @@ def _json_items(buffer: _Buffer, handle: IO[str], tz: Any) -> Iterator[Row]:
 def _next_item(buffer: _Buffer) -> tuple[Any, str]:
     """The next JSON value, or the reason it cannot be read."""
     while True:
+        start = buffer.pos
         try:
-            item, end = _DECODER.raw_decode(buffer.text, buffer.pos)
+            item, end = _DECODER.raw_decode(buffer.text, start)
         except RecursionError:
             return None, say("import.json_too_deep")
         except ValueError as exc:
-            if len(buffer.text) - buffer.pos < MAX_ITEM_CHARS and buffer.more():
+            offset = exc.pos - start + 1 if isinstance(exc, json.JSONDecodeError) else 1
+            if len(buffer.text) - start < MAX_ITEM_CHARS and buffer.more():
                 continue
-            detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
             if len(buffer.text) - buffer.pos >= MAX_ITEM_CHARS:
                 return None, say("import.json_item_too_big", kilobytes=MAX_ITEM_CHARS // 1024)
-            return None, say("import.json_broken", detail=detail[:80])
+            return None, say("import.json_broken", offset=offset)
         buffer.pos = end
         return item, ""
 
