@@ -52,6 +52,13 @@ log = logging.getLogger(__name__)
 BATCH_ROWS = 250  # rows per write transaction: a few milliseconds of lock
 LOCKED_RETRIES = 5
 VALUES_KEPT = 4000  # values of rows just checked, kept for the next period's row of the same commune
+COUNTS_KEPT = 40_000  # past reports' counts (for the outlier check), kept for the commune's next rows
+
+
+def _bounded_put(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
+    if len(cache) >= limit:
+        cache.pop(next(iter(cache)))  # the oldest
+    cache[key] = value
 
 
 # --- the whole file first: which row is the last for its commune and period ----------------------
@@ -149,7 +156,8 @@ class Importer:
         self._count_ids = tuple(item.id for item in self.form.count_fields)
         targets = [check.applies_to for check in self.form.checks if isinstance(check, OutlierCheck)]
         self._counts_only = all(t is None or set(t) <= set(self._count_ids) for t in targets)
-        self._values: dict[tuple[str, int], tuple[dict[str, Any], Values]] = {}
+        self._values: dict[tuple[str, int, int], Values] = {}
+        self._counts: dict[tuple[str, int, int], tuple[int | None, ...]] = {}
 
     async def run(self, rows: Iterable[Row]) -> AsyncIterator[Result]:
         """A result per row, in the file's order, as each batch is done."""
@@ -279,26 +287,30 @@ class Importer:
             await self._write(pending, results)
         return [result for result in results if result is not None]
 
-    def _past(self, answers: dict[str, Any]) -> Values | dict[str, Any]:
+    def _past(self, code: str, entry: Recent) -> Values | dict[str, Any]:
         """A past report as the outlier checks read it: when they only look at counts answered,
-        those counts are all it takes (no derived figures to compute for each past period)."""
+        those counts are all it takes — kept for the commune's next rows (versions never change),
+        so a past report is neither decoded nor computed again for each later period."""
         if not self._counts_only:
-            return answers
-        return Values(answers={ident: value for ident in self._count_ids
-                               if type(value := answers.get(ident)) is int})
+            return entry.answers
+        key = (code, entry.period_id, entry.version)
+        counts = self._counts.get(key)
+        if counts is None:
+            answers = entry.answers
+            counts = tuple(value if type(value := answers.get(ident)) is int else None for ident in self._count_ids)
+            _bounded_put(self._counts, key, counts, COUNTS_KEPT)
+        return Values(answers={ident: value for ident, value in zip(self._count_ids, counts, strict=True)
+                               if value is not None})
 
     def _previous(self, code: str, last: Recent) -> Values:
         """Last period's values, computed once: the row that stored them computed them already."""
-        known = self._values.get((code, last.period_id))
-        if known is not None and known[0] == last.answers:
-            return known[1]
-        return compute(self.form, last.answers)
+        known = self._values.get((code, last.period_id, last.version))
+        return known if known is not None else compute(self.form, last.answers)
 
-    def _remember(self, code: str, period_id: int, answers: dict[str, Any], values: Values) -> None:
-        if len(self._values) >= VALUES_KEPT:
-            self._values.pop(next(iter(self._values)))  # the oldest
-        # without its own previous: a chain of periods would keep every one alive
-        self._values[(code, period_id)] = (answers, replace(values, previous=None))
+    def _forget(self, code: str, period_id: int, version: int) -> None:
+        """A version that may not be the one stored under its number (written another way)."""
+        self._values.pop((code, period_id, version), None)
+        self._counts.pop((code, period_id, version), None)
 
     def _decide(self, index: int, row: Row, unit: Unit, period: Period, latest: dict[tuple[int, str], Latest],
                 recent: dict[str, dict[int, Recent]], results: list[Result | None]) -> _Pending | None:
@@ -307,21 +319,26 @@ class Importer:
                          key=lambda e: e.starts_on, reverse=True)[:HISTORY_PERIODS]
         last_key = str(PeriodKey.parse(period.key).previous())
         previous = self._previous(unit.code, entries[0]) if entries and entries[0].key == last_key else None
-        history = [self._past(e.answers) for e in entries]
+        history = [self._past(unit.code, e) for e in entries]
         stored = latest.get((period.id, unit.code))
         decision = decide(self.form, unit, period, row.answers, row.explanations, previous, history, stored,
                           where=row.where)
         results[index] = decision.result
-        if decision.values is not None:  # the next period's row of this commune starts from it
-            self._remember(unit.code, period.id, decision.answers, decision.values)
-        if decision.result.outcome != "added":
+        outcome = decision.result.outcome
+        if outcome not in ("added", "unchanged"):
             return None
-        version = (stored.version if stored else 0) + 1
+        version = (stored.version if stored else 0) + (1 if outcome == "added" else 0)
+        if decision.values is not None:  # the next period's row of this commune starts from it
+            # without its own previous: a chain of periods would keep every one alive
+            _bounded_put(self._values, (unit.code, period.id, version), replace(decision.values, previous=None),
+                         VALUES_KEPT)
+        if outcome == "unchanged":
+            return None
         decision.result.message = f"đã lưu bản nộp lần {version} (nhập thay)"
         # later rows of this batch see this one as stored
         latest[(period.id, unit.code)] = Latest(version, SubmissionStatus.SUBMITTED, decision.answers, decision.kept)
         recent.setdefault(unit.code, {})[period.id] = Recent(period.id, period.key, period.starts_on.isoformat(),
-                                                             before, dict(decision.answers))
+                                                             before, version, answers=dict(decision.answers))
         return _Pending(index, row, unit, period, decision.answers, decision.kept, version)
 
     async def _write(self, pending: list[_Pending], results: list[Result | None]) -> None:
@@ -351,6 +368,7 @@ class Importer:
                 if pair in drafts or p.period.key in self.open_keys or moved:
                     await self._flush(fast, results)
                     fast = []
+                    self._forget(p.unit.code, p.period.id, p.version)
                     await self._one(p, results)
                 else:
                     fast.append(p)
@@ -373,10 +391,12 @@ class Importer:
                 raise
             log.warning("import: batch of %d rows stored one by one (%s)", len(fast), exc)
             for p in fast:
+                self._forget(p.unit.code, p.period.id, p.version)
                 await self._one(p, results)
         except (sqlite3.Error, ValueError, OverflowError) as exc:
             log.warning("import: batch of %d rows stored one by one (%s)", len(fast), exc)
             for p in fast:
+                self._forget(p.unit.code, p.period.id, p.version)
                 await self._one(p, results)
 
     async def _one(self, p: _Pending, results: list[Result | None]) -> None:

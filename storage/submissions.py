@@ -35,14 +35,23 @@ class Current(NamedTuple):
     explanations: dict[str, Any]
 
 
-class Recent(NamedTuple):
-    """One of a unit's latest versions with its period's dates (ISO text, as stored: they sort)."""
+class Recent:
+    """One of a unit's latest versions with its period's dates (ISO text, as stored: they sort);
+    its answers are decoded when first asked for (a bulk import often knows them already)."""
 
-    period_id: int
-    key: str
-    starts_on: str
-    opens_at: str
-    answers: dict[str, Any]
+    __slots__ = ("period_id", "key", "starts_on", "opens_at", "version", "_json", "_answers")
+
+    def __init__(self, period_id: int, key: str, starts_on: str, opens_at: str, version: int, *,
+                 answers_json: str | None = None, answers: dict[str, Any] | None = None) -> None:
+        self.period_id, self.key, self.starts_on, self.opens_at, self.version = (period_id, key, starts_on, opens_at,
+                                                                                 version)
+        self._json, self._answers = answers_json, answers
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        if self._answers is None:
+            self._answers = from_json(self._json) if self._json is not None else {}
+        return self._answers
 
 
 class NewVersion(NamedTuple):
@@ -195,8 +204,8 @@ class SubmissionRepo(Repository):
             return {}
         rows = await self.db.fetch_all(
             f"WITH wanted(unit_code, before) AS (VALUES {_values(len(wanted), 2)})"
-            " SELECT unit_code, period_id, key, starts_on, opens_at, answers FROM ("
-            " SELECT w.unit_code, s.period_id, p.key, p.starts_on, p.opens_at, s.answers,"
+            " SELECT unit_code, period_id, key, starts_on, opens_at, version, answers FROM ("
+            " SELECT w.unit_code, s.period_id, p.key, p.starts_on, p.opens_at, s.version, s.answers,"
             " ROW_NUMBER() OVER (PARTITION BY w.unit_code, w.before ORDER BY p.starts_on DESC) AS rank"
             " FROM wanted w JOIN submissions s ON s.unit_code = w.unit_code JOIN periods p ON p.id = s.period_id"
             f" WHERE p.form_id = ? AND p.opens_at < w.before AND {_IS_LATEST}) WHERE rank <= ?",
@@ -206,7 +215,7 @@ class SubmissionRepo(Repository):
         for row in rows:
             per_unit = found.setdefault(row[0], {})
             if row[1] not in per_unit:
-                per_unit[row[1]] = Recent(row[1], row[2], row[3], row[4], from_json(row[5]))
+                per_unit[row[1]] = Recent(row[1], row[2], row[3], row[4], row[5], answers_json=row[6])
         return found
 
     async def add_versions(self, versions: Sequence[NewVersion], *, by: int | None = None,
