@@ -138,15 +138,15 @@ def run(communes: int = COMMUNES, count: int = WEEKS) -> dict[str, float]:
 
 
 def child(path: str) -> int:
-    """The import as an operator runs it, then its own peak resident memory on stderr."""
+    """The import as an operator runs it, then its own peak resident memory and CPU time on stderr."""
     from bot.cli import main as bot_main
 
     status = bot_main(["import", path])
     usage = resource.getrusage(resource.RUSAGE_SELF)
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent's image across fork and exec
     # (the parent holds the generated file's cells), VmHWM is this program's own high-water mark.
-    status = Path("/proc/self/status").read_text()
-    peak = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")), usage.ru_maxrss)
+    own = Path("/proc/self/status").read_text()
+    peak = next((line.split()[1] for line in own.splitlines() if line.startswith("VmHWM:")), usage.ru_maxrss)
     print(f"peak_rss_kb {peak}", file=sys.stderr)
     print(f"cpu_s {usage.ru_utime + usage.ru_stime}", file=sys.stderr)
     return status
