@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import JsonValue
@@ -34,6 +35,14 @@ class AuditRepo(Repository):
             (dt_text(at), actor, action, subject, opt_json_text(detail)),
         )
         return _entry(rows[0])
+
+    async def log_many(self, action: str, at: datetime, entries: Sequence[tuple[str | None, JsonValue]], *,
+                       actor: int | None = None) -> None:
+        """Append one entry per (subject, detail) in one statement (bulk imports)."""
+        await self.db.execute_many(
+            "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+            [(dt_text(at), actor, action, subject, opt_json_text(detail)) for subject, detail in entries],
+        )
 
     async def recent(
         self,

@@ -8,7 +8,7 @@ answer it replaced and who gave it, so the bot can tell the second official what
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -281,3 +281,15 @@ class DraftRepo(Repository):
             f"SELECT {_CURSOR} FROM draft_cursors WHERE person_id = ? ORDER BY updated_at DESC", (person_id,)
         )
         return [_cursor(row) for row in rows]
+
+    async def existing(self, pairs: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
+        """Which of these (period id, unit code) have a draft (one query, for bulk imports)."""
+        if not pairs:
+            return set()
+        values = ", ".join(["(?, ?)"] * len(pairs))
+        rows = await self.db.fetch_all(
+            f"WITH wanted(period_id, unit_code) AS (VALUES {values}) SELECT d.period_id, d.unit_code"
+            " FROM wanted w JOIN drafts d ON d.period_id = w.period_id AND d.unit_code = w.unit_code",
+            [value for pair in pairs for value in pair],
+        )
+        return {(row[0], row[1]) for row in rows}

@@ -4,8 +4,9 @@ the highest version of a (period, unit) is its current report."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from pydantic import JsonValue
 
@@ -23,6 +24,50 @@ _IS_LATEST = (
     "s.version = (SELECT MAX(v.version) FROM submissions v"
     " WHERE v.period_id = s.period_id AND v.unit_code = s.unit_code)"
 )
+
+
+class Current(NamedTuple):
+    """A (period, unit)'s latest version as bulk imports compare with it (no model per row)."""
+
+    version: int
+    status: str
+    answers: dict[str, Any]
+    explanations: dict[str, Any]
+
+
+class Recent:
+    """One of a unit's latest versions with its period's dates (ISO text, as stored: they sort);
+    its answers are decoded when first asked for (a bulk import often knows them already)."""
+
+    __slots__ = ("period_id", "key", "starts_on", "opens_at", "version", "_json", "_answers")
+
+    def __init__(self, period_id: int, key: str, starts_on: str, opens_at: str, version: int, *,
+                 answers_json: str | None = None, answers: dict[str, Any] | None = None) -> None:
+        self.period_id, self.key, self.starts_on, self.opens_at, self.version = (period_id, key, starts_on, opens_at,
+                                                                                 version)
+        self._json, self._answers = answers_json, answers
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        if self._answers is None:
+            self._answers = from_json(self._json) if self._json is not None else {}
+        return self._answers
+
+
+class NewVersion(NamedTuple):
+    """A version to add in bulk, its number already known (the UNIQUE index refuses a clash)."""
+
+    period_id: int
+    unit_code: str
+    version: int
+    answers: Mapping[str, JsonValue]
+    explanations: Mapping[str, JsonValue]
+    submitted_at: datetime
+    late: bool
+
+
+def _values(count: int, width: int) -> str:
+    return ", ".join(["(" + ", ".join(["?"] * width) + ")"] * count)
 
 
 def _submission(row: sqlite3.Row) -> Submission:
@@ -134,3 +179,53 @@ class SubmissionRepo(Repository):
         if not rows:
             raise LookupError(f"no submission {submission_id}")
         return _submission(rows[0])
+
+    # -- in bulk (imports): one statement per batch of rows, plain tuples instead of models -----
+
+    async def current_of(self, pairs: Sequence[tuple[int, str]]) -> dict[tuple[int, str], Current]:
+        """The latest version of each (period id, unit code) that has one."""
+        if not pairs:
+            return {}
+        rows = await self.db.fetch_all(
+            f"WITH wanted(period_id, unit_code) AS (VALUES {_values(len(pairs), 2)})"
+            " SELECT s.period_id, s.unit_code, s.version, s.status, s.answers, s.explanations"
+            f" FROM wanted w JOIN submissions s ON s.period_id = w.period_id AND s.unit_code = w.unit_code"
+            f" WHERE {_IS_LATEST}",
+            [value for pair in pairs for value in pair],
+        )
+        return {(row[0], row[1]): Current(row[2], row[3], from_json(row[4]), from_json(row[5])) for row in rows}
+
+    async def recent_of(self, wanted: Sequence[tuple[str, datetime]], form_id: str,
+                        limit: int = 8) -> dict[str, dict[int, Recent]]:
+        """For each (unit code, moment): the unit's latest versions of the ``limit`` most recent
+        periods of the form opened before the moment (as ``recent_for_unit``), gathered by unit
+        and period id (a unit asked for at several moments gets the union)."""
+        if not wanted:
+            return {}
+        rows = await self.db.fetch_all(
+            f"WITH wanted(unit_code, before) AS (VALUES {_values(len(wanted), 2)})"
+            " SELECT unit_code, period_id, key, starts_on, opens_at, version, answers FROM ("
+            " SELECT w.unit_code, s.period_id, p.key, p.starts_on, p.opens_at, s.version, s.answers,"
+            " ROW_NUMBER() OVER (PARTITION BY w.unit_code, w.before ORDER BY p.starts_on DESC) AS rank"
+            " FROM wanted w JOIN submissions s ON s.unit_code = w.unit_code JOIN periods p ON p.id = s.period_id"
+            f" WHERE p.form_id = ? AND p.opens_at < w.before AND {_IS_LATEST}) WHERE rank <= ?",
+            [*(value for unit, at in wanted for value in (unit, dt_text(at))), form_id, limit],
+        )
+        found: dict[str, dict[int, Recent]] = {}
+        for row in rows:
+            per_unit = found.setdefault(row[0], {})
+            if row[1] not in per_unit:
+                per_unit[row[1]] = Recent(row[1], row[2], row[3], row[4], row[5], answers_json=row[6])
+        return found
+
+    async def add_versions(self, versions: Sequence[NewVersion], *, by: int | None = None,
+                           on_behalf: bool = True) -> None:
+        """Store many new versions in one statement (inside the caller's transaction, or its own);
+        drafts are left alone: the caller sends through ``add_version`` the units that have one."""
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO submissions (period_id, unit_code, version, answers, explanations, submitted_by,"
+                " submitted_at, late, on_behalf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(v.period_id, v.unit_code, v.version, json_text(dict(v.answers)), json_text(dict(v.explanations)),
+                  by, dt_text(v.submitted_at), int(v.late), int(on_behalf)) for v in versions],
+            )

@@ -1,7 +1,8 @@
 """`python -m bot import FILE`: reports for many communes and periods at once, entered on their
 behalf, from an .xlsx (the rollup's columns: an export re-imports) or a JSON list of
 ``{"unit": "01894", "period": "2025-W50", "answers": {field id: value}}``. Every row gets the
-reporter's checks and one line of result; importing the same file twice changes nothing.
+reporter's checks and one line of result; importing the same file twice changes nothing. Rows are
+stored in batches of short transactions, so the bot keeps answering officials during an import.
 
     python -m bot import reports.xlsx
     python -m bot import reports.json --dry-run
@@ -13,22 +14,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from bot.clock import SystemClock
 from bot.domain.forms import WEEKLY_FORM_ID, Form, load_forms
 from bot.domain.periods import PeriodKey, PeriodKeyError
-from bot.importing import ImportFileError, Row, import_rows, read_rows, summary
+from bot.import_batches import import_stream
+from bot.importing import ImportFileError, Row, read_rows, summary_of
 from bot.settings import Settings
-from bot.units import import_units, normalize_province_code
+from bot.units import import_units, normalize_province_code, official_units
 from storage import Storage
+from storage.models import UnitKind
 
 
-class _DryRun(Exception):
-    """Raised inside the transaction to undo a dry run."""
-
-
-def read_file(settings: Settings, path: Path, form_id: str) -> tuple[Form, list[Row]]:
+def read_file(settings: Settings, path: Path, form_id: str) -> tuple[Form, Iterator[Row]]:
+    """The form and the file's rows (read lazily, as the import takes them)."""
     forms = load_forms(settings.forms_dir)
     if form_id not in forms:
         raise ImportFileError(f"Không có biểu «{form_id}» trong {settings.forms_dir}.")
@@ -38,8 +41,10 @@ def read_file(settings: Settings, path: Path, form_id: str) -> tuple[Form, list[
     return form, read_rows(path, form, settings.tz)
 
 
-async def run_import(settings: Settings, form: Form, rows: list[Row], *, period: str | None, province: str | None,
-                     dry_run: bool) -> tuple[list[str], bool]:
+async def run_import(settings: Settings, form: Form, rows: Iterable[Row], *, period: str | None,
+                     province: str | None, dry_run: bool, out: TextIO = sys.stdout) -> tuple[str, bool]:
+    """Import the rows in batches, printing each row's line to ``out`` as it is done; the summary
+    and whether a row failed. The bot keeps writing between batches."""
     if period is not None:
         try:
             period = str(PeriodKey.parse(period))
@@ -48,34 +53,33 @@ async def run_import(settings: Settings, form: Form, rows: list[Row], *, period:
     code = normalize_province_code(province) if province else None
     clock = SystemClock(settings.tz)
     storage = await Storage.open(settings.database_path)
-    results = []
+    counts: Counter[str] = Counter()
     try:
+        communes = None
         if await storage.units.count() == 0:
-            await import_units(storage, code)
-        try:
-            async with storage.db.transaction():
-                results = await import_rows(storage, form, rows, now=clock.now(), default_period=period,
-                                            province=code)
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
+            if dry_run:  # a dry run stores nothing, not even the units: it finds communes in the official list
+                communes = [unit for unit in official_units(code) if unit.kind == UnitKind.COMMUNE]
+            else:
+                await import_units(storage, code)
+        async for result in import_stream(storage, form, rows, now=clock.now(), default_period=period,
+                                          province=code, dry_run=dry_run, communes=communes):
+            counts[result.outcome] += 1
+            print(result.line(), file=out)
     finally:
         await storage.close()
-    lines = [result.line() for result in results]
-    lines.append(("Chạy thử (không lưu gì): " if dry_run else "") + summary(results))
-    return lines, any(result.outcome == "error" for result in results)
+    text = ("Chạy thử (không lưu gì): " if dry_run else "") + summary_of(sum(counts.values()), counts)
+    return text, counts["error"] > 0
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         form, rows = read_file(settings, args.file, args.form)
-        lines, failed = asyncio.run(run_import(settings, form, rows, period=args.period, province=args.province,
-                                               dry_run=args.dry_run))
+        text, failed = asyncio.run(run_import(settings, form, rows, period=args.period, province=args.province,
+                                              dry_run=args.dry_run))
     except (ImportFileError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print("\n".join(lines))
+    print(text)
     return 1 if failed else 0
 
 

@@ -370,10 +370,13 @@ class Form(_Model):
             return True
         return field.ask_if.evaluate(compute(self, answers, previous))
 
-    def questions(self, answers: Answers, previous: Answers | Values | None = None) -> list[Field]:
+    def questions(self, answers: Answers, previous: Answers | Values | None = None, *,
+                  values: Values | None = None) -> list[Field]:
         """The fields to ask, in order, given the answers so far. A field whose condition cannot be
-        decided yet (its inputs unanswered) is kept: it may still be asked."""
-        values = compute(self, answers, previous)
+        decided yet (its inputs unanswered) is kept: it may still be asked. ``values``:
+        ``compute(self, answers, previous)`` when the caller has it already."""
+        if values is None:
+            values = compute(self, answers, previous)
         return [
             field
             for field in self.fields

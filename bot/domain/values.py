@@ -44,7 +44,9 @@ class Values:
 
     def count(self, ident: str) -> int | None:
         """A count or derived figure, or None while unknown."""
-        value = self.answers.get(ident, self.derived.get(ident))
+        value = self.answers.get(ident)
+        if value is None:  # (the derived figures looked up only then: this runs for every past period)
+            value = self.derived.get(ident)
         return value if isinstance(value, int) else None
 
     def lookup(self, ref: Ref) -> int | str | None:
