@@ -142,6 +142,8 @@ def evaluate_checks(
     previous: Answers | Values | None = None,
     history: Sequence[Answers | Values] | None = None,
     touching: str | None = None,
+    *,
+    values: Values | None = None,
 ) -> list[CheckResult]:
     """The checks that fire, hard ones first, each in form order.
 
@@ -149,8 +151,10 @@ def evaluate_checks(
     periods' answers, newest first (for outliers; ``previous`` is used when it is not given; either
     may be given already computed, as :class:`Values`, to save computing them again), and
     ``touching`` restricts to the checks that read that field, directly or through a derived
-    figure — so that checks fire as answers come in."""
-    values = compute(form, answers, previous)
+    figure — so that checks fire as answers come in. ``values``: those of ``answers`` with
+    ``previous``, when the caller has them computed already."""
+    if values is None:
+        values = compute(form, answers, previous)
     past = list(history) if history is not None else ([previous] if previous is not None else [])
     results: list[CheckResult] = []
     for check in form.checks:

@@ -373,7 +373,10 @@ class Form(_Model):
     def questions(self, answers: Answers, previous: Answers | None = None) -> list[Field]:
         """The fields to ask, in order, given the answers so far. A field whose condition cannot be
         decided yet (its inputs unanswered) is kept: it may still be asked."""
-        values = compute(self, answers, previous)
+        return self.asked(compute(self, answers, previous))
+
+    def asked(self, values: Values) -> list[Field]:
+        """``questions`` from the report's values already computed (``compute``)."""
         return [
             field
             for field in self.fields
