@@ -27,6 +27,7 @@ from bot.report_files import last_period_answers
 from storage import Storage
 from storage.models import (
     AnswerRecord,
+    Cursor,
     Draft,
     DraftStatus,
     Period,
@@ -211,11 +212,16 @@ class ReportSession:
         *,
         period: Period | None = None,
         on_behalf: bool = False,
+        draft: Draft | None = None,
+        cursor: Cursor | None = None,
     ) -> ReportSession:
+        """``draft`` and ``cursor``: the period's draft of the unit and this person's cursor in it,
+        when the caller has just read them (not read again)."""
         now = clock.now()
         if period is None:
             period = await choose_period(storage, form, unit.code, now)
-        draft = await storage.drafts.get_or_create(period.id, unit.code, now)
+        if draft is None or draft.period_id != period.id or draft.unit_code != unit.code:
+            draft, cursor = await storage.drafts.get_or_create(period.id, unit.code, now), None
         answers = await storage.drafts.values(draft.id)
         recent = await storage.submissions.recent_for_unit(
             unit.code, form.id, before=period.opens_at, limit=HISTORY_PERIODS
@@ -228,7 +234,8 @@ class ReportSession:
             answers=dict(answers), previous=history[0] if previous is not None else None, history=history,
             on_behalf=on_behalf, past_values=_past_values(form, recent),
         )
-        cursor = await storage.drafts.get_cursor(draft.id, person.id)
+        if cursor is None or cursor.draft_id != draft.id or cursor.person_id != person.id:
+            cursor = await storage.drafts.get_cursor(draft.id, person.id)
         if cursor is not None:
             session._cursor_mode, session._cursor_field, session._cursor_check = (
                 cursor.mode, cursor.field_id, cursor.check_id,

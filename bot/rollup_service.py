@@ -325,8 +325,8 @@ async def produce(
     run: Callable[..., Any] | None = None,
     chart_apart: bool = False,
 ) -> RollupFiles:
-    """Load from storage, then build and write in a worker thread; one rollup at a time
-    (``AT_ONCE``): a rollup waits for the one before it to be done and its memory handed back."""
+    """Load from storage, then build and write in a worker thread; at most ``AT_ONCE`` rollups at a
+    time: one waits for a turn, taken once the one before is done and its memory handed back."""
     async with _turn():
         return await _produce(storage, form, period, province_code, templates_dir=templates_dir,
                               report_date=report_date, tz=tz, progress=progress, run=run,

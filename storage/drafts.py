@@ -274,6 +274,22 @@ class DraftRepo(Repository):
         )
         return changed == 1
 
+    async def cursors_with_drafts(self, person_id: int) -> list[tuple[Cursor, Draft]]:
+        """``cursors_of`` with each cursor's draft, in one query (each typed answer needs both)."""
+        draft_columns = ", ".join(f"d.{c} AS d_{c}" for c in _DRAFT.split(", "))
+        rows = await self.db.fetch_all(
+            f"SELECT {', '.join('c.' + c for c in _CURSOR.split(', '))}, {draft_columns}"
+            " FROM draft_cursors c JOIN drafts d ON d.id = c.draft_id WHERE c.person_id = ?"
+            " ORDER BY c.updated_at DESC",
+            (person_id,),
+        )
+        found = []
+        for row in rows:
+            record = dict(row)
+            draft = Draft.model_validate({c: record.pop(f"d_{c}") for c in _DRAFT.split(", ")})
+            found.append((Cursor.model_validate(record), draft))
+        return found
+
     async def cursors_of(self, person_id: int) -> list[Cursor]:
         """Where the person stands in each draft, the most recently moved first (after a
         restart: what to ask them next)."""
