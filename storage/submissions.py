@@ -74,7 +74,7 @@ class SubmissionRepo(Repository):
     async def latest(self, period_id: int, unit_code: str) -> Submission | None:
         row = await self.db.fetch_one(
             f"SELECT {_COLUMNS} FROM submissions WHERE period_id = ? AND unit_code = ? ORDER BY version DESC LIMIT 1",
-            (period_id, unit_code),
+            (period_id, unit_code), quick=True,
         )
         return None if row is None else _submission(row)
 
@@ -113,7 +113,7 @@ class SubmissionRepo(Repository):
             f"SELECT {_S_COLUMNS} FROM submissions s JOIN periods p ON p.id = s.period_id"
             f" WHERE s.unit_code = ? AND p.form_id = ?{before_clause} AND {_IS_LATEST}"
             " ORDER BY p.starts_on DESC LIMIT ?",
-            (*params, limit),
+            (*params, limit), quick=True,  # a commune's few weeks, by the (unit, period) index
         )
         return [_submission(row) for row in rows]
 
