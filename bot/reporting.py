@@ -467,12 +467,16 @@ class ReportSession:
         return steps
 
     def _derived_lines(self, field_id: str) -> tuple[str, ...]:
-        """Derived totals that became known with this answer."""
+        """Derived totals that became known with this answer (only one that reads it can have)."""
         values = self.values
+        reading = [derived for derived in self.form.derived
+                   if field_id in self.form.inputs(derived.id) and values.known(derived.id)]
+        if not reading:
+            return ()
         before = compute(self.form, {k: v for k, v in self.answers.items() if k != field_id}, self._before)
         lines = []
-        for derived in self.form.derived:
-            if values.known(derived.id) and not before.known(derived.id):
+        for derived in reading:
+            if not before.known(derived.id):
                 lines.append(f"{derived.label}: {explain_derived(self.form, derived.id, values)}")
         return tuple(lines)
 

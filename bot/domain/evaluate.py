@@ -198,7 +198,7 @@ def _outliers(
         check.applies_to if check.applies_to is not None else tuple(field.id for field in form.count_fields)
     )
     if touching is not None:
-        targets = tuple(ident for ident in targets if touching in form.expand([ident]))
+        targets = tuple(ident for ident in targets if touching in form.inputs(ident))
     if not targets:
         return []
     window = [past if isinstance(past, Values) else compute(form, past) for past in history[: check.window]]
