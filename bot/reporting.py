@@ -23,7 +23,7 @@ from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_
 from bot.domain.forms import Field, Form
 from bot.domain.periods import PeriodInfo, PeriodKey, open_periods
 from bot.domain.values import Values, compute
-from bot.report_files import last_period_answers
+from bot.report_files import continues
 from storage import Storage
 from storage.models import (
     AnswerRecord,
@@ -36,6 +36,7 @@ from storage.models import (
     SubmissionStatus,
     Unit,
 )
+from storage.submissions import RecentAnswers
 
 HISTORY_PERIODS = 8
 
@@ -223,15 +224,15 @@ class ReportSession:
         if draft is None or draft.period_id != period.id or draft.unit_code != unit.code:
             draft, cursor = await storage.drafts.get_or_create(period.id, unit.code, now), None
         answers = await storage.drafts.values(draft.id)
-        recent = await storage.submissions.recent_for_unit(
+        recent = await storage.submissions.recent_answers(
             unit.code, form.id, before=period.opens_at, limit=HISTORY_PERIODS
         )
         recent = [s for s in recent if s.period_id != period.id]
         history = [dict(s.answers) for s in recent]
-        previous = await last_period_answers(storage, PeriodKey.parse(period.key), recent)
+        follows = bool(recent) and continues(PeriodKey.parse(period.key), recent[0].period_key)
         session = cls(
             storage=storage, form=form, clock=clock, person=person, unit=unit, period=period, draft=draft,
-            answers=dict(answers), previous=history[0] if previous is not None else None, history=history,
+            answers=dict(answers), previous=history[0] if follows else None, history=history,
             on_behalf=on_behalf, past_values=_past_values(form, recent),
         )
         if cursor is None or cursor.draft_id != draft.id or cursor.person_id != person.id:
@@ -664,17 +665,16 @@ PAST_CACHED = 512
 _past_cache: OrderedDict[tuple[int, int], tuple[Form, Values]] = OrderedDict()
 
 
-def _past_values(form: Form, recent: list[Submission]) -> list[Values]:
+def _past_values(form: Form, recent: list[RecentAnswers]) -> list[Values]:
     found = []
     for submission in recent:
-        key = (id(form), submission.id)
+        key = (id(form), submission.submission_id)
         hit = _past_cache.get(key)
         if hit is not None and hit[0] is form:
             _past_cache.move_to_end(key)
             found.append(hit[1])
             continue
-        answers: dict[str, Any] = dict(submission.answers)
-        values = compute(form, answers)
+        values = compute(form, submission.answers)
         _past_cache[key] = (form, values)
         if len(_past_cache) > PAST_CACHED:
             _past_cache.popitem(last=False)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pydantic import JsonValue
 
@@ -23,6 +25,17 @@ _IS_LATEST = (
     "s.version = (SELECT MAX(v.version) FROM submissions v"
     " WHERE v.period_id = s.period_id AND v.unit_code = s.unit_code)"
 )
+
+
+@dataclass(frozen=True)
+class RecentAnswers:
+    """A unit's answers for one recent period (its latest version), and which period: what a
+    conversation reads of the commune's history on every update."""
+
+    submission_id: int
+    period_id: int
+    period_key: str
+    answers: dict[str, Any]
 
 
 def _submission(row: sqlite3.Row) -> Submission:
@@ -116,6 +129,20 @@ class SubmissionRepo(Repository):
             (*params, limit), quick=True,  # a commune's few weeks, by the (unit, period) index
         )
         return [_submission(row) for row in rows]
+
+    async def recent_answers(self, unit_code: str, form_id: str, before: datetime | None = None,
+                             limit: int = 8) -> list[RecentAnswers]:
+        """``recent_for_unit``'s answers with their period's key, in one query and without
+        validating each whole submission again (they were when stored): a handful of JSON texts."""
+        before_clause = "" if before is None else " AND p.opens_at < ?"
+        params: tuple[object, ...] = (unit_code, form_id) + (() if before is None else (dt_text(before),))
+        rows = await self.db.fetch_all(
+            "SELECT s.id, s.period_id, p.key, s.answers FROM submissions s JOIN periods p ON p.id = s.period_id"
+            f" WHERE s.unit_code = ? AND p.form_id = ?{before_clause} AND {_IS_LATEST}"
+            " ORDER BY p.starts_on DESC LIMIT ?",
+            (*params, limit), quick=True,
+        )
+        return [RecentAnswers(row["id"], row["period_id"], row["key"], dict(from_json(row["answers"]))) for row in rows]
 
     async def set_status(
         self,
