@@ -440,8 +440,8 @@ class ReportSession:
             return [Stale(), await self.show_review()]
         target = self.form.field(field_id)
         trial = {**self.answers, field_id: value}
-        hard = [c for c in evaluate_checks(self.form, trial, self._before, self._past, touching=field_id,
-                                           values=self._values_of(trial)) if c.is_hard]
+        hard = evaluate_checks(self.form, trial, self._before, self._past, touching=field_id,
+                               values=self._values_of(trial), severity="hard")
         if hard:
             return [Refused(target, hard[0].message), self._ask(target)]
         now = self.clock.now()
@@ -456,8 +456,8 @@ class ReportSession:
             )
         ]
         relevant = self._relevant()
-        soft = [c for c in evaluate_checks(self.form, relevant, self._before, self._past, touching=field_id,
-                                           values=self._values_of(relevant)) if not c.is_hard]
+        soft = evaluate_checks(self.form, relevant, self._before, self._past, touching=field_id,
+                               values=self._values_of(relevant), severity="soft")
         explained = await self._explanations()
         pending = [c for c in soft if c.key not in explained]
         if pending:

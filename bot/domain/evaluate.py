@@ -144,6 +144,7 @@ def evaluate_checks(
     touching: str | None = None,
     *,
     values: Values | None = None,
+    severity: Literal["hard", "soft"] | None = None,
 ) -> list[CheckResult]:
     """The checks that fire, hard ones first, each in form order.
 
@@ -152,13 +153,16 @@ def evaluate_checks(
     may be given already computed, as :class:`Values`, to save computing them again), and
     ``touching`` restricts to the checks that read that field, directly or through a derived
     figure — so that checks fire as answers come in. ``values``: those of ``answers`` with
-    ``previous``, when the caller has them computed already."""
+    ``previous``, when the caller has them computed already; ``severity``: only the checks of
+    that severity (the others are not evaluated)."""
     if values is None:
         values = compute(form, answers, previous)
     past = list(history) if history is not None else ([previous] if previous is not None else [])
     results: list[CheckResult] = []
     for check in form.checks:
         if touching is not None and touching not in form.check_inputs(check.id):
+            continue
+        if severity is not None and check.severity != severity:
             continue
         if isinstance(check, RuleCheck):
             result = _rule(form, check, values)
