@@ -12,14 +12,23 @@ Each run starts the real bot (`python -m bot run`, its own process) against the 
 - ``cold_start_s``: from starting the process to the bot's answer to a /start already waiting
   (interpreter, imports, settings, database, getMe, the start-up jobs, the first getUpdates, the reply);
 - ``rss_ready_mb``: resident size (VmRSS) once it has answered;
-- ``rss_after_traffic_mb``: after REPORTERS reporters (default 300) open their report (/baocao:
-  the review of what they submitted) and every supervisor asks for the provincial rollup
-  (/tonghop, when the bot has it) — the peak of the run is ``rss_peak_mb`` (VmHWM).
+- ``rss_after_reporters_mb``: once REPORTERS reporters (default 300) have each had the review of
+  what they submitted (/baocao) and the bot is idle;
+- ``rss_after_traffic_mb``: once every supervisor asked for the provincial rollup (/tonghop) and
+  received all of it — the chart, the .docx and the .xlsx (the first answer is only the progress
+  message) — and the bot is idle again (no child process, no CPU); ``rss_peak_mb`` is the bot's
+  VmHWM over the run;
+- ``children_rss_peak_mb``: the highest resident size of the processes the bot started (the
+  chart's), sampled every 50 ms, and ``total_rss_peak_mb`` of the bot and them together — work moved
+  into other processes is counted there, not hidden.
+
+The bot runs as an asyncio subprocess: nothing here blocks the loop that serves the sandbox.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import subprocess
@@ -98,33 +107,145 @@ async def seed(path: Path, now: datetime) -> tuple[list[int], list[int]]:
 
 
 def _memory(pid: int) -> dict[str, float]:
-    """VmRSS and VmHWM of a process, in MB."""
+    """VmRSS and VmHWM of a process, in MB (empty if it is gone)."""
     found: dict[str, float] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return found
+    for line in text.splitlines():
         key, _, value = line.partition(":")
         if key in ("VmRSS", "VmHWM"):
             found[key] = int(value.split()[0]) / 1024
     return found
 
 
-def _start(database: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def _descendants(pid: int) -> list[int]:
+    """The processes the bot started (the chart's short-lived process and its helpers), recursively."""
+    found: list[int] = []
+    pending = [pid]
+    while pending:
+        parent = pending.pop()
+        try:
+            tasks = list(Path(f"/proc/{parent}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found.extend(children)
+            pending.extend(children)
+    return found
+
+
+def _cpu_ticks(pids: list[int]) -> int:
+    """User + system CPU of processes, in clock ticks (1/100 s)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+class _Sampler:
+    """Samples, every ``every`` seconds, the resident size of the bot's children (its own is VmHWM):
+    the highest of the children together and of the bot plus its children, so that work moved into
+    other processes is counted as its own figure, not hidden."""
+
+    def __init__(self, pid: int, every: float = 0.05) -> None:
+        self.pid, self.every = pid, every
+        self.children_peak_mb = 0.0
+        self.total_peak_mb = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            children = sum(_memory(child).get("VmRSS", 0.0) for child in _descendants(self.pid))
+            own = _memory(self.pid).get("VmRSS", 0.0)
+            self.children_peak_mb = max(self.children_peak_mb, children)
+            self.total_peak_mb = max(self.total_peak_mb, own + children)
+            await asyncio.sleep(self.every)
+
+
+async def _quiet(pid: int, window: float = 0.5, longest: float = 60.0, idle_ticks: int = 2) -> None:
+    """Until the bot and the processes it started are idle: the same processes (no chart being
+    drawn) using at most ``idle_ticks`` of CPU together over ``window`` seconds (waiting for updates
+    costs a little; multiprocessing's resource tracker stays, asleep)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + longest
+    while loop.time() < deadline:
+        processes = [pid, *_descendants(pid)]
+        before = _cpu_ticks(processes)
+        await asyncio.sleep(window)
+        if [pid, *_descendants(pid)] == processes and _cpu_ticks(processes) - before <= idle_ticks:
+            return
+    raise RuntimeError(f"the bot was still busy {longest} s after its last rollup")
+
+
+async def _start(database: Path, env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
     with log.open("ab") as handle:
-        return subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=database.parent, env=env,
-                                stdout=handle, stderr=subprocess.STDOUT)
+        return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=database.parent,
+                                                    env=env, stdout=handle, stderr=subprocess.STDOUT)
 
 
-async def _traffic(client: SandboxClient, chats: list[int], text: str) -> list[str]:
-    """Each chat sends ``text``; the bot's first answer to each (its text)."""
-    waits = []
+async def _traffic(client: SandboxClient, chats: list[int], text: str) -> list[tuple[int, int]]:
+    """Each chat sends ``text``; (chat, message id) of each."""
+    sent = []
     for chat in chats:
         await client.add_user(chat, "Cán bộ")
         message = await client.send_text(chat, text)
-        waits.append((chat, message["message_id"]))
-    return [(await _reply(client, chat, after, 180)).get("text") or "" for chat, after in waits]
+        sent.append((chat, message["message_id"]))
+    return sent
 
 
 async def _reply(client: SandboxClient, chat: int, after: int, timeout: float) -> dict[str, Any]:  # noqa: ASYNC109
     return await client.wait_for_bot_message(chat, after_message_id=after, timeout=timeout)
+
+
+ROLLUP_FILES = frozenset({"chart", ".docx", ".xlsx"})
+
+
+def _files(messages: list[dict[str, Any]], after: int) -> set[str]:
+    """What of a rollup's files (chart, .docx, .xlsx) the bot sent after message ``after``."""
+    kinds: set[str] = set()
+    for message in messages:
+        if message["message_id"] <= after:
+            continue
+        if message.get("photo"):
+            kinds.add("chart")
+        name = (message.get("document") or {}).get("file_name", "")
+        kinds |= {suffix for suffix in (".docx", ".xlsx") if name.endswith(suffix)}
+    return kinds
+
+
+async def _rollup_done(client: SandboxClient, chat: int, after: int, timeout: float) -> None:  # noqa: ASYNC109
+    """Until the chart, the .docx and the .xlsx of the rollup asked by ``after`` are all in the chat
+    (the first answer is only the progress message: the rollup is still running then)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        messages = await client.bot_messages(chat)
+        if _files(messages, after) >= ROLLUP_FILES:
+            return
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            texts = [m.get("text") or m.get("caption") for m in messages if m["message_id"] > after]
+            raise TimeoutError(f"the rollup for chat {chat} did not arrive within {timeout} s: {texts}")
+        seen = max((m["seq"] for m in messages), default=0)
+        with contextlib.suppress(TimeoutError):  # anything new in the chat (a file, an edit): look again
+            await client.wait_for_bot_message(chat, since=seen, timeout=min(remaining, 10.0))
 
 
 async def _measure(database: Path, reporters: list[int], supervisors: list[int], traffic: int) -> dict[str, float]:
@@ -135,36 +256,44 @@ async def _measure(database: Path, reporters: list[int], supervisors: list[int],
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEBHOOK_"))}
     env.update({"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": base, "DATABASE_PATH": str(database),
                 "LOG_LEVEL": "WARNING"})
-    process: subprocess.Popen[bytes] | None = None
+    process: asyncio.subprocess.Process | None = None
+    sampler: _Sampler | None = None
     try:
         first = reporters[0]
         await client.add_user(first, "Cán bộ")
         sent = await client.send_text(first, "/start")
         started = time.perf_counter()
-        process = _start(database, env, log)
+        process = await _start(database, env, log)
         await _reply(client, first, sent["message_id"], 60)
         cold = time.perf_counter() - started
         ready = _memory(process.pid)
+        sampler = _Sampler(process.pid)
+        sampler.start()
 
         # traffic: reporters open their submitted report, then every supervisor asks for the rollup
         chosen = random.Random(7).sample(reporters, min(traffic, len(reporters)))
         traffic_started = time.perf_counter()
-        await _traffic(client, chosen, "/baocao")
-        await asyncio.sleep(0.5)
+        opened = await _traffic(client, chosen, "/baocao")
+        for chat, message_id in opened:
+            await _reply(client, chat, message_id, 180)  # the review of what they submitted
+        await _quiet(process.pid)
         reporters_done = _memory(process.pid)
-        answers = await _traffic(client, supervisors, "/tonghop")
-        rollups = sum(1 for text in answers if "không có" not in text[:40])
+        asked = await _traffic(client, supervisors, "/tonghop")
+        await asyncio.gather(*(_rollup_done(client, chat, message_id, 300) for chat, message_id in asked))
         traffic_s = time.perf_counter() - traffic_started
-        await asyncio.sleep(0.5)  # let the last sends finish
+        await _quiet(process.pid)  # the last sends answered, the chart processes gone
         after = _memory(process.pid)
-        if process.poll() is not None:
+        await sampler.stop()
+        if process.returncode is not None:
             raise RuntimeError(f"the bot stopped: {log.read_text(errors='replace')[-2000:]}")
         process.terminate()
-        process.wait(timeout=30)
+        await asyncio.wait_for(process.wait(), 30)  # the loop keeps serving the bot's last requests
     finally:
-        if process is not None and process.poll() is None:
+        if sampler is not None:
+            await sampler.stop()
+        if process is not None and process.returncode is None:
             process.kill()
-            process.wait()
+            await process.wait()
         await client.close()
         await server.stop()
     return {
@@ -173,8 +302,10 @@ async def _measure(database: Path, reporters: list[int], supervisors: list[int],
         "rss_after_reporters_mb": reporters_done["VmRSS"],
         "rss_after_traffic_mb": after["VmRSS"],
         "rss_peak_mb": after["VmHWM"],
+        "children_rss_peak_mb": sampler.children_peak_mb,
+        "total_rss_peak_mb": sampler.total_peak_mb,
         "traffic_updates": float(len(chosen) + len(supervisors)),
-        "rollups_asked": float(rollups),
+        "rollups_delivered": float(len(asked)),
         "traffic_s": traffic_s,
     }
 

@@ -103,7 +103,13 @@ async def last_period_answers(storage: Storage, key: PeriodKey, recent: Sequence
     if not recent:
         return None
     last = await storage.periods.get_by_id(recent[0].period_id)
-    return dict(recent[0].answers) if last is not None and last.key == str(key.previous()) else None
+    return dict(recent[0].answers) if last is not None and continues(key, last.key) else None
+
+
+def continues(key: PeriodKey, last_key: str) -> bool:
+    """Whether a report for ``key`` continues from the one of period ``last_key`` (see
+    ``last_period_answers``)."""
+    return last_key == str(key.previous())
 
 
 async def settings_layers(storage: Storage, unit_code: str, province_code: str | None) -> list[Mapping[str, Any]]:

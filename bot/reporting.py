@@ -9,6 +9,7 @@ messages and buttons; nothing here knows about Telegram.
 from __future__ import annotations
 
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,10 +23,11 @@ from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_
 from bot.domain.forms import Field, Form
 from bot.domain.periods import PeriodInfo, PeriodKey, open_periods
 from bot.domain.values import Answer, Values, compute
-from bot.report_files import last_period_answers
+from bot.report_files import continues
 from storage import Storage
 from storage.models import (
     AnswerRecord,
+    Cursor,
     Draft,
     DraftStatus,
     Period,
@@ -34,6 +36,7 @@ from storage.models import (
     SubmissionStatus,
     Unit,
 )
+from storage.submissions import RecentAnswers
 
 HISTORY_PERIODS = 8
 
@@ -189,9 +192,14 @@ class ReportSession:
     _suggested: dict[str, Any] = field(default_factory=dict, repr=False)
     # The reasons given for kept soft-check breaks, read once and kept in step with each write.
     _explained: dict[str, str] | None = field(default=None, repr=False)
+    # The values of the answers as they stand (their items as the key): computed once per change.
+    _computed: tuple[tuple[tuple[str, Any], ...], Values] | None = field(default=None, repr=False)
+    # The history's values, when computed already (see ``_past_values``).
+    past_values: list[Values] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self._past = [compute(self.form, past) for past in self.history]
+        self._past = (self.past_values if self.past_values is not None and len(self.past_values) == len(self.history)
+                      else [compute(self.form, past) for past in self.history])
         self._before = (self._past[0] if self.history and self.previous is self.history[0]
                         else None if self.previous is None else compute(self.form, self.previous))
         self._suggested = defaults(self.form, self._before)
@@ -207,24 +215,30 @@ class ReportSession:
         *,
         period: Period | None = None,
         on_behalf: bool = False,
+        draft: Draft | None = None,
+        cursor: Cursor | None = None,
     ) -> ReportSession:
+        """``draft`` and ``cursor``: the period's draft of the unit and this person's cursor in it,
+        when the caller has just read them (not read again)."""
         now = clock.now()
         if period is None:
             period = await choose_period(storage, form, unit.code, now)
-        draft = await storage.drafts.get_or_create(period.id, unit.code, now)
+        if draft is None or draft.period_id != period.id or draft.unit_code != unit.code:
+            draft, cursor = await storage.drafts.get_or_create(period.id, unit.code, now), None
         answers = await storage.drafts.values(draft.id)
-        recent = await storage.submissions.recent_for_unit(
+        recent = await storage.submissions.recent_answers(
             unit.code, form.id, before=period.opens_at, limit=HISTORY_PERIODS
         )
         recent = [s for s in recent if s.period_id != period.id]
         history = [dict(s.answers) for s in recent]
-        previous = await last_period_answers(storage, PeriodKey.parse(period.key), recent)
+        follows = bool(recent) and continues(PeriodKey.parse(period.key), recent[0].period_key)
         session = cls(
             storage=storage, form=form, clock=clock, person=person, unit=unit, period=period, draft=draft,
-            answers=dict(answers), previous=history[0] if previous is not None else None, history=history,
-            on_behalf=on_behalf,
+            answers=dict(answers), previous=history[0] if follows else None, history=history,
+            on_behalf=on_behalf, past_values=_past_values(form, recent),
         )
-        cursor = await storage.drafts.get_cursor(draft.id, person.id)
+        if cursor is None or cursor.draft_id != draft.id or cursor.person_id != person.id:
+            cursor = await storage.drafts.get_cursor(draft.id, person.id)
         if cursor is not None:
             session._cursor_mode, session._cursor_field, session._cursor_check = (
                 cursor.mode, cursor.field_id, cursor.check_id,
@@ -236,7 +250,28 @@ class ReportSession:
 
     @property
     def values(self) -> Values:
-        return compute(self.form, self.answers, self._before)
+        return self._values_of(self.answers)
+
+    def _values_of(self, answers: Mapping[str, Any]) -> Values:
+        """The values of ``answers`` with last period: the answers as they stand are computed once
+        (several steps of one update read them), any other set each time."""
+        key = tuple(answers.items())
+        if self._computed is not None and self._computed[0] == key:
+            return self._computed[1]
+        values = compute(self.form, answers, self._before)
+        self._computed = (key, values)
+        return values
+
+    def _applies(self, field_obj: Field) -> bool | None:
+        return True if field_obj.ask_if is None else field_obj.ask_if.evaluate(self.values)
+
+    def _next_question(self) -> Field | None:
+        return next((f for f in self.questions() if self.answers.get(f.id) is None), None)
+
+    def _relevant(self) -> dict[str, Any]:
+        """``Form.relevant_answers`` of the answers as they stand."""
+        asked = {f.id for f in self.questions()}
+        return {key: value for key, value in self.answers.items() if key in asked and value is not None}
 
     @property
     def mode(self) -> str | None:
@@ -251,7 +286,7 @@ class ReportSession:
         return self.draft.status == DraftStatus.SUBMITTED
 
     def questions(self) -> list[Field]:
-        return self.form.questions(self.answers, self._before)
+        return self.form.asked(self.values)
 
     def _ask(self, field_obj: Field) -> Ask:
         questions = self.questions()
@@ -289,8 +324,8 @@ class ReportSession:
             self._cursor_shown = at
 
     def _breaks(self) -> list[CheckResult]:
-        return evaluate_checks(self.form, self.form.relevant_answers(self.answers, self._before),
-                               self._before, self._past)
+        relevant = self._relevant()
+        return evaluate_checks(self.form, relevant, self._before, self._past, values=self._values_of(relevant))
 
     async def _explanations(self) -> dict[str, str]:
         if self._explained is None:
@@ -326,13 +361,13 @@ class ReportSession:
                 return AskReason(check)
         if self._cursor_mode == ANSWER and self._cursor_field:
             target = self._field_or_none(self._cursor_field)
-            if target is not None and self.form.applies(target, self.answers, self._before) is not False:
+            if target is not None and self._applies(target) is not False:
                 return self._ask(target)
         return await self._advance()
 
     async def _advance(self) -> Step:
         """The first unanswered question, or the review when all are answered."""
-        nxt = self.form.next_question(self.answers, self._before)
+        nxt = self._next_question()
         if nxt is None:
             await self._set_cursor(REVIEW, None)
             return await self.review()
@@ -411,8 +446,8 @@ class ReportSession:
             return [Stale(), await self.show_review()]
         target = self.form.field(field_id)
         trial = {**self.answers, field_id: value}
-        hard = [c for c in evaluate_checks(self.form, trial, self._before, self._past, touching=field_id)
-                if c.is_hard]
+        hard = evaluate_checks(self.form, trial, self._before, self._past, touching=field_id,
+                               values=self._values_of(trial), severity="hard")
         if hard:
             return [Refused(target, hard[0].message), self._ask(target)]
         now = self.clock.now()
@@ -426,9 +461,9 @@ class ReportSession:
                 replaced=replaced if _replaced_by_other(replaced, self.person.id, value) else None,
             )
         ]
-        soft = [c for c in evaluate_checks(self.form, self.form.relevant_answers(self.answers, self._before),
-                                           self._before, self._past, touching=field_id)
-                if not c.is_hard]
+        relevant = self._relevant()
+        soft = evaluate_checks(self.form, relevant, self._before, self._past, touching=field_id,
+                               values=self._values_of(relevant), severity="soft")
         explained = await self._explanations()
         pending = [c for c in soft if c.key not in explained]
         if pending:
@@ -439,12 +474,16 @@ class ReportSession:
         return steps
 
     def _derived_lines(self, field_id: str) -> tuple[str, ...]:
-        """Derived totals that became known with this answer."""
+        """Derived totals that became known with this answer (only one that reads it can have)."""
         values = self.values
+        reading = [derived for derived in self.form.derived
+                   if field_id in self.form.inputs(derived.id) and values.known(derived.id)]
+        if not reading:
+            return ()
         before = compute(self.form, {k: v for k, v in self.answers.items() if k != field_id}, self._before)
         lines = []
-        for derived in self.form.derived:
-            if values.known(derived.id) and not before.known(derived.id):
+        for derived in reading:
+            if not before.known(derived.id):
                 lines.append(f"{derived.label}: {explain_derived(self.form, derived.id, values)}")
         return tuple(lines)
 
@@ -466,7 +505,7 @@ class ReportSession:
         """An answer to a question that no longer applies (overdue reasons once nothing is overdue)
         is not part of the report; it stays in the history."""
         for field_obj in self.form.fields:
-            if field_obj.id in self.answers and self.form.applies(field_obj, self.answers, self._before) is False:
+            if field_obj.id in self.answers and self._applies(field_obj) is False:
                 await self.storage.drafts.clear_answer(self.draft.id, field_obj.id, self.person.id, self.clock.now())
                 del self.answers[field_obj.id]
 
@@ -536,7 +575,7 @@ class ReportSession:
     async def edit(self, field_id: str) -> list[Step]:
         """Change one item from the review screen (also after submitting: a correction)."""
         target = self._field_or_none(field_id)
-        if target is None or self.form.applies(target, self.answers, self._before) is False:
+        if target is None or self._applies(target) is False:
             return [Stale(), await self.resume()]
         if self.submitted and await self.locked():
             return [Refused(target, LOCKED), await self.show_review()]
@@ -569,7 +608,7 @@ class ReportSession:
     async def submit(self) -> list[Step]:
         if self.submitted:
             return [Stale(), await self.review()]
-        nxt = self.form.next_question(self.answers, self._before)
+        nxt = self._next_question()
         if nxt is not None:
             await self._set_cursor(ANSWER, nxt.id)
             return [self._ask(nxt)]
@@ -583,7 +622,7 @@ class ReportSession:
             await self._set_cursor(SOFT, check.fields[-1] if check.fields else None, check.key)
             return [SoftBreak(check)]
         now = self.clock.now()
-        answers = self.form.relevant_answers(self.answers, self._before)
+        answers = self._relevant()
         explanations = {b.key: review.explanations[b.key] for b in review.breaks if b.key in review.explanations}
         submission = await self.storage.submissions.add_version(
             self.period.id, self.unit.code, answers, explanations, self.person.id, now,
@@ -626,6 +665,29 @@ class ReportSession:
         steps: list[Step] = [BulkFilled(tuple(filled), tuple(refused), entry.unmatched)]
         steps.append(await self._advance())
         return steps
+
+
+# The values of recent submissions, by (form, submission): a stored version never changes, and a
+# session is opened for every update, so each commune's weeks would be computed again each time.
+PAST_CACHED = 512
+_past_cache: OrderedDict[tuple[int, int], tuple[Form, Values]] = OrderedDict()
+
+
+def _past_values(form: Form, recent: list[RecentAnswers]) -> list[Values]:
+    found = []
+    for submission in recent:
+        key = (id(form), submission.submission_id)
+        hit = _past_cache.get(key)
+        if hit is not None and hit[0] is form:
+            _past_cache.move_to_end(key)
+            found.append(hit[1])
+            continue
+        values = compute(form, submission.answers)
+        _past_cache[key] = (form, values)
+        if len(_past_cache) > PAST_CACHED:
+            _past_cache.popitem(last=False)
+        found.append(values)
+    return found
 
 
 def _normalised(text: str) -> str:

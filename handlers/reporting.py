@@ -22,7 +22,7 @@ from bot.domain.forms import WEEKLY_FORM_ID, Form
 from bot.reporting import ANSWER, ReportSession, Stale, Step, Submitted, reporter_communes
 from handlers.report_files import send_report_file
 from handlers.reporting_views import PREFIX, Screen, edit_menu, render
-from storage.models import Draft, Submission, Unit
+from storage.models import Cursor, Draft, Submission, Unit
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +47,13 @@ async def _reporter(update: Update, context: BotContext) -> tuple[Identity, list
     return identity, await reporter_communes(storage, identity)
 
 
-async def _open(context: BotContext, identity: Identity, unit: Unit, draft: Draft | None = None) -> ReportSession:
+async def _open(context: BotContext, identity: Identity, unit: Unit, draft: Draft | None = None,
+                cursor: Cursor | None = None) -> ReportSession:
     services = context.services
     assert identity.person is not None  # a reporter membership belongs to a stored person
     period = await services.storage.periods.get_by_id(draft.period_id) if draft is not None else None
     return await ReportSession.open(services.storage, _form(context), services.clock, identity.person, unit,
-                                    period=period)
+                                    period=period, draft=draft, cursor=cursor)
 
 
 async def show(message: Message, screen: Screen, session: ReportSession | None = None) -> None:
@@ -131,10 +132,9 @@ async def _active_session(
     assert identity.person is not None
     by_code = {u.code: u for u in units}
     storage = context.services.storage
-    for cursor in await storage.drafts.cursors_of(identity.person.id):
-        draft = await storage.drafts.get(cursor.draft_id)
-        if draft is not None and draft.unit_code in by_code:
-            return await _open(context, identity, by_code[draft.unit_code], draft)
+    for cursor, draft in await storage.drafts.cursors_with_drafts(identity.person.id):
+        if draft.unit_code in by_code:
+            return await _open(context, identity, by_code[draft.unit_code], draft, cursor)
     return None
 
 

@@ -185,7 +185,7 @@ def review_text(session: ReportSession, review: Review) -> str:
     form = session.form
     values = review.values
     lines = [f"BÁO CÁO {period_label(session.period.key).upper()}", session.unit.full_name, ""]
-    asked = {f.id for f in form.questions(review.answers, session.previous)}  # computed once, not per field
+    asked = {f.id for f in form.asked(values)}  # once, not per field; from the values the review computed
     for section, fields in form.sections_with_fields():
         shown = [f for f in fields if f.id in asked]
         if not shown:

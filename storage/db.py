@@ -14,6 +14,12 @@ Reads outside a transaction use a separate read-only connection; in WAL mode it 
 last committed state and is never blocked by a writer, nor does it see a write in progress.
 Reads inside a transaction use the transaction's connection (they see its own writes).
 For ``":memory:"`` there is a single connection, and reads wait for running transactions.
+
+A read marked ``quick`` (a lookup by key of a few rows, as every update makes a dozen of) runs on
+the event loop's own thread, on a read-only connection of its own: handing it to the connection's
+thread and waking the loop when it is done costs several times the read itself (about 40 µs
+against 10). In WAL mode such a read does not wait for writers. Anything that may scan stays on
+the reader's thread.
 """
 
 from __future__ import annotations
@@ -55,10 +61,12 @@ _current_tx: ContextVar[_Tx | None] = ContextVar("storage_current_tx", default=N
 class Database:
     """An open SQLite database. Create with ``await Database.open(path)``."""
 
-    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection,
+                 inline: sqlite3.Connection | None = None) -> None:
         self._path = path
         self._writer = writer
         self._reader = reader
+        self._inline = inline  # quick reads, on the loop's thread (None: in memory)
         self._lock = asyncio.Lock()
         self._closed = False
 
@@ -83,6 +91,7 @@ class Database:
             await asyncio.to_thread(_check_usable, db_path)
         writer = await _connect(MEMORY if in_memory else db_path)
         reader: aiosqlite.Connection | None = None
+        inline: sqlite3.Connection | None = None
         try:
             await _configure(writer, wal=not in_memory)
             await migrate(writer, migrations, target=target_version)
@@ -92,6 +101,7 @@ class Database:
                 reader = await _connect(db_path)
                 await _configure(reader, wal=False)
                 await reader.execute("PRAGMA query_only = ON")
+                inline = _connect_inline(db_path)
         except BaseException as error:
             if reader is not None and reader is not writer:
                 await reader.close()
@@ -99,7 +109,7 @@ class Database:
             if isinstance(error, sqlite3.Error) and not in_memory:
                 _raise_if_unusable(db_path, error)
             raise
-        return cls(db_path, writer, reader)
+        return cls(db_path, writer, reader, inline)
 
     async def close(self) -> None:
         """Wait for a running transaction, then close; closing twice is harmless."""
@@ -109,6 +119,8 @@ class Database:
             if self._closed:
                 return
             self._closed = True
+            if self._inline is not None:
+                self._inline.close()
             if self._reader is not self._writer:
                 await self._reader.close()
             try:
@@ -183,24 +195,27 @@ class Database:
 
     # -- reads ---------------------------------------------------------------------------
 
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    async def fetch_all(self, sql: str, params: Params = (), *, quick: bool = False) -> list[sqlite3.Row]:
+        """``quick``: a lookup by key of a few rows, run on the loop's thread (see the module)."""
         params = _fit_integers(params)
         tx = _current_tx.get()
         if tx is not None and tx.open and tx.db is self:
             return list(await tx.conn.execute_fetchall(sql, params))
         self._check_open()
+        if quick and self._inline is not None:
+            return self._inline.execute(sql, params).fetchall()
         if self._reader is self._writer:
             async with self._lock:
                 return list(await self._reader.execute_fetchall(sql, params))
         return list(await self._reader.execute_fetchall(sql, params))
 
-    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        rows = await self.fetch_all(sql, params)
+    async def fetch_one(self, sql: str, params: Params = (), *, quick: bool = False) -> sqlite3.Row | None:
+        rows = await self.fetch_all(sql, params, quick=quick)
         return rows[0] if rows else None
 
-    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+    async def fetch_value(self, sql: str, params: Params = (), *, quick: bool = False) -> Any:
         """The first column of the first row, or None."""
-        row = await self.fetch_one(sql, params)
+        row = await self.fetch_one(sql, params, quick=quick)
         return None if row is None else row[0]
 
     # -- writes (each in a transaction: joins the current one or opens its own) ------------
@@ -330,6 +345,15 @@ async def _connect(path: str | Path) -> aiosqlite.Connection:
     # isolation_level=None: no implicit transactions; we issue BEGIN/COMMIT ourselves.
     conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = aiosqlite.Row
+    return conn
+
+
+def _connect_inline(path: Path) -> sqlite3.Connection:
+    """The read-only connection of quick reads (used on the event loop's thread only)."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA query_only = ON")
     return conn
 
 

@@ -82,12 +82,12 @@ class DraftRepo(Repository):
         return _draft(rows[0])
 
     async def get(self, draft_id: int) -> Draft | None:
-        row = await self.db.fetch_one(f"SELECT {_DRAFT} FROM drafts WHERE id = ?", (draft_id,))
+        row = await self.db.fetch_one(f"SELECT {_DRAFT} FROM drafts WHERE id = ?", (draft_id,), quick=True)
         return None if row is None else _draft(row)
 
     async def find(self, period_id: int, unit_code: str) -> Draft | None:
         row = await self.db.fetch_one(
-            f"SELECT {_DRAFT} FROM drafts WHERE period_id = ? AND unit_code = ?", (period_id, unit_code)
+            f"SELECT {_DRAFT} FROM drafts WHERE period_id = ? AND unit_code = ?", (period_id, unit_code), quick=True
         )
         return None if row is None else _draft(row)
 
@@ -121,7 +121,8 @@ class DraftRepo(Repository):
 
     async def values(self, draft_id: int) -> dict[str, JsonValue]:
         """The current answers by field id, values only."""
-        rows = await self.db.fetch_all("SELECT field_id, value FROM draft_answers WHERE draft_id = ?", (draft_id,))
+        rows = await self.db.fetch_all("SELECT field_id, value FROM draft_answers WHERE draft_id = ?", (draft_id,),
+                                       quick=True)
         return {row["field_id"]: from_json(row["value"]) for row in rows}
 
     async def set_answer(
@@ -221,7 +222,7 @@ class DraftRepo(Repository):
     async def explanations(self, draft_id: int) -> dict[str, Explanation]:
         rows = await self.db.fetch_all(
             "SELECT check_id, reason, given_by, given_at FROM draft_explanations WHERE draft_id = ? ORDER BY given_at",
-            (draft_id,),
+            (draft_id,), quick=True,
         )
         return {row["check_id"]: Explanation.model_validate(dict(row)) for row in rows}
 
@@ -229,7 +230,8 @@ class DraftRepo(Repository):
 
     async def get_cursor(self, draft_id: int, person_id: int) -> Cursor | None:
         row = await self.db.fetch_one(
-            f"SELECT {_CURSOR} FROM draft_cursors WHERE draft_id = ? AND person_id = ?", (draft_id, person_id)
+            f"SELECT {_CURSOR} FROM draft_cursors WHERE draft_id = ? AND person_id = ?", (draft_id, person_id),
+            quick=True,
         )
         return None if row is None else _cursor(row)
 
@@ -274,11 +276,28 @@ class DraftRepo(Repository):
         )
         return changed == 1
 
+    async def cursors_with_drafts(self, person_id: int) -> list[tuple[Cursor, Draft]]:
+        """``cursors_of`` with each cursor's draft, in one query (each typed answer needs both)."""
+        draft_columns = ", ".join(f"d.{c} AS d_{c}" for c in _DRAFT.split(", "))
+        rows = await self.db.fetch_all(
+            f"SELECT {', '.join('c.' + c for c in _CURSOR.split(', '))}, {draft_columns}"
+            " FROM draft_cursors c JOIN drafts d ON d.id = c.draft_id WHERE c.person_id = ?"
+            " ORDER BY c.updated_at DESC",
+            (person_id,), quick=True,
+        )
+        found = []
+        for row in rows:
+            record = dict(row)
+            draft = Draft.model_validate({c: record.pop(f"d_{c}") for c in _DRAFT.split(", ")})
+            found.append((Cursor.model_validate(record), draft))
+        return found
+
     async def cursors_of(self, person_id: int) -> list[Cursor]:
         """Where the person stands in each draft, the most recently moved first (after a
         restart: what to ask them next)."""
         rows = await self.db.fetch_all(
-            f"SELECT {_CURSOR} FROM draft_cursors WHERE person_id = ? ORDER BY updated_at DESC", (person_id,)
+            f"SELECT {_CURSOR} FROM draft_cursors WHERE person_id = ? ORDER BY updated_at DESC", (person_id,),
+            quick=True,
         )
         return [_cursor(row) for row in rows]
 

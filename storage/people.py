@@ -84,11 +84,12 @@ class PersonRepo(Repository):
         return person
 
     async def get(self, person_id: int) -> Person | None:
-        row = await self.db.fetch_one(f"SELECT {_PERSON} FROM people p WHERE id = ?", (person_id,))
+        row = await self.db.fetch_one(f"SELECT {_PERSON} FROM people p WHERE id = ?", (person_id,), quick=True)
         return None if row is None else _person(row)
 
     async def get_by_telegram_id(self, telegram_id: int) -> Person | None:
-        row = await self.db.fetch_one(f"SELECT {_PERSON} FROM people p WHERE telegram_id = ?", (telegram_id,))
+        row = await self.db.fetch_one(f"SELECT {_PERSON} FROM people p WHERE telegram_id = ?", (telegram_id,),
+                                      quick=True)
         return None if row is None else _person(row)
 
     async def get_membership(self, membership_id: int) -> Membership | None:
@@ -98,7 +99,8 @@ class PersonRepo(Repository):
     async def memberships_of(self, person_id: int, *, include_revoked: bool = False) -> list[Membership]:
         revoked = "" if include_revoked else " AND revoked_at IS NULL"
         rows = await self.db.fetch_all(
-            f"SELECT {_MEMBERSHIP} FROM memberships WHERE person_id = ?{revoked} ORDER BY id", (person_id,)
+            f"SELECT {_MEMBERSHIP} FROM memberships WHERE person_id = ?{revoked} ORDER BY id", (person_id,),
+            quick=True,
         )
         return [_membership(row) for row in rows]
 

@@ -44,11 +44,12 @@ class PeriodRepo(Repository):
         return _period(rows[0])
 
     async def get(self, form_id: str, key: str) -> Period | None:
-        row = await self.db.fetch_one(f"SELECT {_COLUMNS} FROM periods WHERE form_id = ? AND key = ?", (form_id, key))
+        row = await self.db.fetch_one(f"SELECT {_COLUMNS} FROM periods WHERE form_id = ? AND key = ?", (form_id, key),
+                                     quick=True)
         return None if row is None else _period(row)
 
     async def get_by_id(self, period_id: int) -> Period | None:
-        row = await self.db.fetch_one(f"SELECT {_COLUMNS} FROM periods WHERE id = ?", (period_id,))
+        row = await self.db.fetch_one(f"SELECT {_COLUMNS} FROM periods WHERE id = ?", (period_id,), quick=True)
         return None if row is None else _period(row)
 
     async def open_at(self, at: datetime, form_id: str | None = None) -> list[Period]:

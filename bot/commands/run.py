@@ -20,6 +20,7 @@ from telegram import Update
 from bot.app import build_application
 from bot.commands.webhook_server import serve
 from bot.logs import setup_logging
+from bot.memory import limit_arenas
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ def run(settings: Settings) -> None:
             "Setting TELEGRAM_BOT_TOKEN is missing: put it in .env, "
             "or run `make run` without a token to try the bot in the local sandbox."
         )
+    limit_arenas()  # before any worker thread: the rollups' threads would each keep an arena
     application = build_application(settings)
     if settings.uses_webhook:
         assert settings.webhook_url is not None and settings.webhook_secret is not None

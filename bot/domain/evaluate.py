@@ -142,7 +142,9 @@ def evaluate_checks(
     previous: Mapping[str, object] | Values | None = None,
     history: Sequence[Mapping[str, object] | Values] | None = None,
     touching: str | None = None,
+    *,
     values: Values | None = None,
+    severity: Literal["hard", "soft"] | None = None,
 ) -> list[CheckResult]:
     """The checks that fire, hard ones first, each in form order.
 
@@ -150,14 +152,17 @@ def evaluate_checks(
     periods' answers, newest first (for outliers; ``previous`` is used when it is not given; either
     may be given already computed, as :class:`Values`, to save computing them again), and
     ``touching`` restricts to the checks that read that field, directly or through a derived
-    figure — so that checks fire as answers come in. ``values``: ``compute(form, answers, previous)``
-    when the caller has it already."""
+    figure — so that checks fire as answers come in. ``values``: those of ``answers`` with
+    ``previous``, when the caller has them computed already; ``severity``: only the checks of
+    that severity (the others are not evaluated)."""
     if values is None:
         values = compute(form, answers, previous)
     past = list(history) if history is not None else ([previous] if previous is not None else [])
     results: list[CheckResult] = []
     for check in form.checks:
         if touching is not None and touching not in form.check_inputs(check.id):
+            continue
+        if severity is not None and check.severity != severity:
             continue
         if isinstance(check, RuleCheck):
             result = _rule(form, check, values)
@@ -197,7 +202,7 @@ def _outliers(
         check.applies_to if check.applies_to is not None else tuple(field.id for field in form.count_fields)
     )
     if touching is not None:
-        targets = tuple(ident for ident in targets if touching in form.expand([ident]))
+        targets = tuple(ident for ident in targets if touching in form.inputs(ident))
     if not targets:
         return []
     window = [past if isinstance(past, Values) else compute(form, past) for past in history[: check.window]]

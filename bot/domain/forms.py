@@ -222,6 +222,8 @@ class Form(_Model):
     _checks: dict[str, RuleCheck | OutlierCheck] = PrivateAttr(default_factory=dict)
     _derived_order: tuple[str, ...] = PrivateAttr(default=())
     _check_inputs: dict[str, frozenset[str]] = PrivateAttr(default_factory=dict)
+    _inputs: dict[str, frozenset[str]] = PrivateAttr(default_factory=dict)  # expand() of each id
+    _count_fields: tuple[Field, ...] = PrivateAttr(default=())
     _aliases: tuple[tuple[str, str], ...] = PrivateAttr(default=())
 
     @model_validator(mode="before")
@@ -247,6 +249,8 @@ class Form(_Model):
         self._rates = {item.id: item for item in self.rates}
         self._checks = {check.id: check for check in self.checks}
         self._derived_order = order
+        self._inputs = {ident: self.expand([ident]) for ident in (*self._fields, *self._derived, *self._rates)}
+        self._count_fields = tuple(field for field in self.fields if field.kind == "count")
         self._check_inputs = {check.id: self._inputs_of_check(check) for check in self.checks}
         self._aliases = tuple(
             sorted(
@@ -305,7 +309,7 @@ class Form(_Model):
 
     @property
     def count_fields(self) -> tuple[Field, ...]:
-        return tuple(field for field in self.fields if field.kind == "count")
+        return self._count_fields
 
     @property
     def text_fields(self) -> tuple[Field, ...]:
@@ -319,6 +323,11 @@ class Form(_Model):
     def check_inputs(self, check_id: str) -> frozenset[str]:
         """The fields (answers) a check reads, through derived figures, this period only."""
         return self._check_inputs[check_id]
+
+    def inputs(self, ident: str) -> frozenset[str]:
+        """``expand([ident])``, computed once when the form is loaded."""
+        found = self._inputs.get(ident)
+        return found if found is not None else self.expand([ident])
 
     def expand(self, idents: Iterable[str]) -> frozenset[str]:
         """The fields behind ids: a field is itself, a derived figure or rate the fields it reads."""
@@ -375,8 +384,10 @@ class Form(_Model):
         """The fields to ask, in order, given the answers so far. A field whose condition cannot be
         decided yet (its inputs unanswered) is kept: it may still be asked. ``values``:
         ``compute(self, answers, previous)`` when the caller has it already."""
-        if values is None:
-            values = compute(self, answers, previous)
+        return self.asked(values if values is not None else compute(self, answers, previous))
+
+    def asked(self, values: Values) -> list[Field]:
+        """``questions`` from the report's values already computed (``compute``)."""
         return [
             field
             for field in self.fields

@@ -237,3 +237,14 @@ def test_defaults_from_previous_period(weekly: Form, phuoc_giang: dict[str, Any]
     assert "overdue_reasons" not in suggested  # not offered "như kỳ trước"
     assert "withdrawn" not in suggested
     assert defaults(weekly, None) == {}
+
+
+def test_only_the_checks_of_one_severity(weekly: Form, phuoc_giang: dict[str, Any]) -> None:
+    answers = {**phuoc_giang, "e_results": 60, "received_online_full": 1794}
+    history = [{**phuoc_giang, "received_online_full": 170} for _ in range(4)]
+    every = evaluate_checks(weekly, answers, history=history)
+    assert {result.severity for result in every} == {"hard", "soft"}
+    for severity in ("hard", "soft"):
+        assert evaluate_checks(weekly, answers, history=history, severity=severity) == [
+            result for result in every if result.severity == severity
+        ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -132,6 +133,36 @@ async def test_reads_outside_a_transaction_see_only_committed_data(storage: Stor
     release.set()
     await task
     assert await _count(db) == 1
+
+
+async def test_quick_reads_run_on_the_loops_thread_and_see_what_the_others_see(storage: Storage) -> None:
+    """A quick read (a lookup by key) does not go through a connection's thread, and sees what a
+    read on the reader sees: committed data only outside a transaction, the transaction's own
+    writes inside it, nothing after closing."""
+    db = storage.db
+    loop_thread = threading.get_ident()
+    seen: list[int] = []
+    db._inline.set_trace_callback(lambda _sql: seen.append(threading.get_ident()))  # type: ignore[union-attr]
+    written = asyncio.Event()
+    release = asyncio.Event()
+
+    async def writer() -> None:
+        async with db.transaction() as conn:
+            await _insert(conn, "pending")
+            assert await db.fetch_value("SELECT count(*) FROM audit_log", quick=True) == 1  # its own write
+            written.set()
+            await release.wait()
+
+    task = asyncio.create_task(writer())
+    await written.wait()
+    assert await db.fetch_value("SELECT count(*) FROM audit_log", quick=True) == 0  # not committed yet
+    release.set()
+    await task
+    assert await db.fetch_value("SELECT count(*) FROM audit_log", quick=True) == 1
+    assert seen and set(seen) == {loop_thread}  # the quick reads outside the transaction ran inline
+    await db.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        await db.fetch_all("SELECT 1", quick=True)
 
 
 async def test_two_connections_to_one_file_both_write(db_path: Path) -> None:

@@ -157,3 +157,16 @@ async def test_set_status(world: World) -> None:
     assert submitted.status is DraftStatus.SUBMITTED and submitted.updated_at == at(30)
     reopened = await drafts.set_status(draft.id, DraftStatus.OPEN, at(40))
     assert reopened.status is DraftStatus.OPEN
+
+
+async def test_cursors_with_their_drafts_in_one_read(world: World) -> None:
+    drafts = world.storage.drafts
+    draft = await drafts.get_or_create(world.period.id, PHUOC_GIANG.code, at())
+    await drafts.set_cursor(draft.id, world.lan.id, "carried_over", at(1))
+    await drafts.set_cursor(draft.id, world.minh.id, "digitized", at(1))
+    await drafts.set_status(draft.id, DraftStatus.SUBMITTED, at(2))
+    found = await drafts.cursors_with_drafts(world.lan.id)
+    assert [cursor for cursor, _ in found] == await drafts.cursors_of(world.lan.id)
+    assert [d for _, d in found] == [await drafts.get(draft.id)]
+    assert found[0][1].status == DraftStatus.SUBMITTED and found[0][0].field_id == "carried_over"
+    assert await drafts.cursors_with_drafts(world.minh.id + 1000) == []
