@@ -19,7 +19,6 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from bot.access import Identity
 from bot.chart_process import ChartStopped, render_rollup_chart_apart
 from bot.domain.forms import Form, OutlierCheck
 from bot.domain.numbers import format_count
@@ -40,7 +39,7 @@ from bot.domain.themes import Taxonomy, ThemeError, load_taxonomy
 from bot.memory import release_memory
 from bot.report_files import ROLLUP_SUFFIX
 from storage import Storage
-from storage.models import Period, Role, Submission, Unit
+from storage.models import Period, Submission, Unit
 
 log = logging.getLogger(__name__)
 
@@ -50,29 +49,6 @@ DEFAULT_HISTORY = 8
 
 class RollupError(Exception):
     """Something the person asking must know (no such period, no communes); Vietnamese."""
-
-
-# --- scope -------------------------------------------------------------------------------------
-
-
-def allowed_provinces(identity: Identity) -> list[str] | None:
-    """The provinces a person may see: None for every province (a configured admin, or an admin
-    of no particular province); else the provinces they supervise or administer."""
-    if identity.configured_admin:
-        return None
-    admin = [m.unit_code for m in identity.memberships if m.role == Role.ADMIN and m.revoked_at is None]
-    if any(code is None for code in admin):
-        return None
-    codes = [*identity.provinces, *(code for code in admin if code is not None)]
-    return list(dict.fromkeys(codes))
-
-
-def can_see(identity: Identity, province_code: str | None) -> bool:
-    """Whether the person may see a province (None: the whole country, for admins of all)."""
-    allowed = allowed_provinces(identity)
-    if allowed is None:
-        return True
-    return province_code is not None and province_code in allowed
 
 
 # --- progress ----------------------------------------------------------------------------------
@@ -212,10 +188,9 @@ async def load_input(
         for s in rows:
             history.setdefault(s.unit_code, []).append(dict(s.answers))
 
-    missing = [unit.code for unit in units if unit.code not in reports]
-    roster = await storage.people.reporter_roster(province_code)  # one query, not one per missing commune
-    officials = {code: [p.full_name + (f" (@{p.username})" if p.username else "")
-                        for p in roster.get(code, []) if p.active] for code in missing}
+    missing = await storage.missing.for_period(period.id, province_code)  # one query, not one per commune
+    officials = {commune.code: [p.full_name + (f" (@{p.username})" if p.username else "")
+                                for p in commune.reachable()] for commune in missing.communes}
 
     scope_name = "Toàn quốc" if province_code is None else provinces[province_code].full_name
     return RollupInput(
