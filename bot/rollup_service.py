@@ -19,6 +19,7 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from bot.catalogue import say
 from bot.chart_process import ChartStopped, render_rollup_chart_apart
 from bot.domain.forms import Form, OutlierCheck
 from bot.domain.numbers import format_count
@@ -74,7 +75,7 @@ class ProgressState:
             self.changes += 1
 
     def communes(self, done: int, total: int) -> None:
-        self.set(f"Đang tổng hợp {format_count(done)}/{format_count(total)} xã…")
+        self.set(say("rollup.progress_communes", done=format_count(done), total=format_count(total)))
 
     def stop(self) -> None:
         self._stop.set()
@@ -113,7 +114,7 @@ async def find_period(storage: Storage, form: Form, key: str | None, now: dateti
             parsed = PeriodKey.parse(key)
             info = period_for(form.period, parsed)
         except (ValueError, OverflowError):  # not a key, or one whose dates fall past year 9999
-            raise RollupError(f"Kỳ «{key}» không hợp lệ; viết theo dạng 2025-W50.") from None
+            raise RollupError(say("rollup.bad_period", key=key)) from None
     stored = await storage.periods.get(form.id, str(parsed))
     if stored is not None:
         return stored
@@ -156,10 +157,10 @@ async def load_input(
     """Everything the rollup of ``period`` over a province (None: the whole country) needs."""
     provinces = {p.code: p for p in await storage.units.list_provinces()}
     if province_code is not None and province_code not in provinces:
-        raise RollupError(f"Không có tỉnh, thành phố mã {province_code}.")
+        raise RollupError(say("rollup.no_province", code=province_code))
     communes = await storage.units.list_communes(province_code)
     if not communes:
-        raise RollupError("Chưa có danh sách xã, phường của tỉnh này (python -m bot units import).")
+        raise RollupError(say("rollup.no_communes"))
     units = [_unit(unit, provinces) for unit in communes]
     if province_code is None:
         units.sort(key=lambda u: (u.province_code, u.code))
@@ -284,7 +285,7 @@ def build_files(
         if progress is not None:
             progress.set(text)
 
-    stage("Đang vẽ biểu đồ…")
+    stage(say("rollup.progress_chart"))
     started = clock()
     if chart_apart:
         try:
@@ -294,15 +295,15 @@ def build_files(
     else:
         chart = render_rollup_chart(rollup)
     timings["chart_s"] = clock() - started
-    stage("Đang tạo tệp Word…")
+    stage(say("rollup.progress_docx"))
     started = clock()
     docx = render_rollup_docx(rollup, report_date, template, settings, tz)
     timings["docx_s"] = clock() - started
-    stage("Đang tạo tệp Excel…")
+    stage(say("rollup.progress_xlsx"))
     started = clock()
     xlsx = render_rollup_xlsx(rollup, tz)
     timings["xlsx_s"] = clock() - started
-    stage("Đang gửi…")
+    stage(say("rollup.progress_sending"))
     return RollupFiles(rollup, message, chart, chart_filename(rollup), docx, rollup_docx_filename(rollup), xlsx,
                        rollup_xlsx_filename(rollup), timings)
 
