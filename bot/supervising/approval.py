@@ -93,7 +93,7 @@ async def return_report(services: Services, identity: Identity, arguments: str, 
     if not parts:
         return [Message(say("supervising.tralai_help"))]
     try:
-        submission_id = require_id(parts[0], "/tralai 123 Số hồ sơ kỳ trước chuyển sang chưa khớp.")
+        submission_id = require_id(parts[0], say("supervising.tralai_example"))
     except ArgumentError as exc:
         return [Message(f"{exc.reason}\n\n{say('supervising.tralai_help')}")]
     reason = " ".join(parts[1].split()) if len(parts) > 1 else ""
