@@ -24,8 +24,7 @@ async def missing_command(services: Services, identity: Identity, query: str) ->
         return await show_missing(services, identity, provinces[0].code)
     text = (say("supervising.choose_province") if provinces or not query
             else say("supervising.no_province_match", query=query))
-    shown = provinces if query else await provinces_of(storage, identity)
-    return [province_choices(text, shown, lambda code: ShowMissing(code))]
+    return [province_choices(text, provinces, lambda code: ShowMissing(code))]
 
 
 async def show_missing(services: Services, identity: Identity, province: str) -> list[Reply]:
