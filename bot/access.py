@@ -49,7 +49,7 @@ class Identity(BaseModel):
         membership without a unit); empty for someone who is not an admin."""
         if self.configured_admin:
             return None
-        scopes = [m.unit_code for m in self.memberships if m.role == Role.ADMIN]
+        scopes = [m.unit_code for m in self.memberships if m.role == Role.ADMIN and m.revoked_at is None]
         if any(code is None for code in scopes):
             return None
         return [code for code in scopes if code is not None]
@@ -58,6 +58,27 @@ class Identity(BaseModel):
         """A supervisor of the province, or an admin of it."""
         administered = self.admin_provinces
         return province_code in self.provinces or administered is None or province_code in administered
+
+    @property
+    def visible_provinces(self) -> list[str] | None:
+        """The provinces this person may see: None for every province (a configured admin, or an
+        admin of no particular province); else those they supervise or administer, in that order."""
+        administered = self.admin_provinces
+        if administered is None:
+            return None
+        return list(dict.fromkeys([*self.provinces, *administered]))
+
+    def can_see(self, province_code: str | None) -> bool:
+        """Whether the person may see a province (None: the whole country, for admins of all)."""
+        visible = self.visible_provinces
+        if visible is None:
+            return True
+        return province_code is not None and province_code in visible
+
+    @property
+    def supervises(self) -> bool:
+        """Whether the person may use the supervising journey: a supervisor or an admin."""
+        return self.is_admin or bool(self.provinces)
 
 
 async def identify(storage: Storage, settings: Settings, telegram_id: int) -> Identity:

@@ -289,6 +289,15 @@ class ShowCommune(Action):
     period_id: int | None = None
 
 
+@layout("sv:k:{code}")
+@dataclasses.dataclass(frozen=True)
+class PickCommune(Action):
+    """A commune picked from /xa's list of those matching: its card, as ``ShowCommune`` without a
+    period (the string ends with the commune's code, as /xa's list always did)."""
+
+    code: str
+
+
 @layout("sv:a:{submission_id}")
 @dataclasses.dataclass(frozen=True)
 class Approve(Action):

@@ -69,7 +69,7 @@ from bot.domain.message_length import utf16_len
 from bot.domain.numbers import format_count
 from bot.domain.periods import PeriodKey, period_label
 from bot.notify import Paced, PacedRateLimiter, classify, retry_delay
-from bot.reminders import ReminderConfig, reachable_on
+from bot.reminders import ReminderConfig
 from storage import Storage
 from storage.models import Notice, Period, Person, Role, Submission, SubmissionStatus, Unit
 
@@ -211,16 +211,15 @@ async def _escalation(storage: Storage, period: Period, payload: dict[str, Any],
     label = PeriodKey.parse(period.key).short_label
     deadline = format_moment(period.deadline_at)
     total = int(payload.get("total", 0))
-    missing = await _unsubmitted(storage, period, list(payload.get("units", [])))
+    found = await storage.missing.for_period(period.id, province_code)
+    missing = found.only(payload.get("units", []))
     if not missing:
         return Outgoing(f"✅ Đến hạn nộp báo cáo {label} ({deadline}), cả {total} xã, phường của {where} "
                         "đã nộp. Cảm ơn Anh/Chị.")
-    roster = await storage.people.reporter_roster(province_code)
-    units = await storage.units.get_many(missing)
     lines = [
-        name if any(reachable_on(p, today) for p in roster.get(code, []))
-        else f"{name} (không có cán bộ nhận được tin nhắc)"
-        for code, name in zip(missing, unit_names(units, missing), strict=True)
+        commune.unit.full_name if commune.can_be_reached(today)
+        else f"{commune.unit.full_name} (không có cán bộ nhận được tin nhắc)"
+        for commune in missing
     ]
     head = f"📌 Đến hạn nộp báo cáo {label} ({deadline}), {where} còn {len(missing)}/{total} xã, phường chưa nộp:\n"
     tail = "\nAnh/Chị có thể bấm «Nhắc các xã chưa nộp» để gửi lời nhắc tới cán bộ của các xã này."

@@ -39,6 +39,7 @@ from bot.clock import Clock
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.periods import PeriodInfo, PeriodSpec, period_for
 from storage import Storage
+from storage.missing import reachable
 from storage.models import Period, Person, Role, Submission, SubmissionStatus
 
 if TYPE_CHECKING:
@@ -212,28 +213,21 @@ class Reminders:
                  due_at.isoformat(), recorded)
         return recorded
 
-    async def _roster_and_submitted(self, period: Period) -> tuple[dict[str, list[Person]], set[str]]:
-        roster = await self.storage.people.reporter_roster()
-        submitted = {s.unit_code for s in await self.storage.submissions.list_latest_for_period(period.id)}
-        return roster, submitted
-
     async def _record_reporters(self, period: Period, kind: str, due_at: datetime,
                                 only: Iterable[str] | None = None) -> tuple[int, int]:
         """Record the reporters' notices of a moment; (reporters' notices, supervisors' notices
         about communes nobody can be reached in) recorded now."""
-        roster, submitted = await self._roster_and_submitted(period)
-        wanted = None if only is None else set(only)
+        # the communes nobody has a reporter in are not reminded (nobody to remind), nor counted
+        missing = await self.storage.missing.for_period(period.id, with_reporters_only=True)
         day = due_at.date()
         per_person: dict[int, tuple[Person, list[str]]] = {}
         unreachable: list[str] = []
-        for unit, people in roster.items():
-            if unit in submitted or (wanted is not None and unit not in wanted):
-                continue
-            reachable = [p for p in people if reachable_on(p, day)]
+        for commune in missing.communes if only is None else missing.only(only):
+            reachable = commune.reachable(day)
             if not reachable:
-                unreachable.append(unit)
+                unreachable.append(commune.code)
             for person in reachable:
-                per_person.setdefault(person.id, (person, []))[1].append(unit)
+                per_person.setdefault(person.id, (person, []))[1].append(commune.code)
         recorded = 0
         for person, units in per_person.values():
             recorded += await self.storage.notices.record_due(
@@ -263,17 +257,18 @@ class Reminders:
         return recorded
 
     async def _record_escalation(self, period: Period, due_at: datetime) -> int:
-        roster, submitted = await self._roster_and_submitted(period)
+        found = await self.storage.missing.for_period(period.id, with_reporters_only=True)
+        grouped = found.by_province()
         recorded = 0
-        for province, codes in (await self._by_province(roster)).items():
-            missing = [code for code in codes if code not in submitted]
+        for province, total in found.totals.items():
+            missing = [commune.code for commune in grouped.get(province, [])]
             supervisors = await self._supervisors(province, due_at.date())
             if not supervisors:
                 log.warning("province %s has no supervisor to receive the list of missing communes", province)
             for supervisor in supervisors:
                 recorded += await self.storage.notices.record_due(
                     ESCALATION, supervisor.telegram_id, due_at, period_id=period.id, person_id=supervisor.id,
-                    payload={"province": province, "units": missing, "total": len(codes)},
+                    payload={"province": province, "units": missing, "total": total},
                 )
         return recorded
 
@@ -346,15 +341,14 @@ class Reminders:
     async def nudge(self, period: Period, province: str, now: datetime) -> NudgeResult:
         """A supervisor asks to remind the province's communes that have not submitted."""
         due_at = self.nudge_due_at(now)
-        roster, submitted = await self._roster_and_submitted(period)
-        in_province = set((await self._by_province(roster)).get(province, []))
-        missing = [code for code in roster if code in in_province and code not in submitted]
+        found = await self.storage.missing.for_period(period.id, province, with_reporters_only=True)
+        missing = found.codes
         before = {code for notice in await self.storage.notices.list_for_period(period.id, NUDGE)
                   if notice.due_at == due_at for code in (notice.payload or {}).get("units", [])}  # type: ignore[union-attr]
         fresh = [code for code in missing if code not in before]
         people = (await self._record_reporters(period, NUDGE, due_at, only=fresh))[0] if fresh else 0
         day = due_at.date()
-        unreachable = tuple(code for code in fresh if not any(reachable_on(p, day) for p in roster[code]))
+        unreachable = tuple(commune.code for commune in found.only(fresh) if not commune.can_be_reached(day))
         nudged = tuple(code for code in fresh if code not in unreachable)
         return NudgeResult(units=nudged, people=people, already=tuple(c for c in missing if c in before),
                            unreachable=unreachable, due_at=due_at)
@@ -437,5 +431,6 @@ class Reminders:
 
 
 def reachable_on(person: Person, day: date) -> bool:
-    """Whether a notice may go to this person on that day: the bot not blocked, not on leave."""
-    return person.active and not person.is_paused(day)
+    """Whether a notice may go to this person on that day: the bot not blocked, not on leave
+    (the one definition: ``storage.missing.reachable``)."""
+    return reachable(person, day)

@@ -62,7 +62,16 @@ class ClearChoices:
     """Take the options off the message the tap came from, so it is not tapped again."""
 
 
-Reply = Message | Document | Picture | TapAnswer | ClearChoices
+@dataclass(frozen=True)
+class ToOthers:
+    """A message to other people than the one who acted (the admins told that their template
+    failed, say), by their chat ids; one who cannot be reached is skipped."""
+
+    chat_ids: tuple[int, ...]
+    text: str
+
+
+Reply = Message | Document | Picture | TapAnswer | ClearChoices | ToOthers
 
 
 @dataclass

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.catalogue import say
 from bot.domain.evaluate import CheckResult, evaluate_checks
 from bot.domain.forms import Form
 from bot.domain.periods import PeriodKey, period_for
@@ -20,6 +21,7 @@ from bot.domain.render import TemplateError, default_template_path
 from bot.domain.report import ReportUnit, build_context, report_filename
 from bot.domain.report_settings import ReportSettings, merge, province_defaults
 from bot.render_pool import render_docx
+from bot.replies import ToOthers
 from storage import Storage
 from storage.models import Role, Submission, TemplateRecord, Unit
 
@@ -172,6 +174,17 @@ async def render_commune_report(
     else:
         content = await render_docx(shipped, context)
     return ReportFile(report_filename(key, unit.full_name), content, tuple(checks), fallback)
+
+
+def fallback_notice(report: ReportFile) -> list[ToOthers]:
+    """The admins' notice that their uploaded template failed on this report and the shipped one
+    was used (once per template version: none when they were told already)."""
+    fallback = report.fallback
+    if fallback is None or not fallback.admins:
+        return []
+    return [ToOthers(fallback.admins, say("render.fallback_admins", version=fallback.record.version,
+                                          filename=fallback.record.filename, report=report.filename,
+                                          reason=fallback.reason))]
 
 
 async def render_submission(

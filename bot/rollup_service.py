@@ -19,7 +19,7 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from bot.access import Identity
+from bot.catalogue import say
 from bot.chart_process import ChartStopped, render_rollup_chart_apart
 from bot.domain.forms import Form, OutlierCheck
 from bot.domain.numbers import format_count
@@ -42,7 +42,7 @@ from bot.memory import release_memory
 from bot.render_pool import render_docx_sync
 from bot.report_files import ROLLUP_SUFFIX
 from storage import Storage
-from storage.models import Period, Role, Submission, Unit
+from storage.models import Period, Submission, Unit
 
 log = logging.getLogger(__name__)
 # A rollup's .docx may list 3,321 communes (seconds on a busy machine) and is made in the
@@ -61,29 +61,6 @@ _turns: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
 
 class RollupError(Exception):
     """Something the person asking must know (no such period, no communes); Vietnamese."""
-
-
-# --- scope -------------------------------------------------------------------------------------
-
-
-def allowed_provinces(identity: Identity) -> list[str] | None:
-    """The provinces a person may see: None for every province (a configured admin, or an admin
-    of no particular province); else the provinces they supervise or administer."""
-    if identity.configured_admin:
-        return None
-    admin = [m.unit_code for m in identity.memberships if m.role == Role.ADMIN and m.revoked_at is None]
-    if any(code is None for code in admin):
-        return None
-    codes = [*identity.provinces, *(code for code in admin if code is not None)]
-    return list(dict.fromkeys(codes))
-
-
-def can_see(identity: Identity, province_code: str | None) -> bool:
-    """Whether the person may see a province (None: the whole country, for admins of all)."""
-    allowed = allowed_provinces(identity)
-    if allowed is None:
-        return True
-    return province_code is not None and province_code in allowed
 
 
 # --- progress ----------------------------------------------------------------------------------
@@ -109,7 +86,7 @@ class ProgressState:
             self.changes += 1
 
     def communes(self, done: int, total: int) -> None:
-        self.set(f"Đang tổng hợp {format_count(done)}/{format_count(total)} xã…")
+        self.set(say("rollup.progress_communes", done=format_count(done), total=format_count(total)))
 
     def stop(self) -> None:
         self._stop.set()
@@ -148,7 +125,7 @@ async def find_period(storage: Storage, form: Form, key: str | None, now: dateti
             parsed = PeriodKey.parse(key)
             info = period_for(form.period, parsed)
         except (ValueError, OverflowError):  # not a key, or one whose dates fall past year 9999
-            raise RollupError(f"Kỳ «{key}» không hợp lệ; viết theo dạng 2025-W50.") from None
+            raise RollupError(say("rollup.bad_period", key=key)) from None
     stored = await storage.periods.get(form.id, str(parsed))
     if stored is not None:
         return stored
@@ -191,10 +168,10 @@ async def load_input(
     """Everything the rollup of ``period`` over a province (None: the whole country) needs."""
     provinces = {p.code: p for p in await storage.units.list_provinces()}
     if province_code is not None and province_code not in provinces:
-        raise RollupError(f"Không có tỉnh, thành phố mã {province_code}.")
+        raise RollupError(say("rollup.no_province", code=province_code))
     communes = await storage.units.list_communes(province_code)
     if not communes:
-        raise RollupError("Chưa có danh sách xã, phường của tỉnh này (python -m bot units import).")
+        raise RollupError(say("rollup.no_communes"))
     units = [_unit(unit, provinces) for unit in communes]
     if province_code is None:
         units.sort(key=lambda u: (u.province_code, u.code))
@@ -223,10 +200,9 @@ async def load_input(
         for s in rows:
             history.setdefault(s.unit_code, []).append(dict(s.answers))
 
-    missing = [unit.code for unit in units if unit.code not in reports]
-    roster = await storage.people.reporter_roster(province_code)  # one query, not one per missing commune
-    officials = {code: [p.full_name + (f" (@{p.username})" if p.username else "")
-                        for p in roster.get(code, []) if p.active] for code in missing}
+    missing = await storage.missing.for_period(period.id, province_code)  # one query, not one per commune
+    officials = {commune.code: [p.full_name + (f" (@{p.username})" if p.username else "")
+                                for p in commune.reachable()] for commune in missing.communes}
 
     scope_name = "Toàn quốc" if province_code is None else provinces[province_code].full_name
     return RollupInput(
@@ -333,7 +309,7 @@ def build_files(
         if progress is not None:
             progress.set(text)
 
-    stage("Đang vẽ biểu đồ…")
+    stage(say("rollup.progress_chart"))
     started = clock()
     if chart_apart:
         try:
@@ -343,15 +319,15 @@ def build_files(
     else:
         chart = render_rollup_chart(rollup)
     timings["chart_s"] = clock() - started
-    stage("Đang tạo tệp Word…")
+    stage(say("rollup.progress_docx"))
     started = clock()
     docx = _render_rollup_docx(build_docx_context(rollup, report_date, settings, tz), template, shipped_template)
     timings["docx_s"] = clock() - started
-    stage("Đang tạo tệp Excel…")
+    stage(say("rollup.progress_xlsx"))
     started = clock()
     xlsx = render_rollup_xlsx(rollup, tz)
     timings["xlsx_s"] = clock() - started
-    stage("Đang gửi…")
+    stage(say("rollup.progress_sending"))
     return RollupFiles(rollup, message, chart, chart_filename(rollup), docx, rollup_docx_filename(rollup), xlsx,
                        rollup_xlsx_filename(rollup), timings)
 

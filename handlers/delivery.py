@@ -4,16 +4,19 @@ Telegram counts them, files and pictures are sent, and taps are answered."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram import Message as TelegramMessage
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.actions import encode
 from bot.context import BotContext
-from bot.domain.message_length import split_message
-from bot.replies import ClearChoices, Document, Message, Picture, Reply, TapAnswer
+from bot.domain.message_length import message_parts
+from bot.replies import ClearChoices, Document, Message, Picture, Reply, TapAnswer, ToOthers
+
+log = logging.getLogger(__name__)
 
 
 def keyboard(message: Message) -> InlineKeyboardMarkup | None:
@@ -33,35 +36,52 @@ async def deliver(update: Update, context: BotContext, replies: Sequence[Reply])
     answered = False
     sent: list[TelegramMessage] = []
     for reply in replies:
-        if isinstance(reply, TapAnswer):
-            if query is not None and not answered:
-                await query.answer(reply.text or None, show_alert=reply.alert)
-                answered = True
-            elif reply.text and chat is not None:
-                sent.append(await context.bot.send_message(chat.id, reply.text))
+        if isinstance(reply, TapAnswer) and query is not None and not answered:
+            await query.answer(reply.text or None, show_alert=reply.alert)
+            answered = True
         elif isinstance(reply, ClearChoices):
             if tapped is not None and tapped.reply_markup is not None:
                 try:
                     await tapped.edit_reply_markup(reply_markup=None)
                 except BadRequest:  # already changed by another tap
                     pass
-        elif chat is None:
-            continue
-        elif isinstance(reply, Message):
-            sent.extend(await _send_text(context, chat.id, reply, tapped))
-        elif isinstance(reply, Document):
-            sent.append(await context.bot.send_document(chat.id, document=reply.content, filename=reply.filename,
-                                                        caption=reply.caption or None))
-        elif isinstance(reply, Picture):
-            sent.append(await context.bot.send_photo(chat.id, photo=reply.content, caption=reply.caption or None))
+        elif chat is not None:
+            sent.extend(await send(context, chat.id, reply, tapped))
     if query is not None and not answered:
         await query.answer()
     return sent
 
 
+async def send(context: BotContext, chat_id: int, reply: Reply,
+               tapped: TelegramMessage | None = None) -> list[TelegramMessage]:
+    """One reply to a chat, outside a tap's own answer (a tap's answer becomes a message; the
+    choices of ``tapped`` can be replaced by a message that asks to)."""
+    if isinstance(reply, Message):
+        return await _send_text(context, chat_id, reply, tapped)
+    if isinstance(reply, Document):
+        return [await context.bot.send_document(chat_id, document=reply.content, filename=reply.filename,
+                                                caption=reply.caption or None)]
+    if isinstance(reply, Picture):
+        return [await context.bot.send_photo(chat_id, photo=reply.content, caption=reply.caption or None)]
+    if isinstance(reply, TapAnswer) and reply.text:
+        return [await context.bot.send_message(chat_id, reply.text)]
+    if isinstance(reply, ToOthers):
+        await tell_others(context, reply)
+    return []
+
+
+async def tell_others(context: BotContext, notice: ToOthers) -> None:
+    """Send ``notice`` to each of its chats; one that cannot be reached is logged and skipped."""
+    for chat_id in notice.chat_ids:
+        try:
+            await context.bot.send_message(chat_id, notice.text)
+        except TelegramError:
+            log.warning("could not reach %s", chat_id, exc_info=True)
+
+
 async def _send_text(context: BotContext, chat_id: int, message: Message,
                      tapped: TelegramMessage | None) -> list[TelegramMessage]:
-    parts = split_message(message.text)
+    parts = message_parts(message.text)
     markup = keyboard(message)
     if message.replace and tapped is not None and len(parts) == 1:
         try:

@@ -8,18 +8,17 @@ from collections.abc import Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.access import identify
-from bot.catalogue import say
 from bot.context import BaocaoApplication, BotContext
 from bot.domain.arguments import parse_id
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.message_length import MAX_CAPTION, cut
 from bot.domain.periods import period_label
-from bot.report_files import ReportFile, render_commune_report, render_submission
+from bot.report_files import ReportFile, fallback_notice, render_commune_report, render_submission
 from bot.reporting import ReportSession, reporter_communes
+from handlers.delivery import tell_others
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +34,8 @@ def fallback_kwargs(context: BotContext) -> dict[str, Any]:
 async def announce_fallback(context: BotContext, report: ReportFile) -> None:
     """Tell the admins, once per template version, that their uploaded template failed on a real
     report and the shipped one was used; the official who asked got an ordinary report."""
-    fallback = report.fallback
-    if fallback is None or not fallback.admins:
-        return
-    text = say("render.fallback_admins", version=fallback.record.version, filename=fallback.record.filename,
-               report=report.filename, reason=fallback.reason)
-    for chat_id in fallback.admins:
-        try:
-            await context.bot.send_message(chat_id, text)
-        except TelegramError:
-            log.warning("could not tell admin %s about a failing template", chat_id, exc_info=True)
+    for notice in fallback_notice(report):
+        await tell_others(context, notice)
 
 
 def beside_updates(context: BotContext, work: Coroutine[Any, Any, None], update: object | None = None) -> None:

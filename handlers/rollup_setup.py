@@ -23,7 +23,7 @@ from bot.domain.arguments import parse_id
 from bot.domain.message_length import cut, message_parts
 from bot.domain.rollup_docx import RollupSettings, resolved_for_scope
 from bot.domain.text import fold
-from bot.rollup_service import SETTINGS_KEY, allowed_provinces, can_see, rollup_settings
+from bot.rollup_service import SETTINGS_KEY, rollup_settings
 from storage.codec import JsonInput
 from storage.models import Unit, UnitKind
 
@@ -147,7 +147,7 @@ def rollup_args(text: str) -> str | None:
 
 
 def _several(identity: Identity) -> bool:
-    allowed = allowed_provinces(identity)
+    allowed = identity.visible_provinces
     return allowed is None or len(allowed) > 1
 
 
@@ -161,11 +161,11 @@ async def _province(context: BotContext, identity: Identity, text: str) -> tuple
         unit = await storage.units.get(word.zfill(2))
         if unit is None or unit.kind != UnitKind.PROVINCE:
             return None, rest, f"Không có tỉnh, thành phố mã {word}. VD: /caidat tonghop 19 nguoiky Nguyễn Văn Bình"
-        if not can_see(identity, unit.code):
+        if not identity.can_see(unit.code):
             return None, rest, (f"Anh/Chị không có quyền thiết lập báo cáo tổng hợp của tỉnh, thành phố mã {unit.code}; "
                                 "chỉ của tỉnh Anh/Chị theo dõi hoặc quản trị.")
         return unit, rest, ""
-    allowed = allowed_provinces(identity)
+    allowed = identity.visible_provinces
     if allowed is not None and len(allowed) == 1:
         unit = await storage.units.get(allowed[0])
         if unit is not None:

@@ -21,6 +21,7 @@ from .db import Database, DatabaseUnavailable
 from .drafts import DraftRepo
 from .invites import InviteRepo, hash_token
 from .migrations import MIGRATIONS, Migration, MigrationError, latest_version
+from .missing import MissingRepo
 from .models import (
     AnswerChange,
     AnswerRecord,
@@ -72,6 +73,7 @@ class Storage:
     unit_settings: UnitSettingsRepo
     templates: TemplateRepo
     calendar: CalendarRepo
+    missing: MissingRepo
 
     @classmethod
     def over(cls, db: Database) -> Storage:
@@ -88,6 +90,7 @@ class Storage:
             unit_settings=UnitSettingsRepo(db),
             templates=TemplateRepo(db),
             calendar=CalendarRepo(db),
+            missing=MissingRepo(db),
         )
 
     @classmethod
@@ -107,6 +110,7 @@ class Storage:
 
 __all__ = [
     "MIGRATIONS",
+    "MissingRepo",
     "AnswerChange",
     "AnswerRecord",
     "AuditEntry",

@@ -28,6 +28,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Any, Literal
 
+from bot.catalogue import say
 from bot.domain.evaluate import CheckResult, evaluate_checks
 from bot.domain.forms import Form, OutlierCheck, RuleCheck
 from bot.domain.numbers import DASH, format_count, format_date, format_percent
@@ -549,47 +550,45 @@ def rollup_message(rollup: Rollup) -> str:
     """The short message in chat: completeness, the summed figures, the rates from the sums,
     the change against the previous period, anomalies, the missing communes, the themes."""
     form, totals, done = rollup.form, rollup.totals, rollup.completeness
-    spread = f" của {format_count(len(rollup.groups))} tỉnh, thành phố" if rollup.national else ""
+    spread = say("rollup.spread", count=format_count(len(rollup.groups))) if rollup.national else ""
     lines = [
-        f"TỔNG HỢP BÁO CÁO {rollup.period.label.upper()}",
-        f"{rollup.scope_name}: {format_count(done.total)} xã, phường{spread}",
+        say("rollup.title", period=rollup.period.label.upper()),
+        say("rollup.scope", scope=rollup.scope_name, total=format_count(done.total), spread=spread),
         "",
-        f"Đã nộp {format_count(done.reported)}/{format_count(done.total)} (đúng hạn {format_count(done.on_time)}, "
-        f"sau hạn {format_count(done.late)}); chưa nộp {format_count(done.missing)}.",
+        say("rollup.completeness", reported=format_count(done.reported), total=format_count(done.total),
+            on_time=format_count(done.on_time), late=format_count(done.late), missing=format_count(done.missing)),
     ]
     if done.reported:
-        lines.append(
-            f"Duyệt: đã duyệt {format_count(done.approved)}, trả lại {format_count(done.returned)}, "
-            f"chờ duyệt {format_count(done.waiting)}"
-            + (f"; nhập thay {format_count(done.on_behalf)}." if done.on_behalf else ".")
-        )
+        on_behalf = say("rollup.approval_on_behalf", count=format_count(done.on_behalf)) if done.on_behalf else ""
+        lines.append(say("rollup.approval", approved=format_count(done.approved), returned=format_count(done.returned),
+                         waiting=format_count(done.waiting), on_behalf=on_behalf))
     if rollup.previous_period is not None:
-        lines.append(
-            f"Kỳ trước ({rollup.previous_period.short_label}): "
-            f"{format_count(rollup.previous_reported)}/{format_count(done.total)} đã nộp."
-        )
+        lines.append(say("rollup.previous", period=rollup.previous_period.short_label,
+                         reported=format_count(rollup.previous_reported), total=format_count(done.total)))
     lines.append("")
     if not done.reported:
-        lines.append("Chưa có xã, phường nào nộp báo cáo kỳ này.")
+        lines.append(say("rollup.nothing_reported"))
     else:
         changes = {c.ident: c for c in rollup.changes()}
-        lines.append(f"Số liệu của {format_count(done.reported)} đơn vị đã nộp (tỷ lệ tính trên tổng số):")
+        lines.append(say("rollup.figures_head", count=format_count(done.reported)))
         for ident in headline_counts(form):
             value = totals.counts.get(ident)
             line = f"• {form.label_of(ident, short=True)}: {count_text(value)}"
             if ident == "pending" and all(form.kind_of(i) for i in OVERDUE):
-                line += f" (quá hạn {format_count(totals.counts.get('pending_overdue', 0))})"
+                line += say("rollup.overdue", count=format_count(totals.counts.get("pending_overdue", 0)))
             if ident == "resolved" and form.kind_of("resolved_late"):
-                line += f" (quá hạn {format_count(totals.counts.get('resolved_late', 0))})"
+                line += say("rollup.overdue", count=format_count(totals.counts.get("resolved_late", 0)))
             change = changes.get(ident)
             if change is not None:
-                line += f" — kỳ trước {count_text(change.previous)}, {change.text()}"  # type: ignore[arg-type]
+                line += say("rollup.change", previous=count_text(change.previous),  # type: ignore[arg-type]
+                            change=change.text())
             lines.append(line)
         for ident in headline_rates(form):
             line = f"• {form.label_of(ident)}: {rate_text(totals.rates.get(ident))}"
             change = changes.get(ident)
             if change is not None:
-                line += f" — kỳ trước {rate_text(change.previous)}, {change.text()}"  # type: ignore[arg-type]
+                line += say("rollup.change", previous=rate_text(change.previous),  # type: ignore[arg-type]
+                            change=change.text())
             lines.append(line)
     anomalies = [(row, item) for row in rollup.rows for item in row.anomalies]
     if anomalies:
@@ -597,21 +596,22 @@ def rollup_message(rollup: Rollup) -> str:
             f"{ANOMALY_LABELS[kind].lower()} {rollup.anomaly_count(kind)}"
             for kind in ANOMALY_LABELS if rollup.anomaly_count(kind)
         )
-        lines += ["", f"Số liệu bất thường: {len(rollup.anomaly_rows)} đơn vị ({kinds}):"]
+        lines += ["", say("rollup.anomalies_head", count=len(rollup.anomaly_rows), kinds=kinds)]
         for row, item in anomalies[:MESSAGE_ANOMALIES]:
-            reason = f" Giải trình: {item.explanation}" if item.explanation else " (chưa giải trình)"
+            reason = (say("rollup.explained", explanation=item.explanation) if item.explanation
+                      else say("rollup.unexplained"))
             lines.append(f"• {row.unit.full_name} — {item.label}: {_clip(item.message, 160)}{_clip(reason, 120)}")
         if len(anomalies) > MESSAGE_ANOMALIES:
-            lines.append(f"… và {len(anomalies) - MESSAGE_ANOMALIES} trường hợp khác (xem tệp Word, Excel).")
+            lines.append(say("rollup.more_anomalies", count=len(anomalies) - MESSAGE_ANOMALIES))
     missing = rollup.missing_rows
     if missing:
-        lines += ["", f"Chưa nộp ({format_count(len(missing))}): "
-                  + list_names([row.unit.full_name for row in missing], MESSAGE_MISSING) + "."]
+        lines += ["", say("rollup.missing", count=format_count(len(missing)),
+                          names=list_names([row.unit.full_name for row in missing], MESSAGE_MISSING))]
     if rollup.themes:
-        lines += ["", "Khó khăn, đề xuất theo chủ đề (số đơn vị nêu):"]
+        lines += ["", say("rollup.themes_head")]
         lines.append("; ".join(f"{t.theme.label} {t.unit_count}" for t in rollup.themes) + ".")
     if rollup.national and rollup.groups:
-        lines += ["", "Theo tỉnh (đã nộp/tổng số):"]
+        lines += ["", say("rollup.by_province_head")]
         lines.append("; ".join(
             f"{g.unit.name} {g.completeness.reported}/{g.completeness.total}" for g in rollup.groups
         ) + ".")

@@ -1,0 +1,162 @@
+"""The province's rollup (/tonghop): which scope and period the person means, the choices when it
+is not clear, and the rollup itself as replies — the message with its period and scope choices, the
+chart, the .docx and the .xlsx. Making it takes seconds for a whole country: the channel runs
+:func:`make_rollup` beside its other work and shows the progress."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.access import Identity
+from bot.actions import ShowMissing, ShowRollup
+from bot.catalogue import say
+from bot.domain.arguments import ArgumentError, parse_week
+from bot.domain.forms import Form
+from bot.domain.message_length import MAX_CAPTION, cut
+from bot.domain.periods import PeriodKey, period_for, period_label
+from bot.domain.text import fold
+from bot.replies import Choice, Document, Message, Picture, Reply, TapAnswer
+from bot.rollup_service import NATIONAL, ProgressState, RollupError, find_period, produce
+from bot.services import Services
+from bot.supervising.basics import weekly_form
+from bot.supervising.scope import find_province, period_key, province_choices, provinces_of, refusal
+from storage.models import Period, Unit
+
+NATIONAL_WORDS = {"toanquoc", "toan quoc", "ca nuoc", "canuoc", "all", "quocgia"}
+HELP_WORDS = {"help", "huongdan", "?"}
+
+
+@dataclass(frozen=True)
+class RollupJob:
+    """A rollup to make: the scope (a province code, or ``NATIONAL``), its period, and the message
+    that says it is being made."""
+
+    scope: str
+    period: Period
+    started: str
+
+    @property
+    def province(self) -> str | None:
+        return None if self.scope == NATIONAL else self.scope
+
+
+Asked = RollupJob | list[Reply]
+
+
+def _choose(identity: Identity, text: str, provinces: Sequence[Unit], key: str | None) -> Message:
+    extra: tuple[Choice, ...] = ()
+    if identity.visible_provinces is None:
+        extra = (Choice(say("supervising.national_button"), ShowRollup(NATIONAL, key)),)
+    return province_choices(text, provinces, lambda code: ShowRollup(code, key), extra)
+
+
+async def rollup_command(services: Services, identity: Identity, arguments: list[str]) -> Asked:
+    """/tonghop [tỉnh | toanquoc] [kỳ]."""
+    storage = services.storage
+    key = None
+    rest = []
+    for token in arguments:
+        try:
+            found = period_key(token, services.clock.now().date())
+        except ArgumentError as exc:
+            return [Message(exc.reason)]
+        if found is not None and key is None:
+            key = found
+        else:
+            rest.append(token)
+    query = " ".join(rest).strip()
+    if query.lower() in HELP_WORDS:
+        return [Message(say("supervising.tonghop_help"))]
+    if fold(query) in NATIONAL_WORDS:
+        if identity.visible_provinces is not None:
+            return [Message(say("supervising.national_admins_only"))]
+        return await ask_rollup(services, identity, NATIONAL, key)
+    if query:
+        provinces = await find_province(storage, identity, query)
+        if len(provinces) == 1:
+            return await ask_rollup(services, identity, provinces[0].code, key)
+        if not provinces:
+            return [_choose(identity, say("supervising.no_province_in_scope", query=query),
+                            await provinces_of(storage, identity), key)]
+        return [_choose(identity, say("supervising.choose_province"), provinces, key)]
+    provinces = await provinces_of(storage, identity)
+    if len(provinces) == 1 and identity.visible_provinces is not None:
+        return await ask_rollup(services, identity, provinces[0].code, key)
+    return [_choose(identity, say("supervising.choose_rollup_province"), provinces, key)]
+
+
+async def rollup_tap(services: Services, identity: Identity, action: ShowRollup) -> Asked:
+    """A rollup's choice (a province, a period before or after): refused out of scope."""
+    if not identity.can_see(None if action.scope == NATIONAL else action.scope):
+        return refusal()
+    if action.period is not None:
+        try:
+            parse_week(action.period, services.clock.now().date())
+        except ArgumentError as exc:
+            return [TapAnswer(exc.reason, alert=True)]
+    return await ask_rollup(services, identity, action.scope, action.period)
+
+
+async def ask_rollup(services: Services, identity: Identity, scope: str, key: str | None) -> Asked:
+    """The rollup to make of ``scope`` for the period ``key`` (None: the latest closed one), or why not."""
+    province = None if scope == NATIONAL else scope
+    if not identity.can_see(province):
+        return refusal()
+    storage, now = services.storage, services.clock.now()
+    try:
+        period = await find_period(storage, weekly_form(services), key, now)
+    except RollupError as exc:
+        return [Message(str(exc))]
+    if period.opens_at > now:
+        return [Message(say("supervising.not_open", period=period_label(period.key)))]
+    unit = await storage.units.get(province) if province is not None else None
+    name = say("supervising.country") if province is None else (unit.full_name if unit else province)
+    return RollupJob(scope, period, say("supervising.rollup_started", period=period_label(period.key), scope=name))
+
+
+def busy() -> list[Reply]:
+    """A second rollup asked while the first is being made."""
+    return [Message(say("supervising.rollup_busy"))]
+
+
+def navigation(scope: str, period: Period, form: Form, now: datetime, national_ok: bool
+               ) -> tuple[tuple[Choice, ...], ...]:
+    """Under the rollup: the period before (and after, once open), the communes missing, the country."""
+    key = PeriodKey.parse(period.key)
+    row = [Choice(say("supervising.previous_period", label=key.previous().short_label),
+                  ShowRollup(scope, str(key.previous())))]
+    following = key.next()
+    if period_for(form.period, following).opens_at <= now:
+        row.append(Choice(say("supervising.next_period", label=following.short_label), ShowRollup(scope, str(following))))
+    rows: list[tuple[Choice, ...]] = [tuple(row)]
+    if scope != NATIONAL:
+        rows.append((Choice(say("supervising.missing_button"), ShowMissing(scope)),))
+    if national_ok and scope != NATIONAL:
+        rows.append((Choice(say("supervising.national_link"), ShowRollup(NATIONAL, period.key)),))
+    return tuple(rows)
+
+
+async def make_rollup(services: Services, identity: Identity, job: RollupJob,
+                      progress: ProgressState | None = None) -> list[Reply]:
+    """Make the rollup (loading, then building and writing in a worker thread): the message with
+    its choices, the chart, the .docx and the .xlsx; the viewing is written to the audit log."""
+    storage, form, now = services.storage, weekly_form(services), services.clock.now()
+    try:
+        files = await produce(storage, form, job.period, job.province, templates_dir=services.settings.templates_dir,
+                              report_date=now.date(), tz=services.clock.tz, progress=progress, chart_apart=True)
+    except RollupError as exc:
+        return [Message(str(exc))]
+    choices = navigation(job.scope, job.period, form, now, identity.visible_provinces is None)
+    caption = cut(say("supervising.rollup_caption", period=period_label(job.period.key),
+                      scope=files.rollup.scope_name), MAX_CAPTION)
+    replies: list[Reply] = [
+        Message(files.message, choices),
+        Picture(files.chart, caption),
+        Document(files.docx_name, files.docx, say("supervising.docx_caption")),
+        Document(files.xlsx_name, files.xlsx, say("supervising.xlsx_caption")),
+    ]
+    await storage.audit.log("rollup.view", now, actor=identity.telegram_id, subject=f"{job.scope}:{job.period.key}",
+                            detail={k: round(v, 3) for k, v in files.timings.items()})
+    return replies
