@@ -53,5 +53,5 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("moi", moi, filters=private))
     application.add_handler(CommandHandler("nguoidung", nguoidung, filters=private))
-    application.add_handler(CallbackQueryHandler(
-        on_tap, pattern=matches(Invite, AskRevoke, ConfirmRevoke, CancelRevoke)))
+    application.add_handler(CallbackQueryHandler(on_tap, pattern=matches(Invite)))
+    application.add_handler(CallbackQueryHandler(on_tap, pattern=matches(AskRevoke, ConfirmRevoke, CancelRevoke)))
