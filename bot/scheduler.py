@@ -60,7 +60,8 @@ class ReminderScheduler:
         self.clock = services.clock
         self.storage = services.storage
         self.reminders = Reminders(services.storage, services.clock, services.forms, self.config)
-        self.broadcaster = Broadcaster(application.bot, services.storage, services.clock, self.config, self.reminders)
+        self.broadcaster = Broadcaster(application.bot, services.storage, services.clock, self.config, self.reminders,
+                                       keyboard=application.notice_keyboard)
 
     @property
     def job_queue(self) -> JobQueue[Any] | None:
