@@ -35,16 +35,17 @@ class Place:
     ha_noi: Unit
     phuc_loc: Unit  # a commune of Thái Nguyên
     dong_phuc: Unit  # another
-    ha_noi_commune: Unit
+    ha_noi_commune: Unit  # Xã Phúc Lộc of Hà Nội
 
 
 @pytest.fixture
 async def place(storage: Storage) -> Place:
     units = official_units("19") + official_units("01")
     await storage.units.upsert_many(units)
-    by_name = {u.full_name: u for u in units}
-    ha_noi_commune = next(u for u in units if u.province_code == "01" and u.kind == "commune")
-    return Place(by_name["Tỉnh Thái Nguyên"], by_name["Thành phố Hà Nội"], by_name["Xã Phúc Lộc"],
+    by_name = {u.full_name: u for u in units if u.province_code == "19"}  # Hà Nội has a Xã Phúc Lộc too
+    ha_noi = next(u for u in units if u.code == "01")
+    ha_noi_commune = next(u for u in units if u.province_code == "01" and u.full_name == "Xã Phúc Lộc")
+    return Place(by_name["Tỉnh Thái Nguyên"], ha_noi, by_name["Xã Phúc Lộc"],
                  by_name["Xã Đồng Phúc"], ha_noi_commune)
 
 
