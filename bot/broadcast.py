@@ -2,7 +2,8 @@
 
 The sender takes the notices that are due (``storage.notices.due``), checks each again
 (``compose``: a commune that submitted, a person on leave or who blocked the bot, a revoked
-membership — the notice is dropped), and sends it through the application's bot, whose
+membership — the notice is dropped; its words and choices come from bot.notices.wording, the
+channel's buttons from ``keyboard``, set by the composition root), and sends it through the application's bot, whose
 ``PacedRateLimiter`` keeps Telegram's limits (30/s overall, 1/s per chat). Several are in
 flight at once (``max_in_flight``), ordered so that one chat's notices are spread out.
 
