@@ -174,3 +174,24 @@ async def test_a_closed_chat_is_marked_and_told_once(make_app, clock: FakeClock)
         assert await chat_opened(storage, w.hung.telegram_id, now=now)
         assert (await storage.people.get(w.hung.id)).active
         assert not await chat_opened(storage, w.hung.telegram_id, now=now)  # nothing to change
+
+
+async def test_a_calendar_change_without_its_audit_row_is_neither_stored_nor_applied(make_app, clock: FakeClock) -> None:
+    import sqlite3
+
+    import pytest
+
+    async with make_app(clock) as (app, _):
+        storage, settings, forms = app.services.storage, app.services.settings, app.services.forms
+        await seed(storage, clock.now())
+        scheduler = scheduler_of(app)
+        await scheduler.startup()
+        async with storage.db.transaction() as conn:  # the audit row fails as a full disk would
+            await conn.execute("CREATE TEMP TRIGGER fail_calendar BEFORE INSERT ON audit_log WHEN NEW.action = "
+                               "'calendar.change' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+        admin = await identify(storage, settings, ADMIN_ID)
+        with pytest.raises(sqlite3.IntegrityError):
+            await calendar(storage, forms, admin, ["hannop", "thu6", "10:00"], scheduler.change_calendar,
+                           now=clock.now())
+        assert await storage.calendar.override("tthc-weekly") is None
+        assert forms["tthc-weekly"].period.deadline.weekday == "thursday"
