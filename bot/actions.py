@@ -110,13 +110,26 @@ def decode(data: object) -> Action | None:
     return None
 
 
-def matches(*classes: type[Action]) -> Callable[[object], bool]:
+class Matcher:
+    """A predicate for a channel's dispatcher: does this data decode to one of ``classes``?
+    ``pattern`` says, as a regular expression, how such data begins (the literal start of each
+    layout), for whoever lists what a dispatcher takes."""
+
+    def __init__(self, classes: tuple[type[Action], ...]) -> None:
+        self.classes = classes
+        starts = dict.fromkeys("^" + re.escape(cls.layout.split("{", 1)[0]) for cls in classes)
+        self.pattern = "|".join(starts)
+
+    def __call__(self, data: object) -> bool:
+        return isinstance(decode(data), self.classes)
+
+    def __repr__(self) -> str:
+        return f"matches({', '.join(cls.__name__ for cls in self.classes)})"
+
+
+def matches(*classes: type[Action]) -> Matcher:
     """A predicate for a channel's dispatcher: does this data decode to one of ``classes``?"""
-
-    def test(data: object) -> bool:
-        return isinstance(decode(data), classes)
-
-    return test
+    return Matcher(classes)
 
 
 # --- reporting (the official's questions, review and submission) ---------------------------------

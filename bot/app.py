@@ -15,6 +15,7 @@ from bot.notify import PacedRateLimiter
 from bot.services import Services
 from bot.settings import Settings
 from handlers import register_handlers
+from handlers.delivery import keyboard
 from handlers.fitting_bot import FittingBot
 
 log = logging.getLogger(__name__)
@@ -74,5 +75,6 @@ def build_application(
     application = builder.build()
     assert isinstance(application, BaocaoApplication)
     application.services = services
+    application.notice_keyboard = keyboard  # the notices' choices become Telegram's inline buttons
     register_handlers(application)
     return application

@@ -2,7 +2,8 @@
 
 The sender takes the notices that are due (``storage.notices.due``), checks each again
 (``compose``: a commune that submitted, a person on leave or who blocked the bot, a revoked
-membership — the notice is dropped), and sends it through the application's bot, whose
+membership — the notice is dropped; its words and choices come from bot.notices.wording, the
+channel's buttons from ``keyboard``, set by the composition root), and sends it through the application's bot, whose
 ``PacedRateLimiter`` keeps Telegram's limits (30/s overall, 1/s per chat). Several are in
 flight at once (``max_in_flight``), ordered so that one chat's notices are spread out.
 
@@ -44,66 +45,38 @@ import heapq
 import itertools
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from pydantic import JsonValue
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
-
 from bot.access import identity_of
 from bot.calendar_plan import (
     BLOCKED,
-    DEADLINE,
     ESCALATION,
-    OPENING,
-    REMINDER,
     REPORTER_KINDS,
     RESUBMITTED,
     UNREACHABLE,
-    format_moment,
 )
 from bot.clock import Clock
-from bot.domain.message_length import utf16_len
-from bot.domain.numbers import format_count
-from bot.domain.periods import PeriodKey, period_label
+from bot.notices import wording
 from bot.notify import Paced, PacedRateLimiter, classify, retry_delay
 from bot.reminders import ReminderConfig
+from bot.replies import Message
 from storage import Storage
-from storage.models import Notice, Period, Person, Role, Submission, SubmissionStatus, Unit
+from storage.models import Notice, Period, Person, Role, Submission, SubmissionStatus
 
 if TYPE_CHECKING:
     from telegram import Bot
+    from telegram import Message as Sent
 
     from bot.domain.forms import Field, Form
     from bot.reminders import Reminders
 
 log = logging.getLogger(__name__)
 
-OPEN_PREFIX = "open"
-NUDGE_PREFIX = "nudge"
-OPEN_BUTTON = "📝 Nhập báo cáo"
-NUDGE_BUTTON = "🔔 Nhắc các xã chưa nộp"
-# The supervisor's buttons (handlers/supervising, «sv:<verb>:<args>»): ``x`` the commune as /xa
-# shows it, ``a`` approve a submission — the same handlers and checks as under /xa.
-SUPERVISE_PREFIX = "sv"
-VIEW_BUTTON = "🔎 Xem báo cáo"
-APPROVE_BUTTON = "✔ Duyệt"
-MAX_TEXT = 3800  # UTF-16 units: under Telegram's 4096, with room for the last line
 PAGE = 250  # notices read at a time
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    text: str
-    buttons: tuple[tuple[str, str], ...] = ()  # (label, callback data), one per row
-
-    @property
-    def markup(self) -> InlineKeyboardMarkup | None:
-        if not self.buttons:
-            return None
-        return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)] for label, data in self.buttons])
+unit_names = wording.unit_names
 
 
 @dataclass(frozen=True)
@@ -111,11 +84,11 @@ class Skip:
     reason: str
 
 
-# --- composing, with the checks made at send time ---------------------------------------------
+# --- composing, with the checks made at send time (the words: bot.notices.wording) ---------------
 
 
 async def compose(storage: Storage, notice: Notice, today: date,
-                  forms: Mapping[str, Form] | None = None) -> Outgoing | Skip:
+                  forms: Mapping[str, Form] | None = None) -> Message | Skip:
     """The message for a notice, or why it is no longer to be sent (``forms``: the labels of the
     items a resubmission changed)."""
     payload: dict[str, Any] = notice.payload if isinstance(notice.payload, dict) else {}
@@ -151,28 +124,7 @@ async def _unsubmitted(storage: Storage, period: Period, codes: Sequence[str]) -
     return [code for code in codes if await storage.submissions.latest(period.id, code) is None]
 
 
-def unit_names(units: Mapping[str, Unit], codes: Iterable[str]) -> list[str]:
-    """The units' full names (``units`` from ``storage.units.get_many``), a code where none is known."""
-    return [units[c].full_name if c in units else c for c in codes]
-
-
-def _names(units: Mapping[str, Unit], codes: Sequence[str]) -> str:
-    return ", ".join(unit_names(units, codes))
-
-
-def _bullets(lines: Sequence[str], room: int) -> str:
-    shown: list[str] = []
-    used = 0
-    for index, line in enumerate(lines):
-        if used + utf16_len(line) + 3 > room:
-            shown.append(f"… và {len(lines) - index} đơn vị khác.")
-            break
-        shown.append(f"• {line}")
-        used += utf16_len(line) + 3
-    return "\n".join(shown)
-
-
-async def _to_reporter(storage: Storage, notice: Notice, period: Period, payload: dict[str, Any]) -> Outgoing | Skip:
+async def _to_reporter(storage: Storage, notice: Notice, period: Period, payload: dict[str, Any]) -> Message | Skip:
     assert notice.person_id is not None
     memberships = await storage.people.memberships_of(notice.person_id)
     mine = {m.unit_code for m in memberships if m.role == Role.REPORTER and m.revoked_at is None}
@@ -183,92 +135,34 @@ async def _to_reporter(storage: Storage, notice: Notice, period: Period, payload
     if not codes:
         return Skip("already submitted")
     units = await storage.units.get_many(codes)
-    who = _names(units, codes)
-    label = period_label(period.key)
-    short = PeriodKey.parse(period.key).short_label
-    deadline = format_moment(period.deadline_at)
-    note = f"\n({period.deadline_note})" if period.deadline_note else ""
-    button = ((OPEN_BUTTON, f"{OPEN_PREFIX}:{period.id}"),)
-    if notice.kind == OPENING:
-        text = (f"📋 Đã mở báo cáo {label} của {who}.\nHạn nộp: {deadline}.{note}\n"
-                "Anh/Chị vui lòng bấm «Nhập báo cáo» để bắt đầu.")
-    elif notice.kind == REMINDER:
-        text = (f"⏰ Nhắc báo cáo: {who} chưa nộp báo cáo {label}.\nHạn nộp: {deadline}.{note}\n"
-                "Anh/Chị vui lòng bấm «Nhập báo cáo» để hoàn thành.")
-    elif notice.kind == DEADLINE:
-        text = (f"⚠️ Đã đến hạn nộp báo cáo {short} ({deadline}) nhưng {who} chưa nộp.\n"
-                "Anh/Chị vui lòng nộp sớm; báo cáo nộp sau hạn được ghi là nộp muộn.")
-    else:  # NUDGE
-        text = (f"🔔 Cán bộ theo dõi của tỉnh nhắc: {who} chưa nộp báo cáo {short} (hạn nộp {deadline}).\n"
-                "Anh/Chị vui lòng bấm «Nhập báo cáo» để nộp.")
-    return Outgoing(text, button)
+    return wording.to_reporter(notice.kind, period, units, codes)
 
 
-async def _escalation(storage: Storage, period: Period, payload: dict[str, Any], today: date) -> Outgoing:
+async def _escalation(storage: Storage, period: Period, payload: dict[str, Any], today: date) -> Message:
     province_code = str(payload.get("province", ""))
     province = await storage.units.get(province_code)
     where = province.full_name if province else province_code
-    label = PeriodKey.parse(period.key).short_label
-    deadline = format_moment(period.deadline_at)
     total = int(payload.get("total", 0))
     found = await storage.missing.for_period(period.id, province_code)
     missing = found.only(payload.get("units", []))
     if not missing:
-        return Outgoing(f"✅ Đến hạn nộp báo cáo {label} ({deadline}), cả {total} xã, phường của {where} "
-                        "đã nộp. Cảm ơn Anh/Chị.")
-    lines = [
-        commune.unit.full_name if commune.can_be_reached(today)
-        else f"{commune.unit.full_name} (không có cán bộ nhận được tin nhắc)"
-        for commune in missing
-    ]
-    head = f"📌 Đến hạn nộp báo cáo {label} ({deadline}), {where} còn {len(missing)}/{total} xã, phường chưa nộp:\n"
-    tail = "\nAnh/Chị có thể bấm «Nhắc các xã chưa nộp» để gửi lời nhắc tới cán bộ của các xã này."
-    text = head + _bullets(lines, MAX_TEXT - utf16_len(head) - utf16_len(tail)) + tail
-    return Outgoing(text, ((NUDGE_BUTTON, f"{NUDGE_PREFIX}:{period.id}:{province_code}"),))
+        return wording.escalation(period, where, total, [], province_code)
+    lines = [(commune.unit.full_name, commune.can_be_reached(today)) for commune in missing]
+    return wording.escalation(period, where, total, lines, province_code)
 
 
-async def _unreachable(storage: Storage, period: Period, payload: dict[str, Any]) -> Outgoing | Skip:
+async def _unreachable(storage: Storage, period: Period, payload: dict[str, Any]) -> Message | Skip:
     codes = await _unsubmitted(storage, period, list(payload.get("units", [])))
     if not codes:
         return Skip("already submitted")
     units = await storage.units.get_many(codes)
-    head = (f"ℹ️ Các xã, phường sau không có cán bộ nào nhận được thông báo báo cáo {period_label(period.key)} "
-            "(cán bộ đang nghỉ phép hoặc đã chặn bot):\n")
-    tail = "\nAnh/Chị vui lòng liên hệ trực tiếp với các xã, phường này."
-    return Outgoing(head + _bullets(unit_names(units, codes), MAX_TEXT - utf16_len(head) - utf16_len(tail)) + tail)
+    return wording.unreachable(period, unit_names(units, codes))
 
 
-async def _blocked(storage: Storage, payload: dict[str, Any]) -> Outgoing:
+async def _blocked(storage: Storage, payload: dict[str, Any]) -> Message:
     codes = list(payload.get("units", []))
     units = await storage.units.get_many(codes)
-    name = str(payload.get("name") or "Một cán bộ")
-    where = f" ({_names(units, codes)})" if codes else ""
-    return Outgoing(
-        f"🚫 Cán bộ {name}{where} đã chặn bot nên không nhận được thông báo báo cáo.\n"
-        "Anh/Chị vui lòng đề nghị cán bộ mở lại bot (bấm «Bắt đầu») hoặc mời cán bộ khác."
-    )
-
-
-def _shown(value: JsonValue, kind: str) -> str:
-    """A value of the report as the supervisor reads it: counts as the project writes them."""
-    if value is None or value == "":
-        return "(trống)"
-    if kind == "count" and isinstance(value, int) and not isinstance(value, bool):
-        return format_count(value)
-    text = " ".join(str(value).split())
-    text = text if len(text) <= 80 else text[:79] + "…"
-    return f"«{text}»" if kind == "text" else text
-
-
-def _listed(lines: Sequence[str], room: int) -> str:
-    shown: list[str] = []
-    for index, line in enumerate(lines):
-        room -= utf16_len(line) + 3
-        if room < 0:
-            shown.append(f"… và {len(lines) - index} mục khác.")
-            break
-        shown.append(f"• {line}")
-    return "\n".join(shown)
+    return wording.blocked(str(payload.get("name") or "") or None, unit_names(units, codes))
 
 
 def changed_lines(before: Submission, after: Submission, fields: Sequence[Field]) -> list[str]:
@@ -277,12 +171,12 @@ def changed_lines(before: Submission, after: Submission, fields: Sequence[Field]
     for item in fields:
         old, new = before.answers.get(item.id), after.answers.get(item.id)
         if old != new:
-            lines.append(f"{item.button_label}: {_shown(old, item.kind)} → {_shown(new, item.kind)}")
+            lines.append(wording.changed_line(item.button_label, old, new, item.kind))
     return lines
 
 
 async def _resubmitted(storage: Storage, person: Person, payload: dict[str, Any],
-                       forms: Mapping[str, Form]) -> Outgoing | Skip:
+                       forms: Mapping[str, Form]) -> Message | Skip:
     """A report the province returned came back: what changed, with «Xem báo cáo» and «Duyệt».
     Dropped when it was approved or returned again meanwhile (a report sent again after that
     return has its own notice); a plain correction sent since is the one shown."""
@@ -304,24 +198,12 @@ async def _resubmitted(storage: Storage, person: Person, payload: dict[str, Any]
     if not recipient.can_supervise(unit.province_code):
         return Skip("no longer follows the province")
     returner = await storage.people.get(returned.status_by) if returned.status_by is not None else None
-    by = "Anh/Chị" if payload.get("to_returner") else returner.full_name if returner else "tỉnh"
-    reason = " ".join((returned.status_reason or "").split()).rstrip(" .;,")
-    reason = reason if len(reason) <= 300 else reason[:299] + "…"
-    label = PeriodKey.parse(period.key).short_label.lower()
-    head = (f"📥 {unit.full_name} đã gửi lại báo cáo {label} (lần {latest.version}) sau khi được {by} trả lại"
-            + (f" (lý do: {reason})" if reason else "") + ".\n")
     form = forms.get(period.form_id)
-    changes = changed_lines(returned, latest, form.fields if form is not None else ())
-    tail = "\nAnh/Chị bấm «Xem báo cáo» để xem toàn bộ, hoặc «Duyệt» nếu báo cáo đã đạt."
-    if changes:
-        body = "Những mục đã sửa:\n" + _listed(changes, MAX_TEXT - utf16_len(head) - utf16_len(tail) - 30)
-    elif latest.explanations != returned.explanations:
-        body = "Số liệu không đổi; xã đã sửa phần giải trình."
-    else:
-        body = "Không có mục nào thay đổi so với bản bị trả lại."
-    buttons = ((VIEW_BUTTON, f"{SUPERVISE_PREFIX}:x:{unit.code}:{period.id}"),  # that period, not the newest
-               (APPROVE_BUTTON, f"{SUPERVISE_PREFIX}:a:{latest.id}"))
-    return Outgoing(head + body + tail, buttons)
+    return wording.resubmitted(
+        unit, period, latest.version, to_returner=bool(payload.get("to_returner")),
+        returner=returner.full_name if returner else None, reason=returned.status_reason,
+        changes=changed_lines(returned, latest, form.fields if form is not None else ()),
+        explained=latest.explanations != returned.explanations, submission_id=latest.id)
 
 
 # --- sending -----------------------------------------------------------------------------------
@@ -376,7 +258,8 @@ class SimulatedCrash(BaseException):
     """For tests: the process dies at this point (not caught by the sender)."""
 
 
-AfterSend = Callable[[Notice, Message], Awaitable[None]]
+AfterSend = Callable[[Notice, "Sent"], Awaitable[None]]
+Keyboard = Callable[[Message], Any]  # a message's choices as the channel's buttons (handlers.delivery.keyboard)
 
 
 @dataclass
@@ -389,6 +272,7 @@ class Broadcaster:
     clock: Clock
     config: ReminderConfig
     reminders: Reminders
+    keyboard: Keyboard | None = None  # the channel's buttons; None: the notices go without them
     after_send: AfterSend | None = None  # test seam: Telegram confirmed, not yet marked sent
     totals: DrainReport = field(default_factory=DrainReport)
     _task: asyncio.Task[None] | None = None
@@ -521,7 +405,8 @@ class Broadcaster:
             return None
         try:
             message = await self.bot.send_message(
-                notice.chat_id, outgoing.text, reply_markup=outgoing.markup,
+                notice.chat_id, outgoing.text,
+                reply_markup=self.keyboard(outgoing) if self.keyboard is not None else None,
                 read_timeout=self.config.send_timeout, **extra,
             )
         except _Taken:

@@ -30,6 +30,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.catalogue import say
 from bot.domain.calendar import WEEKDAY_NAMES_VI, weekday_vi, working_day_before
 from bot.domain.numbers import format_date
 from bot.domain.periods import (
@@ -55,11 +56,11 @@ NUDGE = "nudge"  # to reporters: a supervisor pressed "nudge"
 RESUBMITTED = "resubmitted"  # to supervisors: a commune sent again a report they returned
 REPORTER_KINDS = frozenset({OPENING, REMINDER, DEADLINE, NUDGE})
 
-KIND_LABELS = {
-    OPENING: "Mở báo cáo",
-    REMINDER: "Nhắc",
-    DEADLINE: "Hạn nộp",
-    ESCALATION: "Báo cán bộ theo dõi",
+KIND_LABELS = {  # catalogue keys
+    OPENING: "calendar.kind_opening",
+    REMINDER: "calendar.kind_reminder",
+    DEADLINE: "calendar.kind_deadline",
+    ESCALATION: "calendar.kind_escalation",
 }
 OVERRIDE_KEYS = ("opens", "deadline", "reminders", "quiet_hours")
 
@@ -130,7 +131,7 @@ class Moment:
 
     @property
     def label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return say(KIND_LABELS[self.kind]) if self.kind in KIND_LABELS else self.kind
 
 
 def reminder_times(spec: PeriodSpec, opens_at: datetime, deadline_at: datetime) -> tuple[datetime, ...]:
@@ -227,45 +228,43 @@ def format_moment(at: datetime) -> str:
 def _day_time(spec: PeriodSpec, which: str) -> str:
     moment = getattr(spec, which)
     if spec.kind == "weekly":
-        day = f"{WEEKDAY_NAMES_VI[WEEKDAYS.index(moment.weekday)]} tuần sau"
+        day = say("calendar.weekday_next_week", weekday=WEEKDAY_NAMES_VI[WEEKDAYS.index(moment.weekday)])
     else:
-        day = f"ngày {moment.day} tháng sau"
-    moved = ", gặp ngày nghỉ thì chuyển sang ngày làm việc kế tiếp" if moment.move_to_working_day else ""
+        day = say("calendar.day_next_month", day=moment.day)
+    moved = say("calendar.moved_to_working_day") if moment.move_to_working_day else ""
     return f"{format_clock(moment.time)} {day}{moved}"
 
 
 def describe_reminders(spec: PeriodSpec) -> str:
     if not spec.reminders:
-        return "không nhắc"
+        return say("calendar.no_reminders")
     parts = []
     for reminder in sorted(spec.reminders, key=lambda r: (-r.working_days_before, r.time)):
         n = reminder.working_days_before
-        when = "ngày hạn nộp" if n == 0 else f"{n} ngày làm việc trước hạn"
+        when = say("calendar.on_deadline_day") if n == 0 else say("calendar.working_days_before", days=n)
         parts.append(f"{format_clock(reminder.time)} {when}")
     return "; ".join(parts)
 
 
 def describe_spec(spec: PeriodSpec) -> list[str]:
     """The calendar's settings, one line each."""
-    kind = "hằng tuần" if spec.kind == "weekly" else "hằng tháng"
+    kind = say("calendar.weekly") if spec.kind == "weekly" else say("calendar.monthly")
     quiet = spec.quiet_hours
     return [
-        f"Kỳ báo cáo: {kind} (múi giờ {spec.timezone})",
-        f"Mở báo cáo: {_day_time(spec, 'opens')}",
-        f"Hạn nộp: {_day_time(spec, 'deadline')}",
-        f"Nhắc (chỉ xã chưa nộp): {describe_reminders(spec)}",
-        f"Giờ gửi tin: {format_clock(quiet.allowed_from)}–{format_clock(quiet.allowed_until)}"
-        " (ngoài giờ này tin được dời sang giờ gửi tiếp theo)",
+        say("calendar.spec_kind", kind=kind, timezone=spec.timezone),
+        say("calendar.spec_opens", when=_day_time(spec, "opens")),
+        say("calendar.spec_deadline", when=_day_time(spec, "deadline")),
+        say("calendar.spec_reminders", when=describe_reminders(spec)),
+        say("calendar.spec_quiet_hours", start=format_clock(quiet.allowed_from),
+            end=format_clock(quiet.allowed_until)),
     ]
 
 
 def _moment_line(moment: Moment, quiet: QuietHours) -> str:
     text = format_moment(moment.nominal_at)
     if moment.shifted:
-        text += (
-            f" (gửi lúc {format_moment(moment.due_at)} do ngoài giờ gửi tin "
-            f"{format_clock(quiet.allowed_from)}–{format_clock(quiet.allowed_until)})"
-        )
+        text += say("calendar.shifted", at=format_moment(moment.due_at), start=format_clock(quiet.allowed_from),
+                    end=format_clock(quiet.allowed_until))
     return text
 
 
@@ -273,13 +272,13 @@ def describe_period(planned: PlannedPeriod, spec: PeriodSpec) -> list[str]:
     """Lines for one period: key and dates, opening, reminders, deadline and why it moved."""
     info = planned.info
     lines = [f"{info.key} · {info.label}"]
-    lines.append(f"   Mở báo cáo: {_moment_line(planned.moment(OPENING), spec.quiet_hours)}")
+    lines.append(say("calendar.period_opens", when=_moment_line(planned.moment(OPENING), spec.quiet_hours)))
     if info.opens_note:
         lines.append(f"      ↳ {info.opens_note}")
     reminders = planned.reminders
-    text = "; ".join(_moment_line(m, spec.quiet_hours) for m in reminders) if reminders else "không có"
-    lines.append(f"   Nhắc: {text}")
-    lines.append(f"   Hạn nộp: {_moment_line(planned.moment(DEADLINE), spec.quiet_hours)}")
+    text = "; ".join(_moment_line(m, spec.quiet_hours) for m in reminders) if reminders else say("calendar.none")
+    lines.append(say("calendar.period_reminders", when=text))
+    lines.append(say("calendar.period_deadline", when=_moment_line(planned.moment(DEADLINE), spec.quiet_hours)))
     if info.deadline_note:
         lines.append(f"      ↳ {info.deadline_note}")
     return lines
@@ -319,34 +318,32 @@ def parse_clock(text: str) -> time:
     """ "15:00", "15h", "9h30", "9" → a time of day."""
     match = _TIME.match(fold(text).replace(" ", ""))
     if not match or int(match[1]) > 23 or int(match[2] or 0) > 59:
-        raise CalendarInputError(f"«{text}» không phải giờ hợp lệ; Anh/Chị vui lòng viết dạng 15:00.")
+        raise CalendarInputError(say("calendar.bad_time", text=text))
     return time(int(match[1]), int(match[2] or 0))
 
 
 def parse_action(word: str) -> str:
     action = _ACTIONS.get(fold(word).replace(" ", ""))
     if action is None:
-        raise CalendarInputError(f"Không hiểu «{word}».")
+        raise CalendarInputError(say("calendar.unknown_word", word=word))
     return action
 
 
 def _day_and_time(spec: PeriodSpec, words: Sequence[str]) -> dict[str, Any]:
     if not words:
-        raise CalendarInputError("Anh/Chị vui lòng ghi ngày và giờ, VD: thu5 15:00.")
+        raise CalendarInputError(say("calendar.day_and_time_needed"))
     clock = parse_clock(words[-1])
     day_text = fold(" ".join(words[:-1])).replace(" ", "")
     if spec.kind == "monthly":
         digits = day_text.removeprefix("ngay")
         if not digits.isdigit() or not 1 <= int(digits) <= 28:
-            raise CalendarInputError("Anh/Chị vui lòng ghi ngày trong tháng từ 1 đến 28, VD: ngay 5 15:00.")
+            raise CalendarInputError(say("calendar.bad_day_of_month"))
         return {"day": int(digits), "time": format_clock(clock)}
     token = day_text.removeprefix("thu") if day_text not in {"thu", "t"} else day_text
     token = token.removeprefix("t") if token[:1] == "t" and token[1:].isdigit() else token
     weekday = _WEEKDAY_TOKENS.get(token)
     if weekday is None:
-        raise CalendarInputError(
-            f"«{' '.join(words[:-1])}» không phải thứ trong tuần; Anh/Chị vui lòng ghi thu2 … thu7 hoặc cn."
-        )
+        raise CalendarInputError(say("calendar.bad_weekday", text=" ".join(words[:-1])))
     return {"weekday": weekday, "time": format_clock(clock)}
 
 
@@ -360,22 +357,20 @@ def _reminders(words: Sequence[str]) -> list[dict[str, Any]]:
         if not bits:
             continue
         if len(bits) != 2 or not bits[0].isdigit() or not 0 <= int(bits[0]) <= 10:
-            raise CalendarInputError(
-                f"«{part.strip()}» chưa đúng; mỗi lần nhắc ghi số ngày làm việc trước hạn và giờ, VD: 1 09:00."
-            )
+            raise CalendarInputError(say("calendar.bad_reminder", text=part.strip()))
         reminders.append({"working_days_before": int(bits[0]), "time": format_clock(parse_clock(bits[1]))})
     if not reminders:
-        raise CalendarInputError("Anh/Chị vui lòng ghi các lần nhắc, VD: 1 09:00, 0 09:00 (hoặc «tat»).")
+        raise CalendarInputError(say("calendar.reminders_needed"))
     return reminders
 
 
 def _quiet(words: Sequence[str]) -> dict[str, Any]:
     bits = [b for b in re.split(r"[\s\-–]+", " ".join(words)) if b and fold(b) not in {"den", "tu"}]
     if len(bits) != 2:
-        raise CalendarInputError("Anh/Chị vui lòng ghi giờ bắt đầu và kết thúc, VD: 07:00 21:00.")
+        raise CalendarInputError(say("calendar.quiet_hours_needed"))
     start, end = parse_clock(bits[0]), parse_clock(bits[1])
     if start >= end:
-        raise CalendarInputError("Giờ bắt đầu gửi tin phải trước giờ kết thúc.")
+        raise CalendarInputError(say("calendar.quiet_hours_order"))
     return {"allowed_from": format_clock(start), "allowed_until": format_clock(end)}
 
 
@@ -384,7 +379,7 @@ def parse_change(spec: PeriodSpec, words: Sequence[str]) -> dict[str, Any] | Non
     (working days before the deadline and time; ``nhac tat`` for none), ``gio 07:00 21:00``.
     The override fragment, or None for ``macdinh`` (back to the form file)."""
     if not words:
-        raise CalendarInputError("Anh/Chị vui lòng ghi nội dung cần đổi.")
+        raise CalendarInputError(say("calendar.change_needed"))
     action = parse_action(words[0])
     rest = list(words[1:])
     if action == "reset":
@@ -403,7 +398,7 @@ def checked_spec(base: PeriodSpec, override: Mapping[str, Any] | None) -> Period
     except ValidationError as exc:
         text = str(exc)
         if "deadline must come after opens" in text:
-            raise CalendarInputError("Hạn nộp phải sau thời điểm mở báo cáo.") from None
+            raise CalendarInputError(say("calendar.deadline_before_opening")) from None
         if "allowed_from must be before" in text:
-            raise CalendarInputError("Giờ bắt đầu gửi tin phải trước giờ kết thúc.") from None
-        raise CalendarInputError("Lịch mới không hợp lệ; Anh/Chị vui lòng kiểm tra lại.") from None
+            raise CalendarInputError(say("calendar.quiet_hours_order")) from None
+        raise CalendarInputError(say("calendar.invalid_calendar")) from None

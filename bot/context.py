@@ -44,6 +44,7 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
 
     services: Services
     reminders: Any = None  # bot.scheduler.ReminderScheduler, installed by initialize
+    notice_keyboard: Any = None  # a notice's choices as buttons (handlers.delivery.keyboard), set by build_application
 
     async def initialize(self) -> None:
         from bot.render_pool import POOL, limits_from

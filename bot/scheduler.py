@@ -60,7 +60,8 @@ class ReminderScheduler:
         self.clock = services.clock
         self.storage = services.storage
         self.reminders = Reminders(services.storage, services.clock, services.forms, self.config)
-        self.broadcaster = Broadcaster(application.bot, services.storage, services.clock, self.config, self.reminders)
+        self.broadcaster = Broadcaster(application.bot, services.storage, services.clock, self.config, self.reminders,
+                                       keyboard=application.notice_keyboard)
 
     @property
     def job_queue(self) -> JobQueue[Any] | None:
@@ -163,18 +164,24 @@ class ReminderScheduler:
         periods, jobs rebuilt; moments it puts in the past are not sent late.
         Raises ``CalendarInputError`` for a calendar that cannot work."""
         now = self.clock.now()
-        if change is None:
-            await self.storage.calendar.clear_override(form_id)
-            settings: dict[str, Any] | None = None
-        else:
-            current = await self.storage.calendar.override(form_id)
-            settings = merge_override(dict(current.settings) if current else None, change)
-            checked_spec(self.reminders.file_spec(form_id), settings)
-            await self.storage.calendar.set_override(form_id, settings, by=by, at=now)
-        spec = self.reminders.apply_override(form_id, settings)
-        await self.storage.audit.log("calendar.change", now, actor=by, subject=f"form:{form_id}",
-                                     detail={"override": settings})
-        await self.reminders.skip_past(form_id, now)
+        try:
+            async with self.storage.db.transaction():  # the change, its audit row and the moments skipped
+                if change is None:
+                    await self.storage.calendar.clear_override(form_id)
+                    settings: dict[str, Any] | None = None
+                else:
+                    current = await self.storage.calendar.override(form_id)
+                    settings = merge_override(dict(current.settings) if current else None, change)
+                    checked_spec(self.reminders.file_spec(form_id), settings)
+                    await self.storage.calendar.set_override(form_id, settings, by=by, at=now)
+                spec = self.reminders.apply_override(form_id, settings)
+                await self.storage.audit.log("calendar.change", now, actor=by, subject=f"form:{form_id}",
+                                             detail={"override": settings})
+                await self.reminders.skip_past(form_id, now)
+        except Exception:
+            stored = await self.storage.calendar.override(form_id)  # the calendar in force stays the stored one
+            self.reminders.apply_override(form_id, dict(stored.settings) if stored else None)
+            raise
         await self.register_jobs(form_id)
         return spec
 

@@ -1,4 +1,5 @@
-"""Handlers that cover every journey: the central error handler and answers to stray input."""
+"""Telegram's side of what covers every journey: the central error handler and the answers to
+stray input (bot.onboarding.stray)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.catalogue import say
 from bot.context import BotContext
+from bot.onboarding import stray
+from bot.replies import Message
+from handlers.delivery import deliver
 
 log = logging.getLogger(__name__)
 
@@ -19,38 +22,38 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id, say("common.error"))
+            for reply in stray.error():
+                if isinstance(reply, Message):
+                    await context.bot.send_message(update.effective_chat.id, reply.text)
         except Exception:  # noqa: BLE001 - telling the user is best effort
             log.warning("could not tell the user about the error", exc_info=True)
 
 
 async def on_group_message(update: Update, context: BotContext) -> None:
-    if update.effective_message is not None and update.effective_message.text:
-        text = update.effective_message.text
-        if text.startswith("/"):
-            await update.effective_message.reply_text(say("common.group_only_private"))
+    message = update.effective_message
+    if message is not None and message.text:
+        await deliver(update, context, stray.group_message(message.text))
 
 
 async def on_media(update: Update, context: BotContext) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(say("common.stray_media"))
+        await deliver(update, context, stray.media())
 
 
 async def on_unknown_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is not None and message.text:
-        command = message.text.split()[0].split("@")[0]
-        await message.reply_text(say("common.unknown_command", command=command))
+        await deliver(update, context, stray.unknown_command(message.text))
 
 
 async def on_stray_text(update: Update, context: BotContext) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(say("common.stray_text"))
+        await deliver(update, context, stray.stray_text())
 
 
 async def on_stale_button(update: Update, context: BotContext) -> None:
     if update.callback_query is not None:
-        await update.callback_query.answer(say("common.stale_button"), show_alert=False)
+        await deliver(update, context, stray.stale_choice())
 
 
 def register_fallbacks(application: Application[Any, Any, Any, Any, Any, Any], group: int = 0) -> None:

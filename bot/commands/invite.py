@@ -10,6 +10,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from bot.administering.roles import role_name
+from bot.catalogue import say
 from bot.clock import SystemClock
 from bot.domain.numbers import format_date
 from bot.invites import DEFAULT_TTL, create_invite, deep_link
@@ -18,8 +20,13 @@ from bot.units import import_units, normalize_province_code
 from storage import Storage
 from storage.models import Role, UnitKind
 
-COLUMNS = ["Mã đơn vị", "Tên đơn vị", "Vai trò", "Đường liên kết mời", "Hết hạn"]
-ROLE_NAMES = {Role.REPORTER: "Cán bộ báo cáo", Role.SUPERVISOR: "Cán bộ theo dõi"}
+COLUMN_KEYS = ("administering.column_code", "administering.column_unit", "administering.column_role",
+               "administering.column_link", "administering.column_expires")
+ROLE_TITLES = {Role.REPORTER: "administering.title_reporter", Role.SUPERVISOR: "administering.title_supervisor"}
+
+
+def columns() -> list[str]:
+    return [say(key) for key in COLUMN_KEYS]
 
 
 async def make_invites(settings: Settings, province: str, role: Role, bot_username: str,
@@ -32,14 +39,15 @@ async def make_invites(settings: Settings, province: str, role: Role, bot_userna
             await import_units(storage, code)
         province_unit = await storage.units.get(code)
         if province_unit is None or province_unit.kind != UnitKind.PROVINCE:
-            raise SettingsError(f"Không có tỉnh mã {province}.")
+            raise SettingsError(say("administering.no_province", code=province))
         units = [province_unit] if role == Role.SUPERVISOR else await storage.units.list_communes(code)
         rows = []
-        for unit in units:
-            token, invite = await create_invite(storage, role, unit, created_by=None, now=clock.now(),
-                                                ttl=DEFAULT_TTL if days is None else timedelta(days=days))
-            rows.append([unit.code, unit.full_name, ROLE_NAMES[role], deep_link(bot_username, token),
-                         format_date(invite.expires_at.date())])
+        async with storage.db.transaction():  # every link of the province, or none
+            for unit in units:
+                token, invite = await create_invite(storage, role, unit, created_by=None, now=clock.now(),
+                                                    ttl=DEFAULT_TTL if days is None else timedelta(days=days))
+                rows.append([unit.code, unit.full_name, say(ROLE_TITLES[role]), deep_link(bot_username, token),
+                             format_date(invite.expires_at.date())])
         return rows
     finally:
         await storage.close()
@@ -49,9 +57,9 @@ def write(rows: list[list[str]], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".xlsx":
         book = xlsxwriter.Workbook(str(out))
-        sheet = book.add_worksheet("Lời mời")
+        sheet = book.add_worksheet(say("administering.sheet"))
         bold = book.add_format({"bold": True})
-        sheet.write_row(0, 0, COLUMNS, bold)
+        sheet.write_row(0, 0, columns(), bold)
         for index, row in enumerate(rows, start=1):
             sheet.write_row(index, 0, row[:3])
             sheet.write_url(index, 3, row[3], string=row[3])
@@ -62,12 +70,12 @@ def write(rows: list[list[str]], out: Path) -> None:
         sheet.set_column(3, 3, 70)
         sheet.set_column(4, 4, 12)
         sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, len(rows), len(COLUMNS) - 1)
+        sheet.autofilter(0, 0, len(rows), len(COLUMN_KEYS) - 1)
         book.close()
     else:
         with out.open("w", newline="", encoding="utf-8-sig") as handle:
             writer = csv.writer(handle)
-            writer.writerow(COLUMNS)
+            writer.writerow(columns())
             writer.writerows(rows)
 
 
@@ -79,7 +87,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     rows = asyncio.run(make_invites(settings, args.province, role, username, args.days))
     out = Path(args.out)
     write(rows, out)
-    print(f"Đã tạo {len(rows)} lời mời ({ROLE_NAMES[role].lower()}) vào {out}.")
+    print(say("administering.invites_written", count=len(rows), role=role_name(role), path=out))
     return 0
 
 

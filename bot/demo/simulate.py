@@ -434,9 +434,11 @@ def _has_command(application: BaocaoApplication, name: str) -> bool:
 def _has_callback(application: BaocaoApplication, data: str) -> bool:
     for group in application.handlers.values():
         for h in group:
-            if isinstance(h, CallbackQueryHandler) and isinstance(h.pattern, re.Pattern):  # a str is compiled
-                if h.pattern.match(data):
-                    return True
+            if not isinstance(h, CallbackQueryHandler):
+                continue
+            pattern = h.pattern  # a str is compiled; bot.actions.matches gives a callable
+            if isinstance(pattern, re.Pattern) and pattern.match(data) or callable(pattern) and pattern(data):
+                return True
     return False
 
 

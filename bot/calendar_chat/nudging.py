@@ -1,0 +1,45 @@
+"""«Nhắc các xã chưa nộp» under a supervisor's notice: the communes of the province still missing
+are reminded (once an hour at most, out of quiet hours), and the supervisor is told what was done."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from bot.access import Identity
+from bot.actions import NudgeMissing
+from bot.calendar_plan import format_moment
+from bot.catalogue import say
+from bot.domain.periods import period_label
+from bot.notices.wording import unit_names
+from bot.reminders import NudgeResult
+from bot.replies import Message, Reply, TapAnswer
+from storage import Storage
+
+Nudge = Callable[[int, str], Awaitable[NudgeResult | None]]
+
+
+async def nudge_missing(storage: Storage, identity: Identity, action: NudgeMissing, nudge: Nudge, *,
+                        now: datetime, nudge_minutes: int) -> list[Reply]:
+    """Remind the province's missing communes (``nudge`` records the notices); refused outside the
+    supervisor's provinces, stale when the period is gone."""
+    if not identity.can_supervise(action.province):
+        return [TapAnswer(say("common.not_allowed"), alert=True)]
+    result = await nudge(action.period_id, action.province)
+    period = await storage.periods.get_by_id(action.period_id)
+    if result is None or period is None:
+        return [TapAnswer(say("common.stale_button"), alert=True)]
+    label = period_label(period.key)
+    lines: list[str] = []
+    if result.units:
+        later = say("calendar.nudge_later", at=format_moment(result.due_at)) if result.due_at > now else ""
+        lines.append(say("calendar.nudge_sent", people=result.people, units=len(result.units), period=label,
+                         later=later))
+    if result.already:
+        lines.append(say("calendar.nudge_already", count=len(result.already), minutes=nudge_minutes))
+    if result.unreachable:
+        units = await storage.units.get_many(result.unreachable)
+        lines.append(say("calendar.nudge_unreachable", names=", ".join(unit_names(units, result.unreachable))))
+    if not lines:
+        lines.append(say("calendar.nudge_all_in", period=label))
+    return [TapAnswer(say("calendar.nudge_noted")), Message("\n".join(lines))]
