@@ -17,11 +17,14 @@ import dataclasses
 import re
 import typing
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 MAX_BYTES = 64  # Telegram's limit on callback data
 _SLOT = re.compile(r"\{(\w+)(\??)\}")
 _KINDS = {int: r"[0-9]{1,15}", str: r"[0-9A-Za-z_.\-]{1,28}"}  # so that every action fits 64 bytes
+# A soft check's key: "balance", or "outlier:received_online_partial" for a per-figure check. It may
+# hold a colon, so it is a layout's last slot; 44 characters keep "r:<15 digits>:f:<key>" in 64 bytes.
+CheckKey = Annotated[str, r"[0-9A-Za-z_.\-:]{1,44}"]
 
 
 class ActionError(ValueError):
@@ -45,6 +48,14 @@ def _kind(cls: type[Action], name: str) -> type:
     return args[0] if args else hint  # type: ignore[no-any-return]  # a bare int or str
 
 
+def _alphabet(cls: type[Action], name: str) -> str:
+    """The regex of a slot: its field's own (``Annotated[str, regex]``), else its kind's."""
+    hint = typing.get_type_hints(cls, include_extras=True)[name]
+    if typing.get_origin(hint) is Annotated:
+        return next(str(extra) for extra in hint.__metadata__ if isinstance(extra, str))
+    return _KINDS[_kind(cls, name)]
+
+
 def layout(text: str) -> Callable[[A], A]:
     """Register an action class under its layout, e.g. ``"sv:a:{submission_id}"``."""
 
@@ -56,7 +67,7 @@ def layout(text: str) -> Callable[[A], A]:
             if name not in names:
                 raise ActionError(f"{cls.__name__}: no field {name!r} for the layout {text!r}")
             literal = re.escape(text[position:slot.start()])
-            group = f"(?P<{name}>{_KINDS[_kind(cls, name)]})"
+            group = f"(?P<{name}>{_alphabet(cls, name)})"
             if optional and literal.endswith(":"):
                 regex += f"(?:{literal}{group}?)?"
             else:
@@ -79,7 +90,7 @@ def encode(action: Action) -> str:
     def fill(slot: re.Match[str]) -> str:
         value = getattr(action, slot[1])
         text = "" if value is None else str(value)
-        if text and not re.fullmatch(_KINDS[_kind(type(action), slot[1])], text):
+        if text and not re.fullmatch(_alphabet(type(action), slot[1]), text):
             raise ActionError(f"{type(action).__name__}.{slot[1]} = {text!r} does not fit its slot")
         if not text and not slot[2]:
             raise ActionError(f"{type(action).__name__}.{slot[1]} is required")
@@ -110,13 +121,25 @@ def decode(data: object) -> Action | None:
     return None
 
 
-def matches(*classes: type[Action]) -> Callable[[object], bool]:
-    """A predicate for a channel's dispatcher: does this data decode to one of ``classes``?"""
+class Matches:
+    """A predicate for a channel's dispatcher: does this data decode to one of ``classes``?
+    ``pattern`` names their layouts (``r:{draft_id}:u|r:{draft_id}:v``), for whatever lists what a
+    handler takes, as a regex handler's ``pattern`` would."""
 
-    def test(data: object) -> bool:
-        return isinstance(decode(data), classes)
+    def __init__(self, classes: tuple[type[Action], ...]) -> None:
+        self.classes = classes
+        self.pattern = "|".join(cls.layout for cls in classes)
 
-    return test
+    def __call__(self, data: object) -> bool:
+        return isinstance(decode(data), self.classes)
+
+    def __repr__(self) -> str:
+        return f"matches({', '.join(cls.__name__ for cls in self.classes)})"
+
+
+def matches(*classes: type[Action]) -> Matches:
+    """A predicate for a channel's dispatcher, e.g. ``CallbackQueryHandler(…, pattern=matches(Approve))``."""
+    return Matches(classes)
 
 
 # --- reporting (the official's questions, review and submission) ---------------------------------
@@ -188,7 +211,7 @@ class FixBreak(Action):
     """«Sửa» the figures a soft check questions."""
 
     draft_id: int
-    check: str
+    check: CheckKey
 
 
 @layout("r:{draft_id}:g:{check}")
@@ -197,7 +220,7 @@ class KeepBreak(Action):
     """«Giữ nguyên, ghi lý do»: keep the figures a soft check questions and give the reason."""
 
     draft_id: int
-    check: str
+    check: CheckKey
 
 
 @layout("r:{draft_id}:e:{field}")

@@ -12,7 +12,7 @@ from telegram.error import BadRequest
 
 from bot.actions import encode
 from bot.context import BotContext
-from bot.domain.message_length import split_message
+from bot.domain.message_length import message_parts
 from bot.replies import ClearChoices, Document, Message, Picture, Reply, TapAnswer
 
 
@@ -55,13 +55,16 @@ async def deliver(update: Update, context: BotContext, replies: Sequence[Reply])
         elif isinstance(reply, Picture):
             sent.append(await context.bot.send_photo(chat.id, photo=reply.content, caption=reply.caption or None))
     if query is not None and not answered:
-        await query.answer()
+        try:
+            await query.answer()
+        except BadRequest:  # answered already by the handler that handed this update on, or too old
+            pass
     return sent
 
 
 async def _send_text(context: BotContext, chat_id: int, message: Message,
                      tapped: TelegramMessage | None) -> list[TelegramMessage]:
-    parts = split_message(message.text)
+    parts = message_parts(message.text)  # no blank piece: Telegram refuses an empty message
     markup = keyboard(message)
     if message.replace and tapped is not None and len(parts) == 1:
         try:
