@@ -6,10 +6,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.forms import load_form
-from bot.domain.message_length import split_message
-from bot.settings import PROJECT_ROOT
 from bot.actions import (
+    Action,
     AnswerNone,
     AnswerZero,
     EditItem,
@@ -20,6 +18,9 @@ from bot.actions import (
     decode,
     encode,
 )
+from bot.domain.forms import load_form
+from bot.domain.message_length import split_message
+from bot.settings import PROJECT_ROOT
 
 FORM = load_form(PROJECT_ROOT / "templates" / "forms" / "tthc-weekly.yaml")
 
@@ -38,7 +39,7 @@ def test_a_short_message_is_one_part() -> None:
 
 def test_callback_data_fits_for_every_field_and_check() -> None:
     checks = [c.id for c in FORM.checks] + [f"outlier:{f.id}" for f in FORM.fields]  # per-figure checks
-    actions = [cls(9_999_999, f.id) for f in FORM.fields
+    actions: list[Action] = [cls(9_999_999, f.id) for f in FORM.fields
                for cls in (UseSuggestion, AnswerZero, AnswerNone, KeepAnswer, EditItem)]
     actions += [cls(9_999_999, key) for key in checks for cls in (FixBreak, KeepBreak)]
     for action in actions:
