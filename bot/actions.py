@@ -42,18 +42,31 @@ _PATTERNS: list[tuple[re.Pattern[str], type[Action]]] = []
 A = TypeVar("A", bound=type[Action])
 
 
+_HINTS: dict[type, dict[str, Any]] = {}  # each class's field hints, evaluated once, not at every encoding
+_ALPHABETS: dict[tuple[type, str], str] = {}
+
+
+def _hint(cls: type[Action], name: str) -> Any:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls, include_extras=True)
+    return _HINTS[cls][name]
+
+
 def _kind(cls: type[Action], name: str) -> type:
-    hint = typing.get_type_hints(cls)[name]
+    hint = _hint(cls, name)
+    if typing.get_origin(hint) is Annotated:
+        hint = typing.get_args(hint)[0]
     args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
     return args[0] if args else hint  # type: ignore[no-any-return]  # a bare int or str
 
 
 def _alphabet(cls: type[Action], name: str) -> str:
     """The regex of a slot: its field's own (``Annotated[str, regex]``), else its kind's."""
-    hint = typing.get_type_hints(cls, include_extras=True)[name]
-    if typing.get_origin(hint) is Annotated:
-        return next(str(extra) for extra in hint.__metadata__ if isinstance(extra, str))
-    return _KINDS[_kind(cls, name)]
+    if (cls, name) not in _ALPHABETS:
+        hint = _hint(cls, name)
+        _ALPHABETS[cls, name] = (next(str(extra) for extra in hint.__metadata__ if isinstance(extra, str))
+                                 if typing.get_origin(hint) is Annotated else _KINDS[_kind(cls, name)])
+    return _ALPHABETS[cls, name]
 
 
 def layout(text: str) -> Callable[[A], A]:
