@@ -17,11 +17,14 @@ import dataclasses
 import re
 import typing
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 MAX_BYTES = 64  # Telegram's limit on callback data
 _SLOT = re.compile(r"\{(\w+)(\??)\}")
 _KINDS = {int: r"[0-9]{1,15}", str: r"[0-9A-Za-z_.\-]{1,28}"}  # so that every action fits 64 bytes
+# A soft check's key: "balance", or "outlier:received_online_partial" for a per-figure check. It may
+# hold a colon, so it is a layout's last slot; 44 characters keep "r:<15 digits>:f:<key>" in 64 bytes.
+CheckKey = Annotated[str, r"[0-9A-Za-z_.\-:]{1,44}"]
 
 
 class ActionError(ValueError):
@@ -39,10 +42,31 @@ _PATTERNS: list[tuple[re.Pattern[str], type[Action]]] = []
 A = TypeVar("A", bound=type[Action])
 
 
+_HINTS: dict[type, dict[str, Any]] = {}  # each class's field hints, evaluated once, not at every encoding
+_ALPHABETS: dict[tuple[type, str], str] = {}
+
+
+def _hint(cls: type[Action], name: str) -> Any:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls, include_extras=True)
+    return _HINTS[cls][name]
+
+
 def _kind(cls: type[Action], name: str) -> type:
-    hint = typing.get_type_hints(cls)[name]
+    hint = _hint(cls, name)
+    if typing.get_origin(hint) is Annotated:
+        hint = typing.get_args(hint)[0]
     args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
     return args[0] if args else hint  # type: ignore[no-any-return]  # a bare int or str
+
+
+def _alphabet(cls: type[Action], name: str) -> str:
+    """The regex of a slot: its field's own (``Annotated[str, regex]``), else its kind's."""
+    if (cls, name) not in _ALPHABETS:
+        hint = _hint(cls, name)
+        _ALPHABETS[cls, name] = (next(str(extra) for extra in hint.__metadata__ if isinstance(extra, str))
+                                 if typing.get_origin(hint) is Annotated else _KINDS[_kind(cls, name)])
+    return _ALPHABETS[cls, name]
 
 
 def layout(text: str) -> Callable[[A], A]:
@@ -56,7 +80,7 @@ def layout(text: str) -> Callable[[A], A]:
             if name not in names:
                 raise ActionError(f"{cls.__name__}: no field {name!r} for the layout {text!r}")
             literal = re.escape(text[position:slot.start()])
-            group = f"(?P<{name}>{_KINDS[_kind(cls, name)]})"
+            group = f"(?P<{name}>{_alphabet(cls, name)})"
             if optional and literal.endswith(":"):
                 regex += f"(?:{literal}{group}?)?"
             else:
@@ -79,7 +103,7 @@ def encode(action: Action) -> str:
     def fill(slot: re.Match[str]) -> str:
         value = getattr(action, slot[1])
         text = "" if value is None else str(value)
-        if text and not re.fullmatch(_KINDS[_kind(type(action), slot[1])], text):
+        if text and not re.fullmatch(_alphabet(type(action), slot[1]), text):
             raise ActionError(f"{type(action).__name__}.{slot[1]} = {text!r} does not fit its slot")
         if not text and not slot[2]:
             raise ActionError(f"{type(action).__name__}.{slot[1]} is required")
@@ -201,7 +225,7 @@ class FixBreak(Action):
     """«Sửa» the figures a soft check questions."""
 
     draft_id: int
-    check: str
+    check: CheckKey
 
 
 @layout("r:{draft_id}:g:{check}")
@@ -210,7 +234,7 @@ class KeepBreak(Action):
     """«Giữ nguyên, ghi lý do»: keep the figures a soft check questions and give the reason."""
 
     draft_id: int
-    check: str
+    check: CheckKey
 
 
 @layout("r:{draft_id}:e:{field}")

@@ -7,7 +7,7 @@ carries a typed :class:`bot.actions.Action`, never a string."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.actions import Action
@@ -71,7 +71,15 @@ class ToOthers:
     text: str
 
 
-Reply = Message | Document | Picture | TapAnswer | ClearChoices | ToOthers
+@dataclass(frozen=True)
+class Later:
+    """Replies that take long to make (a report's .docx through the render pool): the channel runs
+    ``make`` beside the updates — no one else waits for it — and sends what it returns."""
+
+    make: Callable[[], Awaitable[Sequence[Reply]]]
+
+
+Reply = Message | Document | Picture | TapAnswer | ClearChoices | ToOthers | Later
 
 
 @dataclass

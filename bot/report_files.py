@@ -22,6 +22,7 @@ from bot.domain.report import ReportUnit, build_context, report_filename
 from bot.domain.report_settings import ReportSettings, merge, province_defaults
 from bot.render_pool import render_docx
 from bot.replies import ToOthers
+from bot.services import Services
 from storage import Storage
 from storage.models import Role, Submission, TemplateRecord, Unit
 
@@ -174,6 +175,11 @@ async def render_commune_report(
     else:
         content = await render_docx(shipped, context)
     return ReportFile(report_filename(key, unit.full_name), content, tuple(checks), fallback)
+
+
+def fallback_of(services: Services) -> dict[str, Any]:
+    """What a render needs to tell the admins when a stored template fails on real data."""
+    return {"admin_ids": tuple(services.settings.admin_ids), "now": services.clock.now()}
 
 
 def fallback_notice(report: ReportFile) -> list[ToOthers]:

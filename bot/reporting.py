@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.access import Identity
+from bot.catalogue import say
 from bot.clock import Clock
 from bot.domain.answers import AnswerError, parse_answer
 from bot.domain.bulk_entry import BulkEntry, parse_bulk_entry
@@ -47,10 +48,6 @@ REASON = "reason"  # waiting for the reason of a kept soft-check break
 MAX_REASON = 1000  # characters of a reason for keeping figures a soft check questions
 REVIEW = "review"
 PAUSED = "paused"
-LOCKED = (  # an approved report (handlers/supervising/approval.py approves)
-    "Báo cáo này đã được tỉnh duyệt nên không sửa được nữa. Nếu cần sửa, Anh/Chị vui lòng liên hệ cán bộ "
-    "theo dõi của tỉnh để trả lại báo cáo."
-)
 
 
 # --- steps: what to show next --------------------------------------------------------------
@@ -578,7 +575,7 @@ class ReportSession:
         if target is None or self._applies(target) is False:
             return [Stale(), await self.resume()]
         if self.submitted and await self.locked():
-            return [Refused(target, LOCKED), await self.show_review()]
+            return [Refused(target, say("reporting.locked")), await self.show_review()]  # approved: final
         if self.submitted:
             await self.reopen()
         await self._set_cursor(ANSWER, target.id)
@@ -643,7 +640,8 @@ class ReportSession:
         checks, then land on the review screen (or the first question still open)."""
         entry: BulkEntry = parse_bulk_entry(self.form, text)
         if self.submitted and await self.locked():
-            return [BulkFilled((), (("Báo cáo đã duyệt", LOCKED),), ()), await self.show_review()]
+            locked = ((say("reporting.locked_where"), say("reporting.locked")),)
+            return [BulkFilled((), locked, ()), await self.show_review()]
         if self.submitted:
             await self.reopen()
         filled: list[str] = []

@@ -5,16 +5,17 @@ Telegram counts them, files and pictures are sent, and taps are answered."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram import Message as TelegramMessage
 from telegram.error import BadRequest, TelegramError
 
 from bot.actions import encode
-from bot.context import BotContext
+from bot.context import BaocaoApplication, BotContext
 from bot.domain.message_length import message_parts
-from bot.replies import ClearChoices, Document, Message, Picture, Reply, TapAnswer, ToOthers
+from bot.replies import ClearChoices, Document, Later, Message, Picture, Reply, TapAnswer, ToOthers
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,10 @@ async def deliver(update: Update, context: BotContext, replies: Sequence[Reply])
         elif chat is not None:
             sent.extend(await send(context, chat.id, reply, tapped))
     if query is not None and not answered:
-        await query.answer()
+        try:
+            await query.answer()
+        except BadRequest:  # answered already by the handler that handed this update on, or too old
+            pass
     return sent
 
 
@@ -67,7 +71,22 @@ async def send(context: BotContext, chat_id: int, reply: Reply,
         return [await context.bot.send_message(chat_id, reply.text)]
     if isinstance(reply, ToOthers):
         await tell_others(context, reply)
+    if isinstance(reply, Later):
+        beside_updates(context, _later(context, chat_id, reply))
     return []
+
+
+def beside_updates(context: BotContext, work: Coroutine[Any, Any, None], update: object | None = None) -> None:
+    """Run ``work`` beside the updates (python-telegram-bot handles them one at a time): a report
+    file whose template runs up to the render time limit holds no one else's message."""
+    application = context.application
+    assert isinstance(application, BaocaoApplication)
+    application.in_background(work, update)
+
+
+async def _later(context: BotContext, chat_id: int, later: Later) -> None:
+    for reply in await later.make():
+        await send(context, chat_id, reply)
 
 
 async def tell_others(context: BotContext, notice: ToOthers) -> None:

@@ -21,7 +21,7 @@ from bot.domain.text import fold
 from bot.domain.values import compute
 from bot.importing import context_of
 from bot.replies import Choice, Document, Message, Reply
-from bot.report_files import fallback_notice, render_submission
+from bot.report_files import fallback_notice, fallback_of, render_submission
 from bot.reporting import ensure_period
 from bot.services import Services
 from bot.supervising.basics import official, weekly_form
@@ -219,10 +219,6 @@ async def submission_file(services: Services, identity: Identity, submission_id:
                                      **fallback_of(services))
     return [Document(report.filename, report.content), *fallback_notice(report)]
 
-
-def fallback_of(services: Services) -> dict[str, Any]:
-    """What a render needs to tell the admins when a stored template fails on real data."""
-    return {"admin_ids": tuple(services.settings.admin_ids), "now": services.clock.now()}
 
 
 async def _history_table(storage: Storage, form: Form, recent: list[Submission]) -> HistoryTable:

@@ -40,8 +40,7 @@ from bot.context import BotContext
 from bot.supervising import approval as approving
 from bot.supervising import commune, missing
 from bot.supervising import on_behalf as entering
-from handlers.delivery import deliver
-from handlers.report_files import beside_updates
+from handlers.delivery import beside_updates, deliver
 from handlers.supervising.approval import approve, correct_returned, duyet, tralai
 from handlers.supervising.commune_view import show_card, xa
 from handlers.supervising.on_behalf import nhapthay, submit

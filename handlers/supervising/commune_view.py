@@ -11,8 +11,7 @@ from telegram.constants import ParseMode
 
 from bot.context import BotContext
 from bot.supervising.commune import CardPart, HistoryTable, commune_command
-from handlers.delivery import deliver, send
-from handlers.report_files import beside_updates
+from handlers.delivery import beside_updates, deliver, send
 from handlers.supervising.chat import chat_id_of
 from handlers.supervising.scope import supervisor_or_refuse
 

@@ -84,3 +84,19 @@ def test_any_string_reads_as_an_action_or_nothing_and_an_action_writes_back_the_
     found = decode(data)
     if found is not None:
         assert decode(encode(found)) == found
+
+
+def test_a_check_key_with_its_subject_fits_the_soft_check_choices() -> None:
+    """Per-figure checks are keyed «outlier:<field>»: the colon and 31 letters must go through."""
+    from bot.actions import FixBreak, KeepBreak
+
+    for cls in (FixBreak, KeepBreak):
+        action = cls(draft_id=10**15 - 1, check="outlier:received_online_partial")
+        assert decode(encode(action)) == action
+    assert decode("r:12:f:balance") == FixBreak(draft_id=12, check="balance")
+
+
+def test_matches_names_the_layouts_it_takes() -> None:
+    """Whatever lists the callback data a handler takes reads ``pattern``, as on a regex handler."""
+    assert matches(Submit).pattern == "r:{draft_id}:u"
+    assert matches(ChooseCommune, Approve).pattern == "rc:{code}|sv:a:{submission_id}"

@@ -1,0 +1,284 @@
+"""What the reporting journey shows, whatever the messenger: the session's steps (bot/reporting.py)
+turned into texts from the catalogue and choices carrying typed actions (bot/actions.py).
+
+A choice names the draft, so a tap is always checked against the draft's state, never trusted as
+it is. The form's own labels, helps and check messages come from templates/forms/*.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.actions import (
+    AnswerNone,
+    AnswerZero,
+    ChooseItem,
+    DraftFile,
+    EditItem,
+    FixBreak,
+    GoBack,
+    KeepAnswer,
+    KeepBreak,
+    Pause,
+    Resume,
+    ShowReview,
+    Submit,
+    UseSuggestion,
+)
+from bot.catalogue import say
+from bot.domain.evaluate import format_value
+from bot.domain.forms import Field, Form
+from bot.domain.message_length import cut
+from bot.domain.numbers import format_count, format_date
+from bot.domain.periods import period_label
+from bot.replies import Choice, Message
+from bot.reporting import (
+    MAX_REASON,
+    Ask,
+    AskReason,
+    BulkFilled,
+    Early,
+    Paused,
+    Refused,
+    ReportSession,
+    Review,
+    Saved,
+    SoftBreak,
+    Stale,
+    Step,
+    Submitted,
+)
+from storage.models import SubmissionStatus
+
+Rows = list[list[Choice]]
+
+
+@dataclass
+class Screen:
+    """What one action shows: paragraphs, and the choices under the last of them. ``asks`` when it
+    ends with a question to answer: the channel records when that was shown (``mark_shown``)."""
+
+    parts: list[str] = field(default_factory=list)
+    choices: Rows = field(default_factory=list)
+    asks: bool = False
+
+    def message(self) -> Message:
+        """The screen as one message; the channel splits it where the messenger's limit requires."""
+        return Message("\n\n".join(p for p in self.parts if p), tuple(tuple(row) for row in self.choices))
+
+
+def value_text(form: Form, field_obj: Field, value: Any) -> str:
+    if value is None:
+        return "—"
+    if field_obj.kind == "count" and isinstance(value, int):
+        return format_count(value)
+    return str(value)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """At most ``limit`` characters as Telegram counts them (UTF-16 units), ending with "…" when cut."""
+    return cut(text, limit)
+
+
+def render(session: ReportSession, steps: Sequence[Step]) -> Screen:
+    """The screen of an action's steps, in order."""
+    screen = Screen()
+    for step in steps:
+        _render_step(session, step, screen)
+    screen.asks = bool(steps) and isinstance(steps[-1], Ask)
+    return screen
+
+
+def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
+    form, draft_id = session.form, session.draft.id
+    if isinstance(step, Stale):
+        screen.parts.append(say("reporting.stale"))
+    elif isinstance(step, Saved):
+        screen.parts.append(_saved_text(form, step))
+    elif isinstance(step, Refused):
+        screen.parts.append(say("reporting.not_saved", reason=step.reason))
+    elif isinstance(step, Ask):
+        screen.parts.append(_ask_text(session, step))
+        screen.choices = _ask_choices(form, draft_id, step)
+    elif isinstance(step, SoftBreak):
+        screen.parts.append(say("reporting.soft_break", message=step.check.message))
+        screen.choices = [[Choice(say("reporting.fix"), FixBreak(draft_id, step.check.key))],
+                          [Choice(say("reporting.keep_with_reason"), KeepBreak(draft_id, step.check.key))]]
+    elif isinstance(step, AskReason):
+        if step.refused_length is not None:
+            screen.parts.append(say("reporting.not_saved", reason=say(
+                "arguments.too_long", what=say("reporting.reason_what"), length=format_count(step.refused_length),
+                limit=format_count(MAX_REASON))))
+        screen.parts.append(say("reporting.ask_reason"))
+        screen.choices = []
+    elif isinstance(step, Review):
+        screen.parts.append(review_text(session, step))
+        screen.choices = _review_choices(draft_id, step)
+    elif isinstance(step, Submitted):
+        screen.parts.append(_submitted_text(session, step))
+        screen.choices = [[Choice(say("reporting.show_review"), ShowReview(draft_id))],
+                          [Choice(say("reporting.draft_file"), DraftFile(draft_id))]]
+    elif isinstance(step, Paused):
+        screen.parts.append(say("reporting.paused", answered=step.answered, total=step.total))
+        screen.choices = [[Choice(say("reporting.resume"), Resume(draft_id))]]
+    elif isinstance(step, BulkFilled):
+        screen.parts.append(_bulk_text(form, step))
+    elif isinstance(step, Early):
+        screen.parts.append(_early_text(step))
+
+
+def _saved_text(form: Form, step: Saved) -> str:
+    shown = _short(value_text(form, step.field, step.value), 300).rstrip(".")
+    lines = [say("reporting.saved", label=step.field.button_label, value=shown)]
+    if step.replaced is not None:
+        at = step.replaced.answered_at
+        lines.append(say("reporting.replaced", who=step.replaced.answered_by_name or say("reporting.another_official"),
+                         old=value_text(form, step.field, step.replaced.value), time=f"{at:%H:%M}",
+                         day=f"{at:%d/%m}"))
+    lines.extend(step.derived)
+    return "\n".join(lines)
+
+
+def _submitted_text(session: ReportSession, step: Submitted) -> str:
+    sub = step.submission
+    at = sub.submitted_at
+    lines = [say("reporting.submitted", period=period_label(session.period.key), unit=session.unit.full_name,
+                 version=sub.version, time=f"{at:%H:%M}", date=format_date(at.date()))]
+    if step.deadline_passed:
+        deadline = session.period.deadline_at
+        lines.append(say("reporting.submitted_late", time=f"{deadline:%H:%M}", date=format_date(deadline.date())))
+    lines.append(say("reporting.submitted_correct"))
+    return "\n".join(lines)
+
+
+def _ask_text(session: ReportSession, step: Ask) -> str:
+    f = step.field
+    lines = [say("reporting.question", position=step.position, total=step.total, label=f.label), f.help.strip()]
+    if step.current is not None:
+        lines.append(say("reporting.current", value=_short(value_text(session.form, f, step.current), 300)))
+    if f.kind == "text" and step.suggestion:
+        lines.append(say("reporting.previous", value=_short(str(step.suggestion), 300)))
+    return "\n".join(line for line in lines if line)
+
+
+def _ask_choices(form: Form, draft_id: int, step: Ask) -> Rows:
+    f = step.field
+    rows: Rows = []
+    if step.current is not None:
+        rows.append([Choice(say("reporting.keep", value=_short(value_text(form, f, step.current), 30)),
+                            KeepAnswer(draft_id, f.id))])
+    if step.suggestion is not None and step.suggestion != step.current:
+        label = (say("reporting.as_before", value=format_count(step.suggestion)) if f.kind == "count"
+                 else form.previous_option)
+        rows.append([Choice(label, UseSuggestion(draft_id, f.id))])
+    if f.kind == "count" and f.minimum <= 0 and step.current != 0:
+        rows.append([Choice(say("reporting.zero"), AnswerZero(draft_id, f.id))])
+    if f.kind == "text":
+        rows.append([Choice(say("reporting.none"), AnswerNone(draft_id, f.id))])
+    nav = []
+    if step.can_go_back:
+        nav.append(Choice(say("reporting.back"), GoBack(draft_id)))
+    nav.append(Choice(say("reporting.pause"), Pause(draft_id)))
+    rows.append(nav)
+    return rows
+
+
+def _status_text(status: str) -> str:
+    if status == SubmissionStatus.SUBMITTED:
+        return say("reporting.status_submitted")
+    if status == SubmissionStatus.APPROVED:
+        return say("reporting.status_approved")
+    if status == SubmissionStatus.RETURNED:
+        return say("reporting.status_returned")
+    return status
+
+
+def review_text(session: ReportSession, review: Review) -> str:
+    form = session.form
+    values = review.values
+    lines = [say("reporting.review_title", period=period_label(session.period.key).upper()), session.unit.full_name, ""]
+    asked = {f.id for f in form.questions(review.answers, session.previous)}  # computed once, not per field
+    for section, fields in form.sections_with_fields():
+        shown = [f for f in fields if f.id in asked]
+        if not shown:
+            continue
+        if section is not None:
+            lines.append(f"▸ {section.label}")
+        for f in shown:
+            value = review.answers.get(f.id)
+            text = value_text(form, f, value) if value is not None else say("reporting.unanswered")
+            if f.kind == "text":
+                text = _short(text, 200)
+            lines.append(f"• {f.button_label}: {text}")
+        lines.append("")
+    derived = [d for d in form.derived if values.known(d.id)]
+    if derived:
+        lines.append(say("reporting.derived_section"))
+        lines.extend(f"• {d.label}: {format_value(form, values, d.id)}" for d in derived)
+        lines.append("")
+    rates = [r for r in form.rates if values.known(r.id)]
+    if rates:
+        lines.append(say("reporting.rates_section"))
+        lines.extend(f"• {r.label}: {format_value(form, values, r.id)}" for r in rates)
+        lines.append("")
+    for check in review.breaks:
+        reason = review.explanations.get(check.key)
+        mark = "✖" if check.is_hard else "⚠"
+        lines.append(f"{mark} {check.message}")
+        if reason:
+            lines.append(say("reporting.break_reason", reason=reason))
+    if review.submitted is not None:
+        sub = review.submitted
+        lines.append(say("reporting.status", state=_status_text(str(sub.status)), version=sub.version,
+                         time=f"{sub.submitted_at:%H:%M}", date=format_date(sub.submitted_at.date()),
+                         late=say("reporting.status_late") if sub.late else ""))
+        if sub.status_reason:
+            lines.append(say("reporting.returned_reason", reason=sub.status_reason))
+    else:
+        lines.append(say("reporting.review_check"))
+    return "\n".join(lines).strip()
+
+
+def _review_choices(draft_id: int, review: Review) -> Rows:
+    if review.submitted is not None:
+        return [[Choice(say("reporting.correct"), ChooseItem(draft_id))],
+                [Choice(say("reporting.draft_file"), DraftFile(draft_id))]]
+    return [[Choice(say("reporting.submit"), Submit(draft_id))],
+            [Choice(say("reporting.edit_one"), ChooseItem(draft_id))],
+            [Choice(say("reporting.pause"), Pause(draft_id))]]
+
+
+def edit_menu(session: ReportSession) -> Screen:
+    """A choice for every question that applies, to change one answer."""
+    form = session.form
+    rows: Rows = []
+    for f in session.questions():
+        value = session.answers.get(f.id)
+        shown = _short(value_text(form, f, value), 18) if value is not None else "…"
+        rows.append([Choice(f"{_short(f.button_label, 32)}: {shown}", EditItem(session.draft.id, f.id))])
+    rows.append([Choice(say("reporting.back_to_review"), ShowReview(session.draft.id))])
+    return Screen(parts=[say("reporting.choose_item")], choices=rows)
+
+
+def _early_text(step: Early) -> str:
+    """A message sent before the question below was shown: not stored, and why."""
+    sent = _short(" ".join(step.text.split()), 40)
+    if step.repeats is not None:
+        return say("reporting.early_repeat", sent=sent, question=step.repeats.button_label)
+    return say("reporting.early", sent=sent)
+
+
+def _bulk_text(form: Form, step: BulkFilled) -> str:
+    lines = []
+    if step.filled:
+        lines.append(say("reporting.bulk_filled", count=len(step.filled),
+                         labels=", ".join(form.label_of(f, short=True) for f in step.filled)))
+    else:
+        lines.append(say("reporting.bulk_nothing"))
+    for where, reason in step.refused:
+        lines.append(say("reporting.bulk_refused", where=where, reason=reason))
+    if step.unmatched:
+        lines.append(say("reporting.bulk_unmatched", lines="; ".join(_short(u, 40) for u in step.unmatched[:5])))
+        lines.append(say("reporting.bulk_example"))
+    return "\n".join(lines)
