@@ -4,7 +4,7 @@ refusals out of scope, and each action one transaction. A real SQLite file under
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -32,7 +32,7 @@ from bot.actions import (
 from bot.catalogue import say
 from bot.clock import FakeClock
 from bot.domain.forms import load_forms
-from bot.replies import ClearChoices, Document, Message, Reply, TapAnswer
+from bot.replies import ClearChoices, Document, Later, Message, Reply, TapAnswer
 from bot.report_documents import earlier_reports, past_report_file
 from bot.reporting_journey import DRAFT_ACTIONS, ReportingJourney, Turn
 from bot.services import Services
@@ -81,6 +81,14 @@ def actions(reply: Message) -> list[Action]:
 
 def labels(reply: Message) -> list[str]:
     return [choice.label for row in reply.choices for choice in row]
+
+
+async def made(replies: Sequence[Reply]) -> list[Reply]:
+    """The replies with each Later one made, as a channel does beside the updates."""
+    out: list[Reply] = []
+    for reply in replies:
+        out.extend(await reply.make() if isinstance(reply, Later) else [reply])
+    return out
 
 
 async def tap(journey: ReportingJourney, identity: Identity, data: str) -> Turn:
@@ -184,7 +192,7 @@ async def test_taps_are_dispatched_on_their_type(services: Services, communes: l
     stale = message(await tap(journey, lan, f"r:{draft_id}:z:{FIRST}"))  # the first question's «0», late
     assert stale.text.startswith(say("reporting.stale")) and "Câu 2/" in stale.text
     preview = await tap(journey, lan, f"r:{draft_id}:w")
-    (document,) = [r for r in preview.replies if isinstance(r, Document)]
+    (document,) = [r for r in await made(preview.replies) if isinstance(r, Document)]
     assert document.content.startswith(b"PK") and document.caption.startswith("Bản xem trước (chưa gửi)")
 
 
@@ -212,7 +220,7 @@ async def test_soft_check_review_edit_and_submit(services: Services, communes: l
     done = await tap(journey, lan, f"r:{draft_id}:u")
     assert message(done).text.startswith("Đã gửi báo cáo Tuần") and "(lần 1)" in message(done).text
     assert actions(message(done)) == [ShowReview(draft_id), DraftFile(draft_id)]
-    (document,) = [r for r in done.replies if isinstance(r, Document)]
+    (document,) = [r for r in await made(done.replies) if isinstance(r, Document)]
     assert document.filename == "BC-tuan-2025-W50-xa-phuc-loc.docx" and "(lần 1)" in document.caption
     again = message(await tap(journey, lan, f"r:{draft_id}:v"))
     assert "Trạng thái: đã gửi (lần 1" in again.text and labels(again) == ["Sửa báo cáo", "Tải tệp Word"]
@@ -286,5 +294,5 @@ async def test_past_reports_are_listed_and_sent_in_scope_only(services: Services
     assert isinstance(choice, PastReportFile) and labels(listing) == ["Tuần 50/2025"]
     refused: list[Reply] = await past_report_file(services, tu, choice)
     assert refused == [TapAnswer(say("reporting.not_yours"), alert=True)]
-    sent = await past_report_file(services, lan, choice)
+    sent = await made(await past_report_file(services, lan, choice))
     assert sent[0] == TapAnswer() and isinstance(sent[1], Document) and sent[1].caption.endswith("(lần 1)")

@@ -95,8 +95,3 @@ def test_a_check_key_with_its_subject_fits_the_soft_check_choices() -> None:
         assert decode(encode(action)) == action
     assert decode("r:12:f:balance") == FixBreak(draft_id=12, check="balance")
 
-
-def test_matches_names_the_layouts_it_takes() -> None:
-    """Whatever lists the callback data a handler takes reads ``pattern``, as on a regex handler."""
-    assert matches(Submit).pattern == "r:{draft_id}:u"
-    assert matches(ChooseCommune, Approve).pattern == "rc:{code}|sv:a:{submission_id}"
