@@ -4,6 +4,7 @@ Telegram counts them, files and pictures are sent, and taps are answered."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Coroutine, Sequence
 from typing import Any
@@ -18,6 +19,8 @@ from bot.domain.message_length import message_parts
 from bot.replies import ClearChoices, Document, Later, Message, Picture, Reply, TapAnswer, ToOthers
 
 log = logging.getLogger(__name__)
+
+LATER_WAIT = 0.5  # seconds a Later reply is waited for before the next update is taken
 
 
 def keyboard(message: Message) -> InlineKeyboardMarkup | None:
@@ -72,16 +75,19 @@ async def send(context: BotContext, chat_id: int, reply: Reply,
     if isinstance(reply, ToOthers):
         await tell_others(context, reply)
     if isinstance(reply, Later):
-        beside_updates(context, _later(context, chat_id, reply))
+        # Made beside the updates; waited for a moment, so that a report made in the usual tens of
+        # milliseconds still comes before the answer to the person's next message.
+        await asyncio.wait({beside_updates(context, _later(context, chat_id, reply))}, timeout=LATER_WAIT)
     return []
 
 
-def beside_updates(context: BotContext, work: Coroutine[Any, Any, None], update: object | None = None) -> None:
+def beside_updates(context: BotContext, work: Coroutine[Any, Any, None],
+                   update: object | None = None) -> asyncio.Task[None]:
     """Run ``work`` beside the updates (python-telegram-bot handles them one at a time): a report
     file whose template runs up to the render time limit holds no one else's message."""
     application = context.application
     assert isinstance(application, BaocaoApplication)
-    application.in_background(work, update)
+    return application.in_background(work, update)
 
 
 async def _later(context: BotContext, chat_id: int, later: Later) -> None:

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.actions import ChooseCommune, decode, matches
 from bot.context import BaocaoApplication, BotContext
-from bot.domain.message_length import message_parts
-from bot.reporting import ReportSession
 from bot.reporting_journey import DRAFT_ACTIONS, ReportingJourney, Turn
-from bot.reporting_screens import Screen
-from handlers.delivery import deliver, keyboard
+from handlers.delivery import deliver
 from handlers.identity import identity_of
 
 
@@ -73,21 +70,6 @@ async def on_button(update: Update, context: BotContext) -> None:
     action = decode(update.callback_query.data if update.callback_query else None)
     if identity is not None and isinstance(action, DRAFT_ACTIONS):
         await _send(update, context, await journey(context).tap(identity, action))
-
-
-async def show(message: Message, screen: Screen, session: ReportSession | None = None) -> None:
-    """Send ``screen`` to ``message``'s chat, for handlers/supervising/approval.py's edit menu until it
-    delivers replies itself. When it asks the ``session``'s question, the first message's date is
-    recorded."""
-    reply = screen.message()
-    parts = message_parts(reply.text)
-    first: Message | None = None
-    for index, part in enumerate(parts):
-        last = index == len(parts) - 1
-        sent = await message.get_bot().send_message(message.chat_id, part, reply_markup=keyboard(reply) if last else None)
-        first = first or sent
-    if session is not None and screen.asks and first is not None:
-        await session.mark_shown(first.date)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

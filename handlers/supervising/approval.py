@@ -5,15 +5,14 @@ corrected report is sent again, the supervisor who returned it is told
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 
 from bot.access import Identity
 from bot.context import BotContext
+from bot.reporting_screens import edit_menu
 from bot.supervising import approval
 from handlers.delivery import deliver
 from handlers.identity import identity_of
-from handlers.reporting import show
-from handlers.reporting_views import edit_menu
 from handlers.supervising.chat import telegram_tell
 from handlers.supervising.scope import supervisor_or_refuse
 
@@ -51,14 +50,10 @@ async def tralai(update: Update, context: BotContext) -> None:
 async def correct_returned(update: Update, context: BotContext, submission_id: int) -> None:
     """The reporter's «Sửa báo cáo» on a returned report: the edit menu of that period's report;
     the reporting journey takes it from there."""
-    query = update.callback_query
-    assert query is not None
     identity = await identity_of(update, context)
     assert identity is not None
     opened = await approval.open_correction(context.services, identity, submission_id)
     if isinstance(opened, list):
         await deliver(update, context, opened)
         return
-    await query.answer()
-    assert isinstance(query.message, Message)
-    await show(query.message, edit_menu(opened))
+    await deliver(update, context, [edit_menu(opened).message()])
