@@ -29,7 +29,7 @@ from bot.import_reading import ImportFileError as ImportFileError  # re-exported
 from bot.import_reading import Row as Row
 from bot.import_reading import TooLong, unreadable_text
 from bot.import_reading import read_rows as read_rows
-from bot.report_files import last_period_answers
+from bot.last_period import last_period_answers
 from storage import Storage
 from storage.models import Period, Submission, SubmissionStatus, Unit
 
