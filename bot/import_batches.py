@@ -20,9 +20,10 @@ import logging
 import pickle
 import sqlite3
 import tempfile
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from types import MappingProxyType
 from typing import IO, Any
 
 from bot.catalogue import say
@@ -52,7 +53,9 @@ log = logging.getLogger(__name__)
 BATCH_ROWS = 250  # rows per write transaction: a few milliseconds of lock
 LOCKED_RETRIES = 5
 VALUES_KEPT = 4000  # values of rows just checked, kept for the next period's row of the same commune
-COUNTS_KEPT = 40_000  # past reports' counts (for the outlier check), kept for the commune's next rows
+COUNTS_KEPT = 30_000  # past reports' counts (for the outlier check), kept for the commune's next rows:
+# the 8 periods the check reads of every commune of the country, about 30 MB
+_NONE: Mapping[str, Any] = MappingProxyType({})  # the derived figures and rates of a past report's counts
 
 
 def _bounded_put(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
@@ -157,7 +160,8 @@ class Importer:
         targets = [check.applies_to for check in self.form.checks if isinstance(check, OutlierCheck)]
         self._counts_only = all(t is None or set(t) <= set(self._count_ids) for t in targets)
         self._values: dict[tuple[str, int, int], Values] = {}
-        self._counts: dict[tuple[str, int, int], tuple[int | None, ...]] = {}
+        self._counts: dict[tuple[str, int, int], Values] = {}
+        self._last_keys: dict[str, str] = {}  # a period's key → the key of the period before it
 
     async def run(self, rows: Iterable[Row]) -> AsyncIterator[Result]:
         """A result per row, in the file's order, as each batch is done."""
@@ -294,13 +298,13 @@ class Importer:
         if not self._counts_only:
             return entry.answers
         key = (code, entry.period_id, entry.version)
-        counts = self._counts.get(key)
-        if counts is None:
+        past = self._counts.get(key)
+        if past is None:
             answers = entry.answers
-            counts = tuple(value if type(value := answers.get(ident)) is int else None for ident in self._count_ids)
-            _bounded_put(self._counts, key, counts, COUNTS_KEPT)
-        return Values(answers={ident: value for ident, value in zip(self._count_ids, counts, strict=True)
-                               if value is not None})
+            past = Values(answers={ident: value for ident in self._count_ids
+                                   if type(value := answers.get(ident)) is int}, derived=_NONE, rates=_NONE)
+            _bounded_put(self._counts, key, past, COUNTS_KEPT)
+        return past
 
     def _previous(self, code: str, last: Recent) -> Values:
         """Last period's values, computed once: the row that stored them computed them already."""
@@ -317,7 +321,9 @@ class Importer:
         before = dt_text(period.opens_at)
         entries = sorted((e for e in recent.get(unit.code, {}).values() if e.opens_at < before),
                          key=lambda e: e.starts_on, reverse=True)[:HISTORY_PERIODS]
-        last_key = str(PeriodKey.parse(period.key).previous())
+        last_key = self._last_keys.get(period.key)
+        if last_key is None:
+            last_key = self._last_keys[period.key] = str(PeriodKey.parse(period.key).previous())
         previous = self._previous(unit.code, entries[0]) if entries and entries[0].key == last_key else None
         history = [self._past(unit.code, e) for e in entries]
         stored = latest.get((period.id, unit.code))

@@ -122,7 +122,7 @@ def check_answers(
     """The reporter's checks on a whole report (see the module docstring). ``previous`` and
     ``history`` may be given already computed (:class:`Values`): a bulk import computes each once."""
     checked = Checked()
-    fields = {item.id: item for item in form.fields}  # one pass instead of two lookups per answer
+    fields = form.fields_by_id
     for ident, value in raw.items():
         item = fields.get(ident)
         if item is None or item.kind not in ("count", "text"):

@@ -304,6 +304,11 @@ class Form(_Model):
         return (item.short_label or item.label) if short else item.label
 
     @property
+    def fields_by_id(self) -> Mapping[str, Field]:
+        """The fields by id (built once, when the form is loaded)."""
+        return self._fields
+
+    @property
     def count_fields(self) -> tuple[Field, ...]:
         return tuple(field for field in self.fields if field.kind == "count")
 
