@@ -223,6 +223,8 @@ class Form(_Model):
     _derived_order: tuple[str, ...] = PrivateAttr(default=())
     _check_inputs: dict[str, frozenset[str]] = PrivateAttr(default_factory=dict)
     _aliases: tuple[tuple[str, str], ...] = PrivateAttr(default=())
+    _field_kinds: tuple[tuple[str, str], ...] = PrivateAttr(default=())
+    _derived_steps: tuple[tuple[str, ExpressionNode], ...] = PrivateAttr(default=())
 
     @model_validator(mode="before")
     @classmethod
@@ -247,6 +249,8 @@ class Form(_Model):
         self._rates = {item.id: item for item in self.rates}
         self._checks = {check.id: check for check in self.checks}
         self._derived_order = order
+        self._field_kinds = tuple((field.id, field.kind) for field in self.fields)
+        self._derived_steps = tuple((ident, self._derived[ident].value) for ident in order)
         self._check_inputs = {check.id: self._inputs_of_check(check) for check in self.checks}
         self._aliases = tuple(
             sorted(
@@ -302,6 +306,16 @@ class Form(_Model):
         if item is None:
             raise KeyError(f"form {self.id!r} has no id {ident!r}")
         return (item.short_label or item.label) if short else item.label
+
+    @property
+    def field_kinds(self) -> tuple[tuple[str, str], ...]:
+        """(id, kind) of every field, in order (built once: computing values reads it per report)."""
+        return self._field_kinds
+
+    @property
+    def derived_steps(self) -> tuple[tuple[str, ExpressionNode], ...]:
+        """(id, expression) of the derived figures in :attr:`derived_order` (built once)."""
+        return self._derived_steps
 
     @property
     def fields_by_id(self) -> Mapping[str, Field]:

@@ -90,14 +90,17 @@ def compute(form: Form, answers: Mapping[str, object], previous: Mapping[str, ob
     derived figure directly (e.g. only ``{"pending": 483}``) when its inputs are not stored."""
     before = previous if isinstance(previous, Values) or previous is None else compute(form, previous)
     clean: dict[str, Answer] = {}
-    for item in form.fields:
-        value = answers.get(item.id)
-        if item.kind == "count" and _is_count(value) or item.kind == "text" and isinstance(value, str):
-            clean[item.id] = value
+    for ident, kind in form.field_kinds:
+        value = answers.get(ident)
+        if value is None:
+            continue
+        if kind == "count" and isinstance(value, int) and not isinstance(value, bool) or \
+                kind == "text" and isinstance(value, str):
+            clean[ident] = value
     derived: dict[str, int] = {}
     scope = _Building(clean, derived, before)
-    for ident in form.derived_order:
-        value = form.derived_figure(ident).value.evaluate(scope)
+    for ident, expression in form.derived_steps:
+        value = expression.evaluate(scope)
         if value is None and _is_count(given := answers.get(ident)):
             value = given
         if value is not None:
