@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from types import MappingProxyType
 from typing import IO, Any
 
@@ -67,15 +68,21 @@ def _bounded_put(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> Non
 # --- the whole file first: which row is the last for its commune and period ----------------------
 
 
+@lru_cache(maxsize=4096)
+def _period_name(text: str) -> str:
+    """A period as written, in its canonical form when it is one (a file names few periods, each
+    on many rows: parsed once each)."""
+    try:
+        return str(PeriodKey.parse(text))
+    except ValueError:
+        return text
+
+
 def row_key(row: Row, default_period: str | None) -> tuple[str, str] | None:
     if row.problem:
         return None
     who = row.unit or ("~" + fold(row.unit_name) if row.unit_name else "")
-    when = row.period or default_period or ""
-    try:
-        when = str(PeriodKey.parse(when))
-    except ValueError:
-        pass
+    when = _period_name(row.period or default_period or "")
     return (who, when) if who and when else None
 
 
@@ -161,6 +168,7 @@ class Importer:
         self._counts_only = all(t is None or set(t) <= set(self._count_ids) for t in targets)
         self._values: dict[tuple[str, int, int], Values] = {}
         self._counts: dict[tuple[str, int, int], Values] = {}
+        self._dates: dict[int, tuple[str, str]] = {}  # a period's opening and start, as stored (ISO text)
         self._last_keys: dict[str, str] = {}  # a period's key → the key of the period before it
 
     async def run(self, rows: Iterable[Row]) -> AsyncIterator[Result]:
@@ -318,7 +326,8 @@ class Importer:
 
     def _decide(self, index: int, row: Row, unit: Unit, period: Period, latest: dict[tuple[int, str], Latest],
                 recent: dict[str, dict[int, Recent]], results: list[Result | None]) -> _Pending | None:
-        before = dt_text(period.opens_at)
+        before, starts_on = self._dates.get(period.id) or self._dates.setdefault(
+            period.id, (dt_text(period.opens_at), period.starts_on.isoformat()))
         entries = sorted((e for e in recent.get(unit.code, {}).values() if e.opens_at < before),
                          key=lambda e: e.starts_on, reverse=True)[:HISTORY_PERIODS]
         last_key = self._last_keys.get(period.key)
@@ -343,7 +352,7 @@ class Importer:
         decision.result.message = f"đã lưu bản nộp lần {version} (nhập thay)"
         # later rows of this batch see this one as stored
         latest[(period.id, unit.code)] = Latest(version, SubmissionStatus.SUBMITTED, decision.answers, decision.kept)
-        recent.setdefault(unit.code, {})[period.id] = Recent(period.id, period.key, period.starts_on.isoformat(),
+        recent.setdefault(unit.code, {})[period.id] = Recent(period.id, period.key, starts_on,
                                                              before, version, answers=dict(decision.answers))
         return _Pending(index, row, unit, period, decision.answers, decision.kept, version)
 
