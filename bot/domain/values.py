@@ -52,10 +52,16 @@ class Values:
     def lookup(self, ref: Ref) -> int | str | None:
         """The scope that expressions are evaluated in (``previous.x`` reads last period)."""
         if ref.previous:
-            return None if self.previous is None else self.previous.lookup(Ref(id=ref.id))
+            return None if self.previous is None else self.previous.current(ref.id)
         if ref.id in self.answers:
             return self.answers[ref.id]
         return self.derived.get(ref.id)
+
+    def current(self, ident: str) -> int | str | None:
+        """An answer or derived figure by id, as ``lookup`` reads it (without a reference built)."""
+        if ident in self.answers:
+            return self.answers[ident]
+        return self.derived.get(ident)
 
     def as_dict(self) -> dict[str, Value]:
         """Everything known, answers first, then derived figures, then rates."""
@@ -74,7 +80,7 @@ class _Building:
 
     def lookup(self, ref: Ref) -> int | str | None:
         if ref.previous:
-            return None if self.previous is None else self.previous.lookup(Ref(id=ref.id))
+            return None if self.previous is None else self.previous.current(ref.id)
         if ref.id in self.answers:
             return self.answers[ref.id]
         return self.derived.get(ref.id)
