@@ -3,7 +3,9 @@ against: keep their names, and document each in README and in its --help.
 
 Each command lives in a module of `bot.commands` that exposes
 `register(commands: argparse._SubParsersAction) -> None`, which adds its parser and sets
-`func=<callable(args, settings) -> int>` as the parser's default."""
+`func=<callable(args, settings) -> int>` as the parser's default. Only the chosen command's module
+is imported (a command's dependencies — Telegram, document rendering — cost tens of megabytes and
+seconds that `import` or `migrate` do not need); the list of all commands imports every one."""
 
 from __future__ import annotations
 
@@ -19,7 +21,11 @@ from bot.logs import setup_logging
 from bot.settings import SettingsError, load_settings
 from storage import DatabaseUnavailable
 
-COMMAND_MODULES = ("run", "demo", "units", "migrate", "invite", "render", "calendar", "backup", "rollup", "importing")
+# command name → its module in bot.commands, in the order --help lists them
+COMMAND_MODULES = {
+    "run": "run", "demo": "demo", "units": "units", "migrate": "migrate", "invite": "invite", "render": "render",
+    "calendar": "calendar", "backup": "backup", "rollup": "rollup", "import": "importing",
+}
 
 
 # DatabaseUnavailable.reason → the catalogue's words for it
@@ -40,20 +46,32 @@ def database_unusable(error: DatabaseUnavailable) -> str:
     return say("database_path.unusable", path=error.path, reason=reason)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The command named on the command line (the first word that is not an option: the top-level
+    options take no value), or None when there is none or it is unknown."""
+    word = next((arg for arg in argv if not arg.startswith("-")), None)
+    return word if word in COMMAND_MODULES else None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv`` naming a command, only that command's module is imported (without
+    one, or with an unknown one, every command is, so that --help and the error list them all)."""
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         description="baocao-bot: báo cáo tuần của xã, phường gửi tỉnh qua Telegram.",
     )
     parser.add_argument("--version", action="version", version=f"baocao-bot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"bot.commands.{name}").register(commands)
+    chosen = chosen_command(argv) if argv is not None else None
+    for name, module in COMMAND_MODULES.items():
+        if chosen is None or name == chosen:
+            importlib.import_module(f"bot.commands.{module}").register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(words).parse_args(words)
     try:
         settings = load_settings()
         token = settings.telegram_bot_token

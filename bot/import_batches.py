@@ -20,9 +20,11 @@ import logging
 import pickle
 import sqlite3
 import tempfile
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
+from types import MappingProxyType
 from typing import IO, Any
 
 from bot.catalogue import say
@@ -52,7 +54,9 @@ log = logging.getLogger(__name__)
 BATCH_ROWS = 250  # rows per write transaction: a few milliseconds of lock
 LOCKED_RETRIES = 5
 VALUES_KEPT = 4000  # values of rows just checked, kept for the next period's row of the same commune
-COUNTS_KEPT = 40_000  # past reports' counts (for the outlier check), kept for the commune's next rows
+COUNTS_KEPT = 30_000  # past reports' counts (for the outlier check), kept for the commune's next rows:
+# the 8 periods the check reads of every commune of the country, about 30 MB
+_NONE: Mapping[str, Any] = MappingProxyType({})  # the derived figures and rates of a past report's counts
 
 
 def _bounded_put(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
@@ -64,15 +68,21 @@ def _bounded_put(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> Non
 # --- the whole file first: which row is the last for its commune and period ----------------------
 
 
+@lru_cache(maxsize=4096)
+def _period_name(text: str) -> str:
+    """A period as written, in its canonical form when it is one (a file names few periods, each
+    on many rows: parsed once each)."""
+    try:
+        return str(PeriodKey.parse(text))
+    except ValueError:
+        return text
+
+
 def row_key(row: Row, default_period: str | None) -> tuple[str, str] | None:
     if row.problem:
         return None
     who = row.unit or ("~" + fold(row.unit_name) if row.unit_name else "")
-    when = row.period or default_period or ""
-    try:
-        when = str(PeriodKey.parse(when))
-    except ValueError:
-        pass
+    when = _period_name(row.period or default_period or "")
     return (who, when) if who and when else None
 
 
@@ -157,7 +167,9 @@ class Importer:
         targets = [check.applies_to for check in self.form.checks if isinstance(check, OutlierCheck)]
         self._counts_only = all(t is None or set(t) <= set(self._count_ids) for t in targets)
         self._values: dict[tuple[str, int, int], Values] = {}
-        self._counts: dict[tuple[str, int, int], tuple[int | None, ...]] = {}
+        self._counts: dict[tuple[str, int, int], Values] = {}
+        self._dates: dict[int, tuple[str, str]] = {}  # a period's opening and start, as stored (ISO text)
+        self._last_keys: dict[str, str] = {}  # a period's key → the key of the period before it
 
     async def run(self, rows: Iterable[Row]) -> AsyncIterator[Result]:
         """A result per row, in the file's order, as each batch is done."""
@@ -294,13 +306,13 @@ class Importer:
         if not self._counts_only:
             return entry.answers
         key = (code, entry.period_id, entry.version)
-        counts = self._counts.get(key)
-        if counts is None:
+        past = self._counts.get(key)
+        if past is None:
             answers = entry.answers
-            counts = tuple(value if type(value := answers.get(ident)) is int else None for ident in self._count_ids)
-            _bounded_put(self._counts, key, counts, COUNTS_KEPT)
-        return Values(answers={ident: value for ident, value in zip(self._count_ids, counts, strict=True)
-                               if value is not None})
+            past = Values(answers={ident: value for ident in self._count_ids
+                                   if type(value := answers.get(ident)) is int}, derived=_NONE, rates=_NONE)
+            _bounded_put(self._counts, key, past, COUNTS_KEPT)
+        return past
 
     def _previous(self, code: str, last: Recent) -> Values:
         """Last period's values, computed once: the row that stored them computed them already."""
@@ -314,10 +326,13 @@ class Importer:
 
     def _decide(self, index: int, row: Row, unit: Unit, period: Period, latest: dict[tuple[int, str], Latest],
                 recent: dict[str, dict[int, Recent]], results: list[Result | None]) -> _Pending | None:
-        before = dt_text(period.opens_at)
+        before, starts_on = self._dates.get(period.id) or self._dates.setdefault(
+            period.id, (dt_text(period.opens_at), period.starts_on.isoformat()))
         entries = sorted((e for e in recent.get(unit.code, {}).values() if e.opens_at < before),
                          key=lambda e: e.starts_on, reverse=True)[:HISTORY_PERIODS]
-        last_key = str(PeriodKey.parse(period.key).previous())
+        last_key = self._last_keys.get(period.key)
+        if last_key is None:
+            last_key = self._last_keys[period.key] = str(PeriodKey.parse(period.key).previous())
         previous = self._previous(unit.code, entries[0]) if entries and entries[0].key == last_key else None
         history = [self._past(unit.code, e) for e in entries]
         stored = latest.get((period.id, unit.code))
@@ -337,7 +352,7 @@ class Importer:
         decision.result.message = f"đã lưu bản nộp lần {version} (nhập thay)"
         # later rows of this batch see this one as stored
         latest[(period.id, unit.code)] = Latest(version, SubmissionStatus.SUBMITTED, decision.answers, decision.kept)
-        recent.setdefault(unit.code, {})[period.id] = Recent(period.id, period.key, period.starts_on.isoformat(),
+        recent.setdefault(unit.code, {})[period.id] = Recent(period.id, period.key, starts_on,
                                                              before, version, answers=dict(decision.answers))
         return _Pending(index, row, unit, period, decision.answers, decision.kept, version)
 

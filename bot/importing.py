@@ -29,7 +29,7 @@ from bot.import_reading import ImportFileError as ImportFileError  # re-exported
 from bot.import_reading import Row as Row
 from bot.import_reading import TooLong, unreadable_text
 from bot.import_reading import read_rows as read_rows
-from bot.report_files import last_period_answers
+from bot.last_period import last_period_answers
 from storage import Storage
 from storage.models import Period, Submission, SubmissionStatus, Unit
 
@@ -122,7 +122,7 @@ def check_answers(
     """The reporter's checks on a whole report (see the module docstring). ``previous`` and
     ``history`` may be given already computed (:class:`Values`): a bulk import computes each once."""
     checked = Checked()
-    fields = {item.id: item for item in form.fields}  # one pass instead of two lookups per answer
+    fields = form.fields_by_id
     for ident, value in raw.items():
         item = fields.get(ident)
         if item is None or item.kind not in ("count", "text"):

@@ -20,6 +20,7 @@ from bot.domain.periods import PeriodKey, period_for
 from bot.domain.render import TemplateError, default_template_path
 from bot.domain.report import ReportUnit, build_context, report_filename
 from bot.domain.report_settings import ReportSettings, merge, province_defaults
+from bot.last_period import last_period_answers as last_period_answers  # re-exported
 from bot.render_pool import render_docx
 from bot.replies import ToOthers
 from bot.services import Services
@@ -96,23 +97,6 @@ async def note_fallback(
     if province_code:
         admins += [p.telegram_id for p in await storage.people.list_people(unit_code=province_code, role=Role.ADMIN)]
     return TemplateFallback(record, reason, tuple(dict.fromkeys(admins)))
-
-
-async def last_period_answers(storage: Storage, key: PeriodKey, recent: Sequence[Submission]) -> dict[str, Any] | None:
-    """Last period's answers (``recent``: the commune's latest submissions, newest first), only
-    when they are of the period just before ``key``: after a missed week there is no last period
-    to continue from — its pending is unknown — so neither "Như kỳ trước" nor the continuity
-    check has anything to go on. The same rule for the conversation, the .docx and the rollup."""
-    if not recent:
-        return None
-    last = await storage.periods.get_by_id(recent[0].period_id)
-    return dict(recent[0].answers) if last is not None and continues(key, last.key) else None
-
-
-def continues(key: PeriodKey, last_key: str) -> bool:
-    """Whether a report for ``key`` continues from the one of period ``last_key`` (see
-    ``last_period_answers``)."""
-    return last_key == str(key.previous())
 
 
 async def settings_layers(storage: Storage, unit_code: str, province_code: str | None) -> list[Mapping[str, Any]]:

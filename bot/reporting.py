@@ -24,7 +24,7 @@ from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_
 from bot.domain.forms import Field, Form
 from bot.domain.periods import PeriodInfo, PeriodKey, open_periods
 from bot.domain.values import Answer, Values, compute
-from bot.report_files import continues
+from bot.last_period import continues
 from storage import Storage
 from storage.models import (
     AnswerRecord,

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -71,11 +73,29 @@ async def run_import(settings: Settings, form: Form, rows: Iterable[Row], *, per
     return text, counts["error"] > 0
 
 
+# The cyclic garbage collector's thresholds during an import: at Python's default (a collection every
+# 700 new objects) it scanned the import's caches over and over, 15 % of the import's time; the
+# objects of an import are freed by reference counting, the rare cycles still collected.
+IMPORT_GC_THRESHOLDS = (50_000, 50, 100)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """The collector's thresholds raised for the duration (see IMPORT_GC_THRESHOLDS)."""
+    before = gc.get_threshold()
+    gc.set_threshold(*IMPORT_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         form, rows = read_file(settings, args.file, args.form)
-        text, failed = asyncio.run(run_import(settings, form, rows, period=args.period, province=args.province,
-                                              dry_run=args.dry_run))
+        with fewer_collections():
+            text, failed = asyncio.run(run_import(settings, form, rows, period=args.period,
+                                                  province=args.province, dry_run=args.dry_run))
     except (ImportFileError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

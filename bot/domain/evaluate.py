@@ -211,12 +211,14 @@ def _outliers(
         value = values.count(ident)
         if value is None:
             continue
+        if value <= check.minimum:  # (tested first: it needs no median)
+            continue
         usual = [past.count(ident) for past in window]
         known = [number for number in usual if number is not None]
         if len(known) < check.min_history:
             continue
         middle = Decimal(str(median(known)))
-        if not (value > check.factor * middle and value > check.minimum):
+        if not value > check.factor * middle:
             continue
         resolve = {
             "label": form.label_of(ident),

@@ -111,10 +111,13 @@ class _Nary(_Node):
     args: tuple[Expression, ...] = Field(min_length=1)
 
     def _values(self, scope: Scope) -> list[int] | None:
-        values = [arg.evaluate(scope) for arg in self.args]
-        if any(value is None for value in values):
-            return None
-        return [value for value in values if value is not None]
+        values: list[int] = []
+        for arg in self.args:  # (the first unknown decides: evaluating has no side effects)
+            value = arg.evaluate(scope)
+            if value is None:
+                return None
+            values.append(value)
+        return values
 
     def refs(self) -> tuple[Ref, ...]:
         return tuple(ref for arg in self.args for ref in arg.refs())

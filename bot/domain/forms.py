@@ -225,6 +225,8 @@ class Form(_Model):
     _inputs: dict[str, frozenset[str]] = PrivateAttr(default_factory=dict)  # expand() of each id
     _count_fields: tuple[Field, ...] = PrivateAttr(default=())
     _aliases: tuple[tuple[str, str], ...] = PrivateAttr(default=())
+    _field_kinds: tuple[tuple[str, str], ...] = PrivateAttr(default=())
+    _derived_steps: tuple[tuple[str, ExpressionNode], ...] = PrivateAttr(default=())
 
     @model_validator(mode="before")
     @classmethod
@@ -251,6 +253,8 @@ class Form(_Model):
         self._derived_order = order
         self._inputs = {ident: self.expand([ident]) for ident in (*self._fields, *self._derived, *self._rates)}
         self._count_fields = tuple(field for field in self.fields if field.kind == "count")
+        self._field_kinds = tuple((field.id, field.kind) for field in self.fields)
+        self._derived_steps = tuple((ident, self._derived[ident].value) for ident in order)
         self._check_inputs = {check.id: self._inputs_of_check(check) for check in self.checks}
         self._aliases = tuple(
             sorted(
@@ -306,6 +310,21 @@ class Form(_Model):
         if item is None:
             raise KeyError(f"form {self.id!r} has no id {ident!r}")
         return (item.short_label or item.label) if short else item.label
+
+    @property
+    def field_kinds(self) -> tuple[tuple[str, str], ...]:
+        """(id, kind) of every field, in order (built once: computing values reads it per report)."""
+        return self._field_kinds
+
+    @property
+    def derived_steps(self) -> tuple[tuple[str, ExpressionNode], ...]:
+        """(id, expression) of the derived figures in :attr:`derived_order` (built once)."""
+        return self._derived_steps
+
+    @property
+    def fields_by_id(self) -> Mapping[str, Field]:
+        """The fields by id (built once, when the form is loaded)."""
+        return self._fields
 
     @property
     def count_fields(self) -> tuple[Field, ...]:

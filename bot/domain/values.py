@@ -52,10 +52,16 @@ class Values:
     def lookup(self, ref: Ref) -> int | str | None:
         """The scope that expressions are evaluated in (``previous.x`` reads last period)."""
         if ref.previous:
-            return None if self.previous is None else self.previous.lookup(Ref(id=ref.id))
+            return None if self.previous is None else self.previous.current(ref.id)
         if ref.id in self.answers:
             return self.answers[ref.id]
         return self.derived.get(ref.id)
+
+    def current(self, ident: str) -> int | str | None:
+        """An answer or derived figure by id, as ``lookup`` reads it (without a reference built)."""
+        if ident in self.answers:
+            return self.answers[ident]
+        return self.derived.get(ident)
 
     def as_dict(self) -> dict[str, Value]:
         """Everything known, answers first, then derived figures, then rates."""
@@ -74,7 +80,7 @@ class _Building:
 
     def lookup(self, ref: Ref) -> int | str | None:
         if ref.previous:
-            return None if self.previous is None else self.previous.lookup(Ref(id=ref.id))
+            return None if self.previous is None else self.previous.current(ref.id)
         if ref.id in self.answers:
             return self.answers[ref.id]
         return self.derived.get(ref.id)
@@ -90,14 +96,17 @@ def compute(form: Form, answers: Mapping[str, object], previous: Mapping[str, ob
     derived figure directly (e.g. only ``{"pending": 483}``) when its inputs are not stored."""
     before = previous if isinstance(previous, Values) or previous is None else compute(form, previous)
     clean: dict[str, Answer] = {}
-    for item in form.fields:
-        value = answers.get(item.id)
-        if item.kind == "count" and _is_count(value) or item.kind == "text" and isinstance(value, str):
-            clean[item.id] = value
+    for ident, kind in form.field_kinds:
+        value = answers.get(ident)
+        if value is None:
+            continue
+        if kind == "count" and isinstance(value, int) and not isinstance(value, bool) or \
+                kind == "text" and isinstance(value, str):
+            clean[ident] = value
     derived: dict[str, int] = {}
     scope = _Building(clean, derived, before)
-    for ident in form.derived_order:
-        value = form.derived_figure(ident).value.evaluate(scope)
+    for ident, expression in form.derived_steps:
+        value = expression.evaluate(scope)
         if value is None and _is_count(given := answers.get(ident)):
             value = given
         if value is not None:
