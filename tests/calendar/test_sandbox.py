@@ -257,22 +257,32 @@ async def test_killed_while_waiting_out_a_429_nothing_is_lost(
     server, client = sandbox
     clock = FakeClock(OPENS)
     chats = await seeded(settings, client, 10)
-    await client.inject_fault("sendMessage", kind="429", count=1, retry_after=2)
+    # Every chat's first try is refused with a 2 s wait: once the tenth is refused, all of them wait
+    # out their 429 and nothing is on its way (a single refused chat let the others' sends be in
+    # flight at the kill, which is the at-most-once case of the kill -9 tests, not this one).
+    await client.inject_fault("sendMessage", kind="429", count=len(chats), retry_after=2)
     async with bot_over(settings, server.base_url, clock) as app:
         scheduler = scheduler_of(app)
         await scheduler.startup()
         for _ in range(300):
-            if (await client.stats())["answered_429"]["injected"]:
+            if (await client.stats())["answered_429"]["injected"] >= len(chats):
                 break
             await asyncio.sleep(0.01)
-        task = scheduler.broadcaster._task
-        assert task is not None and not task.done()
-        task.cancel()  # kill: no clean-up in the sender
-        await asyncio.wait({task})
+        assert (await client.stats())["answered_429"]["injected"] == len(chats)
         storage = app.services.storage
         period = await storage.periods.get("tthc-weekly", "2025-W50")
+        for _ in range(50):  # the last refusal reaches the sender a moment after the sandbox sent it
+            statuses = [n.status for n in await storage.notices.list_for_period(period.id, OPENING)]
+            if NoticeStatus.SENDING not in statuses:
+                break
+            await asyncio.sleep(0.01)
+        assert statuses == [NoticeStatus.PENDING] * len(chats)  # each refused try gave its notice back
+        task = scheduler.broadcaster._task
+        assert task is not None and not task.done()  # the retries wait out their 2 s
+        task.cancel()  # kill: no clean-up in the sender
+        await asyncio.wait({task})
         statuses = [n.status for n in await storage.notices.list_for_period(period.id, OPENING)]
-        assert NoticeStatus.SENDING not in statuses and statuses.count(NoticeStatus.PENDING) >= 8
+        assert statuses == [NoticeStatus.PENDING] * len(chats)
     clock.advance(timedelta(minutes=1))
     async with bot_over(settings, server.base_url, clock) as app:
         report = await scheduler_of(app).startup()
