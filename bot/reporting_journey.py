@@ -112,10 +112,10 @@ class ReportingJourney:
                    edited: bool = False) -> Turn:
         """A typed message: the answer to the question asked now, a reason, or many figures at once.
         An ``edited`` message changes nothing: it answered an earlier question, if any."""
+        session = await self._active(identity)  # read on the quick path, before the write lock
+        if session is None:
+            return Turn([Message(_stray_text_hint(identity))])
         async with self.services.storage.db.transaction():
-            session = await self._active(identity)
-            if session is None:
-                return Turn([Message(_stray_text_hint(identity))])
             if edited:
                 screen = render(session, [await session.resume()])
                 screen.parts.insert(0, say("reporting.edited_message"))
@@ -159,8 +159,8 @@ class ReportingJourney:
             return Turn([TapAnswer(say("reporting.not_yours"), alert=True)])
         replies: list[Reply] = [TapAnswer(), ClearChoices()]
         submitted: Submission | None = None
+        session = await self._open(identity, units[draft.unit_code], draft)  # read before the write lock
         async with storage.db.transaction():
-            session = await self._open(identity, units[draft.unit_code], draft)
             if isinstance(action, DraftFile):
                 screen = None
             elif isinstance(action, ChooseItem):
