@@ -61,7 +61,7 @@ async def test_an_official_with_emoji_everywhere_submits_and_gets_the_review_and
 
     await client.tap(LAN, step["message_id"], text="✔ Gửi báo cáo")
     done = await client.wait_for_bot_message(LAN, after_message_id=step["message_id"], timeout=15,
-                                             predicate=lambda m: "Đã gửi" in m.get("text", ""))
+                                             predicate=lambda m: "Đã gửi" in (m.get("text") or ""))
     assert "lần 1" in done["text"]
     for _ in range(100):
         documents = [m for m in await client.bot_messages(LAN) if m.get("document")]

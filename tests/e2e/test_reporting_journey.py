@@ -75,7 +75,7 @@ async def test_journey_survives_kill_9(sandbox, bot_process: BotProcess) -> None
     submit = next(data for label, data in buttons(question) if "Gửi báo cáo" in label)
     await client.tap(LAN, question["message_id"], data=submit)
     done = await client.wait_for_bot_message(LAN, after_message_id=question["message_id"], timeout=10,
-                                             predicate=lambda m: "Đã gửi" in m.get("text", ""))
+                                             predicate=lambda m: "Đã gửi" in (m.get("text") or ""))
     assert "lần 1" in done["text"]
 
     # correct one figure: version 2
@@ -84,7 +84,7 @@ async def test_journey_survives_kill_9(sandbox, bot_process: BotProcess) -> None
                                                predicate=lambda m: "Sửa báo cáo" in str(buttons(m)))
     await client.tap(LAN, review["message_id"], text="Sửa báo cáo")
     menu = await client.wait_for_bot_message(LAN, after_message_id=review["message_id"], timeout=10,
-                                             predicate=lambda m: "chọn mục" in m.get("text", ""))
+                                             predicate=lambda m: "chọn mục" in (m.get("text") or ""))
     target = next(label for label, _ in buttons(menu) if label.startswith("Đã rút") or label.startswith("Rút"))
     await client.tap(LAN, menu["message_id"], text=target)
     ask = await client.wait_for_bot_message(LAN, after_message_id=menu["message_id"], timeout=10,
@@ -94,7 +94,7 @@ async def test_journey_survives_kill_9(sandbox, bot_process: BotProcess) -> None
                                                 predicate=lambda m: "Gửi báo cáo" in str(buttons(m)))
     await client.tap(LAN, review2["message_id"], text="✔ Gửi báo cáo")
     done2 = await client.wait_for_bot_message(LAN, after_message_id=review2["message_id"], timeout=10,
-                                              predicate=lambda m: "Đã gửi" in m.get("text", ""))
+                                              predicate=lambda m: "Đã gửi" in (m.get("text") or ""))
     assert "lần 2" in done2["text"]
     assert await bot_process.stop() == 0
 
