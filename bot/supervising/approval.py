@@ -4,6 +4,10 @@ report returned. Each change and its audit row are one transaction: all of it is
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from pydantic import JsonValue
+
 from bot.access import Identity
 from bot.actions import CorrectReturned
 from bot.catalogue import say
@@ -36,6 +40,26 @@ async def _not_latest(storage: Storage, found: Found) -> list[Reply] | None:
     return None
 
 
+async def _set_status(storage: Storage, identity: Identity, found: Found, status: SubmissionStatus,
+                      now: datetime, *, already: str, action: str, reason: str | None = None) -> list[Reply] | None:
+    """Within the caller's transaction: the refusal when the report is no longer the latest or has
+    that status already; else its status set and the audit row written (None)."""
+    stale = await _not_latest(storage, found)
+    if stale is not None:
+        return stale
+    current = await storage.submissions.get(found.submission.id)
+    if current is not None and current.status == status:
+        return [Message(say(already, **_about(found)))]
+    by = identity.person.id if identity.person else None
+    await storage.submissions.set_status(found.submission.id, status, by, now, reason)
+    detail: dict[str, JsonValue] = {"submission": found.submission.id, "version": found.submission.version}
+    if reason is not None:
+        detail["reason"] = reason
+    await storage.audit.log(action, now, actor=identity.telegram_id, subject=f"{found.unit.code}:{found.period.key}",
+                            detail=detail)
+    return None
+
+
 async def approve(services: Services, identity: Identity, submission_id: int | None, tell: Tell) -> list[Reply]:
     """Approve the submission (the latest of its commune and period): the status, the end of a
     correction in progress (the draft is marked submitted: approved is final) and the audit row in
@@ -46,20 +70,13 @@ async def approve(services: Services, identity: Identity, submission_id: int | N
         return refusal()
     now = services.clock.now()
     async with storage.db.transaction():
-        stale = await _not_latest(storage, found)
-        if stale is not None:
-            return stale
-        current = await storage.submissions.get(found.submission.id)
-        if current is not None and current.status == SubmissionStatus.APPROVED:
-            return [Message(say("supervising.already_approved", **_about(found)))]
-        by = identity.person.id if identity.person else None
-        await storage.submissions.set_status(found.submission.id, SubmissionStatus.APPROVED, by, now)
+        refused = await _set_status(storage, identity, found, SubmissionStatus.APPROVED, now,
+                                    already="supervising.already_approved", action="report.approve")
+        if refused is not None:
+            return refused
         draft = await storage.drafts.find(found.period.id, found.unit.code)
         if draft is not None and draft.status != DraftStatus.SUBMITTED:
             await storage.drafts.set_status(draft.id, DraftStatus.SUBMITTED, now)
-        await storage.audit.log("report.approve", now, actor=identity.telegram_id,
-                                subject=f"{found.unit.code}:{found.period.key}",
-                                detail={"submission": found.submission.id, "version": found.submission.version})
     told = await tell_reporters(storage, found.unit, Message(say("supervising.approved_notice", **_about(found))),
                                 tell)
     return [Message(say("supervising.approved", told=told, **_about(found)))]
@@ -108,18 +125,10 @@ async def return_report(services: Services, identity: Identity, arguments: str, 
         return [Message(say("supervising.reason_missing", help=say("supervising.tralai_help")))]
     now = services.clock.now()
     async with storage.db.transaction():
-        stale = await _not_latest(storage, found)
-        if stale is not None:
-            return stale
-        current = await storage.submissions.get(found.submission.id)
-        if current is not None and current.status == SubmissionStatus.RETURNED:
-            return [Message(say("supervising.already_returned", **_about(found)))]
-        by = identity.person.id if identity.person else None
-        await storage.submissions.set_status(found.submission.id, SubmissionStatus.RETURNED, by, now, reason)
-        await storage.audit.log("report.return", now, actor=identity.telegram_id,
-                                subject=f"{found.unit.code}:{found.period.key}",
-                                detail={"submission": found.submission.id, "version": found.submission.version,
-                                        "reason": reason})
+        refused = await _set_status(storage, identity, found, SubmissionStatus.RETURNED, now,
+                                    already="supervising.already_returned", action="report.return", reason=reason)
+        if refused is not None:
+            return refused
     notice = Message(say("supervising.returned_notice", reason=reason, **_about(found)),
                      ((Choice(say("supervising.correct_button"), CorrectReturned(found.submission.id)),),))
     told = await tell_reporters(storage, found.unit, notice, tell)
