@@ -170,7 +170,7 @@ class ChooseCommune(Action):
 @layout("r:{draft_id}:s:{field}")
 @dataclasses.dataclass(frozen=True)
 class UseSuggestion(Action):
-    """«Như kỳ trước» (last period's answer) or the form's default for this question."""
+    """Take the suggestion for this question: last period's answer, or the form's default."""
 
     draft_id: int
     field: str
@@ -186,7 +186,7 @@ class AnswerZero(Action):
 @layout("r:{draft_id}:n:{field}")
 @dataclasses.dataclass(frozen=True)
 class AnswerNone(Action):
-    """«Không có» for a text question."""
+    """Answer a text question with "none" (the catalogue's reporting.none_answer)."""
 
     draft_id: int
     field: str
@@ -195,7 +195,7 @@ class AnswerNone(Action):
 @layout("r:{draft_id}:k:{field}")
 @dataclasses.dataclass(frozen=True)
 class KeepAnswer(Action):
-    """«Giữ nguyên» the answer already stored."""
+    """Keep the answer already stored for this question."""
 
     draft_id: int
     field: str
@@ -222,7 +222,7 @@ class Resume(Action):
 @layout("r:{draft_id}:f:{check}")
 @dataclasses.dataclass(frozen=True)
 class FixBreak(Action):
-    """«Sửa» the figures a soft check questions."""
+    """Go back to fix the figures a soft check questions."""
 
     draft_id: int
     check: CheckKey
@@ -231,7 +231,7 @@ class FixBreak(Action):
 @layout("r:{draft_id}:g:{check}")
 @dataclasses.dataclass(frozen=True)
 class KeepBreak(Action):
-    """«Giữ nguyên, ghi lý do»: keep the figures a soft check questions and give the reason."""
+    """Keep the figures a soft check questions, and give the reason."""
 
     draft_id: int
     check: CheckKey
@@ -247,7 +247,7 @@ class EditItem(Action):
 @layout("r:{draft_id}:m")
 @dataclasses.dataclass(frozen=True)
 class ChooseItem(Action):
-    """«Sửa một mục» / «Sửa báo cáo»: the list of items to change."""
+    """The list of items to change (from the review, or to correct a submitted report)."""
 
     draft_id: int
 
@@ -267,7 +267,7 @@ class ShowReview(Action):
 @layout("r:{draft_id}:w")
 @dataclasses.dataclass(frozen=True)
 class DraftFile(Action):
-    """«Tải tệp Word» of the report being entered."""
+    """The .docx of the report being entered."""
 
     draft_id: int
 
@@ -287,7 +287,7 @@ class PastReportFile(Action):
 @layout("open:{period_id}")
 @dataclasses.dataclass(frozen=True)
 class OpenReport(Action):
-    """«Nhập báo cáo» under an opening or a reminder."""
+    """Open the report, from the choice under an opening or a reminder."""
 
     period_id: int
 
@@ -295,7 +295,7 @@ class OpenReport(Action):
 @layout("nudge:{period_id}:{province}")
 @dataclasses.dataclass(frozen=True)
 class NudgeMissing(Action):
-    """«Nhắc các xã chưa nộp»: remind the communes of a province still missing."""
+    """Remind the communes of a province still missing (under the supervisors' list)."""
 
     period_id: int
     province: str
@@ -369,7 +369,7 @@ class SubmitOnBehalf(Action):
 @layout("sv:f:{submission_id}")
 @dataclasses.dataclass(frozen=True)
 class CorrectReturned(Action):
-    """The reporter's «Sửa báo cáo» under a returned report."""
+    """The reporter's choice to correct a returned report."""
 
     submission_id: int
 
