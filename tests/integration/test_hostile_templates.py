@@ -149,3 +149,27 @@ async def test_others_are_answered_while_a_report_renders_with_a_hostile_stored_
     await harness.app.wait_background()
     (_, content), = harness.request.documents_to(LAN)
     assert "XÃ PHÚC LỘC" in docx_text(content)
+
+
+SUPERVISOR = 8801
+
+
+async def test_a_supervisors_copy_falls_back_too_and_tells_the_admins_once(
+    harness: BotHarness, commune, clock  # noqa: F811
+) -> None:
+    """The supervising journey renders through the same fallback: the template is stored after the
+    commune's submission, so the supervisor's copy is the first report it fails on."""
+    province = await harness.storage.units.get(commune.province_code)
+    assert province is not None
+    await bind(harness.storage, SUPERVISOR, "Lê Văn Giám", Role.SUPERVISOR, province, clock.now())
+    await submit(harness)
+    (submission,) = await harness.storage.submissions.recent_for_unit(commune.code, "tthc-weekly")
+    hostile = with_tag("MẪU RIÊNG{% if unit_code != '21370' %}" + NESTED_LOOP + "{% endif %}")
+    await harness.storage.templates.add("tthc-weekly", province.code, "mau-tinh.docx", hostile, None, clock.now())
+
+    for _ in range(2):
+        await harness.send(callback_update(SUPERVISOR, f"sv:w:{submission.id}"))
+    files = harness.request.documents_to(SUPERVISOR)
+    assert len(files) == 2 and all("MẪU RIÊNG" not in docx_text(content) for _, content in files)
+    notices = [c for c in harness.request.sent_to(ADMIN_ID) if "Mẫu báo cáo đã tải lên" in c.params.get("text", "")]
+    assert len(notices) == 1 and "quá lâu" in notices[0].text
