@@ -5,12 +5,10 @@ real data gives way to the shipped one, the admins being told once."""
 from __future__ import annotations
 
 import asyncio
-import io
 import time
 from pathlib import Path
 
 import pytest
-from docx import Document
 
 from bot.app import build_application
 from bot.settings import Settings
@@ -20,6 +18,7 @@ from tests.fakes import RecordingRequest, as_update, callback_update, document_u
 from tests.integration.seed import BALANCED, bind
 from tests.integration.test_report_files import commune, docx_text, submit  # noqa: F401 - fixture
 from tests.integration.test_reporting import LAN, answer_all
+from tests.render.docx_helpers import with_tag as tagged
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "bao-cao-tuan.docx"
 LIMIT_S = 4.0  # generous for a busy test machine: the check of a good template renders 12 cases
@@ -37,14 +36,7 @@ def settings(tmp_path: Path) -> Settings:
 
 def with_tag(tag: str, marker: str = "Trên đây là báo cáo") -> bytes:
     """The shipped template with ``tag`` typed into one paragraph, as an admin would in Word."""
-    document = Document(io.BytesIO(TEMPLATE.read_bytes()))
-    paragraph = next(p for p in document.paragraphs if marker in p.text)
-    paragraph.runs[0].text = paragraph.text.replace(marker, f"{tag}{marker}")
-    for run in paragraph.runs[1:]:
-        run.text = ""
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return tagged(TEMPLATE.read_bytes(), tag, marker)
 
 
 async def upload(harness: BotHarness, file_id: str, content: bytes) -> None:

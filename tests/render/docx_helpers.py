@@ -19,6 +19,18 @@ def open_docx(data: bytes) -> Any:
     return Document(io.BytesIO(data))
 
 
+def with_tag(template: bytes, tag: str, marker: str) -> bytes:
+    """``template`` with ``tag`` typed into the paragraph holding ``marker``, as an admin would in Word."""
+    document = open_docx(template)
+    paragraph = next(p for p in document.paragraphs if marker in p.text)
+    paragraph.runs[0].text = paragraph.text.replace(marker, f"{tag}{marker}")
+    for run in paragraph.runs[1:]:
+        run.text = ""
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def _styles(paragraph: Paragraph) -> Iterator[Any]:
     style = paragraph.style
     while style is not None:

@@ -4,13 +4,11 @@ not the huge ones that froze the bot; the upload check covers several periods an
 
 from __future__ import annotations
 
-import io
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from docx import Document
 
 from bot.cli import main
 from bot.domain.forms import Form
@@ -24,17 +22,11 @@ from bot.domain.render import (
 )
 from tests.render.conftest import TEMPLATE
 from tests.render.docx_helpers import full_text, open_docx
+from tests.render.docx_helpers import with_tag as tagged
 
 
 def with_tag(tag: str, marker: str = "Trên đây là báo cáo") -> bytes:
-    document = Document(io.BytesIO(TEMPLATE.read_bytes()))
-    paragraph = next(p for p in document.paragraphs if marker in p.text)
-    paragraph.runs[0].text = paragraph.text.replace(marker, f"{tag}{marker}")
-    for run in paragraph.runs[1:]:
-        run.text = ""
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return tagged(TEMPLATE.read_bytes(), tag, marker)
 
 
 @pytest.fixture(scope="module")

@@ -14,19 +14,13 @@ from bot.report_files import ROLLUP_SUFFIX
 from bot.rollup_service import produce
 from storage import Storage
 from tests.integration.seed import load_units
+from tests.render.docx_helpers import with_tag as tagged
 from tests.rollup import scenario as sc
 from tests.rollup.conftest import TEMPLATES
 
 
 def with_tag(tag: str, marker: str = "Kính gửi") -> bytes:
-    document = Document(str(TEMPLATES / TEMPLATE_NAME))
-    paragraph = next(p for p in document.paragraphs if marker in p.text)
-    paragraph.runs[0].text = paragraph.text.replace(marker, f"{tag}{marker}")
-    for run in paragraph.runs[1:]:
-        run.text = ""
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return tagged((TEMPLATES / TEMPLATE_NAME).read_bytes(), tag, marker)
 
 
 async def rollup_text(uploaded: bytes, form) -> str:
