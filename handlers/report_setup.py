@@ -10,9 +10,9 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.access import Identity, identify
+from bot.access import Identity
 from bot.catalogue import say
-from bot.context import BaocaoApplication, BotContext
+from bot.context import BotContext
 from bot.domain.arguments import parse_id
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.message_length import cut, message_parts, utf16_len
@@ -21,6 +21,8 @@ from bot.domain.render import TemplateError, check_contexts, sample_context
 from bot.render_pool import check_template, render_docx
 from bot.report_files import effective_settings, report_unit, settings_layers
 from handlers import reporting, rollup_setup
+from handlers.delivery import beside_updates
+from handlers.identity import identity_of
 from storage import Storage
 from storage.models import Role, Unit, UnitKind
 
@@ -91,7 +93,9 @@ async def caidat(update: Update, context: BotContext) -> None:
     if message is None or update.effective_user is None:
         return
     storage = context.services.storage
-    identity = await identify(storage, context.services.settings, update.effective_user.id)
+    identity = await identity_of(update, context)
+    if identity is None:
+        return
     rollup = rollup_setup.rollup_args(message.text or "")
     if rollup is None and identity.provinces and not identity.communes and not identity.is_admin:
         rollup = rollup_setup.after_command(message.text or "")  # a supervisor has only the rollup to set
@@ -174,9 +178,8 @@ async def on_template_upload(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if message is None or user is None or message.document is None:
         return
-    services = context.services
-    identity = await identify(services.storage, services.settings, user.id)
-    if not identity.is_admin:
+    identity = await identity_of(update, context)
+    if identity is None or not identity.is_admin:
         await reporting.on_media(update, context)
         return
     document = message.document
@@ -190,9 +193,7 @@ async def on_template_upload(update: Update, context: BotContext) -> None:
     await message.reply_text(say("render.checking"))
     # The check renders in a worker with a time limit, beside the updates: the bot answers
     # everyone else while it runs (python-telegram-bot handles updates one at a time).
-    application = context.application
-    assert isinstance(application, BaocaoApplication)
-    application.in_background(_check_and_preview(message, context, identity, data), update)
+    beside_updates(context, _check_and_preview(message, context, identity, data), update)
 
 
 async def _check_and_preview(message: Message, context: BotContext, identity: Identity, data: bytes) -> None:
@@ -228,7 +229,8 @@ async def on_template_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     services = context.services
-    identity = await identify(services.storage, services.settings, update.effective_user.id)
+    identity = await identity_of(update, context)
+    assert identity is not None
     _, action, raw_id = (query.data.split(":", 2) + ["", ""])[:3]
     template_id = parse_id(raw_id)
     record = await services.storage.templates.get(template_id) if template_id is not None else None
