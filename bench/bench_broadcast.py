@@ -24,11 +24,11 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot.administering.units import official_units
 from bot.app import build_application
-from bot.calendar_plan import REMINDER
 from bot.clock import VN_TZ, FakeClock
+from bot.notices.plan import REMINDER
 from bot.settings import Settings
-from bot.units import official_units
 from sandbox import SandboxClient
 from storage import Storage
 from storage.models import Role

@@ -35,12 +35,12 @@ from typing import Any
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
+from bot.administering.units import official_units
 from bot.app import build_application
 from bot.clock import VN_TZ, FakeClock
 from bot.domain.forms import load_forms
 from bot.domain.periods import open_periods, period_for
 from bot.settings import Settings
-from bot.units import official_units
 from storage import Storage
 from storage.models import Role
 

@@ -28,11 +28,11 @@ from typing import Any
 
 import xlsxwriter
 
+from bot.administering.units import import_units
 from bot.clock import VN_TZ
+from bot.documents.rollup_xlsx import MAIN_SHEET, PERIOD, UNIT_CODE
 from bot.domain.forms import Form, load_form
 from bot.domain.periods import PeriodKey
-from bot.domain.rollup_xlsx import MAIN_SHEET, PERIOD, UNIT_CODE
-from bot.units import import_units
 from storage import Storage
 from tests.rollup.scenario import pending_of, steady
 

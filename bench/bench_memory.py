@@ -40,11 +40,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_conversation import _week
+from bot.administering.units import official_units
 from bot.clock import VN_TZ
 from bot.domain.forms import load_forms
 from bot.domain.periods import open_periods, period_for
 from bot.settings import Settings
-from bot.units import official_units
 from sandbox import Limits, SandboxClient, SandboxServer
 from storage import Storage
 from storage.models import Role

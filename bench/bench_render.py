@@ -5,7 +5,7 @@
 Renders the sample week of Xã Phước Giang with the shipped template REPEATS times (default 200)
 after a warm-up, building the context each time as the bot does on submit, and prints the
 median, p95, min and max in milliseconds. Since issue 12 the render runs as the bot runs it: in a
-render worker process under the time and memory limits (``bot.render_pool``), awaited from an event
+render worker process under the time and memory limits (``bot.documents.pool``), awaited from an event
 loop, so the figure includes handing the job to the worker and the document back.
 """
 
@@ -18,12 +18,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bot.documents.pool import POOL, render_docx
+from bot.documents.render import SAMPLE_UNIT, sample_answers
+from bot.documents.report import build_context
 from bot.domain.forms import load_form
 from bot.domain.periods import period_for
-from bot.domain.render import SAMPLE_UNIT, sample_answers
-from bot.domain.report import build_context
 from bot.domain.report_settings import merge, province_defaults
-from bot.render_pool import POOL, render_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "bao-cao-tuan.docx"

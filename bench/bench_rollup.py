@@ -26,11 +26,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.administering.units import import_units
 from bot.clock import VN_TZ
 from bot.domain.forms import Form, load_form
 from bot.domain.periods import PeriodKey
-from bot.rollup_service import build_files, load_input, rollup_settings, rollup_template, taxonomy_from
-from bot.units import import_units
+from bot.supervising.rollup_service import (
+    build_files,
+    load_input,
+    rollup_settings,
+    rollup_template,
+    taxonomy_from,
+)
 from storage import Storage
 from storage.models import Period
 from tests.rollup.generate import seed_period

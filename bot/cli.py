@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.catalogue import say
+from bot.chat.catalogue import say
 from bot.domain.forms import FormError
 from bot.logs import setup_logging
 from bot.settings import SettingsError, load_settings

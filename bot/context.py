@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.access import Identity
+from bot.chat.access import Identity
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
     notice_keyboard: Any = None  # a notice's choices as buttons (handlers.delivery.keyboard), set by build_application
 
     async def initialize(self) -> None:
-        from bot.render_pool import POOL, limits_from
+        from bot.documents.pool import POOL, limits_from
         from bot.scheduler import install_reminders
         from storage import Storage
 
@@ -113,7 +113,7 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
             await asyncio.gather(*ending)
             await super().shutdown()
         finally:
-            from bot.render_pool import POOL
+            from bot.documents.pool import POOL
 
             POOL.stop()
             if self.services._storage is not None:

@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Job, JobQueue
 
-from bot.broadcast import Broadcaster
-from bot.calendar_plan import checked_spec, merge_override
 from bot.domain.periods import PeriodSpec
-from bot.reminders import CatchUp, NudgeResult, ReminderConfig, Reminders, Resubmission
+from bot.notices.broadcast import Broadcaster
+from bot.notices.plan import checked_spec, merge_override
+from bot.notices.reminders import CatchUp, NudgeResult, ReminderConfig, Reminders, Resubmission
 
 if TYPE_CHECKING:
     from bot.context import BaocaoApplication, BotContext

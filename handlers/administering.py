@@ -8,8 +8,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.actions import AskRevoke, CancelRevoke, ConfirmRevoke, Invite, decode, matches
 from bot.administering import invitations, people
+from bot.chat.actions import AskRevoke, CancelRevoke, ConfirmRevoke, Invite, decode, matches
 from bot.context import BotContext
 from bot.onboarding import stray
 from handlers.delivery import deliver

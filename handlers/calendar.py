@@ -1,4 +1,4 @@
-"""Telegram's side of the calendar in chat (bot.calendar_chat): the choices under notices
+"""Telegram's side of the calendar in chat (bot.calendar): the choices under notices
 («Nhập báo cáo», «Nhắc các xã chưa nộp»), a reporter's leave (/nghiphep), the admin's view and
 change of the calendar (/lich), and Telegram's word that someone blocked the bot."""
 
@@ -10,11 +10,11 @@ from typing import Any
 from telegram import ChatMemberUpdated, Update
 from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler, filters
 
-from bot.actions import NudgeMissing, OpenReport, decode, matches
-from bot.calendar_chat.blocking import chat_closed, chat_opened
-from bot.calendar_chat.leave import leave
-from bot.calendar_chat.nudging import nudge_missing
-from bot.calendar_chat.schedule import calendar
+from bot.calendar.blocking import chat_closed, chat_opened
+from bot.calendar.leave import leave
+from bot.calendar.nudging import nudge_missing
+from bot.calendar.schedule import calendar
+from bot.chat.actions import NudgeMissing, OpenReport, decode, matches
 from bot.context import BotContext
 from bot.onboarding import stray
 from bot.scheduler import ReminderScheduler

@@ -9,9 +9,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
+from bot.chat.replies import Message
 from bot.context import BotContext
 from bot.onboarding import stray
-from bot.replies import Message
 from handlers.delivery import deliver
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
 """Telegram's side of a journey's replies: messages with their choices become messages with inline
-buttons (each choice's action encoded as callback data in bot.actions), long texts are split as
+buttons (each choice's action encoded as callback data in bot.chat.actions), long texts are split as
 Telegram counts them, files and pictures are sent, and taps are answered."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram import Message as TelegramMessage
 from telegram.error import BadRequest, TelegramError
 
-from bot.actions import encode
+from bot.chat.actions import encode
+from bot.chat.replies import ClearChoices, Document, Later, Message, Picture, Reply, TapAnswer, ToOthers
 from bot.context import BaocaoApplication, BotContext
 from bot.domain.message_length import message_parts
-from bot.replies import ClearChoices, Document, Later, Message, Picture, Reply, TapAnswer, ToOthers
 
 log = logging.getLogger(__name__)
 

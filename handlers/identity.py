@@ -8,7 +8,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot.access import Identity, identify
+from bot.chat.access import Identity, identify
 from bot.context import BotContext
 
 

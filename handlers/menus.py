@@ -8,7 +8,7 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
-from bot.access import Identity
+from bot.chat.access import Identity
 from bot.onboarding import menus
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Telegram's side of the reports' .docx files (bot/report_documents.py): /baocaocu lists the
+"""Telegram's side of the reports' .docx files (bot/reporting/documents.py): /baocaocu lists the
 periods submitted, and a tap on one sends its file."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.actions import PastReportFile, decode, matches
+from bot.chat.actions import PastReportFile, decode, matches
 from bot.context import BotContext
-from bot.report_documents import earlier_reports as list_earlier_reports
-from bot.report_documents import past_report_file
+from bot.reporting.documents import earlier_reports as list_earlier_reports
+from bot.reporting.documents import past_report_file
 from handlers.delivery import deliver
 from handlers.identity import identity_of
 

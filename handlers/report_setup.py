@@ -10,16 +10,16 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.access import Identity
-from bot.catalogue import say
+from bot.chat.access import Identity
+from bot.chat.catalogue import say
 from bot.context import BotContext
+from bot.documents.pool import check_template, render_docx
+from bot.documents.render import TemplateError, check_contexts, sample_context
 from bot.domain.arguments import parse_id
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.message_length import cut, message_parts, utf16_len
 from bot.domain.numbers import format_count
-from bot.domain.render import TemplateError, check_contexts, sample_context
-from bot.render_pool import check_template, render_docx
-from bot.report_files import effective_settings, report_unit, settings_layers
+from bot.reporting.files import effective_settings, report_unit, settings_layers
 from handlers import reporting, rollup_setup
 from handlers.delivery import beside_updates
 from handlers.identity import identity_of

@@ -1,4 +1,4 @@
-"""Telegram's side of the reporting journey (bot/reporting_journey.py): /baocao, /huy, the commune
+"""Telegram's side of the reporting journey (bot/reporting/journey.py): /baocao, /huy, the commune
 chosen, typed and edited messages, media mid-form and the taps on the questions' buttons go to the
 service; its replies are delivered, and the date Telegram gave a question's first message is
 recorded (a typed answer dated before it is not taken)."""
@@ -10,9 +10,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.actions import ChooseCommune, decode, matches
+from bot.chat.actions import ChooseCommune, decode, matches
 from bot.context import BaocaoApplication, BotContext
-from bot.reporting_journey import DRAFT_ACTIONS, ReportingJourney, Turn
+from bot.reporting.journey import DRAFT_ACTIONS, ReportingJourney, Turn
 from handlers.delivery import deliver
 from handlers.identity import identity_of
 

@@ -2,7 +2,7 @@
 
 A supervisor sets it for their own province, an admin for the provinces in their scope (naming the
 province when there are several: ``/caidat tonghop 19 nguoiky …``). The values are kept under the
-province's unit settings, ``extra["rollup"]`` (read by ``bot.rollup_service.rollup_settings``), and
+province's unit settings, ``extra["rollup"]`` (read by ``bot.supervising.rollup_service.rollup_settings``), and
 every later /tonghop .docx prints them; ``/caidat tonghop <mục> xoa`` goes back to the default.
 
 Reached from /caidat (handlers/report_setup.py), whose own forms (``/caidat <mục> …``,
@@ -16,14 +16,14 @@ from dataclasses import dataclass
 
 from telegram import Update
 
-from bot.access import Identity
-from bot.catalogue import say
+from bot.chat.access import Identity
+from bot.chat.catalogue import say
 from bot.context import BotContext
+from bot.documents.rollup_docx import RollupSettings, resolved_for_scope
 from bot.domain.arguments import parse_id
 from bot.domain.message_length import cut, message_parts
-from bot.domain.rollup_docx import RollupSettings, resolved_for_scope
 from bot.domain.text import fold
-from bot.rollup_service import SETTINGS_KEY, rollup_settings
+from bot.supervising.rollup_service import SETTINGS_KEY, rollup_settings
 from storage.codec import JsonInput
 from storage.models import Unit, UnitKind
 

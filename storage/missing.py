@@ -7,8 +7,8 @@ only those) and who has not blocked the bot; on a given day (``on``), also not o
 calls someone on leave all the same; the reminders and their notices ask for the day they go out.
 
 Used by the chat's /chuanop (bot/supervising/missing.py), the rollup's list of officials
-(bot/rollup_service.py), the reminders (bot/reminders.py) and the notices that list the missing
-(bot/broadcast.py)."""
+(bot/supervising/rollup_service.py), the reminders (bot/notices/reminders.py) and the notices that list the missing
+(bot/notices/broadcast.py)."""
 
 from __future__ import annotations
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.access import Identity
-from bot.actions import Invite
 from bot.administering.roles import in_scope, role_name
-from bot.catalogue import say
+from bot.administering.tokens import DEFAULT_TTL, create_invite, deep_link
+from bot.chat.access import Identity
+from bot.chat.actions import Invite
+from bot.chat.catalogue import say
+from bot.chat.replies import Choice, Message, Reply, TapAnswer
 from bot.domain.numbers import format_date
-from bot.invites import DEFAULT_TTL, create_invite, deep_link
-from bot.replies import Choice, Message, Reply, TapAnswer
 from storage import Storage
 from storage.models import Role, UnitKind
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.access import Identity
-from bot.actions import AskRevoke, CancelRevoke, ConfirmRevoke
 from bot.administering.roles import in_scope, place, role_name
-from bot.catalogue import say
-from bot.replies import Choice, Message, Reply, TapAnswer
+from bot.chat.access import Identity
+from bot.chat.actions import AskRevoke, CancelRevoke, ConfirmRevoke
+from bot.chat.catalogue import say
+from bot.chat.replies import Choice, Message, Reply, TapAnswer
 from storage import Storage
 from storage.models import Membership, Person, Unit
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.catalogue import say
+from bot.chat.catalogue import say
 from storage.models import Role, Unit
 
 _ROLE_KEYS = {Role.REPORTER: "administering.role_reporter", Role.SUPERVISOR: "administering.role_supervisor",

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.calendar_plan import describe_plan, effective_spec, format_moment, plan
 from bot.domain.forms import load_forms
 from bot.domain.numbers import format_date
-from bot.reminders import DEFAULT_FORM, default_form_id
+from bot.notices.plan import describe_plan, effective_spec, format_moment, plan
+from bot.notices.reminders import DEFAULT_FORM, default_form_id
 from bot.settings import Settings
 
 _VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

@@ -21,13 +21,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from bot.administering.units import import_units, normalize_province_code, official_units
 from bot.clock import SystemClock
 from bot.domain.forms import WEEKLY_FORM_ID, Form, load_forms
 from bot.domain.periods import PeriodKey, PeriodKeyError
-from bot.import_batches import import_stream
-from bot.importing import ImportFileError, Row, read_rows, summary_of
+from bot.importing.batches import import_stream
+from bot.importing.entry import ImportFileError, Row, read_rows, summary_of
 from bot.settings import Settings
-from bot.units import import_units, normalize_province_code, official_units
 from storage import Storage
 from storage.models import UnitKind
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import xlsxwriter
 
 from bot.administering.roles import role_name
-from bot.catalogue import say
+from bot.administering.tokens import DEFAULT_TTL, create_invite, deep_link
+from bot.administering.units import import_units, normalize_province_code
+from bot.chat.catalogue import say
 from bot.clock import SystemClock
 from bot.domain.numbers import format_date
-from bot.invites import DEFAULT_TTL, create_invite, deep_link
 from bot.settings import Settings, SettingsError
-from bot.units import import_units, normalize_province_code
 from storage import Storage
 from storage.models import Role, UnitKind
 

@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import VN_TZ
+from bot.documents.render import TemplateError, default_template_path, template_bytes
+from bot.documents.report import ReportUnit, build_context, report_filename
 from bot.domain.forms import WEEKLY_FORM_ID, Form, load_form, load_forms
 from bot.domain.numbers import CountParseError, format_date
 from bot.domain.periods import PeriodKey, PeriodKeyError, period_for
-from bot.domain.render import TemplateError, default_template_path, template_bytes
-from bot.domain.report import ReportUnit, build_context, report_filename
 from bot.domain.report_settings import ReportSettings, merge, province_defaults
-from bot.importing import count_value, load_json_file
-from bot.report_files import report_inputs
+from bot.importing.entry import count_value, load_json_file
+from bot.reporting.files import report_inputs
 from bot.settings import Settings
 
 
@@ -61,8 +61,8 @@ def find_unit(code: str) -> tuple[ReportUnit, str]:
         raise RenderCommandError(f"Mã xã «{code}» không hợp lệ: mã gồm các chữ số, ví dụ 21370.")
     wanted = text.zfill(5)
     try:
-        from bot.units import official_units
-    except ImportError:  # pragma: no cover - bot.units ships with storage
+        from bot.administering.units import official_units
+    except ImportError:  # pragma: no cover - bot.administering.units ships with storage
         return _find_unit_in_package(wanted)
     units = official_units()
     provinces = {unit.code: unit for unit in units if unit.kind == "province"}
@@ -270,7 +270,7 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
         previous=source.previous,
         checks=checks,
     )
-    from bot.render_pool import POOL, limits_from, render_docx_sync
+    from bot.documents.pool import POOL, limits_from, render_docx_sync
 
     POOL.configure(limits_from(settings))  # the same time and memory limits as the bot's renders
     try:

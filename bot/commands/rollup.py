@@ -12,11 +12,11 @@ import asyncio
 import sys
 from pathlib import Path
 
+from bot.administering.units import import_units, normalize_province_code
 from bot.clock import SystemClock
 from bot.domain.forms import WEEKLY_FORM_ID, load_forms
-from bot.rollup_service import NATIONAL, RollupError, RollupFiles, find_period, produce
 from bot.settings import Settings
-from bot.units import import_units, normalize_province_code
+from bot.supervising.rollup_service import NATIONAL, RollupError, RollupFiles, find_period, produce
 from storage import Storage
 
 

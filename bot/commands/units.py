@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from bot.administering.units import import_units
 from bot.settings import Settings
-from bot.units import import_units
 from storage import Storage
 
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypedDict
 
+from bot.administering.tokens import create_invite, redeem_invite
+from bot.administering.units import import_units, normalize_province_code
 from bot.demo.figures import opening_backlog, pending_of, profile_for, rng_for, week_answers
 from bot.domain.forms import Form
 from bot.domain.periods import PeriodKey, open_periods, period_for
-from bot.invites import create_invite, redeem_invite
-from bot.reporting import ensure_period
-from bot.units import import_units, normalize_province_code
+from bot.reporting.session import ensure_period
 from storage import Storage
 from storage.models import Person, Role, Unit, UnitKind
 

@@ -31,6 +31,7 @@ from typing import Any, TextIO
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.administering.units import normalize_province_code, official_units
 from bot.app import build_application
 from bot.clock import FakeClock
 from bot.context import BaocaoApplication
@@ -39,9 +40,8 @@ from bot.demo.seed import DEMO_FORM, DEMO_PEOPLE, DemoPerson, bind_person, seed_
 from bot.domain.forms import Form
 from bot.domain.numbers import format_date
 from bot.domain.periods import PeriodInfo, open_periods, period_label
-from bot.reporting import ensure_period
+from bot.reporting.session import ensure_period
 from bot.settings import Settings
-from bot.units import normalize_province_code, official_units
 from sandbox import Limits, SandboxClient, SandboxServer
 from storage import Storage
 from storage.models import Period, Role, Unit, UnitKind
@@ -436,7 +436,7 @@ def _has_callback(application: BaocaoApplication, data: str) -> bool:
         for h in group:
             if not isinstance(h, CallbackQueryHandler):
                 continue
-            pattern = h.pattern  # a str is compiled; bot.actions.matches gives a callable
+            pattern = h.pattern  # a str is compiled; bot.chat.actions.matches gives a callable
             if isinstance(pattern, re.Pattern) and pattern.match(data) or callable(pattern) and pattern(data):
                 return True
     return False
@@ -701,16 +701,16 @@ async def _actual(storage: Storage, period: Period, communes: Iterable[Unit]) ->
 async def _rollup(storage: Storage, form: Form, period: Period, province: str, settings: Settings, clock: FakeClock,
                   out: Path, files: dict[str, Path], missing: list[str]) -> dict[str, int] | None:
     try:
-        from bot.rollup_service import produce
+        from bot.supervising.rollup_service import produce
     except ImportError:
-        missing.append("tổng hợp của tỉnh (.docx, .xlsx, biểu đồ): bot/rollup_service.py chưa có")
+        missing.append("tổng hợp của tỉnh (.docx, .xlsx, biểu đồ): bot/supervising/rollup_service.py chưa có")
         return None
     try:
         produced = await produce(storage, form, period, province, templates_dir=settings.templates_dir,
                                  report_date=clock.now().date(), tz=settings.tz)
     except Exception as exc:  # the rollup is being built elsewhere: say what failed, keep the rest
         log.exception("the rollup failed")
-        missing.append(f"tổng hợp của tỉnh (.docx, .xlsx, biểu đồ): bot.rollup_service.produce lỗi: {exc!r}")
+        missing.append(f"tổng hợp của tỉnh (.docx, .xlsx, biểu đồ): bot.supervising.rollup_service.produce lỗi: {exc!r}")
         return None
     folder = out / "tong-hop"
     folder.mkdir(parents=True, exist_ok=True)

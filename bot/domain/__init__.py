@@ -1,5 +1,5 @@
-"""The domain: forms, periods, checks, rollups and report rendering.
+"""The domain: forms, periods, values, checks and the rollup's arithmetic — pure, no I/O.
 
-Nothing in this package imports telegram: it is plain Python over pydantic models,
-usable from the bot, the command line, the tests and the benchmarks alike.
+Nothing in this package imports telegram or touches storage or files beyond reading form
+files; documents made from its results live in ``bot.documents``.
 """

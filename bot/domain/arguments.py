@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from bot.catalogue import say
+from bot.chat.catalogue import say
 from bot.domain.periods import PeriodKey
 
 MAX_ID_DIGITS = 15

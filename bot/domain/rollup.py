@@ -4,7 +4,7 @@ who reported on time, late or not at all, the summed figures, the rates recomput
 and proposals raised, sorted into themes.
 
 Pure: :func:`build_rollup` takes plain data (:class:`RollupInput`, loaded from storage by
-``bot.rollup_service``) and returns a :class:`Rollup`; :func:`rollup_message` writes the short chat
+``bot.supervising.rollup_service``) and returns a :class:`Rollup`; :func:`rollup_message` writes the short chat
 message. The files are written by ``rollup_docx``, ``rollup_xlsx`` and ``rollup_chart``. Nothing
 here knows about Telegram or storage.
 
@@ -28,7 +28,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Any, Literal
 
-from bot.catalogue import say
+from bot.chat.catalogue import say
 from bot.domain.evaluate import CheckResult, evaluate_checks
 from bot.domain.forms import Form, OutlierCheck, RuleCheck
 from bot.domain.numbers import DASH, format_count, format_date, format_percent

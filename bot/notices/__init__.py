@@ -1,2 +1,2 @@
 """The notices of the calendar (openings, reminders, deadlines, escalations, resubmissions) as a
-person reads them (``wording``); their exactly-once sending is bot.broadcast."""
+person reads them (``wording``); their exactly-once sending is bot.notices.broadcast."""

@@ -1,5 +1,5 @@
 """The wording of each notice, from the catalogue (group ``notices``), with its choices as typed
-actions (bot.actions): what a messenger shows, not how it is sent. Texts stay under
+actions (bot.chat.actions): what a messenger shows, not how it is sent. Texts stay under
 ``MAX_TEXT`` UTF-16 units (Telegram's limit is 4096): long lists end with "… và N khác"."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import JsonValue
 
-from bot.actions import Approve, NudgeMissing, OpenReport, ShowCommune
-from bot.calendar_plan import DEADLINE, OPENING, REMINDER, format_moment
-from bot.catalogue import say
+from bot.chat.actions import Approve, NudgeMissing, OpenReport, ShowCommune
+from bot.chat.catalogue import say
+from bot.chat.replies import Choice, Message
 from bot.domain.message_length import utf16_len
 from bot.domain.numbers import format_count
 from bot.domain.periods import PeriodKey, period_label
-from bot.replies import Choice, Message
+from bot.notices.plan import DEADLINE, OPENING, REMINDER, format_moment
 from storage.models import Period, Unit
 
 MAX_TEXT = 3800  # UTF-16 units: under Telegram's 4096, with room for the last line

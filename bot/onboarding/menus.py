@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.access import Identity
-from bot.catalogue import say
+from bot.chat.access import Identity
+from bot.chat.catalogue import say
 
 
 @dataclass(frozen=True)

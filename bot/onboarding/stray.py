@@ -3,8 +3,8 @@ that does not exist, a text out of any conversation, a button from an old messag
 
 from __future__ import annotations
 
-from bot.catalogue import say
-from bot.replies import Message, Reply, TapAnswer
+from bot.chat.catalogue import say
+from bot.chat.replies import Message, Reply, TapAnswer
 
 
 def group_message(text: str) -> list[Reply]:

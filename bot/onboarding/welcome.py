@@ -7,11 +7,11 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.access import Identity, identify
-from bot.catalogue import say
-from bot.invites import RedeemStatus, redeem_invite
+from bot.administering.tokens import RedeemStatus, redeem_invite
+from bot.chat.access import Identity, identify
+from bot.chat.catalogue import say
+from bot.chat.replies import Message, Reply
 from bot.onboarding.menus import describe
-from bot.replies import Message, Reply
 from bot.settings import Settings
 from storage import Storage
 from storage.models import Role

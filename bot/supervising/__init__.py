@@ -2,5 +2,5 @@
 commune's card, approving or returning a report and entering one on a commune's behalf.
 
 Each module takes typed inputs (the sender's ``Identity``, parsed arguments, a decoded action)
-and returns ``bot.replies`` replies; every change is one storage transaction. A channel
+and returns ``bot.chat.replies`` replies; every change is one storage transaction. A channel
 (handlers/supervising for Telegram) turns updates into calls here and the replies into messages."""

@@ -8,15 +8,15 @@ from datetime import datetime
 
 from pydantic import JsonValue
 
-from bot.access import Identity
-from bot.actions import CorrectReturned
-from bot.catalogue import say
+from bot.chat.access import Identity
+from bot.chat.actions import CorrectReturned
+from bot.chat.catalogue import say
+from bot.chat.replies import Choice, Message, Reply, TapAnswer
 from bot.domain.arguments import ArgumentError, require_id
 from bot.domain.numbers import format_count
 from bot.domain.periods import period_label
 from bot.domain.rollup import explanation_text
-from bot.replies import Choice, Message, Reply, TapAnswer
-from bot.reporting import ReportSession
+from bot.reporting.session import ReportSession
 from bot.services import Services
 from bot.supervising.scope import Found, refusal, submission_in_scope, submission_of
 from bot.supervising.tell import Tell, tell_reporters

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.access import Identity
-from bot.actions import Approve, EnterOnBehalf, PickCommune, ReturnReport
-from bot.catalogue import say
+from bot.chat.access import Identity
+from bot.chat.actions import Approve, EnterOnBehalf, PickCommune, ReturnReport
+from bot.chat.catalogue import say
+from bot.chat.replies import Choice, Document, Message, Reply
 from bot.domain.evaluate import CheckResult, evaluate_checks, format_value
 from bot.domain.forms import Form
 from bot.domain.message_length import MAX_CAPTION, cut
@@ -19,10 +20,9 @@ from bot.domain.periods import PeriodKey, current_open_period, period_label
 from bot.domain.rollup import APPROVAL_LABELS, explanation_text, format_moment
 from bot.domain.text import fold
 from bot.domain.values import compute
-from bot.importing import context_of
-from bot.replies import Choice, Document, Message, Reply
-from bot.report_files import fallback_notice, fallback_of, render_submission
-from bot.reporting import ensure_period
+from bot.importing.entry import context_of
+from bot.reporting.files import fallback_notice, fallback_of, render_submission
+from bot.reporting.session import ensure_period
 from bot.services import Services
 from bot.supervising.basics import official, weekly_form
 from bot.supervising.scope import refusal, search_communes, submission_in_scope

@@ -3,13 +3,13 @@ the «Nhắc ngay» choice; who can be reached is storage.missing's one definiti
 
 from __future__ import annotations
 
-from bot.access import Identity
-from bot.actions import NudgeMissing, ShowMissing
-from bot.catalogue import say
+from bot.chat.access import Identity
+from bot.chat.actions import NudgeMissing, ShowMissing
+from bot.chat.catalogue import say
+from bot.chat.replies import Choice, Message, Reply
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import current_open_period, period_label
-from bot.replies import Choice, Message, Reply
-from bot.reporting import ensure_period
+from bot.reporting.session import ensure_period
 from bot.services import Services
 from bot.supervising.basics import official, weekly_form
 from bot.supervising.scope import find_province, province_choices, provinces_of, refusal

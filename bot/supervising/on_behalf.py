@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from bot.access import Identity
-from bot.actions import EnterOnBehalf, SubmitOnBehalf
-from bot.catalogue import say
+from bot.chat.access import Identity
+from bot.chat.actions import EnterOnBehalf, SubmitOnBehalf
+from bot.chat.catalogue import say
+from bot.chat.replies import Choice, Message, Reply
 from bot.domain.arguments import ArgumentError, parse_id
 from bot.domain.evaluate import defaults
 from bot.domain.forms import Form
@@ -17,9 +18,8 @@ from bot.domain.message_length import cut
 from bot.domain.numbers import format_count
 from bot.domain.periods import current_open_period, period_label
 from bot.domain.text import fold
-from bot.importing import check_answers, context_of, enter_report, period_of
-from bot.replies import Choice, Message, Reply
-from bot.reporting import MAX_REASON, ensure_period
+from bot.importing.entry import check_answers, context_of, enter_report, period_of
+from bot.reporting.session import MAX_REASON, ensure_period
 from bot.services import Services
 from bot.supervising.basics import weekly_form
 from bot.supervising.commune import report_lines

@@ -9,18 +9,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.access import Identity
-from bot.actions import ShowMissing, ShowRollup
-from bot.catalogue import say
+from bot.chat.access import Identity
+from bot.chat.actions import ShowMissing, ShowRollup
+from bot.chat.catalogue import say
+from bot.chat.replies import Choice, Document, Message, Picture, Reply, TapAnswer
 from bot.domain.arguments import ArgumentError, parse_week
 from bot.domain.forms import Form
 from bot.domain.message_length import MAX_CAPTION, cut
 from bot.domain.periods import PeriodKey, period_for, period_label
 from bot.domain.text import fold
-from bot.replies import Choice, Document, Message, Picture, Reply, TapAnswer
-from bot.rollup_service import NATIONAL, ProgressState, RollupError, find_period, produce
 from bot.services import Services
 from bot.supervising.basics import weekly_form
+from bot.supervising.rollup_service import NATIONAL, ProgressState, RollupError, find_period, produce
 from bot.supervising.scope import find_province, period_key, province_choices, provinces_of, refusal
 from storage.models import Period, Unit
 

@@ -8,12 +8,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.access import Identity
-from bot.actions import Action
-from bot.catalogue import say
+from bot.chat.access import Identity
+from bot.chat.actions import Action
+from bot.chat.catalogue import say
+from bot.chat.replies import Choice, Message, Reply, TapAnswer
 from bot.domain.arguments import looks_like_week, parse_id, parse_week
 from bot.domain.text import fold
-from bot.replies import Choice, Message, Reply, TapAnswer
 from storage import Storage
 from storage.models import Period, Submission, Unit, UnitKind
 

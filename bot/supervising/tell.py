@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.replies import Message
+from bot.chat.replies import Message
 from storage import Storage
 from storage.models import Person, Unit
 

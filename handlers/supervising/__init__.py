@@ -4,7 +4,7 @@ entering a report on a commune's behalf (/nhapthay). The rules are in bot/superv
 Telegram there); here updates go in and replies come out.
 
 Stateless on purpose: what to act on is in the command's arguments or in the choice's action (a
-province code, a period key, a submission id: bot/actions.py, «sv:…»), and every command and every
+province code, a period key, a submission id: bot/chat/actions.py, «sv:…»), and every command and every
 choice checks again, on the server, that the person may see that province — a supervisor their own
 provinces, an admin all of them. A report entered on a commune's behalf waits in the commune's
 draft (SQLite) until the supervisor confirms it, so a restart loses nothing.
@@ -21,8 +21,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.access import Identity
-from bot.actions import (
+from bot.chat.access import Identity
+from bot.chat.actions import (
     Approve,
     CorrectReturned,
     EnterOnBehalf,

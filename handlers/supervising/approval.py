@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.access import Identity
+from bot.chat.access import Identity
 from bot.context import BotContext
-from bot.reporting_screens import edit_menu
+from bot.reporting.screens import edit_menu
 from bot.supervising import approval
 from handlers.delivery import deliver
 from handlers.identity import identity_of

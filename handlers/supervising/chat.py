@@ -8,8 +8,8 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot.chat.replies import Message as Said
 from bot.context import BotContext
-from bot.replies import Message as Said
 from bot.supervising.tell import Tell
 from handlers.delivery import keyboard
 from storage.models import Person

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.access import Identity
+from bot.chat.access import Identity
 from bot.context import BaocaoApplication, BotContext
 from bot.supervising import on_behalf
 from bot.supervising.on_behalf import Resubmitted, entry_template

@@ -13,14 +13,14 @@ from typing import Any, TypeVar
 from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
 
-from bot.access import Identity
-from bot.actions import ShowRollup
-from bot.catalogue import say
+from bot.chat.access import Identity
+from bot.chat.actions import ShowRollup
+from bot.chat.catalogue import say
+from bot.chat.replies import Message as Said
 from bot.context import BaocaoApplication, BotContext
 from bot.domain.message_length import message_parts
-from bot.replies import Message as Said
-from bot.rollup_service import ProgressState
 from bot.supervising import missing, rollup
+from bot.supervising.rollup_service import ProgressState
 from handlers.delivery import deliver, keyboard, send
 from handlers.supervising.chat import chat_id_of
 from handlers.supervising.scope import supervisor_or_refuse

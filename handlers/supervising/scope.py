@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.access import Identity
+from bot.chat.access import Identity
 from bot.context import BotContext
 from bot.supervising.scope import refusal, supervises
 from handlers.delivery import deliver

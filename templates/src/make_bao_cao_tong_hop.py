@@ -8,7 +8,7 @@ header and closing tables and the page numbers come from docx_authoring.py, shar
 make_bao_cao_tuan.py. The table of every commune is one row repeated with ``{%tr for r in rows %}``; its cells use
 paragraph styles ("Bảng", "Bảng trái", "Bảng tiêu đề") instead of direct formatting, so that a row
 stays small and a table of 3,321 communes renders in about a second. The variables are documented
-in bot/domain/rollup_docx.py (``build_docx_context``).
+in bot/documents/rollup_docx.py (``build_docx_context``).
 """
 
 from __future__ import annotations
@@ -256,7 +256,7 @@ def build(out: Path = OUT) -> Path:
         out,
         title="Báo cáo tổng hợp",
         subject="Tổng hợp kết quả giải quyết thủ tục hành chính và chuyển đổi số của các xã, phường",
-        comments="Mẫu báo cáo tổng hợp của tỉnh (docxtpl). Biến: xem bot/domain/rollup_docx.py.",
+        comments="Mẫu báo cáo tổng hợp của tỉnh (docxtpl). Biến: xem bot/documents/rollup_docx.py.",
     )
 
 

@@ -13,7 +13,7 @@ indent 1,27 cm, 6 pt after; the closing table ("Nơi nhận", signer); page numb
 margin from page 2 on.
 
 Every Jinja tag is written inside a single run; paragraph-level tags use ``{%p … %}`` alone in their
-paragraph. The variables are documented in bot/domain/report.py (``build_context``). The authoring
+paragraph. The variables are documented in bot/documents/report.py (``build_context``). The authoring
 helpers are docx_authoring.py's, shared with make_bao_cao_tong_hop.py.
 """
 
@@ -187,7 +187,7 @@ def build(out: Path = OUT) -> Path:
         out,
         title="Báo cáo tuần",
         subject="Kết quả giải quyết thủ tục hành chính và chuyển đổi số",
-        comments="Mẫu báo cáo tuần của xã, phường (docxtpl). Biến: xem bot/domain/report.py.",
+        comments="Mẫu báo cáo tuần của xã, phường (docxtpl). Biến: xem bot/documents/report.py.",
     )
 
 

@@ -27,10 +27,10 @@ from typing import Any
 import pytest
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
+from bot.administering.units import official_units
 from bot.domain.forms import Form
 from bot.domain.periods import period_for
 from bot.domain.text import fold
-from bot.units import official_units
 from storage.models import Role, Unit
 from tests.conftest import BotHarness
 from tests.fakes import Call, callback_update, text_update

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
+from bot.administering.units import official_units
 from bot.app import build_application
 from bot.clock import VN_TZ, FakeClock
 from bot.context import BaocaoApplication
 from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
-from bot.units import official_units
 from storage import Storage
 from storage.models import Person, Role, Unit
 from tests.e2e.conftest import sandbox  # noqa: F401 - the in-process sandbox, for test_sandbox.py

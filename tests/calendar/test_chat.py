@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.calendar_plan import BLOCKED, ESCALATION, NUDGE, OPENING
 from bot.clock import VN_TZ, FakeClock
+from bot.notices.plan import BLOCKED, ESCALATION, NUDGE, OPENING
 from tests.calendar.conftest import DEADLINE, OPENS, scheduler_of, seed, sent
 from tests.conftest import ADMIN_ID
 from tests.fakes import callback_update, text_update, user_dict

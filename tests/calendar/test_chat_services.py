@@ -1,4 +1,4 @@
-"""The calendar in chat driven through its services (bot.calendar_chat) with no Telegram update:
+"""The calendar in chat driven through its services (bot.calendar) with no Telegram update:
 leave with each refusal, /lich seen and changed (and refused), «Nhắc các xã chưa nộp» in and out of
 the supervisor's province, a chat closed and opened again. The scheduler is the application's own."""
 
@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.access import identify
-from bot.actions import NudgeMissing
-from bot.calendar_chat.blocking import chat_closed, chat_opened
-from bot.calendar_chat.days import parse_day
-from bot.calendar_chat.leave import leave
-from bot.calendar_chat.nudging import nudge_missing
-from bot.calendar_chat.schedule import calendar
-from bot.calendar_plan import BLOCKED, ESCALATION, NUDGE, CalendarInputError
-from bot.catalogue import say
+from bot.calendar.blocking import chat_closed, chat_opened
+from bot.calendar.days import parse_day
+from bot.calendar.leave import leave
+from bot.calendar.nudging import nudge_missing
+from bot.calendar.schedule import calendar
+from bot.chat.access import identify
+from bot.chat.actions import NudgeMissing
+from bot.chat.catalogue import say
+from bot.chat.replies import Message, Reply, TapAnswer
 from bot.clock import FakeClock
 from bot.domain.periods import period_label
-from bot.replies import Message, Reply, TapAnswer
+from bot.notices.plan import BLOCKED, ESCALATION, NUDGE, CalendarInputError
 from storage.models import Role
 from tests.calendar.conftest import DEADLINE, OPENS, scheduler_of, seed
 from tests.conftest import ADMIN_ID

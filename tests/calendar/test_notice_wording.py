@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.actions import Approve, NudgeMissing, OpenReport, ShowCommune, encode
-from bot.calendar_plan import DEADLINE, NUDGE, OPENING, REMINDER
+from bot.administering.units import official_units
+from bot.chat.actions import Approve, NudgeMissing, OpenReport, ShowCommune, encode
 from bot.clock import VN_TZ
 from bot.domain.message_length import utf16_len
 from bot.notices import wording
-from bot.units import official_units
+from bot.notices.plan import DEADLINE, NUDGE, OPENING, REMINDER
 from handlers.delivery import keyboard
 from storage.models import Period
 

@@ -12,7 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.calendar_plan import (
+from bot.clock import VN_TZ
+from bot.domain.calendar import holiday_name
+from bot.domain.periods import PeriodSpec, QuietHours
+from bot.notices.plan import (
     DEADLINE,
     ESCALATION,
     OPENING,
@@ -26,9 +29,6 @@ from bot.calendar_plan import (
     parse_change,
     plan,
 )
-from bot.clock import VN_TZ
-from bot.domain.calendar import holiday_name
-from bot.domain.periods import PeriodSpec, QuietHours
 
 SPEC = PeriodSpec.model_validate({"form_id": "tthc-weekly"})
 

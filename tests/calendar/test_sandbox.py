@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
+from bot.administering.units import official_units
 from bot.app import build_application
-from bot.broadcast import SimulatedCrash
-from bot.calendar_plan import OPENING
 from bot.clock import FakeClock
 from bot.context import BaocaoApplication
+from bot.notices.broadcast import SimulatedCrash
+from bot.notices.plan import OPENING
 from bot.settings import Settings
-from bot.units import official_units
 from sandbox import SandboxClient
 from storage import Storage
 from storage.models import NoticeStatus, Role

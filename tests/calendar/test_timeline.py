@@ -7,8 +7,8 @@ from __future__ import annotations
 import time as real_time
 from datetime import datetime, timedelta
 
-from bot.calendar_plan import DEADLINE, ESCALATION, OPENING, REMINDER, UNREACHABLE
 from bot.clock import VN_TZ, FakeClock
+from bot.notices.plan import DEADLINE, ESCALATION, OPENING, REMINDER, UNREACHABLE
 from bot.scheduler import STARTUP_JOB, SWEEP_JOB, moment_job_name
 from storage.models import NoticeStatus
 from tests.calendar.conftest import (

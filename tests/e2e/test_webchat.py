@@ -16,10 +16,10 @@ from pathlib import Path
 import docx
 import pytest
 
+from bot.administering.units import official_units
 from bot.demo.figures import COUNT_FIELDS, format_thousands, profile_for, rng_for, week_counts
 from bot.domain.forms import load_forms
 from bot.settings import Settings
-from bot.units import official_units
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -3,7 +3,7 @@ nộp» to the 92 communes of Thái Nguyên, sent at Telegram's pace through the
 limits on), then a restart: no reporter gets the notice twice, and every reporter gets it once
 except one whose notice was on its way at the very instant of the kill, and the database is intact.
 
-That exception is the design (bot/broadcast.py, "Exactly once — the choice"): a notice is claimed
+That exception is the design (bot/notices/broadcast.py, "Exactly once — the choice"): a notice is claimed
 in SQLite right before its request leaves, and one the process died with between the claim and
 Telegram's answer may or may not have arrived — the Bot API cannot say — so it is marked
 ``unknown`` and not sent again (never twice). The window is about a millisecond of each 34 ms
@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.calendar_plan import NUDGE
 from bot.clock import VN_TZ
 from bot.domain.forms import load_forms
-from bot.reporting import choose_period
+from bot.notices.plan import NUDGE
+from bot.reporting.session import choose_period
 from bot.settings import Settings
 from storage import Storage
 from storage.models import NoticeStatus, Role

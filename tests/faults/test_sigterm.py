@@ -8,7 +8,7 @@ the rollup is stuck on its chart (as a moment's job records them), and the stop 
 are being sent. After the stop:
 
 - every notice the sandbox received is marked sent, except the one whose request was on its way
-  (marked ``unknown`` at the next start and not sent again: at most once, bot/broadcast.py);
+  (marked ``unknown`` at the next start and not sent again: at most once, bot/notices/broadcast.py);
 - every other notice is still pending, and goes out after a restart, once;
 - the supervisor is told that the rollup was cut off and to ask again.
 """
@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.calendar_plan import NUDGE
-from bot.catalogue import say
+from bot.chat.catalogue import say
 from bot.clock import VN_TZ
 from bot.domain.forms import load_forms
-from bot.reporting import choose_period
+from bot.notices.plan import NUDGE
+from bot.reporting.session import choose_period
 from bot.settings import Settings
 from storage import Storage
 from storage.models import NoticeStatus, Role

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.invites import create_invite, redeem_invite
-from bot.units import official_units
+from bot.administering.tokens import create_invite, redeem_invite
+from bot.administering.units import official_units
 from storage import Storage
 from storage.models import Person, Role, Unit
 

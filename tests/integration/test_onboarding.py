@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.invites import create_invite
+from bot.administering.tokens import create_invite
 from storage.models import Role
 from tests.conftest import ADMIN_ID, BotHarness
 from tests.fakes import callback_update, media_update, text_update

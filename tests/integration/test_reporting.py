@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.app import build_application
-from bot.catalogue import say
+from bot.chat.catalogue import say
 from storage.models import Role
 from tests.conftest import BotHarness
 from tests.fakes import RecordingRequest, as_update, callback_update, media_update, text_update

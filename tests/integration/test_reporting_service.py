@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.access import Identity, identify
-from bot.actions import (
+from bot.chat.access import Identity, identify
+from bot.chat.actions import (
     Action,
     AnswerNone,
     AnswerZero,
@@ -29,12 +29,12 @@ from bot.actions import (
     Submit,
     decode,
 )
-from bot.catalogue import say
+from bot.chat.catalogue import say
+from bot.chat.replies import ClearChoices, Document, Later, Message, Reply, TapAnswer
 from bot.clock import FakeClock
 from bot.domain.forms import load_forms
-from bot.replies import ClearChoices, Document, Later, Message, Reply, TapAnswer
-from bot.report_documents import earlier_reports, past_report_file
-from bot.reporting_journey import DRAFT_ACTIONS, ReportingJourney, Turn
+from bot.reporting.documents import earlier_reports, past_report_file
+from bot.reporting.journey import DRAFT_ACTIONS, ReportingJourney, Turn
 from bot.services import Services
 from bot.settings import Settings
 from storage import Storage

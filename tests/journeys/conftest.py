@@ -9,10 +9,10 @@ from datetime import datetime
 
 import pytest
 
-from bot.access import Identity, identify
-from bot.replies import Message, Reply, TapAnswer
+from bot.administering.units import official_units
+from bot.chat.access import Identity, identify
+from bot.chat.replies import Message, Reply, TapAnswer
 from bot.settings import Settings
-from bot.units import official_units
 from storage import Storage
 from storage.models import Person, Role, Unit
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.actions import AskRevoke, CancelRevoke, ConfirmRevoke, Invite, decode, encode
 from bot.administering import invitations, people
-from bot.catalogue import say
+from bot.chat.actions import AskRevoke, CancelRevoke, ConfirmRevoke, Invite, decode, encode
+from bot.chat.catalogue import say
+from bot.chat.replies import Message, TapAnswer
 from bot.onboarding.welcome import Newcomer, start
-from bot.replies import Message, TapAnswer
 from bot.settings import Settings
 from storage import Storage
 from storage.models import Role

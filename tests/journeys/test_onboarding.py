@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.catalogue import say
-from bot.invites import create_invite
+from bot.administering.tokens import create_invite
+from bot.chat.catalogue import say
+from bot.chat.replies import TapAnswer
 from bot.onboarding import menus, stray
 from bot.onboarding.welcome import Newcomer, help_for, start
-from bot.replies import TapAnswer
 from bot.settings import Settings
 from storage import Storage
 from storage.models import Role

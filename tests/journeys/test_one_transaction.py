@@ -7,10 +7,10 @@ import sqlite3
 
 import pytest
 
-from bot.actions import ConfirmRevoke
 from bot.administering import people
-from bot.calendar_chat.leave import leave
-from bot.invites import create_invite
+from bot.administering.tokens import create_invite
+from bot.calendar.leave import leave
+from bot.chat.actions import ConfirmRevoke
 from bot.onboarding.welcome import Newcomer, start
 from bot.settings import Settings
 from storage import Storage
@@ -62,8 +62,8 @@ async def test_an_invitation_redeemed_without_its_audit_row_is_not_used(storage:
 
 async def test_an_invitation_made_without_its_audit_row_is_not_kept(storage: Storage, settings: Settings, clock,
                                                                     place: Place) -> None:
-    from bot.actions import Invite
     from bot.administering import invitations
+    from bot.chat.actions import Invite
 
     await fail_audit(storage, "invite.create")
     admin = await who(storage, settings, CONFIGURED_ADMIN)

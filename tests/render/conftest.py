@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from bot.documents.render import render_report, sample_answers
+from bot.documents.report import ReportUnit, build_context
 from bot.domain.forms import Form, load_form
 from bot.domain.periods import PeriodInfo, period_for
-from bot.domain.render import render_report, sample_answers
-from bot.domain.report import ReportUnit, build_context
 from bot.domain.report_settings import ReportSettings, merge, province_defaults
 from tests.render.docx_helpers import open_docx
 
@@ -81,6 +81,6 @@ def render_doc(make_context: Callable[..., dict[str, Any]], template_bytes: byte
 @pytest.fixture(scope="session")
 def sample_docx(form: Form, period: PeriodInfo) -> bytes:
     """The busy sample week (overdue dossiers, an explained soft-check break), rendered once."""
-    from bot.domain.render import sample_contexts
+    from bot.documents.render import sample_contexts
 
     return render_report(TEMPLATE, sample_contexts(form, period=period)[0])

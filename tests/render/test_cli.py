@@ -15,9 +15,9 @@ import pytest
 
 from bot.cli import main
 from bot.clock import VN_TZ
+from bot.documents.render import sample_answers
 from bot.domain.forms import load_form
 from bot.domain.periods import period_for
-from bot.domain.render import sample_answers
 from tests.render.conftest import FORM_PATH, ROOT
 from tests.render.docx_helpers import full_text, open_docx
 
@@ -85,7 +85,7 @@ def test_settings_file_and_explanations_in_the_answers_file(
 
 
 async def _seed(db: Path) -> None:
-    from bot.units import official_units
+    from bot.administering.units import official_units
     from storage import ReportSettings, Storage
 
     form = load_form(FORM_PATH)

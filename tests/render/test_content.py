@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.domain.report import clean_text, distribution_lines, report_filename
+from bot.documents.report import clean_text, distribution_lines, report_filename
 from bot.domain.report_settings import ReportSettings
 from bot.domain.text import fold
 from tests.render.docx_helpers import full_text, paragraph_containing

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from docx import Document
 
-from bot.domain.render import (
+from bot.documents.render import (
     TemplateError,
     render_report,
     sample_answers,

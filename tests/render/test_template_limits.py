@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.domain.forms import Form
-from bot.domain.render import (
+from bot.documents.render import (
     MAX_RANGE_ITEMS,
     TemplateError,
     check_contexts,
@@ -20,6 +19,7 @@ from bot.domain.render import (
     sample_contexts,
     validate_template,
 )
+from bot.domain.forms import Form
 from tests.render.conftest import TEMPLATE
 from tests.render.docx_helpers import full_text, open_docx
 from tests.render.docx_helpers import with_tag as tagged

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from bot import rollup_service
 from bot.clock import VN_TZ
-from bot.rollup_service import AT_ONCE, produce
+from bot.supervising import rollup_service
+from bot.supervising.rollup_service import AT_ONCE, produce
 from storage import Storage
 from tests.integration.seed import load_units
 from tests.rollup import scenario as sc

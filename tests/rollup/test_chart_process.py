@@ -1,4 +1,4 @@
-"""The rollup's chart drawn in a process of its own (bot/chart_process.py): it gives the picture, and
+"""The rollup's chart drawn in a process of its own (bot/documents/chart_process.py): it gives the picture, and
 when the bot shuts down half-way (``stop`` says so) the drawing stops at once and the process is gone;
 a rollup cancelled in the event loop stops its worker thread at its next step."""
 
@@ -12,11 +12,11 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.chart_process import ChartStopped, render_rollup_chart_apart
 from bot.clock import VN_TZ
+from bot.documents.chart_process import ChartStopped, render_rollup_chart_apart
+from bot.documents.rollup_docx import TEMPLATE_NAME
 from bot.domain.rollup import Rollup, RollupInput, RollupPeriod, RollupUnit, build_rollup
-from bot.domain.rollup_docx import TEMPLATE_NAME
-from bot.rollup_service import ProgressState, RollupStopped, build_files, find_period, produce
+from bot.supervising.rollup_service import ProgressState, RollupStopped, build_files, find_period, produce
 from storage import Storage
 from tests.integration.seed import load_units
 from tests.rollup.conftest import TEMPLATES

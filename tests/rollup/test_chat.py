@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from bot import rollup_service
 from bot.domain.numbers import format_count
+from bot.supervising import rollup_service
 from handlers.supervising import rollup_chat
 from handlers.supervising.on_behalf import entry_template
 from storage import Storage

@@ -23,7 +23,7 @@ from bot.domain.rollup import (
     rollup_message,
 )
 from bot.domain.themes import load_taxonomy
-from bot.rollup_service import load_input
+from bot.supervising.rollup_service import load_input
 from storage import Storage
 from tests.integration.seed import load_units
 from tests.rollup import scenario as sc

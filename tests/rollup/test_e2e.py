@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.administering.tokens import create_invite
 from bot.clock import VN_TZ
-from bot.invites import create_invite
 from storage import Storage
 from storage.models import Role, SubmissionStatus
 from tests.e2e.botprocess import BotProcess, buttons

@@ -12,9 +12,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from bot.clock import VN_TZ
+from bot.documents.rollup_docx import build_docx_context
 from bot.domain.numbers import format_count, format_percent
-from bot.domain.rollup_docx import build_docx_context
-from bot.rollup_service import RollupFiles, produce
+from bot.supervising.rollup_service import RollupFiles, produce
 from storage import Storage
 from tests.integration.seed import load_units
 from tests.rollup import scenario as sc

@@ -13,9 +13,9 @@ import pytest
 from openpyxl import Workbook
 
 from bot.clock import VN_TZ
-from bot.domain.rollup_xlsx import MAIN_SHEET, PERIOD, UNIT_CODE
-from bot.import_batches import import_stream
-from bot.importing import ImportFileError, import_rows, read_rows
+from bot.documents.rollup_xlsx import MAIN_SHEET, PERIOD, UNIT_CODE
+from bot.importing.batches import import_stream
+from bot.importing.entry import ImportFileError, import_rows, read_rows
 from storage import Storage
 from tests.integration.seed import load_units
 from tests.rollup import scenario as sc
@@ -188,7 +188,7 @@ async def test_another_writer_gets_in_between_batches(tmp_path: Path, form) -> N
 
 
 def sc_row(index: int, code: str):
-    from bot.importing import Row
+    from bot.importing.entry import Row
 
     return Row(where=f"mục {index + 1}", unit=code, period="2025-W49", answers=good(index))
 
@@ -202,8 +202,8 @@ async def test_the_command_lets_the_bot_write_during_an_import(tmp_path: Path, f
     import io
     import sqlite3
 
-    from bot import import_batches
     from bot.commands.importing import run_import
+    from bot.importing import batches as import_batches
     from bot.settings import Settings
 
     monkeypatch.setattr(import_batches, "BATCH_ROWS", 3)
@@ -237,7 +237,7 @@ async def test_the_command_lets_the_bot_write_during_an_import(tmp_path: Path, f
 
 
 async def test_files_are_bounded_in_size_and_rows(tmp_path: Path, form, monkeypatch) -> None:
-    from bot import import_reading
+    from bot.importing import reading as import_reading
 
     storage = await Storage.open(tmp_path / "db.sqlite3")
     try:

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bot.clock import VN_TZ
-from bot.importing import Row, check_answers, import_rows, read_rows
-from bot.rollup_service import produce
+from bot.importing.entry import Row, check_answers, import_rows, read_rows
 from bot.settings import PROJECT_ROOT
+from bot.supervising.rollup_service import produce
 from storage import Storage
 from tests.integration.seed import load_units
 from tests.rollup import scenario as sc

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from docx import Document
 
 from bot.clock import VN_TZ
-from bot.domain.rollup_docx import TEMPLATE_NAME
-from bot.report_files import ROLLUP_SUFFIX
-from bot.rollup_service import produce
+from bot.documents.rollup_docx import TEMPLATE_NAME
+from bot.reporting.files import ROLLUP_SUFFIX
+from bot.supervising.rollup_service import produce
 from storage import Storage
 from tests.integration.seed import load_units
 from tests.render.docx_helpers import with_tag as tagged

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from storage_helpers import DUC_XUAN, PHUOC_GIANG, World, at
 
-from bot.units import import_units
+from bot.administering.units import import_units
 from storage import DraftStatus, Storage, SubmissionStatus
 from storage.codec import dt_text
 

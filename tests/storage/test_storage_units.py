@@ -1,4 +1,4 @@
-"""Units: the repository and the import of the official list (bot/units.py)."""
+"""Units: the repository and the import of the official list (bot/administering/units.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 import pytest
 from storage_helpers import BAC_KAN, DUC_XUAN, PHUOC_GIANG, QUANG_NGAI, THAI_NGUYEN, UNITS
 
-from bot.units import import_units, normalize_province_code, official_units
+from bot.administering.units import import_units, normalize_province_code, official_units
 from storage import ImportResult, Storage, UnitKind
 
 

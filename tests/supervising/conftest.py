@@ -9,10 +9,10 @@ from datetime import datetime
 
 import pytest
 
-from bot.access import Identity, identify
+from bot.chat.access import Identity, identify
+from bot.chat.replies import Message
 from bot.clock import VN_TZ, FakeClock
 from bot.domain.forms import WEEKLY_FORM_ID, load_forms
-from bot.replies import Message
 from bot.services import Services
 from bot.settings import Settings
 from storage import Storage

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.actions import CorrectReturned
-from bot.catalogue import say
-from bot.replies import Message, TapAnswer
-from bot.reporting import ReportSession
+from bot.chat.actions import CorrectReturned
+from bot.chat.catalogue import say
+from bot.chat.replies import Message, TapAnswer
+from bot.reporting.session import ReportSession
 from bot.supervising import approval
 from storage.models import DraftStatus, Role, SubmissionStatus
 from tests.integration.seed import bind

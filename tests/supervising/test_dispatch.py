@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.access import Identity
-from bot.actions import PickCommune, encode
-from bot.catalogue import say
+from bot.chat.access import Identity
+from bot.chat.actions import PickCommune, encode
+from bot.chat.catalogue import say
 from bot.clock import VN_TZ
 from storage.models import Membership, Role
 from tests.conftest import BotHarness

@@ -11,18 +11,18 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.access import identify
-from bot.broadcast import _escalation
+from bot.chat.access import identify
+from bot.chat.replies import Message
 from bot.clock import VN_TZ, FakeClock
 from bot.domain.forms import WEEKLY_FORM_ID, load_forms
 from bot.domain.periods import current_open_period
-from bot.reminders import ReminderConfig, Reminders
-from bot.replies import Message
-from bot.reporting import ensure_period
-from bot.rollup_service import load_input
+from bot.notices.broadcast import _escalation
+from bot.notices.reminders import ReminderConfig, Reminders
+from bot.reporting.session import ensure_period
 from bot.services import Services
 from bot.settings import Settings
 from bot.supervising.missing import show_missing
+from bot.supervising.rollup_service import load_input
 from storage import Storage
 from storage.missing import reachable
 from storage.models import Period, Person, Role, Unit

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.actions import (
+from bot.chat.actions import (
     Approve,
     EnterOnBehalf,
     NudgeMissing,
@@ -15,11 +15,11 @@ from bot.actions import (
     ShowRollup,
     SubmitOnBehalf,
 )
-from bot.catalogue import say
-from bot.replies import Document, Message, Picture, TapAnswer
-from bot.rollup_service import NATIONAL
+from bot.chat.catalogue import say
+from bot.chat.replies import Document, Message, Picture, TapAnswer
 from bot.supervising import commune, missing, on_behalf, rollup
 from bot.supervising.commune import HistoryTable
+from bot.supervising.rollup_service import NATIONAL
 from bot.supervising.scope import supervises
 from tests.conftest import ADMIN_ID
 from tests.rollup import scenario as sc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.access import Identity
+from bot.chat.access import Identity
 from storage.models import Membership, Role
 
 NOW = datetime(2025, 12, 8, 8, tzinfo=UTC)

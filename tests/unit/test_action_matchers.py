@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.actions import AskRevoke, CancelRevoke, ConfirmRevoke, Invite, NudgeMissing, encode, matches
+from bot.chat.actions import AskRevoke, CancelRevoke, ConfirmRevoke, Invite, NudgeMissing, encode, matches
 
 
 def test_a_matcher_takes_its_actions_only() -> None:

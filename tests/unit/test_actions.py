@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import actions
-from bot.actions import (
+from bot.chat import actions
+from bot.chat.actions import (
     Action,
     ActionError,
     Approve,
@@ -88,7 +88,7 @@ def test_any_string_reads_as_an_action_or_nothing_and_an_action_writes_back_the_
 
 def test_a_check_key_with_its_subject_fits_the_soft_check_choices() -> None:
     """Per-figure checks are keyed «outlier:<field>»: the colon and 31 letters must go through."""
-    from bot.actions import FixBreak, KeepBreak
+    from bot.chat.actions import FixBreak, KeepBreak
 
     for cls in (FixBreak, KeepBreak):
         action = cls(draft_id=10**15 - 1, check="outlier:received_online_partial")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalogue import CatalogueError, catalogue, parameters, say
+from bot.chat.catalogue import CatalogueError, catalogue, parameters, say
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("bot", "handlers", "storage", "sandbox")

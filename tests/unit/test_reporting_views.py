@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.actions import (
+from bot.chat.actions import (
     Action,
     AnswerNone,
     AnswerZero,

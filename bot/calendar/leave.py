@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.access import Identity
-from bot.calendar_chat.days import leave_text, parse_day
-from bot.calendar_plan import CalendarInputError
-from bot.catalogue import say
+from bot.calendar.days import leave_text, parse_day
+from bot.chat.access import Identity
+from bot.chat.catalogue import say
+from bot.chat.replies import Message, Reply
+from bot.notices.plan import CalendarInputError
+from bot.notices.reminders import reachable_on
 from bot.notices.wording import unit_names
-from bot.reminders import reachable_on
-from bot.replies import Message, Reply
 from storage import Storage
 
 CLEAR_WORDS = {"huy", "hủy", "bo", "bỏ"}

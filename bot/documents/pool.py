@@ -29,13 +29,13 @@ from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
-from bot.catalogue import say
-from bot.domain import render
-from bot.domain.render import TemplateError
+from bot.chat.catalogue import say
+from bot.documents import render
+from bot.documents.render import TemplateError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_PRELOAD = ["bot.domain.render", "bot.render_pool", "bot.render_warmup"]
+_PRELOAD = ["bot.documents.render", "bot.documents.pool", "bot.documents.warmup"]
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ def render_docx_sync(template: str | Path | bytes, context: Mapping[str, Any], *
 
 
 async def check_template(data: bytes, contexts: Sequence[Mapping[str, Any]]) -> None:
-    """:func:`bot.domain.render.validate_template` in a worker, under the same limits; the time
+    """:func:`bot.documents.render.validate_template` in a worker, under the same limits; the time
     limit covers the whole check (every sample case)."""
     await POOL.run(_job_check, bytes(data), [dict(context) for context in contexts])
 

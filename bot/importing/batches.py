@@ -8,7 +8,7 @@ versions are written in one short transaction, so the bot's own writes get in be
   without keeping it in memory).
 - A row equal to the stored latest version adds nothing, so importing a file twice changes nothing.
 - A commune with a draft for the period, or a period still open for reporting, goes through
-  :func:`bot.importing.enter_report` (its draft follows the new version); other rows are stored
+  :func:`bot.importing.entry.enter_report` (its draft follows the new version); other rows are stored
   as versions only — the draft of a closed period is made from its version when it is reopened.
 - ``dry_run``: everything is checked as if stored, nothing is written (not even a period).
 """
@@ -27,13 +27,12 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import IO, Any
 
-from bot.catalogue import say
+from bot.chat.catalogue import say
 from bot.domain.forms import Form, OutlierCheck
 from bot.domain.periods import PeriodKey, open_periods, period_for
 from bot.domain.text import fold
 from bot.domain.values import Values, compute
-from bot.import_reading import Row
-from bot.importing import (
+from bot.importing.entry import (
     HISTORY_PERIODS,
     Latest,
     Result,
@@ -44,6 +43,7 @@ from bot.importing import (
     has_value,
     row_period_key,
 )
+from bot.importing.reading import Row
 from storage import Storage
 from storage.codec import dt_text
 from storage.models import Period, SubmissionStatus, Unit, UnitKind

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from bot.access import Identity
-from bot.actions import NudgeMissing
-from bot.calendar_plan import format_moment
-from bot.catalogue import say
+from bot.chat.access import Identity
+from bot.chat.actions import NudgeMissing
+from bot.chat.catalogue import say
+from bot.chat.replies import Message, Reply, TapAnswer
 from bot.domain.periods import period_label
+from bot.notices.plan import format_moment
+from bot.notices.reminders import NudgeResult
 from bot.notices.wording import unit_names
-from bot.reminders import NudgeResult
-from bot.replies import Message, Reply, TapAnswer
 from storage import Storage
 
 Nudge = Callable[[int, str], Awaitable[NudgeResult | None]]

@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.catalogue import say
+from bot.chat.catalogue import say
 from bot.domain.calendar import WEEKDAY_NAMES_VI, weekday_vi, working_day_before
 from bot.domain.numbers import format_date
 from bot.domain.periods import (

@@ -42,9 +42,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bot.documents.render import render_report
+from bot.documents.report import distribution_lines
 from bot.domain.numbers import format_count, format_date_range, format_header_date, format_percent, rate
-from bot.domain.render import render_report
-from bot.domain.report import distribution_lines
 from bot.domain.report_settings import lower_division, short_name
 from bot.domain.rollup import (
     ANOMALY_LABELS,

@@ -3,15 +3,15 @@ the review screen («Tải tệp Word»), and any earlier period's from /baocaoc
 
 from __future__ import annotations
 
-from bot.access import Identity
-from bot.actions import PastReportFile
-from bot.catalogue import say
+from bot.chat.access import Identity
+from bot.chat.actions import PastReportFile
+from bot.chat.catalogue import say
+from bot.chat.replies import Choice, Document, Later, Message, Reply, TapAnswer
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.message_length import MAX_CAPTION, cut
 from bot.domain.periods import period_label
-from bot.replies import Choice, Document, Later, Message, Reply, TapAnswer
-from bot.report_files import fallback_notice, fallback_of, render_commune_report, render_submission
-from bot.reporting import ReportSession, reporter_communes
+from bot.reporting.files import fallback_notice, fallback_of, render_commune_report, render_submission
+from bot.reporting.session import ReportSession, reporter_communes
 from bot.services import Services
 
 RECENT = 10  # submitted periods listed per commune by /baocaocu

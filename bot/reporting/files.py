@@ -13,16 +13,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.catalogue import say
+from bot.chat.catalogue import say
+from bot.chat.replies import ToOthers
+from bot.documents.pool import render_docx
+from bot.documents.render import TemplateError, default_template_path
+from bot.documents.report import ReportUnit, build_context, report_filename
 from bot.domain.evaluate import CheckResult, evaluate_checks
 from bot.domain.forms import Form
 from bot.domain.periods import PeriodKey, period_for
-from bot.domain.render import TemplateError, default_template_path
-from bot.domain.report import ReportUnit, build_context, report_filename
 from bot.domain.report_settings import ReportSettings, merge, province_defaults
-from bot.last_period import last_period_answers as last_period_answers  # re-exported
-from bot.render_pool import render_docx
-from bot.replies import ToOthers
+from bot.reporting.last_period import last_period_answers as last_period_answers  # re-exported
 from bot.services import Services
 from storage import Storage
 from storage.models import Role, Submission, TemplateRecord, Unit
@@ -135,7 +135,7 @@ async def render_commune_report(
     admin_ids: Sequence[int] = (),
     now: datetime | None = None,
 ) -> ReportFile:
-    """The report rendered in a render worker (:mod:`bot.render_pool`); when the stored template
+    """The report rendered in a render worker (:mod:`bot.documents.pool`); when the stored template
     fails, runs too long or grows too big on these answers, the shipped template renders it and
     ``fallback`` says so (the reader gets an ordinary report)."""
     key = PeriodKey.parse(period_key)

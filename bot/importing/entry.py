@@ -5,7 +5,7 @@ hard rule broken; soft rules are reported, with the explanation when one is give
 :func:`enter_report`, which stores a new version marked ``on_behalf`` only when something changed:
 importing the same file twice, or sending the same figures again, changes nothing.
 
-Files are read by :mod:`bot.import_reading` and imported in batches by :mod:`bot.import_batches`.
+Files are read by :mod:`bot.importing.reading` and imported in batches by :mod:`bot.importing.batches`.
 """
 
 from __future__ import annotations
@@ -18,18 +18,18 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.catalogue import say
+from bot.chat.catalogue import say
 from bot.domain.evaluate import CheckResult, evaluate_checks
 from bot.domain.forms import Field, Form
 from bot.domain.numbers import CountParseError, format_count, parse_count
 from bot.domain.periods import PeriodKey, PeriodKeyError, period_for
 from bot.domain.rollup import explanation_text
 from bot.domain.values import Values, compute
-from bot.import_reading import ImportFileError as ImportFileError  # re-exported for the command and tests
-from bot.import_reading import Row as Row
-from bot.import_reading import TooLong, unreadable_text
-from bot.import_reading import read_rows as read_rows
-from bot.last_period import last_period_answers
+from bot.importing.reading import ImportFileError as ImportFileError  # re-exported for the command and tests
+from bot.importing.reading import Row as Row
+from bot.importing.reading import TooLong, unreadable_text
+from bot.importing.reading import read_rows as read_rows
+from bot.reporting.last_period import last_period_answers
 from storage import Storage
 from storage.models import Period, Submission, SubmissionStatus, Unit
 
@@ -368,8 +368,8 @@ async def import_rows(storage: Storage, form: Form, rows: Iterable[Row], *, now:
                       default_period: str | None = None, province: str | None = None,
                       actor: int | None = None, dry_run: bool = False) -> list[Result]:
     """Check and store every row, in batches (each row on its own: a bad row does not stop the
-    others); see :mod:`bot.import_batches`."""
-    from bot.import_batches import import_stream  # it builds on this module
+    others); see :mod:`bot.importing.batches`."""
+    from bot.importing.batches import import_stream  # it builds on this module
 
     return [result async for result in import_stream(storage, form, rows, now=now, default_period=default_period,
                                                      province=province, actor=actor, dry_run=dry_run)]

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.access import Identity
-from bot.catalogue import say
+from bot.chat.access import Identity
+from bot.chat.catalogue import say
 from bot.clock import Clock
 from bot.domain.answers import AnswerError, parse_answer
 from bot.domain.bulk_entry import BulkEntry, parse_bulk_entry
@@ -24,7 +24,7 @@ from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_
 from bot.domain.forms import Field, Form
 from bot.domain.periods import PeriodInfo, PeriodKey, open_periods
 from bot.domain.values import Answer, Values, compute
-from bot.last_period import continues
+from bot.reporting.last_period import continues
 from storage import Storage
 from storage.models import (
     AnswerRecord,

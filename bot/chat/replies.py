@@ -2,15 +2,15 @@
 short answers to a tap. A channel (Telegram today, Zalo next) turns them into what it can show —
 buttons or numbered options, a file or a link — and nothing here knows which one it is.
 
-Texts are composed from the message catalogue (``bot.catalogue.say``) by the journey; a choice
-carries a typed :class:`bot.actions.Action`, never a string."""
+Texts are composed from the message catalogue (``bot.chat.catalogue.say``) by the journey; a choice
+carries a typed :class:`bot.chat.actions.Action`, never a string."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.actions import Action
+from bot.chat.actions import Action
 
 
 @dataclass(frozen=True)

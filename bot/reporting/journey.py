@@ -14,8 +14,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.access import Identity
-from bot.actions import (
+from bot.chat.access import Identity
+from bot.chat.actions import (
     AnswerNone,
     AnswerZero,
     ChooseCommune,
@@ -32,15 +32,15 @@ from bot.actions import (
     Submit,
     UseSuggestion,
 )
-from bot.calendar_plan import format_moment
-from bot.catalogue import say
+from bot.chat.catalogue import say
+from bot.chat.replies import Choice, ClearChoices, Message, Reply, TapAnswer
 from bot.domain.bulk_entry import looks_like_bulk_entry
 from bot.domain.forms import WEEKLY_FORM_ID, Form
-from bot.reminders import Resubmission
-from bot.replies import Choice, ClearChoices, Message, Reply, TapAnswer
-from bot.report_documents import report_document
-from bot.reporting import ANSWER, ReportSession, Stale, Step, Submitted, reporter_communes
-from bot.reporting_screens import Screen, edit_menu, render
+from bot.notices.plan import format_moment
+from bot.notices.reminders import Resubmission
+from bot.reporting.documents import report_document
+from bot.reporting.screens import Screen, edit_menu, render
+from bot.reporting.session import ANSWER, ReportSession, Stale, Step, Submitted, reporter_communes
 from bot.services import Services
 from storage.models import Cursor, Draft, Submission, Unit
 

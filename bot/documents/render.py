@@ -28,9 +28,9 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from bot.catalogue import say
+from bot.chat.catalogue import say
+from bot.documents.report import ReportUnit, build_context
 from bot.domain.forms import WEEKLY_FORM_ID
-from bot.domain.report import ReportUnit, build_context
 from bot.domain.report_settings import ReportSettings, province_defaults
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class _BoundedEnvironment(SandboxedEnvironment):
     """The sandbox, narrowed to what a report template needs: ``range`` of at most
     MAX_RANGE_ITEMS items, and no repetition, concatenation, power or %-format that builds a huge
     value. What still runs long or grows big (nested loops, filters) is stopped by the render
-    worker's time and memory limits (:mod:`bot.render_pool`)."""
+    worker's time and memory limits (:mod:`bot.documents.pool`)."""
 
     intercepted_binops = frozenset({"*", "+", "**", "%"})
 
@@ -160,7 +160,7 @@ def _render(data: bytes, context: Mapping[str, Any], env: SandboxedEnvironment) 
 
 def render_report(template: str | Path | bytes, context: Mapping[str, Any]) -> bytes:
     """The report file (.docx bytes) from a template (path or bytes) and a context from
-    :func:`bot.domain.report.build_context`."""
+    :func:`bot.documents.report.build_context`."""
     return _render(template_bytes(template), context, _ENV)
 
 

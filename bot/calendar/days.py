@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from bot.calendar_plan import CalendarInputError
-from bot.catalogue import say
+from bot.chat.catalogue import say
 from bot.domain.numbers import format_date, format_date_range
+from bot.notices.plan import CalendarInputError
 
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{2,4}))?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")

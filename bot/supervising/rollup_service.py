@@ -19,12 +19,16 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from bot.catalogue import say
-from bot.chart_process import ChartStopped, render_rollup_chart_apart
+from bot.chat.catalogue import say
+from bot.documents.chart_process import ChartStopped, render_rollup_chart_apart
+from bot.documents.pool import render_docx_sync
+from bot.documents.render import TemplateError
+from bot.documents.rollup_chart import chart_filename, render_rollup_chart
+from bot.documents.rollup_docx import TEMPLATE_NAME, RollupSettings, build_docx_context, rollup_docx_filename
+from bot.documents.rollup_xlsx import render_rollup_xlsx, rollup_xlsx_filename
 from bot.domain.forms import Form, OutlierCheck
 from bot.domain.numbers import format_count
 from bot.domain.periods import PeriodKey, current_open_period, period_for
-from bot.domain.render import TemplateError
 from bot.domain.rollup import (
     Report,
     Rollup,
@@ -34,13 +38,9 @@ from bot.domain.rollup import (
     build_rollup,
     rollup_message,
 )
-from bot.domain.rollup_chart import chart_filename, render_rollup_chart
-from bot.domain.rollup_docx import TEMPLATE_NAME, RollupSettings, build_docx_context, rollup_docx_filename
-from bot.domain.rollup_xlsx import render_rollup_xlsx, rollup_xlsx_filename
 from bot.domain.themes import Taxonomy, ThemeError, load_taxonomy
 from bot.memory import release_memory
-from bot.render_pool import render_docx_sync
-from bot.report_files import ROLLUP_SUFFIX
+from bot.reporting.files import ROLLUP_SUFFIX
 from storage import Storage
 from storage.models import Period, Submission, Unit
 

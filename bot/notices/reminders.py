@@ -5,7 +5,7 @@ of the calendar comes (``fire``) records one notice per person to tell (``storag
 unique per kind, period, chat, instant and ref — firing twice records nothing new) and notes
 the moment as handled (``storage.calendar``). After an outage ``catch_up`` fires what fell
 due within the grace and drops, once and in the log, what is older. The sender
-(``bot.broadcast``) checks each notice again when it sends it: a commune that submitted
+(``bot.notices.broadcast``) checks each notice again when it sends it: a commune that submitted
 meanwhile is never reminded.
 
 Settings come from the environment (prefix ``REMINDERS_``, see ``ReminderConfig``).
@@ -22,8 +22,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.access import identity_of
-from bot.calendar_plan import (
+from bot.chat.access import identity_of
+from bot.clock import Clock
+from bot.domain.forms import WEEKLY_FORM_ID
+from bot.domain.periods import PeriodInfo, PeriodSpec, period_for
+from bot.notices.plan import (
     BLOCKED,
     ESCALATION,
     NUDGE,
@@ -35,9 +38,6 @@ from bot.calendar_plan import (
     first_key,
     moments,
 )
-from bot.clock import Clock
-from bot.domain.forms import WEEKLY_FORM_ID
-from bot.domain.periods import PeriodInfo, PeriodSpec, period_for
 from storage import Storage
 from storage.missing import reachable
 from storage.models import Period, Person, Role, Submission, SubmissionStatus

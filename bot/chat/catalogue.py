@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "templates" / "messages.yaml"
+CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "templates" / "messages.yaml"
 
 
 class CatalogueError(LookupError):

@@ -24,10 +24,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from bot.catalogue import say
-from bot.domain.forms import Form
-from bot.domain.rollup import explanation_text
-from bot.domain.rollup_xlsx import (
+from bot.chat.catalogue import say
+from bot.documents.rollup_xlsx import (
     EXPLANATIONS,
     MAIN_SHEET,
     PERIOD,
@@ -36,6 +34,8 @@ from bot.domain.rollup_xlsx import (
     UNIT_NAME,
     computed_headers,
 )
+from bot.domain.forms import Form
+from bot.domain.rollup import explanation_text
 from bot.domain.text import fold
 
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a file this big is refused before it is opened

@@ -1,5 +1,5 @@
-"""What the reporting journey shows, whatever the messenger: the session's steps (bot/reporting.py)
-turned into texts from the catalogue and choices carrying typed actions (bot/actions.py).
+"""What the reporting journey shows, whatever the messenger: the session's steps (bot/reporting/session.py)
+turned into texts from the catalogue and choices carrying typed actions (bot/chat/actions.py).
 
 A choice names the draft, so a tap is always checked against the draft's state, never trusted as
 it is. The form's own labels, helps and check messages come from templates/forms/*.yaml."""
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.actions import (
+from bot.chat.actions import (
     AnswerNone,
     AnswerZero,
     ChooseItem,
@@ -26,14 +26,14 @@ from bot.actions import (
     Submit,
     UseSuggestion,
 )
-from bot.catalogue import say
+from bot.chat.catalogue import say
+from bot.chat.replies import Choice, Message
 from bot.domain.evaluate import format_value
 from bot.domain.forms import Field, Form
 from bot.domain.message_length import cut
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import period_label
-from bot.replies import Choice, Message
-from bot.reporting import (
+from bot.reporting.session import (
     MAX_REASON,
     Ask,
     AskReason,

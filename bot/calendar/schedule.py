@@ -8,11 +8,11 @@ from collections.abc import Awaitable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.access import Identity
-from bot.calendar_plan import CalendarInputError, describe_plan, format_moment, parse_change, plan
-from bot.catalogue import say
-from bot.reminders import default_form_id
-from bot.replies import Message, Reply
+from bot.chat.access import Identity
+from bot.chat.catalogue import say
+from bot.chat.replies import Message, Reply
+from bot.notices.plan import CalendarInputError, describe_plan, format_moment, parse_change, plan
+from bot.notices.reminders import default_form_id
 from storage import Storage
 from storage.models import Role
 

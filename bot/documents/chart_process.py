@@ -10,8 +10,8 @@ import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
+from bot.documents.rollup_chart import render_rollup_chart
 from bot.domain.rollup import Rollup
-from bot.domain.rollup_chart import render_rollup_chart
 
 
 class ChartStopped(Exception):

@@ -50,19 +50,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.access import identity_of
-from bot.calendar_plan import (
+from bot.chat.access import identity_of
+from bot.chat.replies import Message
+from bot.clock import Clock
+from bot.notices import wording
+from bot.notices.plan import (
     BLOCKED,
     ESCALATION,
     REPORTER_KINDS,
     RESUBMITTED,
     UNREACHABLE,
 )
-from bot.clock import Clock
-from bot.notices import wording
+from bot.notices.reminders import ReminderConfig
 from bot.notify import Paced, PacedRateLimiter, classify, retry_delay
-from bot.reminders import ReminderConfig
-from bot.replies import Message
 from storage import Storage
 from storage.models import Notice, Period, Person, Role, Submission, SubmissionStatus
 
@@ -71,7 +71,7 @@ if TYPE_CHECKING:
     from telegram import Message as Sent
 
     from bot.domain.forms import Field, Form
-    from bot.reminders import Reminders
+    from bot.notices.reminders import Reminders
 
 log = logging.getLogger(__name__)
 

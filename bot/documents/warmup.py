@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import logging
 
+from bot.documents.render import default_template_path, render_report, sample_context
 from bot.domain.forms import WEEKLY_FORM_ID, load_forms
-from bot.domain.render import default_template_path, render_report, sample_context
 from bot.settings import PROJECT_ROOT
 
 

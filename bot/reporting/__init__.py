@@ -1,0 +1,1 @@
+"""The reporting journey: an official's draft, its screens, and the commune's report file."""
