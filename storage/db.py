@@ -20,6 +20,12 @@ the event loop's own thread, on a read-only connection of its own: handing it to
 thread and waking the loop when it is done costs several times the read itself (about 40 µs
 against 10). In WAL mode such a read does not wait for writers. Anything that may scan stays on
 the reader's thread.
+
+A transaction marked ``quick`` (one person's action: a few small writes by key, as each answer of
+a report makes) runs the same way, on a writer connection of the loop's thread, for the same
+reason. It never waits on the loop: when another process holds the write lock (an import), it
+runs on the writer's thread as any other. Its commits never checkpoint on the loop; every
+``CHECKPOINT_EVERY`` of them, the writer's thread does (``PRAGMA wal_checkpoint(PASSIVE)``).
 """
 
 from __future__ import annotations
@@ -42,14 +48,39 @@ log = logging.getLogger(__name__)
 
 MEMORY = ":memory:"
 BUSY_TIMEOUT_MS = 5000
+CHECKPOINT_EVERY = 200  # quick commits between two checkpoints on the writer's thread
 
 Params = Sequence[Any] | dict[str, Any]
+
+
+class InlineConnection:
+    """The writer connection of quick transactions, on the loop's thread: the methods of
+    ``aiosqlite.Connection`` that repositories use, run at once."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.raw = conn
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.in_transaction
+
+    async def execute(self, sql: str, parameters: Params = ()) -> sqlite3.Cursor:
+        return self.raw.execute(sql, parameters)
+
+    async def execute_fetchall(self, sql: str, parameters: Params = ()) -> list[sqlite3.Row]:
+        return self.raw.execute(sql, parameters).fetchall()
+
+    async def executemany(self, sql: str, parameters: Iterable[Params]) -> sqlite3.Cursor:
+        return self.raw.executemany(sql, parameters)
+
+
+Conn = aiosqlite.Connection | InlineConnection  # what a transaction gives its statements
 
 
 @dataclass(eq=False)
 class _Tx:
     db: Database
-    conn: aiosqlite.Connection
+    conn: Conn
     open: bool = field(default=True)
     savepoints: int = field(default=0)
 
@@ -62,11 +93,15 @@ class Database:
     """An open SQLite database. Create with ``await Database.open(path)``."""
 
     def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection,
-                 inline: sqlite3.Connection | None = None) -> None:
+                 inline: sqlite3.Connection | None = None,
+                 inline_writer: sqlite3.Connection | None = None) -> None:
         self._path = path
         self._writer = writer
         self._reader = reader
         self._inline = inline  # quick reads, on the loop's thread (None: in memory)
+        self._inline_writer = None if inline_writer is None else InlineConnection(inline_writer)
+        self._quick_commits = 0
+        self._checkpoints: set[asyncio.Task[None]] = set()
         self._lock = asyncio.Lock()
         self._closed = False
 
@@ -92,6 +127,7 @@ class Database:
         writer = await _connect(MEMORY if in_memory else db_path)
         reader: aiosqlite.Connection | None = None
         inline: sqlite3.Connection | None = None
+        inline_writer: sqlite3.Connection | None = None
         try:
             await _configure(writer, wal=not in_memory)
             await migrate(writer, migrations, target=target_version)
@@ -102,14 +138,18 @@ class Database:
                 await _configure(reader, wal=False)
                 await reader.execute("PRAGMA query_only = ON")
                 inline = _connect_inline(db_path)
+                inline_writer = _connect_inline_writer(db_path)
         except BaseException as error:
+            for quick in (inline, inline_writer):
+                if quick is not None:
+                    quick.close()
             if reader is not None and reader is not writer:
                 await reader.close()
             await writer.close()
             if isinstance(error, sqlite3.Error) and not in_memory:
                 _raise_if_unusable(db_path, error)
             raise
-        return cls(db_path, writer, reader, inline)
+        return cls(db_path, writer, reader, inline, inline_writer)
 
     async def close(self) -> None:
         """Wait for a running transaction, then close; closing twice is harmless."""
@@ -121,6 +161,8 @@ class Database:
             self._closed = True
             if self._inline is not None:
                 self._inline.close()
+            if self._inline_writer is not None:
+                self._inline_writer.raw.close()
             if self._reader is not self._writer:
                 await self._reader.close()
             try:
@@ -151,9 +193,11 @@ class Database:
     # -- transactions --------------------------------------------------------------------
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self, *, quick: bool = False) -> AsyncIterator[Conn]:
         """``BEGIN IMMEDIATE`` … ``COMMIT``; ``ROLLBACK`` and re-raise on any exception.
-        Inside a transaction of this database already (same task): join it."""
+        Inside a transaction of this database already (same task): join it. ``quick``: a few
+        small writes by key, run on the loop's thread unless another process is writing (see
+        the module)."""
         outer = _current_tx.get()
         if outer is not None and outer.open and outer.db is self:
             async with _savepoint(outer):
@@ -162,13 +206,17 @@ class Database:
         self._check_open()
         async with self._lock:
             self._check_open()  # closed while we waited
-            conn = self._writer
-            try:
-                await conn.execute("BEGIN IMMEDIATE")
-            except BaseException:
-                # Cancelled while BEGIN waited for another process's lock: BEGIN may still run.
-                await asyncio.shield(_rollback(conn))
-                raise
+            conn: Conn
+            if quick and self._inline_writer is not None and _begin_at_once(self._inline_writer.raw):
+                conn = self._inline_writer
+            else:
+                conn = self._writer
+                try:
+                    await conn.execute("BEGIN IMMEDIATE")
+                except BaseException:
+                    # Cancelled while BEGIN waited for another process's lock: BEGIN may still run.
+                    await asyncio.shield(_rollback(conn))
+                    raise
             tx = _Tx(self, conn)
             token = _current_tx.set(tx)
             try:
@@ -187,6 +235,25 @@ class Database:
             finally:
                 tx.open = False
                 _current_tx.reset(token)
+        if conn is self._inline_writer:
+            self._after_quick_commit()
+
+    def _after_quick_commit(self) -> None:
+        self._quick_commits += 1
+        if self._quick_commits % CHECKPOINT_EVERY == 0:
+            task = asyncio.get_running_loop().create_task(self._checkpoint())
+            self._checkpoints.add(task)
+            task.add_done_callback(self._checkpoints.discard)
+
+    async def _checkpoint(self) -> None:
+        """Copy the log into the database on the writer's thread (quick commits never do)."""
+        async with self._lock:
+            if self._closed:
+                return
+            try:
+                await self._writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:  # pragma: no cover - the next one will try again
+                log.warning("checkpoint failed", exc_info=True)
 
     def in_transaction(self) -> bool:
         """Whether the current task is inside a transaction of this database."""
@@ -348,6 +415,29 @@ async def _connect(path: str | Path) -> aiosqlite.Connection:
     return conn
 
 
+def _connect_inline_writer(path: Path) -> sqlite3.Connection:
+    """The writer connection of quick transactions (the loop's thread only): it never waits for
+    a lock (``busy_timeout = 0``: busy means "use the writer's thread") and never checkpoints."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 0")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    return conn
+
+
+def _begin_at_once(conn: sqlite3.Connection) -> bool:
+    """``BEGIN IMMEDIATE`` if the write lock is free now; False if another process holds it."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
+            return False
+        raise
+    return True
+
+
 def _connect_inline(path: Path) -> sqlite3.Connection:
     """The read-only connection of quick reads (used on the event loop's thread only)."""
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -386,7 +476,7 @@ async def _savepoint(tx: _Tx) -> AsyncIterator[None]:
         await tx.conn.execute(f"RELEASE {name}")
 
 
-async def _rollback(conn: aiosqlite.Connection) -> None:
+async def _rollback(conn: Conn) -> None:
     # A statement whose await was cancelled still runs on the connection's thread; this no-op
     # queues behind it, so in_transaction below tells the truth (after a BEGIN, or a COMMIT).
     await conn.execute("SELECT 1")

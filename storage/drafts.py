@@ -12,11 +12,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
 from pydantic import JsonValue
 
 from .base import Repository
 from .codec import dt_text, from_json, json_text, opt_json_text
+from .db import Conn
 from .models import AnswerChange, AnswerRecord, Cursor, Draft, DraftStatus, Explanation
 
 _DRAFT = "id, period_id, unit_code, status, created_at, updated_at"
@@ -45,14 +45,14 @@ def _cursor(row: sqlite3.Row) -> Cursor:
     return Cursor.model_validate(dict(row))
 
 
-async def _previous(conn: aiosqlite.Connection, draft_id: int, field_id: str) -> AnswerRecord | None:
+async def _previous(conn: Conn, draft_id: int, field_id: str) -> AnswerRecord | None:
     rows = list(
         await conn.execute_fetchall(f"SELECT {_ANSWER} WHERE a.draft_id = ? AND a.field_id = ?", (draft_id, field_id))
     )
     return _answer(rows[0]) if rows else None
 
 
-async def _touch(conn: aiosqlite.Connection, draft_id: int, at: datetime) -> None:
+async def _touch(conn: Conn, draft_id: int, at: datetime) -> None:
     cursor = await conn.execute(
         "UPDATE drafts SET updated_at = MAX(updated_at, ?) WHERE id = ?", (dt_text(at), draft_id)
     )
@@ -144,7 +144,7 @@ class DraftRepo(Repository):
             return {field_id: await self._set(conn, draft_id, field_id, value, by, at) for field_id, value in values.items()}
 
     async def _set(
-        self, conn: aiosqlite.Connection, draft_id: int, field_id: str, value: Any, by: int | None, at: datetime
+        self, conn: Conn, draft_id: int, field_id: str, value: Any, by: int | None, at: datetime
     ) -> AnswerRecord | None:
         previous = await _previous(conn, draft_id, field_id)
         await _touch(conn, draft_id, at)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime
 
-import aiosqlite
-
 from .base import Repository
 from .codec import dt_text, opt_date_text
+from .db import Conn
 from .models import Membership, Person, Role, UnitKind
 
 _PERSON = (
@@ -30,7 +29,7 @@ def _membership(row: sqlite3.Row) -> Membership:
 
 
 async def insert_membership(
-    conn: aiosqlite.Connection, person_id: int, role: Role, unit_code: str | None, at: datetime
+    conn: Conn, person_id: int, role: Role, unit_code: str | None, at: datetime
 ) -> Membership:
     """Grant a membership inside the caller's transaction; an active identical one is returned
     as it is. Checks the unit fits the role: a commune for a reporter, a province for a

@@ -66,7 +66,8 @@ class Turn:
     async def shown(self, at: datetime | None) -> None:
         """The channel sent the replies; ``at`` is the date of the first message (None: none sent)."""
         if self.asking is not None and at is not None:
-            await self.asking.mark_shown(at)
+            async with self.asking.storage.db.transaction(quick=True):
+                await self.asking.mark_shown(at)
 
 
 @dataclass
@@ -91,7 +92,7 @@ class ReportingJourney:
         if len(units) > 1:
             rows = tuple((Choice(u.full_name, ChooseCommune(u.code)),) for u in units)
             return Turn([Message(say("reporting.choose_commune"), rows)])
-        async with self.services.storage.db.transaction():
+        async with self.services.storage.db.transaction(quick=True):
             session = await self._open(identity, units[0])
             screen = render(session, [await session.resume()])
         return _turn(session, screen)
@@ -101,7 +102,7 @@ class ReportingJourney:
         unit = next((u for u in units if u.code == action.code), None)
         if unit is None:
             return Turn([TapAnswer(say("reporting.not_yours"), alert=True)])
-        async with self.services.storage.db.transaction():
+        async with self.services.storage.db.transaction(quick=True):
             session = await self._open(identity, unit)
             screen = render(session, [await session.resume()])
         return _turn(session, screen, TapAnswer())
@@ -115,7 +116,7 @@ class ReportingJourney:
         session = await self._active(identity)  # read on the quick path, before the write lock
         if session is None:
             return Turn([Message(_stray_text_hint(identity))])
-        async with self.services.storage.db.transaction():
+        async with self.services.storage.db.transaction(quick=True):
             if edited:
                 screen = render(session, [await session.resume()])
                 screen.parts.insert(0, say("reporting.edited_message"))
@@ -131,7 +132,7 @@ class ReportingJourney:
 
     async def media(self, identity: Identity) -> Turn:
         """A photo, sticker, voice or file mid-form: not stored; the question is asked again."""
-        async with self.services.storage.db.transaction():
+        async with self.services.storage.db.transaction(quick=True):
             session = await self._active(identity)
             if session is None:
                 return Turn([Message(say("common.stray_media"))])
@@ -141,7 +142,7 @@ class ReportingJourney:
 
     async def cancel(self, identity: Identity) -> Turn:
         """/huy: pause; nothing answered is lost."""
-        async with self.services.storage.db.transaction():
+        async with self.services.storage.db.transaction(quick=True):
             session = await self._active(identity)
             if session is None:
                 return Turn([Message(say("reporting.nothing_to_pause"))])
@@ -160,7 +161,7 @@ class ReportingJourney:
         replies: list[Reply] = [TapAnswer(), ClearChoices()]
         submitted: Submission | None = None
         session = await self._open(identity, units[draft.unit_code], draft)  # read before the write lock
-        async with storage.db.transaction():
+        async with storage.db.transaction(quick=True):
             if isinstance(action, DraftFile):
                 screen = None
             elif isinstance(action, ChooseItem):
