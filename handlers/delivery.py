@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 LATER_WAIT = 0.5  # seconds a Later reply is waited for before the next update is taken
 
 
-def keyboard(message: Message) -> InlineKeyboardMarkup | None:
-    """The message's choices as inline buttons, or None when it has none."""
+def keyboard(message: Message | Document) -> InlineKeyboardMarkup | None:
+    """The message's (or file's) choices as inline buttons, or None when it has none."""
     if not message.choices:
         return None
     return InlineKeyboardMarkup([[InlineKeyboardButton(choice.label, callback_data=encode(choice.action))
@@ -67,7 +67,7 @@ async def send(context: BotContext, chat_id: int, reply: Reply,
         return await _send_text(context, chat_id, reply, tapped)
     if isinstance(reply, Document):
         return [await context.bot.send_document(chat_id, document=reply.content, filename=reply.filename,
-                                                caption=reply.caption or None)]
+                                                caption=reply.caption or None, reply_markup=keyboard(reply))]
     if isinstance(reply, Picture):
         return [await context.bot.send_photo(chat_id, photo=reply.content, caption=reply.caption or None)]
     if isinstance(reply, TapAnswer) and reply.text:
