@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 LATER_WAIT = 0.5  # seconds a Later reply is waited for before the next update is taken
 
 
-def keyboard(message: Message) -> InlineKeyboardMarkup | None:
-    """The message's choices as inline buttons, or None when it has none."""
+def keyboard(message: Message | Document) -> InlineKeyboardMarkup | None:
+    """The message's (or file's) choices as inline buttons, or None when it has none."""
     if not message.choices:
         return None
     return InlineKeyboardMarkup([[InlineKeyboardButton(choice.label, callback_data=encode(choice.action))
@@ -50,7 +50,7 @@ async def deliver(update: Update, context: BotContext, replies: Sequence[Reply])
                 except BadRequest:  # already changed by another tap
                     pass
         elif chat is not None:
-            sent.extend(await send(context, chat.id, reply, tapped))
+            sent.extend(await send(context, chat.id, reply, tapped, update))
     if query is not None and not answered:
         try:
             await query.answer()
@@ -59,15 +59,16 @@ async def deliver(update: Update, context: BotContext, replies: Sequence[Reply])
     return sent
 
 
-async def send(context: BotContext, chat_id: int, reply: Reply,
-               tapped: TelegramMessage | None = None) -> list[TelegramMessage]:
+async def send(context: BotContext, chat_id: int, reply: Reply, tapped: TelegramMessage | None = None,
+               update: Update | None = None) -> list[TelegramMessage]:
     """One reply to a chat, outside a tap's own answer (a tap's answer becomes a message; the
-    choices of ``tapped`` can be replaced by a message that asks to)."""
+    choices of ``tapped`` can be replaced by a message that asks to). A ``Later`` reply that fails
+    reaches the error handlers with ``update``, so its sender is told."""
     if isinstance(reply, Message):
         return await _send_text(context, chat_id, reply, tapped)
     if isinstance(reply, Document):
         return [await context.bot.send_document(chat_id, document=reply.content, filename=reply.filename,
-                                                caption=reply.caption or None)]
+                                                caption=reply.caption or None, reply_markup=keyboard(reply))]
     if isinstance(reply, Picture):
         return [await context.bot.send_photo(chat_id, photo=reply.content, caption=reply.caption or None)]
     if isinstance(reply, TapAnswer) and reply.text:
@@ -77,7 +78,7 @@ async def send(context: BotContext, chat_id: int, reply: Reply,
     if isinstance(reply, Later):
         # Made beside the updates; waited for a moment, so that a report made in the usual tens of
         # milliseconds still comes before the answer to the person's next message.
-        await asyncio.wait({beside_updates(context, _later(context, chat_id, reply))}, timeout=LATER_WAIT)
+        await asyncio.wait({beside_updates(context, _later(context, chat_id, reply), update)}, timeout=LATER_WAIT)
     return []
 
 

@@ -33,11 +33,13 @@ class Message:
 
 @dataclass(frozen=True)
 class Document:
-    """A file to hand over (.docx, .xlsx); ``caption`` goes with it."""
+    """A file to hand over (.docx, .xlsx); ``caption`` goes with it, and ``choices`` (rows of
+    options) under it where the channel can (a template's preview: use it or not)."""
 
     filename: str
     content: bytes
     caption: str = ""
+    choices: tuple[tuple[Choice, ...], ...] = ()
 
 
 @dataclass(frozen=True)
