@@ -59,7 +59,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         description=say("cli.about"),
-
     )
     parser.add_argument("--version", action="version", version=f"baocao-bot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -100,7 +100,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "backup",
         help=say("cli.backup_help"),
-
         description="Copy the database with SQLite's online backup while the bot keeps running; the copy is "
         "checked (integrity_check) and written atomically. Restore: stop the bot, copy FILE to DATABASE_PATH "
         "(remove the -wal and -shm files beside it), start the bot.",

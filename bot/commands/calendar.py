@@ -88,7 +88,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "calendar",
         help=say("cli.calendar_help"),
-
         description="Print the coming periods of a form: the week's dates, opening, reminders and deadline "
                     "(and why it moved: weekends, public holidays), as the bot will run them.",
     )

@@ -110,7 +110,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "import",
         help=say("cli.import_help"),
-
         description="Load reports for many communes and periods, entered on their behalf, from an .xlsx with the "
                     "rollup's columns (an export re-imports) or a JSON list of {unit, period, answers}; every row "
                     "is checked like a reporter's answers and gets one line of result. Importing the same file "

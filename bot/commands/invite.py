@@ -95,7 +95,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "invite",
         help=say("cli.invite_help"),
-
         description="Create one single-use invitation link per commune of a province (role reporter), "
                     "or one for the province (role supervisor), written to a .csv or .xlsx file.",
     )

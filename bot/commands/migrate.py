@@ -22,6 +22,5 @@ async def migrate(settings: Settings) -> str:
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("migrate", help=say("cli.migrate_help"),
-
                                  description="Create the database or apply pending schema migrations.")
     parser.set_defaults(func=lambda args, settings: print(asyncio.run(migrate(settings))))

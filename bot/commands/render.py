@@ -323,7 +323,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "render",
         help=say("cli.render_help"),
-
         description=(
             "Render a commune's report (.docx) from a JSON of answers keyed by the form's field ids, "
             "or, without --answers, from the latest stored submission of that commune and period; "

@@ -74,7 +74,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "rollup",
         help=say("cli.rollup_help"),
-
         description="Write a province's rollup of one period (the .docx, the .xlsx and the chart) to a folder "
                     "and print the chat message; --province all gives the whole country by province.",
     )

@@ -62,7 +62,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "run",
         help=say("cli.run_help"),
-
         description="Run the bot against Telegram: long polling, or a webhook when WEBHOOK_URL is set "
         "(with WEBHOOK_SECRET; the local server listens on WEBHOOK_LISTEN:WEBHOOK_PORT).",
     )

@@ -27,7 +27,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = actions.add_parser(
         "import",
         help=say("cli.units_import_help"),
-
         description="Load the official units from the vietnam-provinces package; running it twice changes nothing.",
     )
     parser.add_argument("--province", metavar="CODE", help="only this province, e.g. 19 (Thái Nguyên)")

@@ -351,7 +351,6 @@ class Importer:
         if outcome == "unchanged":
             return None
         decision.result.message = say("importing.stored", version=version)
-
         # later rows of this batch see this one as stored
         latest[(period.id, unit.code)] = Latest(version, SubmissionStatus.SUBMITTED, decision.answers, decision.kept)
         recent.setdefault(unit.code, {})[period.id] = Recent(period.id, period.key, starts_on,

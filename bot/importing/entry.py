@@ -399,4 +399,3 @@ def load_json_file(path: Path, error: type[Exception], what: str | None = None) 
                         reason=exc.strerror or exc)) from None
     except json.JSONDecodeError as exc:
         raise error(say("importing.file_not_json", path=path, line=exc.lineno, column=exc.colno)) from None
-

@@ -461,7 +461,6 @@ def _json_items(buffer: _Buffer, handle: IO[str], tz: Any) -> Iterator[Row]:
                     if not buffer.eof:  # (at the end, the bad item was simply the last one)
                         yield Row(where=say("importing.item", number=number + 1),
                                   problem=say("importing.json_rest_lost"))
-
                     return
                 continue
             yield json_row(where, item, tz)
