@@ -88,7 +88,7 @@ def _find_unit_in_package(wanted: str) -> tuple[ReportUnit, str]:  # pragma: no 
         if f"{int(ward.code):05d}" == wanted:
             province = provinces.get(int(ward.province_code), "")
             if province and not province.lower().startswith(("tỉnh ", "thành phố ")):
-                province = say("cli.render_province", name=province)
+                province = say("units.province", name=province)
             unit = ReportUnit(code=wanted, full_name=ward.name, province_name=province)
             return unit, f"{int(ward.province_code):02d}"
     raise RenderCommandError(say("cli.render_no_unit", code=wanted))
