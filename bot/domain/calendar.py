@@ -20,7 +20,7 @@ WEEKDAY_NAMES_VI = tuple(say(key) for key in ("dates.monday", "dates.tuesday", "
                                               "dates.friday", "dates.saturday", "dates.sunday"))
 # The names the holidays package gives the days of one holiday (matched, and printed as they are).
 _TET, _NEW_YEAR, _TET_FAMILY = "Tết", "Dương lịch", "Tết Nguyên Đán"
-_DAY_OFF, _MAKE_UP, _MAKE_UP_FAMILY = "Ngày nghỉ (", "Ngày nghỉ bù", "Ngày nghỉ bù"
+_DAY_OFF, _MAKE_UP = "Ngày nghỉ (", "Ngày nghỉ bù"
 _MAX_SKIP = 60  # no stretch of days off is this long; guards against a broken calendar
 
 
@@ -87,7 +87,7 @@ def _family(name: str) -> str:
     if _TET in name and _NEW_YEAR not in name:
         return _TET_FAMILY
     if name.startswith((_DAY_OFF, _MAKE_UP)):
-        return _MAKE_UP_FAMILY
+        return _MAKE_UP
     return name
 
 
