@@ -58,7 +58,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     one, or with an unknown one, every command is, so that --help and the error list them all)."""
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="baocao-bot: báo cáo tuần của xã, phường gửi tỉnh qua Telegram.",
+        description=say("cli.about"),
     )
     parser.add_argument("--version", action="version", version=f"baocao-bot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

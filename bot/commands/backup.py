@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.chat.catalogue import say
 from bot.settings import Settings
 
 BUSY_TIMEOUT_MS = 10_000
@@ -44,9 +45,9 @@ def backup(source: Path, out: Path) -> BackupResult:
     """Copy the database at ``source`` to ``out`` (replaced atomically if it exists)."""
     source, out = Path(source), Path(out)
     if not source.is_file():
-        raise BackupError(f"không có cơ sở dữ liệu {source}")
+        raise BackupError(say("cli.backup_no_database", path=source))
     if out.resolve() == source.resolve():
-        raise BackupError("tệp sao lưu phải khác tệp cơ sở dữ liệu đang dùng")
+        raise BackupError(say("cli.backup_same_file"))
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".part")
     partial.unlink(missing_ok=True)
@@ -59,7 +60,7 @@ def backup(source: Path, out: Path) -> BackupResult:
             src.backup(dst)  # every page in one step: one consistent snapshot
             checked = dst.execute("PRAGMA integrity_check").fetchall()
             if checked != [("ok",)]:
-                raise BackupError(f"bản sao lưu không toàn vẹn: {checked[:3]}")
+                raise BackupError(say("cli.backup_not_whole", problems=checked[:3]))
             dst.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
             pages = int(dst.execute("PRAGMA page_count").fetchone()[0])
             version = int(dst.execute("PRAGMA user_version").fetchone()[0])
@@ -87,20 +88,18 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
     try:
         result = backup(settings.database_path, Path(args.out))
     except (BackupError, sqlite3.Error, OSError) as exc:
-        print(f"error: sao lưu không thành công: {exc}", file=sys.stderr)
+        print(f"error: {say('cli.backup_failed', reason=exc)}", file=sys.stderr)
         return 1
-    print(
-        f"Đã sao lưu {settings.database_path} vào {result.path}: {result.size / 1024 / 1024:.1f} MB, "
-        f"{result.pages} trang, phiên bản lược đồ {result.schema_version}, kiểm tra toàn vẹn: ok "
-        f"({result.seconds:.1f} giây)."
-    )
+    print(say("cli.backup_done", database=settings.database_path, path=result.path,
+              megabytes=result.size / 1024 / 1024, pages=result.pages, version=result.schema_version,
+              seconds=result.seconds))
     return 0
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "backup",
-        help="sao lưu cơ sở dữ liệu khi bot đang chạy",
+        help=say("cli.backup_help"),
         description="Copy the database with SQLite's online backup while the bot keeps running; the copy is "
         "checked (integrity_check) and written atomically. Restore: stop the bot, copy FILE to DATABASE_PATH "
         "(remove the -wal and -shm files beside it), start the bot.",

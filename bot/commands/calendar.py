@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.chat.catalogue import say
 from bot.domain.forms import load_forms
 from bot.domain.numbers import format_date
 from bot.notices.plan import describe_plan, effective_spec, format_moment, plan
@@ -34,11 +35,11 @@ def parse_date(text: str) -> date:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"«{text}» không phải ngày (dd/mm/yyyy hoặc yyyy-mm-dd)") from None
+            raise argparse.ArgumentTypeError(say("cli.calendar_bad_date", text=text)) from None
     try:
         return date(year, month, day)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"ngày «{text}» không có trong lịch") from None
+        raise argparse.ArgumentTypeError(say("cli.calendar_no_such_day", text=text)) from None
 
 
 def stored_override(database: Path, form_id: str) -> tuple[dict[str, Any], str] | None:
@@ -59,18 +60,18 @@ def calendar_text(settings: Settings, form_id: str | None, start: date | None, w
     forms = load_forms(settings.forms_dir)
     form_id = form_id or default_form_id(forms)
     if form_id not in forms:
-        raise CalendarCommandError(f"không có biểu mẫu «{form_id}»; có: {', '.join(sorted(forms))}")
+        raise CalendarCommandError(say("cli.calendar_no_form", form=form_id, known=", ".join(sorted(forms))))
     form = forms[form_id]
     spec = form.period
     found = stored_override(settings.database_path, form_id)
-    source = f"Theo tệp biểu mẫu {form_id}."
+    source = say("cli.calendar_from_file", form=form_id)
     if found is not None:
         spec = effective_spec(spec, found[0])
-        source = (f"Theo tệp biểu mẫu {form_id}, với thay đổi đặt trong chat lúc "
-                  f"{format_moment(datetime.fromisoformat(found[1]))} ({', '.join(sorted(found[0]))}).")
+        source = say("cli.calendar_overridden", form=form_id, at=format_moment(datetime.fromisoformat(found[1])),
+                     changed=", ".join(sorted(found[0])))
     day = start or datetime.now(spec.tz).date()
     planned = plan(spec, day, weeks)
-    title = f"Lịch báo cáo: {form.title} ({form_id}), {weeks} kỳ từ ngày {format_date(day)}"
+    title = say("cli.calendar_title", title=form.title, form=form_id, weeks=weeks, day=format_date(day))
     return describe_plan(spec, planned, title=title) + "\n\n" + source
 
 
@@ -86,7 +87,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "calendar",
-        help="xem lịch các kỳ báo cáo sắp tới (mở, nhắc, hạn nộp, ngày nghỉ)",
+        help=say("cli.calendar_help"),
         description="Print the coming periods of a form: the week's dates, opening, reminders and deadline "
                     "(and why it moved: weekends, public holidays), as the bot will run them.",
     )

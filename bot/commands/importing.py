@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.administering.units import import_units, normalize_province_code, official_units
+from bot.chat.catalogue import say
 from bot.clock import SystemClock
 from bot.domain.forms import WEEKLY_FORM_ID, Form, load_forms
 from bot.domain.periods import PeriodKey, PeriodKeyError
@@ -36,10 +37,10 @@ def read_file(settings: Settings, path: Path, form_id: str) -> tuple[Form, Itera
     """The form and the file's rows (read lazily, as the import takes them)."""
     forms = load_forms(settings.forms_dir)
     if form_id not in forms:
-        raise ImportFileError(f"Không có biểu «{form_id}» trong {settings.forms_dir}.")
+        raise ImportFileError(say("cli.no_form", form=form_id, folder=settings.forms_dir))
     form = forms[form_id]
     if not path.exists():
-        raise ImportFileError(f"Không có tệp {path}.")
+        raise ImportFileError(say("cli.no_file", path=path))
     return form, read_rows(path, form, settings.tz)
 
 
@@ -51,7 +52,7 @@ async def run_import(settings: Settings, form: Form, rows: Iterable[Row], *, per
         try:
             period = str(PeriodKey.parse(period))
         except PeriodKeyError:
-            raise ImportFileError(f"Kỳ «{period}» không hợp lệ; VD: 2025-W50.") from None
+            raise ImportFileError(say("cli.bad_period", period=period)) from None
     code = normalize_province_code(province) if province else None
     clock = SystemClock(settings.tz)
     storage = await Storage.open(settings.database_path)
@@ -69,7 +70,9 @@ async def run_import(settings: Settings, form: Form, rows: Iterable[Row], *, per
             print(result.line(), file=out)
     finally:
         await storage.close()
-    text = ("Chạy thử (không lưu gì): " if dry_run else "") + summary_of(sum(counts.values()), counts)
+    text = summary_of(sum(counts.values()), counts)
+    if dry_run:
+        text = say("cli.dry_run", summary=text)
     return text, counts["error"] > 0
 
 
@@ -106,7 +109,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "import",
-        help="nhập báo cáo của nhiều xã, nhiều kỳ từ tệp .xlsx (cột như tệp tổng hợp) hoặc .json",
+        help=say("cli.import_help"),
         description="Load reports for many communes and periods, entered on their behalf, from an .xlsx with the "
                     "rollup's columns (an export re-imports) or a JSON list of {unit, period, answers}; every row "
                     "is checked like a reporter's answers and gets one line of result. Importing the same file "

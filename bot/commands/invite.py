@@ -94,7 +94,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "invite",
-        help="tạo lời mời cho cả tỉnh (một đường liên kết cho mỗi xã), ghi ra .csv hoặc .xlsx",
+        help=say("cli.invite_help"),
         description="Create one single-use invitation link per commune of a province (role reporter), "
                     "or one for the province (role supervisor), written to a .csv or .xlsx file.",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from bot.chat.catalogue import say
 from bot.settings import Settings
 from storage import Storage
 from storage.migrations import current_version
@@ -16,10 +17,10 @@ async def migrate(settings: Settings) -> str:
         version = await current_version(storage.db)
     finally:
         await storage.close()
-    return f"Cơ sở dữ liệu {settings.database_path}: phiên bản lược đồ {version}."
+    return say("cli.migrated", path=settings.database_path, version=version)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("migrate", help="tạo hoặc nâng cấp cơ sở dữ liệu",
+    parser = commands.add_parser("migrate", help=say("cli.migrate_help"),
                                  description="Create the database or apply pending schema migrations.")
     parser.set_defaults(func=lambda args, settings: print(asyncio.run(migrate(settings))))

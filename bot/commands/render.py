@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.chat.catalogue import say
 from bot.clock import VN_TZ
 from bot.documents.render import TemplateError, default_template_path, template_bytes
 from bot.documents.report import ReportUnit, build_context, report_filename
@@ -58,7 +59,7 @@ def find_unit(code: str) -> tuple[ReportUnit, str]:
     its province ("51")."""
     text = code.strip()
     if not text.isdigit():
-        raise RenderCommandError(f"Mã xã «{code}» không hợp lệ: mã gồm các chữ số, ví dụ 21370.")
+        raise RenderCommandError(say("cli.render_bad_unit", code=code))
     wanted = text.zfill(5)
     try:
         from bot.administering.units import official_units
@@ -76,7 +77,7 @@ def find_unit(code: str) -> tuple[ReportUnit, str]:
                 province_name=province.full_name if province else "",
             )
             return report_unit, unit.province_code
-    raise RenderCommandError(f"Không có xã, phường nào mã {wanted} trong danh mục đơn vị hành chính.")
+    raise RenderCommandError(say("cli.render_no_unit", code=wanted))
 
 
 def _find_unit_in_package(wanted: str) -> tuple[ReportUnit, str]:  # pragma: no cover - fallback only
@@ -87,10 +88,10 @@ def _find_unit_in_package(wanted: str) -> tuple[ReportUnit, str]:  # pragma: no 
         if f"{int(ward.code):05d}" == wanted:
             province = provinces.get(int(ward.province_code), "")
             if province and not province.lower().startswith(("tỉnh ", "thành phố ")):
-                province = f"Tỉnh {province}"
+                province = say("units.province", name=province)
             unit = ReportUnit(code=wanted, full_name=ward.name, province_name=province)
             return unit, f"{int(ward.province_code):02d}"
-    raise RenderCommandError(f"Không có xã, phường nào mã {wanted} trong danh mục đơn vị hành chính.")
+    raise RenderCommandError(say("cli.render_no_unit", code=wanted))
 
 
 def find_form(settings: Settings, form_id: str) -> Form:
@@ -99,8 +100,8 @@ def find_form(settings: Settings, form_id: str) -> Form:
         return load_form(path)
     forms = load_forms(settings.forms_dir)
     if form_id not in forms:
-        known = ", ".join(sorted(forms)) or "không có"
-        raise RenderCommandError(f"Không có biểu «{form_id}» trong {settings.forms_dir} (có: {known}).")
+        known = ", ".join(sorted(forms)) or say("cli.render_no_forms")
+        raise RenderCommandError(say("cli.render_no_form", form=form_id, folder=settings.forms_dir, known=known))
     return forms[form_id]
 
 
@@ -108,14 +109,14 @@ def read_answers(path: Path, form: Form) -> tuple[dict[str, int | str], dict[str
     """Answers from a JSON file: ``{field_id: value}`` or ``{"answers": {…}, "explanations": {…}}``.
     Counts may be written as numbers or as officials type them ("1.794"). Returns the answers,
     the explanations and warnings about keys the form does not know."""
-    data = load_json_file(path, RenderCommandError, "tệp số liệu")
+    data = load_json_file(path, RenderCommandError, say("cli.render_answers_file"))
     if not isinstance(data, dict):
-        raise RenderCommandError(f"Tệp {path} phải là một đối tượng JSON {{mã trường: giá trị}}.")
+        raise RenderCommandError(say("cli.render_answers_not_object", path=path))
     explanations: dict[str, Any] = {}
     if isinstance(data.get("answers"), dict):
         raw_explanations = data.get("explanations") or {}
         if not isinstance(raw_explanations, dict):
-            raise RenderCommandError(f"Tệp {path}: «explanations» phải là {{mã kiểm tra: lý do}}.")
+            raise RenderCommandError(say("cli.render_explanations_not_object", path=path))
         explanations = raw_explanations
         data = data["answers"]
     answers, warnings = coerce_answers(form, data, str(path))
@@ -128,7 +129,7 @@ def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[di
     problems: list[str] = []
     for key, value in data.items():
         if form.kind_of(key) not in ("count", "text"):
-            warnings.append(f"Bỏ qua «{key}»: biểu {form.id} không có trường này.")
+            warnings.append(say("cli.render_unknown_field", key=key, form=form.id))
             continue
         if value is None:
             continue
@@ -141,18 +142,19 @@ def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[di
         else:
             answers[key] = value if isinstance(value, str) else str(value)
     if problems:
-        raise RenderCommandError(f"Tệp {source} có số liệu không hợp lệ:\n  " + "\n  ".join(problems))
+        raise RenderCommandError(say("cli.render_bad_answers", source=source, problems="\n  ".join(problems)))
     return answers, warnings
 
 
 def read_settings_file(path: Path) -> dict[str, Any]:
-    data = load_json_file(path, RenderCommandError, "tệp thiết lập")
+    data = load_json_file(path, RenderCommandError, say("cli.render_settings_file"))
     if not isinstance(data, dict):
-        raise RenderCommandError(f"Tệp {path} phải là một đối tượng JSON, ví dụ {{\"signer_name\": \"Nguyễn Văn An\"}}.")
+        raise RenderCommandError(say("cli.render_settings_not_object", path=path))
     unknown = set(data) - set(ReportSettings.model_fields) - {"signer_authority", "signer_title", "extra"}
     if unknown:
         known = ", ".join(ReportSettings.model_fields)
-        raise RenderCommandError(f"Tệp {path}: không có thiết lập {', '.join(sorted(unknown))} (có: {known}).")
+        raise RenderCommandError(say("cli.render_unknown_settings", path=path, unknown=", ".join(sorted(unknown)),
+                                     known=known))
     return data
 
 
@@ -168,10 +170,7 @@ def load_source(
     path = Path(settings.database_path)
     if not path.exists():
         if need_submission:
-            raise RenderCommandError(
-                f"Không có cơ sở dữ liệu {path}: chưa có báo cáo nào được lưu. "
-                "Dùng --answers TỆP.json để xem trước từ tệp số liệu."
-            )
+            raise RenderCommandError(say("cli.render_no_database", path=path))
         return Source(answers={})
     return asyncio.run(from_storage(path, form, key, unit, province_code, need_submission))
 
@@ -187,20 +186,19 @@ async def from_storage(
         period = await storage.periods.get(form.id, str(key))
         if need_submission:
             if period is None:
-                raise RenderCommandError(f"Chưa có kỳ {key} của biểu {form.id} trong cơ sở dữ liệu {path}.")
+                raise RenderCommandError(say("cli.render_no_period", period=key, form=form.id, path=path))
             submission = await storage.submissions.latest(period.id, unit.code)
             if submission is None:
                 raise RenderCommandError(
-                    f"{unit.full_name} (mã {unit.code}) chưa nộp báo cáo kỳ {key.label}. "
-                    "Dùng --answers TỆP.json để xem trước từ tệp số liệu."
+                    say("cli.render_not_submitted", unit=unit.full_name, code=unit.code, period=key.label)
                 )
-            source.answers, _ = coerce_answers(form, submission.answers, f"bản nộp số {submission.version}")
+            source.answers, _ = coerce_answers(form, submission.answers,
+                                               say("cli.render_submission", version=submission.version))
             source.explanations = dict(submission.explanations)
             submitted = submission.submitted_at.astimezone(VN_TZ)
             source.report_date = submitted.date()
-            source.origin = (
-                f"bản nộp số {submission.version} lúc {submitted:%H:%M} ngày {format_date(submitted.date())}"
-            )
+            source.origin = say("cli.render_submission_at", version=submission.version, time=f"{submitted:%H:%M}",
+                                day=format_date(submitted.date()))
         inputs = await report_inputs(storage, form, key, unit.code, province_code or None,
                                      before=period.opens_at if period is not None else None)
         source.history, source.previous = inputs.history, inputs.previous
@@ -219,7 +217,7 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
         key = PeriodKey.parse(args.period)
         period = period_for(form.period, key)
     except PeriodKeyError as exc:
-        raise RenderCommandError(f"Kỳ «{args.period}» không hợp lệ cho biểu {form.id}: {exc}.") from None
+        raise RenderCommandError(say("cli.render_bad_period", period=args.period, form=form.id, reason=exc)) from None
     unit, province_code = find_unit(args.unit)
 
     source = load_source(settings, form, key, unit, province_code, need_submission=args.answers is None)
@@ -227,13 +225,13 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.answers is not None:
         answers, explanations, warnings = read_answers(args.answers, form)
         source.answers, source.explanations = answers, explanations
-        source.origin = f"tệp {args.answers}"
+        source.origin = say("cli.render_answers_origin", path=args.answers)
         source.report_date = None
     if args.date:
         try:
             source.report_date = date.fromisoformat(args.date)
         except ValueError:
-            raise RenderCommandError(f"Ngày «{args.date}» không hợp lệ; viết theo dạng 2025-12-15.") from None
+            raise RenderCommandError(say("cli.render_bad_date", date=args.date)) from None
     report_date = source.report_date or datetime.now(VN_TZ).date()
 
     report_settings = province_defaults(unit.province_name) if unit.province_name else ReportSettings()
@@ -246,15 +244,17 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
         try:
             template: bytes | Path = template_bytes(args.template)
         except OSError as exc:
-            raise RenderCommandError(f"Không đọc được mẫu {args.template}: {exc.strerror or exc}.") from None
+            raise RenderCommandError(
+                say("cli.render_unreadable_template", path=args.template, reason=exc.strerror or exc)
+            ) from None
         template_origin = str(args.template)
     elif source.template is not None:
-        template, template_origin = source.template, "mẫu đã tải lên (cơ sở dữ liệu)"
+        template, template_origin = source.template, say("cli.render_stored_template")
     else:
         template = default_template_path(settings.templates_dir, form.id)
         template_origin = str(template)
         if not template.exists():
-            raise RenderCommandError(f"Không có mẫu báo cáo {template}.")
+            raise RenderCommandError(say("cli.render_no_template", path=template))
 
     from bot.domain.evaluate import evaluate_checks
 
@@ -276,40 +276,38 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
     try:
         data = render_docx_sync(template, context)
     except TemplateError as exc:  # a stored or given template that does not render
-        raise RenderCommandError(f"Không hiển thị được mẫu {template_origin}: {exc.reason}") from None
+        raise RenderCommandError(say("cli.render_template_failed", template=template_origin, reason=exc.reason)) from None
     finally:
         POOL.stop()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
 
     out = sys.stdout
-    print(f"Báo cáo: {unit.full_name} (mã {unit.code}), {period.label}", file=out)
-    print(f"Số liệu: {source.origin}; mẫu: {template_origin}", file=out)
+    print(say("cli.render_report", unit=unit.full_name, code=unit.code, period=period.label), file=out)
+    print(say("cli.render_sources", answers=source.origin, template=template_origin), file=out)
     for warning in warnings:
-        print(f"Lưu ý: {warning}", file=out)
+        print(say("cli.render_warning", warning=warning), file=out)
     missing = [
         item.short_label or item.label
         for item in form.questions(source.answers, source.previous)
         if source.answers.get(item.id) is None
     ]
     if missing:
-        print(f"Chưa trả lời ({len(missing)}): {'; '.join(missing)}", file=out)
+        print(say("cli.render_unanswered", count=len(missing), items="; ".join(missing)), file=out)
     if checks:
-        print(f"Kiểm tra: {len(checks)} quy tắc không đạt", file=out)
+        print(say("cli.render_checks_failed", count=len(checks)), file=out)
         for check in checks:
-            severity = "bắt buộc" if check.is_hard else "cảnh báo"
+            severity = say("cli.render_hard") if check.is_hard else say("cli.render_soft")
             print(f"  [{severity}] {check.key}: {check.message}", file=out)
             reason = source.explanations.get(check.key) or source.explanations.get(check.check_id)
             if isinstance(reason, Mapping):
                 reason = reason.get("reason")
             if reason:
-                print(f"      Giải trình: {reason}", file=out)
+                print(say("cli.render_explanation", reason=reason), file=out)
     else:
-        print("Kiểm tra: số liệu đạt mọi quy tắc.", file=out)
-    print(
-        f"Đã ghi {args.out} ({len(data) // 1024} KB); tên tệp gửi xã: {report_filename(key, unit.full_name)}",
-        file=out,
-    )
+        print(say("cli.render_checks_passed"), file=out)
+    print(say("cli.render_written", path=args.out, kilobytes=len(data) // 1024,
+              filename=report_filename(key, unit.full_name)), file=out)
     return 0
 
 
@@ -324,7 +322,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "render",
-        help="xuất báo cáo .docx của một xã (xem trước mẫu và thiết lập)",
+        help=say("cli.render_help"),
         description=(
             "Render a commune's report (.docx) from a JSON of answers keyed by the form's field ids, "
             "or, without --answers, from the latest stored submission of that commune and period; "

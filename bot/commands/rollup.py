@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.administering.units import import_units, normalize_province_code
+from bot.chat.catalogue import say
 from bot.clock import SystemClock
 from bot.domain.forms import WEEKLY_FORM_ID, load_forms
 from bot.settings import Settings
@@ -24,21 +25,21 @@ async def make_rollup(settings: Settings, province: str, period_key: str | None,
                       form_id: str = WEEKLY_FORM_ID) -> RollupFiles:
     forms = load_forms(settings.forms_dir)
     if form_id not in forms:
-        raise RollupError(f"Không có biểu «{form_id}» trong {settings.forms_dir}.")
+        raise RollupError(say("cli.no_form", form=form_id, folder=settings.forms_dir))
     form = forms[form_id]
     clock = SystemClock(settings.tz)
     national = province.strip().lower() in {NATIONAL, "toanquoc", "toan-quoc"}
     try:
         code = None if national else normalize_province_code(province)
     except ValueError:
-        raise RollupError(f"Mã tỉnh «{province}» không hợp lệ; VD: 19 (Thái Nguyên), hoặc all (cả nước).") from None
+        raise RollupError(say("cli.rollup_bad_province", province=province)) from None
     storage = await Storage.open(settings.database_path)
     try:
         if await storage.units.count() == 0 or (code is not None and not await storage.units.list_communes(code)):
             try:
                 await import_units(storage, code)
             except ValueError:
-                raise RollupError(f"Không có tỉnh, thành phố mã {province}.") from None
+                raise RollupError(say("rollup.no_province", code=province)) from None
         now = clock.now()
         period = await find_period(storage, form, period_key, now)
         files = await produce(storage, form, period, code, templates_dir=settings.templates_dir,
@@ -56,7 +57,7 @@ def write_files(files: RollupFiles, out: Path) -> str:
         (out / name).write_bytes(content)
         written.append(f"  {out / name} ({max(1, len(content) // 1024)} KB)")
     timing = ", ".join(f"{k.removesuffix('_s')} {v * 1000:.0f} ms" for k, v in files.timings.items())
-    return "\n".join([files.message, "", "Đã ghi:", *written, f"Thời gian: {timing}."])
+    return "\n".join([files.message, "", say("cli.rollup_written", files="\n".join(written), timing=timing)])
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "rollup",
-        help="tổng hợp báo cáo của tỉnh (hoặc cả nước) một kỳ: .docx, .xlsx và biểu đồ",
+        help=say("cli.rollup_help"),
         description="Write a province's rollup of one period (the .docx, the .xlsx and the chart) to a folder "
                     "and print the chat message; --province all gives the whole country by province.",
     )

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from telegram import Update
 
 from bot.app import build_application
+from bot.chat.catalogue import say
 from bot.commands.webhook_server import serve
 from bot.logs import setup_logging
 from bot.memory import limit_arenas
@@ -60,7 +61,7 @@ def run(settings: Settings) -> None:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "run",
-        help="chạy bot với Telegram (long polling; webhook khi có WEBHOOK_URL)",
+        help=say("cli.run_help"),
         description="Run the bot against Telegram: long polling, or a webhook when WEBHOOK_URL is set "
         "(with WEBHOOK_SECRET; the local server listens on WEBHOOK_LISTEN:WEBHOOK_PORT).",
     )

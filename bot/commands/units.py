@@ -6,6 +6,7 @@ import argparse
 import asyncio
 
 from bot.administering.units import import_units
+from bot.chat.catalogue import say
 from bot.settings import Settings
 from storage import Storage
 
@@ -16,19 +17,16 @@ async def units_import(settings: Settings, province: str | None) -> str:
         result = await import_units(storage, province)
     finally:
         await storage.close()
-    return (
-        f"Đã nhập đơn vị hành chính: thêm {result.added}, cập nhật {result.updated}, "
-        f"không đổi {result.unchanged}."
-    )
+    return say("cli.units_imported", added=result.added, updated=result.updated, unchanged=result.unchanged)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    units = commands.add_parser("units", help="đơn vị hành chính (tỉnh, xã, phường)",
+    units = commands.add_parser("units", help=say("cli.units_help"),
                                 description="Official administrative units.")
     actions = units.add_subparsers(dest="units_command", metavar="ACTION", required=True)
     parser = actions.add_parser(
         "import",
-        help="nhập danh mục đơn vị hành chính chính thức (34 tỉnh, 3.321 xã)",
+        help=say("cli.units_import_help"),
         description="Load the official units from the vietnam-provinces package; running it twice changes nothing.",
     )
     parser.add_argument("--province", metavar="CODE", help="only this province, e.g. 19 (Thái Nguyên)")

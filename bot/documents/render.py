@@ -21,6 +21,7 @@ from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING, Any
 
+import yaml
 from docx import Document
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template, Undefined
@@ -169,36 +170,27 @@ def render_report(template: str | Path | bytes, context: Mapping[str, Any]) -> b
 
 def _check_container(data: bytes) -> None:
     if not data:
-        raise TemplateError("Tệp mẫu trống.")
+        raise TemplateError(say("template_check.empty"))
     if len(data) > MAX_TEMPLATE_BYTES:
-        raise TemplateError(
-            f"Tệp mẫu quá lớn ({len(data) // 1024 // 1024} MB); tối đa {MAX_TEMPLATE_BYTES // 1024 // 1024} MB."
-        )
+        raise TemplateError(say("template_check.too_big", megabytes=len(data) // 1024 // 1024,
+                                most=MAX_TEMPLATE_BYTES // 1024 // 1024))
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise TemplateError(
-            "Tệp gửi lên không phải tệp Word .docx (có thể là .doc, .pdf hoặc ảnh). "
-            "Vui lòng lưu mẫu dưới dạng Word Document (.docx) rồi gửi lại."
-        )
+        raise TemplateError(say("template_check.not_docx"))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise TemplateError("Tệp .docx bị hỏng, không mở được. Vui lòng lưu lại trong Word rồi gửi lại.") from None
+        raise TemplateError(say("template_check.broken")) from None
     if unpacked > MAX_UNPACKED_BYTES:
-        raise TemplateError(
-            f"Tệp mẫu quá lớn khi giải nén ({unpacked // 1024 // 1024} MB); "
-            f"tối đa {MAX_UNPACKED_BYTES // 1024 // 1024} MB."
-        )
+        raise TemplateError(say("template_check.too_big_unpacked", megabytes=unpacked // 1024 // 1024,
+                                most=MAX_UNPACKED_BYTES // 1024 // 1024))
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-        raise TemplateError(
-            "Tệp gửi lên không phải tệp Word .docx (thiếu phần nội dung văn bản). "
-            "Vui lòng lưu mẫu dưới dạng Word Document (.docx) rồi gửi lại."
-        )
+        raise TemplateError(say("template_check.no_document"))
     try:
         Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises a variety of errors on damaged packages
-        raise TemplateError(f"Không mở được tệp .docx: {exc}. Vui lòng lưu lại trong Word rồi gửi lại.") from None
+        raise TemplateError(say("template_check.cannot_open", error=exc)) from None
 
 
 def _jinja_reason(exc: JinjaTemplateError) -> str:
@@ -208,24 +200,24 @@ def _jinja_reason(exc: JinjaTemplateError) -> str:
     if context is not None:
         lines = [line.strip() for line in context if line and line.strip()]
         if lines:
-            snippet = " Gần đoạn: «" + " … ".join(lines)[:160] + "»."
+            snippet = say("template_check.near", text=" … ".join(lines)[:160])
     if isinstance(exc, UndefinedError):
         name = re.search(r"'([^']+)' is undefined", message)
-        what = f"biến «{name[1]}»" if name else "một biến"
-        return f"Mẫu dùng {what} không có trong báo cáo ({message}).{snippet}"
+        what = say("template_check.variable", name=name[1]) if name else say("template_check.a_variable")
+        return say("template_check.undefined", what=what, error=message) + snippet
     if isinstance(exc, TemplateLimitError):
         return f"{exc.reason}{snippet}"
     if isinstance(exc, SecurityError):
-        return f"Mẫu dùng thao tác không được phép ({message}).{snippet}"
+        return say("template_check.forbidden", error=message) + snippet
     filter_name = re.search(r"No filter named '([^']+)'", message)
     if filter_name:
-        return f"Mẫu dùng bộ lọc «{filter_name[1]}» không tồn tại.{snippet}"
+        return say("template_check.no_filter", name=filter_name[1]) + snippet
     test_name = re.search(r"No test named '([^']+)'", message)
     if test_name:
-        return f"Mẫu dùng phép thử «{test_name[1]}» không tồn tại.{snippet}"
+        return say("template_check.no_test", name=test_name[1]) + snippet
     if isinstance(exc, TemplateSyntaxError):
-        return f"Mẫu có thẻ {{{{ … }}}} hoặc {{% … %}} viết sai: {message}.{snippet}"
-    return f"Mẫu không hiển thị được: {message}.{snippet}"
+        return say("template_check.bad_tag", error=message) + snippet
+    return say("render.failed", error=message) + snippet
 
 
 def validate_template(data: bytes, sample_context: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
@@ -244,19 +236,16 @@ def validate_template(data: bytes, sample_context: Mapping[str, Any] | Sequence[
         except (TemplateError, MemoryError):  # MemoryError: the render worker's limit says why
             raise
         except Exception as exc:  # docxtpl/lxml on a damaged document
-            raise TemplateError(f"Mẫu không hiển thị được: {str(exc).strip().rstrip('.')}.") from None
+            raise TemplateError(say("render.failed", error=str(exc).strip().rstrip("."))) from None
         try:
             document = Document(io.BytesIO(rendered))
         except Exception as exc:
             raise TemplateError(
-                f"Kết quả hiển thị từ mẫu không phải tệp .docx hợp lệ: {str(exc).strip().rstrip('.')}."
+                say("template_check.not_docx_result", error=str(exc).strip().rstrip("."))
             ) from None
         leftover = _leftover_tag(document)
         if leftover:
-            raise TemplateError(
-                f"Còn thẻ chưa được xử lý trong mẫu: «{leftover}». Thẻ có thể bị Word tách rời; "
-                "hãy gõ lại cả thẻ một lần, không đổi định dạng giữa chừng."
-            )
+            raise TemplateError(say("template_check.leftover_tag", tag=leftover))
 
 
 def _leftover_tag(document: Any) -> str | None:
@@ -281,76 +270,48 @@ def _leftover_tag(document: Any) -> str | None:
 # --- sample answers for previews -------------------------------------------------------------
 
 
+SAMPLE_PATH = Path(__file__).resolve().parents[2] / "templates" / "sample_report.yaml"
+
+
+@lru_cache(maxsize=1)
+def _sample() -> dict[str, Any]:
+    """templates/sample_report.yaml: the sample commune, its week's answers, the explanation."""
+    with SAMPLE_PATH.open(encoding="utf-8") as handle:
+        data: dict[str, Any] = yaml.safe_load(handle)
+    return data
+
+
 def sample_answers(*, overdue: bool = True) -> dict[str, int | str]:
     """Realistic answers of one commune's week (they balance: 102 = 47 + 54 + 1), for previews and
     for checking templates. ``overdue=False`` gives a week without overdue dossiers."""
-    answers: dict[str, int | str] = {
-        "carried_over": 53,
-        "received_online_full": 31,
-        "received_online_partial": 12,
-        "received_in_person": 5,
-        "received_postal": 1,
-        "resolved_early": 40,
-        "resolved_on_time": 6,
-        "resolved_late": 1,
-        "pending_in_time": 53,
-        "pending_overdue": 1,
-        "withdrawn": 1,
-        "digitized": 49,
-        "e_results": 45,
-        "overdue_reasons": (
-            "01 hồ sơ đất đai phải xác minh nguồn gốc sử dụng đất, kéo dài thời gian thẩm định; "
-            "01 hồ sơ chờ ý kiến của cơ quan chuyên môn cấp tỉnh."
-        ),
-        "legal": (
-            "- UBND xã đã quán triệt, triển khai các văn bản chỉ đạo của cấp trên về cải cách thủ tục "
-            "hành chính và chuyển đổi số; phân công nhiệm vụ rõ người, rõ việc.\n"
-            "- Khó khăn: một số văn bản hướng dẫn của cấp trên ban hành chậm."
-        ),
-        "infrastructure": (
-            "- Hệ thống phần mềm, cơ sở dữ liệu cơ bản được trang bị, kết nối liên thông với hệ thống "
-            "của tỉnh. Một số máy tính cũ, tốc độ xử lý chậm.\n"
-            "- Trung tâm Phục vụ hành chính công còn thiếu máy scan để số hóa hồ sơ đất đai."
-        ),
-        "resources": (
-            "- Bố trí 03 công chức tiếp nhận hồ sơ và hợp đồng Bưu điện hỗ trợ người dân nộp hồ sơ, "
-            "trả kết quả.\n"
-            "- Còn thiếu công chức chuyên trách về an toàn thông tin mạng."
-        ),
-        "difficulties": (
-            "- Máy móc, trang thiết bị chưa đồng bộ; mưa lũ kéo dài gây khó khăn cho việc giải quyết "
-            "thủ tục hành chính."
-        ),
-        "proposals": (
-            "- Đề nghị UBND tỉnh bố trí kinh phí mua sắm máy scan, thay thế máy tính cũ.\n"
-            "- Đề nghị các sở, ngành mở lớp bồi dưỡng kỹ năng số cho công chức tại Trung tâm Phục vụ "
-            "hành chính công."
-        ),
-    }
+    answers: dict[str, int | str] = dict(_sample()["answers"])
     if not overdue:
         answers.update(resolved_on_time=7, resolved_late=0, pending_in_time=54, pending_overdue=0)
         answers.pop("overdue_reasons")
     return answers
 
 
-SAMPLE_UNIT = ReportUnit(code="21370", full_name="Xã Phước Giang", province_name="Tỉnh Quảng Ngãi")
-SAMPLE_EXPLANATION = (
-    "01 hồ sơ tiếp nhận trên hệ thống cũ trước ngày 01/7/2025 được công dân xin rút trong tuần, "
-    "không nằm trong số kỳ trước chuyển sang."
-)
+SAMPLE_UNIT = ReportUnit(**_sample()["unit"])
+SAMPLE_EXPLANATION: str = _sample()["explanation"]
 
 
 @dataclass(frozen=True)
 class _SamplePeriod:
     key: str = "2025-W50"
-    label: str = "Tuần 50/2025 (từ ngày 08/12 đến 14/12/2025)"
     starts_on: date = date(2025, 12, 8)
     ends_on: date = date(2025, 12, 14)
 
+    @property
+    def label(self) -> str:
+        """ "Tuần 50/2025 (từ ngày 08/12 đến 14/12/2025)"."""
+        from bot.domain.periods import PeriodKey
+
+        return PeriodKey.parse(self.key).label
+
 
 def _sample_settings(unit: ReportUnit) -> ReportSettings:
-    defaults = province_defaults(unit.province_name or "Tỉnh Quảng Ngãi")
-    return defaults.model_copy(update={"signer_name": "Nguyễn Văn An"})
+    defaults = province_defaults(unit.province_name or SAMPLE_UNIT.province_name)
+    return defaults.model_copy(update={"signer_name": _sample()["signer_name"]})
 
 
 @dataclass(frozen=True)
@@ -378,13 +339,7 @@ def sample_contexts(
 
         checks: list[Any] = evaluate_checks(form, busy_answers)
     else:
-        checks = [
-            _SampleCheck(
-                "balance",
-                "Số liệu chưa cân đối: tổng số hồ sơ phải giải quyết là 102 (kỳ trước chuyển sang 53 + "
-                "tiếp nhận mới 49), nhưng đã giải quyết 47 + đang giải quyết 54 + rút 2 = 103.",
-            )
-        ]
+        checks = [_SampleCheck("balance", _sample()["balance_message"])]
     common: dict[str, Any] = {"unit": unit, "period": period, "settings": settings, "report_date": report_date}
     busy = build_context(
         form, busy_answers, explanations={"balance": SAMPLE_EXPLANATION}, checks=checks, **common

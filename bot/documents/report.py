@@ -61,6 +61,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from bot.chat.catalogue import say
 from bot.domain.numbers import (
     format_count,
     format_date,
@@ -195,9 +196,10 @@ def _period_parts(period: PeriodLike, period_key: str | None) -> dict[str, str]:
         kind, year, number = "monthly", match[1], str(int(match[2]))
     else:
         year, number = str(period.ends_on.year), ""
-    noun = "tháng" if kind == "monthly" else "tuần"
+    noun = say("dates.month_noun") if kind == "monthly" else say("dates.week_noun")
     range_text = format_date_range(period.starts_on, period.ends_on)
-    label = f"{noun.capitalize()} {number}/{year} ({range_text})" if number else range_text
+    short = say("dates.month" if kind == "monthly" else "dates.week", number=number, year=year)
+    label = f"{short} ({range_text})" if number else range_text
     return {
         "period_key": key,
         "period_noun": noun,
@@ -242,7 +244,7 @@ def _fallback_message(form: Form, key: str, formatted: Mapping[str, str]) -> str
     message = " ".join(_fill(check.message or "", values).split())
     if _PLACEHOLDER.search(message):
         if subject:
-            return f"Số «{values['label']}» là {values['value']}, cao hơn nhiều so với thường lệ."
+            return say("report_document.outlier", label=values["label"], value=values["value"])
         return None
     return message
 
@@ -298,7 +300,7 @@ def _explanations(
             if values is not None and _rule_holds(form, key, values):
                 continue
             message = _fallback_message(form, key, formatted)
-        message = _for_report(clean_text(message)) or "Số liệu chưa khớp quy tắc kiểm tra."
+        message = _for_report(clean_text(message)) or say("report_document.check_failed")
         if message[-1] not in ".!?:;":
             message += "."
         items.append({"check_id": key, "message": message, "reason": reason})

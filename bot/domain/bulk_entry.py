@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.chat.catalogue import say
 from bot.domain.forms import Form
 from bot.domain.numbers import CountBounds, CountParseError, parse_count
 
@@ -52,10 +53,8 @@ def parse_bulk_entry(form: Form, text: str) -> BulkEntry:
             pass
     if bare and len(bare) == len(lines):
         if len(bare) != len(counts):
-            entry.errors.append(
-                (f"{len(bare)} số", f"Biểu mẫu có {len(counts)} số liệu; Anh/Chị vui lòng gửi đủ {len(counts)} số "
-                                    "theo đúng thứ tự, mỗi số một dòng, hoặc ghi kèm tên mục (VD: Toàn trình: 1.794).")
-            )
+            entry.errors.append((say("bulk_entry.numbers", count=len(bare)),
+                                 say("bulk_entry.wrong_count", expected=len(counts))))
             return entry
         for field_obj, line in zip(counts, bare, strict=True):
             _put(entry, field_obj.id, field_obj.label, line, field_obj.bounds)

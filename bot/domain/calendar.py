@@ -12,10 +12,15 @@ from functools import lru_cache
 
 import holidays
 
+from bot.chat.catalogue import say
 from bot.domain.numbers import format_date
 
 DEFAULT_COUNTRY = "VN"
-WEEKDAY_NAMES_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+WEEKDAY_NAMES_VI = tuple(say(key) for key in ("dates.monday", "dates.tuesday", "dates.wednesday", "dates.thursday",
+                                              "dates.friday", "dates.saturday", "dates.sunday"))
+# The names the holidays package gives the days of one holiday (matched, and printed as they are).
+_TET, _NEW_YEAR, _TET_FAMILY = "Tết", "Dương lịch", "Tết Nguyên Đán"
+_DAY_OFF, _MAKE_UP = "Ngày nghỉ (", "Ngày nghỉ bù"
 _MAX_SKIP = 60  # no stretch of days off is this long; guards against a broken calendar
 
 
@@ -79,10 +84,10 @@ def weekday_vi(day: date) -> str:
 
 def _family(name: str) -> str:
     """Collapse the days of one holiday: every day of Tết is "Tết Nguyên Đán"."""
-    if "Tết" in name and "Dương lịch" not in name:
-        return "Tết Nguyên Đán"
-    if name.startswith("Ngày nghỉ (") or name.startswith("Ngày nghỉ bù"):
-        return "Ngày nghỉ bù"
+    if _TET in name and _NEW_YEAR not in name:
+        return _TET_FAMILY
+    if name.startswith((_DAY_OFF, _MAKE_UP)):
+        return _MAKE_UP
     return name
 
 
@@ -90,6 +95,11 @@ def days_off_note(start: date, end: date, country: str = DEFAULT_COUNTRY) -> str
     """Why the days from ``start`` up to (not including) ``end`` are not working days, in Vietnamese:
     "Ngày Chiến thắng (30/4), Ngày Quốc tế Lao động (01/5)"; "Tết Nguyên Đán (04/2–10/2)";
     "cuối tuần" when only a weekend is skipped."""
+    return ", ".join(_holidays_between(start, end, country)) or say("dates.weekend")
+
+
+def _holidays_between(start: date, end: date, country: str) -> list[str]:
+    """The holidays from ``start`` up to (not including) ``end``, each with its days: ["Tết Nguyên Đán (04/2–10/2)"]."""
     groups: list[tuple[str, date, date]] = []
     day = start
     while day < end:
@@ -101,24 +111,20 @@ def days_off_note(start: date, end: date, country: str = DEFAULT_COUNTRY) -> str
             else:
                 groups.append((family, day, day))
         day += timedelta(days=1)
-    if not groups:
-        return "cuối tuần"
     parts = []
     for family, first, last in groups:
         span = _day_month(first) if first == last else f"{_day_month(first)}–{_day_month(last)}"
         parts.append(f"{family} ({span})")
-    return ", ".join(parts)
+    return parts
 
 
 def moved_note(what: str, nominal: date, actual: date, country: str = DEFAULT_COUNTRY) -> str:
     """ "Hạn nộp chuyển từ thứ Năm 30/4/2026 sang thứ Hai 04/5/2026 do trùng ngày nghỉ:
     Ngày Chiến thắng (30/4), Ngày Quốc tế Lao động (01/5)."."""
-    why = days_off_note(nominal, actual, country)
-    reason = "do trùng ngày nghỉ cuối tuần" if why == "cuối tuần" else f"do trùng ngày nghỉ: {why}"
-    return (
-        f"{what} chuyển từ {weekday_vi(nominal)} {format_date(nominal)} sang "
-        f"{weekday_vi(actual)} {format_date(actual)} {reason}."
-    )
+    holidays_ = _holidays_between(nominal, actual, country)
+    reason = say("dates.moved_holidays", holidays=", ".join(holidays_)) if holidays_ else say("dates.moved_weekend")
+    return say("dates.moved", what=what, weekday=weekday_vi(nominal), nominal=format_date(nominal),
+               new_weekday=weekday_vi(actual), actual=format_date(actual), reason=reason)
 
 
 def _day_month(day: date) -> str:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from bot.chat.catalogue import say
+
 DASH = "—"
 COUNT_MAX = 1_000_000
 
@@ -48,41 +50,30 @@ def parse_count(text: str, bounds: CountBounds = CountBounds()) -> int:
     if cleaned.endswith(".") and cleaned[:-1][-1:].isdigit():  # "53." at the end of a sentence
         cleaned = cleaned[:-1]
     if not cleaned:
-        raise CountParseError("Anh/Chị vui lòng nhập một số nguyên, ví dụ: 1.794.")
+        raise CountParseError(say("numbers.empty"))
     if cleaned.startswith(("-", "−", "–")):
-        raise CountParseError(
-            "Số hồ sơ không thể là số âm. Anh/Chị vui lòng nhập số từ 0 trở lên, ví dụ: 53."
-        )
+        raise CountParseError(say("numbers.negative"))
     if cleaned.startswith("+"):
         cleaned = cleaned[1:].strip()
     if "," in cleaned:
-        raise CountParseError(
-            "Số hồ sơ phải là số nguyên, không có phần thập phân (dấu phẩy). Ví dụ: 1.794 hoặc 53."
-        )
+        raise CountParseError(say("numbers.decimal_comma"))
     if _PLAIN.match(cleaned):
         value = int(cleaned)
     elif _GROUPED.match(cleaned):
         value = int(re.sub(f"[{_SEPARATORS}]", "", cleaned))
     elif re.match(r"^\d+\.\d+$", cleaned):
-        raise CountParseError(
-            "Dấu chấm chỉ dùng để phân cách hàng nghìn (ví dụ: 1.794). Anh/Chị vui lòng nhập số nguyên."
-        )
+        raise CountParseError(say("numbers.decimal_point"))
     else:
-        raise CountParseError(
-            f"«{raw[:40]}» không phải là một số. Anh/Chị vui lòng nhập số hồ sơ bằng chữ số, ví dụ: 1.794."
-        )
+        raise CountParseError(say("numbers.not_a_number", text=raw[:40]))
     return _bounded(value, bounds)
 
 
 def _bounded(value: int, bounds: CountBounds) -> int:
     if value < bounds.minimum:
-        raise CountParseError(
-            f"Số này phải từ {format_count(bounds.minimum)} trở lên. Anh/Chị vui lòng nhập lại."
-        )
+        raise CountParseError(say("numbers.below_minimum", minimum=format_count(bounds.minimum)))
     if value > bounds.maximum:
         raise CountParseError(
-            f"Số {format_count(value)} vượt quá giới hạn {format_count(bounds.maximum)}. "
-            "Anh/Chị vui lòng kiểm tra lại."
+            say("numbers.above_maximum", value=format_count(value), maximum=format_count(bounds.maximum))
         )
     return value
 
@@ -118,7 +109,7 @@ def format_rate(numerator: int, denominator: int) -> str:
 def format_header_date(place: str, day: date) -> str:
     """ "Phước Giang, ngày 05 tháng 02 năm 2026": a leading zero for days below 10 and months 1 and 2."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return say("dates.header", place=place, day=f"{day.day:02d}", month=month, year=day.year)
 
 
 def format_date(day: date) -> str:
@@ -129,5 +120,5 @@ def format_date(day: date) -> str:
 def format_date_range(start: date, end: date) -> str:
     """ "từ ngày 09/12 đến 14/12/2025"; the year is written once when both dates share it."""
     if start.year == end.year:
-        return f"từ ngày {start.day:02d}/{start.month} đến {format_date(end)}"
-    return f"từ ngày {format_date(start)} đến {format_date(end)}"
+        return say("dates.range", start=f"{start.day:02d}/{start.month}", end=format_date(end))
+    return say("dates.range", start=format_date(start), end=format_date(end))

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler, model_validator
 from pydantic_core import core_schema
 
+from bot.chat.catalogue import say
 from bot.domain.calendar import (
     DEFAULT_COUNTRY,
     check_country,
@@ -122,8 +123,9 @@ class PeriodKey:
     @property
     def short_label(self) -> str:
         """ "Tuần 50/2025", "Tháng 12/2025"."""
-        word = "Tuần" if self.kind == "weekly" else "Tháng"
-        return f"{word} {self.number}/{self.year}"
+        if self.kind == "weekly":
+            return say("dates.week", number=self.number, year=self.year)
+        return say("dates.month", number=self.number, year=self.year)
 
     @property
     def label(self) -> str:
@@ -334,8 +336,8 @@ def period_for(spec: PeriodSpec, key: PeriodKey | str) -> PeriodInfo:
     key = _key(key)
     if key.kind != spec.kind:
         raise PeriodKeyError(f"{key} is not a {spec.kind} period")
-    _, opens_at, opens_note = _resolve(spec, spec.opens, key, "Ngày mở báo cáo")
-    nominal_deadline, deadline_at, deadline_note = _resolve(spec, spec.deadline, key, "Hạn nộp báo cáo")
+    _, opens_at, opens_note = _resolve(spec, spec.opens, key, say("dates.opening"))
+    nominal_deadline, deadline_at, deadline_note = _resolve(spec, spec.deadline, key, say("dates.deadline"))
     opens_at = min(opens_at, deadline_at)
     reminders = sorted(
         {

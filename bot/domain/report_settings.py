@@ -16,12 +16,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-DEFAULT_SIGNER_TITLES = ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
-DEFAULT_NUMBER_SUFFIX = "/BC-UBND"
-DEFAULT_ISSUER_AUTHORITY = "ỦY BAN NHÂN DÂN"
-DEFAULT_ARCHIVE_LINE = "Lưu: VT"
+from bot.chat.catalogue import say
 
+DEFAULT_SIGNER_TITLES = (say("report_document.signer_title_for"), say("report_document.signer_title"))
+DEFAULT_NUMBER_SUFFIX = "/BC-UBND"
+DEFAULT_ISSUER_AUTHORITY = say("report_document.issuer_authority")
+DEFAULT_ARCHIVE_LINE = say("report_document.archive_line")
+
+# The words a unit's full name begins with (matched, to write the name without them).
 _DIVISION_PREFIXES = ("Đặc khu", "Thành phố", "Phường", "Tỉnh", "Xã")
+# An archive line the commune wrote itself ("Lưu: VT, VP") begins with this word (matched).
+_ARCHIVE_WORD = "lưu"
 _KINH_GUI = re.compile(r"^\s*kính\s+gửi\s*:?\s*", re.IGNORECASE)
 _LINE_MARK = re.compile(r"^\s*[-–—+•*]\s*")
 _SPACES = re.compile(r"\s+")
@@ -144,7 +149,7 @@ class ReportSettings(BaseModel):
     ) -> ResolvedReportSettings:
         """Every setting filled in: what is unset here is derived from the unit."""
         distribution = list(self.distribution or [])
-        if not distribution or not distribution[-1].lower().startswith("lưu"):
+        if not distribution or not distribution[-1].lower().startswith(_ARCHIVE_WORD):
             distribution.append(DEFAULT_ARCHIVE_LINE)
         recipient = self.recipient
         if recipient is None:
@@ -180,7 +185,7 @@ class ResolvedReportSettings(BaseModel):
 
 def default_recipient(province_full_name: str) -> str:
     """"Tỉnh Quảng Ngãi" → "Sở Khoa học và Công nghệ tỉnh Quảng Ngãi"."""
-    return f"Sở Khoa học và Công nghệ {lower_division(province_full_name)}"
+    return say("report_document.recipient", province=lower_division(province_full_name))
 
 
 def province_defaults(province_full_name: str) -> ReportSettings:
@@ -189,11 +194,9 @@ def province_defaults(province_full_name: str) -> ReportSettings:
     return ReportSettings(
         signer_titles=list(DEFAULT_SIGNER_TITLES),
         recipient=recipient,
-        directive=(
-            "Thực hiện chế độ báo cáo định kỳ hằng tuần về kết quả giải quyết thủ tục hành chính "
-            f"và chuyển đổi số theo yêu cầu của {recipient}"
-        ),
-        distribution=["Như trên", "TT Đảng ủy, HĐND xã (b/c)", "CT, các PCT UBND xã", "Lưu: VT, VHXH"],
+        directive=say("report_document.directive", recipient=recipient),
+        distribution=[say("report_document.distribution_above"), say("report_document.distribution_party"),
+                      say("report_document.distribution_chairs"), say("report_document.distribution_archive")],
         number_suffix=DEFAULT_NUMBER_SUFFIX,
     )
 

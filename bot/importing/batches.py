@@ -203,9 +203,10 @@ class Importer:
             exact = [u for u in found if fold(u.full_name) == name or fold(u.name) == name]
             unit = exact[0] if len(exact) == 1 else None
         if unit is None:
-            what = (f"mã «{row.unit}»" if row.unit else f"tên «{row.unit_name[:60]}»" if row.unit_name
-                    else "không có mã xã")
-            raise RowError(f"không tìm thấy xã, phường ({what})")
+            what = (say("importing.unit_code", code=row.unit) if row.unit
+                    else say("importing.unit_name", name=row.unit_name[:60]) if row.unit_name
+                    else say("importing.no_unit_code"))
+            raise RowError(say("importing.unit_not_found", what=what))
         return unit
 
     async def _period(self, key: str, state: _State) -> Period:
@@ -234,26 +235,26 @@ class Importer:
     async def _locate(self, row: Row, later: str | None, state: _State) -> Result | tuple[Unit, Period]:
         """The row's commune and period, or its final result (refused or skipped)."""
         if row.problem:
-            return Result(row.where, "error", f"không lưu: {row.problem}")
+            return Result(row.where, "error", say("importing.refused", reason=row.problem))
         unit: Unit | None = None
         try:
             unit = await self._unit(row, state)
             if self.province is not None and unit.province_code != self.province:
-                raise RowError(f"không thuộc tỉnh mã {self.province}")
+                raise RowError(say("importing.other_province", province=self.province))
             key = row.period or self.default_period
             if not key:
-                raise RowError("thiếu kỳ báo cáo (VD: 2025-W50)")
+                raise RowError(say("importing.no_period"))
             period = await self._period(key, state)
         except RowError as exc:
-            return Result(row.where, "error", f"không lưu: {exc}", unit=unit)
+            return Result(row.where, "error", say("importing.refused", reason=exc), unit=unit)
         if later is not None:
-            return Result(row.where, "skipped", say("import.replaced_by", where=later), unit=unit, period=period)
+            return Result(row.where, "skipped", say("importing.replaced_by", where=later), unit=unit, period=period)
         if not any(has_value(value) for value in row.answers.values()):
-            return Result(row.where, "skipped", "bỏ qua: không có số liệu (chưa nộp)", unit=unit, period=period)
+            return Result(row.where, "skipped", say("importing.no_figures"), unit=unit, period=period)
         try:
             check_moment(row.submitted_at, period, self.now)
         except RowError as exc:
-            return Result(row.where, "error", f"không lưu: {exc}", unit=unit, period=period)
+            return Result(row.where, "error", say("importing.refused", reason=exc), unit=unit, period=period)
         return unit, period
 
     # -- checking and writing a batch --------------------------------------------------------------
@@ -266,7 +267,7 @@ class Importer:
                 found = await self._locate(row, later, state)
             except Exception:  # noqa: BLE001 - one row must never stop the others
                 log.exception("import: %s could not be located", row.where)
-                found = Result(row.where, "error", say("import.row_failed"))
+                found = Result(row.where, "error", say("importing.row_failed"))
             if isinstance(found, Result):
                 results[index] = found
             else:
@@ -287,7 +288,7 @@ class Importer:
                 pending_row = self._decide(index, row, unit, period, latest, recent, results)
             except Exception:  # noqa: BLE001
                 log.exception("import: %s could not be checked", row.where)
-                results[index] = Result(row.where, "error", say("import.row_failed"), unit=unit, period=period)
+                results[index] = Result(row.where, "error", say("importing.row_failed"), unit=unit, period=period)
                 continue
             if pending_row is not None:
                 pending.append(pending_row)
@@ -349,7 +350,7 @@ class Importer:
                          VALUES_KEPT)
         if outcome == "unchanged":
             return None
-        decision.result.message = f"đã lưu bản nộp lần {version} (nhập thay)"
+        decision.result.message = say("importing.stored", version=version)
         # later rows of this batch see this one as stored
         latest[(period.id, unit.code)] = Latest(version, SubmissionStatus.SUBMITTED, decision.answers, decision.kept)
         recent.setdefault(unit.code, {})[period.id] = Recent(period.id, period.key, starts_on,
@@ -424,10 +425,10 @@ class Importer:
             if "locked" in str(exc):
                 raise
             log.exception("import: %s could not be stored", p.row.where)
-            results[p.index] = Result(p.row.where, "error", say("import.row_failed"), unit=p.unit, period=p.period)
+            results[p.index] = Result(p.row.where, "error", say("importing.row_failed"), unit=p.unit, period=p.period)
         except Exception:  # noqa: BLE001 - one row must never stop the others
             log.exception("import: %s could not be stored", p.row.where)
-            results[p.index] = Result(p.row.where, "error", say("import.row_failed"), unit=p.unit, period=p.period)
+            results[p.index] = Result(p.row.where, "error", say("importing.row_failed"), unit=p.unit, period=p.period)
 
 
 async def import_stream(storage: Storage, form: Form, rows: Iterable[Row], *, now: datetime,

@@ -67,7 +67,7 @@ class Result:
         when = f" · {self.period.key}" if self.period else ""
         text = f"{self.where} · {who}{when}: {self.message}"
         for warning in self.warnings:
-            text += f"\n    lưu ý: {warning}"
+            text += "\n    " + say("importing.warning", warning=warning)
         return text
 
 
@@ -77,18 +77,18 @@ class Result:
 def count_value(value: Any, item: Field) -> int:
     """A count as a JSON or spreadsheet cell holds it: 53, 53.0 or "1.794" (also used by ``render``)."""
     if isinstance(value, bool):
-        raise CountParseError("Giá trị đúng/sai không phải là số.")
+        raise CountParseError(say("importing.bool_not_number"))
     if isinstance(value, TooLong) or (isinstance(value, str) and len(value.strip()) > 40) or (
             isinstance(value, int) and value.bit_length() > 63):
-        raise CountParseError(say("import.number_too_long", example="1.794"))
+        raise CountParseError(say("importing.number_too_long", example="1.794"))
     if type(value) is int and item.minimum <= value <= item.maximum:
         return value
     if isinstance(value, float):
         if not value.is_integer():
-            raise CountParseError("Số hồ sơ phải là số nguyên.")
+            raise CountParseError(say("importing.not_whole"))
         value = int(value)
     if not isinstance(value, int | str):
-        raise CountParseError(say("import.not_a_number", example="1.794"))
+        raise CountParseError(say("importing.not_a_number", example="1.794"))
     return parse_count(str(value), item.bounds)
 
 
@@ -99,12 +99,12 @@ def text_value(value: Any, limit: int) -> str:
             and abs(value) < 10**15:
         value = str(value)
     if not isinstance(value, str) or isinstance(value, TooLong):
-        raise CountParseError(say("import.text_not_text"))
+        raise CountParseError(say("importing.text_not_text"))
     if unreadable_text(value):
-        raise CountParseError(say("import.text_unreadable"))
+        raise CountParseError(say("importing.text_unreadable"))
     text = unicodedata.normalize("NFC", value).strip()
     if len(text) > limit:
-        raise CountParseError(f"dài {format_count(len(text))} ký tự, quá giới hạn {limit}")
+        raise CountParseError(say("importing.text_too_long", length=format_count(len(text)), limit=limit))
     return text
 
 
@@ -126,7 +126,7 @@ def check_answers(
     for ident, value in raw.items():
         item = fields.get(ident)
         if item is None or item.kind not in ("count", "text"):
-            checked.warnings.append(f"bỏ qua «{str(ident)[:40]}»: biểu {form.id} không có trường này")
+            checked.warnings.append(say("importing.unknown_field", field=str(ident)[:40], form=form.id))
             continue
         if not has_value(value):
             continue
@@ -164,7 +164,8 @@ def describe_soft(checked: Checked, explanations: Mapping[str, str]) -> list[str
     lines = []
     for result in checked.soft:
         reason = explanations.get(result.key)
-        lines.append(f"{result.message}" + (f" — giải trình: {reason}" if reason else " — chưa có giải trình"))
+        lines.append(say("importing.explained", check=result.message, reason=reason) if reason
+                     else say("importing.unexplained", check=result.message))
     return lines
 
 
@@ -237,24 +238,23 @@ def decide(
     result = Result(where, "error", "", unit=unit, period=period, warnings=list(checked.warnings))
     decision = Decision(result)
     if checked.errors:
-        result.message = "không lưu: " + "; ".join(checked.errors)
+        result.message = say("importing.refused", reason="; ".join(checked.errors))
         return decision
     if checked.missing:
-        result.message = "không lưu: thiếu " + ", ".join(checked.missing)
+        result.message = say("importing.missing", items=", ".join(checked.missing))
         return decision
     if require_explanations and checked.unexplained:
-        result.message = "cần giải trình: " + " ".join(c.message for c in checked.unexplained)
+        result.message = say("importing.needs_explanation", checks=" ".join(c.message for c in checked.unexplained))
         return decision
     kept = {r.key: given[r.key] for r in checked.soft if r.key in given}
     result.warnings += describe_soft(checked, given)
     decision.answers, decision.kept, decision.values = checked.answers, kept, checked.values
     if latest is not None and same_content(latest.answers, latest.explanations, checked.answers, kept):
         result.outcome = "unchanged"
-        result.message = f"không đổi (giống bản nộp lần {latest.version})"
+        result.message = say("importing.unchanged", version=latest.version)
         return decision
     if latest is not None and latest.status == SubmissionStatus.APPROVED:
-        result.message = (f"không lưu: báo cáo lần {latest.version} đã được duyệt; cần trả lại báo cáo trước khi "
-                          "ghi bản mới")
+        result.message = say("importing.approved", version=latest.version)
         return decision
     result.outcome = "added"
     return decision
@@ -317,7 +317,7 @@ async def enter_report(
         await storage.audit.log("report.on_behalf", now, actor=actor, subject=f"{unit.code}:{period.key}",
                                 detail={"version": submission.version, "where": where or None})
     result.submission = submission
-    result.message = f"đã lưu bản nộp lần {submission.version} (nhập thay)"
+    result.message = say("importing.stored", version=submission.version)
     return result
 
 
@@ -346,9 +346,9 @@ def row_period_key(form: Form, key: str, now: datetime) -> PeriodKey:
         parsed = PeriodKey.parse(key)
         period_for(form.period, parsed)  # its dates must exist (9999-W52's deadline does not)
     except (PeriodKeyError, ValueError, OverflowError):
-        raise RowError(f"kỳ «{shown}» không hợp lệ (VD: {example})") from None
+        raise RowError(say("importing.bad_period", period=shown, example=example)) from None
     if parsed > PeriodKey.containing(form.period.kind, now.date()):
-        raise RowError(say("import.period_in_future", period=str(parsed), example=example))
+        raise RowError(say("importing.period_in_future", period=str(parsed), example=example))
     return parsed
 
 
@@ -357,10 +357,10 @@ def check_moment(submitted_at: datetime | None, period: Period, now: datetime) -
     if submitted_at is None:
         return
     if submitted_at > now + timedelta(minutes=5):
-        raise RowError("thời điểm nộp ở tương lai")
+        raise RowError(say("importing.moment_in_future"))
     started = datetime.combine(period.starts_on, time(0), tzinfo=period.opens_at.tzinfo)
     if submitted_at < started:
-        raise RowError(say("import.moment_before_period", moment=submitted_at.strftime("%d/%m/%Y"),
+        raise RowError(say("importing.moment_before_period", moment=submitted_at.strftime("%d/%m/%Y"),
                            period=period.key))
 
 
@@ -382,19 +382,20 @@ def summary(results: Sequence[Result]) -> str:
 
 
 def summary_of(total: int, counts: Mapping[str, int]) -> str:
-    return (f"{total} dòng: lưu mới {counts.get('added', 0)}, không đổi {counts.get('unchanged', 0)}, "
-            f"bỏ qua {counts.get('skipped', 0)}, lỗi {counts.get('error', 0)}.")
+    return say("importing.summary", total=total, added=counts.get("added", 0), unchanged=counts.get("unchanged", 0),
+               skipped=counts.get("skipped", 0), error=counts.get("error", 0))
 
 
 # --- reading a JSON file whole (small files: render's figures) ----------------------------------
 
 
-def load_json_file(path: Path, error: type[Exception], what: str = "tệp") -> Any:
+def load_json_file(path: Path, error: type[Exception], what: str | None = None) -> Any:
     """A JSON file's content; a file that cannot be read or is not JSON raises ``error`` with the
-    reason in Vietnamese (``what``: how the file is named in it, "tệp số liệu" …)."""
+    reason in Vietnamese (``what``: how the file is named in it, "tệp số liệu" …; "tệp" by default)."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise error(f"Không đọc được {what} {path}: {exc.strerror or exc}.") from None
+        raise error(say("importing.file_unreadable", what=what or say("importing.a_file"), path=path,
+                        reason=exc.strerror or exc)) from None
     except json.JSONDecodeError as exc:
-        raise error(f"Tệp {path} không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
+        raise error(say("importing.file_not_json", path=path, line=exc.lineno, column=exc.colno)) from None

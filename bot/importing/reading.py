@@ -161,7 +161,7 @@ def _as_datetime(value: Any, tz: Any) -> datetime | None:
             except ValueError:
                 continue
             return moment if moment.tzinfo else moment.replace(tzinfo=tz)
-    raise ValueError(say("import.bad_moment", example="19/12/2025 09:00"))
+    raise ValueError(say("importing.bad_moment", example="19/12/2025 09:00"))
 
 
 def _code(value: Any) -> str:
@@ -182,9 +182,9 @@ def _text(value: Any, what: str) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _code(value)
     if not isinstance(value, str):
-        raise ValueError(say("import.not_text", what=what))
+        raise ValueError(say("importing.not_text", what=what))
     if unreadable_text(value):
-        raise ValueError(say("import.unreadable_text", what=what))
+        raise ValueError(say("importing.unreadable_text", what=what))
     return value.strip()[:200]
 
 
@@ -195,16 +195,16 @@ def _check_size(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ImportFileError(say("import.cannot_open", path=str(path), reason=exc.strerror or str(exc))) from None
+        raise ImportFileError(say("importing.cannot_open", path=str(path), reason=exc.strerror or str(exc))) from None
     if size > MAX_FILE_BYTES:
-        raise ImportFileError(say("import.file_too_big", name=path.name, megabytes=MAX_FILE_BYTES // 2**20))
+        raise ImportFileError(say("importing.file_too_big", name=path.name, megabytes=MAX_FILE_BYTES // 2**20))
 
 
 def read_rows(path: Path, form: Form, tz: Any) -> Iterator[Row]:
     """The file's rows one by one (a generator: the file is read as they are taken)."""
     suffix = path.suffix.lower()
     if suffix not in (".json", ".xlsx", ".xlsm"):
-        raise ImportFileError(f"Tệp {path.name}: chỉ nhận .xlsx hoặc .json.")
+        raise ImportFileError(say("importing.not_xlsx_or_json", name=path.name))
     _check_size(path)
     if suffix == ".json":
         return read_json(path, tz)
@@ -212,7 +212,7 @@ def read_rows(path: Path, form: Form, tz: Any) -> Iterator[Row]:
 
 
 def _too_many(where: str) -> Row:
-    return Row(where=where, problem=say("import.too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", ".")))
+    return Row(where=where, problem=say("importing.too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", ".")))
 
 
 # --- .xlsx -------------------------------------------------------------------------------------
@@ -226,7 +226,7 @@ def _check_parts(path: Path) -> None:
         for item in archive.infolist():
             limit = MAX_SHARED_TEXT_BYTES if item.filename.lower().endswith("sharedstrings.xml") else MAX_PART_BYTES
             if item.file_size > limit:
-                raise ImportFileError(say("import.xlsx_too_big", name=path.name, part=item.filename[:60],
+                raise ImportFileError(say("importing.xlsx_too_big", name=path.name, part=item.filename[:60],
                                           megabytes=limit // 2**20))
 
 
@@ -261,18 +261,18 @@ def read_xlsx(path: Path, form: Form, tz: Any) -> Iterator[Row]:
         _check_parts(path)
         hostile = _declares_entities(path)
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-        raise ImportFileError(f"Không đọc được tệp Excel {path}: {str(exc)[:120]}") from None
+        raise ImportFileError(say("importing.xlsx_unreadable", path=path, reason=str(exc)[:120])) from None
     if hostile:
-        raise ImportFileError(f"Không đọc được tệp Excel {path}: {say('import.xml_entities')}")
+        raise ImportFileError(say("importing.xlsx_unreadable", path=path, reason=say("importing.xml_entities")))
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged or foreign file
-        raise ImportFileError(f"Không đọc được tệp Excel {path}: {_xml_reason(exc)}") from None
+        raise ImportFileError(say("importing.xlsx_unreadable", path=path, reason=_xml_reason(exc))) from None
     try:
         sheets = [book[MAIN_SHEET]] if MAIN_SHEET in book.sheetnames else list(book.worksheets)
     except Exception as exc:
         book.close()
-        raise ImportFileError(f"Không đọc được tệp Excel {path}: {_xml_reason(exc)}") from None
+        raise ImportFileError(say("importing.xlsx_unreadable", path=path, reason=_xml_reason(exc))) from None
     return _xlsx_sheets(book, sheets, path, form, tz)
 
 
@@ -281,9 +281,9 @@ def _xml_reason(exc: BaseException) -> str:
     cause: BaseException | None = exc
     while cause is not None:  # openpyxl wraps the parser's exception in its own
         if type(cause).__name__ in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
-            return say("import.xml_entities")
+            return say("importing.xml_entities")
         cause = cause.__cause__ or cause.__context__
-    return say("import.xml_broken", detail=str(exc)[:120])
+    return say("importing.xml_broken", detail=str(exc)[:120])
 
 
 def _guarded(rows: Iterator[Any], first: int) -> Iterator[tuple[int, Any]]:
@@ -308,7 +308,7 @@ def _xlsx_sheets(book: Any, sheets: list[Any], path: Path, form: Form, tz: Any) 
             rows = _guarded(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1)
             for number, header in rows:
                 if isinstance(header, BaseException):
-                    yield Row(where=f"dòng {number}", problem=_xml_reason(header))
+                    yield Row(where=say("importing.row", number=number), problem=_xml_reason(header))
                     return
                 if number > 10:
                     break
@@ -316,10 +316,8 @@ def _xlsx_sheets(book: Any, sheets: list[Any], path: Path, form: Form, tz: Any) 
                 if ("unit" in specials or "name" in specials) and columns:
                     yield from _xlsx_rows(rows, columns, specials, tz)
                     return
-        raise ImportFileError(
-            f"Tệp {path.name}: không thấy dòng tiêu đề có cột «{UNIT_CODE}» và các cột số liệu (tên mục của biểu "
-            f"{form.id}, như «{form.fields[0].label}»)."
-        )
+        raise ImportFileError(say("importing.no_header", name=path.name, unit_column=UNIT_CODE, form=form.id,
+                                  example=form.fields[0].label))
     finally:
         book.close()
 
@@ -328,7 +326,7 @@ def _xlsx_rows(rows: Iterator[tuple[int, Any]], columns: dict[int, str], special
                tz: Any) -> Iterator[Row]:
     count = 0
     for number, values in rows:
-        where = f"dòng {number}"
+        where = say("importing.row", number=number)
         if isinstance(values, BaseException):
             yield Row(where=where, problem=_xml_reason(values))
             return
@@ -354,7 +352,7 @@ def _xlsx_row(where: str, values: Sequence[Any], columns: dict[int, str], specia
         row.answers = {ident: cell(index) for index, ident in columns.items() if cell(index) is not None}
         explained = cell(specials.get("explanations"))
         if explained is not None and not isinstance(explained, str):
-            raise ValueError(say("import.not_text", what=EXPLANATIONS))
+            raise ValueError(say("importing.not_text", what=EXPLANATIONS))
         row.explanations = parse_explanations(explained)
         row.submitted_at = _as_datetime(cell(specials.get("submitted_at")), tz)
     except ValueError as exc:
@@ -408,18 +406,18 @@ def read_json(path: Path, tz: Any) -> Iterator[Row]:
     try:
         handle = path.open(encoding="utf-8", errors="replace")
     except OSError as exc:
-        raise ImportFileError(f"Không đọc được tệp {path}: {exc.strerror or exc}.") from None
+        raise ImportFileError(say("importing.cannot_open", path=path, reason=exc.strerror or exc)) from None
     buffer = _Buffer(handle)
     first = buffer.skip_space()
     if first == "{":
         handle.close()
         if path.stat().st_size > MAX_OBJECT_FILE_BYTES:
-            raise ImportFileError(say("import.json_object_too_big", name=path.name,
+            raise ImportFileError(say("importing.json_object_too_big", name=path.name,
                                       megabytes=MAX_OBJECT_FILE_BYTES // 2**20))
         return _json_object(path, tz)
     if first != "[":
         handle.close()
-        raise ImportFileError(f"Tệp {path} phải là một danh sách [{{\"unit\": …, \"period\": …, \"answers\": {{…}}}}].")
+        raise ImportFileError(say("importing.json_not_list", path=path))
     buffer.pos += 1
     return _json_items(buffer, handle, tz)
 
@@ -429,14 +427,14 @@ def _json_object(path: Path, tz: Any) -> Iterator[Row]:
     try:
         data = _DECODER.decode(path.read_text(encoding="utf-8", errors="replace"))
     except (ValueError, RecursionError) as exc:
-        raise ImportFileError(f"Tệp {path} không phải JSON hợp lệ ({str(exc)[:80]}).") from None
+        raise ImportFileError(say("importing.json_invalid", path=path, detail=str(exc)[:80])) from None
     if not isinstance(data, dict) or not isinstance(data.get("reports"), list):
-        raise ImportFileError(f"Tệp {path} phải là một danh sách [{{\"unit\": …, \"period\": …, \"answers\": {{…}}}}].")
+        raise ImportFileError(say("importing.json_not_list", path=path))
     for number, item in enumerate(data["reports"], start=1):
         if number > MAX_ROWS:
-            yield _too_many(f"mục {number}")
+            yield _too_many(say("importing.item", number=number))
             return
-        yield json_row(f"mục {number}", item, tz)
+        yield json_row(say("importing.item", number=number), item, tz)
 
 
 def _json_items(buffer: _Buffer, handle: IO[str], tz: Any) -> Iterator[Row]:
@@ -446,13 +444,13 @@ def _json_items(buffer: _Buffer, handle: IO[str], tz: Any) -> Iterator[Row]:
             char = buffer.skip_space()
             if char == "]" or char == "":
                 if char == "" and number == 0:
-                    yield Row(where="mục 1", problem=say("import.json_unterminated"))
+                    yield Row(where=say("importing.item", number=1), problem=say("importing.json_unterminated"))
                 return
             if number and char == ",":
                 buffer.pos += 1
                 char = buffer.skip_space()
             number += 1
-            where = f"mục {number}"
+            where = say("importing.item", number=number)
             if number > MAX_ROWS:
                 yield _too_many(where)
                 return
@@ -461,7 +459,8 @@ def _json_items(buffer: _Buffer, handle: IO[str], tz: Any) -> Iterator[Row]:
                 yield Row(where=where, problem=problem)
                 if not _skip_item(buffer):
                     if not buffer.eof:  # (at the end, the bad item was simply the last one)
-                        yield Row(where=f"mục {number + 1}", problem=say("import.json_rest_lost"))
+                        yield Row(where=say("importing.item", number=number + 1),
+                                  problem=say("importing.json_rest_lost"))
                     return
                 continue
             yield json_row(where, item, tz)
@@ -476,14 +475,14 @@ def _next_item(buffer: _Buffer) -> tuple[Any, str]:
         try:
             item, end = _DECODER.raw_decode(buffer.text, start)
         except RecursionError:
-            return None, say("import.json_too_deep")
+            return None, say("importing.json_too_deep")
         except ValueError as exc:
             offset = exc.pos - start + 1 if isinstance(exc, json.JSONDecodeError) else 1
             if len(buffer.text) - start < MAX_ITEM_CHARS and buffer.more():
                 continue
             if len(buffer.text) - buffer.pos >= MAX_ITEM_CHARS:
-                return None, say("import.json_item_too_big", kilobytes=MAX_ITEM_CHARS // 1024)
-            return None, say("import.json_broken", offset=offset)
+                return None, say("importing.json_item_too_big", kilobytes=MAX_ITEM_CHARS // 1024)
+            return None, say("importing.json_broken", offset=offset)
         buffer.pos = end
         return item, ""
 
@@ -512,22 +511,22 @@ def json_row(where: str, item: Any, tz: Any) -> Row:
     """One JSON item as a row (a problem when it is not an object of the expected shape)."""
     row = Row(where=where)
     if not isinstance(item, dict):
-        row.problem = say("import.json_not_object")
+        row.problem = say("importing.json_not_object")
         return row
     try:
         row.unit = _code(_text(item.get("unit"), "unit"))
         row.period = _text(item.get("period"), "period")
         answers = item.get("answers")
         if answers is not None and not isinstance(answers, dict):
-            raise ValueError(say("import.answers_not_object"))
+            raise ValueError(say("importing.answers_not_object"))
         row.answers = dict(answers or {})
         explanations = item.get("explanations") or {}
         if not isinstance(explanations, dict):
-            raise ValueError(say("import.answers_not_object"))
+            raise ValueError(say("importing.answers_not_object"))
         for key, value in explanations.items():
             reason = value.get("reason") if isinstance(value, dict) else value
             if not isinstance(reason, str) or unreadable_text(reason) or unreadable_text(key):
-                raise ValueError(say("import.not_text", what=f"explanations.{key}"[:60]))
+                raise ValueError(say("importing.not_text", what=f"explanations.{key}"[:60]))
             row.explanations[key] = explanation_text(reason)
         row.submitted_at = _as_datetime(item.get("submitted_at"), tz)
     except ValueError as exc:

@@ -204,7 +204,7 @@ async def load_input(
     officials = {commune.code: [p.full_name + (f" (@{p.username})" if p.username else "")
                                 for p in commune.reachable()] for commune in missing.communes}
 
-    scope_name = "Toàn quốc" if province_code is None else provinces[province_code].full_name
+    scope_name = say("units.whole_country") if province_code is None else provinces[province_code].full_name
     return RollupInput(
         form=form, period=rollup_period(period), scope_name=scope_name, scope_code=province_code, units=units,
         reports=reports, previous_period=previous_period, previous_reports=previous_reports, history=history,
