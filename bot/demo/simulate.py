@@ -15,10 +15,8 @@ rollup's .docx, .xlsx and chart, a summary (tom-tat.txt) and the database of the
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
-import re
 import sys
 import time
 from collections import Counter
@@ -28,18 +26,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
-
 from bot.administering.units import normalize_province_code, official_units
-from bot.app import build_application
 from bot.clock import FakeClock
-from bot.context import BaocaoApplication
 from bot.demo.figures import COUNT_FIELDS, format_thousands, profile_for, rng_for, week_answers
 from bot.demo.seed import DEMO_FORM, DEMO_PEOPLE, DemoPerson, bind_person, seed_history
 from bot.domain.forms import Form
 from bot.domain.numbers import format_date
 from bot.domain.periods import PeriodInfo, open_periods, period_label
+from bot.driver import DrivenBot
+from bot.notices.timetable import Timetable, Wakeup
 from bot.reporting.session import ensure_period
 from bot.settings import Settings
 from sandbox import Limits, SandboxClient, SandboxServer
@@ -426,22 +421,6 @@ def _prepare(out: Path) -> Path:
     return database
 
 
-def _has_command(application: BaocaoApplication, name: str) -> bool:
-    return any(isinstance(h, CommandHandler) and name in h.commands
-               for group in application.handlers.values() for h in group)
-
-
-def _has_callback(application: BaocaoApplication, data: str) -> bool:
-    for group in application.handlers.values():
-        for h in group:
-            if not isinstance(h, CallbackQueryHandler):
-                continue
-            pattern = h.pattern  # a str is compiled; bot.chat.actions.matches gives a callable
-            if isinstance(pattern, re.Pattern) and pattern.match(data) or callable(pattern) and pattern(data):
-                return True
-    return False
-
-
 async def simulate_week(
     settings: Settings,
     *,
@@ -469,7 +448,7 @@ async def simulate_week(
         "webhook_url": None, "webhook_secret": None, "admin_ids": [],
     })
     clock = FakeClock(datetime.now(settings.tz))
-    application = build_application(local, token=SIM_TOKEN, clock=clock, rate_limiter=False)
+    bot = DrivenBot(local, token=SIM_TOKEN, clock=clock)
     missing: list[str] = []
     files: dict[str, Path] = {}
     notices: Counter[str] = Counter()
@@ -480,12 +459,8 @@ async def simulate_week(
     if stream is not None and logging.getLogger().level > logging.DEBUG:
         logging.getLogger().setLevel(logging.WARNING)  # the progress bar tells the story
     try:
-        await application.initialize()
-        queue = application.job_queue
-        if queue is not None:  # the simulation fires the calendar's moments itself, on the fake clock
-            for job in queue.jobs():
-                job.schedule_removal()
-        services = application.services
+        await bot.open()  # the simulation fires the calendar's moments itself, on the fake clock
+        services = bot.services
         storage = services.storage
         form = services.forms[DEMO_FORM]
         info = open_periods(form.period, clock.now())[-1]
@@ -519,19 +494,17 @@ async def simulate_week(
         sandbox.webchat.add_person(colleague.telegram_id, colleague.first_name, colleague.last_name,
                                    role="reporter", title=colleague.title, units=[plans[0].unit.full_name])
 
-        assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0, timeout=5, allowed_updates=Update.ALL_TYPES)
-        await application.start()
+        await bot.start()
 
         events: list[Event] = []
         supervisor = next(p for p in staff if p.role == Role.SUPERVISOR)
-        scheduler = getattr(application, "reminders", None)
-        from_notice = _has_callback(application, f"open:{period.id}")
+        scheduler = bot.timetable
+        from_notice = bot.answers_button(f"open:{period.id}")
         if scheduler is not None:
             for moment in scheduler.reminders.moments(form.id, period):
                 events.append(Event(moment.due_at, 0, f"{_MOMENT_VI.get(moment.kind, moment.kind)}",
                                     _fire(scheduler, period, moment.kind, moment.due_at, notices)))
-            if _has_callback(application, f"nudge:{period.id}:{province}"):
+            if bot.answers_button(f"nudge:{period.id}:{province}"):
                 events.append(Event(info.deadline_at + timedelta(minutes=30), 0, "cán bộ tỉnh nhắc các xã chưa nộp",
                                     _nudge(client, scheduler, supervisor.telegram_id, notices)))
         else:
@@ -555,7 +528,7 @@ async def simulate_week(
 
         # after the week: the supervisor approves every report, then asks for the rollup
         clock.set(info.deadline_at + timedelta(days=1, hours=2, minutes=30))
-        if _has_command(application, "xa") and _has_callback(application, "sv:a:1"):
+        if bot.answers_command("xa") and bot.answers_button("sv:a:1"):
             progress.show(f"{_when(clock.now())} · cán bộ tỉnh duyệt báo cáo…")
             await _approvals(client, supervisor.telegram_id, plans, results, approvals, issues)()
             label = f"cán bộ tỉnh duyệt {approvals['approved']} báo cáo"
@@ -573,12 +546,7 @@ async def simulate_week(
         actual = await _actual(storage, period, chosen)
     finally:
         await client.close()
-        with contextlib.suppress(Exception):
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            if application.running:
-                await application.stop()
-        await application.shutdown()
+        await bot.close()
         await sandbox.stop()
 
     planned = Counter(plan.timing for plan in plans)
@@ -599,18 +567,17 @@ _MOMENT_VI = {"opening": "mở kỳ báo cáo", "reminder": "nhắc hạn", "dea
               "escalation": "báo xã chưa nộp cho tỉnh", "nudge": "cán bộ tỉnh nhắc"}
 
 
-def _fire(scheduler: Any, period: Period, kind: str, due_at: datetime,
+def _fire(scheduler: Timetable, period: Period, kind: str, due_at: datetime,
           notices: Counter[str]) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
-        recorded = await scheduler.fire({"form": period.form_id, "period_id": period.id, "period": period.key,
-                                         "kind": kind, "due_at": due_at.isoformat()})
+        recorded = await scheduler.fire(Wakeup(period.form_id, period.id, period.key, kind, due_at))
         await scheduler.broadcaster.wait_idle()
         await scheduler.broadcaster.drain()
         notices[kind] += recorded
     return run
 
 
-def _nudge(client: SandboxClient, scheduler: Any, supervisor: int,
+def _nudge(client: SandboxClient, scheduler: Timetable, supervisor: int,
            notices: Counter[str]) -> Callable[[], Awaitable[None]]:
     """The supervisor taps «Nhắc các xã chưa nộp» under the list of missing communes."""
     async def run() -> None:
