@@ -4,6 +4,8 @@ handlers/, which does), except the composition root, named here module by module
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +55,17 @@ def test_nothing_below_the_composition_root_imports_the_channel() -> None:
     names = {path.relative_to(ROOT).as_posix() for path in checked}
     assert {"bot/notices/broadcast.py", "bot/notices/timetable.py", "bot/demo/simulate.py"} <= names
     assert "storage/db.py" in names
+
+
+def test_the_notices_core_loads_no_channel_at_all() -> None:
+    """Not only its own imports: nothing it imports, however deep, loads telegram or handlers."""
+    script = ("import sys\n"
+              "import bot.notices.timetable, bot.notices.broadcast, bot.calendar.nudging\n"
+              "print(sorted(m for m in ('telegram', 'handlers') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={"PYTHONPATH": str(ROOT), "PATH": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[]"]
 
 
 def test_the_composition_root_is_named_module_by_module() -> None:
