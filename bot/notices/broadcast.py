@@ -1,4 +1,4 @@
-"""Sending the recorded notices: each person gets each notice once, at Telegram's pace.
+"""Sending the recorded notices: each person gets each notice once, at the channel's pace.
 
 The sender takes the notices that are due (``storage.notices.due``), checks each again
 (``compose``: a commune that submitted, a person on leave or who blocked the bot, a revoked
@@ -37,8 +37,9 @@ far longer than a slow answer takes, so ambiguity is rare; ``REMINDERS_RETRY_AMB
 switches to at least once. At start, notices left ``sending`` by a crash are marked
 ``unknown`` (``Reminders.catch_up``) before anything is sent.
 
-A ``Blocked`` outcome (Telegram's 403) marks the person as having blocked the bot (``people.set_blocked``) and records one
-notice to the province's supervisors (``Reminders.notify_blocked``), sent in the same run.
+A ``Blocked`` outcome (Telegram's 403) marks the person as having blocked the bot
+(``people.set_blocked``) and records one notice to the province's supervisors
+(``Reminders.notify_blocked``), sent in the same run.
 """
 
 from __future__ import annotations
@@ -374,7 +375,7 @@ class Broadcaster:
         if crashed:
             raise crashed[0]
         if self._failing >= self.config.breaker:
-            log.warning("%d notices in a row could not be sent (is Telegram down?); the rest wait for the next sweep",
+            log.warning("%d notices in a row could not be sent (is the channel down?); the rest wait for the next sweep",
                         self._failing)
 
     async def _deliver(self, notice: Notice, report: DrainReport, attempt: int = 1) -> float | None:
