@@ -100,6 +100,7 @@ async def _run(chats: int, injected_429: float) -> dict[str, float]:
             app = build_application(settings, token="123456:TEST", clock=clock)
             async with app:
                 scheduler = app.reminders
+                assert scheduler is not None, "the calendar is installed by initialize()"
                 [period] = [p for p in await scheduler.reminders.ensure_periods("tthc-weekly", REMINDER_AT)
                             if p.key == "2025-W50"]
                 recorded = await scheduler.reminders.fire(period, REMINDER, REMINDER_AT)

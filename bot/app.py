@@ -11,12 +11,11 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.clock import Clock, SystemClock
 from bot.context import BaocaoApplication, BotContext
 from bot.domain.forms import load_forms
-from bot.notify import PacedRateLimiter
 from bot.services import Services
 from bot.settings import Settings
 from handlers import register_handlers
-from handlers.delivery import keyboard
 from handlers.fitting_bot import FittingBot
+from handlers.pacing import PacedRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +74,5 @@ def build_application(
     application = builder.build()
     assert isinstance(application, BaocaoApplication)
     application.services = services
-    application.notice_keyboard = keyboard  # the notices' choices become Telegram's inline buttons
     register_handlers(application)
     return application

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.chat.access import Identity
 from bot.services import Services
+
+if TYPE_CHECKING:
+    from bot.notices.timetable import Timetable
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +46,7 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
     become ``unknown`` at the next start; those not claimed stay pending and go out then)."""
 
     services: Services
-    reminders: Any = None  # bot.scheduler.ReminderScheduler, installed by initialize
-    notice_keyboard: Any = None  # a notice's choices as buttons (handlers.delivery.keyboard), set by build_application
+    reminders: Timetable | None = None  # bot.scheduler.ReminderScheduler, installed by initialize
 
     async def initialize(self) -> None:
         from bot.documents.pool import POOL, limits_from

@@ -16,8 +16,8 @@ from bot.calendar.nudging import nudge_missing
 from bot.calendar.schedule import calendar
 from bot.chat.actions import NudgeMissing, OpenReport, decode, matches
 from bot.context import BotContext
+from bot.notices.timetable import Timetable
 from bot.onboarding import stray
-from bot.scheduler import ReminderScheduler
 from handlers import reporting
 from handlers.delivery import deliver
 from handlers.identity import identity_of
@@ -25,9 +25,9 @@ from handlers.identity import identity_of
 log = logging.getLogger(__name__)
 
 
-def _scheduler(context: BotContext) -> ReminderScheduler:
+def _scheduler(context: BotContext) -> Timetable:
     scheduler = getattr(context.application, "reminders", None)
-    assert isinstance(scheduler, ReminderScheduler), "the reminder scheduler is installed by initialize()"
+    assert isinstance(scheduler, Timetable), "the reminder scheduler is installed by initialize()"
     return scheduler
 
 

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from bot.demo.script import script
 from storage.models import Unit
 
 COUNT_FIELDS = (
@@ -19,48 +20,6 @@ COUNT_FIELDS = (
     "digitized", "e_results",
 )
 TEXT_FIELDS = ("legal", "infrastructure", "resources", "difficulties", "proposals")
-
-LEGAL = (
-    "Ban hành Kế hoạch triển khai chuyển đổi số năm 2026 của xã.",
-    "Ban hành Quyết định kiện toàn Tổ công nghệ số cộng đồng.",
-    "Ban hành Thông báo về việc tiếp nhận hồ sơ trực tuyến toàn trình.",
-    "Trong tuần không ban hành văn bản mới.",
-    "Ban hành Công văn đôn đốc số hóa hồ sơ, kết quả giải quyết thủ tục hành chính.",
-)
-INFRASTRUCTURE = (
-    "Hệ thống mạng, máy tính tại Trung tâm Phục vụ hành chính công hoạt động ổn định.",
-    "Thiếu máy scan tốc độ cao phục vụ số hóa hồ sơ đất đai.",
-    "Đường truyền internet chập chờn vào giờ cao điểm.",
-    "Đã lắp đặt thêm 02 máy tính tra cứu cho người dân.",
-    "Máy tính cấu hình thấp, thường xuyên treo khi ký số.",
-)
-RESOURCES = (
-    "Bố trí 03 công chức tiếp nhận và trả kết quả; 01 công chức phụ trách công nghệ thông tin kiêm nhiệm.",
-    "Bố trí 04 công chức tại bộ phận một cửa; Tổ công nghệ số cộng đồng hỗ trợ người dân nộp hồ sơ.",
-    "Thiếu công chức chuyên trách công nghệ thông tin; kinh phí chuyển đổi số còn hạn chế.",
-    "Bố trí 02 công chức, 01 đoàn viên thanh niên hỗ trợ hướng dẫn dịch vụ công trực tuyến.",
-)
-DIFFICULTIES = (
-    "Người dân cao tuổi chưa quen nộp hồ sơ trực tuyến.",
-    "Một số hồ sơ đất đai phải xác minh nguồn gốc nên kéo dài thời gian giải quyết.",
-    "Phần mềm một cửa điện tử đôi lúc lỗi khi đồng bộ lên Cổng dịch vụ công quốc gia.",
-    "Không có.",
-    "Khối lượng hồ sơ lớn sau sắp xếp đơn vị hành chính, nhân lực còn mỏng.",
-)
-PROPOSALS = (
-    "Đề nghị tỉnh hỗ trợ kinh phí mua sắm máy scan.",
-    "Đề nghị Sở Khoa học và Công nghệ tổ chức tập huấn ký số cho công chức.",
-    "Không có.",
-    "Đề nghị nâng cấp đường truyền internet cho Trung tâm Phục vụ hành chính công.",
-    "Đề nghị hướng dẫn thống nhất cách thống kê hồ sơ trực tuyến một phần.",
-)
-OVERDUE_REASONS = (
-    "Hồ sơ đất đai phải xác minh nguồn gốc, chờ ý kiến của cơ quan thuế.",
-    "Chờ kết quả thẩm định của cơ quan chuyên môn cấp tỉnh.",
-    "Công dân chưa bổ sung đủ giấy tờ theo yêu cầu.",
-    "Hệ thống phần mềm lỗi, không chuyển được hồ sơ đúng hạn.",
-)
-
 
 @dataclass(frozen=True)
 class CommuneProfile:
@@ -128,15 +87,17 @@ def week_counts(profile: CommuneProfile, carried_over: int, rng: random.Random) 
 
 
 def week_texts(counts: dict[str, int], rng: random.Random) -> dict[str, str]:
+    """The week's texts, each drawn from the demo's (templates/demo.yaml)."""
+    choices = script().texts
     texts = {
-        "legal": rng.choice(LEGAL),
-        "infrastructure": rng.choice(INFRASTRUCTURE),
-        "resources": rng.choice(RESOURCES),
-        "difficulties": rng.choice(DIFFICULTIES),
-        "proposals": rng.choice(PROPOSALS),
+        "legal": rng.choice(choices.legal),
+        "infrastructure": rng.choice(choices.infrastructure),
+        "resources": rng.choice(choices.resources),
+        "difficulties": rng.choice(choices.difficulties),
+        "proposals": rng.choice(choices.proposals),
     }
     if counts["resolved_late"] + counts["pending_overdue"] > 0:
-        texts["overdue_reasons"] = rng.choice(OVERDUE_REASONS)
+        texts["overdue_reasons"] = rng.choice(choices.overdue_reasons)
     return texts
 
 

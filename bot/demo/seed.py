@@ -14,6 +14,7 @@ from typing import TypedDict
 from bot.administering.tokens import create_invite, redeem_invite
 from bot.administering.units import import_units, normalize_province_code
 from bot.demo.figures import opening_backlog, pending_of, profile_for, rng_for, week_answers
+from bot.demo.script import script
 from bot.domain.forms import Form
 from bot.domain.periods import PeriodKey, open_periods, period_for
 from bot.reporting.session import ensure_period
@@ -22,8 +23,6 @@ from storage.models import Person, Role, Unit, UnitKind
 
 DEFAULT_PROVINCE = "19"  # Thái Nguyên, 92 communes
 DEMO_FORM = "tthc-weekly"
-# Communes the demo officials report for, when the province has them (else spread over the list).
-PREFERRED_COMMUNES = {"19": ("Đại Từ", "Định Hóa", "Phúc Lộc")}
 
 
 @dataclass(frozen=True)
@@ -40,14 +39,8 @@ class DemoPerson:
         return f"{self.last_name} {self.first_name}"
 
 
-DEMO_PEOPLE: tuple[DemoPerson, ...] = (
-    DemoPerson(1001, "Lan", "Nguyễn Thị", Role.REPORTER, "Công chức Văn phòng - Thống kê", 0),
-    DemoPerson(1002, "Hùng", "Trần Văn", Role.REPORTER, "Công chức Trung tâm Phục vụ hành chính công", 0),
-    DemoPerson(1003, "Mai", "Lê Thị", Role.REPORTER, "Công chức Văn hóa - Xã hội", 1),
-    DemoPerson(1004, "Đức", "Phạm Văn", Role.REPORTER, "Công chức Văn phòng - Thống kê", 2),
-    DemoPerson(2001, "Tuấn", "Hoàng Minh", Role.SUPERVISOR, "Chuyên viên Sở Khoa học và Công nghệ"),
-    DemoPerson(9001, "Hà", "Vũ Thị", Role.ADMIN, "Quản trị hệ thống, Sở Khoa học và Công nghệ"),
-)
+DEMO_PEOPLE: tuple[DemoPerson, ...] = tuple(  # templates/demo.yaml
+    DemoPerson(p.telegram_id, p.first_name, p.last_name, p.role, p.title, p.commune) for p in script().people)
 
 
 class RosterEntry(TypedDict):
@@ -90,7 +83,7 @@ class DemoWorld:
 
 def choose_communes(province_code: str, communes: list[Unit], count: int = 3) -> list[Unit]:
     preferred = [next((u for u in communes if u.name == name), None)
-                 for name in PREFERRED_COMMUNES.get(province_code, ())]
+                 for name in script().preferred_communes.get(province_code, ())]
     chosen = [u for u in preferred if u is not None][:count]
     step = max(1, len(communes) // (count + 1))
     for unit in communes[step::step]:

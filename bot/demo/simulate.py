@@ -15,10 +15,8 @@ rollup's .docx, .xlsx and chart, a summary (tom-tat.txt) and the database of the
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
-import re
 import sys
 import time
 from collections import Counter
@@ -28,18 +26,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
-
 from bot.administering.units import normalize_province_code, official_units
-from bot.app import build_application
+from bot.chat.catalogue import say
 from bot.clock import FakeClock
-from bot.context import BaocaoApplication
 from bot.demo.figures import COUNT_FIELDS, format_thousands, profile_for, rng_for, week_answers
+from bot.demo.screens import read, shows
+from bot.demo.script import script
 from bot.demo.seed import DEMO_FORM, DEMO_PEOPLE, DemoPerson, bind_person, seed_history
+from bot.domain.calendar import weekday_vi
 from bot.domain.forms import Form
 from bot.domain.numbers import format_date
 from bot.domain.periods import PeriodInfo, open_periods, period_label
+from bot.driver import DrivenBot
+from bot.notices.timetable import Timetable, Wakeup
 from bot.reporting.session import ensure_period
 from bot.settings import Settings
 from sandbox import Limits, SandboxClient, SandboxServer
@@ -56,17 +55,8 @@ REPLY_TIMEOUT = 30.0
 
 ON_TIME, LATE, NEVER = "on_time", "late", "never"
 HARD, TYPO, EXPLAIN = "hard", "typo", "explain"
-TIMING_LABELS = {ON_TIME: "đúng hạn", LATE: "muộn", NEVER: "không nộp"}
-SLIP_LABELS = {HARD: "số hóa lớn hơn tiếp nhận mới (bị từ chối, nhập lại)",
-               TYPO: "gõ nhầm một số lớn gấp 10 (được cảnh báo, sửa lại)",
-               EXPLAIN: "số liệu chưa cân đối (được cảnh báo, giữ nguyên và ghi lý do)"}
-EXPLAIN_REASON = "Có 2 hồ sơ tiếp nhận từ xã cũ trước khi sáp nhập, chưa cập nhật trên hệ thống một cửa."
-
-FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Hà")
-MIDDLE_F = ("Thị", "Thu", "Ngọc", "Thanh", "Minh", "Hồng")
-MIDDLE_M = ("Văn", "Đức", "Minh", "Quang", "Hữu", "Công")
-GIVEN_F = ("Lan", "Mai", "Hương", "Hà", "Linh", "Phương", "Hạnh", "Trang", "Yến", "Thảo", "Huyền", "Nga")
-GIVEN_M = ("Hùng", "Đức", "Tuấn", "Nam", "Quang", "Sơn", "Dũng", "Long", "Hải", "Thắng", "Bình", "Toàn")
+SLIP_LABELS = {HARD: "demo.slip_hard", TYPO: "demo.slip_typo", EXPLAIN: "demo.slip_explain"}  # catalogue keys
+EXPLAIN_REASON = script().typed.explain_reason
 
 
 # --- the plan -----------------------------------------------------------------------------------
@@ -123,9 +113,10 @@ class SimulationResult:
 
 
 def _name(rng: random.Random) -> tuple[str, str]:
+    names = script().names
     female = rng.random() < 0.55
-    last = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_F if female else MIDDLE_M)}"
-    return rng.choice(GIVEN_F if female else GIVEN_M), last
+    last = f"{rng.choice(names.family)} {rng.choice(names.middle_female if female else names.middle_male)}"
+    return rng.choice(names.given_female if female else names.given_male), last
 
 
 def make_plans(communes: list[Unit], info: PeriodInfo, form: Form, history: dict[str, dict[str, Any]],
@@ -223,7 +214,7 @@ def _asked_field(message: dict[str, Any]) -> str | None:
 
 def _is_screen(message: dict[str, Any]) -> bool:
     text = message.get("text") or ""
-    return any(d.startswith("r:") for _, d in _buttons(message)) or "lý do giữ nguyên" in text
+    return any(d.startswith("r:") for _, d in _buttons(message)) or shows(text, "reporting.ask_reason")
 
 
 class Official:
@@ -270,7 +261,7 @@ class Official:
     def _typed(self, value: int) -> str:
         roll = self.rng.random()
         if roll < 0.15 and value >= 1000:
-            return f"{value} hồ sơ"
+            return script().typed.figure_with_unit.format(value=value)
         return format_thousands(value)
 
     async def report(self) -> OfficialResult:
@@ -294,9 +285,10 @@ class Official:
 
     async def _step(self, screen: dict[str, Any]) -> dict[str, Any] | None:
         text = screen.get("text") or ""
-        if "✖ Chưa lưu" in text or ("✖ " in text and "Đã điền" in text):
+        if shows(text, "reporting.not_saved") or shows(text, "reporting.early") or (
+                shows(text, "reporting.bulk_refused") and shows(text, "reporting.bulk_filled")):
             self.result.refused += 1
-        if text.startswith("Đã gửi báo cáo") or (_verb(screen, "w") and "Đã gửi" in text):
+        if shows(text, "reporting.submitted"):
             self.result.submitted = True
             await self._collect_file()
             return None
@@ -313,8 +305,8 @@ class Official:
                     or check.split(":", 1)[-1] in self.plan.first_tries:
                 return await self._tap(screen, fix)
             return await self._tap(screen, keep)  # a warning not planned: keep, with a reason
-        if "lý do giữ nguyên" in text:
-            reason = EXPLAIN_REASON if self.plan.slip == EXPLAIN else "Số liệu đã kiểm tra lại, đúng thực tế."
+        if shows(text, "reporting.ask_reason"):
+            reason = EXPLAIN_REASON if self.plan.slip == EXPLAIN else script().typed.kept_reason
             self.result.explained.append(reason)
             return await self._say(reason)
         submit = _verb(screen, "u")
@@ -328,21 +320,24 @@ class Official:
     async def _answer(self, screen: dict[str, Any], field_id: str) -> dict[str, Any]:
         f = self.form.field(field_id)
         if f.kind == "count":
-            if self.plan.style == "bulk" and field_id == "carried_over" and "Đang ghi" not in (screen.get("text") or ""):
+            if self.plan.style == "bulk" and field_id == "carried_over" \
+                    and not shows(screen.get("text") or "", "reporting.current"):
                 return await self._say(self._bulk_text())
             value = self._value(field_id)
             suggestion = _verb(screen, "s")
-            if suggestion and value == self.plan.answers[field_id] and f"Như kỳ trước: {format_thousands(value)}" in \
-                    str(_buttons(screen)) and self.rng.random() < 0.7:
+            as_before = say("reporting.as_before", value=format_thousands(value))
+            if suggestion and value == self.plan.answers[field_id] and \
+                    any(as_before in label for label, _ in _buttons(screen)) and self.rng.random() < 0.7:
                 return await self._tap(screen, suggestion)
             if value == 0 and _verb(screen, "z") and self.rng.random() < 0.6:
                 return await self._tap(screen, str(_verb(screen, "z")))
             return await self._say(self._typed(int(value)))
-        value = self.plan.answers.get(field_id) or "Không có."
-        if value == "Không có." and _verb(screen, "n"):
+        nothing = say("reporting.none_answer")
+        value = self.plan.answers.get(field_id) or nothing
+        if value == nothing and _verb(screen, "n"):
             return await self._tap(screen, str(_verb(screen, "n")))
         same = _verb(screen, "s")
-        if same and self.plan.style == "step" and self.rng.random() < 0.3:  # "Như kỳ trước"
+        if same and self.plan.style == "step" and self.rng.random() < 0.3:  # as last period
             return await self._tap(screen, same)
         return await self._say(str(value))
 
@@ -401,8 +396,8 @@ class Progress:
 
 
 def _when(at: datetime) -> str:
-    days = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
-    return f"{days[at.weekday()]} {at:%d/%m %H:%M}"
+    day = weekday_vi(at.date())
+    return f"{day[0].upper()}{day[1:]} {at:%d/%m %H:%M}"
 
 
 # --- the week ---------------------------------------------------------------------------------------
@@ -424,22 +419,6 @@ def _prepare(out: Path) -> Path:
     for stale in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
         stale.unlink(missing_ok=True)
     return database
-
-
-def _has_command(application: BaocaoApplication, name: str) -> bool:
-    return any(isinstance(h, CommandHandler) and name in h.commands
-               for group in application.handlers.values() for h in group)
-
-
-def _has_callback(application: BaocaoApplication, data: str) -> bool:
-    for group in application.handlers.values():
-        for h in group:
-            if not isinstance(h, CallbackQueryHandler):
-                continue
-            pattern = h.pattern  # a str is compiled; bot.chat.actions.matches gives a callable
-            if isinstance(pattern, re.Pattern) and pattern.match(data) or callable(pattern) and pattern(data):
-                return True
-    return False
 
 
 async def simulate_week(
@@ -469,7 +448,7 @@ async def simulate_week(
         "webhook_url": None, "webhook_secret": None, "admin_ids": [],
     })
     clock = FakeClock(datetime.now(settings.tz))
-    application = build_application(local, token=SIM_TOKEN, clock=clock, rate_limiter=False)
+    bot = DrivenBot(local, token=SIM_TOKEN, clock=clock)
     missing: list[str] = []
     files: dict[str, Path] = {}
     notices: Counter[str] = Counter()
@@ -480,12 +459,8 @@ async def simulate_week(
     if stream is not None and logging.getLogger().level > logging.DEBUG:
         logging.getLogger().setLevel(logging.WARNING)  # the progress bar tells the story
     try:
-        await application.initialize()
-        queue = application.job_queue
-        if queue is not None:  # the simulation fires the calendar's moments itself, on the fake clock
-            for job in queue.jobs():
-                job.schedule_removal()
-        services = application.services
+        await bot.open()  # the simulation fires the calendar's moments itself, on the fake clock
+        services = bot.services
         storage = services.storage
         form = services.forms[DEMO_FORM]
         info = open_periods(form.period, clock.now())[-1]
@@ -509,40 +484,38 @@ async def simulate_week(
         plans = make_plans(chosen, info, form, history, seed)
         for plan in plans:
             demo = DemoPerson(plan.telegram_id, plan.first_name, plan.last_name, Role.REPORTER,
-                              "Công chức Văn phòng - Thống kê")
+                              script().reporter_title)
             await bind_person(storage, demo, plan.unit, now)
             sandbox.webchat.add_person(plan.telegram_id, plan.first_name, plan.last_name, role="reporter",
                                        title=demo.title, units=[plan.unit.full_name])
-        colleague = DemoPerson(plans[0].telegram_id + 100_000, "Hùng", "Trần Văn", Role.REPORTER,
-                               "Công chức Trung tâm Phục vụ hành chính công")
+        second = script().colleague
+        colleague = DemoPerson(plans[0].telegram_id + 100_000, second.first_name, second.last_name, Role.REPORTER,
+                               second.title)
         await bind_person(storage, colleague, plans[0].unit, now)  # two officials share the first commune
         sandbox.webchat.add_person(colleague.telegram_id, colleague.first_name, colleague.last_name,
                                    role="reporter", title=colleague.title, units=[plans[0].unit.full_name])
 
-        assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0, timeout=5, allowed_updates=Update.ALL_TYPES)
-        await application.start()
+        await bot.start()
 
         events: list[Event] = []
         supervisor = next(p for p in staff if p.role == Role.SUPERVISOR)
-        scheduler = getattr(application, "reminders", None)
-        from_notice = _has_callback(application, f"open:{period.id}")
+        scheduler = bot.timetable
+        from_notice = bot.answers_button(f"open:{period.id}")
         if scheduler is not None:
             for moment in scheduler.reminders.moments(form.id, period):
-                events.append(Event(moment.due_at, 0, f"{_MOMENT_VI.get(moment.kind, moment.kind)}",
+                events.append(Event(moment.due_at, 0, _moment(moment.kind),
                                     _fire(scheduler, period, moment.kind, moment.due_at, notices)))
-            if _has_callback(application, f"nudge:{period.id}:{province}"):
-                events.append(Event(info.deadline_at + timedelta(minutes=30), 0, "cán bộ tỉnh nhắc các xã chưa nộp",
+            if bot.answers_button(f"nudge:{period.id}:{province}"):
+                events.append(Event(info.deadline_at + timedelta(minutes=30), 0, say("demo.step_nudge"),
                                     _nudge(client, scheduler, supervisor.telegram_id, notices)))
         else:
-            missing.append("lời mời mở kỳ, nhắc hạn, thông báo đến hạn và báo cáo xã chưa nộp cho cán bộ tỉnh "
-                           "(bot/scheduler.py chưa có)")
+            missing.append(say("demo.missing_calendar"))
         by_time: dict[datetime, list[OfficialPlan]] = {}
         for plan in plans:
             if plan.at is not None:
                 by_time.setdefault(plan.at, []).append(plan)
         for at, group in sorted(by_time.items()):
-            events.append(Event(at, 1, f"{len(group)} xã báo cáo",
+            events.append(Event(at, 1, say("demo.step_officials", count=len(group)),
                                 _officials(client, group, form, out, results, from_notice),
                                 officials=len(group)))
         events.sort(key=lambda e: (e.at, e.order))
@@ -555,17 +528,17 @@ async def simulate_week(
 
         # after the week: the supervisor approves every report, then asks for the rollup
         clock.set(info.deadline_at + timedelta(days=1, hours=2, minutes=30))
-        if _has_command(application, "xa") and _has_callback(application, "sv:a:1"):
-            progress.show(f"{_when(clock.now())} · cán bộ tỉnh duyệt báo cáo…")
+        if bot.answers_command("xa") and bot.answers_button("sv:a:1"):
+            progress.show(f"{_when(clock.now())} · {say('demo.step_approving')}…")
             await _approvals(client, supervisor.telegram_id, plans, results, approvals, issues)()
-            label = f"cán bộ tỉnh duyệt {approvals['approved']} báo cáo"
+            label = say("demo.step_approved", count=approvals["approved"])
         else:
-            missing.append("duyệt báo cáo của cán bộ tỉnh (chưa có chức năng duyệt trong bot)")
-            label = "duyệt báo cáo (chưa có)"
+            missing.append(say("demo.missing_approval"))
+            label = say("demo.step_no_approval")
         progress.step(f"{_when(clock.now())} · {label}")
         clock.set(info.deadline_at + timedelta(days=1, hours=3))
         rollup_counts = await _rollup(storage, form, period, province, local, clock, out, files, missing)
-        progress.step(f"{_when(clock.now())} · tổng hợp của tỉnh")
+        progress.step(f"{_when(clock.now())} · {say('demo.step_rollup')}")
         progress.close()
 
         if scheduler is not None:
@@ -573,12 +546,7 @@ async def simulate_week(
         actual = await _actual(storage, period, chosen)
     finally:
         await client.close()
-        with contextlib.suppress(Exception):
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            if application.running:
-                await application.stop()
-        await application.shutdown()
+        await bot.close()
         await sandbox.stop()
 
     planned = Counter(plan.timing for plan in plans)
@@ -595,22 +563,25 @@ async def simulate_week(
     return result
 
 
-_MOMENT_VI = {"opening": "mở kỳ báo cáo", "reminder": "nhắc hạn", "deadline": "đến hạn nộp",
-              "escalation": "báo xã chưa nộp cho tỉnh", "nudge": "cán bộ tỉnh nhắc"}
+MOMENTS = {"opening": "demo.moment_opening", "reminder": "demo.moment_reminder", "deadline": "demo.moment_deadline",
+           "escalation": "demo.moment_escalation", "nudge": "demo.moment_nudge"}  # catalogue keys
 
 
-def _fire(scheduler: Any, period: Period, kind: str, due_at: datetime,
+def _moment(kind: str) -> str:
+    return say(MOMENTS[kind]) if kind in MOMENTS else kind
+
+
+def _fire(scheduler: Timetable, period: Period, kind: str, due_at: datetime,
           notices: Counter[str]) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
-        recorded = await scheduler.fire({"form": period.form_id, "period_id": period.id, "period": period.key,
-                                         "kind": kind, "due_at": due_at.isoformat()})
+        recorded = await scheduler.fire(Wakeup(period.form_id, period.id, period.key, kind, due_at))
         await scheduler.broadcaster.wait_idle()
         await scheduler.broadcaster.drain()
         notices[kind] += recorded
     return run
 
 
-def _nudge(client: SandboxClient, scheduler: Any, supervisor: int,
+def _nudge(client: SandboxClient, scheduler: Timetable, supervisor: int,
            notices: Counter[str]) -> Callable[[], Awaitable[None]]:
     """The supervisor taps «Nhắc các xã chưa nộp» under the list of missing communes."""
     async def run() -> None:
@@ -638,7 +609,8 @@ def _approvals(client: SandboxClient, supervisor: int, plans: list[OfficialPlan]
 
     def answered(m: dict[str, Any]) -> bool:
         text = m.get("text") or ""
-        return has("sv:a:")(m) or has("sv:x:")(m) or "mã báo cáo" in text or "Không tìm thấy" in text
+        return has("sv:a:")(m) or has("sv:x:")(m) or shows(text, "supervising.card_report") \
+            or shows(text, "supervising.no_commune_match")
 
     async def show(plan: OfficialPlan, query: str) -> dict[str, Any]:
         before = max((m["message_id"] for m in await client.bot_messages(supervisor)), default=0)
@@ -658,16 +630,18 @@ def _approvals(client: SandboxClient, supervisor: int, plans: list[OfficialPlan]
                 continue
             shown = await show(plan, plan.unit.full_name)
             if not (shown.get("text") or "").startswith(plan.unit.full_name):
-                issues.append(f"/xa {plan.unit.full_name} mở {(shown.get('text') or '').split(' (mã')[0]!r}; "
-                              f"cán bộ tỉnh gõ lại bằng mã xã /xa {plan.unit.code}")
+                title = read(shown.get("text") or "", "supervising.card_title")
+                opened = title["commune"] if title else (shown.get("text") or "").split("\n")[0]
+                issues.append(say("demo.issue_other_commune", query=plan.unit.full_name, opened=repr(opened),
+                                  code=plan.unit.code))
                 shown = await show(plan, plan.unit.code)
             approve = next((d for _, d in _buttons(shown) if d.startswith("sv:a:")), None)
             if approve is None:
-                issues.append(f"{plan.unit.full_name}: không có nút «✔ Duyệt»")
+                issues.append(say("demo.issue_no_approve", commune=plan.unit.full_name))
                 continue
             await client.tap(supervisor, shown["message_id"], data=approve)
             await client.wait_for_bot_message(supervisor, after_message_id=shown["message_id"], timeout=REPLY_TIMEOUT,
-                                              predicate=lambda m: "Đã duyệt" in (m.get("text") or ""))
+                                              predicate=lambda m: shows(m.get("text") or "", "supervising.approved"))
             approvals["approved"] += 1
     return run
 
@@ -703,14 +677,14 @@ async def _rollup(storage: Storage, form: Form, period: Period, province: str, s
     try:
         from bot.supervising.rollup_service import produce
     except ImportError:
-        missing.append("tổng hợp của tỉnh (.docx, .xlsx, biểu đồ): bot/supervising/rollup_service.py chưa có")
+        missing.append(say("demo.missing_rollup"))
         return None
     try:
         produced = await produce(storage, form, period, province, templates_dir=settings.templates_dir,
                                  report_date=clock.now().date(), tz=settings.tz)
     except Exception as exc:  # the rollup is being built elsewhere: say what failed, keep the rest
         log.exception("the rollup failed")
-        missing.append(f"tổng hợp của tỉnh (.docx, .xlsx, biểu đồ): bot.supervising.rollup_service.produce lỗi: {exc!r}")
+        missing.append(say("demo.rollup_failed", error=repr(exc)))
         return None
     folder = out / "tong-hop"
     folder.mkdir(parents=True, exist_ok=True)
@@ -739,53 +713,56 @@ def rollup_counts(rollup: Any) -> dict[str, int] | None:
 def summary(result: SimulationResult) -> str:
     period = result.period
     lines = [
-        f"Mô phỏng báo cáo {period_label(period.key)} — {result.province.full_name}",
-        f"Mở kỳ: {period.opens_at:%H:%M} ngày {format_date(period.opens_at.date())}; "
-        f"hạn nộp: {period.deadline_at:%H:%M} ngày {format_date(period.deadline_at.date())}.",
-        f"{len(result.plans)} xã, phường; dự kiến: {result.planned[ON_TIME]} đúng hạn, {result.planned[LATE]} muộn, "
-        f"{result.planned[NEVER]} không nộp.",
-        f"Kết quả: {result.actual[ON_TIME]} đúng hạn, {result.actual[LATE]} muộn, {result.actual[NEVER]} không nộp.",
+        say("demo.summary_title", period=period_label(period.key), province=result.province.full_name),
+        say("demo.summary_dates", opens_time=f"{period.opens_at:%H:%M}", opens_date=format_date(period.opens_at.date()),
+            deadline_time=f"{period.deadline_at:%H:%M}", deadline_date=format_date(period.deadline_at.date())),
+        say("demo.summary_planned", communes=len(result.plans), on_time=result.planned[ON_TIME],
+            late=result.planned[LATE], never=result.planned[NEVER]),
+        say("demo.summary_actual", on_time=result.actual[ON_TIME], late=result.actual[LATE],
+            never=result.actual[NEVER]),
     ]
     if result.rollup_counts:
         rc = result.rollup_counts
-        lines.append(f"Bảng tổng hợp ghi: {rc[ON_TIME]} đúng hạn, {rc[LATE]} muộn, {rc[NEVER]} chưa nộp"
-                     + (f"; {result.rollup_approved} đã duyệt." if result.rollup_approved is not None else "."))
+        approved = "" if result.rollup_approved is None else say("demo.summary_rollup_approved",
+                                                                 count=result.rollup_approved)
+        lines.append(say("demo.summary_rollup", on_time=rc[ON_TIME], late=rc[LATE], never=rc[NEVER],
+                         approved=approved))
     if result.approved:
-        lines.append(f"Cán bộ tỉnh đã duyệt {result.approved} báo cáo (/xa <tên xã> rồi «✔ Duyệt»).")
+        lines.append(say("demo.summary_approved", count=result.approved))
     started = Counter(r.started_from for r in result.results.values() if r.submitted)
     if started.get("notice"):
-        lines.append(f"{started['notice']} cán bộ bắt đầu từ nút «Nhập báo cáo» của tin nhắc, "
-                     f"{started.get('/baocao', 0)} gõ /baocao.")
+        lines.append(say("demo.summary_started", from_notice=started["notice"], typed=started.get("/baocao", 0)))
     if result.notices:
-        lines.append("Tin nhắn của lịch báo cáo: " + ", ".join(
-            f"{_MOMENT_VI.get(k, k)} {v}" for k, v in result.notices.items()) + ".")
+        lines.append(say("demo.summary_notices", counts=", ".join(
+            say("demo.summary_notice_count", moment=_moment(k), count=v) for k, v in result.notices.items())))
     slips = [r for r in result.results.values() if r.plan.slip]
     if slips:
-        lines.append("Sai sót được kiểm tra phát hiện:")
+        lines.append(say("demo.summary_slips"))
         for r in slips:
             caught = ", ".join(dict.fromkeys(c.split(":")[0] for c in r.caught)) or (
-                "từ chối khi nhập" if r.refused else "—")
-            lines.append(f"  • {r.plan.unit.full_name}: {SLIP_LABELS[str(r.plan.slip)]} → {caught}")
+                say("demo.summary_refused_on_entry") if r.refused else "—")
+            lines.append(say("demo.summary_slip", commune=r.plan.unit.full_name, slip=say(SLIP_LABELS[str(r.plan.slip)]),
+                             caught=caught))
     errors = [r for r in result.results.values() if r.error]
     for r in errors:
-        lines.append(f"  ! {r.plan.unit.full_name}: {r.error}")
+        lines.append(say("demo.summary_error", commune=r.plan.unit.full_name, error=r.error))
     lines.append("")
-    lines.append(f"Tệp trong {result.out}:")
+    lines.append(say("demo.summary_files", folder=result.out))
     docx = sorted((result.out / "bao-cao-xa").glob("*.docx")) if (result.out / "bao-cao-xa").exists() else []
-    lines.append(f"  bao-cao-xa/  {len(docx)} báo cáo .docx của các xã (như cán bộ nhận trong Telegram)")
+    lines.append(say("demo.summary_reports", count=len(docx)))
     for kind in ("docx", "xlsx", "chart", "message"):
         if kind in result.files:
             lines.append(f"  {result.files[kind].relative_to(result.out)}")
-    lines.append("  mo-phong.db  (cơ sở dữ liệu của tuần mô phỏng)")
+    lines.append(say("demo.summary_database"))
     if result.issues:
         lines.append("")
-        lines.append("Trở ngại gặp phải:")
+        lines.append(say("demo.summary_issues"))
         lines.extend(f"  - {m}" for m in result.issues)
     if result.missing:
         lines.append("")
-        lines.append("Chưa mô phỏng được:")
+        lines.append(say("demo.summary_missing"))
         lines.extend(f"  - {m}" for m in result.missing)
-    lines.append(f"\nThời gian chạy: {result.elapsed:.1f} giây.")
+    lines.append("\n" + say("demo.summary_elapsed", seconds=f"{result.elapsed:.1f}"))
     return "\n".join(lines)
 
 

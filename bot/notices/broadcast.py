@@ -1,28 +1,31 @@
-"""Sending the recorded notices: each person gets each notice once, at Telegram's pace.
+"""Sending the recorded notices: each person gets each notice once, at the channel's pace.
 
 The sender takes the notices that are due (``storage.notices.due``), checks each again
 (``compose``: a commune that submitted, a person on leave or who blocked the bot, a revoked
-membership — the notice is dropped; its words and choices come from bot.notices.wording, the
-channel's buttons from ``keyboard``, set by the composition root), and sends it through the application's bot, whose
-``PacedRateLimiter`` keeps Telegram's limits (30/s overall, 1/s per chat). Several are in
-flight at once (``max_in_flight``), ordered so that one chat's notices are spread out.
+membership — the notice is dropped; its words and choices come from bot.notices.wording), and
+hands it to the channel through the port of bot.notices.sending (on Telegram:
+handlers.notice_sender, whose ``PacedRateLimiter`` keeps Telegram's limits, 30/s overall and
+1/s per chat). Several are in flight at once (``max_in_flight``), ordered so that one chat's
+notices are spread out. Nothing here knows the channel: only the port's outcomes.
 
 Exactly once — the choice
 -------------------------
 Telegram's Bot API has no idempotency key, and a bot cannot ask whether a message arrived.
 So every notice is recorded before anything is sent (``record_due``), and each send is:
 
-1. ``claim`` (pending → sending), committed on the request's turn in the rate limiter, right
-   before the request leaves (``Paced.on_turn``) — never while it waits for its turn;
+1. ``claim`` (pending → sending), committed on the request's turn, right before the request
+   leaves (the channel calls ``Turn.take``; on Telegram in the rate limiter) — never while it
+   waits for its turn;
 2. the request;
-3. ``mark_sent`` with Telegram's message id once Telegram confirms; or, when Telegram answers
-   "not done" (429 RetryAfter, 5xx) or the request never left (connection refused, pool
-   timeout), ``release`` (back to pending): tried again after the wait Telegram asked for
-   (or 0.5, 1, 2 … s) up to ``tries_per_round`` times, then by the next sweep. A try that
-   waits sits in the queue, not in a worker: the rest of the list goes on meanwhile.
+3. ``mark_sent`` with the channel's message id once the channel confirms (``Sent``); or, when
+   it answers "not done" (``RetryLater``: 429 RetryAfter, 5xx) or the request never left
+   (connection refused, pool timeout), ``release`` (back to pending): tried again after the
+   wait the channel asked for (or 0.5, 1, 2 … s) up to ``tries_per_round`` times, then by the
+   next sweep. A try that waits sits in the queue, not in a worker: the rest of the list goes
+   on meanwhile.
 
-A notice whose answer never came (read timeout, the connection dropped, the process killed
-between 1 and 3) may have been delivered: it is marked ``unknown`` and **not sent again** — at
+A notice whose answer never came (``Unknown``: read timeout, the connection dropped; or the
+process killed between 1 and 3) may have been delivered: it is marked ``unknown`` and **not sent again** — at
 most once. For a reminder a rare missing message is the lesser harm (the next reminder, the
 deadline notice and the supervisor's list follow), and the issue asks for "never twice". The
 window is small: a kill loses a notice only between the claim's commit and the request reaching
@@ -34,8 +37,9 @@ far longer than a slow answer takes, so ambiguity is rare; ``REMINDERS_RETRY_AMB
 switches to at least once. At start, notices left ``sending`` by a crash are marked
 ``unknown`` (``Reminders.catch_up``) before anything is sent.
 
-A 403 marks the person as having blocked the bot (``people.set_blocked``) and records one
-notice to the province's supervisors (``Reminders.notify_blocked``), sent in the same run.
+A ``Blocked`` outcome (Telegram's 403) marks the person as having blocked the bot
+(``people.set_blocked``) and records one notice to the province's supervisors
+(``Reminders.notify_blocked``), sent in the same run.
 """
 
 from __future__ import annotations
@@ -62,14 +66,11 @@ from bot.notices.plan import (
     UNREACHABLE,
 )
 from bot.notices.reminders import ReminderConfig
-from bot.notify import Paced, PacedRateLimiter, classify, retry_delay
+from bot.notices.sending import Blocked, Gone, RetryLater, Sender, Sent, Unknown, Withheld
 from storage import Storage
 from storage.models import Notice, Period, Person, Role, Submission, SubmissionStatus
 
 if TYPE_CHECKING:
-    from telegram import Bot
-    from telegram import Message as Sent
-
     from bot.domain.forms import Field, Form
     from bot.notices.reminders import Reminders
 
@@ -225,41 +226,37 @@ class DrainReport:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-class _Taken(Exception):
-    """The notice was claimed, sent or dropped by someone else: do not send it."""
-
-
 @dataclass
 class _Claim:
-    """One notice's claim (pending → sending), taken on the request's turn and given back when
-    Telegram answered "not done"."""
+    """One notice's claim (pending → sending): the port's ``Turn``, taken by the channel on the
+    request's turn and given back when the channel answered "not done"."""
 
     notices: Any
     notice_id: int
     clock: Clock
     held: bool = False
 
-    async def take_if_free(self) -> bool:
+    async def take(self) -> bool:
         if not self.held:
             self.held = await self.notices.claim(self.notice_id, self.clock.now())
         return self.held
 
-    async def take(self) -> None:
-        if not await self.take_if_free():
-            raise _Taken
-
-    async def release(self) -> None:
+    async def give_back(self) -> None:
         if self.held:
             await self.notices.release(self.notice_id)
             self.held = False
+
+
+def backoff(attempt: int) -> float:
+    """Seconds before the next try when the channel asked no wait: 0.5, 1, 2, 4 … up to 8."""
+    return min(8.0, 0.5 * 2.0 ** (attempt - 1))
 
 
 class SimulatedCrash(BaseException):
     """For tests: the process dies at this point (not caught by the sender)."""
 
 
-AfterSend = Callable[[Notice, "Sent"], Awaitable[None]]
-Keyboard = Callable[[Message], Any]  # a message's choices as the channel's buttons (handlers.delivery.keyboard)
+AfterSend = Callable[[Notice, Sent], Awaitable[None]]
 
 
 @dataclass
@@ -267,13 +264,12 @@ class Broadcaster:
     """Sends due notices in the background (``kick``) or now (``drain``); ``stop`` lets the
     sends in flight finish and leaves the rest pending for the next start."""
 
-    bot: Bot
+    sender: Sender  # the channel (bot.notices.sending)
     storage: Storage
     clock: Clock
     config: ReminderConfig
     reminders: Reminders
-    keyboard: Keyboard | None = None  # the channel's buttons; None: the notices go without them
-    after_send: AfterSend | None = None  # test seam: Telegram confirmed, not yet marked sent
+    after_send: AfterSend | None = None  # test seam: the channel confirmed, not yet marked sent
     totals: DrainReport = field(default_factory=DrainReport)
     _task: asyncio.Task[None] | None = None
     _again: bool = False
@@ -379,7 +375,7 @@ class Broadcaster:
         if crashed:
             raise crashed[0]
         if self._failing >= self.config.breaker:
-            log.warning("%d notices in a row could not be sent (is Telegram down?); the rest wait for the next sweep",
+            log.warning("%d notices in a row could not be sent (is the channel down?); the rest wait for the next sweep",
                         self._failing)
 
     async def _deliver(self, notice: Notice, report: DrainReport, attempt: int = 1) -> float | None:
@@ -392,65 +388,51 @@ class Broadcaster:
                 report.dropped += 1
             return None
         claim = _Claim(notices, notice.id, self.clock)
-        limiter = getattr(self.bot, "rate_limiter", None)
-        paced = isinstance(limiter, PacedRateLimiter)
-        # With our limiter the claim is made on the request's turn, right before it leaves, and
-        # undone when Telegram answers "not done" (a 429, a 5xx): a crash while the request
-        # waits for its turn leaves the notice pending, to be sent later. A 429 comes straight
-        # back here (max_retries=0): the try after it waits in the queue, not in a worker.
-        extra: dict[str, Any] = (
-            {"rate_limit_args": Paced(max_retries=0, on_turn=claim.take, on_unsent=claim.release)} if paced else {}
-        )
-        if not paced and not await claim.take_if_free():
-            return None
-        try:
-            message = await self.bot.send_message(
-                notice.chat_id, outgoing.text,
-                reply_markup=self.keyboard(outgoing) if self.keyboard is not None else None,
-                read_timeout=self.config.send_timeout, **extra,
-            )
-        except _Taken:
-            return None  # sent, dropped or being sent by someone else meanwhile
-        except Exception as error:  # noqa: BLE001 - sorted by classify
-            verdict = classify(error)
-            text = f"{type(error).__name__}: {error}"
-            if verdict == "blocked":
-                await notices.mark_failed(notice.id, f"blocked: {error}", max_attempts=1)
+        outcome = await self.sender.send(notice.chat_id, outgoing, claim, answer_within=self.config.send_timeout)
+        match outcome:
+            case Sent():
+                if self.after_send is not None:
+                    await self.after_send(notice, outcome)
+                await notices.mark_sent(notice.id, self.clock.now(), outcome.message_id)
+                report.sent += 1
+                self._failing = 0
+                return None
+            case Withheld():
+                return None  # sent, dropped or being sent by someone else meanwhile
+            case Blocked():
+                await notices.mark_failed(notice.id, f"blocked: {outcome.detail}", max_attempts=1)
                 report.failed += 1
                 report.blocked += 1
                 await self._blocked(notice)
                 return None
-            if verdict == "refused":
-                await notices.mark_failed(notice.id, text, max_attempts=1)
+            case Gone():
+                await notices.mark_failed(notice.id, outcome.detail, max_attempts=1)
                 report.failed += 1
-                log.warning("notice %d to chat %d refused by Telegram: %s", notice.id, notice.chat_id, error)
+                log.warning("notice %d to chat %d refused by the channel: %s", notice.id, notice.chat_id,
+                            outcome.detail)
                 return None
-            if verdict == "ambiguous" and not self.config.retry_ambiguous:
-                await notices.mark_unknown(notice.id, f"no answer: {text}")
+            case Unknown() if not self.config.retry_ambiguous:
+                await notices.mark_unknown(notice.id, f"no answer: {outcome.detail}")
                 report.unknown += 1
-                log.warning("notice %d to chat %d: Telegram's answer never came (%s); it may have been "
-                            "delivered and is not sent again", notice.id, notice.chat_id, text)
+                log.warning("notice %d to chat %d: the channel's answer never came (%s); it may have been "
+                            "delivered and is not sent again", notice.id, notice.chat_id, outcome.detail)
                 return None
-            await claim.release()  # not done (or, with retry_ambiguous, perhaps done): pending again
-            prior = (await notices.get(notice.id) or notice).attempts
-            if attempt >= self.config.tries_per_round or self._stopping.is_set() \
-                    or prior + 1 >= self.config.max_attempts:
-                released = await notices.mark_failed(notice.id, text, max_attempts=self.config.max_attempts)
-                if released is not None and released.status == "failed":
-                    report.failed += 1
-                else:
-                    report.later += 1
-                self._failing += 1
-                return None
-            await notices.note_attempt(notice.id, text)
-            report.retries += 1
-            return retry_delay(error, attempt)
-        if self.after_send is not None:
-            await self.after_send(notice, message)
-        await notices.mark_sent(notice.id, self.clock.now(), message.message_id)
-        report.sent += 1
-        self._failing = 0
-        return None
+        # not done (or, with retry_ambiguous, perhaps done): pending again
+        asked = outcome.seconds if isinstance(outcome, RetryLater) else None
+        await claim.give_back()
+        prior = (await notices.get(notice.id) or notice).attempts
+        if attempt >= self.config.tries_per_round or self._stopping.is_set() \
+                or prior + 1 >= self.config.max_attempts:
+            released = await notices.mark_failed(notice.id, outcome.detail, max_attempts=self.config.max_attempts)
+            if released is not None and released.status == "failed":
+                report.failed += 1
+            else:
+                report.later += 1
+            self._failing += 1
+            return None
+        await notices.note_attempt(notice.id, outcome.detail)
+        report.retries += 1
+        return asked if asked is not None else backoff(attempt)
 
     async def _blocked(self, notice: Notice) -> None:
         person_id = notice.person_id

@@ -10,7 +10,8 @@ import httpx
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.notify import PACED, Paced, PacedRateLimiter, classify, retry_delay
+from handlers.pacing import PACED, Paced, PacedRateLimiter
+from handlers.send_errors import classify, retry_delay
 
 
 def raised(error: Exception, cause: BaseException | None = None) -> Exception:

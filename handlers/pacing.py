@@ -1,4 +1,4 @@
-"""Sending at Telegram's pace, and what a failed send means.
+"""Sending at Telegram's pace.
 
 ``PacedRateLimiter`` is python-telegram-bot's ``AIORateLimiter`` (overall and group limits,
 ``RetryAfter`` retried ``max_retries`` times) plus what it lacks, applied right before each
@@ -20,14 +20,7 @@ A 429 on a broadcast send holds back only that chat for the ``retry_after`` Tele
 asking for more than ``hold_all_after`` (5 s) holds every send, as ``AIORateLimiter`` does for
 the others.
 
-``classify`` sorts a send's exception into what to do with the notice:
-
-| verdict | exceptions | the request … |
-|---|---|---|
-| ``retry`` | ``RetryAfter``; an HTTP 5xx answer; a connection or pool timeout/error | was not carried out: send again |
-| ``ambiguous`` | a read/write timeout, a connection dropped mid-answer | may or may not have been carried out |
-| ``blocked`` | ``Forbidden`` (403) | the person blocked the bot |
-| ``refused`` | ``BadRequest`` and other answers | will never be carried out |
+What a failed send means is handlers.send_errors; the notices' sender is handlers.notice_sender.
 """
 
 from __future__ import annotations
@@ -37,11 +30,12 @@ import contextlib
 import math
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-import httpx
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
+
+from handlers.send_errors import classify
 
 SENDING_ENDPOINTS = frozenset({
     "sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup", "sendVideo", "sendAudio", "sendVoice",
@@ -50,9 +44,6 @@ SENDING_ENDPOINTS = frozenset({
     "editMessageMedia",
 })
 TELEGRAM_PER_SECOND = 30  # sends in any one-second window
-
-Verdict = Literal["retry", "ambiguous", "blocked", "refused"]
-
 
 @dataclass(frozen=True)
 class Paced:
@@ -273,42 +264,3 @@ def _chat_id(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    found: list[BaseException] = []
-    current = exc.__cause__
-    while current is not None and len(found) < 10:
-        found.append(current)
-        current = current.__cause__
-    return found
-
-
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
-
-
-def classify(exc: BaseException) -> Verdict:
-    """What a send's exception means for the notice (see the module's table)."""
-    if isinstance(exc, RetryAfter):
-        return "retry"
-    if isinstance(exc, Forbidden):
-        return "blocked"
-    if isinstance(exc, BadRequest):  # a NetworkError in python-telegram-bot, but a refusal
-        return "refused"
-    if isinstance(exc, NetworkError):  # TimedOut included
-        causes = _causes(exc)
-        if any(isinstance(cause, _NOT_SENT) for cause in causes) or str(exc).startswith("Pool timeout"):
-            return "retry"  # the request never left
-        if isinstance(exc, TimedOut) or any(isinstance(cause, httpx.HTTPError) for cause in causes):
-            return "ambiguous"  # it left; the answer did not come back
-        return "retry"  # Telegram answered with a server error: nothing was done
-    if isinstance(exc, TelegramError):
-        return "refused"
-    return "ambiguous"
-
-
-def retry_delay(exc: BaseException, attempt: int) -> float:
-    """Seconds before trying again: what RetryAfter asks, else 0.5, 1, 2, 4 … up to 8."""
-    if isinstance(exc, RetryAfter):
-        return exc._retry_after.total_seconds() + 0.1  # noqa: SLF001 - the timedelta, without the int warning
-    return min(8.0, 0.5 * 2.0 ** (attempt - 1))
