@@ -125,6 +125,7 @@ class Field(_Model):
     aliases: tuple[str, ...] = ()
     section: str | None = None
     several_messages: bool = False  # a long text entered over several messages, up to max_length
+    default: str | None = None  # a text offered as the answer ("Không có kiến nghị, đề xuất")
     unit: str | None = None
     decimals: int | None = PydanticField(default=None, ge=0, le=6)
     options: tuple[Option, ...] = ()
@@ -768,6 +769,7 @@ class _FormChecker:
 
 _APPLIES: dict[str, frozenset[str]] = {
     "several_messages": frozenset({"text"}),
+    "default": frozenset({"text"}),
     "unit": frozenset({"decimal", "percent", "target"}),
     "decimals": frozenset({"decimal", "percent", "target"}),
     "options": frozenset({"choice"}),
