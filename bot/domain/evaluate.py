@@ -18,8 +18,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.expressions import Compare, Const, ExpressionNode, Sub, Sum
-from bot.domain.forms import Form, OutlierCheck, RuleCheck
 from bot.domain.formatting import format_typed
+from bot.domain.forms import Form, OutlierCheck, RuleCheck
 from bot.domain.numbers import format_count, format_percent
 from bot.domain.values import Answer, Answers, Value, Values, compute
 

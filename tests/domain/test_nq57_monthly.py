@@ -14,7 +14,7 @@ from bot.domain.forms import Form, load_form, load_forms
 from bot.domain.periods import PeriodKey, period_for
 
 from .conftest import FORMS_DIR
-from .nq57_example import ANSWERS, TASKS
+from .nq57_example import ANSWERS
 
 SCRIPT_IDS = [
     "tasks_assigned", "tasks_done", "tasks_done_on_time", "tasks_done_late", "tasks_in_progress", "tasks_overdue",
