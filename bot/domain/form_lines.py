@@ -80,7 +80,7 @@ def _key(node: Node, name: str) -> Node | None:
 def _value(node: Node, name: str) -> Node | None:
     if isinstance(node, MappingNode):
         for key, value in node.value:
-            if isinstance(key, ScalarNode) and key.value == name:
+            if isinstance(key, ScalarNode) and key.value == name and isinstance(value, Node):
                 return value
     return None
 
@@ -91,9 +91,10 @@ def _item(node: Node, list_name: str, ident: str | None, number: str | None) -> 
         return None
     if number is not None:
         index = int(number) - 1
-        return items.value[index] if 0 <= index < len(items.value) else None
+        entries: list[Node] = [entry for entry in items.value if isinstance(entry, Node)]
+        return entries[index] if 0 <= index < len(entries) else None
     for entry in items.value:
         found = _value(entry, "id")
-        if isinstance(found, ScalarNode) and found.value == ident:
+        if isinstance(entry, Node) and isinstance(found, ScalarNode) and found.value == ident:
             return entry
     return None

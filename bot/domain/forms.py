@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Discriminator, PrivateAttr, Tag, ValidationError, model_validator
@@ -40,6 +40,7 @@ from bot.domain.text import fold
 from bot.domain.values import Answers, Values, compute
 
 Severity = Literal["hard", "soft"]
+_Stored = TypeVar("_Stored")  # an answer as the caller holds it (int | str, or the JSON of a table)
 
 TEXT_MAX_LENGTH = 3500  # a Telegram message holds 4096 characters; leave room for the framing
 LONG_TEXT_MAX_LENGTH = 50_000  # a text written over several messages (``several_messages: true``)
@@ -464,7 +465,8 @@ class Form(_Model):
     def is_complete(self, answers: Answers, previous: Answers | Values | None = None) -> bool:
         return self.next_question(answers, previous) is None
 
-    def relevant_answers(self, answers: Answers, previous: Answers | Values | None = None) -> dict[str, int | str]:
+    def relevant_answers(self, answers: Mapping[str, _Stored | None],
+                         previous: Answers | Values | None = None) -> dict[str, _Stored]:
         """The answers to keep: those of this form's fields that still apply (an overdue reason is
         dropped once the overdue counts are corrected to 0)."""
         asked = {field.id for field in self.questions(answers, previous)}

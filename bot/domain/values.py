@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bot.domain.forms import Field, Form
 
 Answer: TypeAlias = int | str
-Answers: TypeAlias = Mapping[str, int | str | None]
+Answers: TypeAlias = Mapping[str, object]  # as stored: ints, texts, the JSON of the other kinds; None unanswered
 Cell: TypeAlias = int | str | Decimal
 TableRows: TypeAlias = tuple[Mapping[str, Cell], ...]  # rows the commune adds
 RowValues: TypeAlias = Mapping[str, Cell]  # rows declared by the form: row id → value

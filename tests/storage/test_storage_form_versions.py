@@ -77,7 +77,7 @@ async def test_an_old_report_is_read_with_the_version_it_answered(tmp_path: Path
     forms_dir.mkdir()
     old_text = WEEKLY.read_text(encoding="utf-8")
     (forms_dir / "tthc-weekly.yaml").write_text(old_text, encoding="utf-8")
-    settings = Settings(_env_file=None, forms_dir=forms_dir, database_path=db_path)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, forms_dir=forms_dir, database_path=db_path)
     storage = await Storage.open(db_path)
     try:
         from bot.domain.forms import load_forms
