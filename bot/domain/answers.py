@@ -13,7 +13,7 @@ import unicodedata
 from decimal import Decimal
 
 from bot.chat.catalogue import say
-from bot.domain.decimals import DecimalParseError, canonical, parse_decimal
+from bot.domain.decimals import DecimalParseError, canonical, format_decimal, parse_decimal
 from bot.domain.forms import Field
 from bot.domain.numbers import CountParseError, format_count, parse_count
 from bot.domain.text import fold
@@ -183,3 +183,60 @@ def _in_line(number: int, item: Field, text: str) -> Answer:
         return parse_answer(item, text)
     except AnswerError as error:
         raise AnswerError(say("form_kinds.table_line", line=number, reason=error.reason)) from None
+
+
+def parse_json_answer(field: Field, raw: object) -> object:
+    """An answer of the other kinds from a JSON file (an answers file, an import) as stored: a
+    number as a JSON number (exact) or as officials type it ("1.234,5"); a choice by option id,
+    number or label; a target's result a number or a text; a table as ``{row id: answer}`` or a
+    list of ``{column id: answer}``. Refused with a Vietnamese reason (:class:`AnswerError`)."""
+    if field.kind == "table":
+        return _json_table(field, raw)
+    if field.kind in ("decimal", "percent", "target") and isinstance(raw, int | float) and not isinstance(raw, bool):
+        low, high = field.number_bounds
+        value = Decimal(str(raw))
+        exponent = value.normalize().as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        if low <= value <= high and places <= field.places:
+            return canonical(value)
+        return parse_answer(field, format_decimal(value))  # refused with the reason an official would get
+    if isinstance(raw, int) and not isinstance(raw, bool) and field.kind in ("count", "choice"):
+        return parse_answer(field, str(raw))
+    if not isinstance(raw, str):
+        raise AnswerError(say("form_kinds.json_not_text", label=field.label))
+    if field.kind == "choice" and field.option(raw) is not None:
+        return raw
+    return parse_answer(field, raw)
+
+
+def _json_table(table: Field, raw: object) -> object:
+    if table.rows:
+        if not isinstance(raw, dict):
+            raise AnswerError(say("form_kinds.json_rows", label=table.label))
+        declared = {row.id: row for row in table.rows}
+        found: dict[str, object] = {}
+        for key, value in raw.items():
+            if key not in declared:
+                raise AnswerError(say("form_kinds.json_unknown_row", label=table.label, row=key))
+            found[key] = _in_row(declared[key], value)
+        return found
+    if not isinstance(raw, list) or not all(isinstance(entry, dict) for entry in raw):
+        raise AnswerError(say("form_kinds.json_columns", label=table.label))
+    if table.max_rows is not None and len(raw) > table.max_rows:
+        raise AnswerError(say("form_kinds.table_too_many", count=len(raw), limit=table.max_rows))
+    rows: list[dict[str, object]] = []
+    for entry in raw:
+        columns = {column.id: column for column in table.columns}
+        unknown = [key for key in entry if key not in columns]
+        if unknown:
+            raise AnswerError(say("form_kinds.json_unknown_row", label=table.label, row=unknown[0]))
+        rows.append({key: _in_row(columns[key], value) for key, value in entry.items() if value not in (None, "")})
+    return rows
+
+
+def _in_row(item: Field, raw: object) -> object:
+    if item.kind in ("count", "text") and isinstance(raw, str):
+        return parse_answer(item, raw)
+    if item.kind == "count" and isinstance(raw, int) and not isinstance(raw, bool):
+        return parse_answer(item, str(raw))
+    return parse_json_answer(item, raw)

@@ -321,3 +321,53 @@ def test_a_long_text_declares_its_limit() -> None:
     assert form.field("a").text_limit == 20_000 and parse_answer(form.field("a"), "x" * 20_000)
     with pytest.raises(AnswerError, match="20.001 ký tự, vượt quá giới hạn 20.000 ký tự"):
         parse_answer(form.field("a"), "x" * 20_001)
+
+
+# --- answers from a JSON file ---------------------------------------------------------------
+
+
+def test_json_answers_of_each_kind(form: Form) -> None:
+    from bot.domain.answers import parse_json_answer
+
+    assert parse_json_answer(form.field("allocated"), 556) == "556"
+    assert parse_json_answer(form.field("allocated"), 0.556) == "0.556"
+    assert parse_json_answer(form.field("allocated"), "1.234,5") == "1234.5"
+    assert parse_json_answer(form.field("status"), "in_progress") == "in_progress"
+    assert parse_json_answer(form.field("status"), 1) == "done"
+    assert parse_json_answer(form.field("satisfaction"), "Không phát sinh") == "Không phát sinh"
+    assert parse_json_answer(form.field("targets"), {"coverage": 72.5, "payment": "99,67"}) == {
+        "coverage": "72.5", "payment": "99.67"}
+    assert parse_json_answer(form.field("tasks"), [{"name": "Chợ 4.0", "status": "done"}, {"name": "Bản đồ số",
+                                                                                           "status": ""}]) == [
+        {"name": "Chợ 4.0", "status": "done"}, {"name": "Bản đồ số"}]
+
+
+@pytest.mark.parametrize(("ident", "raw", "reason"), [
+    ("reuse", 101, "Số 101 vượt quá giới hạn 100"),
+    ("reuse", 84.035, "tối đa 2 chữ số sau dấu phẩy"),
+    ("allocated", True, "«Kinh phí đã phân bổ»: Anh/Chị vui lòng ghi giá trị là một số hoặc một đoạn chữ."),
+    ("status", "paused", "«paused» không phải là một lựa chọn"),
+    ("targets", [1], "«Chỉ tiêu»: Anh/Chị vui lòng ghi bảng dạng {mã chỉ tiêu: kết quả}."),
+    ("targets", {"speed": 1}, "«Chỉ tiêu» không có mục «speed»."),
+    ("tasks", {"name": "x"}, "«Nhiệm vụ»: Anh/Chị vui lòng ghi bảng là danh sách các dòng"),
+    ("tasks", [{"name": "a"}] * 4, "Bảng có 4 dòng, nhiều hơn giới hạn 3 dòng."),
+])
+def test_bad_json_answers_get_a_reason(form: Form, ident: str, raw: object, reason: str) -> None:
+    from bot.domain.answers import parse_json_answer
+
+    with pytest.raises(AnswerError) as caught:
+        parse_json_answer(form.field(ident), raw)
+    assert reason in caught.value.reason
+
+
+def test_the_examples_appendices_read_from_json() -> None:
+    from bot.domain.answers import parse_json_answer
+    from bot.domain.forms import load_form
+
+    from .conftest import FORMS_DIR
+    from .nq57_example import TASKS
+
+    monthly = load_form(FORMS_DIR / "nq57-monthly.yaml")
+    stored = parse_json_answer(monthly.field("tasks"), TASKS)
+    assert stored == TASKS
+    assert monthly.values({"tasks": stored}).get("tasks_table_done") == 7
