@@ -24,7 +24,7 @@ from storage import DatabaseUnavailable
 # command name → its module in bot.commands, in the order --help lists them
 COMMAND_MODULES = {
     "run": "run", "demo": "demo", "units": "units", "migrate": "migrate", "invite": "invite", "render": "render",
-    "calendar": "calendar", "backup": "backup", "rollup": "rollup", "import": "importing",
+    "calendar": "calendar", "backup": "backup", "rollup": "rollup", "import": "importing", "forms": "forms",
 }
 
 

@@ -50,6 +50,7 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
 
     async def initialize(self) -> None:
         from bot.documents.pool import POOL, limits_from
+        from bot.reporting.form_versions import remember_forms
         from bot.scheduler import install_reminders
         from storage import Storage
 
@@ -58,6 +59,7 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
 
         if self.services._storage is None:
             self.services.attach_storage(await Storage.open(self.services.settings.database_path))
+        await remember_forms(self.services)
         await super().initialize()
         await install_reminders(self)  # reminder jobs queued; they run once the application starts
 

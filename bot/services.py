@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
+from bot.domain.form_versions import FormVersions
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -19,6 +20,19 @@ class Services:
     clock: Clock
     forms: dict[str, Form]
     _storage: Storage | None = field(default=None, repr=False)
+    versions: FormVersions = field(default_factory=FormVersions)  # every version known, by (id, version)
+
+    def __post_init__(self) -> None:
+        for form in self.forms.values():
+            self.versions.add(form)
+
+    def form_of(self, form_id: str, version: int) -> Form:
+        """The form a report answered: the current one when it is that version, else the older
+        version kept (a form's version unknown here falls back to the current one)."""
+        current = self.forms.get(form_id)
+        if current is not None and (current.version == version or (form_id, version) not in self.versions):
+            return current
+        return self.versions.get(form_id, version)
 
     @property
     def storage(self) -> Storage:

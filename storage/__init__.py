@@ -19,6 +19,7 @@ from .audit import AuditRepo
 from .calendar import CalendarRepo
 from .db import Database, DatabaseUnavailable
 from .drafts import DraftRepo
+from .form_versions import FormVersionRepo
 from .invites import InviteRepo, hash_token
 from .migrations import MIGRATIONS, Migration, MigrationError, latest_version
 from .missing import MissingRepo
@@ -74,6 +75,7 @@ class Storage:
     templates: TemplateRepo
     calendar: CalendarRepo
     missing: MissingRepo
+    form_versions: FormVersionRepo
 
     @classmethod
     def over(cls, db: Database) -> Storage:
@@ -91,6 +93,7 @@ class Storage:
             templates=TemplateRepo(db),
             calendar=CalendarRepo(db),
             missing=MissingRepo(db),
+            form_versions=FormVersionRepo(db),
         )
 
     @classmethod

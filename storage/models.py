@@ -216,6 +216,18 @@ class Submission(_Record):
     status_by: int | None = None
     status_at: VNDateTime | None = None
     status_reason: str | None = None
+    form_id: str  # the form it answered, in the version it answered (a report renders with that version)
+    form_version: int
+
+
+class FormVersionRecord(_Record):
+    """One version of a form as the bot loaded it: its file's text, kept once."""
+
+    form_id: str
+    version: int
+    title: str
+    source: str
+    recorded_at: VNDateTime
 
 
 class Notice(_Record):

@@ -17,8 +17,12 @@ from .models import Submission, SubmissionStatus
 
 _COLUMNS = (
     "id, period_id, unit_code, version, answers, explanations, submitted_by, submitted_at, late, on_behalf,"
-    " status, status_by, status_at, status_reason"
+    " status, status_by, status_at, status_reason, form_id, form_version"
 )
+# The form a new version answered: its period's; in the version the caller names, else the latest
+# version the database has recorded of that form, else 1.
+_FORM_OF_PERIOD = "(SELECT p.form_id FROM periods p WHERE p.id = ?)"
+_FORM_VERSION = (f"COALESCE(?, (SELECT MAX(f.version) FROM form_versions f WHERE f.form_id = {_FORM_OF_PERIOD}), 1)")
 _S_COLUMNS = ", ".join(f"s.{column.strip()}" for column in _COLUMNS.split(","))
 # The latest version of its (period, unit): a lookup in the UNIQUE (period_id, unit_code, version) index.
 _IS_LATEST = (
@@ -65,6 +69,7 @@ class NewVersion(NamedTuple):
     explanations: Mapping[str, JsonValue]
     submitted_at: datetime
     late: bool
+    form_version: int | None = None  # the version of the form answered (see ``add_version``)
 
 
 def _values(count: int, width: int) -> str:
@@ -101,19 +106,23 @@ class SubmissionRepo(Repository):
         late: bool = False,
         on_behalf: bool = False,
         mark_draft_submitted: bool = True,
+        form_version: int | None = None,
     ) -> Submission:
         """Store a new version (1, 2, …) of the unit's report for the period, in one transaction;
-        the unit's draft for the period, if any, is marked submitted in the same transaction."""
+        the unit's draft for the period, if any, is marked submitted in the same transaction.
+        It records the period's form and ``form_version``, the version of the form answered
+        (when not given: the latest version recorded in ``form_versions``, else 1)."""
         async with self.db.transaction() as conn:
             rows = list(
                 await conn.execute_fetchall(
                     "INSERT INTO submissions (period_id, unit_code, version, answers, explanations,"
-                    " submitted_by, submitted_at, late, on_behalf)"
-                    " SELECT ?, ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ?, ?, ?"
+                    " submitted_by, submitted_at, late, on_behalf, form_id, form_version)"
+                    f" SELECT ?, ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ?, ?, ?, {_FORM_OF_PERIOD}, {_FORM_VERSION}"
                     " FROM submissions WHERE period_id = ? AND unit_code = ?"
                     f" RETURNING {_COLUMNS}",
                     (period_id, unit_code, json_text(dict(answers)), json_text(dict(explanations)), by,
-                     dt_text(at), int(late), int(on_behalf), period_id, unit_code),
+                     dt_text(at), int(late), int(on_behalf), period_id, form_version, period_id,
+                     period_id, unit_code),
                 )
             )
             if mark_draft_submitted:
@@ -254,7 +263,9 @@ class SubmissionRepo(Repository):
         async with self.db.transaction() as conn:
             await conn.executemany(
                 "INSERT INTO submissions (period_id, unit_code, version, answers, explanations, submitted_by,"
-                " submitted_at, late, on_behalf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f" submitted_at, late, on_behalf, form_id, form_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                f" {_FORM_OF_PERIOD}, {_FORM_VERSION})",
                 [(v.period_id, v.unit_code, v.version, json_text(dict(v.answers)), json_text(dict(v.explanations)),
-                  by, dt_text(v.submitted_at), int(v.late), int(on_behalf)) for v in versions],
+                  by, dt_text(v.submitted_at), int(v.late), int(on_behalf), v.period_id, v.form_version, v.period_id)
+                 for v in versions],
             )

@@ -175,7 +175,7 @@ async def seed_history(
             submitted_at = period.deadline_at - timedelta(hours=rng.randint(3, 50), minutes=rng.randint(0, 59))
             submitted_at = max(submitted_at, period.opens_at + timedelta(minutes=30))
             await storage.submissions.add_version(period.id, unit.code, answers, {}, reporters.get(unit.code),
-                                                  submitted_at)
+                                                  submitted_at, form_version=form.version)
             carried = pending_of(answers)
             added += 1
     return added

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.expressions import Compare, Const, ExpressionNode, Sub, Sum
+from bot.domain.formatting import format_typed
 from bot.domain.forms import Form, OutlierCheck, RuleCheck
 from bot.domain.numbers import format_count, format_percent
 from bot.domain.values import Answer, Answers, Value, Values, compute
@@ -69,6 +70,8 @@ def format_value(form: Form, values: Values, ident: str) -> str:
     value = values.get(ident)
     if kind == "rate":
         return format_percent(value if isinstance(value, Decimal) else None)
+    if kind not in ("count", "text", "derived", None):
+        return format_typed(form.field(ident), value)
     return _format_plain(value)
 
 
@@ -79,6 +82,8 @@ def _format_plain(value: Value | float) -> str:
         return value
     if isinstance(value, int):
         return format_count(value)
+    if not isinstance(value, Decimal | float):
+        return UNKNOWN
     number = Decimal(str(value))
     if number == number.to_integral_value():
         return format_count(int(number))

@@ -4,7 +4,8 @@ Nothing here evaluates strings as code. In a form file:
 
 - an *expression* is an int literal (``0``), a reference (``received_new``; ``previous.pending``
   for last period's value) or a one-key mapping ``sum: [exprs]``, ``sub: [a, b]``,
-  ``max: [exprs]``, ``min: [exprs]``;
+  ``max: [exprs]``, ``min: [exprs]``, ``rows: [table, column, option]`` (how many rows of a
+  table have that option in that choice column);
 - a *condition* is a one-key mapping ``eq|ne|lt|le|gt|ge: [a, b]``, ``all: [conditions]``,
   ``any: [conditions]``, ``not: condition`` or ``answered: id``.
 
@@ -16,7 +17,8 @@ result unknown (``None``), so a check only fires once all of its inputs are answ
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
 from typing import Annotated, Any, Literal, Protocol, TypeAlias, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
@@ -24,12 +26,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter,
 PREVIOUS_PREFIX = "previous."
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
-EXPRESSION_OPERATORS = ("sum", "sub", "max", "min")
+EXPRESSION_OPERATORS = ("sum", "sub", "max", "min", "rows")
 COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
 CONDITION_OPERATORS = (*COMPARISONS, "all", "any", "not", "answered")
 
 _SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
-_COMPARE: dict[str, Callable[[int, int], bool]] = {
+Number: TypeAlias = int | Decimal  # decimals come from decimal, percentage and target fields
+_COMPARE: dict[str, Callable[[Number, Number], bool]] = {
     "eq": lambda a, b: a == b,
     "ne": lambda a, b: a != b,
     "lt": lambda a, b: a < b,
@@ -51,7 +54,7 @@ class ExpressionError(ValueError):
 class Scope(Protocol):
     """Where references are looked up: the value, or None while it is not known."""
 
-    def lookup(self, ref: Ref) -> int | str | None: ...
+    def lookup(self, ref: Ref) -> object: ...
 
 
 class _Node(BaseModel):
@@ -74,6 +77,9 @@ class Const(_Node):
     value: int
 
     def evaluate(self, scope: Scope) -> int | None:
+        return self.value
+
+    def number(self, scope: Scope) -> Number | None:
         return self.value
 
     def refs(self) -> tuple[Ref, ...]:
@@ -100,6 +106,13 @@ class Ref(_Node):
             return None
         return value
 
+    def number(self, scope: Scope) -> Number | None:
+        """The value when it is a number, whole or decimal (``evaluate`` reads whole ones only)."""
+        value = scope.lookup(self)
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            return None
+        return value
+
     def refs(self) -> tuple[Ref, ...]:
         return (self,)
 
@@ -119,6 +132,15 @@ class _Nary(_Node):
             values.append(value)
         return values
 
+    def _numbers(self, scope: Scope) -> list[Number] | None:
+        values: list[Number] = []
+        for arg in self.args:
+            value = arg.number(scope)
+            if value is None:
+                return None
+            values.append(value)
+        return values
+
     def refs(self) -> tuple[Ref, ...]:
         return tuple(ref for arg in self.args for ref in arg.refs())
 
@@ -129,6 +151,10 @@ class Sum(_Nary):
     def evaluate(self, scope: Scope) -> int | None:
         values = self._values(scope)
         return None if values is None else sum(values)
+
+    def number(self, scope: Scope) -> Number | None:
+        values = self._numbers(scope)
+        return None if values is None else sum(values, start=0)
 
     def describe(self) -> str:
         return "(" + " + ".join(arg.describe() for arg in self.args) + ")"
@@ -142,6 +168,10 @@ class Sub(_Nary):
         values = self._values(scope)
         return None if values is None else values[0] - values[1]
 
+    def number(self, scope: Scope) -> Number | None:
+        values = self._numbers(scope)
+        return None if values is None else values[0] - values[1]
+
     def describe(self) -> str:
         return f"({self.args[0].describe()} − {self.args[1].describe()})"
 
@@ -151,6 +181,10 @@ class Max(_Nary):
 
     def evaluate(self, scope: Scope) -> int | None:
         values = self._values(scope)
+        return None if values is None else max(values)
+
+    def number(self, scope: Scope) -> Number | None:
+        values = self._numbers(scope)
         return None if values is None else max(values)
 
     def describe(self) -> str:
@@ -164,8 +198,37 @@ class Min(_Nary):
         values = self._values(scope)
         return None if values is None else min(values)
 
+    def number(self, scope: Scope) -> Number | None:
+        values = self._numbers(scope)
+        return None if values is None else min(values)
+
     def describe(self) -> str:
         return "min(" + ", ".join(arg.describe() for arg in self.args) + ")"
+
+
+class Rows(_Node):
+    """How many rows of a table (rows the commune adds) hold ``option`` in the choice ``column``:
+    ``rows: [tasks, status, done]``; unknown while the table is not answered."""
+
+    op: Literal["rows"] = "rows"
+    table: Ref
+    column: str
+    option: str
+
+    def evaluate(self, scope: Scope) -> int | None:
+        value = scope.lookup(self.table)
+        if not isinstance(value, list | tuple):
+            return None
+        return sum(1 for row in value if isinstance(row, Mapping) and row.get(self.column) == self.option)
+
+    def number(self, scope: Scope) -> Number | None:
+        return self.evaluate(scope)
+
+    def refs(self) -> tuple[Ref, ...]:
+        return (self.table,)
+
+    def describe(self) -> str:
+        return f"rows({self.table.written}, {self.column} = {self.option})"
 
 
 # --- conditions ------------------------------------------------------------------------------
@@ -176,14 +239,14 @@ class Compare(_Node):
     args: tuple[Expression, Expression]
 
     def evaluate(self, scope: Scope) -> bool | None:
-        left, right = (arg.evaluate(scope) for arg in self.args)
+        left, right = (arg.number(scope) for arg in self.args)
         if left is None or right is None:
             return None
         return _COMPARE[self.op](left, right)
 
-    def sides(self, scope: Scope) -> tuple[int | None, int | None]:
+    def sides(self, scope: Scope) -> tuple[Number | None, Number | None]:
         """The values of the two sides (for messages that name them)."""
-        return self.args[0].evaluate(scope), self.args[1].evaluate(scope)
+        return self.args[0].number(scope), self.args[1].number(scope)
 
     def refs(self) -> tuple[Ref, ...]:
         return tuple(ref for arg in self.args for ref in arg.refs())
@@ -257,9 +320,9 @@ class Answered(_Node):
         return f"answered({self.ref.written})"
 
 
-Expression: TypeAlias = Annotated[Const | Ref | Sum | Sub | Max | Min, Field(discriminator="op")]
+Expression: TypeAlias = Annotated[Const | Ref | Sum | Sub | Max | Min | Rows, Field(discriminator="op")]
 Condition: TypeAlias = Annotated[Compare | All | AnyOf | Not | Answered, Field(discriminator="op")]
-ExpressionNode: TypeAlias = Const | Ref | Sum | Sub | Max | Min
+ExpressionNode: TypeAlias = Const | Ref | Sum | Sub | Max | Min | Rows
 ConditionNode: TypeAlias = Compare | All | AnyOf | Not | Answered
 
 for _model in (Sum, Sub, Max, Min, _Nary, Compare, All, AnyOf, Not):
@@ -304,7 +367,7 @@ def _list_of(value: Any, op: str, at: str, exactly: int | None = None) -> list[A
 
 def parse_expression(raw: Any, at: str = "") -> ExpressionNode:
     """Parse the form-file shape of an expression (already-parsed nodes pass through)."""
-    if isinstance(raw, Const | Ref | Sum | Sub | Max | Min):
+    if isinstance(raw, Const | Ref | Sum | Sub | Max | Min | Rows):
         return raw
     if isinstance(raw, bool):
         raise ExpressionError(f"{raw!r} is not a number or a reference", at)
@@ -316,8 +379,12 @@ def parse_expression(raw: Any, at: str = "") -> ExpressionNode:
         if "op" in raw:  # the tagged (serialised) shape
             return _TAGGED_EXPRESSION(raw, at)
         op, value = _one_key(raw, EXPRESSION_OPERATORS, "an expression", at)
-        items = _list_of(value, op, at, exactly=2 if op == "sub" else None)
+        items = _list_of(value, op, at, exactly={"sub": 2, "rows": 3}.get(op))
         here = f"{at}.{op}" if at else op
+        if op == "rows":
+            if not all(isinstance(item, str) and ID_PATTERN.match(item) for item in items):
+                raise ExpressionError("'rows' needs three ids: [table, column, option]", at)
+            return Rows(table=parse_reference(items[0], here), column=items[1], option=items[2])
         args = tuple(parse_expression(item, f"{here}[{i}]") for i, item in enumerate(items))
         kinds: dict[str, type[Sum | Sub | Max | Min]] = {"sum": Sum, "sub": Sub, "max": Max, "min": Min}
         return kinds[op](args=args)
@@ -388,6 +455,16 @@ ConditionField: TypeAlias = Annotated[Condition, BeforeValidator(_condition_befo
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def walk(node: ExpressionNode | ConditionNode) -> Iterator[ExpressionNode | ConditionNode]:
+    """The node and every node under it, parents first."""
+    yield node
+    if isinstance(node, _Nary | Compare | All | AnyOf):
+        for arg in node.args:
+            yield from walk(arg)
+    elif isinstance(node, Not):
+        yield from walk(node.arg)
 
 
 def references(node: ExpressionNode | ConditionNode) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Discriminator, PrivateAttr, Tag, ValidationError, model_validator
@@ -30,16 +30,22 @@ from bot.domain.expressions import (
     ExpressionNode,
     Not,
     Ref,
+    Rows,
+    walk,
 )
+from bot.domain.field_kinds import ANSWERED_KINDS, NUMERIC_KINDS, FieldKind, Option, TargetField
 from bot.domain.numbers import COUNT_MAX, CountBounds
 from bot.domain.periods import PeriodSpec
 from bot.domain.text import fold
 from bot.domain.values import Answers, Values, compute
 
-FieldKind = Literal["count", "text"]
 Severity = Literal["hard", "soft"]
+_Stored = TypeVar("_Stored")  # an answer as the caller holds it (int | str, or the JSON of a table)
 
 TEXT_MAX_LENGTH = 3500  # a Telegram message holds 4096 characters; leave room for the framing
+LONG_TEXT_MAX_LENGTH = 50_000  # a text written over several messages (``several_messages: true``)
+PERCENT_MAX = 100
+DEFAULT_DECIMALS = {"decimal": 3, "percent": 2, "target": 2}
 DEFAULT_TEXT_LENGTH = 2000
 FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 FORM_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -98,7 +104,13 @@ class Section(_Model):
 
 
 class Field(_Model):
-    """One question of the form."""
+    """One question of the form (or one row or column of a table field).
+
+    Beyond counts and texts: ``decimal`` (a number with ``unit`` and up to ``decimals`` places,
+    "1.234,5"), ``percent`` (0–100), ``choice`` (one of ``options``; any text too when
+    ``other``), ``target`` (a number measured against ``target``, "≥ 98", or one of the declared
+    ``texts`` such as "Không phát sinh") and ``table``: ``rows`` declared by the form, each a
+    field answered on its own, or ``columns`` of rows the commune adds (at most ``max_rows``)."""
 
     id: str
     label: str
@@ -113,6 +125,18 @@ class Field(_Model):
     offer_previous: bool = False
     aliases: tuple[str, ...] = ()
     section: str | None = None
+    several_messages: bool = False  # a long text entered over several messages, up to max_length
+    default: str | None = None  # a text offered as the answer ("Không có kiến nghị, đề xuất")
+    unit: str | None = None
+    decimals: int | None = PydanticField(default=None, ge=0, le=6)
+    options: tuple[Option, ...] = ()
+    other: bool = False
+    target: TargetField | None = None
+    texts: tuple[str, ...] = ()
+    rows: tuple[Field, ...] = ()
+    columns: tuple[Field, ...] = ()
+    max_rows: int | None = PydanticField(default=None, ge=1, le=500)
+    group: str | None = None  # a heading over rows of a table ("Phát triển hạ tầng")
 
     @property
     def button_label(self) -> str:
@@ -133,6 +157,23 @@ class Field(_Model):
     @property
     def text_limit(self) -> int:
         return DEFAULT_TEXT_LENGTH if self.max_length is None else self.max_length
+
+    @property
+    def places(self) -> int:
+        """The decimals a decimal, percentage or target accepts and prints."""
+        return self.decimals if self.decimals is not None else DEFAULT_DECIMALS.get(self.kind, 0)
+
+    @property
+    def number_bounds(self) -> tuple[int, int]:
+        """(min, max) of a number answer: percentages and "%" targets 0–100 by default."""
+        top = PERCENT_MAX if self.kind == "percent" or self.unit == "%" else COUNT_MAX
+        return self.minimum, top if self.max is None else self.max
+
+    def option(self, option_id: str) -> Option | None:
+        return next((option for option in self.options if option.id == option_id), None)
+
+
+Field.model_rebuild()
 
 
 class Derived(_Model):
@@ -215,6 +256,7 @@ class Form(_Model):
     rates: tuple[Rate, ...] = ()
     checks: tuple[Check, ...] = ()
     period: PeriodSpec = PydanticField(default_factory=lambda: PeriodSpec.model_validate({}))
+    scheduled: bool = True  # false: loaded, checked and rendered, but the calendar opens no period of it
 
     _fields: dict[str, Field] = PrivateAttr(default_factory=dict)
     _derived: dict[str, Derived] = PrivateAttr(default_factory=dict)
@@ -294,7 +336,7 @@ class Form(_Model):
         except KeyError:
             raise KeyError(f"form {self.id!r} has no check {check_id!r}") from None
 
-    def kind_of(self, ident: str) -> Literal["count", "text", "derived", "rate"] | None:
+    def kind_of(self, ident: str) -> FieldKind | Literal["derived", "rate"] | None:
         if ident in self._fields:
             return self._fields[ident].kind
         if ident in self._derived:
@@ -423,7 +465,8 @@ class Form(_Model):
     def is_complete(self, answers: Answers, previous: Answers | Values | None = None) -> bool:
         return self.next_question(answers, previous) is None
 
-    def relevant_answers(self, answers: Answers, previous: Answers | Values | None = None) -> dict[str, int | str]:
+    def relevant_answers(self, answers: Mapping[str, _Stored | None],
+                         previous: Answers | Values | None = None) -> dict[str, _Stored]:
         """The answers to keep: those of this form's fields that still apply (an overdue reason is
         dropped once the overdue counts are corrected to 0)."""
         asked = {field.id for field in self.questions(answers, previous)}
@@ -514,24 +557,8 @@ class _FormChecker:
 
     def _field(self, field: Field, sections: set[str]) -> None:
         where = f"field '{field.id}'"
-        if not field.label.strip():
-            self.add(where, "label is empty")
-        if field.kind == "count":
-            if field.max_length is not None:
-                self.add(where, "max_length applies to text fields only (use min/max for counts)")
-            if field.offer_previous:
-                self.add(where, "offer_previous applies to text fields only (use default_from_previous)")
-            if field.minimum < 0:
-                self.add(where, f"min ({field.minimum}) must not be negative")
-            if field.maximum > COUNT_MAX:
-                self.add(where, f"max ({field.maximum}) is above the limit for counts ({COUNT_MAX})")
-            if field.minimum > field.maximum:
-                self.add(where, f"min ({field.minimum}) is greater than max ({field.maximum})")
-        else:
-            if field.min is not None or field.max is not None:
-                self.add(where, "min/max apply to count fields only (use max_length for texts)")
-            if not 1 <= field.text_limit <= TEXT_MAX_LENGTH:
-                self.add(where, f"max_length ({field.text_limit}) must be between 1 and {TEXT_MAX_LENGTH}")
+        for problem in _own_problems(field):
+            self.add(where, problem)
         if field.section is not None and field.section not in sections:
             self.add(where, f"section '{field.section}' is not declared under sections")
         if field.default_from_previous is not None:
@@ -549,6 +576,8 @@ class _FormChecker:
             self.add(where, f"default_from_previous: '{source}' is a {kind}, not a count")
         elif field.kind == "text" and kind != "text":
             self.add(where, f"default_from_previous: '{source}' is a {kind}, not a text")
+        elif field.kind not in ("count", "text") and kind != field.kind:
+            self.add(where, f"default_from_previous: '{source}' is a {kind}, not a {field.kind}")
 
     def _ask_if(self, field: Field, where: str) -> None:
         assert field.ask_if is not None
@@ -617,7 +646,7 @@ class _FormChecker:
             kind = self._kind(ident)
             if kind is None:
                 self.add(name, f"fields lists unknown id '{ident}'")
-            elif kind not in ("count", "text"):
+            elif kind not in ANSWERED_KINDS:
                 self.add(name, f"fields lists {kind} '{ident}'; only answered fields can be corrected")
         self._condition_refs(label, "", check.require, joiner=" ")
         self._message(
@@ -688,15 +717,36 @@ class _FormChecker:
         self, where: str, part: str, node: ExpressionNode | Compare, joiner: str = ": "
     ) -> None:
         prefix = f"{part} " if part else ""
+        counted = {id(rows.table) for rows in walk(node) if isinstance(rows, Rows)}
+        for rows in walk(node):
+            if isinstance(rows, Rows):
+                self._rows(where, prefix, rows, joiner)
         for ref in node.refs():
             kind = self._kind(ref.id)
             if kind is None:
                 self._unknown(where, prefix, ref, joiner)
-            elif kind not in ("count", "derived"):
+            elif id(ref) in counted:
+                continue
+            elif kind not in NUMERIC_KINDS and kind != "derived":
                 self.problems.append(
-                    f"{where}{joiner}{prefix}computes with '{ref.written}', a {kind}; only counts "
-                    "and derived figures can be added or compared"
+                    f"{where}{joiner}{prefix}computes with '{ref.written}', a {kind}; only numbers "
+                    "and derived figures can be added or compared (count a table's rows with 'rows')"
                 )
+
+    def _rows(self, where: str, prefix: str, rows: Rows, joiner: str) -> None:
+        table = self.fields.get(rows.table.id)
+        if table is None:
+            return  # named as unknown with the other references
+        column = next((c for c in table.columns if c.id == rows.column), None)
+        if table.kind != "table" or not table.columns:
+            problem = f"rows reads '{table.id}', which is not a table of rows the commune adds"
+        elif column is None or column.kind != "choice":
+            problem = f"rows: '{rows.column}' is not a choice column of table '{table.id}'"
+        elif column.option(rows.option) is None:
+            problem = f"rows: column '{rows.column}' of '{table.id}' has no option '{rows.option}'"
+        else:
+            return
+        self.problems.append(f"{where}{joiner}{prefix}{problem}")
 
     def _condition_refs(self, where: str, part: str, node: ConditionNode, joiner: str = ": ") -> None:
         if isinstance(node, Compare):
@@ -715,6 +765,119 @@ class _FormChecker:
 
     def _unknown(self, where: str, prefix: str, ref: Ref, joiner: str) -> None:
         self.problems.append(f"{where}{joiner}{prefix}refers to unknown id '{ref.written}'")
+
+
+# --- checking one field's declaration, whatever its kind --------------------------------------
+
+_APPLIES: dict[str, frozenset[str]] = {
+    "several_messages": frozenset({"text"}),
+    "default": frozenset({"text"}),
+    "unit": frozenset({"decimal", "percent", "target"}),
+    "decimals": frozenset({"decimal", "percent", "target"}),
+    "options": frozenset({"choice"}),
+    "other": frozenset({"choice"}),
+    "target": frozenset({"target"}),
+    "texts": frozenset({"target"}),
+    "rows": frozenset({"table"}),
+    "columns": frozenset({"table"}),
+    "max_rows": frozenset({"table"}),
+}
+_COLUMN_KINDS = frozenset({"text", "choice", "count", "decimal", "percent"})
+
+
+def _own_problems(field: Field) -> list[str]:
+    """What is wrong with a field's declaration by itself (its references are checked apart)."""
+    problems: list[str] = []
+    add = problems.append
+    if not field.label.strip():
+        add("label is empty")
+    if field.kind == "count":
+        if field.max_length is not None:
+            add("max_length applies to text fields only (use min/max for counts)")
+        if field.offer_previous:
+            add("offer_previous applies to text fields only (use default_from_previous)")
+        if field.minimum < 0:
+            add(f"min ({field.minimum}) must not be negative")
+        if field.maximum > COUNT_MAX:
+            add(f"max ({field.maximum}) is above the limit for counts ({COUNT_MAX})")
+        if field.minimum > field.maximum:
+            add(f"min ({field.minimum}) is greater than max ({field.maximum})")
+    elif field.kind == "text":
+        if field.min is not None or field.max is not None:
+            add("min/max apply to count fields only (use max_length for texts)")
+        top = LONG_TEXT_MAX_LENGTH if field.several_messages else TEXT_MAX_LENGTH
+        if not 1 <= field.text_limit <= top:
+            extra = "" if field.several_messages else " (more with several_messages: true)"
+            add(f"max_length ({field.text_limit}) must be between 1 and {top}{extra}")
+    else:
+        if field.max_length is not None:
+            add(f"max_length applies to text fields only, not to a {field.kind}")
+        if field.offer_previous:
+            add(f"offer_previous applies to text fields only, not to a {field.kind}")
+        problems.extend(_kind_problems(field))
+    for name, kinds in _APPLIES.items():
+        if field.kind not in kinds and name in field.model_fields_set:
+            add(f"{name} applies to {' and '.join(sorted(kinds))} fields only, not to a {field.kind}")
+    return problems
+
+
+def _kind_problems(field: Field) -> list[str]:
+    problems: list[str] = []
+    add = problems.append
+    if field.kind in ("decimal", "percent", "target"):
+        low, high = field.number_bounds
+        if field.kind == "percent" and (low < 0 or high > PERCENT_MAX):
+            add(f"a percentage lies between 0 and {PERCENT_MAX} (min {low}, max {high})")
+        if low > high:
+            add(f"min ({low}) is greater than max ({high})")
+    if field.kind == "choice":
+        if not field.options:
+            add("a choice needs options (id and label of each answer)")
+        owner: dict[str, str] = {}
+        for option in field.options:
+            if not FIELD_ID.match(option.id):
+                add(f"option '{option.id}': id must be lower-case letters, digits and '_'")
+            if not option.label.strip():
+                add(f"option '{option.id}': label is empty")
+            for word in (option.id, option.label, *option.aliases):
+                key = _words(word)
+                if key and owner.setdefault(key, option.id) != option.id:
+                    add(f"option '{option.id}': '{word}' also names option '{owner[key]}'")
+    if field.kind == "target":
+        if field.target is None:
+            add("a target field needs target (e.g. '≥ 98')")
+        for text in field.texts:
+            if not _words(text):
+                add("texts: a declared text is empty")
+    if field.kind == "table":
+        problems.extend(_table_problems(field))
+    return problems
+
+
+def _table_problems(field: Field) -> list[str]:
+    problems: list[str] = []
+    add = problems.append
+    if bool(field.rows) == bool(field.columns):
+        add("a table declares either rows (answered one by one) or columns (rows the commune adds)")
+    if field.rows and field.max_rows is not None:
+        add("max_rows applies to tables of columns (rows the commune adds)")
+    for what, parts in (("row", field.rows), ("column", field.columns)):
+        seen: set[str] = set()
+        for part in parts:
+            where = f"{what} '{part.id}'"
+            if not FIELD_ID.match(part.id):
+                add(f"{where}: id must be lower-case letters, digits and '_', starting with a letter")
+            if part.id in seen:
+                add(f"{where}: duplicate id")
+            seen.add(part.id)
+            if part.kind == "table":
+                add(f"{where}: a table cannot hold a table")
+            elif what == "column" and part.kind not in _COLUMN_KINDS:
+                add(f"{where}: a column is one of {', '.join(sorted(_COLUMN_KINDS))}, not a {part.kind}")
+            if part.ask_if is not None or part.default_from_previous or part.section:
+                add(f"{where}: ask_if, default_from_previous and section apply to the table, not its {what}s")
+            problems.extend(f"{where}: {problem}" for problem in _own_problems(part))
+    return problems
 
 
 # --- loading ---------------------------------------------------------------------------------

@@ -398,7 +398,8 @@ class Importer:
             async with self.storage.db.transaction():
                 await self.storage.submissions.add_versions([
                     NewVersion(p.period.id, p.unit.code, p.version, p.answers, p.kept, p.row.submitted_at or self.now,
-                               (p.row.submitted_at or self.now) > p.period.deadline_at) for p in fast])
+                               (p.row.submitted_at or self.now) > p.period.deadline_at, self.form.version)
+                    for p in fast])
                 await self.storage.audit.log_many("report.on_behalf", self.now, [
                     (f"{p.unit.code}:{p.period.key}", {"version": p.version, "where": p.row.where or None})
                     for p in fast], actor=self.actor)

@@ -312,7 +312,7 @@ async def enter_report(
             await storage.drafts.set_explanation(draft.id, key, reason, by, now)
         submission = await storage.submissions.add_version(
             period.id, unit.code, decision.answers, decision.kept, by, at, late=at > period.deadline_at,
-            on_behalf=True,
+            on_behalf=True, form_version=form.version,
         )
         await storage.audit.log("report.on_behalf", now, actor=actor, subject=f"{unit.code}:{period.key}",
                                 detail={"version": submission.version, "where": where or None})

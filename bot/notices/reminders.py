@@ -129,7 +129,8 @@ class Reminders:
     # -- the calendar -----------------------------------------------------------------------
 
     def form_ids(self) -> list[str]:
-        return sorted(self.forms)
+        """The forms the calendar runs (a form file with ``scheduled: false`` opens no period)."""
+        return sorted(form_id for form_id, form in self.forms.items() if form.scheduled)
 
     def spec(self, form_id: str) -> PeriodSpec:
         return self.forms[form_id].period

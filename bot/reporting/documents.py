@@ -79,7 +79,7 @@ async def past_report_file(services: Services, identity: Identity, action: PastR
     submission = await storage.submissions.latest(period.id, action.code)
     if submission is None:
         return [TapAnswer(say("report_files.period_not_submitted"), alert=True)]
-    form = services.forms[period.form_id]
+    form = services.form_of(submission.form_id, submission.form_version)  # the version it answered
     unit, caption = units[action.code], say("report_files.past_caption", period=period_label(period.key),
                                             version=submission.version)
 

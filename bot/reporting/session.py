@@ -623,7 +623,7 @@ class ReportSession:
         explanations = {b.key: review.explanations[b.key] for b in review.breaks if b.key in review.explanations}
         submission = await self.storage.submissions.add_version(
             self.period.id, self.unit.code, answers, explanations, self.person.id, now,
-            late=now > self.period.deadline_at, on_behalf=self.on_behalf,
+            late=now > self.period.deadline_at, on_behalf=self.on_behalf, form_version=self.form.version,
         )
         self.draft = await self.storage.drafts.get(self.draft.id) or self.draft
         await self._set_cursor(REVIEW, None)

@@ -200,8 +200,8 @@ async def commune_card(services: Services, identity: Identity, unit: Unit,
         rows.append((Choice(say("supervising.approve_button"), Approve(latest.id)),))
     rows.append((Choice(say("supervising.return_button"), ReturnReport(latest.id)),))
     rows.append((on_behalf,))
-    report = await render_submission(storage, form, services.settings.templates_dir, unit, period.key, latest,
-                                     **fallback_of(services))
+    report = await render_submission(storage, services.form_of(latest.form_id, latest.form_version),
+                                     services.settings.templates_dir, unit, period.key, latest, **fallback_of(services))
     caption = cut(say("supervising.card_caption", period=period_label(period.key), commune=unit.full_name,
                       version=latest.version), MAX_CAPTION)
     return [Message("\n".join(lines), tuple(rows)), await _history_table(storage, form, recent),
@@ -214,8 +214,9 @@ async def submission_file(services: Services, identity: Identity, submission_id:
     found = await submission_in_scope(storage, identity, submission_id)
     if found is None:
         return refusal()
-    report = await render_submission(storage, weekly_form(services, found.period.form_id),
-                                     services.settings.templates_dir, found.unit, found.period.key, found.submission,
+    answered = found.submission
+    report = await render_submission(storage, services.form_of(answered.form_id, answered.form_version),
+                                     services.settings.templates_dir, found.unit, found.period.key, answered,
                                      **fallback_of(services))
     return [Document(report.filename, report.content), *fallback_notice(report)]
 

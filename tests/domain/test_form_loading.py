@@ -402,7 +402,7 @@ def _append(section: str, item: dict[str, Any]) -> Callable[[dict[str, Any]], No
         ),
         pytest.param(
             _set(["fields", 1, "kind"], "number"),
-            "mini.yaml: field 'digitized': kind: Input should be 'count' or 'text'",
+            "mini.yaml: field 'digitized': kind: Input should be 'count', 'text', 'decimal', 'percent', 'choice', 'target' or 'table'",
             id="bad-kind",
         ),
         pytest.param(

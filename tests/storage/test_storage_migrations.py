@@ -129,11 +129,35 @@ async def _check_v4(storage: Storage) -> None:
     assert cursor.shown_at == T0 + timedelta(seconds=7)
 
 
+async def _seed_v5(db: Database) -> None:
+    t = dt_text(T0)
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO form_versions VALUES ('nq57-monthly', 2, 'Báo cáo tháng', 'id: nq57-monthly', ?)",
+                           (t,))
+        await conn.execute(
+            "INSERT INTO periods (id, form_id, key, starts_on, ends_on, opens_at, deadline_at)"
+            " VALUES (2, 'nq57-monthly', '2026-04', '2026-04-01', '2026-04-30', ?, '2026-05-05T15:00:00+07:00')", (t,))
+        await conn.execute(
+            "INSERT INTO submissions (period_id, unit_code, version, answers, explanations, submitted_by, submitted_at,"
+            " form_id, form_version) VALUES (2, '21370', 1, '{\"meetings\":2}', '{}', 1, ?, 'nq57-monthly', 2)",
+            (t,))
+
+
+async def _check_v5(storage: Storage) -> None:
+    weekly = await storage.submissions.latest(1, "21370")
+    assert weekly is not None and (weekly.form_id, weekly.form_version) == ("tthc-weekly", 1)  # before v5: 1
+    monthly = await storage.submissions.latest(2, "21370")
+    assert monthly is not None and (monthly.form_id, monthly.form_version) == ("nq57-monthly", 2)
+    record = await storage.form_versions.get("nq57-monthly", 2)
+    assert record is not None and record.source == "id: nq57-monthly"
+
+
 SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage], Awaitable[None]]]] = {
     1: (_seed_v1, _check_v1),
     2: (_seed_v2, _check_v2),
     3: (_seed_v3, _check_v3),
     4: (_seed_v4, _check_v4),
+    5: (_seed_v5, _check_v5),
 }
 
 
