@@ -144,6 +144,7 @@ class ZaloSandbox:
         self.media.clear()
         self.webhook.attempts.clear()
         self._chat_keys.clear()
+        self.server.webchat.zalo_profiles.clear()
 
     def set_limits(self, **changes: Any) -> Limits:
         for key, value in changes.items():

@@ -143,3 +143,23 @@ async def test_limits_when_a_test_sets_them(zapi: ZaloApi, client: SandboxClient
     await client.zalo.reset()
     assert await client.zalo.users() == []
     assert (await client.zalo.stats())["requests_total"] == 0
+
+
+async def test_the_web_chat_offers_zalo_people(
+    client: SandboxClient, server: SandboxServer, http: aiohttp.ClientSession
+) -> None:
+    await client.zalo.add_user("khach", "Khách")
+    base = server.base_url
+    person = {"id": "lan1", "display_name": "Nguyễn Thị Lan", "role": "reporter", "units": ["Xã Đại Từ"]}
+    async with http.post(f"{base}/control/zalo/people", json=person) as resp:
+        lan = await resp.json()
+    assert (lan["messenger"], lan["role_label"], lan["name"]) == ("zalo", "Cán bộ báo cáo", "Nguyễn Thị Lan")
+    async with http.get(f"{base}/control/zalo/people") as resp:
+        assert [p["id"] for p in await resp.json()] == ["lan1", "khach"]  # people with a profile first
+    for bad in ({"id": "x"}, {"id": "a b", "display_name": "X"}):
+        async with http.post(f"{base}/control/zalo/people", json=bad) as resp:
+            assert resp.status == 400, bad
+    async with http.get(f"{base}/control/people") as resp:
+        assert await resp.json() == []  # the Telegram roster is apart
+    await client.reset()
+    assert server.webchat.zalo_profiles == {}
