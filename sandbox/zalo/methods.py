@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sandbox.errors import ApiError, bad_request, conflict
-from sandbox.zalo.world import ZaloUser, ZaloWebhook, ZaloWorld
+from sandbox.zalo.world import ZaloMessage, ZaloUser, ZaloWebhook, ZaloWorld
 
 MAX_TEXT = 2000  # characters (Unicode code points), for a text and a caption
 SECRET_MIN, SECRET_MAX = 8, 256
@@ -115,7 +115,7 @@ class ZaloMethods:
         return value
 
     @staticmethod
-    def _sent(msg: Any) -> dict[str, Any]:
+    def _sent(msg: ZaloMessage) -> dict[str, Any]:
         return {"message_id": msg.message_id, "date": msg.date}
 
     # ------------------------------------------------------------ methods

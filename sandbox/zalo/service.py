@@ -152,6 +152,8 @@ class ZaloSandbox:
                 raise ValueError(f"unknown limit {key}")
             current = getattr(self.limits, key)
             if isinstance(current, bool):
+                if isinstance(value, str):
+                    value = value.strip().lower() in {"1", "true", "yes", "on"}
                 setattr(self.limits, key, bool(value))
             else:
                 setattr(self.limits, key, type(current)(value))

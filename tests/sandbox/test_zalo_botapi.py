@@ -199,3 +199,18 @@ async def test_the_telegram_side_does_not_see_zalo_users(
         assert (await resp.json())["result"] == []
     await client.reset()  # /control/reset forgets the Zalo side too
     assert await client.zalo.users() == [] and (await client.zalo.pending_updates())["count"] == 0
+
+
+async def test_a_poll_whose_caller_has_gone_does_not_swallow_the_update(
+    zapi: ZaloApi, client: SandboxClient, zuser: str
+) -> None:
+    """Zalo has no offset: an update handed to a caller that stopped waiting would be lost."""
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=0.3)) as impatient:
+        with pytest.raises(TimeoutError):
+            async with impatient.post(f"{zapi.url}/getUpdates", json={"timeout": "5"}) as resp:
+                await resp.read()
+    await asyncio.sleep(0.1)
+    await client.zalo.send_text(zuser, "còn nguyên")
+    await asyncio.sleep(0.1)
+    assert (await client.zalo.pending_updates())["count"] == 1
+    assert (await zapi.ok("getUpdates", timeout="1"))["message"]["text"] == "còn nguyên"
