@@ -5,6 +5,7 @@ the webhook's secret checked before the body is read."""
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -15,6 +16,7 @@ from handlers.zalo.client import ZaloBotClient
 from handlers.zalo.errors import (
     ZaloBadRequest,
     ZaloConflict,
+    ZaloNetworkError,
     ZaloRetryAfter,
     ZaloServerError,
     ZaloTimedOut,
@@ -23,10 +25,8 @@ from handlers.zalo.errors import (
 )
 from handlers.zalo.models import ZaloUpdate
 from handlers.zalo.webhook import SECRET_HEADER, webhook_handler
-from sandbox import Limits, SandboxClient, SandboxServer
+from sandbox import SandboxClient, SandboxServer
 from tests.sandbox.zalo_helpers import ZALO_TOKEN, serve
-
-pytestmark = pytest.mark.parametrize("limits", [Limits(enforce=False)])
 
 
 @pytest.fixture
@@ -171,3 +171,13 @@ async def test_webhook_secret_is_checked_before_the_body(
         assert (await zalo.get_webhook_info()).url == ""
     finally:
         await runner.cleanup()
+
+
+async def test_no_answer_is_a_network_error_that_never_shows_the_token() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed once the block ends: nobody listens there
+    async with ZaloBotClient(ZALO_TOKEN, base_url=f"http://127.0.0.1:{port}") as unreachable:
+        with pytest.raises(ZaloNetworkError) as caught:
+            await unreachable.send_message("u1", "chào")
+    assert ZALO_TOKEN.split(":")[1] not in str(caught.value) and caught.value.__cause__ is None

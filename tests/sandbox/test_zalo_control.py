@@ -9,10 +9,8 @@ import time
 import aiohttp
 import pytest
 
-from sandbox import Limits, SandboxClient, SandboxError, SandboxServer
+from sandbox import SandboxClient, SandboxError, SandboxServer
 from tests.sandbox.zalo_helpers import ZaloApi
-
-pytestmark = pytest.mark.parametrize("limits", [Limits(enforce=False)])
 
 
 async def test_users_and_chat_history_in_order(zapi: ZaloApi, client: SandboxClient, zuser: str) -> None:
