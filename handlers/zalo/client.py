@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 import aiohttp
 from pydantic import BaseModel, ValidationError
 
+from bot.settings import Settings
 from handlers.zalo.errors import (
     ZaloBadRequest,
     ZaloConflict,
@@ -71,6 +72,14 @@ class ZaloBotClient:
         self._own_session = session is None
         self.request_timeout = request_timeout
         self.poll_margin = poll_margin
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **options: Any) -> ZaloBotClient:
+        """The client for ZALO_BOT_TOKEN at ZALO_API_BASE_URL (Zalo's own when empty)."""
+        if settings.zalo_bot_token is None:
+            raise ValueError("ZALO_BOT_TOKEN is not set")
+        base_url = str(settings.zalo_api_base_url) if settings.zalo_api_base_url is not None else None
+        return cls(settings.zalo_bot_token.get_secret_value(), base_url=base_url, **options)
 
     async def __aenter__(self) -> ZaloBotClient:
         return self

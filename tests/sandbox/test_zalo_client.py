@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.settings import Settings
 from handlers.zalo.client import ZaloBotClient
 from handlers.zalo.errors import (
     ZaloBadRequest,
@@ -38,6 +39,16 @@ async def zalo(server: SandboxServer) -> AsyncIterator[ZaloBotClient]:
 async def test_get_me(zalo: ZaloBotClient) -> None:
     me = await zalo.get_me()
     assert me.id == "738499441022218443" and me.can_join_groups is False
+
+
+async def test_token_and_base_url_from_the_settings(server: SandboxServer) -> None:
+    settings = Settings(
+        _env_file=None, zalo_bot_token=ZALO_TOKEN, zalo_api_base_url=server.base_url + "/zalo/"
+    )  # type: ignore[call-arg]
+    async with ZaloBotClient.from_settings(settings) as zalo:
+        assert (await zalo.get_me()).id == "738499441022218443"
+    with pytest.raises(ValueError, match="ZALO_BOT_TOKEN"):
+        ZaloBotClient.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
 
 
 async def test_long_polling_one_update_at_a_time_and_408_is_none(
@@ -77,6 +88,7 @@ async def test_both_names_for_the_sender_and_the_photo(zalo: ZaloBotClient, clie
 
 async def test_sends_and_refusals(zalo: ZaloBotClient, client: SandboxClient, zuser: str) -> None:
     sent = await zalo.send_message(zuser, "x" * 2000)
+    assert await zalo.call("sendSticker", {"chat_id": zuser, "sticker": "d063f44dc80821567819"})
     assert len(sent.message_id) == 20 and sent.date is not None
     with pytest.raises(ZaloBadRequest) as caught:
         await zalo.send_message(zuser, "x" * 2001)
@@ -90,7 +102,7 @@ async def test_sends_and_refusals(zalo: ZaloBotClient, client: SandboxClient, zu
     with pytest.raises(ZaloBadRequest):
         await zalo.send_photo(zuser, "http://bot.example.vn/c.png")
     await zalo.send_chat_action(zuser)
-    assert [m["kind"] for m in await client.zalo.bot_messages(zuser)] == ["text", "photo"]
+    assert [m["kind"] for m in await client.zalo.bot_messages(zuser)] == ["text", "sticker", "photo"]
 
 
 async def test_faults_map_to_typed_exceptions(zalo: ZaloBotClient, client: SandboxClient, zuser: str) -> None:
