@@ -37,6 +37,15 @@ class Settings(BaseSettings):
     bot_api_base_url: AnyHttpUrl | None = Field(
         default=None, description="Bot API server, e.g. http://127.0.0.1:8081 for the sandbox; empty for Telegram."
     )
+    zalo_bot_token: SecretStr | None = Field(
+        default=None,
+        description="Token of the Zalo bot (bot.zaloplatforms.com), 123456789:abcXYZ; optional (Zalo channel).",
+    )
+    zalo_api_base_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="Zalo Bot API server, e.g. http://127.0.0.1:8081/zalo for the sandbox; "
+        "empty for Zalo's (https://bot-api.zaloplatforms.com).",
+    )
     forms_dir: Path = Field(default=PROJECT_ROOT / "templates" / "forms", description="Folder of form YAML files.")
     templates_dir: Path = Field(default=PROJECT_ROOT / "templates", description="Folder of report templates.")
     webhook_url: AnyHttpUrl | None = Field(default=None, description="Public HTTPS URL; set to use a webhook.")
@@ -53,12 +62,14 @@ class Settings(BaseSettings):
     )
     render_workers: int = Field(default=2, ge=1, le=16, description="Worker processes that render templates at once.")
 
-    @field_validator("telegram_bot_token", "webhook_secret", mode="before")
+    @field_validator("telegram_bot_token", "webhook_secret", "zalo_bot_token", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("bot_api_base_url", "webhook_url", "default_province", "bot_username", mode="before")
+    @field_validator(
+        "bot_api_base_url", "webhook_url", "default_province", "bot_username", "zalo_api_base_url", mode="before"
+    )
     @classmethod
     def _empty_str_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -68,6 +79,13 @@ class Settings(BaseSettings):
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not _TOKEN.match(value.get_secret_value()):
             raise ValueError("expected the form 123456789:ABC-xyz from @BotFather")
+        return value
+
+    @field_validator("zalo_bot_token")
+    @classmethod
+    def _zalo_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN.match(value.get_secret_value()):
+            raise ValueError("expected the form 123456789:abcXYZ given by Zalo Bot Creator")
         return value
 
     @field_validator("admin_ids", mode="before")

@@ -31,8 +31,9 @@ async def serve(args: argparse.Namespace) -> None:
     print(
         f"Sandbox Bot API at {base}  (bot: base_url={base}/bot  base_file_url={base}/file/bot, any token like 123456:TEST)"
     )
+    print(f"Control API: {base}/control  e.g. curl -s {base}/control/stats   (docs: sandbox/README.md)")
     print(
-        f"Control API: {base}/control  e.g. curl -s {base}/control/stats   (docs: sandbox/README.md)",
+        f"Zalo Bot API at {base}/zalo  (ZALO_API_BASE_URL={base}/zalo, any token like 123456789:abcXYZ)",
         flush=True,
     )
     stop = asyncio.Event()

@@ -16,6 +16,8 @@ from typing import Any
 
 import aiohttp
 
+from sandbox.zalo.client import ZaloSandboxClient
+
 Message = dict[str, Any]
 
 
@@ -44,6 +46,11 @@ class SandboxClient:
         if self._session is not None and self._own_session:
             await self._session.close()
         self._session = None
+
+    @property
+    def zalo(self) -> ZaloSandboxClient:
+        """The control API's Zalo part (act as Zalo users, read what the bot sent them, Zalo faults)."""
+        return ZaloSandboxClient(self._call)
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None:

@@ -20,7 +20,7 @@ class FaultRule:
     probability: float = 1.0
     retry_after: int = 1  # for 429
     delay: float = 0.0  # for timeout / slow
-    chat_id: int | None = None
+    chat_id: int | str | None = None  # Zalo's chat ids are strings
     executed: bool = True  # timeout: was the request carried out before the answer got lost?
     seed: int | None = None
     fired: int = 0
@@ -41,10 +41,10 @@ class FaultRule:
         }
 
 
-def rule_from_json(body: dict[str, Any]) -> FaultRule:
+def rule_from_json(body: dict[str, Any], kinds: tuple[str, ...] = KINDS) -> FaultRule:
     kind = str(body.get("kind", ""))
-    if kind not in KINDS:
-        raise ControlError(f"kind must be one of {list(KINDS)}")
+    if kind not in kinds:
+        raise ControlError(f"kind must be one of {list(kinds)}")
     method = body.get("method")
     if not isinstance(method, str) or not method:
         raise ControlError('method is required (a Bot API method name or "*")')
@@ -85,7 +85,7 @@ class FaultInjector:
     def clear(self) -> None:
         self.rules.clear()
 
-    def pick(self, method: str, chat_id: int | None) -> FaultRule | None:
+    def pick(self, method: str, chat_id: int | str | None) -> FaultRule | None:
         """The first rule that applies to this call and fires now (its count goes down)."""
         for rule in self.rules:
             if rule.method not in ("*", method):

@@ -7,7 +7,8 @@
     await server.stop()
 
 Routes: `{base}/bot{TOKEN}/{method}` (Bot API), `{base}/file/bot{TOKEN}/{file_path}` (downloads),
-`{base}/control/...` (see control.py and README.md).
+`{base}/control/...` (see control.py and README.md); Zalo's Bot API under `{base}/zalo/...` and
+`{base}/control/zalo/...` (sandbox/zalo/).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sandbox.spec import check_params, load_spec, validate
 from sandbox.state import SandboxState
 from sandbox.web import WebChat
 from sandbox.webhook import WebhookDeliverer
+from sandbox.zalo.service import ZaloSandbox
 
 log = logging.getLogger("sandbox")
 
@@ -84,6 +86,7 @@ class SandboxServer:
         self.webhook = WebhookDeliverer(self.state, retry_delay=webhook_retry_delay)
         self.control = ControlApi(self)
         self.webchat = WebChat(self)  # the page at /chat and the people it offers
+        self.zalo = ZaloSandbox(self, spec_check=spec_check, request_log_size=request_log_size)
         self.base_url = ""
         self._request_seq = 0
         self._closing = asyncio.Event()
@@ -100,6 +103,7 @@ class SandboxServer:
         app.router.add_get("/", self._index)
         self.control.register(app.router)
         self.webchat.register(app.router)
+        self.zalo.register(app.router)
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
@@ -117,6 +121,7 @@ class SandboxServer:
         shown = f"[{host}]" if ":" in host else host
         self.base_url = f"http://{shown}:{real_port}"
         self.webhook.start()
+        self.zalo.start()
         return self.base_url
 
     async def stop(self) -> None:
@@ -126,6 +131,7 @@ class SandboxServer:
         self.state.updates_changed.notify()
         self.state.chats_changed.notify()
         await self.webhook.stop()
+        await self.zalo.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -184,6 +190,7 @@ class SandboxServer:
         self.internal_errors.clear()
         self.webhook.attempts.clear()
         self.webchat.profiles.clear()
+        self.zalo.reset()
 
     def set_limits(self, **changes: Any) -> Limits:
         for key, value in changes.items():
@@ -210,6 +217,7 @@ class SandboxServer:
             text=f"baocao-bot sandbox: a local Telegram Bot API (checked against {load_spec().version}).\n"
             f"Bot API: {self.base_url}/bot<TOKEN>/<method>\nControl API: {self.base_url}/control (see sandbox/README.md)\n"
             f"Web chat: {self.base_url}/chat\n"
+            f"Zalo Bot API: {self.base_url}/zalo/bot<TOKEN>/<method>  (ZALO_API_BASE_URL={self.base_url}/zalo)\n"
         )
 
     async def _bot_api(self, request: web.Request) -> web.Response:

@@ -5,8 +5,12 @@ Telegram (plain HTML, CSS and JS beside this file, no build step), and the roste
     GET  /control/people       the sandbox's users, with the profile of those who have one
     POST /control/people       {"id", "first_name", "last_name"?, "role", "role_label"?, "title"?, "units"?}
                                creates the user (as POST /control/users) and keeps the profile
+    GET  /control/zalo/people  the sandbox's Zalo users, the same way ("messenger": "zalo", string ids)
+    POST /control/zalo/people  {"id"?, "display_name", "role", "role_label"?, "title"?, "units"?}
+                               creates the Zalo user (as POST /control/zalo/users) and keeps the profile
 
-The page speaks to the control API only (send text, tap, read and wait for messages, download files).
+The page speaks to the control API only (send text, tap, read and wait for messages, download files);
+a Zalo person gets Zalo's look and what Zalo allows (typed text, no buttons, no command menu).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+
+from sandbox.state import ControlError
 
 if TYPE_CHECKING:
     from sandbox.server import SandboxServer
@@ -40,6 +46,7 @@ class WebChat:
     def __init__(self, server: SandboxServer) -> None:
         self.server = server
         self.profiles: dict[int, dict[str, Any]] = {}
+        self.zalo_profiles: dict[str, dict[str, Any]] = {}
 
     def register(self, router: web.UrlDispatcher) -> None:
         router.add_get("/chat", self._page)
@@ -47,6 +54,8 @@ class WebChat:
         router.add_get("/chat/{name}", self._static)
         router.add_get("/control/people", self._list)
         router.add_post("/control/people", self._add)
+        router.add_get("/control/zalo/people", self._zalo_list)
+        router.add_post("/control/zalo/people", self._zalo_add)
 
     def add_person(
         self,
@@ -76,7 +85,37 @@ class WebChat:
         profile = self.profiles.get(user_id, {"role": "", "role_label": "Người dùng", "title": "", "units": []})
         name = " ".join(p for p in (user.last_name, user.first_name) if p)  # Vietnamese order: family name first
         return {"id": user.id, "first_name": user.first_name, "last_name": user.last_name, "name": name,
-                "blocked": user.blocked, **profile}
+                "blocked": user.blocked, "messenger": "telegram", **profile}
+
+    def add_zalo_person(
+        self,
+        user_id: str | None,
+        display_name: str,
+        *,
+        role: str = "",
+        role_label: str | None = None,
+        title: str = "",
+        units: list[str] | None = None,
+    ) -> dict[str, Any]:
+        """Create the sandbox's Zalo user (idempotent) and remember how the page should present them."""
+        user = self.server.zalo.world.add_user(user_id, display_name)
+        self.zalo_profiles[user.id] = {
+            "role": role,
+            "role_label": role_label or ROLE_LABELS.get(role, role),
+            "title": title,
+            "units": list(units or []),
+        }
+        return self.zalo_person(user.id)
+
+    def zalo_person(self, user_id: str) -> dict[str, Any]:
+        user = self.server.zalo.world.users[user_id]
+        profile = self.zalo_profiles.get(user_id, {"role": "", "role_label": "Người dùng", "title": "", "units": []})
+        return {"id": user.id, "name": user.display_name, "first_name": user.display_name,
+                "unreachable": user.unreachable, "messenger": "zalo", **profile}
+
+    def zalo_people(self) -> list[dict[str, Any]]:
+        found = [self.zalo_person(uid) for uid in self.server.zalo.world.users]
+        return sorted(found, key=lambda p: (p["id"] not in self.zalo_profiles, ROLE_ORDER.get(p["role"], 9), p["id"]))
 
     def people(self) -> list[dict[str, Any]]:
         found = [self.person(uid) for uid in self.server.state.users]
@@ -117,4 +156,24 @@ class WebChat:
             return _json({"error": str(exc)}, 400)
         except Exception as exc:  # ControlError from the state (e.g. a non-positive id)
             return _json({"error": str(exc)}, getattr(exc, "status", 400))
+        return _json(person)
+
+    async def _zalo_list(self, request: web.Request) -> web.Response:
+        return _json(self.zalo_people())
+
+    async def _zalo_add(self, request: web.Request) -> web.Response:
+        try:
+            body = json.loads(await request.read() or b"{}")
+        except ValueError:
+            return _json({"error": "body must be JSON"}, 400)
+        if not isinstance(body, dict) or not body.get("display_name"):
+            return _json({"error": "display_name is required"}, 400)
+        try:
+            person = self.add_zalo_person(
+                None if body.get("id") is None else str(body["id"]), str(body["display_name"]),
+                role=str(body.get("role", "")), role_label=body.get("role_label"), title=str(body.get("title", "")),
+                units=[str(u) for u in body.get("units") or []],
+            )
+        except ControlError as exc:
+            return _json({"error": str(exc)}, exc.status)
         return _json(person)

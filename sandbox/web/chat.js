@@ -8,7 +8,31 @@
     picker: $("#picker"), people: $("#people"), chat: $("#chat"), back: $("#back"), whoami: $("#whoami"),
     messages: $("#messages"), text: $("#text"), send: $("#send"), menu: $("#menu"), commands: $("#commands"),
     typing: $("#typing"), toast: $("#toast"), replyKeyboard: $("#reply-keyboard"), newPerson: $("#new-person"),
+    messengers: $("#messengers"),
   };
+  // Where each messenger's conversation lives in the control API, and how its messages read.
+  const CHANNELS = {
+    telegram: {
+      hash: "u",
+      messages: (id, since) => `/control/chats/${id}/messages?since=${since}`,
+      wait: (id, since) => `/control/chats/${id}/wait?since=${since}&timeout=25`,
+      text: (id) => `/control/users/${id}/text`,
+      normalize: (m) => m,
+    },
+    zalo: {
+      hash: "z",
+      messages: (id, since) => `/control/zalo/chats/${encodeURIComponent(id)}/messages?since=${since}`,
+      wait: (id, since) => `/control/zalo/chats/${encodeURIComponent(id)}/wait?since=${since}&timeout=25`,
+      text: (id) => `/control/zalo/users/${encodeURIComponent(id)}/text`,
+      // Zalo: string ids (ordered by seq), dates in ms, a photo by URL, no buttons, no edits.
+      normalize: (m) => ({
+        message_id: m.message_id, order: m.seq, from: m.from, date: Math.floor(m.date / 1000), seq: m.seq,
+        text: m.text, caption: m.caption, photo: m.photo_url ? [{ url: m.photo_url }] : null,
+        sticker: m.sticker ? { emoji: "🙂" } : null, unsupported: m.unsupported, history: [], edited: false,
+      }),
+    },
+  };
+  let filter = "all";
   const ROLE_CLASS = { reporter: "reporter", supervisor: "supervisor", admin: "admin" };
 
   let people = [];
@@ -143,9 +167,14 @@
     return parts.join(" · ");
   }
 
+  async function fetchPeople() {
+    const [telegram, zalo] = await Promise.all([api("/control/people"), api("/control/zalo/people").catch(() => [])]);
+    return telegram.map((p) => Object.assign({ messenger: "telegram" }, p)).concat(zalo);
+  }
+
   async function loadPeople() {
     try {
-      people = await api("/control/people");
+      people = await fetchPeople();
     } catch (err) {
       els.people.innerHTML = `<p class="muted">Không đọc được danh sách người dùng (${escapeHtml(err.message)}).</p>`;
       return;
@@ -155,23 +184,29 @@
       return;
     }
     els.people.innerHTML = "";
-    for (const p of people) {
+    const shown = people.filter((p) => filter === "all" || p.messenger === filter);
+    if (!shown.length) els.people.innerHTML = '<p class="muted">Chưa có ai dùng ứng dụng này.</p>';
+    for (const p of shown) {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "person";
       button.dataset.id = String(p.id);
+      button.dataset.messenger = p.messenger;
       const roleClass = ROLE_CLASS[p.role] || "other";
+      const messenger = p.messenger === "zalo" ? "Zalo" : "Telegram";
       button.innerHTML =
-        `<span class="role ${roleClass}">${escapeHtml(p.role_label || "Người dùng")}</span>` +
+        `<span class="tags"><span class="role ${roleClass}">${escapeHtml(p.role_label || "Người dùng")}</span>` +
+        `<span class="messenger ${p.messenger}">${messenger}</span></span>` +
         `<span class="name">${escapeHtml(p.name || p.first_name)}</span>` +
         (describe(p) ? `<span class="detail">${escapeHtml(describe(p))}</span>` : "");
-      button.addEventListener("click", () => openChat(p.id));
+      button.addEventListener("click", () => openChat(p.id, p.messenger));
       els.people.appendChild(button);
     }
   }
 
   function showPicker() {
     closeSession();
+    document.body.classList.remove("zalo");
     history.replaceState(null, "", location.pathname);
     els.chat.hidden = true;
     els.picker.hidden = false;
@@ -186,16 +221,22 @@
     els.commands.hidden = true;
   }
 
-  async function openChat(userId) {
+  async function openChat(userId, messenger) {
     closeSession();
+    messenger = messenger || "telegram";
     if (!people.length) {
-      try { people = await api("/control/people"); } catch (err) { people = []; }
+      try { people = await fetchPeople(); } catch (err) { people = []; }
     }
-    const user = people.find((p) => p.id === Number(userId));
+    const user = people.find((p) => p.messenger === messenger && String(p.id) === String(userId));
     if (!user) { showPicker(); return; }
-    session = { user, seq: 0, messages: new Map(), abort: new AbortController(), lastBotSeen: 0 };
-    history.replaceState(null, "", `#u=${user.id}`);
-    els.whoami.textContent = `Anh/Chị đang là: ${user.name || user.first_name}` + (user.role_label ? ` · ${user.role_label}` : "");
+    const channel = CHANNELS[messenger];
+    session = { user, channel, zalo: messenger === "zalo", seq: 0, messages: new Map(), abort: new AbortController(),
+      lastBotSeen: 0 };
+    history.replaceState(null, "", `#${channel.hash}=${encodeURIComponent(user.id)}`);
+    document.body.classList.toggle("zalo", session.zalo);
+    els.menu.hidden = session.zalo; // Zalo has no command menu: commands are typed
+    els.whoami.textContent = `Anh/Chị đang là: ${user.name || user.first_name}` + (user.role_label ? ` · ${user.role_label}` : "") +
+      (session.zalo ? " · Zalo" : "");
     els.messages.innerHTML = "";
     els.replyKeyboard.hidden = true;
     els.text.placeholder = "Nhập tin nhắn";
@@ -204,7 +245,9 @@
     const mine = session;
     await refresh(mine);
     loadCommands(mine);
-    if (mine === session && !mine.messages.size) {
+    if (mine === session && !mine.messages.size && mine.zalo) {
+      els.messages.innerHTML = '<p class="empty">Chưa có tin nhắn nào. Gõ /start rồi «Gửi» để bắt đầu.</p>';
+    } else if (mine === session && !mine.messages.size) {
       els.messages.innerHTML = '<p class="empty">Chưa có tin nhắn nào. Bấm «/start» bên dưới, hoặc gõ /start rồi «Gửi», để bắt đầu.</p>';
       showReplyKeyboard({ keyboard: [[{ text: "/start" }]] });
     }
@@ -213,10 +256,11 @@
   }
 
   async function refresh(s) {
-    const data = await api(`/control/chats/${s.user.id}/messages?since=${s.seq}`, { signal: s.abort.signal });
+    const data = await api(s.channel.messages(s.user.id, s.seq), { signal: s.abort.signal });
     if (s !== session) return;
     let botChanged = false;
-    for (const m of data.messages) {
+    for (const raw of data.messages) {
+      const m = s.channel.normalize(raw);
       s.messages.set(m.message_id, m);
       if (m.from === "bot") botChanged = true;
     }
@@ -231,7 +275,7 @@
   async function pollLoop(s) {
     while (s === session) {
       try {
-        await api(`/control/chats/${s.user.id}/wait?since=${s.seq}&timeout=25`, { signal: s.abort.signal });
+        await api(s.channel.wait(s.user.id, s.seq), { signal: s.abort.signal });
         if (s !== session) return;
         await refresh(s);
       } catch (err) {
@@ -243,6 +287,7 @@
   }
 
   async function loadCommands(s) {
+    if (s.zalo) { s.commands = []; return; }
     try {
       const data = await api(`/control/commands?chat_id=${s.user.id}&language_code=vi`, { signal: s.abort.signal });
       if (s !== session) return;
@@ -255,7 +300,8 @@
   // Incremental: a message's element is rebuilt only when the message changed (its seq moved),
   // so what the person is looking at (or about to tap) stays put while the chat grows.
   function render(s) {
-    const list = [...s.messages.values()].filter((m) => !m.deleted).sort((a, b) => a.message_id - b.message_id);
+    const list = [...s.messages.values()].filter((m) => !m.deleted)
+      .sort((a, b) => (a.order ?? a.message_id) - (b.order ?? b.message_id));
     const nearBottom = els.messages.scrollHeight - els.messages.scrollTop - els.messages.clientHeight < 120;
     const empty = els.messages.querySelector(".empty");
     if (empty && list.length) empty.remove();
@@ -330,6 +376,12 @@
       s.style.fontSize = "2.6rem";
       s.textContent = m.sticker.emoji || "🙂";
       bubble.appendChild(s);
+    }
+    if (m.unsupported) {
+      const u = document.createElement("div");
+      u.className = "unsupported";
+      u.textContent = `📎 Nội dung Zalo chưa hỗ trợ (${m.unsupported})`;
+      bubble.appendChild(u);
     }
     if (m.voice) {
       const v = document.createElement("div");
@@ -431,7 +483,7 @@
     const empty = els.messages.querySelector(".empty");
     if (empty) empty.remove();
     try {
-      const msg = await post(`/control/users/${s.user.id}/text`, { text }, s.abort.signal);
+      const msg = s.channel.normalize(await post(s.channel.text(s.user.id), { text }, s.abort.signal));
       if (s !== session) return;
       s.messages.set(msg.message_id, msg);
       s.scrollOnce = true;
@@ -526,8 +578,19 @@
   });
   els.newPerson.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const name = new FormData(els.newPerson).get("first_name").trim();
+    const form = new FormData(els.newPerson);
+    const name = form.get("first_name").trim();
     if (!name) return;
+    if (form.get("messenger") === "zalo") {
+      try {
+        const person = await post("/control/zalo/people", { display_name: name, role: "", role_label: "Người mới", title: "Chưa được mời" });
+        people.push(person);
+        openChat(person.id, "zalo");
+      } catch (err) {
+        toast(`Không tạo được người dùng: ${err.message}`, true);
+      }
+      return;
+    }
     const taken = new Set(people.map((p) => p.id));
     let id = 700000 + Math.floor(Math.random() * 99999);
     while (taken.has(id)) id += 1;
@@ -540,9 +603,20 @@
     }
   });
 
+  els.messengers.addEventListener("click", (ev) => {
+    const button = ev.target.closest("button[data-filter]");
+    if (!button) return;
+    filter = button.dataset.filter;
+    for (const b of els.messengers.querySelectorAll("button")) b.setAttribute("aria-pressed", String(b === button));
+    loadPeople();
+  });
+
   const wanted = /(?:^#|&)u=(\d+)/.exec(location.hash);
+  const wantedZalo = /(?:^#|&)z=([^&]+)/.exec(location.hash);
   if (wanted) {
     openChat(Number(wanted[1]));
+  } else if (wantedZalo) {
+    openChat(decodeURIComponent(wantedZalo[1]), "zalo");
   } else {
     loadPeople();
   }

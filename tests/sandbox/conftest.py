@@ -1,5 +1,6 @@
 """Fixtures: a fresh sandbox per test on 127.0.0.1, its control client, and a raw Bot API caller
-that sends parameters the way python-telegram-bot does (form-encoded strings, JSON for objects)."""
+that sends parameters the way python-telegram-bot does (form-encoded strings, JSON for objects);
+for the Zalo side, a raw Zalo caller, a Zalo user and a webhook receiver."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from sandbox import Limits, SandboxClient, SandboxServer
+from tests.sandbox.zalo_helpers import ZALO_USER, Receiver, ZaloApi, serve
 
 TOKEN = "123456:TEST"
 USER = 1001
@@ -81,3 +84,25 @@ async def api(server: SandboxServer, http: aiohttp.ClientSession) -> BotApi:
 async def user(client: SandboxClient) -> int:
     await client.add_user(USER, "Lan", "Nguyễn", username="lan_nguyen")
     return USER
+
+
+@pytest.fixture
+async def zapi(server: SandboxServer, http: aiohttp.ClientSession) -> ZaloApi:
+    return ZaloApi(server.base_url, http)
+
+
+@pytest.fixture
+async def zuser(client: SandboxClient) -> str:
+    await client.zalo.add_user(ZALO_USER, "Nguyễn Thị Lan")
+    return ZALO_USER
+
+
+@pytest.fixture
+async def zreceiver() -> AsyncIterator[Receiver]:
+    rec = Receiver()
+    app = web.Application()
+    app.router.add_post("/hook", rec.handle)
+    runner, base = await serve(app)
+    rec.url = f"{base}/hook"
+    yield rec
+    await runner.cleanup()

@@ -13,7 +13,8 @@ from bot.settings import Settings, SettingsError, load_settings
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("TELEGRAM_BOT_TOKEN", "ADMIN_IDS", "TIMEZONE", "DATABASE_PATH", "WEBHOOK_URL", "WEBHOOK_SECRET",
-                 "DEFAULT_PROVINCE", "BOT_API_BASE_URL", "LOG_LEVEL", "BOT_USERNAME"):
+                 "DEFAULT_PROVINCE", "BOT_API_BASE_URL", "LOG_LEVEL", "BOT_USERNAME",
+                 "ZALO_BOT_TOKEN", "ZALO_API_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no .env here
 
@@ -24,6 +25,7 @@ def test_defaults() -> None:
     assert settings.database_path == Path("data/baocao.db")
     assert settings.timezone == "Asia/Ho_Chi_Minh"
     assert settings.admin_ids == [] and not settings.uses_webhook
+    assert settings.zalo_bot_token is None and settings.zalo_api_base_url is None
 
 
 def test_values_from_environment_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -37,6 +39,15 @@ def test_values_from_environment_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp
     assert str(settings.bot_api_base_url).startswith("http://127.0.0.1:8081")
 
 
+def test_zalo_settings_are_optional_and_checked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("ZALO_BOT_TOKEN=738499441022218443:HcapvQPP\nZALO_API_BASE_URL=\n")
+    settings = load_settings()
+    assert settings.zalo_bot_token is not None and settings.zalo_api_base_url is None
+    assert "HcapvQPP" not in repr(settings)
+    monkeypatch.setenv("ZALO_API_BASE_URL", "http://127.0.0.1:8081/zalo")
+    assert str(load_settings().zalo_api_base_url) == "http://127.0.0.1:8081/zalo"
+
+
 @pytest.mark.parametrize(
     ("name", "value", "expected"),
     [
@@ -47,6 +58,8 @@ def test_values_from_environment_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp
         ("BOT_API_BASE_URL", "not a url", "BOT_API_BASE_URL"),
         ("WEBHOOK_URL", "https://bot.example.vn/hook", "WEBHOOK_SECRET"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
+        ("ZALO_BOT_TOKEN", "not-a-token", "ZALO_BOT_TOKEN"),
+        ("ZALO_API_BASE_URL", "not a url", "ZALO_API_BASE_URL"),
     ],
 )
 def test_a_bad_setting_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, name: str, value: str,
