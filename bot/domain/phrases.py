@@ -1,0 +1,126 @@
+"""Phrases looked for in officials' free text, compared without diacritics and case, word by word.
+
+A phrase is words ("máy scan"), optionally with:
+- ``{name}``: any phrase of a named group ("thiếu {officials}" with officials = cán bộ, công chức…);
+  ``{n}`` is any number ("chỉ có {n} công chức" finds "chỉ có 02 công chức");
+- ``…`` (or ``...``): any words between, within one clause ("phần mềm … treo" finds "phần mềm một cửa
+  bị treo", not "máy tính hay treo, mở nhiều phần mềm");
+- `` + ``: both sides anywhere in the sentence, in any order ("kỹ năng số + {officials}").
+
+Texts and phrases go through the same abbreviations ("TTHC" is "thủ tục hành chính"), so either form
+of a phrase finds either form in a text. Clauses end at , ; : ( ) . ! ? Nothing here knows about
+themes, Telegram or storage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.domain.text import fold
+
+NUMBER = "n"
+_BREAK = re.compile(r"[,;:()\[\].!?]+")
+_NON_WORD = re.compile(r"[^a-z0-9,]+")
+_GAP = re.compile(r"\s*(?:…|\.\.\.)\s*")
+_GROUP = re.compile(r"^\{([a-z_]+)\}$")
+_TOKEN = re.compile(r"\{[a-z_]+\}|[^\s{}]+")
+
+
+class PhraseError(ValueError):
+    """A phrase that cannot be used: an unknown group, or nothing to look for."""
+
+
+@lru_cache(maxsize=16384)
+def _folded_tokens(text: str) -> tuple[str, ...]:
+    """Folded words, with "," for every clause break: "Máy scan, mạng!" → (may, scan, ",", mang, ",")."""
+    marked = _BREAK.sub(" , ", fold(text))
+    return tuple(_NON_WORD.sub(" ", marked).split())
+
+
+def normal(text: str, abbreviations: Mapping[str, str]) -> str:
+    """The form phrases are looked for in: folded words, abbreviations spelt out, clause breaks as
+    ",", one space between tokens and at both ends: "TTHC lỗi, mạng" → " thu tuc hanh chinh loi , mang "."""
+    tokens = []
+    for token in _folded_tokens(text):
+        tokens.append(abbreviations.get(token, token))
+    return f" {' '.join(tokens)} "
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One compiled phrase: every pattern must be found (the parts of "a + b")."""
+
+    source: str
+    patterns: tuple[re.Pattern[str], ...]
+
+    def found(self, normalised: str) -> bool:
+        return all(pattern.search(normalised) for pattern in self.patterns)
+
+
+def _words_of(text: str, abbreviations: Mapping[str, str]) -> str:
+    return normal(text, abbreviations).replace(" , ", " ").strip()
+
+
+def _segment(text: str, groups: Mapping[str, Sequence[str]], abbreviations: Mapping[str, str]) -> str:
+    parts = []
+    for token in _TOKEN.findall(text):
+        group = _GROUP.match(token)
+        if group is None:
+            words = _words_of(token, abbreviations)
+            if words:
+                parts.append(re.escape(words))
+            continue
+        name = group.group(1)
+        if name == NUMBER:
+            parts.append("[0-9]+")
+        elif name in groups:
+            choices = sorted({_words_of(choice, abbreviations) for choice in groups[name]} - {""}, key=len, reverse=True)
+            parts.append("(?:" + "|".join(re.escape(choice) for choice in choices) + ")")
+        else:
+            raise PhraseError(f"unknown group {{{name}}}")
+    if not parts:
+        raise PhraseError("has no letters or digits")
+    return "(?<= )" + " ".join(parts) + "(?= )"
+
+
+def compile_phrase(text: str, groups: Mapping[str, Sequence[str]], abbreviations: Mapping[str, str]) -> Phrase:
+    """The phrase ``text`` ready to look for; PhraseError says why it cannot be."""
+    patterns = []
+    for part in str(text).split(" + "):
+        segments = [_segment(segment, groups, abbreviations) for segment in _GAP.split(part.strip())]
+        patterns.append(re.compile("[^,]*".join(segments)))
+    return Phrase(str(text), tuple(patterns))
+
+
+# --- nothing raised ------------------------------------------------------------------------------
+
+# "Không có khó khăn, vướng mắc", "Trong tuần không phát sinh đề xuất", "Như kỳ trước": a text made
+# only of these words, saying "không"/"chưa" or "như kỳ trước", raises nothing.
+_SAYING_NOTHING = ("khong", "chua", "ko", "k", "kg", "khg", "nhu ky truoc", "nhu tuan truoc")
+_FILLER = (
+    "co", "phat sinh", "gi", "lon", "nao", "them", "moi", "dang ke", "dac biet", "can", "bao cao", "xin",
+    "kho khan", "vuong mac", "kien nghi", "de xuat", "y kien", "noi dung", "van de",
+    "trong tuan", "trong ky", "tuan nay", "ky nay", "den nay", "hien nay", "hien tai", "co ban", "nhin chung",
+    "ve", "gi them", "nhu", "va",
+)
+_NOTHING_PHRASES = sorted((tuple(p.split()) for p in _SAYING_NOTHING + _FILLER), key=len, reverse=True)
+_SAYING = frozenset(tuple(p.split()) for p in _SAYING_NOTHING)
+
+
+@lru_cache(maxsize=16384)
+def says_nothing(text: str) -> bool:
+    """ "Không", "Không có khó khăn, vướng mắc.", "Trong tuần chưa phát sinh đề xuất", "" — nothing raised.
+    A lack is not nothing: "Không có máy scan" raises something."""
+    tokens = [token for token in _folded_tokens(text) if token != ","]
+    said = False
+    at = 0
+    while at < len(tokens):
+        phrase = next((p for p in _NOTHING_PHRASES if tuple(tokens[at:at + len(p)]) == p), None)
+        if phrase is None:
+            return False
+        said = said or phrase in _SAYING
+        at += len(phrase)
+    return said or not tokens
