@@ -7,14 +7,17 @@ A phrase is words ("máy scan"), optionally with:
   bị treo", not "máy tính hay treo, mở nhiều phần mềm");
 - `` + ``: both sides anywhere in the sentence, in any order ("kỹ năng số + {officials}").
 
-Texts and phrases go through the same abbreviations ("TTHC" is "thủ tục hành chính"), so either form
-of a phrase finds either form in a text. Clauses end at , ; : ( ) . ! ? Nothing here knows about
-themes, Telegram or storage.
+A word typed with diacritics must have the phrase's ("sắp xếp" is not "sập", "yêu cầu" not "yếu"); a
+word typed without them matches whatever its letters spell ("sap" may be "sập"), and a phrase word
+written without them matches any diacritics. Texts and phrases go through the same abbreviations
+("TTHC" is "thủ tục hành chính"), so either form of a phrase finds either form in a text. Clauses
+end at , ; : ( ) . ! ? Nothing here knows about themes, Telegram or storage.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +27,7 @@ from bot.domain.text import fold
 NUMBER = "n"
 _BREAK = re.compile(r"[,;:()\[\].!?]+")
 _NON_WORD = re.compile(r"[^a-z0-9,]+")
+_NON_WORD_MARKED = re.compile(r"[^\w,]+|_")
 _GAP = re.compile(r"\s*(?:…|\.\.\.)\s*")
 _GROUP = re.compile(r"^\{([a-z_]+)\}$")
 _TOKEN = re.compile(r"\{[a-z_]+\}|[^\s{}]+")
@@ -40,13 +44,60 @@ def _folded_tokens(text: str) -> tuple[str, ...]:
     return tuple(_NON_WORD.sub(" ", marked).split())
 
 
+def _letters() -> dict[str, str]:
+    """Each plain letter → a character class of it with any diacritics: "a" → "[aàáảãạăằ…]"."""
+    variants: dict[str, set[str]] = {}
+    for code in range(0x61, 0x1EFA):
+        char = chr(code)
+        if char.islower() and len(plain := fold(char)) == 1 and plain.isascii() and plain.isalpha():
+            variants.setdefault(plain, set()).add(char)
+    return {plain: "[" + "".join(sorted(chars)) + "]" for plain, chars in variants.items()}
+
+
+_LETTERS = _letters()
+
+
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+_TONE = "[" + "".join(sorted(_TONES)) + "]*"
+
+
+def _canonical(word: str) -> str:
+    """A word with its tone mark moved to its end, so both placements are one word: "hòa" and
+    "hoà", "khóa" and "khoá", "thủy" and "thuỷ"."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = "".join(char for char in decomposed if char in _TONES)
+    return unicodedata.normalize("NFC", "".join(char for char in decomposed if char not in _TONES)) + tones
+
+
+@lru_cache(maxsize=16384)
+def _marked_tokens(text: str) -> tuple[str, ...]:
+    """Lower-case words keeping their diacritics (tone marks last), with "," for every clause break."""
+    marked = _BREAK.sub(" , ", unicodedata.normalize("NFC", text).lower())
+    return tuple(_canonical(token) for token in _NON_WORD_MARKED.sub(" ", marked).split())
+
+
+def marked_words(text: str) -> str:
+    """Lower-case words keeping their diacritics, one space between: "Thủ tục, HC" → "thủ tục hc"."""
+    return " ".join(token for token in _marked_tokens(text) if token != ",")
+
+
 def normal(text: str, abbreviations: Mapping[str, str]) -> str:
-    """The form phrases are looked for in: folded words, abbreviations spelt out, clause breaks as
-    ",", one space between tokens and at both ends: "TTHC lỗi, mạng" → " thu tuc hanh chinh loi , mang "."""
+    """The form phrases are looked for in: lower-case words with their diacritics, abbreviations
+    spelt out, clause breaks as ",", one space between tokens and at both ends:
+    "TTHC lỗi, mạng" → " thủ tục hành chính lỗi , mạng "."""
     tokens = []
-    for token in _folded_tokens(text):
+    for token in _marked_tokens(text):
         tokens.append(abbreviations.get(token, token))
     return f" {' '.join(tokens)} "
+
+
+def _token_pattern(token: str) -> str:
+    """A phrase's word: with diacritics, itself or its plain letters ("sập" finds "sập", "sap", not
+    "sắp"); without, its letters with any diacritics ("may" finds "máy", "mây")."""
+    plain = fold(token)
+    if plain != token:
+        return f"(?:{re.escape(token)}|{re.escape(plain)})"
+    return "".join(_LETTERS.get(char, re.escape(char)) for char in plain) + _TONE
 
 
 @dataclass(frozen=True)
@@ -61,7 +112,9 @@ class Phrase:
 
 
 def _words_of(text: str, abbreviations: Mapping[str, str]) -> str:
-    return normal(text, abbreviations).replace(" , ", " ").strip()
+    """A phrase's words as a pattern: each word as _token_pattern, one space between."""
+    words = normal(text, abbreviations).replace(" , ", " ").split()
+    return " ".join(_token_pattern(word) for word in words)
 
 
 def _segment(text: str, groups: Mapping[str, Sequence[str]], abbreviations: Mapping[str, str]) -> str:
@@ -71,14 +124,14 @@ def _segment(text: str, groups: Mapping[str, Sequence[str]], abbreviations: Mapp
         if group is None:
             words = _words_of(token, abbreviations)
             if words:
-                parts.append(re.escape(words))
+                parts.append(words)
             continue
         name = group.group(1)
         if name == NUMBER:
             parts.append("[0-9]+")
         elif name in groups:
             choices = sorted({_words_of(choice, abbreviations) for choice in groups[name]} - {""}, key=len, reverse=True)
-            parts.append("(?:" + "|".join(re.escape(choice) for choice in choices) + ")")
+            parts.append("(?:" + "|".join(choices) + ")")
         else:
             raise PhraseError(f"unknown group {{{name}}}")
     if not parts:

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.domain.phrases import Phrase, PhraseError, compile_phrase, normal, says_nothing
+from bot.domain.phrases import Phrase, PhraseError, compile_phrase, marked_words, normal, says_nothing
 from bot.domain.text import fold
 
 THEMES_FILE = "themes.yaml"
@@ -30,6 +30,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _SENTENCES = re.compile(r"\n+|;\s*|(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ0-9\-–•+])")
 _BULLET = re.compile(r"^\s*[-–—+•*]\s*")
 _CLAUSES = re.compile(r"[,:()]")
+_DENIAL = ("khong co ", "khong bi ", "khong xay ra ", "chua xay ra ")
 
 
 class ThemeError(ValueError):
@@ -117,12 +118,12 @@ class Taxonomy(_Model):
     def _abbreviations(cls, value: dict[str, str]) -> dict[str, str]:
         spelt = {}
         for short, full in value.items():
-            key = words(str(short))
+            key = marked_words(str(short))
             if not key or " " in key:
                 raise ValueError(f"abbreviation {short!r} must be one word")
-            if not words(str(full)):
+            if not marked_words(str(full)):
                 raise ValueError(f"abbreviation {short!r} has no letters or digits")
-            spelt[key] = words(str(full))
+            spelt[key] = marked_words(str(full))
         return spelt
 
     @model_validator(mode="after")
@@ -178,13 +179,20 @@ class _Compiled:
             return None
         clauses = [c for c in _CLAUSES.split(sentence) if c.strip() and not says_nothing(c)]
         text = normal(", ".join(clauses), self.abbreviations)
-        if any(p.found(text) for p in self.working) and not any(p.found(text) for p in self.unless):
+        if self._working(clauses):
             return None
         strong = [r.theme_id for r in self.rules
                   if any(p.found(text) for p in r.keywords) and not r.excluded(text)]
         if strong:
             return strong
         return [r.theme_id for r in self.rules if any(p.found(text) for p in r.weak) and not r.excluded(text)]
+
+
+    def _working(self, clauses: list[str]) -> bool:
+        """Only says things work: "ổn định, không có vùng lõm sóng" (a clause denying a fault is no
+        fault), not "hoạt động không ổn định" nor "ổn định; đề nghị nâng cấp"."""
+        affirmed = normal(", ".join(c for c in clauses if not words(c).startswith(_DENIAL)), self.abbreviations)
+        return any(p.found(affirmed) for p in self.working) and not any(p.found(affirmed) for p in self.unless)
 
 
 @lru_cache(maxsize=8)
