@@ -59,7 +59,9 @@ def test_accuracy(taxonomy: Taxonomy, path: Path) -> None:
     misses = [(item, themes_of(taxonomy, item.text)) for item in items]
     misses = [(item, got) for item, got in misses if got != item.themes]
     accuracy = 1 - len(misses) / len(items)
-    print(f"\nthemes, {path.name}: {len(items) - len(misses)}/{len(items)} right ({accuracy:.1%})")
+    wrong = sum(bool(got - item.themes - {"other"}) for item, got in misses)
+    print(f"\nthemes, {path.name}: {len(items) - len(misses)}/{len(items)} right ({accuracy:.1%}); "
+          f"{wrong} of the misses put under a theme they do not raise")
     for item, got in misses:
         print(f"  expected {sorted(item.themes)}, got {sorted(got)}: {item.text}")
     assert accuracy >= TARGET
