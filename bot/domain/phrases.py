@@ -85,9 +85,10 @@ def normal(text: str, abbreviations: Mapping[str, str]) -> str:
     """The form phrases are looked for in: lower-case words with their diacritics, abbreviations
     spelt out, clause breaks as ",", one space between tokens and at both ends:
     "TTHC lỗi, mạng" → " thủ tục hành chính lỗi , mạng "."""
-    tokens = []
+    tokens: list[str] = []
     for token in _marked_tokens(text):
-        tokens.append(abbreviations.get(token, token))
+        spelt = abbreviations.get(token)
+        tokens.extend(_marked_tokens(spelt) if spelt else (token,))
     return f" {' '.join(tokens)} "
 
 

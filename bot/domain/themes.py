@@ -205,12 +205,12 @@ def _compiled(taxonomy: Taxonomy) -> _Compiled:
             try:
                 compiled.append(compile_phrase(text, groups, short))
             except PhraseError as error:
-                raise PhraseError(f"{where}: {text!r}: {error}") from None
+                raise PhraseError(f"{where}, {text!r}: {error}") from None
         return tuple(compiled)
 
     return _Compiled(
         short,
-        tuple(_Rules(t.id, phrases(t.keywords, t.id), phrases(t.weak, t.id), phrases(t.exclude, t.id))
+        tuple(_Rules(t.id, *(phrases(p, f"theme '{t.id}'") for p in (t.keywords, t.weak, t.exclude)))
               for t in taxonomy.themes),
         phrases(taxonomy.working.phrases, "working"), phrases(taxonomy.working.unless, "working"),
     )
@@ -229,7 +229,8 @@ def parse_taxonomy(text: str, source: str = THEMES_FILE) -> Taxonomy:
         problems = []
         for item in error.errors():
             where = ".".join(str(part) for part in item["loc"])
-            problems.append(f"{where}: {str(item['msg']).removeprefix('Value error, ')}" if where else item["msg"])
+            message = str(item["msg"]).removeprefix("Value error, ")
+            problems.append(f"{where}: {message}" if where else message)
         raise ThemeError(f"{source}: " + "; ".join(problems)) from None
 
 
