@@ -61,6 +61,7 @@ _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, h�
 _TONE = "[" + "".join(sorted(_TONES)) + "]*"
 
 
+@lru_cache(maxsize=65536)
 def _canonical(word: str) -> str:
     """A word with its tone mark moved to its end, so both placements are one word: "hòa" and
     "hoà", "khóa" and "khoá", "thủy" and "thuỷ"."""
@@ -102,14 +103,57 @@ def _token_pattern(token: str) -> str:
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """A sentence ready for phrases: its normal form, and its words without diacritics (a phrase
+    whose words are not all among them cannot be found, which spares most regular expressions)."""
+
+    normalised: str
+    plain: frozenset[str]
+
+
+@lru_cache(maxsize=65536)
+def _plain(word: str) -> str:
+    return fold(word)
+
+
+def prepare(text: str, abbreviations: Mapping[str, str]) -> Prepared:
+    normalised = normal(text, abbreviations)
+    return Prepared(normalised, frozenset(map(_plain, normalised.split())))
+
+
+@dataclass(frozen=True)
 class Phrase:
-    """One compiled phrase: every pattern must be found (the parts of "a + b")."""
+    """One compiled phrase: every pattern must be found (the parts of "a + b"); ``needs`` are the
+    words without diacritics it cannot be found without."""
 
     source: str
     patterns: tuple[re.Pattern[str], ...]
+    needs: frozenset[str]
 
-    def found(self, normalised: str) -> bool:
-        return all(pattern.search(normalised) for pattern in self.patterns)
+    def found(self, text: Prepared) -> bool:
+        return self.needs <= text.plain and all(pattern.search(text.normalised) for pattern in self.patterns)
+
+
+class PhraseSet:
+    """Phrases looked for together: is any of them in a sentence? Each is filed under one word it
+    needs, so a sentence tries only the phrases filed under its own words."""
+
+    def __init__(self, phrases: Sequence[Phrase]) -> None:
+        self.phrases = tuple(phrases)
+        self._filed: dict[str, list[Phrase]] = {}
+        self._always: list[Phrase] = []
+        for phrase in self.phrases:
+            if phrase.needs:
+                self._filed.setdefault(max(sorted(phrase.needs), key=len), []).append(phrase)
+            else:
+                self._always.append(phrase)
+
+    def any_found(self, text: Prepared) -> bool:
+        for word in self._filed.keys() & text.plain:
+            for phrase in self._filed[word]:
+                if phrase.found(text):
+                    return True
+        return any(phrase.found(text) for phrase in self._always)
 
 
 def _words_of(text: str, abbreviations: Mapping[str, str]) -> str:
@@ -118,7 +162,8 @@ def _words_of(text: str, abbreviations: Mapping[str, str]) -> str:
     return " ".join(_token_pattern(word) for word in words)
 
 
-def _segment(text: str, groups: Mapping[str, Sequence[str]], abbreviations: Mapping[str, str]) -> str:
+def _segment(text: str, groups: Mapping[str, Sequence[str]], abbreviations: Mapping[str, str],
+             needs: set[str]) -> str:
     parts = []
     for token in _TOKEN.findall(text):
         group = _GROUP.match(token)
@@ -126,6 +171,7 @@ def _segment(text: str, groups: Mapping[str, Sequence[str]], abbreviations: Mapp
             words = _words_of(token, abbreviations)
             if words:
                 parts.append(words)
+                needs.update(fold(word) for word in normal(token, abbreviations).split())
             continue
         name = group.group(1)
         if name == NUMBER:
@@ -143,10 +189,11 @@ def _segment(text: str, groups: Mapping[str, Sequence[str]], abbreviations: Mapp
 def compile_phrase(text: str, groups: Mapping[str, Sequence[str]], abbreviations: Mapping[str, str]) -> Phrase:
     """The phrase ``text`` ready to look for; PhraseError says why it cannot be."""
     patterns = []
+    needs: set[str] = set()
     for part in str(text).split(" + "):
-        segments = [_segment(segment, groups, abbreviations) for segment in _GAP.split(part.strip())]
+        segments = [_segment(segment, groups, abbreviations, needs) for segment in _GAP.split(part.strip())]
         patterns.append(re.compile("[^,]*".join(segments)))
-    return Phrase(str(text), tuple(patterns))
+    return Phrase(str(text), tuple(patterns), frozenset(needs) - {","})
 
 
 # --- nothing raised ------------------------------------------------------------------------------

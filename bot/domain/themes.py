@@ -19,7 +19,14 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.domain.phrases import Phrase, PhraseError, compile_phrase, marked_words, normal, says_nothing
+from bot.domain.phrases import (
+    PhraseError,
+    PhraseSet,
+    compile_phrase,
+    marked_words,
+    prepare,
+    says_nothing,
+)
 from bot.domain.text import fold
 
 THEMES_FILE = "themes.yaml"
@@ -157,56 +164,62 @@ class Taxonomy(_Model):
 @dataclass(frozen=True)
 class _Rules:
     theme_id: str
-    keywords: tuple[Phrase, ...]
-    weak: tuple[Phrase, ...]
-    exclude: tuple[Phrase, ...]
-
-    def excluded(self, normalised: str) -> bool:
-        return any(p.found(normalised) for p in self.exclude)
+    keywords: PhraseSet
+    weak: PhraseSet
+    exclude: PhraseSet
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per taxonomy (cached), hashed by identity for _match's cache
 class _Compiled:
     abbreviations: Mapping[str, str]
     rules: tuple[_Rules, ...]
-    working: tuple[Phrase, ...]
-    unless: tuple[Phrase, ...]
+    working: PhraseSet
+    unless: PhraseSet
 
-    def match(self, sentence: str) -> list[str] | None:
+    def match(self, sentence: str) -> tuple[str, ...] | None:
+        return _match(self, sentence)
+
+    def themes(self, sentence: str) -> list[str] | None:
         """The themes of one sentence, [] for none; None when it raises nothing ("Không có khó khăn",
         "hệ thống hoạt động ổn định"). Clauses that raise nothing are left out first."""
         if says_nothing(sentence):
             return None
         clauses = [c for c in _CLAUSES.split(sentence) if c.strip() and not says_nothing(c)]
-        text = normal(", ".join(clauses), self.abbreviations)
+        text = prepare(", ".join(clauses), self.abbreviations)
         if self._working(clauses):
             return None
-        strong = [r.theme_id for r in self.rules
-                  if any(p.found(text) for p in r.keywords) and not r.excluded(text)]
+        strong = [r.theme_id for r in self.rules if r.keywords.any_found(text) and not r.exclude.any_found(text)]
         if strong:
             return strong
-        return [r.theme_id for r in self.rules if any(p.found(text) for p in r.weak) and not r.excluded(text)]
+        return [r.theme_id for r in self.rules if r.weak.any_found(text) and not r.exclude.any_found(text)]
 
 
     def _working(self, clauses: list[str]) -> bool:
         """Only says things work: "ổn định, không có vùng lõm sóng" (a clause denying a fault is no
         fault), not "hoạt động không ổn định" nor "ổn định; đề nghị nâng cấp"."""
-        affirmed = normal(", ".join(c for c in clauses if not words(c).startswith(_DENIAL)), self.abbreviations)
-        return any(p.found(affirmed) for p in self.working) and not any(p.found(affirmed) for p in self.unless)
+        affirmed = prepare(", ".join(c for c in clauses if not words(c).startswith(_DENIAL)), self.abbreviations)
+        return self.working.any_found(affirmed) and not self.unless.any_found(affirmed)
+
+
+@lru_cache(maxsize=16384)
+def _match(compiled: _Compiled, sentence: str) -> tuple[str, ...] | None:
+    """Cached: communes repeat their sentences from week to week."""
+    themes = compiled.themes(sentence)
+    return None if themes is None else tuple(themes)
 
 
 @lru_cache(maxsize=8)
 def _compiled(taxonomy: Taxonomy) -> _Compiled:
     groups, short = taxonomy.groups, taxonomy.abbreviations
 
-    def phrases(texts: tuple[str, ...], where: str) -> tuple[Phrase, ...]:
+    def phrases(texts: tuple[str, ...], where: str) -> PhraseSet:
         compiled = []
         for text in texts:
             try:
                 compiled.append(compile_phrase(text, groups, short))
             except PhraseError as error:
                 raise PhraseError(f"{where}, {text!r}: {error}") from None
-        return tuple(compiled)
+        return PhraseSet(compiled)
 
     return _Compiled(
         short,
@@ -316,7 +329,7 @@ def classify(taxonomy: Taxonomy, sources: Iterable[ThemeSource]) -> list[ThemeCo
                 themes = compiled.match(sentence)
                 if themes is None:
                     continue
-                matched = themes or [taxonomy.other.id]
+                matched = themes or (taxonomy.other.id,)
                 for theme_id in matched:
                     count = counts[theme_id]
                     if source.unit_code not in count._seen:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.phrases import PhraseError, compile_phrase, normal, says_nothing
+from bot.domain.phrases import PhraseError, compile_phrase, prepare, says_nothing
 from bot.domain.themes import (
     ThemeError,
     ThemeSource,
@@ -108,7 +108,7 @@ SHORT = {"tthc": "thủ tục hành chính", "cbcc": "cán bộ công chức"}
 
 
 def found(phrase: str, text: str) -> bool:
-    return compile_phrase(phrase, GROUPS, SHORT).found(normal(text, SHORT))
+    return compile_phrase(phrase, GROUPS, SHORT).found(prepare(text, SHORT))
 
 
 @pytest.mark.parametrize(
