@@ -1,4 +1,4 @@
-"""Phrases looked for in officials' free text, compared without diacritics and case, word by word.
+"""Phrases looked for in officials' free text, word by word and without regard to case.
 
 A phrase is words ("máy scan"), optionally with:
 - ``{name}``: any phrase of a named group ("thiếu {officials}" with officials = cán bộ, công chức…);

@@ -1,11 +1,15 @@
-"""Sorting the communes' free-text difficulties and proposals into themes (equipment, funding, IT
-staff, citizens' digital skills, software faults, network and power, …) by a keyword taxonomy kept
-in ``templates/themes.yaml``, editable without code.
+"""Sorting the communes' free-text difficulties and proposals into themes (equipment, funding,
+staffing, officials' and citizens' digital skills, software faults, network and power, …) by a
+taxonomy of phrases kept in ``templates/themes.yaml``, editable without code.
 
-Texts and keywords are compared without diacritics and case, word by word: "may scan" finds "máy
-scan", and "mạng" does not match inside "mạnh". Each text is cut into sentences (lines, ";", ". ")
-so a quote names exactly what was said; a sentence may fall under several themes, and a sentence
-under none goes to the "other" theme. Nothing here knows about Telegram or storage.
+A theme's keywords name it; its weak keywords (symptoms such as "không đăng nhập được") name it only
+when no theme's keywords match; its exclusions keep a sentence out. Phrases are matched as
+bot.domain.phrases says: word by word, without diacritics where the official typed none, with
+groups ("{officials}"), gaps within a clause ("phần mềm … treo") and abbreviations (TTHC, DVC).
+Each text is cut into sentences (lines, ";", ". ") so a quote names exactly what was said; a sentence
+may fall under several themes; a sentence under none goes to the "other" theme, and one saying
+nothing was raised ("Không có khó khăn") or only that things work ("hoạt động ổn định") goes nowhere.
+tests/rollup/themes_labelled.yaml measures the taxonomy. Nothing here knows about Telegram or storage.
 """
 
 from __future__ import annotations
@@ -192,7 +196,6 @@ class _Compiled:
         if strong:
             return strong
         return [r.theme_id for r in self.rules if r.weak.any_found(text) and not r.exclude.any_found(text)]
-
 
     def _working(self, clauses: list[str]) -> bool:
         """Only says things work: "ổn định, không có vùng lõm sóng" (a clause denying a fault is no
