@@ -1,17 +1,21 @@
-"""Sorting the communes' free-text difficulties and proposals into themes (equipment, funding, IT
-staff, citizens' digital skills, software faults, network and power, …) by a keyword taxonomy kept
-in ``templates/themes.yaml``, editable without code.
+"""Sorting the communes' free-text difficulties and proposals into themes (equipment, funding,
+staffing, officials' and citizens' digital skills, software faults, network and power, …) by a
+taxonomy of phrases kept in ``templates/themes.yaml``, editable without code.
 
-Texts and keywords are compared without diacritics and case, word by word: "may scan" finds "máy
-scan", and "mạng" does not match inside "mạnh". Each text is cut into sentences (lines, ";", ". ")
-so a quote names exactly what was said; a sentence may fall under several themes, and a sentence
-under none goes to the "other" theme. Nothing here knows about Telegram or storage.
+A theme's keywords name it; its weak keywords (symptoms such as "không đăng nhập được") name it only
+when no theme's keywords match; its exclusions keep a sentence out. Phrases are matched as
+bot.domain.phrases says: word by word, without diacritics where the official typed none, with
+groups ("{officials}"), gaps within a clause ("phần mềm … treo") and abbreviations (TTHC, DVC).
+Each text is cut into sentences (lines, ";", ". ") so a quote names exactly what was said; a sentence
+may fall under several themes; a sentence under none goes to the "other" theme, and one saying
+nothing was raised ("Không có khó khăn") or only that things work ("hoạt động ổn định") goes nowhere.
+tests/rollup/themes_labelled.yaml measures the taxonomy. Nothing here knows about Telegram or storage.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +23,14 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.domain.phrases import (
+    PhraseError,
+    PhraseSet,
+    compile_phrase,
+    marked_words,
+    prepare,
+    says_nothing,
+)
 from bot.domain.text import fold
 
 THEMES_FILE = "themes.yaml"
@@ -28,10 +40,8 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _SENTENCES = re.compile(r"\n+|;\s*|(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ0-9\-–•+])")
 _BULLET = re.compile(r"^\s*[-–—+•*]\s*")
-_NOTHING = frozenset({
-    "khong", "khong co", "khong co gi", "khong co y kien", "khong co kien nghi", "khong co kho khan",
-    "khong co de xuat", "khong co vuong mac", "chua co", "nhu ky truoc", "k", "ko", "khong co kho khan vuong mac",
-})
+_CLAUSES = re.compile(r"[,:()]")
+_DENIAL = ("khong co ", "khong bi ", "khong xay ra ", "chua xay ra ")
 
 
 class ThemeError(ValueError):
@@ -49,10 +59,22 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def _phrases(value: tuple[str, ...]) -> tuple[str, ...]:
+    for phrase in value:
+        if not words(str(phrase).replace("{n}", "0")):
+            raise ValueError(f"keyword {phrase!r} has no letters or digits")
+    return tuple(str(phrase) for phrase in value)
+
+
 class Theme(_Model):
+    """A theme: its ``keywords`` name it; its ``weak`` keywords name it only when no theme's keywords
+    match the sentence (a symptom: "không đăng nhập được" is a software fault unless the network is
+    named); its ``exclude`` phrases keep a sentence out of it."""
+
     id: str
     label: str
     keywords: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
     @field_validator("id")
@@ -69,20 +91,51 @@ class Theme(_Model):
             raise ValueError("label is empty")
         return value.strip()
 
-    @field_validator("keywords", "exclude")
+    @field_validator("keywords", "weak", "exclude")
     @classmethod
     def _keywords(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for keyword in value:
-            if not words(str(keyword)):
-                raise ValueError(f"keyword {keyword!r} has no letters or digits")
-        return tuple(str(keyword) for keyword in value)
+        return _phrases(value)
+
+
+class Working(_Model):
+    """A sentence saying only that things work ("hoạt động ổn định") raises nothing, unless it also
+    has one of ``unless`` (a fault, a lack, a request)."""
+
+    phrases: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+
+    @field_validator("phrases", "unless")
+    @classmethod
+    def _keywords(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _phrases(value)
 
 
 class Taxonomy(_Model):
-    """The themes in the order they are printed, and the theme of what matches none."""
+    """The themes in the order they are printed, and the theme of what matches none; the groups
+    and abbreviations their phrases use."""
 
     themes: tuple[Theme, ...] = Field(min_length=1)
     other: Theme = Theme(id="other", label="Khác")
+    groups: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    abbreviations: dict[str, str] = Field(default_factory=dict)
+    working: Working = Working()
+
+    def __hash__(self) -> int:  # frozen, but dicts are not hashable: hash what identifies it
+        return hash((self.themes, self.other, tuple(self.groups.items()), tuple(self.abbreviations.items()),
+                     self.working))
+
+    @field_validator("abbreviations")
+    @classmethod
+    def _abbreviations(cls, value: dict[str, str]) -> dict[str, str]:
+        spelt = {}
+        for short, full in value.items():
+            key = marked_words(str(short))
+            if not key or " " in key:
+                raise ValueError(f"abbreviation {short!r} must be one word")
+            if not marked_words(str(full)):
+                raise ValueError(f"abbreviation {short!r} has no letters or digits")
+            spelt[key] = marked_words(str(full))
+        return spelt
 
     @model_validator(mode="after")
     def _unique(self) -> Taxonomy:
@@ -92,8 +145,12 @@ class Taxonomy(_Model):
                 raise ValueError(f"theme id '{theme.id}' is used more than once")
             seen.add(theme.id)
         for theme in self.themes:
-            if not theme.keywords:
+            if not theme.keywords and not theme.weak:
                 raise ValueError(f"theme '{theme.id}' has no keywords")
+        try:
+            _compiled(self)
+        except PhraseError as error:
+            raise ValueError(str(error)) from None
         return self
 
     def theme(self, theme_id: str) -> Theme:
@@ -103,27 +160,76 @@ class Taxonomy(_Model):
         raise KeyError(theme_id)
 
     def match(self, text: str) -> list[str]:
-        """The ids of the themes one sentence falls under (in taxonomy order); [] for none."""
-        return list(_compiled(self).match(words(text)))
+        """The ids of the themes one sentence falls under (in taxonomy order); [] for none, and for a
+        sentence that raises nothing."""
+        return list(_compiled(self).match(text) or ())
 
 
 @dataclass(frozen=True)
-class _Compiled:
-    keywords: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
+class _Rules:
+    theme_id: str
+    keywords: PhraseSet
+    weak: PhraseSet
+    exclude: PhraseSet
 
-    def match(self, folded: str) -> Iterable[str]:
-        padded = f" {folded} "
-        for theme_id, keywords, exclude in self.keywords:
-            if any(f" {k} " in padded for k in keywords) and not any(f" {k} " in padded for k in exclude):
-                yield theme_id
+
+@dataclass(frozen=True, eq=False)  # one per taxonomy (cached), hashed by identity for _match's cache
+class _Compiled:
+    abbreviations: Mapping[str, str]
+    rules: tuple[_Rules, ...]
+    working: PhraseSet
+    unless: PhraseSet
+
+    def match(self, sentence: str) -> tuple[str, ...] | None:
+        return _match(self, sentence)
+
+    def themes(self, sentence: str) -> list[str] | None:
+        """The themes of one sentence, [] for none; None when it raises nothing ("Không có khó khăn",
+        "hệ thống hoạt động ổn định"). Clauses that raise nothing are left out first."""
+        if says_nothing(sentence):
+            return None
+        clauses = [c for c in _CLAUSES.split(sentence) if c.strip() and not says_nothing(c)]
+        text = prepare(", ".join(clauses), self.abbreviations)
+        if self._working(clauses):
+            return None
+        strong = [r.theme_id for r in self.rules if r.keywords.any_found(text) and not r.exclude.any_found(text)]
+        if strong:
+            return strong
+        return [r.theme_id for r in self.rules if r.weak.any_found(text) and not r.exclude.any_found(text)]
+
+    def _working(self, clauses: list[str]) -> bool:
+        """Only says things work: "ổn định, không có vùng lõm sóng" (a clause denying a fault is no
+        fault), not "hoạt động không ổn định" nor "ổn định; đề nghị nâng cấp"."""
+        affirmed = prepare(", ".join(c for c in clauses if not words(c).startswith(_DENIAL)), self.abbreviations)
+        return self.working.any_found(affirmed) and not self.unless.any_found(affirmed)
+
+
+@lru_cache(maxsize=16384)
+def _match(compiled: _Compiled, sentence: str) -> tuple[str, ...] | None:
+    """Cached: communes repeat their sentences from week to week."""
+    themes = compiled.themes(sentence)
+    return None if themes is None else tuple(themes)
 
 
 @lru_cache(maxsize=8)
 def _compiled(taxonomy: Taxonomy) -> _Compiled:
-    return _Compiled(tuple(
-        (theme.id, tuple(words(k) for k in theme.keywords), tuple(words(k) for k in theme.exclude))
-        for theme in taxonomy.themes
-    ))
+    groups, short = taxonomy.groups, taxonomy.abbreviations
+
+    def phrases(texts: tuple[str, ...], where: str) -> PhraseSet:
+        compiled = []
+        for text in texts:
+            try:
+                compiled.append(compile_phrase(text, groups, short))
+            except PhraseError as error:
+                raise PhraseError(f"{where}, {text!r}: {error}") from None
+        return PhraseSet(compiled)
+
+    return _Compiled(
+        short,
+        tuple(_Rules(t.id, *(phrases(p, f"theme '{t.id}'") for p in (t.keywords, t.weak, t.exclude)))
+              for t in taxonomy.themes),
+        phrases(taxonomy.working.phrases, "working"), phrases(taxonomy.working.unless, "working"),
+    )
 
 
 def parse_taxonomy(text: str, source: str = THEMES_FILE) -> Taxonomy:
@@ -139,7 +245,8 @@ def parse_taxonomy(text: str, source: str = THEMES_FILE) -> Taxonomy:
         problems = []
         for item in error.errors():
             where = ".".join(str(part) for part in item["loc"])
-            problems.append(f"{where}: {str(item['msg']).removeprefix('Value error, ')}" if where else item["msg"])
+            message = str(item["msg"]).removeprefix("Value error, ")
+            problems.append(f"{where}: {message}" if where else message)
         raise ThemeError(f"{source}: " + "; ".join(problems)) from None
 
 
@@ -166,7 +273,7 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
 
 def is_nothing(text: str | None) -> bool:
     """ "Không", "Không có.", "" — nothing was raised."""
-    return text is None or words(text) in _NOTHING or not words(text)
+    return text is None or says_nothing(text)
 
 
 def sentences(text: str) -> list[str]:
@@ -222,7 +329,10 @@ def classify(taxonomy: Taxonomy, sources: Iterable[ThemeSource]) -> list[ThemeCo
     for source in sources:
         for field_id, text in source.texts:
             for sentence in sentences(text):
-                matched = list(compiled.match(words(sentence))) or [taxonomy.other.id]
+                themes = compiled.match(sentence)
+                if themes is None:
+                    continue
+                matched = themes or (taxonomy.other.id,)
                 for theme_id in matched:
                     count = counts[theme_id]
                     if source.unit_code not in count._seen:

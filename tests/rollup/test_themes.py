@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.themes import ThemeError, ThemeSource, classify, load_taxonomy, parse_taxonomy, sentences
+from bot.domain.phrases import PhraseError, compile_phrase, prepare, says_nothing
+from bot.domain.themes import (
+    ThemeError,
+    ThemeSource,
+    classify,
+    is_nothing,
+    load_taxonomy,
+    parse_taxonomy,
+    sentences,
+)
 from tests.rollup.conftest import TEMPLATES
 
 
@@ -85,8 +94,82 @@ def test_taxonomy_file_is_editable(tmp_path: Path) -> None:
         ("themes:\n  - id: a\n    label: X\n    keywords: [a]\n  - id: a\n    label: Y\n    keywords: [b]\n",
          "more than once"),
         ("themes: [", "not valid YAML"),
+        ("themes:\n  - id: a\n    label: X\n    keywords: [\"thiếu {staff}\"]\n", "unknown group"),
+        ("abbreviations: {vien chuc: vc}\nthemes:\n  - id: a\n    label: X\n    keywords: [a]\n", "one word"),
     ],
 )
 def test_bad_taxonomy_is_explained(text: str, problem: str) -> None:
     with pytest.raises(ThemeError, match=problem):
         parse_taxonomy(text)
+
+
+GROUPS = {"officials": ("cán bộ", "công chức"), "citizens": ("người dân", "bà con")}
+SHORT = {"tthc": "thủ tục hành chính", "cbcc": "cán bộ công chức"}
+
+
+def found(phrase: str, text: str) -> bool:
+    return compile_phrase(phrase, GROUPS, SHORT).found(prepare(text, SHORT))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text", "expected"),
+    [
+        ("thiếu {officials}", "Thiếu công chức một cửa", True),
+        ("thiếu {officials}", "Thiếu máy scan", False),
+        ("chỉ có {n} {officials}", "Bộ phận một cửa chỉ có 02 công chức", True),
+        ("phần mềm … treo", "Phần mềm một cửa bị treo", True),
+        ("phần mềm … treo", "Máy tính hay treo, mở nhiều phần mềm", False),  # order
+        ("{officials} … chưa biết", "Cán bộ hướng dẫn, người dân chưa biết", False),  # not across a clause
+        ("kỹ năng số + {officials}", "Kỹ năng số của một số cán bộ còn hạn chế", True),
+        ("kỹ năng số + {officials}", "Kỹ năng số của người dân còn hạn chế", False),
+        ("thủ tục hành chính", "Giải quyết TTHC chậm", True),  # abbreviations both ways
+        ("tthc", "thủ tục hành chính", True),
+        ("{officials} … thành thạo", "CBCC chưa thành thạo", True),
+    ],
+)
+def test_phrase_language(phrase: str, text: str, expected: bool) -> None:
+    assert found(phrase, text) is expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text", "expected"),
+    [
+        ("sập", "Sau sắp xếp đơn vị hành chính", False),  # typed with diacritics: they must agree
+        ("yếu", "đáp ứng yêu cầu", False),
+        ("mạng", "mang theo giấy tờ", True),  # typed without: any diacritics
+        ("sập", "he thong bi sap", True),
+        ("may scan", "Máy scan hỏng", True),  # a keyword written without diacritics finds any
+        ("bị khóa", "Tài khoản bị khoá", True),  # both placements of the tone mark
+        ("thủy", "Thuỷ lợi", True),
+    ],
+)
+def test_diacritics_typed_must_agree(phrase: str, text: str, expected: bool) -> None:
+    assert found(phrase, text) is expected
+
+
+def test_unknown_group_is_named() -> None:
+    with pytest.raises(PhraseError, match="unknown group"):
+        compile_phrase("thiếu {staff}", GROUPS, SHORT)
+
+
+@pytest.mark.parametrize(
+    ("text", "nothing"),
+    [
+        ("Không", True), ("Không có.", True), ("Không có khó khăn, vướng mắc.", True),
+        ("Trong tuần không phát sinh khó khăn, vướng mắc", True), ("khong co y kien de xuat", True),
+        ("Cơ bản không có khó khăn, vướng mắc lớn.", True), ("Như kỳ trước.", True), ("", True),
+        ("Không có máy scan", False), ("Khó khăn, vướng mắc", False), ("Chưa có kinh phí", False),
+    ],
+)
+def test_saying_nothing(text: str, nothing: bool) -> None:
+    assert says_nothing(text) is nothing and is_nothing(text) is nothing
+
+
+def test_a_sentence_saying_things_work_counts_nowhere(taxonomy) -> None:
+    working = "Hệ thống mạng, máy tính tại Trung tâm hoạt động ổn định."
+    assert taxonomy.match(working) == []
+    assert classify(taxonomy, [ThemeSource("1", "Xã A", [("difficulties", working)])]) == []
+    assert taxonomy.match("Đường truyền hoạt động không ổn định") == ["network_power"]
+    assert taxonomy.match("Đường truyền ổn định, không có vùng lõm sóng") == []  # a denied fault is none
+    counts = classify(taxonomy, [ThemeSource("1", "Xã A", [("difficulties", "Không có khó khăn lớn, mạng chập chờn")])])
+    assert [(c.theme.id, c.quotes[0].text) for c in counts] == [("network_power", "Không có khó khăn lớn, mạng chập chờn")]
