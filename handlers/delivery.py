@@ -44,11 +44,7 @@ async def deliver(update: Update, context: BotContext, replies: Sequence[Reply])
             await query.answer(reply.text or None, show_alert=reply.alert)
             answered = True
         elif isinstance(reply, ClearChoices):
-            if tapped is not None and tapped.reply_markup is not None:
-                try:
-                    await tapped.edit_reply_markup(reply_markup=None)
-                except BadRequest:  # already changed by another tap
-                    pass
+            await _clear(tapped, reply)
         elif chat is not None:
             sent.extend(await send(context, chat.id, reply, tapped, update))
     if query is not None and not answered:
@@ -94,6 +90,19 @@ def beside_updates(context: BotContext, work: Coroutine[Any, Any, None],
 async def _later(context: BotContext, chat_id: int, later: Later) -> None:
     for reply in await later.make():
         await send(context, chat_id, reply)
+
+
+async def _clear(tapped: TelegramMessage | None, reply: ClearChoices) -> None:
+    if tapped is None:
+        return
+    parts = message_parts(reply.text) if reply.text else []
+    try:
+        if len(parts) == 1 and parts[0] != tapped.text:
+            await tapped.edit_text(parts[0], reply_markup=None)
+        elif tapped.reply_markup is not None:
+            await tapped.edit_reply_markup(reply_markup=None)
+    except BadRequest:  # already changed by another tap
+        pass
 
 
 async def tell_others(context: BotContext, notice: ToOthers) -> None:

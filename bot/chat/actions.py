@@ -264,6 +264,14 @@ class ShowReview(Action):
     draft_id: int
 
 
+@layout("r:{draft_id}:d")
+@dataclasses.dataclass(frozen=True)
+class ShowDetails(Action):
+    """The review with every answer in full (the review itself fits one phone screen)."""
+
+    draft_id: int
+
+
 @layout("r:{draft_id}:w")
 @dataclasses.dataclass(frozen=True)
 class DraftFile(Action):

@@ -61,7 +61,10 @@ class TapAnswer:
 
 @dataclass(frozen=True)
 class ClearChoices:
-    """Take the options off the message the tap came from, so it is not tapped again."""
+    """Take the options off the message the tap came from, so it is not tapped again; with
+    ``text``, also change its text to that where the messenger can edit (nothing is sent anew)."""
+
+    text: str | None = None
 
 
 @dataclass(frozen=True)

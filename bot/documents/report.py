@@ -140,8 +140,9 @@ class ReportUnit:
 # --- file names ------------------------------------------------------------------------------
 
 
-def report_filename(period_key: object, unit_full_name: str) -> str:
-    """"BC-tuan-2025-W50-xa-phuoc-giang.docx"; a month: "BC-thang-2025-12-xa-phuoc-giang.docx"."""
+def report_filename(period_key: object, unit_full_name: str, version: int = 1) -> str:
+    """"BC-tuan-2025-W50-xa-phuoc-giang.docx"; a month: "BC-thang-2025-12-xa-phuoc-giang.docx"; a
+    second version of the report: "BC-tuan-2025-W50-xa-phuoc-giang-lan-2.docx"."""
     key = str(period_key).strip()
     if _WEEK_KEY.match(key):
         prefix = "BC-tuan"
@@ -151,7 +152,8 @@ def report_filename(period_key: object, unit_full_name: str) -> str:
         prefix = "BC"
         key = slug(key)
     unit = slug(unit_full_name) or "don-vi"
-    return f"{prefix}-{key}-{unit}.docx"
+    again = f"-lan-{version}" if version > 1 else ""
+    return f"{prefix}-{key}-{unit}{again}.docx"
 
 
 # --- texts -----------------------------------------------------------------------------------

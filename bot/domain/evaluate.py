@@ -123,6 +123,16 @@ def explain_derived(form: Form, derived_id: str, values: Values) -> str:
     return f"{terms} = {total}"
 
 
+def explain_rate(form: Form, rate_id: str, values: Values) -> str:
+    """A rate with its fraction: "1.203/1.210 = 99,42%" (just "—" when the denominator is 0)."""
+    rate = form.rate(rate_id)
+    total = format_value(form, values, rate_id)
+    numerator, denominator = rate.numerator.evaluate(values), rate.denominator.evaluate(values)
+    if not isinstance(numerator, int) or not isinstance(denominator, int) or denominator == 0:
+        return total
+    return f"{format_count(numerator)}/{format_count(denominator)} = {total}"
+
+
 def _terms(expression: ExpressionNode, values: Values) -> str | None:
     if isinstance(expression, Sum):
         return " + ".join(_term(arg, values) for arg in expression.args)

@@ -134,6 +134,7 @@ async def render_commune_report(
     *,
     admin_ids: Sequence[int] = (),
     now: datetime | None = None,
+    version: int = 1,
 ) -> ReportFile:
     """The report rendered in a render worker (:mod:`bot.documents.pool`); when the stored template
     fails, runs too long or grows too big on these answers, the shipped template renders it and
@@ -158,7 +159,7 @@ async def render_commune_report(
                                            admin_ids, now or datetime.now(UTC))
     else:
         content = await render_docx(shipped, context)
-    return ReportFile(report_filename(key, unit.full_name), content, tuple(checks), fallback)
+    return ReportFile(report_filename(key, unit.full_name, version), content, tuple(checks), fallback)
 
 
 def fallback_of(services: Services) -> dict[str, Any]:
@@ -183,5 +184,5 @@ async def render_submission(
 ) -> ReportFile:
     return await render_commune_report(
         storage, form, templates_dir, unit, period_key, submission.answers, submission.explanations,
-        submission.submitted_at.date(), admin_ids=admin_ids, now=now,
+        submission.submitted_at.date(), admin_ids=admin_ids, now=now, version=submission.version,
     )

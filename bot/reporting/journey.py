@@ -28,6 +28,7 @@ from bot.chat.actions import (
     KeepBreak,
     Pause,
     Resume,
+    ShowDetails,
     ShowReview,
     Submit,
     UseSuggestion,
@@ -39,16 +40,16 @@ from bot.domain.forms import WEEKLY_FORM_ID, Form
 from bot.notices.plan import format_moment
 from bot.notices.reminders import Resubmission
 from bot.reporting.documents import report_document
-from bot.reporting.screens import Screen, edit_menu, render
+from bot.reporting.screens import Screen, edit_menu, render, review_details, review_text
 from bot.reporting.session import ANSWER, ReportSession, Stale, Step, Submitted, reporter_communes
 from bot.services import Services
 from storage.models import Cursor, Draft, Submission, Unit
 
 # The choices that act on a draft («r:<draft>:…»), dispatched by ``ReportingJourney.tap``.
 DraftAction = (UseSuggestion | AnswerZero | AnswerNone | KeepAnswer | GoBack | Pause | Resume | FixBreak | KeepBreak
-               | EditItem | ChooseItem | Submit | ShowReview | DraftFile)
+               | EditItem | ChooseItem | Submit | ShowReview | ShowDetails | DraftFile)
 DRAFT_ACTIONS = (UseSuggestion, AnswerZero, AnswerNone, KeepAnswer, GoBack, Pause, Resume, FixBreak, KeepBreak,
-                 EditItem, ChooseItem, Submit, ShowReview, DraftFile)
+                 EditItem, ChooseItem, Submit, ShowReview, ShowDetails, DraftFile)
 
 # Tells the province a report answering its return was sent again (ReminderScheduler.resubmitted).
 Announce = Callable[[Submission], Awaitable[Resubmission | None]]
@@ -166,10 +167,14 @@ class ReportingJourney:
                 screen = None
             elif isinstance(action, ChooseItem):
                 screen = edit_menu(session)
+            elif isinstance(action, ShowDetails):
+                screen = review_details(session, await session.show_review())
             else:
                 steps = await self._dispatch(session, action)
                 screen = render(session, steps)
                 submitted = next((step.submission for step in steps if isinstance(step, Submitted)), None)
+                if submitted is not None:  # the review tapped loses its «Gửi báo cáo» and shows it sent
+                    replies[1] = ClearChoices(review_text(session, await session.review()))
                 if submitted is not None and (note := await self._announced(submitted)):
                     screen.parts.append(note)  # sent again after a return: the province is told
         if screen is None:

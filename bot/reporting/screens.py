@@ -22,6 +22,7 @@ from bot.chat.actions import (
     KeepBreak,
     Pause,
     Resume,
+    ShowDetails,
     ShowReview,
     Submit,
     UseSuggestion,
@@ -48,6 +49,7 @@ from bot.reporting.session import (
     Stale,
     Step,
     Submitted,
+    WarningOpen,
 )
 from storage.models import SubmissionStatus
 
@@ -126,6 +128,12 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
         screen.parts.append(_bulk_text(form, step))
     elif isinstance(step, Early):
         screen.parts.append(_early_text(step))
+    elif isinstance(step, WarningOpen):
+        sent = _short(" ".join(step.text.split()), 40)
+        if step.target is not None:
+            screen.parts.append(say("reporting.warning_open_figure", sent=sent, label=step.target.button_label))
+        else:
+            screen.parts.append(say("reporting.warning_open", sent=sent))
 
 
 def _saved_text(form: Form, step: Saved) -> str:
@@ -155,6 +163,11 @@ def _submitted_text(session: ReportSession, step: Submitted) -> str:
 def _ask_text(session: ReportSession, step: Ask) -> str:
     f = step.field
     lines = [say("reporting.question", position=step.position, total=step.total, label=f.label), f.help.strip()]
+    if step.position == 1:  # where the official is: which report, due when
+        deadline = session.period.deadline_at
+        label = period_label(session.period.key)
+        lines.insert(0, say("reporting.which_report", period=label[:1].lower() + label[1:],
+                            time=f"{deadline:%H:%M}", date=format_date(deadline.date())))
     if step.current is not None:
         lines.append(say("reporting.current", value=_short(value_text(session.form, f, step.current), 300)))
     if f.kind == "text" and step.suggestion:
@@ -194,7 +207,9 @@ def _status_text(status: str) -> str:
     return status
 
 
-def review_text(session: ReportSession, review: Review) -> str:
+def review_text(session: ReportSession, review: Review, *, details: bool = False) -> str:
+    """The review: one line per section, texts cut short, so that it fits about one phone screen;
+    with ``details``, every answer on its own line and texts in full (up to 200 characters)."""
     form = session.form
     values = review.values
     lines = [say("reporting.review_title", period=period_label(session.period.key).upper()), session.unit.full_name, ""]
@@ -203,31 +218,24 @@ def review_text(session: ReportSession, review: Review) -> str:
         shown = [f for f in fields if f.id in asked]
         if not shown:
             continue
-        if section is not None:
-            lines.append(f"▸ {section.label}")
-        for f in shown:
-            value = review.answers.get(f.id)
-            text = value_text(form, f, value) if value is not None else say("reporting.unanswered")
-            if f.kind == "text":
-                text = _short(text, 200)
-            lines.append(f"• {f.button_label}: {text}")
-        lines.append("")
+        items = [_review_item(form, f, review.answers.get(f.id), details) for f in shown]
+        lines.extend(_block(section.label if section is not None else None, items, details))
     derived = [d for d in form.derived if values.known(d.id)]
     if derived:
-        lines.append(say("reporting.derived_section"))
-        lines.extend(f"• {d.label}: {format_value(form, values, d.id)}" for d in derived)
-        lines.append("")
+        lines.extend(_block(say("reporting.derived_section_name"), [
+            _pair(form.label_of(d.id, short=not details), format_value(form, values, d.id), details) for d in derived],
+            details))
     rates = [r for r in form.rates if values.known(r.id)]
     if rates:
-        lines.append(say("reporting.rates_section"))
-        lines.extend(f"• {r.label}: {format_value(form, values, r.id)}" for r in rates)
-        lines.append("")
+        lines.extend(_block(say("reporting.rates_section_name"), [
+            _pair(form.label_of(r.id, short=not details), format_value(form, values, r.id), details) for r in rates],
+            details))
     for check in review.breaks:
         reason = review.explanations.get(check.key)
         mark = "✖" if check.is_hard else "⚠"
         lines.append(f"{mark} {check.message}")
         if reason:
-            lines.append(say("reporting.break_reason", reason=reason))
+            lines.append(say("reporting.break_reason", reason=reason if details else _short(reason, 100)))
     if review.submitted is not None:
         sub = review.submitted
         lines.append(say("reporting.status", state=_status_text(str(sub.status)), version=sub.version,
@@ -240,12 +248,45 @@ def review_text(session: ReportSession, review: Review) -> str:
     return "\n".join(lines).strip()
 
 
-def _review_choices(draft_id: int, review: Review) -> Rows:
+def _review_item(form: Form, f: Field, value: Any, details: bool) -> str:
+    if value is None:
+        text = say("reporting.unanswered")
+    else:
+        text = value_text(form, f, value)
+        if f.kind == "text":
+            text = _short(" ".join(text.split()) if not details else text, 200 if details else 60)
+    return _pair(f.button_label, text, details, quoted=f.kind == "text" and value is not None and not details)
+
+
+def _pair(label: str, value: str, details: bool, *, quoted: bool = False) -> str:
+    if details:
+        return f"• {label}: {value}"
+    return f"{label}: «{value}»" if quoted else f"{label} {value}"
+
+
+def _block(title: str | None, items: Sequence[str], details: bool) -> list[str]:
+    """A section of the review: its items one per line (details), or on one line after its title."""
+    if details:
+        return [*([f"▸ {title}"] if title else []), *items, ""]
+    joined = " · ".join(items)
+    return [f"▸ {title}: {joined}" if title else f"▸ {joined}"]
+
+
+def review_details(session: ReportSession, review: Review) -> Screen:
+    """«Xem chi tiết»: the review in full, with the review's own choices."""
+    return Screen(parts=[review_text(session, review, details=True)],
+                  choices=_review_choices(session.draft.id, review, details=True))
+
+
+def _review_choices(draft_id: int, review: Review, *, details: bool = False) -> Rows:
+    more = [] if details else [[Choice(say("reporting.show_details"), ShowDetails(draft_id))]]
     if review.submitted is not None:
-        return [[Choice(say("reporting.correct"), ChooseItem(draft_id))],
-                [Choice(say("reporting.draft_file"), DraftFile(draft_id))]]
+        correct = ([] if review.submitted.status == SubmissionStatus.APPROVED
+                   else [[Choice(say("reporting.correct"), ChooseItem(draft_id))]])
+        return [*correct, *more, [Choice(say("reporting.draft_file"), DraftFile(draft_id))]]
     return [[Choice(say("reporting.submit"), Submit(draft_id))],
             [Choice(say("reporting.edit_one"), ChooseItem(draft_id))],
+            *more,
             [Choice(say("reporting.pause"), Pause(draft_id))]]
 
 

@@ -20,7 +20,7 @@ from bot.chat.catalogue import say
 from bot.clock import Clock
 from bot.domain.answers import AnswerError, parse_answer
 from bot.domain.bulk_entry import BulkEntry, parse_bulk_entry
-from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_derived
+from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_derived, explain_rate
 from bot.domain.forms import Field, Form
 from bot.domain.periods import PeriodInfo, PeriodKey, open_periods
 from bot.domain.values import Answer, Values, compute
@@ -126,6 +126,15 @@ class BulkFilled:
 
 
 @dataclass(frozen=True)
+class WarningOpen:
+    """A text typed while a soft check waits for «Sửa» or «Giữ nguyên» that is not a figure for the
+    answer the check asks about: nothing was stored, and the warning is shown again."""
+
+    text: str
+    target: Field | None
+
+
+@dataclass(frozen=True)
 class Stale:
     """A button from an earlier question: nothing changed."""
 
@@ -140,7 +149,8 @@ class Early:
     repeats: Field | None = None
 
 
-Step = Ask | Refused | Saved | SoftBreak | AskReason | Review | Submitted | Paused | BulkFilled | Stale | Early
+Step = (Ask | Refused | Saved | SoftBreak | AskReason | Review | Submitted | Paused | BulkFilled | Stale | Early
+        | WarningOpen)
 
 
 # --- the session -----------------------------------------------------------------------------
@@ -390,6 +400,8 @@ class ReportSession:
             return [await self.show_review()]
         if self._cursor_mode == REASON and self._cursor_check:
             return await self.give_reason(self._cursor_check, text)
+        if self._cursor_mode == SOFT and self._cursor_check:
+            return await self._typed_at_warning(self._cursor_check, text)
         if self._cursor_mode != ANSWER or not self._cursor_field:
             return [await self.resume()]
         target = self._field_or_none(self._cursor_field)
@@ -402,6 +414,28 @@ class ReportSession:
         except AnswerError as exc:
             return [Refused(target, exc.reason), self._ask(target)]
         return await self.set_value(target.id, value)
+
+    async def _typed_at_warning(self, check_key: str, text: str) -> list[Step]:
+        """A message while a soft check waits: a figure for the answer «Sửa» would ask again is
+        taken as the correction; anything else is not stored, and the official is told why."""
+        check = self._find_break(check_key)
+        if check is None:
+            return [await self._advance()]
+        target = self._to_fix(check)
+        if target is None or target.kind != "count":
+            return [WarningOpen(text, None), SoftBreak(check)]
+        try:
+            value: Any = parse_answer(target, text)
+        except AnswerError:
+            return [WarningOpen(text, target), SoftBreak(check)]
+        return await self.set_value(target.id, value)
+
+    def _to_fix(self, check: CheckResult | None) -> Field | None:
+        """The answer «Sửa» asks again: the one just given, else the check's last field."""
+        target = self._field_or_none(self._cursor_field or "")
+        if target is None and check is not None and check.fields:
+            target = self._field_or_none(check.fields[-1])
+        return target
 
     async def _repeated(self, current: Field, text: str) -> Field | None:
         """The question whose answer, the last this person stored, ``text`` repeats (as a parsed
@@ -471,17 +505,23 @@ class ReportSession:
         return steps
 
     def _derived_lines(self, field_id: str) -> tuple[str, ...]:
-        """Derived totals that became known with this answer (only one that reads it can have)."""
+        """Derived totals and rates that became known with this answer (only one that reads it
+        can have), each with its arithmetic: "1.794 + 887 = 2.681", "1.203/1.210 = 99,42%"."""
         values = self.values
-        reading = [derived for derived in self.form.derived
-                   if field_id in self.form.inputs(derived.id) and values.known(derived.id)]
+        form = self.form
+        idents = [*(d.id for d in form.derived), *(r.id for r in form.rates)]
+        reading = [ident for ident in idents if field_id in form.inputs(ident) and values.known(ident)]
         if not reading:
             return ()
-        before = compute(self.form, {k: v for k, v in self.answers.items() if k != field_id}, self._before)
+        before = compute(form, {k: v for k, v in self.answers.items() if k != field_id}, self._before)
         lines = []
-        for derived in reading:
-            if not before.known(derived.id):
-                lines.append(f"{derived.label}: {explain_derived(self.form, derived.id, values)}")
+        for ident in reading:
+            if before.known(ident):
+                continue
+            if form.kind_of(ident) == "rate":
+                lines.append(f"{form.label_of(ident)}: {explain_rate(form, ident, values)}")
+            else:
+                lines.append(f"{form.label_of(ident)}: {explain_derived(form, ident, values)}")
         return tuple(lines)
 
     async def _forget_stale_explanations(self, field_id: str) -> None:
@@ -512,10 +552,7 @@ class ReportSession:
         """"Sửa": ask again the answer that broke the check."""
         if self._cursor_mode != SOFT or self._cursor_check != check_key:
             return [Stale(), await self.resume()]
-        target = self._field_or_none(self._cursor_field or "")
-        check = self._find_break(check_key)
-        if target is None and check is not None and check.fields:
-            target = self.form.field(check.fields[-1])
+        target = self._to_fix(self._find_break(check_key))
         if target is None:
             return [await self._advance()]
         await self._set_cursor(ANSWER, target.id)

@@ -49,7 +49,8 @@ async def answer_all(harness: BotHarness, chat: int, answers: dict[str, str]) ->
 async def test_whole_week_then_submit_and_correct(harness: BotHarness, commune, clock) -> None:
     await harness.send(text_update(LAN, "/baocao"))
     first = harness.request.last_to(LAN)
-    assert first.text.startswith("Câu 1/") and "Hồ sơ kỳ trước chuyển sang" in first.text
+    assert first.text.startswith("📋 Báo cáo tuần") and "\nCâu 1/" in first.text
+    assert "Hồ sơ kỳ trước chuyển sang" in first.text
     assert "VD:" in first.text
     await answer_all(harness, LAN, BALANCED)
     texts = [c.text for c in harness.request.sent_to(LAN)]

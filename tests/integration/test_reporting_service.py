@@ -4,7 +4,7 @@ refusals out of scope, and each action one transaction. A real SQLite file under
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from bot.chat.actions import (
     PastReportFile,
     Pause,
     Resume,
+    ShowDetails,
     ShowReview,
     Submit,
     decode,
@@ -32,38 +33,15 @@ from bot.chat.actions import (
 from bot.chat.catalogue import say
 from bot.chat.replies import ClearChoices, Document, Later, Message, Reply, TapAnswer
 from bot.clock import FakeClock
-from bot.domain.forms import load_forms
 from bot.reporting.documents import earlier_reports, past_report_file
 from bot.reporting.journey import DRAFT_ACTIONS, ReportingJourney, Turn
 from bot.services import Services
-from bot.settings import Settings
-from storage import Storage
 from storage.models import Role, Unit
+from tests.integration.conftest import LAN, TU
 from tests.integration.seed import BALANCED, bind, load_units
 
-LAN, TU, SUP = 8201, 8202, 8203
+SUP = 8203
 FIRST = "carried_over"
-
-
-@pytest.fixture
-async def services(settings: Settings, clock: FakeClock) -> AsyncIterator[Services]:
-    services = Services(settings=settings, clock=clock, forms=load_forms(settings.forms_dir))
-    storage = await Storage.open(settings.database_path)
-    services.attach_storage(storage)
-    try:
-        yield services
-    finally:
-        await storage.close()
-
-
-@pytest.fixture
-async def communes(services: Services, clock: FakeClock) -> list[Unit]:
-    units = await load_units(services.storage)
-    phuc_loc = next(u for u in units if u.name == "Phúc Lộc")
-    other = next(u for u in units if u.code != phuc_loc.code)
-    await bind(services.storage, LAN, "Nguyễn Thị Lan", Role.REPORTER, phuc_loc, clock.now())
-    await bind(services.storage, TU, "Lê Văn Tú", Role.REPORTER, other, clock.now())
-    return [phuc_loc, other]
 
 
 async def who(services: Services, telegram_id: int) -> Identity:
@@ -117,7 +95,9 @@ async def test_baocao_asks_the_first_question_with_its_choices(services: Service
     journey = ReportingJourney(services)
     turn = await journey.start(await who(services, LAN))
     shown = message(turn)
-    assert shown.text.startswith("Câu 1/") and "Hồ sơ kỳ trước chuyển sang" in shown.text and "VD:" in shown.text
+    # The first question says which report it is and when it is due (issue 16, "say where you are").
+    assert shown.text.startswith("📋 Báo cáo tuần 50/2025 (từ ngày 08/12 đến 14/12/2025) — hạn nộp 15:00 ngày 18/12/2025.\n")
+    assert "\nCâu 1/" in shown.text and "Hồ sơ kỳ trước chuyển sang" in shown.text and "VD:" in shown.text
     draft_id = next(a.draft_id for a in actions(shown) if isinstance(a, AnswerZero))
     assert actions(shown) == [AnswerZero(draft_id, FIRST), Pause(draft_id)]
     assert labels(shown) == ["0", "Tạm dừng"]
@@ -147,7 +127,7 @@ async def test_an_official_of_two_communes_chooses_and_cannot_forge_a_third(
     refused = await journey.choose_commune(lan, ChooseCommune(third.code))
     assert refused.replies == [TapAnswer(say("reporting.not_yours"), alert=True)]
     chosen = await journey.choose_commune(lan, ChooseCommune(other.code))
-    assert chosen.replies[0] == TapAnswer() and message(chosen).text.startswith("Câu 1/")
+    assert chosen.replies[0] == TapAnswer() and "\nCâu 1/" in message(chosen).text
     period = await services.storage.periods.get("tthc-weekly", "2025-W50")
     assert period is not None and await services.storage.drafts.find(period.id, third.code) is None
 
@@ -201,8 +181,8 @@ async def test_soft_check_review_edit_and_submit(services: Services, communes: l
     review = message(await to_review(journey, lan))
     draft_id = actions(review)[0].draft_id  # type: ignore[attr-defined]
     assert "\n\nBÁO CÁO TUẦN 50/2025" in review.text and review.text.endswith(say("reporting.review_check"))
-    assert actions(review) == [Submit(draft_id), ChooseItem(draft_id), Pause(draft_id)]
-    assert labels(review) == ["✔ Gửi báo cáo", "Sửa một mục", "Tạm dừng"]
+    assert actions(review) == [Submit(draft_id), ChooseItem(draft_id), ShowDetails(draft_id), Pause(draft_id)]
+    assert labels(review) == ["✔ Gửi báo cáo", "Sửa một mục", "Xem chi tiết", "Tạm dừng"]
     menu = message(await tap(journey, lan, f"r:{draft_id}:m"))
     assert menu.text == say("reporting.choose_item") and actions(menu)[-1] == ShowReview(draft_id)
     assert EditItem(draft_id, "received_in_person") in actions(menu)
@@ -219,11 +199,16 @@ async def test_soft_check_review_edit_and_submit(services: Services, communes: l
     assert "Lý do: Hai hồ sơ nộp trực tiếp nhập bổ sung" in review.text
     done = await tap(journey, lan, f"r:{draft_id}:u")
     assert message(done).text.startswith("Đã gửi báo cáo Tuần") and "(lần 1)" in message(done).text
+    # The review tapped loses its buttons and its «bấm Gửi báo cáo» line: it now shows the report sent.
+    (cleared,) = [r for r in done.replies if isinstance(r, ClearChoices)]
+    assert cleared.text is not None and "Trạng thái: đã gửi (lần 1" in cleared.text
+    assert say("reporting.review_check") not in cleared.text
     assert actions(message(done)) == [ShowReview(draft_id), DraftFile(draft_id)]
     (document,) = [r for r in await made(done.replies) if isinstance(r, Document)]
     assert document.filename == "BC-tuan-2025-W50-xa-phuc-loc.docx" and "(lần 1)" in document.caption
     again = message(await tap(journey, lan, f"r:{draft_id}:v"))
-    assert "Trạng thái: đã gửi (lần 1" in again.text and labels(again) == ["Sửa báo cáo", "Tải tệp Word"]
+    assert "Trạng thái: đã gửi (lần 1" in again.text
+    assert labels(again) == ["Sửa báo cáo", "Xem chi tiết", "Tải tệp Word"]
 
 
 async def test_a_draft_out_of_scope_is_refused_and_untouched(services: Services, communes: list[Unit]) -> None:
