@@ -19,6 +19,7 @@ from pathlib import Path
 from telegram import Update
 
 from bot.app import build_application
+from bot.chat.catalogue import say
 from bot.demo.seed import DEFAULT_PROVINCE, DEMO_FORM, DemoWorld, seed_demo
 from bot.settings import Settings, SettingsError
 from sandbox.server import SandboxServer
@@ -92,24 +93,14 @@ async def demo(
 
 
 def banner(base_url: str, world: DemoWorld, database: Path) -> str:
-    lines = [
-        "baocao-bot — bản chạy thử với Telegram giả lập (không cần token)",
-        f"  Tỉnh: {world.province.full_name}, {len(world.communes)} xã, phường; dữ liệu: {database}",
-        "  Người dùng thử:",
-    ]
-    for p in world.people:
-        lines.append(f"    {p.demo.telegram_id}  {p.demo.full_name:<18} {_ROLE_VI[str(p.demo.role)]:<16} {p.unit.full_name}")
-    lines += [
-        "",
-        f"  Mở trang trò chuyện:  {base_url}/chat",
-        f"  API điều khiển:       {base_url}/control   (xem sandbox/README.md)",
-        "  Mô phỏng cả tuần:     python -m bot demo --simulate --communes 12",
-        "  Dừng: Ctrl+C",
-    ]
-    return "\n".join(lines)
+    people = [f"    {p.demo.telegram_id}  {p.demo.full_name:<18} {say(_ROLE_KEYS[str(p.demo.role)]):<16} "
+              f"{p.unit.full_name}" for p in world.people]
+    return say("cli.demo_banner", province=world.province.full_name, communes=len(world.communes),
+               database=database, people="\n".join(people), base_url=base_url)
 
 
-_ROLE_VI = {"reporter": "cán bộ báo cáo", "supervisor": "giám sát", "admin": "quản trị"}
+_ROLE_KEYS = {"reporter": "cli.demo_role_reporter", "supervisor": "cli.demo_role_supervisor",
+              "admin": "cli.demo_role_admin"}
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -127,7 +118,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "demo",
-        help="chạy bot cùng sandbox Telegram cục bộ và trang trò chuyện thử, không cần token",
+        help=say("cli.demo_help"),
         description="Run the local Bot API sandbox and the bot together, with no Telegram token: a demo "
         "province is seeded and a web chat is served at /chat. With --simulate, play a whole reporting "
         "week for every commune at accelerated time and keep the files it produced.",

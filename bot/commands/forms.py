@@ -61,16 +61,16 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "forms",
-        help="xem các biểu mẫu báo cáo, kiểm tra một tệp biểu mẫu",
+        help=say("cli.forms_help"),
         description="Forms the bot loads from FORMS_DIR. 'list' prints each form's id, period kind (weekly, "
                     "monthly), version and title; 'check FILE.yaml' validates a form file and prints each "
                     "problem as FILE:LINE: problem (exit status 1 when there are problems, 2 when the file "
                     "cannot be read).",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser("list", help="các biểu mẫu: mã, loại kỳ, phiên bản, tên",
+    actions.add_parser("list", help=say("cli.forms_list_help"),
                        description="Print each form of FORMS_DIR: id, period kind, version, title.")
-    check = actions.add_parser("check", help="kiểm tra một tệp biểu mẫu, báo lỗi theo dòng",
+    check = actions.add_parser("check", help=say("cli.forms_check_help"),
                                description="Validate a form file; print each problem with its line number.")
     check.add_argument("file", metavar="FILE.yaml", help="the form file to check")
     parser.set_defaults(func=_run)

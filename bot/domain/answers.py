@@ -53,7 +53,7 @@ def parse_answer(field: Field, text: str) -> Answer:
         raise TypeError(f"table '{field.id}' is read with parse_table or parse_row")
     cleaned = unicodedata.normalize("NFC", text).strip()
     if not cleaned:
-        raise AnswerError("Anh/Chị vui lòng nhập nội dung (nếu không có, xin nhập «Không»).")
+        raise AnswerError(say("answers.empty_text"))
     return _text(field, cleaned)
 
 
@@ -107,16 +107,14 @@ def _target(field: Field, text: str) -> str:
     except AnswerError as error:
         if not field.texts:
             raise
-        choices = " hoặc ".join(f"«{declared}»" for declared in field.texts)
+        choices = say("answers.or").join(f"«{declared}»" for declared in field.texts)
         raise AnswerError(say("form_kinds.target_number_or_text", reason=error.reason, texts=choices)) from None
 
 
 def _text(field: Field, cleaned: str) -> str:
     if len(cleaned) > field.text_limit:
-        raise AnswerError(
-            f"Nội dung dài {format_count(len(cleaned))} ký tự, vượt quá giới hạn "
-            f"{format_count(field.text_limit)} ký tự. Anh/Chị vui lòng rút gọn."
-        )
+        raise AnswerError(say("answers.text_too_long", length=format_count(len(cleaned)),
+                              limit=format_count(field.text_limit)))
     return cleaned
 
 

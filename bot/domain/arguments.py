@@ -29,9 +29,12 @@ class ArgumentError(ValueError):
         self.reason = reason
 
 
+_SPACES = " \t\n\r\x0b\x0c"
+
+
 def parse_id(text: str) -> int | None:
     """The id written in ``text`` (ASCII digits, at most ``MAX_ID_DIGITS``); None otherwise."""
-    value = text.strip()
+    value = text.strip(_SPACES)  # str.strip() would also drop control characters int() refuses
     return int(value) if _ID.fullmatch(value) else None
 
 

@@ -247,10 +247,13 @@ async def test_approve_tells_the_reporter_and_locks_the_report(world: World) -> 
     assert any("đã được tỉnh duyệt" in t for t in world.texts(REP))
     assert any("Đã duyệt báo cáo Tuần 50/2025" in t and "Đã báo cho 1 cán bộ" in t for t in world.texts(SUP))
 
-    # the reporter tries to correct it: refused, in Vietnamese
+    # an approved report offers no correction (issue 16); a «Sửa báo cáo» tapped on an older screen
+    # is refused, in Vietnamese
     await h.send(text_update(REP, "/baocao"))
     review = h.request.last_to(REP)
-    await h.send(callback_update(REP, button(review, "Sửa báo cáo")))
+    assert [label for label, _ in review.buttons] == ["Xem chi tiết", "Tải tệp Word"]
+    old_correct = button(review, "Xem chi tiết").rsplit(":", 1)[0] + ":m"
+    await h.send(callback_update(REP, old_correct))
     menu = h.request.last_to(REP)
     await h.send(callback_update(REP, button(menu, "Bưu chính")))
     assert any("đã được tỉnh duyệt nên không sửa được nữa" in t for t in world.texts(REP))

@@ -10,11 +10,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Every module whose words moved to the catalogue. All of bot/commands but demo.py (the demo's own
-# journey, with bot/demo).
+# Every module whose words moved to the catalogue: all of bot/commands, and these.
 FILES = sorted(
-    {path.relative_to(ROOT).as_posix() for path in (ROOT / "bot" / "commands").glob("*.py")} - {"bot/commands/demo.py"}
+    {path.relative_to(ROOT).as_posix() for path in (ROOT / "bot" / "commands").glob("*.py")}
 ) + [
+    "bot/domain/answers.py",
     "bot/cli.py",
     "bot/importing/entry.py",
     "bot/importing/reading.py",
@@ -46,6 +46,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("bot/commands/render.py", 'report settings over the stored ones, e.g. {"signer_name": "Nguyễn Văn An"}'):
         _ENGLISH_HELP,
     ("bot/commands/units.py", "only this province, e.g. 19 (Thái Nguyên)"): _ENGLISH_HELP,
+    ("bot/commands/demo.py", "official code of the demo province (default: DEFAULT_PROVINCE, else 19 = Thái Nguyên)"):
+        _ENGLISH_HELP,
+    ("bot/domain/answers.py", "phần trăm"): _WORDS_OFFICIALS_TYPE + ": the unit after a percentage",
     ("bot/importing/reading.py", "Mã đơn vị"): _HEADINGS,
     ("bot/importing/reading.py", "Mã"): _HEADINGS,
     ("bot/importing/reading.py", "Mã xã, phường"): _HEADINGS,
