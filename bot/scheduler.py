@@ -95,7 +95,7 @@ class ReminderScheduler(Timetable):
         """The registered moments, in time order (for tests and the admin's view)."""
         queue = self.job_queue
         jobs = list(queue.jobs(f"^{MOMENT_JOB}:")) if queue is not None else []
-        return sorted(jobs, key=lambda job: (job.data["due_at"], job.name))  # type: ignore[index]
+        return sorted(jobs, key=lambda job: (job.data["due_at"], job.name))  # type: ignore[index]  # our jobs' data is a dict
 
     async def _moment_job(self, context: BotContext) -> None:
         assert context.job is not None and isinstance(context.job.data, dict)

@@ -66,7 +66,7 @@ class Unit(_Record):
     division_type: str  # xã | phường | đặc khu | tỉnh | thành phố
     province_code: str  # the province; a province's own code for a province
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented use over a property
     @property
     def folded_name(self) -> str:
         """The full name without diacritics, lower case: "xa phuoc giang"."""

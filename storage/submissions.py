@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -41,15 +40,19 @@ class Current(NamedTuple):
 
 
 class Recent:
-    """One of a unit's latest versions with its period's dates (ISO text, as stored: they sort);
-    its answers are decoded when first asked for (a bulk import often knows them already)."""
+    """One of a unit's latest versions with its period's key and dates (ISO text, as stored: they
+    sort), what the checks of a conversation or an import read of the commune's history; its
+    answers are decoded when first asked for (a bulk import often knows them already).
+    ``submission_id`` is None for a version an import is about to write."""
 
-    __slots__ = ("period_id", "key", "starts_on", "opens_at", "version", "_json", "_answers")
+    __slots__ = ("period_id", "key", "starts_on", "opens_at", "version", "submission_id", "_json", "_answers")
 
     def __init__(self, period_id: int, key: str, starts_on: str, opens_at: str, version: int, *,
-                 answers_json: str | None = None, answers: dict[str, Any] | None = None) -> None:
+                 answers_json: str | None = None, answers: dict[str, Any] | None = None,
+                 submission_id: int | None = None) -> None:
         self.period_id, self.key, self.starts_on, self.opens_at, self.version = (period_id, key, starts_on, opens_at,
                                                                                  version)
+        self.submission_id = submission_id
         self._json, self._answers = answers_json, answers
 
     @property
@@ -74,17 +77,6 @@ class NewVersion(NamedTuple):
 
 def _values(count: int, width: int) -> str:
     return ", ".join(["(" + ", ".join(["?"] * width) + ")"] * count)
-
-
-@dataclass(frozen=True)
-class RecentAnswers:
-    """A unit's answers for one recent period (its latest version), and which period: what a
-    conversation reads of the commune's history on every update."""
-
-    submission_id: int
-    period_id: int
-    period_key: str
-    answers: dict[str, Any]
 
 
 def _submission(row: sqlite3.Row) -> Submission:
@@ -184,18 +176,20 @@ class SubmissionRepo(Repository):
         return [_submission(row) for row in rows]
 
     async def recent_answers(self, unit_code: str, form_id: str, before: datetime | None = None,
-                             limit: int = 8) -> list[RecentAnswers]:
+                             limit: int = 8) -> list[Recent]:
         """``recent_for_unit``'s answers with their period's key, in one query and without
         validating each whole submission again (they were when stored): a handful of JSON texts."""
         before_clause = "" if before is None else " AND p.opens_at < ?"
         params: tuple[object, ...] = (unit_code, form_id) + (() if before is None else (dt_text(before),))
         rows = await self.db.fetch_all(
-            "SELECT s.id, s.period_id, p.key, s.answers FROM submissions s JOIN periods p ON p.id = s.period_id"
+            "SELECT s.id, s.period_id, p.key, p.starts_on, p.opens_at, s.version, s.answers"
+            " FROM submissions s JOIN periods p ON p.id = s.period_id"
             f" WHERE s.unit_code = ? AND p.form_id = ?{before_clause} AND {_IS_LATEST}"
             " ORDER BY p.starts_on DESC LIMIT ?",
             (*params, limit), quick=True,
         )
-        return [RecentAnswers(row["id"], row["period_id"], row["key"], dict(from_json(row["answers"]))) for row in rows]
+        return [Recent(row["period_id"], row["key"], row["starts_on"], row["opens_at"], row["version"],
+                       answers_json=row["answers"], submission_id=row["id"]) for row in rows]
 
     async def set_status(
         self,

@@ -150,7 +150,7 @@ class RenderPool:
         ``scale`` multiplies the time limit (a rollup of every commune is a big document)."""
         future = self._schedule(function, *args, scale=scale)
         try:
-            return future.result()  # type: ignore[no-any-return]
+            return future.result()  # type: ignore[no-any-return]  # pebble's futures are untyped
         except BaseException as error:  # noqa: BLE001 - as in run
             raise self._outcome(error, scale) from None
 

@@ -395,7 +395,7 @@ class _Buffer:
     def skip_space(self) -> str:
         """The next character after blanks ("" at the end)."""
         while True:
-            self.pos = _SPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
+            self.pos = _SPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]  # \s* always matches
             if self.pos < len(self.text) or not self.more():
                 return self.text[self.pos:self.pos + 1]
 

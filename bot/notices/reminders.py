@@ -242,7 +242,7 @@ class Reminders:
         if not units:
             return 0
         told = {code for notice in await self.storage.notices.list_for_period(period.id, UNREACHABLE)
-                for code in (notice.payload or {}).get("units", [])}  # type: ignore[union-attr]
+                for code in (notice.payload or {}).get("units", [])}  # type: ignore[union-attr]  # a payload's units are a list
         fresh = [code for code in units if code not in told]
         recorded = 0
         for province, codes in (await self._by_province(fresh)).items():
@@ -345,7 +345,7 @@ class Reminders:
         found = await self.storage.missing.for_period(period.id, province, with_reporters_only=True)
         missing = found.codes
         before = {code for notice in await self.storage.notices.list_for_period(period.id, NUDGE)
-                  if notice.due_at == due_at for code in (notice.payload or {}).get("units", [])}  # type: ignore[union-attr]
+                  if notice.due_at == due_at for code in (notice.payload or {}).get("units", [])}  # type: ignore[union-attr]  # a payload's units are a list
         fresh = [code for code in missing if code not in before]
         people = (await self._record_reporters(period, NUDGE, due_at, only=fresh))[0] if fresh else 0
         day = due_at.date()

@@ -66,7 +66,7 @@ class Turn:
 
     async def shown(self, at: datetime | None) -> None:
         """The channel sent the replies; ``at`` is the date of the first message (None: none sent)."""
-        if self.asking is not None and at is not None:
+        if self.asking is not None and at is not None and self.asking.awaits_shown():
             async with self.asking.storage.db.transaction(quick=True):
                 await self.asking.mark_shown(at)
 

@@ -37,7 +37,7 @@ from storage.models import (
     SubmissionStatus,
     Unit,
 )
-from storage.submissions import RecentAnswers
+from storage.submissions import Recent
 
 HISTORY_PERIODS = 8
 
@@ -238,7 +238,7 @@ class ReportSession:
         )
         recent = [s for s in recent if s.period_id != period.id]
         history = [dict(s.answers) for s in recent]
-        follows = bool(recent) and continues(PeriodKey.parse(period.key), recent[0].period_key)
+        follows = bool(recent) and continues(PeriodKey.parse(period.key), recent[0].key)
         session = cls(
             storage=storage, form=form, clock=clock, person=person, unit=unit, period=period, draft=draft,
             answers=dict(answers), previous=history[0] if follows else None, history=history,
@@ -321,10 +321,14 @@ class ReportSession:
         self._cursor_mode, self._cursor_field, self._cursor_check = mode, field_id, check_id
         self._cursor_shown = shown
 
+    def awaits_shown(self) -> bool:
+        """Whether the question asked now has no first showing recorded yet."""
+        return self._cursor_mode == ANSWER and bool(self._cursor_field) and self._cursor_shown is None
+
     async def mark_shown(self, at: datetime) -> None:
         """The question being asked now was shown in a message Telegram dated ``at``. Only the first
         showing is kept: a later one could make a real answer look early."""
-        if self._cursor_mode != ANSWER or not self._cursor_field or self._cursor_shown is not None:
+        if not self.awaits_shown():
             return
         if await self.storage.drafts.mark_shown(self.draft.id, self.person.id, at, mode=ANSWER,
                                                 field_id=self._cursor_field):
@@ -482,13 +486,14 @@ class ReportSession:
         if hard:
             return [Refused(target, hard[0].message), self._ask(target)]
         now = self.clock.now()
+        first_answer = self.answers.get(field_id) is None
         replaced = await self.storage.drafts.set_answer(self.draft.id, field_id, value, self.person.id, now)
         self.answers[field_id] = value
         await self._forget_stale_explanations(field_id)
         await self._drop_inapplicable()
         steps: list[Step] = [
             Saved(
-                target, value, derived=self._derived_lines(field_id),
+                target, value, derived=self._derived_lines(field_id) if first_answer else (),
                 replaced=replaced if _replaced_by_other(replaced, self.person.id, value) else None,
             )
         ]
@@ -505,19 +510,15 @@ class ReportSession:
         return steps
 
     def _derived_lines(self, field_id: str) -> tuple[str, ...]:
-        """Derived totals and rates that became known with this answer (only one that reads it
-        can have), each with its arithmetic: "1.794 + 887 = 2.681", "1.203/1.210 = 99,42%"."""
+        """Derived totals and rates that became known with the first answer to ``field_id``, each
+        with its arithmetic: "1.794 + 887 = 2.681", "1.203/1.210 = 99,42%". (A figure reading an
+        unanswered field is unknown, so every one that reads it and is known now is new.)"""
         values = self.values
         form = self.form
         idents = [*(d.id for d in form.derived), *(r.id for r in form.rates)]
         reading = [ident for ident in idents if field_id in form.inputs(ident) and values.known(ident)]
-        if not reading:
-            return ()
-        before = compute(form, {k: v for k, v in self.answers.items() if k != field_id}, self._before)
         lines = []
         for ident in reading:
-            if before.known(ident):
-                continue
             if form.kind_of(ident) == "rate":
                 lines.append(f"{form.label_of(ident)}: {explain_rate(form, ident, values)}")
             else:
@@ -705,10 +706,10 @@ class ReportSession:
 # The values of recent submissions, by (form, submission): a stored version never changes, and a
 # session is opened for every update, so each commune's weeks would be computed again each time.
 PAST_CACHED = 512
-_past_cache: OrderedDict[tuple[int, int], tuple[Form, Values]] = OrderedDict()
+_past_cache: OrderedDict[tuple[int, int | None], tuple[Form, Values]] = OrderedDict()
 
 
-def _past_values(form: Form, recent: list[RecentAnswers]) -> list[Values]:
+def _past_values(form: Form, recent: list[Recent]) -> list[Values]:
     found = []
     for submission in recent:
         key = (id(form), submission.submission_id)

@@ -17,11 +17,11 @@ from bot.chat.access import Identity
 from bot.chat.actions import ShowRollup
 from bot.chat.catalogue import say
 from bot.chat.replies import Message as Said
-from bot.context import BaocaoApplication, BotContext
+from bot.context import BotContext
 from bot.domain.message_length import message_parts
 from bot.supervising import missing, rollup
 from bot.supervising.rollup_service import ProgressState
-from handlers.delivery import deliver, keyboard, send
+from handlers.delivery import beside_updates, deliver, keyboard, send
 from handlers.supervising.chat import chat_id_of
 from handlers.supervising.scope import supervisor_or_refuse
 
@@ -58,10 +58,8 @@ async def _start(update: Update, context: BotContext, identity: Identity, asked:
         return
     status = await context.bot.send_message(chat_id, asked.started)
     running.add(chat_id)
-    application = context.application
-    assert isinstance(application, BaocaoApplication)
     # the work takes seconds for a whole country: the other officials' messages do not wait for it
-    application.in_background(_make_and_send(context, identity, asked, status, running), update)
+    beside_updates(context, _make_and_send(context, identity, asked, status, running), update)
 
 
 async def _make_and_send(context: BotContext, identity: Identity, job: rollup.RollupJob, status: Message,

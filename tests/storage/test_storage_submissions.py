@@ -153,7 +153,7 @@ async def test_recent_for_unit(world: World) -> None:
     assert await storage.submissions.recent_for_unit(PHUOC_GIANG.code, "other") == []
     answers = await storage.submissions.recent_answers(PHUOC_GIANG.code, "tthc-weekly")
     assert [(a.submission_id, a.period_id, a.answers) for a in answers] == [(s.id, s.period_id, s.answers) for s in recent]
-    assert [a.period_key for a in answers] == ["2025-W53", "2025-W52", "2025-W51", world.period.key]
+    assert [a.key for a in answers] == ["2025-W53", "2025-W52", "2025-W51", world.period.key]
     before_answers = await storage.submissions.recent_answers(PHUOC_GIANG.code, "tthc-weekly",
                                                               before=periods[2].opens_at, limit=1)
     assert [(a.submission_id, a.answers) for a in before_answers] == [(s.id, s.answers) for s in before]
