@@ -38,6 +38,8 @@ async def test_open_creates_the_folder_and_sets_the_pragmas(tmp_path: Path) -> N
         # The read connection is set up the same way and cannot write.
         assert await db.fetch_value("PRAGMA busy_timeout") == 5000
         assert await db.fetch_value("PRAGMA query_only") == 1
+        # Quick reads, an update's dozen look-ups by key, keep a national database's hot pages.
+        assert await db.fetch_value("PRAGMA cache_size", quick=True) == -16000
     finally:
         await db.close()
     assert db.closed
