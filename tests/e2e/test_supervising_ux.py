@@ -1,0 +1,90 @@
+"""Issue 16, supervisors' items, end to end: the real bot process (`python -m bot run`) against the
+sandbox over HTTP. /tonghop opens on the open period once communes reported in it (7), «↩ Trả lại để
+sửa» asks the reason in chat and keeps asking across a restart (8), /chuanop is one short honest
+message and its nudge counts only who can be reached (9).
+
+The bot runs on the system clock: the tests store a calendar override (as /lich would) under which
+a period is always open — it opens on Monday 00:00 and is due on the Sunday after, 23:59 — so they
+pass whatever the day."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.clock import VN_TZ
+from bot.domain.forms import WEEKLY_FORM_ID, load_form
+from bot.domain.periods import PeriodInfo, current_open_period, period_for
+from bot.notices.plan import effective_spec
+from bot.reporting.session import ensure_period
+from storage import Storage
+from storage.models import Role, Unit
+from tests.e2e.botprocess import BotProcess, buttons
+from tests.integration.seed import bind, load_units
+from tests.rollup import scenario as sc
+from tests.rollup.conftest import FORM_PATH
+
+SUP, LAN, BINH, DUNG = 3301, 3302, 3303, 3304
+ALWAYS_OPEN = {
+    "opens": {"weekday": "monday", "time": "00:00", "move_to_working_day": False},
+    "deadline": {"weekday": "sunday", "time": "23:59", "move_to_working_day": False},
+    "reminders": [],
+}
+
+
+def text_of(message: dict[str, Any]) -> str:
+    return message.get("text") or message.get("caption") or ""
+
+
+def open_period(now: datetime) -> PeriodInfo:
+    """The period open at ``now`` under ``ALWAYS_OPEN``; skipped in the minute around its deadline."""
+    info = current_open_period(effective_spec(load_form(FORM_PATH).period, ALWAYS_OPEN), now)
+    if not now < info.deadline_at - timedelta(minutes=3):
+        pytest.skip("the calendar's one minute of the week without an open period")
+    return info
+
+
+async def world(database: Path) -> tuple[Storage, list[Unit], PeriodInfo]:
+    """The province, its supervisor and the always-open calendar; the storage left open."""
+    storage = await Storage.open(database)
+    communes = await load_units(storage)
+    now = datetime.now(VN_TZ)
+    await bind(storage, SUP, "Trần Văn Sơn", Role.SUPERVISOR, await storage.units.get("19"), now)
+    await storage.calendar.set_override(WEEKLY_FORM_ID, ALWAYS_OPEN, by=None, at=now)
+    return storage, communes, open_period(now)
+
+
+async def start(client: Any, bot_process: BotProcess) -> None:
+    bot_process.start()
+    await client.add_user(SUP, "Sơn", "Trần Văn")
+    await client.send_text(SUP, "/help")
+    await client.wait_for_bot_message(SUP, timeout=30)
+
+
+# --- 7. /tonghop on the open period ------------------------------------------------------------
+
+
+async def test_tonghop_opens_on_the_open_period_with_reports(sandbox, bot_process: BotProcess) -> None:
+    _, client = sandbox
+    storage, communes, info = await world(bot_process.database)
+    try:
+        form = load_form(FORM_PATH)
+        current = await ensure_period(storage, info)
+        before = await ensure_period(storage, period_for(form.period, info.key.previous()))
+        for period, commune in ((before, communes[41]), (current, communes[40]), (current, communes[42])):
+            await storage.submissions.add_version(period.id, commune.code, sc.steady(40, 1, 12), {}, None,
+                                                  period.opens_at + timedelta(minutes=5))
+    finally:
+        await storage.close()
+    await start(client, bot_process)
+
+    await client.send_text(SUP, "/tonghop")
+    summary = await client.wait_for_bot_message(SUP, timeout=60, predicate=lambda m: "TỔNG HỢP" in text_of(m))
+    assert info.key.short_label.upper() in summary["text"], summary["text"]
+    assert summary["text"].startswith("⏳ Kỳ này chưa hết hạn (hạn nộp 23:59 ngày ")
+    assert "Đã nộp 2/92, còn 90 xã, phường chưa nộp." in summary["text"]
+    assert f"« {info.key.previous().short_label}" in str(buttons(summary))
+    assert await bot_process.stop() == 0
