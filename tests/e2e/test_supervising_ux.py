@@ -88,3 +88,42 @@ async def test_tonghop_opens_on_the_open_period_with_reports(sandbox, bot_proces
     assert "Đã nộp 2/92, còn 90 xã, phường chưa nộp." in summary["text"]
     assert f"« {info.key.previous().short_label}" in str(buttons(summary))
     assert await bot_process.stop() == 0
+
+
+# --- 9. /chuanop short and honest ----------------------------------------------------------------
+
+
+async def test_chuanop_is_one_short_message_and_its_nudge_counts_who_can_be_reached(
+        sandbox, bot_process: BotProcess) -> None:
+    _, client = sandbox
+    storage, communes, _ = await world(bot_process.database)
+    try:
+        now = datetime.now(VN_TZ)
+        await bind(storage, LAN, "Nguyễn Thị Lan", Role.REPORTER, communes[0], now)
+        binh = await bind(storage, BINH, "Đặng Văn Bình", Role.REPORTER, communes[1], now)
+        await storage.people.set_blocked(binh.id, now)
+        dung = await bind(storage, DUNG, "Vũ Thị Dung", Role.REPORTER, communes[2], now)
+        await storage.people.set_pause(dung.id, now.date() - timedelta(days=1), now.date() + timedelta(days=6))
+    finally:
+        await storage.close()
+    await start(client, bot_process)
+    await client.add_user(LAN, "Lan", "Nguyễn Thị")
+
+    await client.send_text(SUP, "/chuanop")
+    listing = await client.wait_for_bot_message(SUP, timeout=15, predicate=lambda m: "Chưa nộp:" in text_of(m))
+    lines = listing["text"].split("\n")
+    assert "Chưa nộp: 92/92 xã, phường." in lines
+    assert f"🔔 Nhắc được qua bot (1 xã): {communes[0].full_name} (Nguyễn Thị Lan)." in lines
+    assert "✖ Không nhắc được qua bot (91 xã):" in lines
+    assert f"• cán bộ đã chặn bot (1): {communes[1].full_name} (Đặng Văn Bình)." in lines
+    assert f"• cán bộ đang nghỉ phép (1): {communes[2].full_name} (Vũ Thị Dung)." in lines
+    assert any(line.startswith("• chưa có cán bộ báo cáo (89): ") for line in lines) and len(lines) <= 8
+    [(label, _)] = buttons(listing)
+    assert label == "🔔 Nhắc ngay (1 xã)"
+
+    await client.tap(SUP, listing["message_id"], text=label)
+    told = await client.wait_for_bot_message(SUP, after_message_id=listing["message_id"], timeout=15,
+                                             predicate=lambda m: "lời nhắc" in text_of(m))
+    assert "Đã gửi lời nhắc tới 1 cán bộ của 1 xã, phường" in told["text"]
+    assert f"• cán bộ đã chặn bot (1): {communes[1].full_name} (Đặng Văn Bình)." in told["text"]
+    assert await bot_process.stop() == 0
