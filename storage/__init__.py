@@ -51,6 +51,7 @@ from .models import (
 from .notices import NoticeRepo
 from .people import PersonRepo
 from .periods import PeriodRepo
+from .return_asks import ReturnAsk, ReturnAskRepo
 from .submissions import SubmissionRepo
 from .templates import TemplateRepo
 from .unit_settings import UnitSettingsRepo
@@ -74,6 +75,7 @@ class Storage:
     templates: TemplateRepo
     calendar: CalendarRepo
     missing: MissingRepo
+    return_asks: ReturnAskRepo
 
     @classmethod
     def over(cls, db: Database) -> Storage:
@@ -91,6 +93,7 @@ class Storage:
             templates=TemplateRepo(db),
             calendar=CalendarRepo(db),
             missing=MissingRepo(db),
+            return_asks=ReturnAskRepo(db),
         )
 
     @classmethod
@@ -111,6 +114,8 @@ class Storage:
 __all__ = [
     "MIGRATIONS",
     "MissingRepo",
+    "ReturnAsk",
+    "ReturnAskRepo",
     "AnswerChange",
     "AnswerRecord",
     "AuditEntry",

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from . import schema_v1, schema_v2, schema_v3, schema_v4
+from . import schema_return_asks, schema_v1, schema_v2, schema_v3, schema_v4
 
 if TYPE_CHECKING:
     from .db import Database
@@ -57,6 +57,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "reminder calendar: notice claims and states, calendar overrides, notice runs", schema_v3.SQL,
               foreign_keys_off=True),
     Migration(4, "draft cursors: when the current question was shown (Telegram's date)", schema_v4.SQL),
+    Migration(5, "return asks: a supervisor's «Trả lại để sửa» waiting for its reason", schema_return_asks.SQL),
 )
 
 

@@ -127,3 +127,88 @@ async def test_chuanop_is_one_short_message_and_its_nudge_counts_who_can_be_reac
     assert "Đã gửi lời nhắc tới 1 cán bộ của 1 xã, phường" in told["text"]
     assert f"• cán bộ đã chặn bot (1): {communes[1].full_name} (Đặng Văn Bình)." in told["text"]
     assert await bot_process.stop() == 0
+
+
+# --- 8. «↩ Trả lại để sửa» asks the reason ---------------------------------------------------------
+
+
+async def test_the_return_button_asks_the_reason_across_a_restart(sandbox, bot_process: BotProcess) -> None:
+    _, client = sandbox
+    storage, communes, info = await world(bot_process.database)
+    try:
+        now = datetime.now(VN_TZ)
+        commune = communes[40]
+        await bind(storage, LAN, "Nguyễn Thị Lan", Role.REPORTER, commune, now)
+        period = await ensure_period(storage, info)
+        submission = await storage.submissions.add_version(period.id, commune.code, sc.steady(40, 1, 12), {}, None,
+                                                           period.opens_at + timedelta(minutes=5))
+    finally:
+        await storage.close()
+    await start(client, bot_process)
+    await client.add_user(LAN, "Lan", "Nguyễn Thị")
+
+    await client.send_text(SUP, f"/xa {commune.code}")
+    card = await client.wait_for_bot_message(SUP, timeout=15, predicate=lambda m: "↩ Trả lại để sửa" in str(buttons(m)))
+    await client.tap(SUP, card["message_id"], text="↩ Trả lại để sửa")
+    ask = await client.wait_for_bot_message(SUP, after_message_id=card["message_id"], timeout=15,
+                                            predicate=lambda m: "gửi lý do" in text_of(m))
+    assert "/tralai" not in ask["text"] and [label for label, _ in buttons(ask)] == ["✖ Hủy"]
+
+    bot_process.kill()  # between the tap and the reason, without warning
+    bot_process.start()
+    await client.send_text(SUP, "sai")  # too short: asked again, nothing returned
+    again = await client.wait_for_bot_message(SUP, after_message_id=ask["message_id"], timeout=30,
+                                              predicate=lambda m: "Lý do quá ngắn" in text_of(m))
+    await client.send_text(SUP, "Mục Hồ sơ kỳ trước chuyển sang chưa khớp.\nMục Khó khăn: ghi cụ thể hơn.")
+    done = await client.wait_for_bot_message(SUP, after_message_id=again["message_id"], timeout=15,
+                                             predicate=lambda m: "Đã trả lại" in text_of(m))
+    assert f"của {commune.full_name} (lần 1). Đã báo cho 1 cán bộ của xã" in done["text"]
+    told = await client.wait_for_bot_message(LAN, after_message_id=0, timeout=15,
+                                             predicate=lambda m: "trả lại để sửa" in text_of(m))
+    assert "Lý do: Mục Hồ sơ kỳ trước chuyển sang chưa khớp.\nMục Khó khăn: ghi cụ thể hơn." in told["text"]
+    assert [label for label, _ in buttons(told)] == ["✏ Sửa báo cáo"]
+
+    # the next text is no reason any more: the journeys answer it as before
+    await client.send_text(SUP, "Cảm ơn.")
+    after = await client.wait_for_bot_message(SUP, after_message_id=done["message_id"], timeout=15,
+                                              predicate=lambda m: bool(text_of(m)))
+    assert "Đã trả lại" not in text_of(after) and "Lý do" not in text_of(after)
+    assert await bot_process.stop() == 0
+
+    storage = await Storage.open(bot_process.database)
+    try:
+        returned = await storage.submissions.get(submission.id)
+        assert returned is not None and returned.status_reason == (
+            "Mục Hồ sơ kỳ trước chuyển sang chưa khớp.\nMục Khó khăn: ghi cụ thể hơn.")
+        assert await storage.return_asks.get(SUP) is None
+    finally:
+        await storage.close()
+
+
+async def test_huy_cancels_the_return(sandbox, bot_process: BotProcess) -> None:
+    _, client = sandbox
+    storage, communes, info = await world(bot_process.database)
+    try:
+        commune = communes[40]
+        period = await ensure_period(storage, info)
+        submission = await storage.submissions.add_version(period.id, commune.code, sc.steady(40, 1, 12), {}, None,
+                                                           period.opens_at + timedelta(minutes=5))
+    finally:
+        await storage.close()
+    await start(client, bot_process)
+    await client.send_text(SUP, f"/xa {commune.code}")
+    card = await client.wait_for_bot_message(SUP, timeout=15, predicate=lambda m: "↩ Trả lại để sửa" in str(buttons(m)))
+    await client.tap(SUP, card["message_id"], text="↩ Trả lại để sửa")
+    ask = await client.wait_for_bot_message(SUP, after_message_id=card["message_id"], timeout=15,
+                                            predicate=lambda m: "gửi lý do" in text_of(m))
+    await client.send_text(SUP, "/huy")
+    cancelled = await client.wait_for_bot_message(SUP, after_message_id=ask["message_id"], timeout=15,
+                                                  predicate=lambda m: "hủy" in text_of(m).lower())
+    assert cancelled["text"].startswith("Đã hủy: báo cáo") and cancelled["text"].endswith("không bị trả lại.")
+    assert await bot_process.stop() == 0
+    storage = await Storage.open(bot_process.database)
+    try:
+        kept = await storage.submissions.get(submission.id)
+        assert kept is not None and str(kept.status) == "submitted"
+    finally:
+        await storage.close()
