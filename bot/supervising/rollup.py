@@ -120,9 +120,9 @@ async def ask_rollup(services: Services, identity: Identity, scope: str, key: st
     if not identity.can_see(province):
         return refusal()
     storage, now, form = services.storage, services.clock.now(), weekly_form(services)
+    period = await open_with_reports(storage, form, province, now) if key is None else None
     try:
-        period = (await open_with_reports(storage, form, province, now) if key is None else None) \
-            or await find_period(storage, form, key, now)
+        period = period or await find_period(storage, form, key, now)
     except RollupError as exc:
         return [Message(str(exc))]
     if period.opens_at > now:
