@@ -22,7 +22,7 @@ from handlers import (
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """The one ordered place where handlers are registered: the first that matches wins,
     so commands and journeys come before the fallbacks that answer stray input. Before all of
-    them (group -1), who sent the update is looked up once."""
+    them (group -2), who sent the update is looked up once."""
     identity.register(application)
     onboarding.register(application)
     administering.register(application)

@@ -1,5 +1,5 @@
-"""Who sent an update, looked up once before any handler runs (a handler of group -1), so every
-handler of the update reads the same identity from ``context.identity``."""
+"""Who sent an update, looked up once before any handler runs (a handler of group ``IDENTITY_GROUP``,
+the first), so every handler of the update reads the same identity from ``context.identity``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from telegram.ext import Application, TypeHandler
 
 from bot.chat.access import Identity, identify
 from bot.context import BotContext
+
+IDENTITY_GROUP = -2  # first; group -1 looks at a supervisor's text before the journeys (group 0)
 
 
 async def remember(update: Update, context: BotContext) -> None:
@@ -28,4 +30,4 @@ async def identity_of(update: Update, context: BotContext, *, again: bool = Fals
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    application.add_handler(TypeHandler(Update, remember), group=-1)
+    application.add_handler(TypeHandler(Update, remember), group=IDENTITY_GROUP)

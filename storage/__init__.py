@@ -52,6 +52,7 @@ from .models import (
 from .notices import NoticeRepo
 from .people import PersonRepo
 from .periods import PeriodRepo
+from .return_asks import ReturnAsk, ReturnAskRepo
 from .submissions import SubmissionRepo
 from .templates import TemplateRepo
 from .unit_settings import UnitSettingsRepo
@@ -76,6 +77,7 @@ class Storage:
     calendar: CalendarRepo
     missing: MissingRepo
     form_versions: FormVersionRepo
+    return_asks: ReturnAskRepo
 
     @classmethod
     def over(cls, db: Database) -> Storage:
@@ -94,6 +96,7 @@ class Storage:
             calendar=CalendarRepo(db),
             missing=MissingRepo(db),
             form_versions=FormVersionRepo(db),
+            return_asks=ReturnAskRepo(db),
         )
 
     @classmethod
@@ -114,6 +117,8 @@ class Storage:
 __all__ = [
     "MIGRATIONS",
     "MissingRepo",
+    "ReturnAsk",
+    "ReturnAskRepo",
     "AnswerChange",
     "AnswerRecord",
     "AuditEntry",

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from . import schema_v1, schema_v2, schema_v3, schema_v4, schema_v5
+from . import schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6
 
 if TYPE_CHECKING:
     from .db import Database
@@ -58,6 +58,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               foreign_keys_off=True),
     Migration(4, "draft cursors: when the current question was shown (Telegram's date)", schema_v4.SQL),
     Migration(5, "submissions record their form's id and version; the text of every form version", schema_v5.SQL),
+    Migration(6, "return asks: a supervisor's «Trả lại để sửa» waiting for its reason", schema_v6.SQL),
 )
 
 

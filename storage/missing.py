@@ -3,8 +3,10 @@ one definition of a reporter who can be reached.
 
 Who can be reached (:func:`reachable`): a reporter whose membership is not revoked (the query keeps
 only those) and who has not blocked the bot; on a given day (``on``), also not on leave that day
-(/nghiphep). The chat's lists (/chuanop, the rollup's officials) ask without a day — a supervisor
-calls someone on leave all the same; the reminders and their notices ask for the day they go out.
+(/nghiphep). The rollup's officials are asked without a day — a supervisor calls someone on leave
+all the same; the reminders, their notices and /chuanop (which offers to nudge) ask for the day a
+nudge goes out. Why a commune cannot be reached (:meth:`MissingCommune.unreachable_because`) is
+said here too: nobody bound to it, its reporters blocked the bot, or they are on leave.
 
 Used by the chat's /chuanop (bot/supervising/missing.py), the rollup's list of officials
 (bot/supervising/rollup_service.py), the reminders (bot/notices/reminders.py) and the notices that list the missing
@@ -15,12 +17,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 from .base import Repository
 from .models import Person, Unit
 
 _PERSON_COLUMNS = ("id", "telegram_id", "full_name", "username", "active", "created_at", "blocked_at",
                    "reminders_paused_from", "reminders_paused_to")
+
+
+Unreachable = Literal["no_reporter", "blocked", "on_leave"]
+UNREACHABLE: tuple[Unreachable, ...] = ("no_reporter", "blocked", "on_leave")  # the order they are told in
 
 
 def reachable(person: Person, on: date | None = None) -> bool:
@@ -46,6 +53,15 @@ class MissingCommune:
 
     def can_be_reached(self, on: date | None = None) -> bool:
         return any(reachable(person, on) for person in self.reporters)
+
+    def unreachable_because(self, on: date | None = None) -> Unreachable | None:
+        """Why nobody of the commune can be reached (None: someone can): no reporter bound to it,
+        every reporter blocked the bot, else some are on leave that day (the others blocked it)."""
+        if self.can_be_reached(on):
+            return None
+        if not self.reporters:
+            return "no_reporter"
+        return "blocked" if all(not person.active for person in self.reporters) else "on_leave"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ are reminded (once an hour at most, out of quiet hours), and the supervisor is t
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from bot.chat.access import Identity
@@ -13,7 +13,7 @@ from bot.chat.replies import Message, Reply, TapAnswer
 from bot.domain.periods import period_label
 from bot.notices.plan import format_moment
 from bot.notices.reminders import NudgeResult
-from bot.notices.wording import unit_names
+from bot.supervising.reach import Line, fit, unreachable_lines
 from storage import Storage
 
 Nudge = Callable[[int, str], Awaitable[NudgeResult | None]]
@@ -37,9 +37,12 @@ async def nudge_missing(storage: Storage, identity: Identity, action: NudgeMissi
                          later=later))
     if result.already:
         lines.append(say("calendar.nudge_already", count=len(result.already), minutes=nudge_minutes))
-    if result.unreachable:
-        units = await storage.units.get_many(result.unreachable)
-        lines.append(say("calendar.nudge_unreachable", names=", ".join(unit_names(units, result.unreachable))))
-    if not lines:
+    if not lines and not result.unreachable:
         lines.append(say("calendar.nudge_all_in", period=label))
-    return [TapAnswer(say("calendar.nudge_noted")), Message("\n".join(lines))]
+    reasons: list[tuple[Line, Sequence[str]]] = []
+    if result.unreachable:  # who it could not reach, and why (one line per reason, within one message)
+        found = await storage.missing.for_period(period.id, action.province)
+        reasons = unreachable_lines(found.only(result.unreachable), result.due_at.date())
+        lines.append(say("calendar.nudge_unreachable", count=len(result.unreachable)))
+    return [TapAnswer(say("calendar.nudge_noted")),
+            Message(fit("\n".join(lines), reasons, say("supervising_ux.contact") if reasons else ""))]

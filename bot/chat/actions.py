@@ -382,6 +382,14 @@ class CorrectReturned(Action):
     submission_id: int
 
 
+@layout("sv:n:{submission_id}")
+@dataclasses.dataclass(frozen=True)
+class CancelReturn(Action):
+    """«Hủy» under the question asking why a report is returned: it is not returned."""
+
+    submission_id: int
+
+
 # --- administering -------------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""Approving (/duyet) or returning (/tralai) a commune's latest report and telling its reporters;
+"""Approving (/duyet) or returning (/tralai, or «Trả lại để sửa» then the reason:
+bot/supervising/return_reason.py) a commune's latest report and telling its reporters;
 the reporter's «Sửa báo cáo» on a returned report, which re-syncs the commune's draft with the
 report returned. Each change and its audit row are one transaction: all of it is stored, or none."""
 
@@ -32,7 +33,7 @@ def _about(found: Found) -> dict[str, object]:
             "version": found.submission.version}
 
 
-async def _not_latest(storage: Storage, found: Found) -> list[Reply] | None:
+async def not_latest(storage: Storage, found: Found) -> list[Reply] | None:
     latest = await storage.submissions.latest(found.period.id, found.unit.code)
     if latest is not None and latest.id != found.submission.id:
         return [Message(say("supervising.newer_version", commune=found.unit.full_name, version=latest.version,
@@ -44,7 +45,7 @@ async def _set_status(storage: Storage, identity: Identity, found: Found, status
                       now: datetime, *, already: str, action: str, reason: str | None = None) -> list[Reply] | None:
     """Within the caller's transaction: the refusal when the report is no longer the latest or has
     that status already; else its status set and the audit row written (None)."""
-    stale = await _not_latest(storage, found)
+    stale = await not_latest(storage, found)
     if stale is not None:
         return stale
     current = await storage.submissions.get(found.submission.id)
@@ -82,15 +83,6 @@ async def approve(services: Services, identity: Identity, submission_id: int | N
     return [Message(say("supervising.approved", told=told, **_about(found)))]
 
 
-async def ask_reason(services: Services, identity: Identity, submission_id: int | None) -> list[Reply]:
-    """«Trả lại để sửa» under a commune's card: how to send the return with its reason."""
-    found = await submission_in_scope(services.storage, identity, submission_id)
-    if found is None:
-        return refusal()
-    return [TapAnswer(), Message(say("supervising.return_how", period=period_label(found.period.key),
-                                     commune=found.unit.full_name, id=found.submission.id))]
-
-
 def approve_arguments(arguments: str) -> int | list[Reply]:
     """/duyet's argument: the submission id, or the help (with what is wrong)."""
     tokens = arguments.split()
@@ -117,18 +109,28 @@ async def return_report(services: Services, identity: Identity, arguments: str, 
     if len(reason) > MAX_REASON:
         return [Message(say("arguments.too_long", what=say("supervising.reason_what"),
                             length=format_count(len(reason)), limit=format_count(MAX_REASON)))]
-    storage = services.storage
-    found = await submission_in_scope(storage, identity, submission_id)
+    found = await submission_in_scope(services.storage, identity, submission_id)
     if found is None:
         return refusal()
     if len(reason) < MIN_REASON:
         return [Message(say("supervising.reason_missing", help=say("supervising.tralai_help")))]
+    return await return_with_reason(services, identity, found, reason, tell)
+
+
+async def return_with_reason(services: Services, identity: Identity, found: Found, reason: str, tell: Tell
+                             ) -> list[Reply]:
+    """Return ``found`` (in the person's scope) with ``reason``: the status, the audit row and the end
+    of the person's «Trả lại để sửa» waiting for a reason, in one transaction; then the commune's
+    reporters are told, with the button to correct it. /tralai and the reason typed in chat
+    (bot/supervising/return_reason.py) both return a report here."""
+    storage = services.storage
     now = services.clock.now()
     async with storage.db.transaction():
         refused = await _set_status(storage, identity, found, SubmissionStatus.RETURNED, now,
                                     already="supervising.already_returned", action="report.return", reason=reason)
         if refused is not None:
             return refused
+        await storage.return_asks.clear(identity.telegram_id, found.submission.id)
     notice = Message(say("supervising.returned_notice", reason=reason, **_about(found)),
                      ((Choice(say("supervising.correct_button"), CorrectReturned(found.submission.id)),),))
     told = await tell_reporters(storage, found.unit, notice, tell)

@@ -1,7 +1,10 @@
-"""The communes that have not reported for the open period (/chuanop), with their officials and
-the «Nhắc ngay» choice; who can be reached is storage.missing's one definition."""
+"""The communes that have not reported for the open period (/chuanop): one short message of who a
+nudge reaches (with their officials), who it cannot and why, and the «Nhắc ngay» choice counting
+the former; who can be reached is storage.missing's one definition."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from bot.chat.access import Identity
 from bot.chat.actions import NudgeMissing, ShowMissing
@@ -9,9 +12,11 @@ from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message, Reply
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import current_open_period, period_label
+from bot.notices.plan import allowed_moment
 from bot.reporting.session import ensure_period
 from bot.services import Services
-from bot.supervising.basics import official, weekly_form
+from bot.supervising.basics import weekly_form
+from bot.supervising.reach import Line, fit, named, unreachable_lines
 from bot.supervising.scope import find_province, province_choices, provinces_of, refusal
 
 
@@ -28,13 +33,15 @@ async def missing_command(services: Services, identity: Identity, query: str) ->
 
 
 async def show_missing(services: Services, identity: Identity, province: str) -> list[Reply]:
-    """The province's communes without a report for the open period, each with its reporters
-    (those who blocked the bot marked), and the choice to remind them."""
+    """The province's communes without a report for the open period, in one short message: those a
+    nudge reaches now (with their reporters), those it cannot and why, and the choice to nudge the
+    former — counted on its button."""
     if not identity.can_see(province):
         return refusal()
     storage = services.storage
     now = services.clock.now()
-    period = await ensure_period(storage, current_open_period(weekly_form(services).period, now))
+    spec = weekly_form(services).period
+    period = await ensure_period(storage, current_open_period(spec, now))
     found = await storage.missing.for_period(period.id, province)
     total = found.totals.get(province, 0)
     deadline = period.deadline_at
@@ -42,18 +49,23 @@ async def show_missing(services: Services, identity: Identity, province: str) ->
                date=format_date(deadline.date()), overdue=say("supervising.overdue") if now > deadline else "")
     if not found.communes:
         return [Message(head + "\n" + say("supervising.all_submitted", total=format_count(total)))]
-    lines = [head + "\n" + say("supervising.missing_count", missing=format_count(len(found.communes)),
-                               total=format_count(total))]
-    for index, commune in enumerate(found.communes, start=1):
-        if commune.reporters:
-            who = ", ".join(official(p) + ("" if p.active else say("supervising.blocked_mark"))
-                            for p in commune.reporters)
-        else:
-            who = say("supervising.no_reporter")
-        lines.append(say("supervising.missing_line", index=index, commune=commune.unit.full_name, who=who))
-    unreachable = sum(1 for commune in found.communes if not commune.can_be_reached())
+    head += "\n" + say("supervising.missing_count", missing=format_count(len(found.communes)), total=format_count(total))
+    day = allowed_moment(now, spec.quiet_hours, spec.tz).date()  # the day a nudge goes out
+    reached = [commune for commune in found.communes if commune.can_be_reached(day)]
+    count = format_count(len(reached))
+    lines: list[tuple[Line, Sequence[str]]] = []
+    if reached:
+        lines.append((lambda names: say("supervising_ux.reachable", count=count, names=names),
+                      [named(commune, True) for commune in reached]))
+    unreachable = unreachable_lines(found.communes, day)
+    tail = ""
     if unreachable:
-        lines.append("\n" + say("supervising.unreachable", count=unreachable))
-    nudge = Choice(say("supervising.nudge_button", count=format_count(len(found.communes))),
-                   NudgeMissing(period.id, province))
-    return [Message("\n".join(lines), ((nudge,),))]
+        missed = format_count(len(found.communes) - len(reached))
+        lines.append((lambda _: say("supervising_ux.unreachable_head", count=missed), []))
+        lines += unreachable
+        tail = say("supervising_ux.contact")
+    text = fit(head, lines, tail)
+    if not reached:
+        return [Message(text)]
+    nudge = Choice(say("supervising.nudge_button", count=count), NudgeMissing(period.id, province))
+    return [Message(text, ((nudge,),))]

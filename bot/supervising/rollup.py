@@ -16,12 +16,14 @@ from bot.chat.replies import Choice, Document, Message, Picture, Reply, TapAnswe
 from bot.domain.arguments import ArgumentError, parse_week
 from bot.domain.forms import Form
 from bot.domain.message_length import MAX_CAPTION, cut
-from bot.domain.periods import PeriodKey, period_for, period_label
+from bot.domain.numbers import format_count, format_date
+from bot.domain.periods import PeriodKey, open_periods, period_for, period_label
 from bot.domain.text import fold
 from bot.services import Services
 from bot.supervising.basics import weekly_form
 from bot.supervising.rollup_service import NATIONAL, ProgressState, RollupError, find_period, produce
 from bot.supervising.scope import find_province, period_key, province_choices, provinces_of, refusal
+from storage import Storage
 from storage.models import Period, Unit
 
 NATIONAL_WORDS = {"toanquoc", "toan quoc", "ca nuoc", "canuoc", "all", "quocgia"}
@@ -99,14 +101,28 @@ async def rollup_tap(services: Services, identity: Identity, action: ShowRollup)
     return await ask_rollup(services, identity, action.scope, action.period)
 
 
+async def open_with_reports(storage: Storage, form: Form, province: str | None, now: datetime) -> Period | None:
+    """The newest period open now (opened, its deadline not passed) in which a commune of the scope
+    (a province; None: the country) has reported; None when there is none."""
+    for info in sorted(open_periods(form.period, now), key=lambda found: found.deadline_at, reverse=True):
+        if info.deadline_at <= now:
+            continue
+        stored = await storage.periods.get(form.id, str(info.key))
+        if stored is not None and await storage.submissions.list_latest_for_period(stored.id, province):
+            return stored
+    return None
+
+
 async def ask_rollup(services: Services, identity: Identity, scope: str, key: str | None) -> Asked:
-    """The rollup to make of ``scope`` for the period ``key`` (None: the latest closed one), or why not."""
+    """The rollup to make of ``scope`` for the period ``key``; without one, the period open now
+    when communes of the scope have reported in it, else the latest past its deadline. Or why not."""
     province = None if scope == NATIONAL else scope
     if not identity.can_see(province):
         return refusal()
-    storage, now = services.storage, services.clock.now()
+    storage, now, form = services.storage, services.clock.now(), weekly_form(services)
+    period = await open_with_reports(storage, form, province, now) if key is None else None
     try:
-        period = await find_period(storage, weekly_form(services), key, now)
+        period = period or await find_period(storage, form, key, now)
     except RollupError as exc:
         return [Message(str(exc))]
     if period.opens_at > now:
@@ -138,6 +154,17 @@ def navigation(scope: str, period: Period, form: Form, now: datetime, national_o
     return tuple(rows)
 
 
+def open_mark(period: Period, reported: int, total: int, now: datetime) -> str:
+    """Above the rollup of a period whose deadline has not passed: that its figures may still
+    change, and how many communes are still missing (named at the end of the message); "" once past."""
+    if period.deadline_at <= now:
+        return ""
+    deadline = period.deadline_at.astimezone(now.tzinfo)
+    return say("supervising_ux.rollup_open", time=f"{deadline:%H:%M}", date=format_date(deadline.date()),
+               reported=format_count(reported), total=format_count(total),
+               missing=format_count(total - reported)) + "\n\n"
+
+
 async def make_rollup(services: Services, identity: Identity, job: RollupJob,
                       progress: ProgressState | None = None) -> list[Reply]:
     """Make the rollup (loading, then building and writing in a worker thread): the message with
@@ -152,7 +179,8 @@ async def make_rollup(services: Services, identity: Identity, job: RollupJob,
     caption = cut(say("supervising.rollup_caption", period=period_label(job.period.key),
                       scope=files.rollup.scope_name), MAX_CAPTION)
     replies: list[Reply] = [
-        Message(files.message, choices),
+        Message(open_mark(job.period, files.rollup.completeness.reported, files.rollup.completeness.total,
+                          now) + files.message, choices),
         Picture(files.chart, caption),
         Document(files.docx_name, files.docx, say("supervising.docx_caption")),
         Document(files.xlsx_name, files.xlsx, say("supervising.xlsx_caption")),

@@ -3,14 +3,16 @@
 entering a report on a commune's behalf (/nhapthay). The rules are in bot/supervising (no
 Telegram there); here updates go in and replies come out.
 
-Stateless on purpose: what to act on is in the command's arguments or in the choice's action (a
-province code, a period key, a submission id: bot/chat/actions.py, «sv:…»), and every command and every
+Stateless on purpose, but for one question: what to act on is in the command's arguments or in the
+choice's action (a province code, a period key, a submission id: bot/chat/actions.py, «sv:…»); the
+reason awaited after «Trả lại để sửa» is kept in SQLite (a restart loses nothing); every command and every
 choice checks again, on the server, that the person may see that province — a supervisor their own
 provinces, an admin all of them. A report entered on a commune's behalf waits in the commune's
 draft (SQLite) until the supervisor confirms it, so a restart loses nothing.
 
 One module per part of the journey: ``rollup_chat`` (/tonghop, /chuanop), ``commune_view`` (/xa),
-``approval`` (/duyet, /tralai, the reporter's «Sửa báo cáo»), ``on_behalf`` (/nhapthay); ``scope``
+``approval`` (/duyet, /tralai, the reporter's «Sửa báo cáo»), ``reason_chat`` (the reason of
+«Trả lại để sửa» typed in chat, looked at before the journeys' text), ``on_behalf`` (/nhapthay); ``scope``
 (the refusal) and ``chat`` (sending, telling reporters) serve them all. Here: the one dispatcher
 of the journey's choices, on their typed actions, and ``register``."""
 
@@ -24,6 +26,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.chat.access import Identity
 from bot.chat.actions import (
     Approve,
+    CancelReturn,
     CorrectReturned,
     EnterOnBehalf,
     PickCommune,
@@ -37,18 +40,19 @@ from bot.chat.actions import (
     matches,
 )
 from bot.context import BotContext
-from bot.supervising import approval as approving
-from bot.supervising import commune, missing
+from bot.supervising import commune, missing, return_reason
 from bot.supervising import on_behalf as entering
 from handlers.delivery import beside_updates, deliver
 from handlers.supervising.approval import approve, correct_returned, duyet, tralai
 from handlers.supervising.commune_view import show_card, xa
 from handlers.supervising.on_behalf import nhapthay, submit
+from handlers.supervising.reason_chat import REASON_GROUP
+from handlers.supervising.reason_chat import handler as reason_handler
 from handlers.supervising.rollup_chat import chuanop, on_rollup_tap, tonghop
 from handlers.supervising.scope import supervisor_or_refuse
 
-SUPERVISOR_ACTIONS = (ShowRollup, ShowMissing, ShowCommune, PickCommune, Approve, ReturnReport, SubmissionFile, EnterOnBehalf,
-                      SubmitOnBehalf)
+SUPERVISOR_ACTIONS = (ShowRollup, ShowMissing, ShowCommune, PickCommune, Approve, ReturnReport, CancelReturn,
+                      SubmissionFile, EnterOnBehalf, SubmitOnBehalf)
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -74,7 +78,9 @@ async def on_button(update: Update, context: BotContext) -> None:
         case Approve(submission_id=submission_id):
             await approve(update, context, identity, submission_id)
         case ReturnReport(submission_id=submission_id):
-            await deliver(update, context, await approving.ask_reason(services, identity, submission_id))
+            await deliver(update, context, await return_reason.ask_reason(services, identity, submission_id))
+        case CancelReturn():
+            await deliver(update, context, await return_reason.cancel_tap(services, identity, action))
         case SubmissionFile(submission_id=submission_id):
             beside_updates(context, _file(update, context, identity, submission_id), update)
         case EnterOnBehalf(code=code):
@@ -89,6 +95,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
                            ("tralai", tralai), ("nhapthay", nhapthay)):
         application.add_handler(CommandHandler(name, callback, filters=private))
     application.add_handler(CallbackQueryHandler(on_button, pattern=matches(*SUPERVISOR_ACTIONS, CorrectReturned)))
+    application.add_handler(reason_handler(), group=REASON_GROUP)  # the reason of «Trả lại để sửa», typed
 
 
 async def _card(update: Update, context: BotContext, identity: Identity, code: str, period_id: int | None) -> None:

@@ -171,10 +171,11 @@ async def test_chuanop_lists_the_missing_with_their_officials(world: World) -> N
     await h.send(text_update(SUP, "/chuanop"))
     reply = h.request.last_to(SUP)
     assert "Chưa nộp: 10/92 xã, phường." in reply.text
-    assert f"1. {world.scenario.unit(0).full_name} — Lò Thị Mai" in reply.text
-    assert f"2. {world.scenario.unit(1).full_name} — chưa có cán bộ báo cáo" in reply.text
+    # issue 16: names joined on a line; the button counts only the communes a nudge reaches
+    assert f"Nhắc được qua bot (1 xã): {world.scenario.unit(0).full_name} (Lò Thị Mai)." in reply.text
+    assert f"• chưa có cán bộ báo cáo (9): {world.scenario.unit(1).full_name}, " in reply.text
     period = world.scenario.periods[sc.WEEK]
-    assert reply.buttons == [("🔔 Nhắc ngay (10 xã)", f"nudge:{period.id}:19")]
+    assert reply.buttons == [("🔔 Nhắc ngay (1 xã)", f"nudge:{period.id}:19")]
     await h.send(callback_update(SUP, f"nudge:{period.id}:19"))  # the calendar's exactly-once sending
     assert any("Đã gửi lời nhắc tới 1 cán bộ của 1 xã" in t for t in world.texts(SUP))
     notices = await world.storage.notices.list_for_period(period.id)
@@ -186,7 +187,7 @@ async def test_chuanop_marks_a_reporter_who_blocked_the_bot(world: World, clock)
     await world.storage.people.set_blocked(mai.id, clock.now())
     await world.h.send(text_update(SUP, "/chuanop"))
     reply = world.h.request.last_to(SUP)
-    assert f"1. {world.scenario.unit(0).full_name} — Lò Thị Mai — đã chặn bot" in reply.text
+    assert f"• cán bộ đã chặn bot (1): {world.scenario.unit(0).full_name} (Lò Thị Mai)." in reply.text
 
 
 # --- /xa ---------------------------------------------------------------------------------------

@@ -152,12 +152,24 @@ async def _check_v5(storage: Storage) -> None:
     assert record is not None and record.source == "id: nq57-monthly"
 
 
+async def _seed_v6(db: Database) -> None:
+    submission = await db.fetch_value("SELECT MIN(id) FROM submissions")
+    await db.execute("INSERT INTO return_asks (chat_id, submission_id, asked_at) VALUES (3001, ?, ?)"
+                     " ON CONFLICT (chat_id) DO NOTHING", (submission, dt_text(T0)))
+
+
+async def _check_v6(storage: Storage) -> None:
+    ask = await storage.return_asks.get(3001)
+    assert ask is not None and ask.asked_at == T0
+
+
 SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage], Awaitable[None]]]] = {
     1: (_seed_v1, _check_v1),
     2: (_seed_v2, _check_v2),
     3: (_seed_v3, _check_v3),
     4: (_seed_v4, _check_v4),
     5: (_seed_v5, _check_v5),
+    6: (_seed_v6, _check_v6),
 }
 
 

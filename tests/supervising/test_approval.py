@@ -9,7 +9,7 @@ from bot.chat.actions import CorrectReturned
 from bot.chat.catalogue import say
 from bot.chat.replies import Message, TapAnswer
 from bot.reporting.session import ReportSession
-from bot.supervising import approval
+from bot.supervising import approval, return_reason
 from storage.models import DraftStatus, Role, SubmissionStatus
 from tests.integration.seed import bind
 from tests.rollup import scenario as sc
@@ -50,7 +50,7 @@ async def test_approve_and_return_out_of_scope_are_refused_and_change_nothing(de
     assert await approval.approve(desk.services, identity, target.id, desk.told) == [NOT_ALLOWED]
     assert await approval.return_report(desk.services, identity, f"{target.id} Sai số liệu tuần này.",
                                         desk.told) == [NOT_ALLOWED]
-    assert await approval.ask_reason(desk.services, identity, target.id) == [NOT_ALLOWED]
+    assert await return_reason.ask_reason(desk.services, identity, target.id) == [NOT_ALLOWED]
     assert (await desk.submission(REP_INDEX)).status == SubmissionStatus.SUBMITTED
     assert desk.told.messages == [] and await desk.storage.audit.recent(action="report.approve") == []
 
@@ -92,11 +92,12 @@ async def test_return_asks_for_a_reason_then_returns_with_the_correct_choice(des
     assert isinstance(again, Message) and "đã được trả lại trước đó" in again.text
 
 
-async def test_ask_reason_tells_how_to_return(desk: Desk) -> None:
+async def test_ask_reason_asks_for_the_reason_in_chat(desk: Desk) -> None:
+    """Issue 16, item 8: the tap no longer says to type "/tralai 13 <lý do>"; it asks the reason."""
     target = await desk.submission(REP_INDEX)
-    replies = await approval.ask_reason(desk.services, await desk.who(SUP), target.id)
+    replies = await return_reason.ask_reason(desk.services, await desk.who(SUP), target.id)
     assert replies[0] == TapAnswer() and isinstance(replies[1], Message)
-    assert f"/tralai {target.id} <lý do>" in replies[1].text
+    assert "/tralai" not in replies[1].text and "gửi lý do trong tin nhắn tiếp theo" in replies[1].text
 
 
 async def test_a_failed_audit_write_leaves_no_approval_and_no_draft_change(desk: Desk, monkeypatch) -> None:

@@ -118,13 +118,18 @@ async def test_the_four_users_agree(seeded: Seeded) -> None:
     never = {c.code for c in found.communes if not c.can_be_reached()}  # nobody reachable, leave aside
     not_today = {c.code for c in found.communes if not c.can_be_reached(today)}
 
-    # /chuanop: every missing commune listed; those nobody can be reached in counted
+    # /chuanop (issue 16: one short message): every missing commune named once; those a nudge
+    # reaches today counted on its button, the others told with why
     [listing] = await show_missing(services, await identify(storage, services.settings, SUP), "19")
     assert isinstance(listing, Message)
-    listed = {u.code for u in seeded.communes if f"{u.full_name} — " in listing.text}
+    listed = {u.code for u in seeded.communes if listing.text.count(u.full_name) == 1}
     assert listed == missing
-    assert f"\n{len(never)} xã chưa có cán bộ báo cáo" in listing.text
-    assert "Bình — đã chặn bot" in listing.text and "Giang — đã chặn bot, Hà" in listing.text
+    reached_today = missing - not_today
+    [[button]] = listing.choices
+    assert button.label == f"🔔 Nhắc ngay ({len(reached_today)} xã)"
+    assert "(Giang, Hà)" in listing.text and f"đã chặn bot (1): {seeded.communes[BLOCKED].full_name} (Bình)" in listing.text
+    assert f"đang nghỉ phép (1): {seeded.communes[ON_LEAVE].full_name} (Dũng)" in listing.text
+    assert f"chưa có cán bộ báo cáo ({len(never - {seeded.code(BLOCKED)})})" in listing.text
 
     # the rollup's officials: the reachable reporters of every missing commune
     data = await load_input(storage, services.forms[WEEKLY_FORM_ID], period, "19")
