@@ -14,7 +14,7 @@ from pathlib import Path
 from string import Formatter
 from typing import Any
 
-import yaml
+from bot.domain.yaml_files import load_yaml
 
 CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "templates" / "messages.yaml"
 
@@ -40,7 +40,7 @@ def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 def catalogue() -> dict[str, str]:
     """Every key of the catalogue with its sentence (read once)."""
     with CATALOGUE_PATH.open(encoding="utf-8") as handle:
-        tree = yaml.safe_load(handle) or {}
+        tree = load_yaml(handle) or {}
     if not isinstance(tree, Mapping):
         raise CatalogueError(f"{CATALOGUE_PATH.name} must be a mapping of keys to sentences")
     return _flatten(tree)

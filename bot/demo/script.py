@@ -6,9 +6,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.domain.yaml_files import load_yaml
 from storage.models import Role
 
 SCRIPT_PATH = Path(__file__).resolve().parents[2] / "templates" / "demo.yaml"
@@ -70,4 +70,4 @@ class DemoScript(_Data):
 def script() -> DemoScript:
     """The demo's data (read once); a file that does not fit raises pydantic's ValidationError."""
     with SCRIPT_PATH.open(encoding="utf-8") as handle:
-        return DemoScript.model_validate(yaml.safe_load(handle))
+        return DemoScript.model_validate(load_yaml(handle))

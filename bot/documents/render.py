@@ -21,7 +21,6 @@ from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from docx import Document
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template, Undefined
@@ -33,6 +32,7 @@ from bot.chat.catalogue import say
 from bot.documents.report import ReportUnit, build_context
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.report_settings import ReportSettings, province_defaults
+from bot.domain.yaml_files import load_yaml
 
 if TYPE_CHECKING:
     from bot.domain.forms import Form
@@ -277,7 +277,7 @@ SAMPLE_PATH = Path(__file__).resolve().parents[2] / "templates" / "sample_report
 def _sample() -> dict[str, Any]:
     """templates/sample_report.yaml: the sample commune, its week's answers, the explanation."""
     with SAMPLE_PATH.open(encoding="utf-8") as handle:
-        data: dict[str, Any] = yaml.safe_load(handle)
+        data: dict[str, Any] = load_yaml(handle)
     return data
 
 

@@ -38,6 +38,7 @@ from bot.domain.numbers import COUNT_MAX, CountBounds
 from bot.domain.periods import PeriodSpec
 from bot.domain.text import fold
 from bot.domain.values import Answers, Values, compute
+from bot.domain.yaml_files import load_yaml
 
 Severity = Literal["hard", "soft"]
 _Stored = TypeVar("_Stored")  # an answer as the caller holds it (int | str, or the JSON of a table)
@@ -897,7 +898,7 @@ def load_form(path: str | Path) -> Form:
 def parse_form(text: str, source: str = "<form>") -> Form:
     """Check a form given as YAML text; ``source`` names it in error messages."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

@@ -32,6 +32,7 @@ from bot.domain.phrases import (
     says_nothing,
 )
 from bot.domain.text import fold
+from bot.domain.yaml_files import load_yaml
 
 THEMES_FILE = "themes.yaml"
 QUOTE_LIMIT = 200
@@ -234,7 +235,7 @@ def _compiled(taxonomy: Taxonomy) -> _Compiled:
 
 def parse_taxonomy(text: str, source: str = THEMES_FILE) -> Taxonomy:
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as error:
         raise ThemeError(f"{source}: not valid YAML: {error}") from None
     if not isinstance(data, dict):
