@@ -31,7 +31,7 @@ COMMUNES = 12
 @pytest.fixture(scope="module")
 def week(tmp_path_factory: pytest.TempPathFactory) -> SimulationResult:
     out = tmp_path_factory.mktemp("simulation")
-    settings = Settings(_env_file=None, database_path=out / "unused.db")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_path=out / "unused.db")
     return asyncio.run(simulate_week(settings, province="19", communes=COMMUNES, out=out, seed=7))
 
 
