@@ -360,14 +360,15 @@
     }
     applyReplyMarkup(lastBot);
     const arrived = list.find((m) => m.from === "bot" && !known.has(m.message_id));
-    if (nearBottom || s.scrollOnce !== false) {
+    if (arrived && s.followUntil > Date.now()) {
+      // the answer to a tap (higher up or not): shown from its start, as far as the chat scrolls
+      s.followUntil = 0;
+      s.scrollOnce = false;
+      scrollToMessage(s, arrived.message_id);
+    } else if (nearBottom || s.scrollOnce !== false) {
       els.messages.scrollTop = els.messages.scrollHeight;
       s.scrollOnce = false;
       hideNewHint(s);
-    } else if (arrived && s.followUntil > Date.now()) {
-      // the answer to a tap higher up: show it from its start (as far as the chat scrolls)
-      s.followUntil = 0;
-      scrollToMessage(s, arrived.message_id);
     } else if (arrived && !s.unseen) {
       showNewHint(s, arrived.message_id);
     }
