@@ -13,6 +13,7 @@ from bot.chat.access import Identity
 from bot.services import Services
 
 if TYPE_CHECKING:
+    from bot.notices.reminders import ReminderConfig
     from bot.notices.timetable import Timetable
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
 
     services: Services
     reminders: Timetable | None = None  # bot.scheduler.ReminderScheduler, installed by initialize
+    reminder_config: ReminderConfig | None = None  # None: from the environment (REMINDERS_…); the demo sets its own
 
     async def initialize(self) -> None:
         from bot.documents.pool import POOL, limits_from
@@ -61,7 +63,7 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
             self.services.attach_storage(await Storage.open(self.services.settings.database_path))
         await remember_forms(self.services)
         await super().initialize()
-        await install_reminders(self)  # reminder jobs queued; they run once the application starts
+        await install_reminders(self, self.reminder_config)  # reminder jobs queued; they run once the application starts
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

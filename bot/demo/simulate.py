@@ -754,6 +754,7 @@ def summary(result: SimulationResult) -> str:
         if kind in result.files:
             lines.append(f"  {result.files[kind].relative_to(result.out)}")
     lines.append(say("demo.summary_database"))
+    lines.append(say("webchat_demo.summary_itself"))
     if result.issues:
         lines.append("")
         lines.append(say("demo.summary_issues"))

@@ -75,6 +75,10 @@ class ReminderConfig(BaseSettings):
     retry_ambiguous: bool = Field(
         default=False, description="resend when Telegram's answer never came (at least once) instead of not (at most once)"
     )
+    drops_expected: bool = Field(
+        default=False, description="moments long past at start are expected (the demo's freshly seeded weeks): "
+                                   "one INFO line says what was not sent instead of a warning for each"
+    )
     nudge_minutes: int = Field(default=60, ge=1, le=24 * 60, description="a commune is nudged at most once in this time")
     stop_timeout: float = Field(default=5.0, gt=0, le=60,
                                 description="at shutdown, wait this long for sends in flight (the whole stop "
@@ -312,8 +316,14 @@ class Reminders:
                         await self.storage.calendar.record_run(period.id, moment.kind, moment.due_at, "dropped",
                                                                at=now)
                         report.dropped.append(moment)
-                        log.warning("%s of %s %s was due %s, longer ago than the grace (%s): not sent",
-                                    moment.kind, form_id, period.key, moment.due_at.isoformat(), self.config.grace)
+                        if not self.config.drops_expected:
+                            log.warning("%s of %s %s was due %s, longer ago than the grace (%s): not sent",
+                                        moment.kind, form_id, period.key, moment.due_at.isoformat(),
+                                        self.config.grace)
+        if report.dropped and self.config.drops_expected:
+            log.info("%d moments were due longer ago than the grace (%s), from %s to %s: not sent (expected here)",
+                     len(report.dropped), self.config.grace, min(m.due_at for m in report.dropped).isoformat(),
+                     max(m.due_at for m in report.dropped).isoformat())
         return report
 
     async def skip_past(self, form_id: str, now: datetime) -> int:

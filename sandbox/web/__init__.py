@@ -3,8 +3,11 @@ Telegram (plain HTML, CSS and JS beside this file, no build step), and the roste
 
     GET  /chat                 the page (index.html); /chat/chat.js, /chat/chat.css
     GET  /control/people       the sandbox's users, with the profile of those who have one
-    POST /control/people       {"id", "first_name", "last_name"?, "role", "role_label"?, "title"?, "units"?}
-                               creates the user (as POST /control/users) and keeps the profile
+    POST /control/people       {"id", "first_name", "last_name"?, "role", "role_label"?, "title"?, "units"?,
+                                "start"?}
+                               creates the user (as POST /control/users) and keeps the profile; with
+                               "start", the person then opens the bot's link t.me/<bot>?start=<start>
+                               (they send "/start <start>", as Telegram does): the answer's "start_message"
     GET  /control/zalo/people  the sandbox's Zalo users, the same way ("messenger": "zalo", string ids)
     POST /control/zalo/people  {"id"?, "display_name", "role", "role_label"?, "title"?, "units"?}
                                creates the Zalo user (as POST /control/zalo/users) and keeps the profile
@@ -16,6 +19,7 @@ a Zalo person gets Zalo's look and what Zalo allows (typed text, no buttons, no 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +38,7 @@ _FILES = {
 }
 ROLE_LABELS = {"reporter": "Cán bộ báo cáo", "supervisor": "Giám sát", "admin": "Quản trị"}
 ROLE_ORDER = {"reporter": 0, "supervisor": 1, "admin": 2}
+START_PARAMETER = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what Telegram allows after ?start=
 
 
 def _json(value: Any, status: int = 200) -> web.Response:
@@ -145,6 +150,10 @@ class WebChat:
             return _json({"error": "body must be JSON"}, 400)
         if not isinstance(body, dict) or "id" not in body or not body.get("first_name"):
             return _json({"error": "id and first_name are required"}, 400)
+        start = body.get("start")
+        if start is not None and not (isinstance(start, str) and START_PARAMETER.fullmatch(start)):
+            return _json({"error": "start must be 1-64 characters of A-Z, a-z, 0-9, _ and - (a deep link's start "
+                                   "parameter)"}, 400)
         try:
             user_id = int(body["id"])
             person = self.add_person(
@@ -156,6 +165,10 @@ class WebChat:
             return _json({"error": str(exc)}, 400)
         except Exception as exc:  # ControlError from the state (e.g. a non-positive id)
             return _json({"error": str(exc)}, getattr(exc, "status", 400))
+        if start is not None:
+            state = self.server.state
+            message = state.user_text(user_id, f"/start {start}")
+            person["start_message"] = {**message.to_control(self.server.base_url), "update_id": state.next_update_id - 1}
         return _json(person)
 
     async def _zalo_list(self, request: web.Request) -> web.Response:

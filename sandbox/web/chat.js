@@ -8,7 +8,7 @@
     picker: $("#picker"), people: $("#people"), chat: $("#chat"), back: $("#back"), whoami: $("#whoami"),
     messages: $("#messages"), text: $("#text"), send: $("#send"), menu: $("#menu"), commands: $("#commands"),
     typing: $("#typing"), toast: $("#toast"), replyKeyboard: $("#reply-keyboard"), newPerson: $("#new-person"),
-    messengers: $("#messengers"),
+    messengers: $("#messengers"), newHint: $("#new-hint"),
   };
   // Where each messenger's conversation lives in the control API, and how its messages read.
   const CHANNELS = {
@@ -60,12 +60,29 @@
     return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   }
 
+  // An invitation the bot made (/moi) is a link https://t.me/<bot>?start=<token>. Here it opens in this
+  // page: a new person (the one invited) starts a chat with /start <token>, as Telegram does for whoever
+  // opens the link (see acceptInvite). The sandbox has one bot, so any bot's name is taken as ours.
+  const INVITE = /^(?:https?:\/\/)?t\.me\/[A-Za-z0-9_]{3,64}\?start=([A-Za-z0-9_-]{1,64})$/i;
+  // The opening tag of a link to href (not escaped yet).
+  function linkTag(href) {
+    const invite = INVITE.exec(href);
+    if (invite) {
+      return `<a href="${escapeHtml(href)}" class="invite" data-start="${invite[1]}" ` +
+        'title="Mở lời mời trong trang này, với tư cách người được mời">';
+    }
+    return `<a href="${escapeHtml(href)}" target="_blank" rel="noopener">`;
+  }
+
   // Plain text: escape, then make /commands tappable and addresses clickable, as Telegram does.
   function linkify(text) {
     return escapeHtml(text)
       .replace(/(^|[\s(])(\/[a-z][a-z0-9_]{1,31})(?![\w/])/gi,
         (m, pre, cmd) => `${pre}<a href="#" class="cmd" data-cmd="${cmd}">${cmd}</a>`)
-      .replace(/\bhttps?:\/\/[^\s<]+[^\s<.,;:!?)»"']/g, (url) => `<a href="${url}" target="_blank" rel="noopener">${url}</a>`);
+      .replace(/\bhttps?:\/\/[^\s<]+[^\s<.,;:!?)»"']/g, (url) => `${linkTag(unescapeHtml(url))}${url}</a>`);
+  }
+  function unescapeHtml(html) {
+    return html.replace(/&(amp|lt|gt|quot|#39);/g, (m, c) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" }[c]));
   }
 
   function openTag(e, inner) {
@@ -78,8 +95,8 @@
       case "pre": return "<pre>";
       case "spoiler": return '<span class="spoiler">';
       case "blockquote": case "expandable_blockquote": return "<blockquote>";
-      case "text_link": return `<a href="${escapeHtml(e.url || "#")}" target="_blank" rel="noopener">`;
-      case "url": return `<a href="${escapeHtml(/^https?:/i.test(inner) ? inner : "http://" + inner)}" target="_blank" rel="noopener">`;
+      case "text_link": return linkTag(e.url || "#");
+      case "url": return linkTag(/^https?:/i.test(inner) ? inner : "http://" + inner);
       case "text_mention": return "<b>";
       default: return "<span>";
     }
@@ -238,6 +255,7 @@
     els.whoami.textContent = `Anh/Chị đang là: ${user.name || user.first_name}` + (user.role_label ? ` · ${user.role_label}` : "") +
       (session.zalo ? " · Zalo" : "");
     els.messages.innerHTML = "";
+    hideNewHint(null);
     els.replyKeyboard.hidden = true;
     els.text.placeholder = "Nhập tin nhắn";
     els.picker.hidden = true;
@@ -306,6 +324,7 @@
     const empty = els.messages.querySelector(".empty");
     if (empty && list.length) empty.remove();
     const nodes = s.nodes || (s.nodes = new Map());
+    const known = new Set(nodes.keys());
     const wanted = new Set(list.map((m) => m.message_id));
     for (const [id, node] of nodes) {
       if (!wanted.has(id)) { node.remove(); nodes.delete(id); }
@@ -340,10 +359,39 @@
       if (m.from === "bot") lastBot = m;
     }
     applyReplyMarkup(lastBot);
-    if (nearBottom || s.scrollOnce !== false) {
+    const arrived = list.find((m) => m.from === "bot" && !known.has(m.message_id));
+    if (arrived && s.followUntil > Date.now()) {
+      // the answer to a tap (higher up or not): shown from its start, as far as the chat scrolls
+      s.followUntil = 0;
+      s.scrollOnce = false;
+      scrollToMessage(s, arrived.message_id);
+    } else if (nearBottom || s.scrollOnce !== false) {
       els.messages.scrollTop = els.messages.scrollHeight;
       s.scrollOnce = false;
+      hideNewHint(s);
+    } else if (arrived && !s.unseen) {
+      showNewHint(s, arrived.message_id);
     }
+  }
+
+  function scrollToMessage(s, messageId) {
+    const node = s.nodes && s.nodes.get(messageId);
+    if (!node) { els.messages.scrollTop = els.messages.scrollHeight; return; }
+    els.messages.scrollTop += node.getBoundingClientRect().top - els.messages.getBoundingClientRect().top - 8;
+    hideNewHint(s);
+  }
+
+  // "Tin mới": a message came while the person reads higher up; a tap on it shows the first one.
+  function showNewHint(s, messageId) {
+    s.unseen = messageId;
+    const chat = els.chat.getBoundingClientRect();
+    const list = els.messages.getBoundingClientRect();
+    els.newHint.style.bottom = `${Math.max(chat.bottom - list.bottom, 0) + 12}px`;
+    els.newHint.hidden = false;
+  }
+  function hideNewHint(s) {
+    if (s) s.unseen = null;
+    els.newHint.hidden = true;
   }
 
   function messageElement(m) {
@@ -419,8 +467,14 @@
           if (b.url) {
             el = document.createElement("a");
             el.href = b.url;
-            el.target = "_blank";
-            el.rel = "noopener";
+            const invite = INVITE.exec(b.url);
+            if (invite) {
+              el.className = "invite";
+              el.dataset.start = invite[1];
+            } else {
+              el.target = "_blank";
+              el.rel = "noopener";
+            }
           } else {
             el = document.createElement("button");
             el.type = "button";
@@ -498,6 +552,7 @@
     const s = session;
     if (!s) return;
     el.disabled = true;
+    s.followUntil = Date.now() + 15000; // its answer is shown when it comes, even if the tap was higher up
     let record;
     try {
       record = await post(`/control/users/${s.user.id}/tap`,
@@ -522,6 +577,32 @@
       }
     }
     el.disabled = false;
+  }
+
+  function freeId() {
+    const taken = new Set(people.map((p) => p.id));
+    let id = 700000 + Math.floor(Math.random() * 99999);
+    while (taken.has(id)) id += 1;
+    return id;
+  }
+
+  // The invited person opens the link: a new sandbox user whose chat starts with /start <token>
+  // (POST /control/people with "start"); their chat opens here.
+  async function acceptInvite(token) {
+    if (!session || session.zalo) return;
+    try {
+      people = await fetchPeople();
+    } catch (err) { /* the ids taken are those known */ }
+    const count = people.filter((p) => p.role_label === "Người được mời").length + 1;
+    try {
+      const person = await post("/control/people", { id: freeId(), first_name: `Người được mời ${count}`, role: "",
+        role_label: "Người được mời", title: "Mở lời mời", start: token });
+      people.push(person);
+      await openChat(person.id);
+      setTyping(true);
+    } catch (err) {
+      toast(`Không mở được lời mời: ${err.message}`, true);
+    }
   }
 
   function toggleCommands() {
@@ -557,19 +638,37 @@
     sendText(text);
     els.text.focus();
   });
+  // On a phone or tablet (a coarse pointer: touch) Enter makes a new line, as in the messengers' apps, and
+  // «Gửi» sends; with a mouse and keyboard Enter sends and Shift+Enter makes a new line.
+  const touch = () => window.matchMedia("(pointer: coarse)").matches;
+  function setEnterKey() { els.text.enterKeyHint = touch() ? "enter" : "send"; }
+  setEnterKey();
+  window.matchMedia("(pointer: coarse)").addEventListener("change", setEnterKey);
   els.text.addEventListener("keydown", (ev) => {
-    // Enter sends; Shift+Enter starts a new line (several figures in one message).
-    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing && !touch()) {
       ev.preventDefault();
       els.send.click();
     }
   });
   els.text.addEventListener("input", autoGrow);
+  els.newHint.addEventListener("click", () => {
+    if (session && session.unseen != null) scrollToMessage(session, session.unseen);
+    else els.messages.scrollTop = els.messages.scrollHeight;
+  });
+  els.messages.addEventListener("scroll", () => {
+    if (els.newHint.hidden || !session) return;
+    const node = session.nodes && session.nodes.get(session.unseen);
+    const seen = node && node.getBoundingClientRect().top < els.messages.getBoundingClientRect().bottom - 24;
+    const bottom = els.messages.scrollHeight - els.messages.scrollTop - els.messages.clientHeight < 40;
+    if (seen || bottom) hideNewHint(session);
+  });
   els.menu.addEventListener("click", toggleCommands);
   els.back.addEventListener("click", showPicker);
   els.messages.addEventListener("click", (ev) => {
     const cmd = ev.target.closest("a.cmd");
     if (cmd) { ev.preventDefault(); sendText(cmd.dataset.cmd); return; }
+    const invite = ev.target.closest("a.invite");
+    if (invite) { ev.preventDefault(); acceptInvite(invite.dataset.start); return; }
     const spoiler = ev.target.closest(".spoiler");
     if (spoiler) spoiler.classList.add("shown");
   });
@@ -591,11 +690,8 @@
       }
       return;
     }
-    const taken = new Set(people.map((p) => p.id));
-    let id = 700000 + Math.floor(Math.random() * 99999);
-    while (taken.has(id)) id += 1;
     try {
-      const person = await post("/control/people", { id, first_name: name, role: "", role_label: "Người mới", title: "Chưa được mời" });
+      const person = await post("/control/people", { id: freeId(), first_name: name, role: "", role_label: "Người mới", title: "Chưa được mời" });
       people.push(person);
       openChat(person.id);
     } catch (err) {

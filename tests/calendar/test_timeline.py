@@ -4,6 +4,7 @@ submitted communes and people on leave skipped, supervisors told; a restart re-s
 
 from __future__ import annotations
 
+import logging
 import time as real_time
 from datetime import datetime, timedelta
 
@@ -136,7 +137,7 @@ async def test_a_commune_that_submits_after_the_notice_is_recorded_is_not_remind
         assert {n.last_error for n in dropped} == {"already submitted"}
 
 
-async def test_a_restart_resends_nothing_and_catches_up_within_the_grace(make_app, clock, settings) -> None:
+async def test_a_restart_resends_nothing_and_catches_up_within_the_grace(make_app, clock, settings, caplog) -> None:
     async with make_app(clock) as (app, request):
         w = await seed(app.services.storage, clock.now())
         await scheduler_of(app).startup()
@@ -164,10 +165,15 @@ async def test_a_restart_resends_nothing_and_catches_up_within_the_grace(make_ap
     # down from Thursday 08:00 to 16:00: the 09:00 reminder is 7 h old — dropped and logged;
     # the deadline (15:00) is within the grace — sent
     clock.set(datetime(2025, 12, 18, 16, 0, tzinfo=VN_TZ))
+    caplog.clear()
     async with make_app(clock) as (app, request):
         report = await scheduler_of(app).startup()
         await scheduler_of(app).broadcaster.wait_idle()
         assert [(m.kind, m.due_at) for m in report.dropped] == [(REMINDER, REMIND_2)]
+        # in production each moment not sent is a warning (the demo, which expects them, says one INFO line)
+        assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "grace" in r.getMessage()] \
+            == [f"reminder of tthc-weekly 2025-W50 was due {REMIND_2.isoformat()}, longer ago than the grace (6:00:00): "
+                "not sent"]
         assert sorted(m.kind for m in report.fired) == [DEADLINE, ESCALATION]
         assert all(sent(request, p.telegram_id, "Nhắc báo cáo") == [] for p in w.reporters)
         assert all(len(sent(request, p.telegram_id, "Đã đến hạn")) == 1 for p in w.reporters)

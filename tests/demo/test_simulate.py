@@ -11,6 +11,7 @@ import docx
 import openpyxl
 import pytest
 
+from bot.chat.catalogue import say
 from bot.demo.simulate import (
     EXPLAIN,
     EXPLAIN_REASON,
@@ -30,7 +31,7 @@ COMMUNES = 12
 @pytest.fixture(scope="module")
 def week(tmp_path_factory: pytest.TempPathFactory) -> SimulationResult:
     out = tmp_path_factory.mktemp("simulation")
-    settings = Settings(_env_file=None, database_path=out / "unused.db")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_path=out / "unused.db")
     return asyncio.run(simulate_week(settings, province="19", communes=COMMUNES, out=out, seed=7))
 
 
@@ -90,6 +91,19 @@ def test_each_commune_got_its_report_file(week: SimulationResult) -> None:
         assert result.plan.unit.name.upper() in (text + tables).upper()
     summary = (week.out / "tom-tat.txt").read_text(encoding="utf-8")
     assert str(week.out) in summary and f"{week.actual[ON_TIME]} đúng hạn" in summary
+
+
+def test_the_summary_lists_every_file_written(week: SimulationResult) -> None:
+    """What the simulation left in its folder is all named in its summary (printed and in tom-tat.txt);
+    the communes' reports are counted under their folder's name."""
+    summary = (week.out / "tom-tat.txt").read_text(encoding="utf-8")
+    files_part = summary.split(say("demo.summary_files", folder=week.out))[1].split("\n\n")[0]
+    listed = {line.split()[0] for line in files_part.splitlines() if line.strip()}
+    written = {p.relative_to(week.out).as_posix() for p in week.out.rglob("*")
+               if p.is_file() and not p.name.endswith(("-wal", "-shm", "-journal"))}
+    unlisted = {f for f in written if f not in listed and f.split("/")[0] + "/" not in listed}
+    assert unlisted == set(), summary
+    assert all((week.out / name).exists() for name in listed), listed
 
 
 def test_the_rollup_files(week: SimulationResult) -> None:

@@ -46,3 +46,33 @@ async def test_page_files_and_people() -> None:
     finally:
         await server.stop()
     assert server.internal_errors == []
+
+
+async def test_a_person_who_opens_an_invitation_link() -> None:
+    """POST /control/people with "start": the new person opens t.me/<bot>?start=<token>, i.e. sends
+    "/start <token>" as Telegram makes them do; a start parameter Telegram would not carry is refused."""
+    server = SandboxServer()
+    base = await server.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.post(base + "/control/people", json={
+                    "id": 700001, "first_name": "Người được mời 1", "role_label": "Người được mời",
+                    "start": "Ab_9-xyz"}) as resp:
+                assert resp.status == 200
+                person = await resp.json()
+            assert person["role_label"] == "Người được mời"
+            sent = person["start_message"]
+            assert sent["text"] == "/start Ab_9-xyz" and sent["from"] == "user" and sent["chat_id"] == 700001
+            assert sent["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
+            update = next(u for u in server.state.updates if u["update_id"] == sent["update_id"])
+            assert update["message"]["text"] == "/start Ab_9-xyz"
+            for bad in ("", "có dấu", "a" * 65, "x y", 42):
+                async with http.post(base + "/control/people", json={"id": 700002, "first_name": "X",
+                                                                      "start": bad}) as resp:
+                    assert resp.status == 400, bad
+            assert 700002 not in server.state.users  # nothing created by a refused request
+            async with http.post(base + "/control/people", json={"id": 700003, "first_name": "Y"}) as resp:
+                assert "start_message" not in await resp.json()  # as before without "start"
+    finally:
+        await server.stop()
+    assert server.internal_errors == []

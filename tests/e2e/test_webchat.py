@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -42,7 +43,8 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @pytest.fixture
@@ -105,7 +107,7 @@ return {count: all.length, id: m.dataset.messageId, text: m.querySelector('.bubb
 """
 
 
-def wait_bot(driver, predicate, timeout: float = 15) -> dict:  # type: ignore[no-untyped-def]
+def wait_bot(driver, predicate, timeout: float = 15) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """The latest bot message (text, buttons) once it satisfies predicate(state)."""
     def check(d):  # type: ignore[no-untyped-def]
         state = d.execute_script(LAST_BOT)
@@ -158,7 +160,7 @@ def test_an_official_reports_a_week_in_the_web_chat(demo: str, browser, tmp_path
         f"return document.querySelector('.msg.bot[data-message-id=\"{first['id']}\"] .keyboard')"))
 
     # all the figures in one message, as copied from the procedures system
-    form = load_forms(Settings(_env_file=None).forms_dir)["tthc-weekly"]  # type: ignore[call-arg]
+    form = load_forms(Settings(_env_file=None).forms_dir)["tthc-weekly"]
     unit = next(u for u in official_units("19") if u.name == "Đại Từ")
     counts = week_counts(profile_for(unit), carried, rng_for(0, "webchat"))
     labels = {f.id: (f.short_label or f.label) for f in form.count_fields}
