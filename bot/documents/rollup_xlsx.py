@@ -29,6 +29,7 @@ from bot.domain.rollup import (
     explanation_text,
     raised_texts,
 )
+from bot.domain.rollup_figures import count_of, label_of
 from bot.domain.text import slug
 from bot.domain.themes import ThemeCount
 
@@ -49,7 +50,6 @@ RETURN_REASON = "Lý do trả lại"
 ANOMALY_COUNT = "Số bất thường"
 ANOMALIES = "Bất thường"
 EXPLANATIONS = "Giải trình"
-FIELD_WORDS = {"difficulties": "Khó khăn, vướng mắc", "proposals": "Đề xuất, kiến nghị"}
 
 LEADING = ["STT", UNIT_CODE, UNIT_NAME, PROVINCE, PERIOD, STATE, SUBMITTED_AT, VERSION, UPDATED_AT, SUBMITTED_BY,
            ON_BEHALF, APPROVAL, APPROVED_AT, RETURN_REASON]
@@ -198,7 +198,7 @@ def _main_sheet(book: _Book, rollup: Rollup, tz: Any) -> None:
 
 
 def _totals_sheet(book: _Book, rollup: Rollup) -> None:
-    form = rollup.form
+    form, spec = rollup.form, rollup.spec
     sheet = book.book.add_worksheet("Tổng hợp")
     sheet.set_column(0, 0, 58)
     sheet.set_column(1, 3, 16)
@@ -225,8 +225,8 @@ def _totals_sheet(book: _Book, rollup: Rollup) -> None:
         if now is not None and before is not None:
             sheet.write_number(r, 3, now - before, book.count)
         r += 1
-    for item in form.rates:
-        sheet.write_string(r, 0, item.label, book.text)
+    for item in spec.of("rate"):
+        sheet.write_string(r, 0, label_of(form, spec, item.id), book.text)
         now_rate = rollup.totals.rates.get(item.id)
         before_rate = previous.rates.get(item.id) if previous is not None else None
         book.put_rate(sheet, r, 1, now_rate, rollup.totals.reported > 0)
@@ -234,6 +234,12 @@ def _totals_sheet(book: _Book, rollup: Rollup) -> None:
         if now_rate is not None and before_rate is not None:
             sheet.write_number(r, 3, float(now_rate - before_rate) / 100, book.percent)
         r += 1
+    named = rollup.totals.texts(form)
+    for item in spec.figures:  # what is counted over the communes: targets met, spreads, statuses
+        if item.how in ("target", "spread", "statuses"):
+            sheet.write_string(r, 0, label_of(form, spec, item.id), book.text)
+            sheet.write_string(r, 1, format(named[item.id]), book.wrap)
+            r += 1
 
 
 def _missing_sheet(book: _Book, rollup: Rollup) -> None:
@@ -259,19 +265,19 @@ def _texts_sheet(book: _Book, rollup: Rollup) -> None:
                 labels.append(count.theme.label)
     r = 0
     for row in rollup.rows:
-        for ident, text in raised_texts(row):
+        for ident, text in raised_texts(rollup.form, row):
             r += 1
             sheet.write_number(r, 0, r, book.count)
             sheet.write_string(r, 1, row.unit.code, book.text)
             sheet.write_string(r, 2, row.unit.full_name, book.text)
             book.put_text(sheet, r, 3, row.unit.province_name)
-            sheet.write_string(r, 4, FIELD_WORDS.get(ident, ident), book.text)
+            sheet.write_string(r, 4, label_of(rollup.form, rollup.spec, ident, short=True), book.text)
             book.put_text(sheet, r, 5, "; ".join(themes_of.get((row.unit.code, ident), [])), wrap=True)
             sheet.write_string(r, 6, text, book.wrap)
     book.finish(sheet, r, 7)
 
 
-def _themes_sheet(book: _Book, themes: Sequence[ThemeCount]) -> None:
+def _themes_sheet(book: _Book, rollup: Rollup, themes: Sequence[ThemeCount]) -> None:
     sheet = book.sheet("Theo chủ đề", ["Chủ đề", "Số đơn vị nêu", UNIT_CODE, UNIT_NAME, "Loại", "Trích"],
                        [30, 10, 8, 24, 20, 90])
     r = 0
@@ -282,7 +288,7 @@ def _themes_sheet(book: _Book, themes: Sequence[ThemeCount]) -> None:
             sheet.write_number(r, 1, count.unit_count, book.count)
             sheet.write_string(r, 2, quote.unit_code, book.text)
             sheet.write_string(r, 3, quote.unit_name, book.text)
-            sheet.write_string(r, 4, FIELD_WORDS.get(quote.field_id, quote.field_id), book.text)
+            sheet.write_string(r, 4, label_of(rollup.form, rollup.spec, quote.field_id, short=True), book.text)
             sheet.write_string(r, 5, quote.text, book.wrap)
     book.finish(sheet, r, 6)
 
@@ -306,12 +312,12 @@ def _anomalies_sheet(book: _Book, rollup: Rollup) -> None:
 
 
 def _provinces_sheet(book: _Book, rollup: Rollup) -> None:
-    form = rollup.form
-    counts = [ident for ident in ("received_new", "resolved", "pending", "pending_overdue") if form.kind_of(ident)]
-    rates = [r.id for r in form.rates]
+    form, spec = rollup.form, rollup.spec
+    counts = list(spec.xlsx.provinces)
+    rates = [r.id for r in spec.of("rate")]
     headers = ["STT", "Mã tỉnh", PROVINCE, "Tổng số xã", "Đã nộp", "Đúng hạn", "Sau hạn", "Chưa nộp", "Đã duyệt",
-               "Trả lại", "Bất thường", *[form.label_of(i, short=True) for i in counts],
-               *[f"{form.label_of(i)} (%)" for i in rates]]
+               "Trả lại", "Bất thường", *[label_of(form, spec, i, short=True) for i in counts],
+               *[f"{label_of(form, spec, i)} (%)" for i in rates]]
     sheet = book.sheet("Theo tỉnh", headers, [5, 8, 22] + [9] * 8 + [12] * len(counts) + [11] * len(rates))
     for r, group in enumerate(rollup.groups, start=1):
         done: Any = group.completeness
@@ -324,7 +330,7 @@ def _provinces_sheet(book: _Book, rollup: Rollup) -> None:
             sheet.write_number(r, c, value, book.count)
         c = 11
         for ident in counts:
-            book.put_count(sheet, r, c, totals.counts.get(ident) if totals.reported else None)
+            book.put_count(sheet, r, c, count_of(spec, totals.counts, ident) if totals.reported else None)
             c += 1
         for ident in rates:
             book.put_rate(sheet, r, c, totals.rates.get(ident), totals.reported > 0)
@@ -341,7 +347,7 @@ def render_rollup_xlsx(rollup: Rollup, tz: Any = None) -> bytes:
         _provinces_sheet(book, rollup)
     _missing_sheet(book, rollup)
     _texts_sheet(book, rollup)
-    _themes_sheet(book, rollup.themes)
+    _themes_sheet(book, rollup, rollup.themes)
     _anomalies_sheet(book, rollup)
     return book.close()
 

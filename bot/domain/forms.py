@@ -33,6 +33,7 @@ from bot.domain.expressions import (
 )
 from bot.domain.numbers import COUNT_MAX, CountBounds
 from bot.domain.periods import PeriodSpec
+from bot.domain.rollup_spec import RollupSpec
 from bot.domain.text import fold
 from bot.domain.values import Answers, Values, compute
 
@@ -215,6 +216,7 @@ class Form(_Model):
     rates: tuple[Rate, ...] = ()
     checks: tuple[Check, ...] = ()
     period: PeriodSpec = PydanticField(default_factory=lambda: PeriodSpec.model_validate({}))
+    rollup: RollupSpec | None = None  # how its reports roll up over communes: bot/domain/rollup_spec.py
 
     _fields: dict[str, Field] = PrivateAttr(default_factory=dict)
     _derived: dict[str, Derived] = PrivateAttr(default_factory=dict)
