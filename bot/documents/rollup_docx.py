@@ -19,10 +19,9 @@ title and text
     ``figure_lines`` (list of sentences with the summed figures and the rates from the sums: the
     form file's ``rollup.docx.figures``), ``change_lines`` (list), ``previous_label``; the table:
     ``table_caption``, ``col_unit``, ``col_when``, ``col_state``, ``rows`` (list of {``stt``,
-    ``name``, one key per column of the form file's ``rollup.docx.columns`` — the weekly form's
-    ``received_new``, ``resolved``, ``on_time_rate``, ``overdue``, ``online_rate``,
-    ``digitization_rate`` —, ``when``, ``state``}), ``total`` (the same keys, for the totals row),
-    ``table_note``
+    ``name``, one key per column of the form file's ``rollup.docx.columns`` — the keys the
+    template prints, see templates/forms/tthc-weekly.yaml —, ``when``, ``state``}), ``total``
+    (the same keys, for the totals row), ``table_note``
 3. anomalies
     ``anomaly_summary`` ("" when there is none), ``anomalies`` (list of {``unit``, ``label``,
     ``message``, ``explanation``}; empty in a national rollup, whose summary counts them by province)

@@ -139,7 +139,7 @@ class RollupInput:
 @dataclass(frozen=True)
 class Anomaly:
     kind: AnomalyKind
-    key: str  # the check's key: "balance", "continuity", "outlier:received_online_full"
+    key: str  # the check's key: "balance", "continuity", "outlier:<field id>"
     message: str  # the finding, naming the numbers (without the prompt to the reporter)
     explanation: str = ""
 
