@@ -12,6 +12,7 @@ from decimal import Decimal
 from statistics import median
 from typing import TYPE_CHECKING, Any, Literal
 
+from bot.chat.catalogue import say
 from bot.domain.expressions import Ref
 from bot.domain.numbers import DASH, format_count, format_percent, rate
 from bot.domain.rollup_spec import RollupFigure, RollupSpec, meets
@@ -197,7 +198,8 @@ class FigureTexts(Mapping[str, Any]):
             figure = self.spec.figure(ident)
             counts = self.statuses.get(ident, {})
             labels = dict(figure.statuses) if figure is not None else {}
-            whole = "; ".join(f"{labels.get(key, key)} {format_count(n)}" for key, n in counts.items() if n)
+            other = say("rollup_figures.other_status")
+            whole = "; ".join(f"{labels.get(key, other)} {format_count(n)}" for key, n in counts.items() if n)
             return _Shown(whole or DASH, **{key: format_count(n) for key, n in counts.items()})
         raise KeyError(ident)
 

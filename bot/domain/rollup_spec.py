@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import string
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from bot.domain.expressions import ExpressionField
 
@@ -144,11 +144,17 @@ class RollupSpec(_Model):
     docx: DocxSpec = Field(default_factory=DocxSpec)
     xlsx: XlsxSpec = Field(default_factory=XlsxSpec)
 
+    _by_id: dict[str, RollupFigure] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._by_id.update((figure.id, figure) for figure in self.figures)
+
     def of(self, how: How) -> tuple[RollupFigure, ...]:
         return tuple(figure for figure in self.figures if figure.how == how)
 
     def figure(self, ident: str) -> RollupFigure | None:
-        return next((figure for figure in self.figures if figure.id == ident), None)
+        """The figure the section declares by this id (None: the form's own, or none)."""
+        return self._by_id.get(ident)
 
 
 class RollupSpecError(ValueError):
