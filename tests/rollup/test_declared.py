@@ -31,6 +31,11 @@ from bot.domain.rollup import (
 )
 from bot.domain.rollup_spec import RollupSpecError, rollup_of
 from bot.settings import PROJECT_ROOT
+from bot.supervising.rollup_service import RollupError, produce
+from storage import Storage
+from tests.integration.seed import load_units
+from tests.rollup.conftest import TEMPLATES
+from tests.rollup.generate import ensure_period
 from tests.rollup.scenario import percent
 
 FORM = """
@@ -202,3 +207,17 @@ def test_every_shipped_form_declares_a_sound_rollup() -> None:
         rollup_of(form)
     weekly = rollup_of(forms["tthc-weekly"])
     assert weekly.message and weekly.chart.rates and weekly.docx.figures and weekly.xlsx.provinces
+
+
+async def test_a_wrong_section_is_told_in_vietnamese(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(FORM.replace("- figure: silence_rate", "- figure: nothing_here"), encoding="utf-8")
+    form = load_form(path)
+    storage = await Storage.open(":memory:")
+    try:
+        await load_units(storage)
+        period = await ensure_period(storage, form, "2025-W50")
+        with pytest.raises(RollupError, match="phần tổng hợp .* khai báo chưa đúng .*nothing_here"):
+            await produce(storage, form, period, "19", templates_dir=TEMPLATES, report_date=date(2025, 12, 19))
+    finally:
+        await storage.close()
