@@ -154,13 +154,10 @@ def figure_lines(rollup: Rollup) -> list[str]:
     named = t.texts(form)
     lines = [named.fill(sentence) for sentence in spec.docx.figures]
     if not lines:
-        lines += [f"- {d.label}: {named[d.id]}." for d in form.derived]
-        lines += [f"- {label_of(form, spec, x.id)}: {named[x.id]}." for x in spec.figures if x.how != "sum"
-                  and x.how != "themes"]
-    lines.append(
-        f"(Số liệu của {format_count(t.reported)} đơn vị đã gửi báo cáo; các tỷ lệ tính trên tổng số liệu, "
-        "không lấy trung bình tỷ lệ của các đơn vị.)"
-    )
+        lines += [say("rollup_docx.figure", label=d.label, value=named[d.id]) for d in form.derived]
+        lines += [say("rollup_docx.figure", label=label_of(form, spec, x.id), value=format(named[x.id]))
+                  for x in spec.figures if x.how not in ("sum", "themes")]
+    lines.append(say("rollup_docx.figures_note", count=format_count(t.reported)))
     return lines
 
 
@@ -171,30 +168,25 @@ def change_lines(rollup: Rollup) -> list[str]:
             now, before = rate_text(change.current), rate_text(change.previous)  # type: ignore[arg-type]
         else:
             now, before = count_text(change.current), count_text(change.previous)  # type: ignore[arg-type]
-        lines.append(f"- {change.label}: {now} (kỳ trước {before}; {change.text()}).")
+        lines.append(say("rollup_docx.change", label=change.label, now=now, before=before, change=change.text()))
     return lines
 
 
 def completeness_lines(rollup: Rollup) -> list[str]:
     done = rollup.completeness
     share = format_percent(rate(done.reported, done.total)) if done.total else "—"
-    noun = "xã, phường" + (f" của {format_count(len(rollup.groups))} tỉnh, thành phố" if rollup.national else "")
-    lines = [
-        f"- Tổng số {noun}: {format_count(done.total)}; đã gửi báo cáo: {format_count(done.reported)} ({share}), "
-        f"trong đó đúng hạn {format_count(done.on_time)}, sau hạn {format_count(done.late)}; chưa gửi: "
-        f"{format_count(done.missing)}."
-    ]
+    provinces = say("rollup_docx.of_provinces", count=format_count(len(rollup.groups))) if rollup.national else ""
+    lines = [say("rollup_docx.completeness", provinces=provinces, total=format_count(done.total),
+                 reported=format_count(done.reported), share=share, on_time=format_count(done.on_time),
+                 late=format_count(done.late), missing=format_count(done.missing))]
     if done.reported:
-        lines.append(
-            f"- Tình trạng duyệt: đã duyệt {format_count(done.approved)}, trả lại {format_count(done.returned)}, "
-            f"chờ duyệt {format_count(done.waiting)}"
-            + (f"; cán bộ theo dõi nhập thay {format_count(done.on_behalf)} báo cáo." if done.on_behalf else ".")
-        )
+        on_behalf = (say("rollup_docx.approval_on_behalf", count=format_count(done.on_behalf)) if done.on_behalf
+                     else ".")
+        lines.append(say("rollup_docx.approval", approved=format_count(done.approved),
+                         returned=format_count(done.returned), waiting=format_count(done.waiting), on_behalf=on_behalf))
     if rollup.previous_period is not None:
-        lines.append(
-            f"- {rollup.previous_period.short_label}: {format_count(rollup.previous_reported)}/"
-            f"{format_count(done.total)} đơn vị đã gửi báo cáo."
-        )
+        lines.append(say("rollup_docx.previous", period=rollup.previous_period.short_label,
+                         reported=format_count(rollup.previous_reported), total=format_count(done.total)))
     return lines
 
 
@@ -203,10 +195,9 @@ def missing_line(rollup: Rollup) -> str:
     if not missing:
         return ""
     if rollup.national:
-        return (f"- Có {format_count(len(missing))} xã, phường chưa gửi báo cáo (số lượng theo từng tỉnh ở bảng "
-                "dưới; danh sách trong tệp Excel kèm theo).")
+        return say("rollup_docx.missing_national", count=format_count(len(missing)))
     names = list_names([row.unit.full_name for row in missing], 200)
-    return f"- Các đơn vị chưa gửi báo cáo ({format_count(len(missing))}): {names}."
+    return say("rollup_docx.missing", count=format_count(len(missing)), names=names)
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -272,8 +263,7 @@ def total_row(rollup: Rollup) -> dict[str, str]:
 def _anomaly_summary(rollup: Rollup) -> str:
     kinds = [f"{ANOMALY_LABELS[kind].lower()}: {rollup.anomaly_count(kind)}"
              for kind in ANOMALY_LABELS if rollup.anomaly_count(kind)]
-    return (f"Có {format_count(len(rollup.anomaly_rows))} đơn vị có số liệu cần xem lại ({'; '.join(kinds)}), "
-            "kèm giải trình của đơn vị:")
+    return say("rollup_docx.anomalies", count=format_count(len(rollup.anomaly_rows)), kinds="; ".join(kinds))
 
 
 def themes_context(rollup: Rollup) -> list[dict[str, Any]]:
@@ -288,14 +278,14 @@ def themes_context(rollup: Rollup) -> list[dict[str, Any]]:
                 same[key].append(quote.unit_name)
         quotes = []
         for key, units in list(same.items())[:QUOTES_PER_THEME]:
-            others = f" và {format_count(len(units) - 1)} đơn vị khác" if len(units) > 1 else ""
+            others = say("rollup_docx.and_others", count=format_count(len(units) - 1)) if len(units) > 1 else ""
             quotes.append({"unit": units[0] + others, "text": texts[key]})
         rest = len(same) - len(quotes)
         items.append({
             "label": count.theme.label,
-            "count": f"{format_count(count.unit_count)} đơn vị",
+            "count": say("rollup_docx.units", count=format_count(count.unit_count)),
             "quotes": quotes,
-            "more": f"Và {format_count(rest)} ý kiến khác (xem tệp Excel kèm theo)." if rest > 0 else "",
+            "more": say("rollup_docx.more_quotes", count=format_count(rest)) if rest > 0 else "",
         })
     return items
 
@@ -317,7 +307,8 @@ def build_docx_context(
     resolved = resolved_settings(rollup, settings)
     period = rollup.period
     period_words = period.short_label[0].lower() + period.short_label[1:]  # "tuần 50/2025"
-    where = "trên toàn quốc" if rollup.national else f"trên địa bàn {lower_division(rollup.scope_name)}"
+    where = (say("rollup_docx.where_country") if rollup.national
+             else say("rollup_docx.where_province", province=lower_division(rollup.scope_name)))
     issuer = resolved["issuer_in_text"]
     declared = rollup.spec.docx
     title = rollup.form.title
@@ -328,34 +319,34 @@ def build_docx_context(
     ]
     summary = _anomaly_summary(rollup) if anomalies else ""
     raised = raised_context(rollup)
-    raised_note = "- Không có."
+    raised_note = say("rollup_docx.nothing_raised")
     if rollup.national:  # thousands of communes: the counts by province here, the lists in the .xlsx
         if anomalies:
-            summary = summary.removesuffix(", kèm giải trình của đơn vị:") + (
-                "; số đơn vị của từng tỉnh ở cột «Bất thường» của bảng trên, danh sách và giải trình trong tệp "
-                "Excel kèm theo.")
+            kinds = [f"{ANOMALY_LABELS[kind].lower()}: {rollup.anomaly_count(kind)}"
+                     for kind in ANOMALY_LABELS if rollup.anomaly_count(kind)]
+            summary = say("rollup_docx.anomalies_national", count=format_count(len(rollup.anomaly_rows)),
+                          kinds="; ".join(kinds))
         anomalies = []
         if raised:
-            raised_note = (f"- {format_count(len(raised))} xã, phường nêu khó khăn, đề xuất; ý kiến của từng đơn vị ở "
-                           "trang «Khó khăn, đề xuất» của tệp Excel kèm theo.")
+            raised_note = say("rollup_docx.raised_national", count=format_count(len(raised)))
         raised = []
-    addressee = resolved["recipient"] or "cấp có thẩm quyền"
+    addressee = resolved["recipient"] or say("rollup_docx.addressee")
     return {
         **resolved,
         "header_date": format_header_date(resolved["place_name"], report_date),
         "title_line": declared.title or say("rollup_figures.docx_title", form=title),
         "period_line": f"{period.short_label}, {format_date_range(period.starts_on, period.ends_on)}",
-        "intro": (f"{directive}, {issuer} tổng hợp báo cáo {period_words} "
-                  f"({format_date_range(period.starts_on, period.ends_on)}) của các xã, phường {where} như sau:"),
+        "intro": say("rollup_docx.intro", directive=directive, issuer=issuer, period=period_words,
+                     dates=format_date_range(period.starts_on, period.ends_on), where=where),
         "completeness_lines": completeness_lines(rollup),
         "missing_line": missing_line(rollup),
         "figure_lines": figure_lines(rollup),
         "change_lines": change_lines(rollup),
         "previous_label": rollup.previous_period.short_label if rollup.previous_period else "",
-        "table_caption": "Bảng: Kết quả theo tỉnh, thành phố" if rollup.national else "Bảng: Kết quả của từng xã, phường",
-        "col_unit": "Tỉnh, thành phố" if rollup.national else "Xã, phường",
-        "col_when": "Đã nộp" if rollup.national else "Nộp lúc",
-        "col_state": "Bất thường" if rollup.national else "Tình trạng",
+        "table_caption": say("rollup_docx.caption_national") if rollup.national else say("rollup_docx.caption"),
+        "col_unit": say("rollup_docx.col_province") if rollup.national else say("rollup_docx.col_commune"),
+        "col_when": say("rollup_docx.col_reported") if rollup.national else say("rollup_docx.col_when"),
+        "col_state": say("rollup_docx.col_anomalies") if rollup.national else say("rollup_docx.col_state"),
         "rows": table_rows(rollup, tz),
         "total": total_row(rollup),
         "table_note": declared.table_note or say("rollup_figures.docx_table_note"),
@@ -364,7 +355,7 @@ def build_docx_context(
         "themes": themes_context(rollup),
         "raised": raised,
         "raised_note": raised_note,
-        "closing": say("rollup_figures.docx_closing", subject=declared.subject or f"báo cáo «{title}»",
+        "closing": say("rollup_figures.docx_closing", subject=declared.subject or say("rollup_docx.subject", form=title),
                        period=period_words, where=where, issuer=issuer, addressee=addressee),
     }
 
