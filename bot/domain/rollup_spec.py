@@ -222,15 +222,25 @@ def problems_of(form: Form, spec: RollupSpec) -> list[str]:
         need(figure.denominator, where)
         if figure.how in ("target", "spread"):
             need(figure.source, where)
+    def how(ident: str) -> str | None:
+        figure = spec.figure(ident)
+        return figure.how if figure is not None else form.kind_of(ident)
+
     for index, line in enumerate(spec.message):
         need(line.figure, f"message[{index}]")
+        if how(line.figure) in ("text", "themes"):
+            problems.append(f"message[{index}]: a text is not a figure ({line.figure!r})")
         problems += _template_problems(line.note, known, f"message[{index}].note")
     for rate in spec.chart.rates:
         need(rate.figure, f"chart.{rate.figure}")
+        if rate.figure in known and how(rate.figure) != "rate":
+            problems.append(f"chart.{rate.figure}: the chart draws rates only")
     for index, sentence in enumerate(spec.docx.figures):
         problems += _template_problems(sentence, known, f"docx.figures[{index}]")
     for key, ident in spec.docx.columns.items():
         need(ident, f"docx.columns.{key}")
+        if ident in known and how(ident) not in ("count", "derived", "sum", "rate"):
+            problems.append(f"docx.columns.{key}: a column shows a count or a rate")
     for ident in spec.xlsx.provinces:
         need(ident, "xlsx.provinces")
     return problems

@@ -194,10 +194,14 @@ def test_the_docx_xlsx_and_chart_show_what_is_declared(survey: Form) -> None:
 def test_a_section_naming_what_the_form_lacks_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(FORM.replace("- figure: silence_rate", "- figure: nothing_here")
-                    .replace("{answer_rate});", "{answer_rte});"), encoding="utf-8")
+                    .replace("{answer_rate});", "{answer_rte});")
+                    .replace("- figure: reuse_met", "- figure: note")
+                    .replace("{figure: answer_rate, legend", "{figure: asked, legend"), encoding="utf-8")
     with pytest.raises(RollupSpecError) as error:
         rollup_of(load_form(path))
-    assert error.value.problems == ["message[2]: no figure 'nothing_here'", "docx.figures[0]: no figure 'answer_rte'"]
+    assert error.value.problems == [
+        "message[2]: no figure 'nothing_here'", "message[4]: a text is not a figure ('note')",
+        "chart.asked: the chart draws rates only", "docx.figures[0]: no figure 'answer_rte'"]
 
 
 def test_every_shipped_form_declares_a_sound_rollup() -> None:
