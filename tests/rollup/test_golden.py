@@ -187,9 +187,21 @@ def _xlsx(content: bytes) -> dict[str, Any]:
     return sheets
 
 
+def dump(value: Any, indent: int = 0) -> str:
+    """JSON with what fits on a line (a cell, a row of a sheet) kept on one line: short diffs."""
+    compact = json.dumps(value, ensure_ascii=False)
+    if len(compact) <= 110 or not isinstance(value, dict | list) or not value:
+        return compact
+    pad = " " * (indent + 1)
+    if isinstance(value, dict):
+        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {dump(v, indent + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+    return "[\n" + ",\n".join(pad + dump(v, indent + 1) for v in value) + "\n" + " " * indent + "]"
+
+
 def _check(name: str, actual: Any) -> None:
     path = GOLDEN / f"{name}.json"
-    text = json.dumps(actual, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    text = dump(json.loads(json.dumps(actual))) + "\n"
     if os.environ.get("GOLDEN_WRITE") == "1":
         GOLDEN.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
