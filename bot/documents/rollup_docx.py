@@ -16,11 +16,12 @@ title and text
 1. completeness
     ``completeness_lines`` (list), ``missing_line`` (the communes that did not report)
 2. figures
-    ``figure_lines`` (list of sentences with the summed figures and the rates from the sums),
-    ``change_lines`` (list), ``previous_label``; the table: ``table_caption``, ``col_unit``,
-    ``col_when``, ``col_state``, ``rows`` (list of {``stt``, ``name``, ``received_new``,
-    ``resolved``, ``on_time_rate``, ``overdue``, ``online_rate``, ``digitization_rate``, ``when``,
-    ``state``}), ``total`` (the same keys, for the totals row), ``table_note``
+    ``figure_lines`` (list of sentences with the summed figures and the rates from the sums: the
+    form file's ``rollup.docx.figures``), ``change_lines`` (list), ``previous_label``; the table:
+    ``table_caption``, ``col_unit``, ``col_when``, ``col_state``, ``rows`` (list of {``stt``,
+    ``name``, one key per column of the form file's ``rollup.docx.columns`` — the keys the
+    template prints, see templates/forms/tthc-weekly.yaml —, ``when``, ``state``}), ``total``
+    (the same keys, for the totals row), ``table_note``
 3. anomalies
     ``anomaly_summary`` ("" when there is none), ``anomalies`` (list of {``unit``, ``label``,
     ``message``, ``explanation``}; empty in a national rollup, whose summary counts them by province)
@@ -42,6 +43,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bot.chat.catalogue import say
 from bot.documents.render import render_report
 from bot.documents.report import distribution_lines
 from bot.domain.numbers import format_count, format_date_range, format_header_date, format_percent, rate
@@ -53,18 +55,18 @@ from bot.domain.rollup import (
     CommuneRow,
     Completeness,
     Rollup,
-    Totals,
     count_text,
     format_moment,
     list_names,
     raised_texts,
     rate_text,
 )
+from bot.domain.rollup_figures import count_of, label_of
+from bot.domain.rollup_figures import kind_of as figure_kind
 from bot.domain.themes import words
 
 TEMPLATE_NAME = "bao-cao-tong-hop.docx"
 QUOTES_PER_THEME = 5
-FIELD_WORDS = {"difficulties": "Khó khăn, vướng mắc", "proposals": "Đề xuất, kiến nghị"}
 
 
 @dataclass(frozen=True)
@@ -142,62 +144,20 @@ def resolved_for_scope(province: str | None, settings: RollupSettings | None = N
 # --- the figures in sentences ------------------------------------------------------------------
 
 
-def _n(totals: Totals, ident: str) -> str:
-    return format_count(totals.counts.get(ident, 0))
-
-
-def _has(rollup: Rollup, *idents: str) -> bool:
-    return all(rollup.form.kind_of(ident) is not None for ident in idents)
-
-
 def figure_lines(rollup: Rollup) -> list[str]:
-    """The summed figures as the commune reports write them, with the rates from the sums."""
+    """The summed figures in the form file's sentences (``rollup.docx.figures``), with the rates
+    from the sums; a form without sentences: every derived figure and rate by its label."""
     t = rollup.totals
     if t.reported == 0:
         return []
-    r = t.rates
-    lines = []
-    if _has(rollup, "received_total", "carried_over", "received_new"):
-        lines.append(
-            f"- Tổng số hồ sơ phải giải quyết: {_n(t, 'received_total')} hồ sơ, trong đó kỳ trước chuyển sang "
-            f"{_n(t, 'carried_over')} hồ sơ, tiếp nhận mới {_n(t, 'received_new')} hồ sơ."
-        )
-    channels = (("received_online_full", "share_online_full", "trực tuyến toàn trình"),
-                ("received_online_partial", "share_online_partial", "trực tuyến một phần"),
-                ("received_in_person", "share_in_person", "trực tiếp"),
-                ("received_postal", "share_postal", "qua dịch vụ bưu chính công ích"))
-    if all(_has(rollup, count, share) for count, share, _ in channels):
-        parts = [f"{words} {_n(t, count)} hồ sơ, chiếm {rate_text(r.get(share))}" for count, share, words in channels]
-        lines.append("- Hồ sơ tiếp nhận mới: " + "; ".join(parts) + ".")
-    if _has(rollup, "resolved", "resolved_early", "resolved_on_time", "resolved_late", "on_time_rate"):
-        lines.append(
-            f"- Đã giải quyết {_n(t, 'resolved')} hồ sơ, trong đó trước hạn {_n(t, 'resolved_early')}, đúng hạn "
-            f"{_n(t, 'resolved_on_time')}, quá hạn {_n(t, 'resolved_late')}; tỷ lệ giải quyết trước hạn và "
-            f"đúng hạn: {rate_text(r.get('on_time_rate'))}."
-        )
-    if _has(rollup, "pending", "pending_in_time", "pending_overdue", "withdrawn"):
-        lines.append(
-            f"- Đang giải quyết {_n(t, 'pending')} hồ sơ, trong đó trong hạn {_n(t, 'pending_in_time')}, quá hạn "
-            f"{_n(t, 'pending_overdue')}; hồ sơ rút, trả lại: {_n(t, 'withdrawn')} hồ sơ."
-        )
-    if _has(rollup, "digitized", "digitization_rate", "e_results", "e_result_rate"):
-        lines.append(
-            f"- Hồ sơ được số hóa: {_n(t, 'digitized')} hồ sơ, tỷ lệ {rate_text(r.get('digitization_rate'))}; "
-            f"kết quả giải quyết cấp bản điện tử: {_n(t, 'e_results')}, tỷ lệ {rate_text(r.get('e_result_rate'))}."
-        )
-    if _has(rollup, "online_rate", "full_online_rate"):
-        lines.append(
-            f"- Tỷ lệ hồ sơ tiếp nhận trực tuyến: {rate_text(r.get('online_rate'))} (trực tuyến toàn trình: "
-            f"{rate_text(r.get('full_online_rate'))})."
-        )
-    if not lines:  # another form: every derived figure and rate by its label
-        form = rollup.form
-        lines += [f"- {d.label}: {_n(t, d.id)}." for d in form.derived]
-        lines += [f"- {x.label}: {rate_text(r.get(x.id))}." for x in form.rates]
-    lines.append(
-        f"(Số liệu của {format_count(t.reported)} đơn vị đã gửi báo cáo; các tỷ lệ tính trên tổng số liệu, "
-        "không lấy trung bình tỷ lệ của các đơn vị.)"
-    )
+    form, spec = rollup.form, rollup.spec
+    named = t.texts(form)
+    lines = [named.fill(sentence) for sentence in spec.docx.figures]
+    if not lines:
+        lines += [say("rollup_docx.figure", label=d.label, value=named[d.id]) for d in form.derived]
+        lines += [say("rollup_docx.figure", label=label_of(form, spec, x.id), value=format(named[x.id]))
+                  for x in spec.figures if x.how not in ("sum", "themes")]
+    lines.append(say("rollup_docx.figures_note", count=format_count(t.reported)))
     return lines
 
 
@@ -208,30 +168,25 @@ def change_lines(rollup: Rollup) -> list[str]:
             now, before = rate_text(change.current), rate_text(change.previous)  # type: ignore[arg-type]
         else:
             now, before = count_text(change.current), count_text(change.previous)  # type: ignore[arg-type]
-        lines.append(f"- {change.label}: {now} (kỳ trước {before}; {change.text()}).")
+        lines.append(say("rollup_docx.change", label=change.label, now=now, before=before, change=change.text()))
     return lines
 
 
 def completeness_lines(rollup: Rollup) -> list[str]:
     done = rollup.completeness
     share = format_percent(rate(done.reported, done.total)) if done.total else "—"
-    noun = "xã, phường" + (f" của {format_count(len(rollup.groups))} tỉnh, thành phố" if rollup.national else "")
-    lines = [
-        f"- Tổng số {noun}: {format_count(done.total)}; đã gửi báo cáo: {format_count(done.reported)} ({share}), "
-        f"trong đó đúng hạn {format_count(done.on_time)}, sau hạn {format_count(done.late)}; chưa gửi: "
-        f"{format_count(done.missing)}."
-    ]
+    provinces = say("rollup_docx.of_provinces", count=format_count(len(rollup.groups))) if rollup.national else ""
+    lines = [say("rollup_docx.completeness", provinces=provinces, total=format_count(done.total),
+                 reported=format_count(done.reported), share=share, on_time=format_count(done.on_time),
+                 late=format_count(done.late), missing=format_count(done.missing))]
     if done.reported:
-        lines.append(
-            f"- Tình trạng duyệt: đã duyệt {format_count(done.approved)}, trả lại {format_count(done.returned)}, "
-            f"chờ duyệt {format_count(done.waiting)}"
-            + (f"; cán bộ theo dõi nhập thay {format_count(done.on_behalf)} báo cáo." if done.on_behalf else ".")
-        )
+        on_behalf = (say("rollup_docx.approval_on_behalf", count=format_count(done.on_behalf)) if done.on_behalf
+                     else ".")
+        lines.append(say("rollup_docx.approval", approved=format_count(done.approved),
+                         returned=format_count(done.returned), waiting=format_count(done.waiting), on_behalf=on_behalf))
     if rollup.previous_period is not None:
-        lines.append(
-            f"- {rollup.previous_period.short_label}: {format_count(rollup.previous_reported)}/"
-            f"{format_count(done.total)} đơn vị đã gửi báo cáo."
-        )
+        lines.append(say("rollup_docx.previous", period=rollup.previous_period.short_label,
+                         reported=format_count(rollup.previous_reported), total=format_count(done.total)))
     return lines
 
 
@@ -240,10 +195,9 @@ def missing_line(rollup: Rollup) -> str:
     if not missing:
         return ""
     if rollup.national:
-        return (f"- Có {format_count(len(missing))} xã, phường chưa gửi báo cáo (số lượng theo từng tỉnh ở bảng "
-                "dưới; danh sách trong tệp Excel kèm theo).")
+        return say("rollup_docx.missing_national", count=format_count(len(missing)))
     names = list_names([row.unit.full_name for row in missing], 200)
-    return f"- Các đơn vị chưa gửi báo cáo ({format_count(len(missing))}): {names}."
+    return say("rollup_docx.missing", count=format_count(len(missing)), names=names)
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -253,26 +207,30 @@ def _rate_of(rates: dict[str, Decimal | None], ident: str) -> str:
     return rate_text(rates.get(ident)) if ident in rates else "—"
 
 
-def _figures(counts: dict[str, int], rates: dict[str, Decimal | None], overdue: int | None) -> dict[str, str]:
-    return {
-        "received_new": count_text(counts.get("received_new")),
-        "resolved": count_text(counts.get("resolved")),
-        "on_time_rate": _rate_of(rates, "on_time_rate"),
-        "overdue": count_text(overdue),
-        "online_rate": _rate_of(rates, "online_rate"),
-        "digitization_rate": _rate_of(rates, "digitization_rate"),
-    }
+def _figures(rollup: Rollup, counts: dict[str, int] | None, rates: dict[str, Decimal | None], zero: bool = False
+             ) -> dict[str, str]:
+    """The table's columns (the form file's ``rollup.docx.columns``); ``counts`` None: "—" in each."""
+    form, spec = rollup.form, rollup.spec
+    cells = {}
+    for key, ident in spec.docx.columns.items():
+        if counts is None:
+            cells[key] = "—"
+        elif figure_kind(form, spec, ident) == "rate":
+            cells[key] = _rate_of(rates, ident)
+        else:
+            cells[key] = count_text(count_of(spec, counts, ident, zero))
+    return cells
 
 
-def commune_table_row(index: int, row: CommuneRow, tz: Any = None) -> dict[str, str]:
+def commune_table_row(rollup: Rollup, index: int, row: CommuneRow, tz: Any = None) -> dict[str, str]:
     state = STATE_LABELS[row.state]
     if row.report is not None:
         state += "\n" + APPROVAL_LABELS[row.report.status]
-        figures = _figures(row.counts, row.rates, row.overdue())
+        figures = _figures(rollup, row.counts, row.rates)
         first = row.report.first_submitted_at or row.report.submitted_at
         when = format_moment(first, tz).rsplit("/", 1)[0] if first is not None else ""
     else:
-        figures = {key: "—" for key in _figures({}, {}, None)}
+        figures = _figures(rollup, None, {})
         when = ""
     return {"stt": str(index), "name": row.unit.full_name, **figures, "when": when, "state": state}
 
@@ -284,17 +242,17 @@ def _completeness_cell(done: Completeness) -> str:
 def table_rows(rollup: Rollup, tz: Any = None) -> list[dict[str, str]]:
     if rollup.national:
         return [
-            {"stt": str(i), "name": g.unit.full_name, **_figures(g.totals.counts, g.totals.rates,
-                                                                 g.totals.overdue() if g.totals.reported else None),
+            {"stt": str(i), "name": g.unit.full_name,
+             **_figures(rollup, g.totals.counts if g.totals.reported else None, g.totals.rates, zero=True),
              "when": _completeness_cell(g.completeness), "state": format_count(g.anomalies)}
             for i, g in enumerate(rollup.groups, start=1)
         ]
-    return [commune_table_row(i, row, tz) for i, row in enumerate(rollup.rows, start=1)]
+    return [commune_table_row(rollup, i, row, tz) for i, row in enumerate(rollup.rows, start=1)]
 
 
 def total_row(rollup: Rollup) -> dict[str, str]:
     t = rollup.totals
-    figures = _figures(t.counts, t.rates, t.overdue()) if t.reported else {k: "—" for k in _figures({}, {}, None)}
+    figures = _figures(rollup, t.counts if t.reported else None, t.rates, zero=True)
     return {**figures, "when": _completeness_cell(rollup.completeness),
             "state": format_count(rollup.anomaly_count()) if rollup.national else ""}
 
@@ -305,8 +263,7 @@ def total_row(rollup: Rollup) -> dict[str, str]:
 def _anomaly_summary(rollup: Rollup) -> str:
     kinds = [f"{ANOMALY_LABELS[kind].lower()}: {rollup.anomaly_count(kind)}"
              for kind in ANOMALY_LABELS if rollup.anomaly_count(kind)]
-    return (f"Có {format_count(len(rollup.anomaly_rows))} đơn vị có số liệu cần xem lại ({'; '.join(kinds)}), "
-            "kèm giải trình của đơn vị:")
+    return say("rollup_docx.anomalies", count=format_count(len(rollup.anomaly_rows)), kinds="; ".join(kinds))
 
 
 def themes_context(rollup: Rollup) -> list[dict[str, Any]]:
@@ -321,14 +278,14 @@ def themes_context(rollup: Rollup) -> list[dict[str, Any]]:
                 same[key].append(quote.unit_name)
         quotes = []
         for key, units in list(same.items())[:QUOTES_PER_THEME]:
-            others = f" và {format_count(len(units) - 1)} đơn vị khác" if len(units) > 1 else ""
+            others = say("rollup_docx.and_others", count=format_count(len(units) - 1)) if len(units) > 1 else ""
             quotes.append({"unit": units[0] + others, "text": texts[key]})
         rest = len(same) - len(quotes)
         items.append({
             "label": count.theme.label,
-            "count": f"{format_count(count.unit_count)} đơn vị",
+            "count": say("rollup_docx.units", count=format_count(count.unit_count)),
             "quotes": quotes,
-            "more": f"Và {format_count(rest)} ý kiến khác (xem tệp Excel kèm theo)." if rest > 0 else "",
+            "more": say("rollup_docx.more_quotes", count=format_count(rest)) if rest > 0 else "",
         })
     return items
 
@@ -336,8 +293,8 @@ def themes_context(rollup: Rollup) -> list[dict[str, Any]]:
 def raised_context(rollup: Rollup) -> list[dict[str, Any]]:
     raised = []
     for row in rollup.rows:
-        items = [{"label": FIELD_WORDS.get(ident, rollup.form.label_of(ident)), "text": text}
-                 for ident, text in raised_texts(row)]
+        items = [{"label": label_of(rollup.form, rollup.spec, ident, short=True), "text": text}
+                 for ident, text in raised_texts(rollup.form, row)]
         if items:
             raised.append({"unit": row.unit.full_name, "entries": items})
     return raised
@@ -350,57 +307,56 @@ def build_docx_context(
     resolved = resolved_settings(rollup, settings)
     period = rollup.period
     period_words = period.short_label[0].lower() + period.short_label[1:]  # "tuần 50/2025"
-    where = "trên toàn quốc" if rollup.national else f"trên địa bàn {lower_division(rollup.scope_name)}"
+    where = (say("rollup_docx.where_country") if rollup.national
+             else say("rollup_docx.where_province", province=lower_division(rollup.scope_name)))
     issuer = resolved["issuer_in_text"]
-    directive = resolved["directive"] or (
-        "Thực hiện chế độ báo cáo định kỳ hằng tuần về kết quả giải quyết thủ tục hành chính và chuyển đổi số"
-    )
+    declared = rollup.spec.docx
+    title = rollup.form.title
+    directive = resolved["directive"] or declared.directive or say("rollup_figures.docx_directive", form=title)
     anomalies = [
         {"unit": row.unit.full_name, "label": item.label, "message": item.message, "explanation": item.explanation}
         for row in rollup.rows for item in row.anomalies
     ]
     summary = _anomaly_summary(rollup) if anomalies else ""
     raised = raised_context(rollup)
-    raised_note = "- Không có."
+    raised_note = say("rollup_docx.nothing_raised")
     if rollup.national:  # thousands of communes: the counts by province here, the lists in the .xlsx
         if anomalies:
-            summary = summary.removesuffix(", kèm giải trình của đơn vị:") + (
-                "; số đơn vị của từng tỉnh ở cột «Bất thường» của bảng trên, danh sách và giải trình trong tệp "
-                "Excel kèm theo.")
+            kinds = [f"{ANOMALY_LABELS[kind].lower()}: {rollup.anomaly_count(kind)}"
+                     for kind in ANOMALY_LABELS if rollup.anomaly_count(kind)]
+            summary = say("rollup_docx.anomalies_national", count=format_count(len(rollup.anomaly_rows)),
+                          kinds="; ".join(kinds))
         anomalies = []
         if raised:
-            raised_note = (f"- {format_count(len(raised))} xã, phường nêu khó khăn, đề xuất; ý kiến của từng đơn vị ở "
-                           "trang «Khó khăn, đề xuất» của tệp Excel kèm theo.")
+            raised_note = say("rollup_docx.raised_national", count=format_count(len(raised)))
         raised = []
-    addressee = resolved["recipient"] or "cấp có thẩm quyền"
+    addressee = resolved["recipient"] or say("rollup_docx.addressee")
     return {
         **resolved,
         "header_date": format_header_date(resolved["place_name"], report_date),
-        "title_line": "Tổng hợp kết quả giải quyết thủ tục hành chính và chuyển đổi số của các xã, phường",
+        "title_line": declared.title or say("rollup_figures.docx_title", form=title),
         "period_line": f"{period.short_label}, {format_date_range(period.starts_on, period.ends_on)}",
-        "intro": (f"{directive}, {issuer} tổng hợp báo cáo {period_words} "
-                  f"({format_date_range(period.starts_on, period.ends_on)}) của các xã, phường {where} như sau:"),
+        "intro": say("rollup_docx.intro", directive=directive, issuer=issuer, period=period_words,
+                     dates=format_date_range(period.starts_on, period.ends_on), where=where),
         "completeness_lines": completeness_lines(rollup),
         "missing_line": missing_line(rollup),
         "figure_lines": figure_lines(rollup),
         "change_lines": change_lines(rollup),
         "previous_label": rollup.previous_period.short_label if rollup.previous_period else "",
-        "table_caption": "Bảng: Kết quả theo tỉnh, thành phố" if rollup.national else "Bảng: Kết quả của từng xã, phường",
-        "col_unit": "Tỉnh, thành phố" if rollup.national else "Xã, phường",
-        "col_when": "Đã nộp" if rollup.national else "Nộp lúc",
-        "col_state": "Bất thường" if rollup.national else "Tình trạng",
+        "table_caption": say("rollup_docx.caption_national") if rollup.national else say("rollup_docx.caption"),
+        "col_unit": say("rollup_docx.col_province") if rollup.national else say("rollup_docx.col_commune"),
+        "col_when": say("rollup_docx.col_reported") if rollup.national else say("rollup_docx.col_when"),
+        "col_state": say("rollup_docx.col_anomalies") if rollup.national else say("rollup_docx.col_state"),
         "rows": table_rows(rollup, tz),
         "total": total_row(rollup),
-        "table_note": ("Ghi chú: tỷ lệ ở dòng Tổng cộng tính trên tổng số liệu (không lấy trung bình các tỷ lệ); "
-                       "«—»: không có hồ sơ để tính tỷ lệ hoặc đơn vị chưa gửi báo cáo; Quá hạn: hồ sơ giải quyết "
-                       "quá hạn và đang giải quyết quá hạn."),
+        "table_note": declared.table_note or say("rollup_figures.docx_table_note"),
         "anomaly_summary": summary,
         "anomalies": anomalies,
         "themes": themes_context(rollup),
         "raised": raised,
         "raised_note": raised_note,
-        "closing": (f"Trên đây là báo cáo tổng hợp kết quả giải quyết thủ tục hành chính và chuyển đổi số "
-                    f"{period_words} của các xã, phường {where}, {issuer} kính báo cáo {addressee}./."),
+        "closing": say("rollup_figures.docx_closing", subject=declared.subject or say("rollup_docx.subject", form=title),
+                       period=period_words, where=where, issuer=issuer, addressee=addressee),
     }
 
 

@@ -3,9 +3,9 @@ figure, rate, its status, when it was submitted and its approval; a frozen heade
 number formats; sheets for the totals, the missing communes, the difficulties and proposals (by
 commune and by theme), the anomalies and, nationally, the provinces.
 
-The sheet "Theo xã" is also what ``python -m bot import`` reads back: its columns are named by the
-form's labels (:func:`field_headers`), the commune by "Mã xã" and the period by "Kỳ báo cáo", and
-explanations of soft-check breaks by "Giải trình" ("<check>: <reason>" per line) — so an export
+The sheet say("rollup_xlsx.sheet_communes") is also what ``python -m bot import`` reads back: its columns are named by the
+form's labels (:func:`field_headers`), the commune by say("rollup_xlsx.unit_code") and the period by say("rollup_xlsx.period"), and
+explanations of soft-check breaks by say("rollup_xlsx.explanations") ("<check>: <reason>" per line) — so an export
 re-imports as it is, and a province's own spreadsheet with the same columns imports too.
 """
 
@@ -19,6 +19,7 @@ from typing import Any
 
 import xlsxwriter
 
+from bot.chat.catalogue import say
 from bot.domain.forms import Form
 from bot.domain.rollup import (
     APPROVAL_LABELS,
@@ -29,29 +30,31 @@ from bot.domain.rollup import (
     explanation_text,
     raised_texts,
 )
+from bot.domain.rollup_figures import count_of, label_of
 from bot.domain.text import slug
 from bot.domain.themes import ThemeCount
 
-MAIN_SHEET = "Theo xã"
-UNIT_CODE = "Mã xã"
-UNIT_NAME = "Xã, phường"
-PROVINCE = "Tỉnh, thành phố"
-PERIOD = "Kỳ báo cáo"
-STATE = "Tình trạng nộp"
-SUBMITTED_AT = "Nộp lúc"
-VERSION = "Lần nộp"
-UPDATED_AT = "Cập nhật lúc"
-SUBMITTED_BY = "Người nộp"
-ON_BEHALF = "Nhập thay"
-APPROVAL = "Duyệt"
-APPROVED_AT = "Duyệt/trả lúc"
-RETURN_REASON = "Lý do trả lại"
-ANOMALY_COUNT = "Số bất thường"
-ANOMALIES = "Bất thường"
-EXPLANATIONS = "Giải trình"
-FIELD_WORDS = {"difficulties": "Khó khăn, vướng mắc", "proposals": "Đề xuất, kiến nghị"}
+MAIN_SHEET = say("rollup_xlsx.sheet_communes")
+UNIT_CODE = say("rollup_xlsx.unit_code")
+UNIT_NAME = say("rollup_xlsx.unit_name")
+PROVINCE = say("rollup_xlsx.province")
+PERIOD = say("rollup_xlsx.period")
+STATE = say("rollup_xlsx.state")
+SUBMITTED_AT = say("rollup_xlsx.submitted_at")
+VERSION = say("rollup_xlsx.version")
+UPDATED_AT = say("rollup_xlsx.updated_at")
+SUBMITTED_BY = say("rollup_xlsx.submitted_by")
+ON_BEHALF = say("rollup_xlsx.on_behalf")
+APPROVAL = say("rollup_xlsx.approval")
+APPROVED_AT = say("rollup_xlsx.approved_at")
+RETURN_REASON = say("rollup_xlsx.return_reason")
+ANOMALY_COUNT = say("rollup_xlsx.anomaly_count")
+ANOMALIES = say("rollup_xlsx.anomalies")
+EXPLANATIONS = say("rollup_xlsx.explanations")
 
-LEADING = ["STT", UNIT_CODE, UNIT_NAME, PROVINCE, PERIOD, STATE, SUBMITTED_AT, VERSION, UPDATED_AT, SUBMITTED_BY,
+NUMBER = say("rollup_xlsx.number")
+
+LEADING = [NUMBER, UNIT_CODE, UNIT_NAME, PROVINCE, PERIOD, STATE, SUBMITTED_AT, VERSION, UPDATED_AT, SUBMITTED_BY,
            ON_BEHALF, APPROVAL, APPROVED_AT, RETURN_REASON]
 
 
@@ -62,7 +65,7 @@ def field_headers(form: Form) -> dict[str, str]:
 
 def computed_headers(form: Form) -> list[str]:
     """The headers of derived figures and rates: written, never imported."""
-    return [d.label for d in form.derived] + [f"{r.label} (%)" for r in form.rates]
+    return [d.label for d in form.derived] + [say("rollup_xlsx.percent_header", label=r.label) for r in form.rates]
 
 
 def main_headers(form: Form) -> list[str]:
@@ -136,7 +139,7 @@ class _Book:
 
 def _anomaly_lines(row: CommuneRow) -> str:
     return "\n".join(
-        f"{item.label}: {item.message}" + (f" Giải trình: {item.explanation}" if item.explanation else "")
+        f"{item.label}: {item.message}" + (say("rollup_xlsx.explained", explanation=item.explanation) if item.explanation else "")
         for item in row.anomalies
     )
 
@@ -177,7 +180,7 @@ def _main_sheet(book: _Book, rollup: Rollup, tz: Any) -> None:
             sheet.write_number(r, 7, report.version, book.count)
             book.put_moment(sheet, r, 8, _naive(report.submitted_at, tz))
             book.put_text(sheet, r, 9, report.submitted_by)
-            book.put_text(sheet, r, 10, "Có" if report.on_behalf else "")
+            book.put_text(sheet, r, 10, say("rollup_xlsx.marked") if report.on_behalf else "")
             sheet.write_string(r, 11, APPROVAL_LABELS[report.status], book.text)
             if report.status != "submitted":
                 book.put_moment(sheet, r, 12, _naive(report.status_at, tz))
@@ -198,23 +201,23 @@ def _main_sheet(book: _Book, rollup: Rollup, tz: Any) -> None:
 
 
 def _totals_sheet(book: _Book, rollup: Rollup) -> None:
-    form = rollup.form
-    sheet = book.book.add_worksheet("Tổng hợp")
+    form, spec = rollup.form, rollup.spec
+    sheet = book.book.add_worksheet(say("rollup_xlsx.sheet_totals"))
     sheet.set_column(0, 0, 58)
     sheet.set_column(1, 3, 16)
-    sheet.write_string(0, 0, f"Tổng hợp {rollup.period.label} — {rollup.scope_name}", book.title)
+    sheet.write_string(0, 0, say("rollup_xlsx.title", period=rollup.period.label, scope=rollup.scope_name), book.title)
     done = rollup.completeness
-    facts = [("Tổng số xã, phường", done.total), ("Đã nộp", done.reported), ("Đúng hạn", done.on_time),
-             ("Sau hạn", done.late), ("Chưa nộp", done.missing), ("Đã duyệt", done.approved),
-             ("Trả lại", done.returned), ("Chờ duyệt", done.waiting), ("Nhập thay", done.on_behalf)]
+    facts = [(say("rollup_xlsx.total_communes"), done.total), (say("rollup_xlsx.reported"), done.reported), (say("rollup_xlsx.on_time"), done.on_time),
+             (say("rollup_xlsx.late"), done.late), (say("rollup_xlsx.missing"), done.missing), (say("rollup_xlsx.approved"), done.approved),
+             (say("rollup_xlsx.returned"), done.returned), (say("rollup_xlsx.waiting"), done.waiting), (say("rollup_xlsx.on_behalf"), done.on_behalf)]
     for r, (label, value) in enumerate(facts, start=2):
         sheet.write_string(r, 0, label, book.text)
         sheet.write_number(r, 1, value, book.count)
     top = len(facts) + 3
     previous = rollup.previous_totals
-    label_previous = rollup.previous_period.short_label if rollup.previous_period else "Kỳ trước"
-    sheet.write_row(top, 0, ["Chỉ tiêu (tỷ lệ tính trên tổng số liệu)", rollup.period.short_label, label_previous,
-                             "Thay đổi"], book.header)
+    label_previous = rollup.previous_period.short_label if rollup.previous_period else say("rollup_xlsx.previous")
+    sheet.write_row(top, 0, [say("rollup_xlsx.figure_header"), rollup.period.short_label, label_previous,
+                             say("rollup_xlsx.change")], book.header)
     r = top + 1
     for ident in [f.id for f in form.count_fields] + [d.id for d in form.derived]:
         sheet.write_string(r, 0, form.label_of(ident), book.text)
@@ -225,8 +228,8 @@ def _totals_sheet(book: _Book, rollup: Rollup) -> None:
         if now is not None and before is not None:
             sheet.write_number(r, 3, now - before, book.count)
         r += 1
-    for item in form.rates:
-        sheet.write_string(r, 0, item.label, book.text)
+    for item in spec.of("rate"):
+        sheet.write_string(r, 0, label_of(form, spec, item.id), book.text)
         now_rate = rollup.totals.rates.get(item.id)
         before_rate = previous.rates.get(item.id) if previous is not None else None
         book.put_rate(sheet, r, 1, now_rate, rollup.totals.reported > 0)
@@ -234,22 +237,28 @@ def _totals_sheet(book: _Book, rollup: Rollup) -> None:
         if now_rate is not None and before_rate is not None:
             sheet.write_number(r, 3, float(now_rate - before_rate) / 100, book.percent)
         r += 1
+    named = rollup.totals.texts(form)
+    for item in spec.figures:  # what is counted over the communes: targets met, spreads, statuses
+        if item.how in ("target", "spread", "statuses"):
+            sheet.write_string(r, 0, label_of(form, spec, item.id), book.text)
+            sheet.write_string(r, 1, format(named[item.id]), book.wrap)
+            r += 1
 
 
 def _missing_sheet(book: _Book, rollup: Rollup) -> None:
-    sheet = book.sheet("Chưa nộp", ["STT", UNIT_CODE, UNIT_NAME, PROVINCE, "Cán bộ báo cáo"], [5, 8, 26, 20, 50])
+    sheet = book.sheet(say("rollup_xlsx.missing"), [say("rollup_xlsx.number"), UNIT_CODE, UNIT_NAME, PROVINCE, say("rollup_xlsx.officials")], [5, 8, 26, 20, 50])
     rows = rollup.missing_rows
     for r, row in enumerate(rows, start=1):
         sheet.write_number(r, 0, r, book.count)
         sheet.write_string(r, 1, row.unit.code, book.text)
         sheet.write_string(r, 2, row.unit.full_name, book.text)
         book.put_text(sheet, r, 3, row.unit.province_name)
-        book.put_text(sheet, r, 4, "; ".join(row.officials) or "(chưa có cán bộ báo cáo)")
+        book.put_text(sheet, r, 4, "; ".join(row.officials) or say("rollup_xlsx.no_officials"))
     book.finish(sheet, len(rows), 5)
 
 
 def _texts_sheet(book: _Book, rollup: Rollup) -> None:
-    sheet = book.sheet("Khó khăn, đề xuất", ["STT", UNIT_CODE, UNIT_NAME, PROVINCE, "Loại", "Chủ đề", "Nội dung"],
+    sheet = book.sheet(say("rollup_xlsx.sheet_raised"), [say("rollup_xlsx.number"), UNIT_CODE, UNIT_NAME, PROVINCE, say("rollup_xlsx.kind"), say("rollup_xlsx.theme"), say("rollup_xlsx.content")],
                        [5, 8, 24, 18, 20, 30, 90])
     themes_of: dict[tuple[str, str], list[str]] = {}
     for count in rollup.themes:
@@ -259,20 +268,20 @@ def _texts_sheet(book: _Book, rollup: Rollup) -> None:
                 labels.append(count.theme.label)
     r = 0
     for row in rollup.rows:
-        for ident, text in raised_texts(row):
+        for ident, text in raised_texts(rollup.form, row):
             r += 1
             sheet.write_number(r, 0, r, book.count)
             sheet.write_string(r, 1, row.unit.code, book.text)
             sheet.write_string(r, 2, row.unit.full_name, book.text)
             book.put_text(sheet, r, 3, row.unit.province_name)
-            sheet.write_string(r, 4, FIELD_WORDS.get(ident, ident), book.text)
+            sheet.write_string(r, 4, label_of(rollup.form, rollup.spec, ident, short=True), book.text)
             book.put_text(sheet, r, 5, "; ".join(themes_of.get((row.unit.code, ident), [])), wrap=True)
             sheet.write_string(r, 6, text, book.wrap)
     book.finish(sheet, r, 7)
 
 
-def _themes_sheet(book: _Book, themes: Sequence[ThemeCount]) -> None:
-    sheet = book.sheet("Theo chủ đề", ["Chủ đề", "Số đơn vị nêu", UNIT_CODE, UNIT_NAME, "Loại", "Trích"],
+def _themes_sheet(book: _Book, rollup: Rollup, themes: Sequence[ThemeCount]) -> None:
+    sheet = book.sheet(say("rollup_xlsx.sheet_themes"), [say("rollup_xlsx.theme"), say("rollup_xlsx.theme_units"), UNIT_CODE, UNIT_NAME, say("rollup_xlsx.kind"), say("rollup_xlsx.quote")],
                        [30, 10, 8, 24, 20, 90])
     r = 0
     for count in themes:
@@ -282,14 +291,14 @@ def _themes_sheet(book: _Book, themes: Sequence[ThemeCount]) -> None:
             sheet.write_number(r, 1, count.unit_count, book.count)
             sheet.write_string(r, 2, quote.unit_code, book.text)
             sheet.write_string(r, 3, quote.unit_name, book.text)
-            sheet.write_string(r, 4, FIELD_WORDS.get(quote.field_id, quote.field_id), book.text)
+            sheet.write_string(r, 4, label_of(rollup.form, rollup.spec, quote.field_id, short=True), book.text)
             sheet.write_string(r, 5, quote.text, book.wrap)
     book.finish(sheet, r, 6)
 
 
 def _anomalies_sheet(book: _Book, rollup: Rollup) -> None:
-    sheet = book.sheet("Bất thường", ["STT", UNIT_CODE, UNIT_NAME, PROVINCE, "Loại", "Mã kiểm tra", "Nội dung",
-                                      "Giải trình của xã"], [5, 8, 24, 18, 22, 24, 80, 50])
+    sheet = book.sheet(say("rollup_xlsx.anomalies"), [say("rollup_xlsx.number"), UNIT_CODE, UNIT_NAME, PROVINCE, say("rollup_xlsx.kind"), say("rollup_xlsx.check"), say("rollup_xlsx.content"),
+                                      say("rollup_xlsx.commune_explanation")], [5, 8, 24, 18, 22, 24, 80, 50])
     r = 0
     for row in rollup.rows:
         for item in row.anomalies:
@@ -306,13 +315,13 @@ def _anomalies_sheet(book: _Book, rollup: Rollup) -> None:
 
 
 def _provinces_sheet(book: _Book, rollup: Rollup) -> None:
-    form = rollup.form
-    counts = [ident for ident in ("received_new", "resolved", "pending", "pending_overdue") if form.kind_of(ident)]
-    rates = [r.id for r in form.rates]
-    headers = ["STT", "Mã tỉnh", PROVINCE, "Tổng số xã", "Đã nộp", "Đúng hạn", "Sau hạn", "Chưa nộp", "Đã duyệt",
-               "Trả lại", "Bất thường", *[form.label_of(i, short=True) for i in counts],
-               *[f"{form.label_of(i)} (%)" for i in rates]]
-    sheet = book.sheet("Theo tỉnh", headers, [5, 8, 22] + [9] * 8 + [12] * len(counts) + [11] * len(rates))
+    form, spec = rollup.form, rollup.spec
+    counts = list(spec.xlsx.provinces)
+    rates = [r.id for r in spec.of("rate")]
+    headers = [say("rollup_xlsx.number"), say("rollup_xlsx.province_code"), PROVINCE, say("rollup_xlsx.communes"), say("rollup_xlsx.reported"), say("rollup_xlsx.on_time"), say("rollup_xlsx.late"), say("rollup_xlsx.missing"), say("rollup_xlsx.approved"),
+               say("rollup_xlsx.returned"), say("rollup_xlsx.anomalies"), *[label_of(form, spec, i, short=True) for i in counts],
+               *[say("rollup_xlsx.percent_header", label=label_of(form, spec, i)) for i in rates]]
+    sheet = book.sheet(say("rollup_xlsx.sheet_provinces"), headers, [5, 8, 22] + [9] * 8 + [12] * len(counts) + [11] * len(rates))
     for r, group in enumerate(rollup.groups, start=1):
         done: Any = group.completeness
         totals: Totals = group.totals
@@ -324,7 +333,7 @@ def _provinces_sheet(book: _Book, rollup: Rollup) -> None:
             sheet.write_number(r, c, value, book.count)
         c = 11
         for ident in counts:
-            book.put_count(sheet, r, c, totals.counts.get(ident) if totals.reported else None)
+            book.put_count(sheet, r, c, count_of(spec, totals.counts, ident) if totals.reported else None)
             c += 1
         for ident in rates:
             book.put_rate(sheet, r, c, totals.rates.get(ident), totals.reported > 0)
@@ -341,7 +350,7 @@ def render_rollup_xlsx(rollup: Rollup, tz: Any = None) -> bytes:
         _provinces_sheet(book, rollup)
     _missing_sheet(book, rollup)
     _texts_sheet(book, rollup)
-    _themes_sheet(book, rollup.themes)
+    _themes_sheet(book, rollup, rollup.themes)
     _anomalies_sheet(book, rollup)
     return book.close()
 

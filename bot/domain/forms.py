@@ -36,6 +36,7 @@ from bot.domain.expressions import (
 from bot.domain.field_kinds import ANSWERED_KINDS, NUMERIC_KINDS, FieldKind, Option, TargetField
 from bot.domain.numbers import COUNT_MAX, CountBounds
 from bot.domain.periods import PeriodSpec
+from bot.domain.rollup_spec import RollupSpec
 from bot.domain.text import fold
 from bot.domain.values import Answers, Values, compute
 from bot.domain.yaml_files import load_yaml
@@ -258,6 +259,7 @@ class Form(_Model):
     checks: tuple[Check, ...] = ()
     period: PeriodSpec = PydanticField(default_factory=lambda: PeriodSpec.model_validate({}))
     scheduled: bool = True  # false: loaded, checked and rendered, but the calendar opens no period of it
+    rollup: RollupSpec | None = None  # how its reports roll up over communes: bot/domain/rollup_spec.py
 
     _fields: dict[str, Field] = PrivateAttr(default_factory=dict)
     _derived: dict[str, Derived] = PrivateAttr(default_factory=dict)

@@ -1,7 +1,8 @@
 """The rollup of one period over many communes (a province, or the whole country by province):
-who reported on time, late or not at all, the summed figures, the rates recomputed from the sums
-(never averaged), the change against the previous period, what looks wrong, and the difficulties
-and proposals raised, sorted into themes.
+who reported on time, late or not at all, the figures rolled up as the form file declares them
+(``rollup:``, :mod:`bot.domain.rollup_spec`: summed, rates recomputed from the sums and never
+averaged, communes meeting a target, spreads, rows per status), the change against the previous
+period, what looks wrong, and the texts raised, sorted into themes.
 
 Pure: :func:`build_rollup` takes plain data (:class:`RollupInput`, loaded from storage by
 ``bot.supervising.rollup_service``) and returns a :class:`Rollup`; :func:`rollup_message` writes the short chat
@@ -32,6 +33,20 @@ from bot.chat.catalogue import say
 from bot.domain.evaluate import CheckResult, evaluate_checks
 from bot.domain.forms import Form, OutlierCheck, RuleCheck
 from bot.domain.numbers import DASH, format_count, format_date, format_percent
+from bot.domain.rollup_figures import (
+    FigureTexts,
+    Spread,
+    TargetCount,
+    count_of,
+    label_of,
+    number,
+    own_rates,
+    status_counts,
+    target_count,
+)
+from bot.domain.rollup_figures import kind_of as figure_kind
+from bot.domain.rollup_figures import spread as spread_of
+from bot.domain.rollup_spec import RollupSpec, rollup_of
 from bot.domain.text import fold
 from bot.domain.themes import Taxonomy, ThemeCount, ThemeSource, classify, is_nothing
 from bot.domain.values import Values, compute
@@ -48,11 +63,6 @@ ANOMALY_LABELS: dict[AnomalyKind, str] = {
     "outlier": "Cao bất thường",
     "hard": "Vi phạm quy tắc bắt buộc",
 }
-THEMED_FIELDS = ("difficulties", "proposals")
-# What the message and the .docx show first, when the form has them.
-HEADLINE_COUNTS = ("received_total", "received_new", "resolved", "pending")
-HEADLINE_RATES = ("online_rate", "full_online_rate", "on_time_rate", "digitization_rate", "e_result_rate")
-OVERDUE = ("resolved_late", "pending_overdue")
 
 _PROMPTS = ("anh/chi", "anh chi", "vui long", "xin vui long", "de nghi anh", "ban vui long")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -129,7 +139,7 @@ class RollupInput:
 @dataclass(frozen=True)
 class Anomaly:
     kind: AnomalyKind
-    key: str  # the check's key: "balance", "continuity", "outlier:received_online_full"
+    key: str  # the check's key: "balance", "continuity", "outlier:<field id>"
     message: str  # the finding, naming the numbers (without the prompt to the reporter)
     explanation: str = ""
 
@@ -160,9 +170,14 @@ class CommuneRow:
     def count(self, ident: str) -> int | None:
         return self.counts.get(ident)
 
-    def overdue(self) -> int | None:
-        parts = [self.counts.get(ident) for ident in OVERDUE]
-        return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
+    def value(self, ident: str) -> Decimal | None:
+        """A figure of the commune as a number (a count, rate or decimal answer), for targets and
+        spreads."""
+        if ident in self.counts:
+            return Decimal(self.counts[ident])
+        if ident in self.rates:
+            return self.rates[ident]
+        return number(self.report.answers.get(ident)) if self.report is not None else None
 
 
 @dataclass
@@ -172,9 +187,13 @@ class Totals:
     reported: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     rates: dict[str, Decimal | None] = field(default_factory=dict)
+    targets: dict[str, TargetCount] = field(default_factory=dict)
+    spreads: dict[str, Spread | None] = field(default_factory=dict)
+    statuses: dict[str, dict[str, int]] = field(default_factory=dict)
 
-    def overdue(self) -> int:
-        return sum(self.counts.get(ident, 0) for ident in OVERDUE)
+    def texts(self, form: Form) -> FigureTexts:
+        """The figures as the form file's sentences name them."""
+        return FigureTexts(form, rollup_of(form), self.counts, self.rates, self.targets, self.spreads, self.statuses)
 
 
 @dataclass
@@ -270,6 +289,10 @@ class Rollup:
         return self.scope_code is None
 
     @property
+    def spec(self) -> RollupSpec:
+        return rollup_of(self.form)
+
+    @property
     def reported_rows(self) -> list[CommuneRow]:
         return [row for row in self.rows if row.reported]
 
@@ -288,26 +311,22 @@ class Rollup:
         """The headline figures against the previous period (empty without one)."""
         if self.previous_totals is None:
             return []
-        form = self.form
+        form, spec = self.form, self.spec
         changes = []
-        for ident in headline_counts(form):
-            changes.append(Change(ident, form.label_of(ident, short=True), self.totals.counts.get(ident),
-                                  self.previous_totals.counts.get(ident), False))
-        for ident in headline_rates(form):
-            changes.append(Change(ident, form.label_of(ident), self.totals.rates.get(ident),
-                                  self.previous_totals.rates.get(ident), True))
+        for line in spec.message:
+            kind = figure_kind(form, spec, line.figure)
+            if kind == "count":
+                changes.append(Change(line.figure, line.label or label_of(form, spec, line.figure, short=True),
+                                      count_of(spec, self.totals.counts, line.figure),
+                                      count_of(spec, self.previous_totals.counts, line.figure), False))
+            elif kind == "rate":
+                changes.append(Change(line.figure, line.label or label_of(form, spec, line.figure),
+                                      self.totals.rates.get(line.figure),
+                                      self.previous_totals.rates.get(line.figure), True))
         return changes
 
     def change(self, ident: str) -> Change | None:
         return next((c for c in self.changes() if c.ident == ident), None)
-
-
-def headline_counts(form: Form) -> tuple[str, ...]:
-    return tuple(ident for ident in HEADLINE_COUNTS if form.kind_of(ident) in ("count", "derived"))
-
-
-def headline_rates(form: Form) -> tuple[str, ...]:
-    return tuple(ident for ident in HEADLINE_RATES if form.kind_of(ident) == "rate")
 
 
 # --- building ----------------------------------------------------------------------------------
@@ -412,15 +431,30 @@ def _sum_into(totals: Totals, counts: Mapping[str, int], fields: Sequence[str]) 
             totals.counts[ident] = totals.counts.get(ident, 0) + value
 
 
-def _finish(form: Form, totals: Totals) -> Totals:
-    """The derived figures and rates of the sums (rates from sums, never averaged)."""
+def _finish(form: Form, totals: Totals, rows: Sequence[CommuneRow] = ()) -> Totals:
+    """The derived figures and rates of the sums (rates from sums, never averaged), and what is
+    counted over the communes (``rows``, those that reported): targets met, spreads, statuses."""
+    spec = rollup_of(form)
+    rates = [figure.id for figure in spec.of("rate")]
     if totals.reported == 0:
-        totals.rates = {rate.id: None for rate in form.rates}
-        return totals
-    values = compute(form, {ident: totals.counts[ident] for ident in totals.counts})
-    totals.counts.update(values.derived)
-    totals.rates = {rate.id: values.rates.get(rate.id) for rate in form.rates}
+        totals.rates = {ident: None for ident in rates}
+    else:
+        values = compute(form, {ident: totals.counts[ident] for ident in totals.counts})
+        totals.counts.update(values.derived)
+        mine = own_rates(spec, totals.counts, zero=True)
+        totals.rates = {ident: mine[ident] if ident in mine else values.rates.get(ident) for ident in rates}
+    for figure in spec.of("target"):
+        totals.targets[figure.id] = target_count(figure, _values(rows, figure.source))
+    for figure in spec.of("spread"):
+        totals.spreads[figure.id] = spread_of(_values(rows, figure.source))
+    for figure in spec.of("statuses"):
+        totals.statuses[figure.id] = status_counts(
+            figure, (row.report.answers.get(figure.source) for row in rows if row.report is not None))
     return totals
+
+
+def _values(rows: Sequence[CommuneRow], ident: str) -> list[Decimal]:
+    return [value for value in (row.value(ident) for row in rows) if value is not None]
 
 
 def _state(report: Report | None, deadline: datetime) -> State:
@@ -433,12 +467,14 @@ def _state(report: Report | None, deadline: datetime) -> State:
 def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
     """The rollup of ``data``; ``progress(done, total)`` is called as communes are processed."""
     form = data.form
-    count_ids = [f.id for f in form.count_fields]
+    spec = rollup_of(form)
+    count_ids = [figure.id for figure in spec.of("sum") if figure.value is None]
     text_ids = [f.id for f in form.text_fields]
     totals = Totals()
     completeness = Completeness()
     rows: list[CommuneRow] = []
     groups: dict[str, GroupRow] = {}
+    group_rows: dict[str, list[CommuneRow]] = {}
     total = len(data.units)
     step = max(1, total // 50)
     for index, unit in enumerate(data.units):
@@ -451,6 +487,7 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
             row.counts = {ident: value for ident, value in values.answers.items() if isinstance(value, int)}
             row.counts.update(values.derived)
             row.rates = {rate.id: values.rates.get(rate.id) for rate in form.rates if rate.id in values.rates}
+            row.rates.update(own_rates(spec, row.counts))
             row.texts = {ident: str(report.answers[ident]) for ident in text_ids
                          if isinstance(report.answers.get(ident), str)}
             row.anomalies = _anomalies(form, report, values, previous, data.history.get(unit.code, ()))
@@ -467,14 +504,15 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
             group.anomalies += len(row.anomalies)
             if report is not None:
                 _sum_into(group.totals, row.counts, count_ids)
+                group_rows.setdefault(unit.province_code, []).append(row)
         rows.append(row)
         if progress is not None and (index + 1) % step == 0:
             progress(index + 1, total)
     if progress is not None:
         progress(total, total)
-    _finish(form, totals)
-    for group in groups.values():
-        _finish(form, group.totals)
+    _finish(form, totals, [row for row in rows if row.reported])
+    for code, group in groups.items():
+        _finish(form, group.totals, group_rows.get(code, []))
 
     previous_totals = None
     previous_reported = 0
@@ -491,10 +529,11 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
             previous_totals = None
 
     themes: list[ThemeCount] = []
-    if data.taxonomy is not None:
+    themed = [figure.id for figure in spec.of("themes")]
+    if data.taxonomy is not None and themed:
         sources = [
             ThemeSource(row.unit.code, row.unit.full_name,
-                        [(ident, row.texts[ident]) for ident in THEMED_FIELDS if row.texts.get(ident)])
+                        [(ident, row.texts[ident]) for ident in themed if row.texts.get(ident)])
             for row in rows if row.reported
         ]
         themes = classify(data.taxonomy, sources)
@@ -527,10 +566,11 @@ def rate_text(value: Decimal | None) -> str:
     return format_percent(value)
 
 
-def raised_texts(row: CommuneRow) -> list[tuple[str, str]]:
-    """(field id, text) of the difficulties and proposals a commune raised ("Không" left out)."""
-    return [(ident, row.texts[ident]) for ident in THEMED_FIELDS
-            if row.texts.get(ident) and not is_nothing(row.texts[ident])]
+def raised_texts(form: Form, row: CommuneRow) -> list[tuple[str, str]]:
+    """(field id, text) of the texts sorted into themes (difficulties, proposals) a commune raised
+    ("Không" left out)."""
+    return [(figure.id, row.texts[figure.id]) for figure in rollup_of(form).of("themes")
+            if row.texts.get(figure.id) and not is_nothing(row.texts[figure.id])]
 
 
 def list_names(names: Sequence[str], limit: int) -> str:
@@ -549,7 +589,7 @@ MESSAGE_MISSING = 15
 def rollup_message(rollup: Rollup) -> str:
     """The short message in chat: completeness, the summed figures, the rates from the sums,
     the change against the previous period, anomalies, the missing communes, the themes."""
-    form, totals, done = rollup.form, rollup.totals, rollup.completeness
+    done = rollup.completeness
     spread = say("rollup.spread", count=format_count(len(rollup.groups))) if rollup.national else ""
     lines = [
         say("rollup.title", period=rollup.period.label.upper()),
@@ -569,27 +609,8 @@ def rollup_message(rollup: Rollup) -> str:
     if not done.reported:
         lines.append(say("rollup.nothing_reported"))
     else:
-        changes = {c.ident: c for c in rollup.changes()}
         lines.append(say("rollup.figures_head", count=format_count(done.reported)))
-        for ident in headline_counts(form):
-            value = totals.counts.get(ident)
-            line = f"• {form.label_of(ident, short=True)}: {count_text(value)}"
-            if ident == "pending" and all(form.kind_of(i) for i in OVERDUE):
-                line += say("rollup.overdue", count=format_count(totals.counts.get("pending_overdue", 0)))
-            if ident == "resolved" and form.kind_of("resolved_late"):
-                line += say("rollup.overdue", count=format_count(totals.counts.get("resolved_late", 0)))
-            change = changes.get(ident)
-            if change is not None:
-                line += say("rollup.change", previous=count_text(change.previous),  # type: ignore[arg-type]
-                            change=change.text())
-            lines.append(line)
-        for ident in headline_rates(form):
-            line = f"• {form.label_of(ident)}: {rate_text(totals.rates.get(ident))}"
-            change = changes.get(ident)
-            if change is not None:
-                line += say("rollup.change", previous=rate_text(change.previous),  # type: ignore[arg-type]
-                            change=change.text())
-            lines.append(line)
+        lines += _figure_lines(rollup)
     anomalies = [(row, item) for row in rollup.rows for item in row.anomalies]
     if anomalies:
         kinds = ", ".join(
@@ -616,6 +637,38 @@ def rollup_message(rollup: Rollup) -> str:
             f"{g.unit.name} {g.completeness.reported}/{g.completeness.total}" for g in rollup.groups
         ) + ".")
     return "\n".join(lines).strip()
+
+
+def _figure_lines(rollup: Rollup) -> list[str]:
+    """The message's figures, as the form declares them, each against the previous period."""
+    form, spec, totals = rollup.form, rollup.spec, rollup.totals
+    changes = {c.ident: c for c in rollup.changes()}
+    named = totals.texts(form)
+    lines = []
+    for item in spec.message:
+        ident = item.figure
+        kind = figure_kind(form, spec, ident)
+        label = item.label or label_of(form, spec, ident, short=kind == "count")
+        if kind == "count":
+            value = count_text(count_of(spec, totals.counts, ident))
+        elif kind == "rate":
+            value = rate_text(totals.rates.get(ident))
+        elif kind == "target":
+            found = totals.targets.get(ident, TargetCount(0, 0))
+            value = say("rollup_figures.target_met", met=format_count(found.met), counted=format_count(found.counted))
+        elif kind == "spread":
+            shown = named[ident]
+            value = say("rollup_figures.spread_values", lowest=shown.lowest, median=shown.median, highest=shown.highest)
+        else:
+            value = format(named[ident])
+        line = f"• {label}: {value}" + named.fill(item.note)
+        change = changes.get(ident)
+        if change is not None:
+            show = rate_text if change.is_rate else count_text
+            line += say("rollup.change", previous=show(change.previous),  # type: ignore[arg-type]
+                        change=change.text())
+        lines.append(line)
+    return lines
 
 
 def _clip(text: str, limit: int) -> str:

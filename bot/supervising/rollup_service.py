@@ -38,6 +38,7 @@ from bot.domain.rollup import (
     build_rollup,
     rollup_message,
 )
+from bot.domain.rollup_spec import RollupSpecError, rollup_of
 from bot.domain.themes import Taxonomy, ThemeError, load_taxonomy
 from bot.memory import release_memory
 from bot.reporting.files import ROLLUP_SUFFIX
@@ -378,6 +379,11 @@ async def _produce(
     chart_apart: bool,
 ) -> RollupFiles:
     progress = progress if progress is not None else ProgressState()
+    try:
+        rollup_of(form)
+    except RollupSpecError as exc:  # the form file's rollup: section names what the form lacks
+        log.error("%s", exc)
+        raise RollupError(say("rollup_figures.bad_section", form=form.title, problems="; ".join(exc.problems))) from None
     started = time.perf_counter()
     data = await load_input(storage, form, period, province_code, taxonomy=taxonomy_from(templates_dir))
     settings = await rollup_settings(storage, province_code)
