@@ -224,6 +224,9 @@ class OutlierCheck(_Model):
     minimum: int = PydanticField(default=20, ge=0)
     window: int = PydanticField(default=8, ge=1, le=52)
     min_history: int = PydanticField(default=3, ge=1)
+    # High figures whose factors (value ÷ median) lie within ``together`` times their middle factor
+    # agree with each other (a busy week): one question names them all.
+    together: Decimal = PydanticField(default=Decimal(4), gt=1)
     message: str | None = None
 
 

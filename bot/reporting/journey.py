@@ -24,6 +24,7 @@ from bot.chat.actions import (
     EditItem,
     FixBreak,
     GoBack,
+    KeepAllBreaks,
     KeepAnswer,
     KeepBreak,
     Pause,
@@ -47,9 +48,9 @@ from storage.models import Cursor, Draft, Submission, Unit
 
 # The choices that act on a draft («r:<draft>:…»), dispatched by ``ReportingJourney.tap``.
 DraftAction = (UseSuggestion | AnswerZero | AnswerNone | KeepAnswer | GoBack | Pause | Resume | FixBreak | KeepBreak
-               | EditItem | ChooseItem | Submit | ShowReview | ShowDetails | DraftFile)
+               | KeepAllBreaks | EditItem | ChooseItem | Submit | ShowReview | ShowDetails | DraftFile)
 DRAFT_ACTIONS = (UseSuggestion, AnswerZero, AnswerNone, KeepAnswer, GoBack, Pause, Resume, FixBreak, KeepBreak,
-                 EditItem, ChooseItem, Submit, ShowReview, ShowDetails, DraftFile)
+                 KeepAllBreaks, EditItem, ChooseItem, Submit, ShowReview, ShowDetails, DraftFile)
 
 # Tells the province a report answering its return was sent again (ReminderScheduler.resubmitted).
 Announce = Callable[[Submission], Awaitable[Resubmission | None]]
@@ -207,6 +208,8 @@ class ReportingJourney:
                 return await session.fix(key)
             case KeepBreak(check=key):
                 return await session.keep(key)
+            case KeepAllBreaks():
+                return await session.keep_all()
             case EditItem(field=field_id):
                 return await session.edit(field_id)
             case Submit():

@@ -18,6 +18,7 @@ from bot.chat.actions import (
     EditItem,
     FixBreak,
     GoBack,
+    KeepAllBreaks,
     KeepAnswer,
     KeepBreak,
     Pause,
@@ -38,9 +39,11 @@ from bot.reporting.session import (
     MAX_REASON,
     Ask,
     AskReason,
+    AskReasonAll,
     BulkFilled,
     Early,
     Paused,
+    ReasonsKept,
     Refused,
     ReportSession,
     Review,
@@ -50,6 +53,7 @@ from bot.reporting.session import (
     Step,
     Submitted,
     WarningOpen,
+    Warnings,
 )
 from storage.models import SubmissionStatus
 
@@ -114,6 +118,18 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
                 limit=format_count(MAX_REASON))))
         screen.parts.append(say("reporting.ask_reason"))
         screen.choices = []
+    elif isinstance(step, Warnings):
+        screen.parts.append(_warnings_text(step))
+        screen.choices = _warnings_choices(form, draft_id, step)
+    elif isinstance(step, AskReasonAll):
+        if step.refused_length is not None:
+            screen.parts.append(say("reporting.not_saved", reason=say(
+                "arguments.too_long", what=say("reporting.reason_what"), length=format_count(step.refused_length),
+                limit=format_count(MAX_REASON))))
+        screen.parts.append(say("reporting_entry.ask_reason_all", count=len(step.checks)))
+        screen.choices = []
+    elif isinstance(step, ReasonsKept):
+        screen.parts.append(say("reporting_entry.reasons_kept", count=step.count))
     elif isinstance(step, Review):
         screen.parts.append(review_text(session, step))
         screen.choices = _review_choices(draft_id, step)
@@ -134,6 +150,26 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
             screen.parts.append(say("reporting.warning_open_figure", sent=sent, label=step.target.button_label))
         else:
             screen.parts.append(say("reporting.warning_open", sent=sent))
+
+
+def _warnings_text(step: Warnings) -> str:
+    """Every open soft check, numbered, with what to do: fix one, or keep them all with one reason."""
+    lines = [say("reporting_entry.warnings_title", count=len(step.checks))]
+    lines.extend(say("reporting_entry.warnings_item", number=n, message=check.message)
+                 for n, check in enumerate(step.checks, 1))
+    lines.append(say("reporting_entry.warnings_what", count=len(step.checks)))
+    return "\n\n".join(lines)
+
+
+def _warnings_choices(form: Form, draft_id: int, step: Warnings) -> Rows:
+    """«Sửa» for each: the figure itself when the check names one, else the list of items to choose
+    from (figures that do not balance, several high figures); then «Giữ nguyên tất cả»."""
+    rows: Rows = []
+    for n, check in enumerate(step.checks, 1):
+        action = FixBreak(draft_id, check.key) if len(check.fields) == 1 else ChooseItem(draft_id)
+        rows.append([Choice(say("reporting_entry.fix_item", number=n), action)])
+    rows.append([Choice(say("reporting_entry.keep_all"), KeepAllBreaks(draft_id))])
+    return rows
 
 
 def _saved_text(form: Form, step: Saved) -> str:
