@@ -431,6 +431,17 @@ class Form(_Model):
                 return self._fields[field_id]
         return None
 
+    def named_exactly(self, text: str) -> Field | None:
+        """The field whose label, short label or an alias ``text`` is, diacritics and case ignored
+        ("Nguyên nhân quá hạn", "nguyen nhan qua han"); None otherwise."""
+        folded = _words(text)
+        if not folded:
+            return None
+        for field in self.fields:
+            if folded in (_words(name) for name in (field.label, field.short_label or "", *field.aliases)):
+                return field
+        return None
+
     # --- the questions -----------------------------------------------------------------------
 
     def values(self, answers: Answers, previous: Answers | Values | None = None) -> Values:

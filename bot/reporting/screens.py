@@ -204,6 +204,7 @@ def _ask_text(session: ReportSession, step: Ask) -> str:
         label = period_label(session.period.key)
         lines.insert(0, say("reporting.which_report", period=label[:1].lower() + label[1:],
                             time=f"{deadline:%H:%M}", date=format_date(deadline.date())))
+        lines.append(say("reporting_entry.one_message_hint"))
     if step.current is not None:
         lines.append(say("reporting.current", value=_short(value_text(session.form, f, step.current), 300)))
     if f.kind == "text" and step.suggestion:

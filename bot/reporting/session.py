@@ -793,7 +793,7 @@ class ReportSession:
             for field_id in accepted:
                 await self._forget_stale_explanations(field_id)
             await self._drop_inapplicable()
-            filled = [k for k in (f.id for f in self.form.fields) if k in accepted]
+            filled = [k for k in (f.id for f in self.form.fields) if k in accepted and k in self.answers]
         steps: list[Step] = [BulkFilled(tuple(filled), tuple(refused), entry.unmatched)]
         steps.append(await self._advance())
         return steps
