@@ -263,8 +263,10 @@ def _outliers(
 def _together(form: Form, check: OutlierCheck, results: list[CheckResult],
               highs: Mapping[str, tuple[int, Decimal]]) -> list[CheckResult]:
     """Figures that are all high by a similar factor agree with each other (a busy week, not a slip):
-    they make one question naming them, keyed by the check alone; the others stay one question each.
-    "Similar": within ``check.together`` times the middle factor of the high figures, either way."""
+    they make one question naming them, keyed as the first of them would be alone (so a reason given
+    for that figure, in a report stored or imported before, still answers it); the others stay one
+    question each. "Similar": within ``check.together`` times the middle factor of the high figures,
+    either way."""
     if len(results) < 2:
         return results
     ratios = {ident: Decimal(value) / max(usual, Decimal(1)) for ident, (value, usual) in highs.items()}
@@ -280,7 +282,7 @@ def _together(form: Form, check: OutlierCheck, results: list[CheckResult],
     combined = CheckResult(
         check_id=check.id, severity=check.severity,
         message=say("reporting_entry.outlier_together", count=len(named), factor=_format_plain(round(middle)), items=items),
-        fields=_in_form_order(form, form.expand(named)),
+        fields=_in_form_order(form, form.expand(named)), subject=named[0],
     )
     rest = [r for r in results if r not in group]
     return [combined, *rest]

@@ -97,7 +97,7 @@ async def test_several_warnings_one_reason_one_review(sandbox, bot_process: BotP
     assert await bot_process.stop() == 0
     submission = await _submission(bot_process.database)
     assert {k: str(v) for k, v in submission.explanations.items()} == {
-        "balance": REASON, "continuity": REASON, "outlier": REASON}
+        "balance": REASON, "continuity": REASON, "outlier:received_online_full": REASON}
 
 
 async def test_a_busy_week_is_one_outlier_question(sandbox, bot_process: BotProcess) -> None:
@@ -113,7 +113,7 @@ async def test_a_busy_week_is_one_outlier_question(sandbox, bot_process: BotProc
     done = await _tap(client, review, "Gửi báo cáo", _text("Đã gửi"))
     assert "lần 1" in done["text"]
     assert await bot_process.stop() == 0
-    assert list((await _submission(bot_process.database)).explanations) == ["outlier"]
+    assert list((await _submission(bot_process.database)).explanations) == ["outlier:received_online_full"]
 
 
 async def test_labelled_lines_before_baocao_fill_the_report(sandbox, bot_process: BotProcess) -> None:

@@ -62,7 +62,7 @@ async def test_several_warnings_are_asked_together_with_one_reason_and_sent_once
     latest = await services.storage.submissions.latest(period.id, communes[0].code)
     assert latest is not None
     assert {key: str(value) for key, value in latest.explanations.items()} == {
-        "balance": REASON, "continuity": REASON, "outlier": REASON}
+        "balance": REASON, "continuity": REASON, "outlier:received_online_full": REASON}
 
 
 async def test_one_warning_of_several_is_fixed_from_the_list(
@@ -75,20 +75,20 @@ async def test_one_warning_of_several_is_fixed_from_the_list(
     assert "Câu 1/" in asked.text and "Đang ghi: 50" in asked.text
     left = message(await answer(journey, lan, "48"))  # continuity and balance hold: the outlier is left, alone
     assert "⚠" in left.text and labels(left) == ["Sửa", "Giữ nguyên, ghi lý do"]
-    assert [a.check for a in actions(left) if isinstance(a, KeepBreak)] == ["outlier"]
+    assert [a.check for a in actions(left) if isinstance(a, KeepBreak)] == ["outlier:received_online_full"]
 
 
 async def test_high_figures_that_agree_are_one_question(
         services: Services, communes: list[Unit], clock: FakeClock) -> None:
     shown, draft_id = await _busy(services, communes, clock, BUSY_LINES)
     # one question for the six high figures, not six questions
-    assert [a.check for a in actions(shown) if isinstance(a, KeepBreak)] == ["outlier"]
+    assert [a.check for a in actions(shown) if isinstance(a, KeepBreak)] == ["outlier:received_online_full"]
     assert "6 số cùng cao hơn thường lệ" in shown.text and shown.text.count("⚠") == 1
     form = services.forms["tthc-weekly"]
     for field_id in BUSY_SIX:
         assert f"«{form.label_of(field_id, short=True)}»" in shown.text
     journey, lan = ReportingJourney(services), await who(services, LAN)
-    await tap(journey, lan, f"r:{draft_id}:g:outlier")
+    await tap(journey, lan, f"r:{draft_id}:g:outlier:received_online_full")
     review = message(await answer(journey, lan, REASON))
     assert review.text.count("⚠") == 1 and actions(review)[0] == Submit(draft_id)
     assert message(await tap(journey, lan, f"r:{draft_id}:u")).text.startswith("Đã gửi báo cáo Tuần")
