@@ -35,6 +35,7 @@ from bot.domain.forms import Field, Form
 from bot.domain.message_length import cut
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import period_label
+from bot.domain.rollup import finding
 from bot.reporting.session import (
     MAX_REASON,
     Ask,
@@ -153,9 +154,10 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
 
 
 def _warnings_text(step: Warnings) -> str:
-    """Every open soft check, numbered, with what to do: fix one, or keep them all with one reason."""
+    """Every open soft check, numbered, stated as a finding (what to do is said once, after them):
+    fix one, or keep them all with one reason."""
     lines = [say("reporting_entry.warnings_title", count=len(step.checks))]
-    lines.extend(say("reporting_entry.warnings_item", number=n, message=check.message)
+    lines.extend(say("reporting_entry.warnings_item", number=n, message=finding(check.message))
                  for n, check in enumerate(step.checks, 1))
     lines.append(say("reporting_entry.warnings_what", count=len(step.checks)))
     return "\n\n".join(lines)
