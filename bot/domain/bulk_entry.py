@@ -16,6 +16,7 @@ from bot.domain.values import Answer
 
 _SPLIT = re.compile(r"[\n;]+")
 _BULLETS = " \t-•*+"
+_LONGEST_COUNT_LINE = 200  # "label: number" is short; a longer line is a text (and never backtracked over)
 _TRAILING_NUMBER = re.compile(r"^(?P<label>.*?)[\s:=\-–]*(?P<number>-?\d[\d. \u00a0]*(?:,\d+)?)\s*(?:hồ sơ|hs)?\.?$",
                               re.IGNORECASE)
 
@@ -41,9 +42,13 @@ def _lines(text: str, form: Form | None = None) -> list[str]:
     return found
 
 
+def _number_line(line: str) -> re.Match[str] | None:
+    return _TRAILING_NUMBER.match(line) if len(line) <= _LONGEST_COUNT_LINE else None
+
+
 def _count_line(form: Form, line: str) -> tuple[Field, str] | None:
     """A "label: number" line naming a count: the count and the number as typed."""
-    match = _TRAILING_NUMBER.match(line)
+    match = _number_line(line)
     if match is None or not match.group("label").strip():
         return None
     target = form.match_label(match.group("label"))
@@ -71,7 +76,7 @@ def looks_like_bulk_entry(form: Form, text: str, *, strict: bool = False) -> boo
         return False
     hits = labelled = 0
     for line in lines:
-        match = _TRAILING_NUMBER.match(line)
+        match = _number_line(line)
         if _text_line(form, line) is not None or _count_line(form, line) is not None:
             hits += 1
             labelled += 1
