@@ -237,6 +237,15 @@ class KeepBreak(Action):
     check: CheckKey
 
 
+@layout("r:{draft_id}:q:{check}")
+@dataclasses.dataclass(frozen=True)
+class KeepSameReason(Action):
+    """Keep the figures a soft check questions, with the reason last given for another one."""
+
+    draft_id: int
+    check: CheckKey
+
+
 @layout("r:{draft_id}:a")
 @dataclasses.dataclass(frozen=True)
 class KeepAllBreaks(Action):

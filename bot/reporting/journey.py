@@ -27,6 +27,7 @@ from bot.chat.actions import (
     KeepAllBreaks,
     KeepAnswer,
     KeepBreak,
+    KeepSameReason,
     Pause,
     Resume,
     ShowDetails,
@@ -57,9 +58,9 @@ from storage.models import Cursor, Draft, Submission, Unit
 
 # The choices that act on a draft («r:<draft>:…»), dispatched by ``ReportingJourney.tap``.
 DraftAction = (UseSuggestion | AnswerZero | AnswerNone | KeepAnswer | GoBack | Pause | Resume | FixBreak | KeepBreak
-               | KeepAllBreaks | EditItem | ChooseItem | Submit | ShowReview | ShowDetails | DraftFile)
+               | KeepSameReason | KeepAllBreaks | EditItem | ChooseItem | Submit | ShowReview | ShowDetails | DraftFile)
 DRAFT_ACTIONS = (UseSuggestion, AnswerZero, AnswerNone, KeepAnswer, GoBack, Pause, Resume, FixBreak, KeepBreak,
-                 KeepAllBreaks, EditItem, ChooseItem, Submit, ShowReview, ShowDetails, DraftFile)
+                 KeepSameReason, KeepAllBreaks, EditItem, ChooseItem, Submit, ShowReview, ShowDetails, DraftFile)
 
 # Tells the province a report answering its return was sent again (ReminderScheduler.resubmitted).
 Announce = Callable[[Submission], Awaitable[Resubmission | None]]
@@ -237,6 +238,8 @@ class ReportingJourney:
                 return await session.fix(key)
             case KeepBreak(check=key):
                 return await session.keep(key)
+            case KeepSameReason(check=key):
+                return await session.keep_same(key)
             case KeepAllBreaks():
                 return await session.keep_all()
             case EditItem(field=field_id):

@@ -21,6 +21,7 @@ from bot.chat.actions import (
     KeepAllBreaks,
     KeepAnswer,
     KeepBreak,
+    KeepSameReason,
     Pause,
     Resume,
     ShowDetails,
@@ -112,6 +113,9 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
         screen.parts.append(say("reporting.soft_break", message=step.check.message))
         screen.choices = [[Choice(say("reporting.fix"), FixBreak(draft_id, step.check.key))],
                           [Choice(say("reporting.keep_with_reason"), KeepBreak(draft_id, step.check.key))]]
+        if step.same_reason:
+            screen.choices.append([Choice(say("reporting_entry.same_reason", reason=_short(step.same_reason, 30)),
+                                          KeepSameReason(draft_id, step.check.key))])
     elif isinstance(step, AskReason):
         if step.refused_length is not None:
             screen.parts.append(say("reporting.not_saved", reason=say(

@@ -88,7 +88,11 @@ class Saved:
 
 @dataclass(frozen=True)
 class SoftBreak:
+    """A soft check fired; ``same_reason``: the reason last given in this report for another check,
+    offered again («Cùng lý do»)."""
+
     check: CheckResult
+    same_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -389,7 +393,7 @@ class ReportSession:
         if self._cursor_mode == SOFT and self._cursor_check:
             check = self._find_break(self._cursor_check)
             if check is not None:
-                return SoftBreak(check)
+                return await self._soft_break(check)
         if self._cursor_mode == REASON and self._cursor_check == ALL:
             open_checks = await self._open_warnings()
             if open_checks:
@@ -417,6 +421,11 @@ class ReportSession:
         await self._set_cursor(ANSWER, nxt.id)
         return self._ask(nxt)
 
+    async def _soft_break(self, check: CheckResult) -> SoftBreak:
+        explained = await self._explanations()
+        given = [reason for key, reason in explained.items() if key != check.key]
+        return SoftBreak(check, same_reason=given[-1] if given else None)
+
     async def _open_warnings(self) -> list[CheckResult]:
         """The soft checks that fire with no reason given, in form order."""
         explained = await self._explanations()
@@ -427,7 +436,7 @@ class ReportSession:
         if len(open_checks) == 1:
             check = open_checks[0]
             await self._set_cursor(SOFT, check.fields[-1] if check.fields else None, check.key)
-            return SoftBreak(check)
+            return await self._soft_break(check)
         await self._set_cursor(WARNINGS, None)
         return Warnings(tuple(open_checks))
 
@@ -478,11 +487,11 @@ class ReportSession:
             return [await self._advance()]
         target = self._to_fix(check)
         if target is None or target.kind != "count":
-            return [WarningOpen(text, None), SoftBreak(check)]
+            return [WarningOpen(text, None), await self._soft_break(check)]
         try:
             value: Any = parse_answer(target, text)
         except AnswerError:
-            return [WarningOpen(text, target), SoftBreak(check)]
+            return [WarningOpen(text, target), await self._soft_break(check)]
         return await self.set_value(target.id, value)
 
     def _to_fix(self, check: CheckResult | None) -> Field | None:
@@ -557,7 +566,7 @@ class ReportSession:
         pending = [c for c in soft if c.key not in explained and self._about(c, field_id)]
         if pending:
             await self._set_cursor(SOFT, field_id, pending[0].key)
-            steps.append(SoftBreak(pending[0]))
+            steps.append(await self._soft_break(pending[0]))
             return steps
         steps.append(await self._advance())
         return steps
@@ -638,6 +647,18 @@ class ReportSession:
         await self._set_cursor(REASON, self._cursor_field, check_key)
         return [AskReason(check)]
 
+    async def keep_same(self, check_key: str) -> list[Step]:
+        """«Cùng lý do»: keep the figures with the reason last given for another check."""
+        if self._cursor_mode != SOFT or self._cursor_check != check_key:
+            return [Stale(), await self.resume()]
+        check = self._find_break(check_key)
+        if check is None:
+            return [await self._advance()]
+        same = (await self._soft_break(check)).same_reason
+        if same is None:
+            return [Stale(), await self.resume()]
+        return await self.give_reason(check_key, same)
+
     async def keep_all(self) -> list[Step]:
         """"Giữ nguyên tất cả, ghi một lý do": ask for one reason for every open soft check."""
         if self._cursor_mode != WARNINGS:
@@ -686,7 +707,7 @@ class ReportSession:
                      and (field_id is None or field_id in b.fields or b.subject == field_id)]
         if remaining:
             await self._set_cursor(SOFT, field_id, remaining[0].key)
-            return [SoftBreak(remaining[0])]
+            return [await self._soft_break(remaining[0])]
         return [await self._advance()]
 
     # -- moving around ----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from bot.onboarding.welcome import help_for
 from bot.reporting.journey import ReportingJourney, Turn
 from bot.services import Services
 from storage.models import Role, Unit
-from tests.integration.busy_week import BUSY_LINES, BUSY_SIX, TEXT_LINES, TEXTS, seed_usual_weeks
+from tests.integration.busy_week import BUSY_LINES, BUSY_SIX, TEXT_LINES, TEXTS, USUAL, seed_usual_weeks
 from tests.integration.conftest import LAN
 from tests.integration.seed import bind
 from tests.integration.test_reporting_service import actions, answer, labels, message, tap, who
@@ -175,3 +175,34 @@ async def test_a_busy_week_typed_one_question_at_a_time_asks_about_its_high_figu
     review = message(turn)
     assert actions(review)[0] == Submit(actions(review)[0].draft_id)  # type: ignore[attr-defined]
     assert "6 số cùng cao hơn thường lệ" in review.text and f"Lý do: {REASON}" in review.text
+
+
+async def test_a_later_warning_takes_the_same_reason_in_one_tap(
+        services: Services, communes: list[Unit], clock: FakeClock) -> None:
+    await seed_usual_weeks(services.storage, services.forms["tthc-weekly"], communes[0], clock.now())
+    journey, lan = ReportingJourney(services), await who(services, LAN)
+    typed = {**{k: str(v) for k, v in USUAL.items()}, **TEXTS, "carried_over": "50"}  # 2 more than last week left
+    turn, warnings = await journey.start(lan), []
+    for _ in range(40):
+        shown = message(turn)
+        keep = next((a for a in actions(shown) if isinstance(a, KeepBreak)), None)
+        if keep is not None and not warnings:  # continuity, at once: kept with a reason
+            warnings.append(keep.check)
+            await tap(journey, lan, f"r:{keep.draft_id}:g:{keep.check}")
+            turn = await answer(journey, lan, REASON)
+            continue
+        if keep is not None:  # the balance, at the last figure: «Giữ nguyên, cùng lý do»
+            warnings.append(keep.check)
+            assert labels(shown)[-1] == say("reporting_entry.same_reason", reason=REASON[:29] + "…")
+            turn = await tap(journey, lan, f"r:{keep.draft_id}:q:{keep.check}")
+            continue
+        asked = [a.field for a in actions(shown) if hasattr(a, "field")]
+        if not asked:
+            break
+        turn = await answer(journey, lan, typed[asked[0]])
+    assert warnings == ["continuity", "balance"]
+    review = message(turn)
+    draft_id = actions(review)[0].draft_id  # type: ignore[attr-defined]
+    assert actions(review)[0] == Submit(draft_id) and review.text.count(f"Lý do: {REASON}") == 2
+    stored = await services.storage.drafts.explanations(draft_id)
+    assert {key: e.reason for key, e in stored.items()} == {"continuity": REASON, "balance": REASON}
