@@ -151,7 +151,9 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
         screen.parts.append(_early_text(step))
     elif isinstance(step, WarningOpen):
         sent = _short(" ".join(step.text.split()), 40)
-        if step.target is not None:
+        if step.several:
+            screen.parts.append(say("reporting_entry.warnings_open", sent=sent))
+        elif step.target is not None:
             screen.parts.append(say("reporting.warning_open_figure", sent=sent, label=step.target.button_label))
         else:
             screen.parts.append(say("reporting.warning_open", sent=sent))

@@ -160,6 +160,7 @@ class WarningOpen:
 
     text: str
     target: Field | None
+    several: bool = False  # the list of open warnings waits (for «Sửa mục …» or «Giữ nguyên tất cả»)
 
 
 @dataclass(frozen=True)
@@ -465,7 +466,8 @@ class ReportSession:
             return await self._typed_at_warning(self._cursor_check, text)
         if self._cursor_mode == WARNINGS:
             step = await self._advance()
-            return [WarningOpen(text, None), step] if isinstance(step, Warnings | SoftBreak) else [step]
+            return [WarningOpen(text, None, several=isinstance(step, Warnings)), step] if isinstance(
+                step, Warnings | SoftBreak) else [step]
         if self._cursor_mode != ANSWER or not self._cursor_field:
             return [await self.resume()]
         target = self._field_or_none(self._cursor_field)

@@ -206,3 +206,13 @@ async def test_a_later_warning_takes_the_same_reason_in_one_tap(
     assert actions(review)[0] == Submit(draft_id) and review.text.count(f"Lý do: {REASON}") == 2
     stored = await services.storage.drafts.explanations(draft_id)
     assert {key: e.reason for key, e in stored.items()} == {"continuity": REASON, "balance": REASON}
+
+
+async def test_a_text_typed_at_the_list_of_warnings_is_not_stored_and_says_why(
+        services: Services, communes: list[Unit], clock: FakeClock) -> None:
+    shown, draft_id = await _busy(services, communes, clock, BUSY_LINES.replace("chuyển sang: 48", "chuyển sang: 50"))
+    journey, lan = ReportingJourney(services), await who(services, LAN)
+    again = message(await answer(journey, lan, "số liệu đúng"))
+    assert again.text.startswith(say("reporting_entry.warnings_open", sent="số liệu đúng"))
+    assert say("reporting_entry.warnings_title", count=3) in again.text
+    assert await services.storage.drafts.explanations(draft_id) == {}
