@@ -237,6 +237,23 @@ class KeepBreak(Action):
     check: CheckKey
 
 
+@layout("r:{draft_id}:q:{check}")
+@dataclasses.dataclass(frozen=True)
+class KeepSameReason(Action):
+    """Keep the figures a soft check questions, with the reason last given for another one."""
+
+    draft_id: int
+    check: CheckKey
+
+
+@layout("r:{draft_id}:a")
+@dataclasses.dataclass(frozen=True)
+class KeepAllBreaks(Action):
+    """Keep the figures every open soft check questions, with one reason for them all."""
+
+    draft_id: int
+
+
 @layout("r:{draft_id}:e:{field}")
 @dataclasses.dataclass(frozen=True)
 class EditItem(Action):

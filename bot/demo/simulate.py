@@ -214,7 +214,8 @@ def _asked_field(message: dict[str, Any]) -> str | None:
 
 def _is_screen(message: dict[str, Any]) -> bool:
     text = message.get("text") or ""
-    return any(d.startswith("r:") for _, d in _buttons(message)) or shows(text, "reporting.ask_reason")
+    return (any(d.startswith("r:") for _, d in _buttons(message)) or shows(text, "reporting.ask_reason")
+            or shows(text, "reporting_entry.ask_reason_all"))
 
 
 class Official:
@@ -305,7 +306,14 @@ class Official:
                     or check.split(":", 1)[-1] in self.plan.first_tries:
                 return await self._tap(screen, fix)
             return await self._tap(screen, keep)  # a warning not planned: keep, with a reason
-        if shows(text, "reporting.ask_reason"):
+        keep_all = _verb(screen, "a")
+        if keep_all:  # several warnings at once: a planned slip is fixed, else all kept with one reason
+            checks = [d.split(":", 3)[3] for _, d in _buttons(screen) if d.split(":")[2:3] == ["f"]]
+            self.result.caught.extend(checks or ["several"])
+            fix_slip = next((d for _, d in _buttons(screen) if d.split(":")[2:3] == ["f"]
+                             and d.split(":", 3)[3].split(":", 1)[-1] in self.plan.first_tries), None)
+            return await self._tap(screen, fix_slip or keep_all)
+        if shows(text, "reporting.ask_reason") or shows(text, "reporting_entry.ask_reason_all"):
             reason = EXPLAIN_REASON if self.plan.slip == EXPLAIN else script().typed.kept_reason
             self.result.explained.append(reason)
             return await self._say(reason)

@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.chat.catalogue import say
 from bot.domain.expressions import Compare, Const, ExpressionNode, Sub, Sum
 from bot.domain.formatting import format_typed
 from bot.domain.forms import Form, OutlierCheck, RuleCheck
@@ -222,6 +223,7 @@ def _outliers(
         return []
     window = [past if isinstance(past, Values) else compute(form, past) for past in history[: check.window]]
     results = []
+    highs: dict[str, tuple[int, Decimal]] = {}  # each high figure: its value and its usual (the median)
     for ident in targets:
         value = values.count(ident)
         if value is None:
@@ -244,6 +246,7 @@ def _outliers(
             "minimum": format_count(check.minimum),
             "periods": str(len(known)),
         }
+        highs[ident] = (value, middle)
         fields = _in_form_order(form, form.expand([ident]))
         results.append(
             CheckResult(
@@ -254,7 +257,35 @@ def _outliers(
                 subject=ident,
             )
         )
-    return results
+    return _together(form, check, results, highs)
+
+
+def _together(form: Form, check: OutlierCheck, results: list[CheckResult],
+              highs: Mapping[str, tuple[int, Decimal]]) -> list[CheckResult]:
+    """Figures that are all high by a similar factor agree with each other (a busy week, not a slip):
+    they make one question naming them, keyed as the first of them would be alone (so a reason given
+    for that figure, in a report stored or imported before, still answers it); the others stay one
+    question each. "Similar": within ``check.together`` times the middle factor of the high figures,
+    either way."""
+    if len(results) < 2:
+        return results
+    ratios = {ident: Decimal(value) / max(usual, Decimal(1)) for ident, (value, usual) in highs.items()}
+    middle = Decimal(str(median(ratios.values())))
+    spread = check.together
+    group = [r for r in results if r.subject is not None and middle / spread <= ratios[r.subject] <= middle * spread]
+    if len(group) < 2:
+        return results
+    named = [r.subject for r in group if r.subject is not None]
+    items = "; ".join(say("reporting_entry.outlier_item", label=form.label_of(ident, short=True),
+                          value=format_count(highs[ident][0]), median=_format_plain(highs[ident][1]))
+                      for ident in named)
+    combined = CheckResult(
+        check_id=check.id, severity=check.severity,
+        message=say("reporting_entry.outlier_together", count=len(named), factor=_format_plain(round(middle)), items=items),
+        fields=_in_form_order(form, form.expand(named)), subject=named[0],
+    )
+    rest = [r for r in results if r not in group]
+    return [combined, *rest]
 
 
 def _in_form_order(form: Form, idents: frozenset[str]) -> tuple[str, ...]:

@@ -226,6 +226,9 @@ class OutlierCheck(_Model):
     minimum: int = PydanticField(default=20, ge=0)
     window: int = PydanticField(default=8, ge=1, le=52)
     min_history: int = PydanticField(default=3, ge=1)
+    # High figures whose factors (value ÷ median) lie within ``together`` times their middle factor
+    # agree with each other (a busy week): one question names them all.
+    together: Decimal = PydanticField(default=Decimal(4), gt=1)
     message: str | None = None
 
 
@@ -270,6 +273,7 @@ class Form(_Model):
     _inputs: dict[str, frozenset[str]] = PrivateAttr(default_factory=dict)  # expand() of each id
     _count_fields: tuple[Field, ...] = PrivateAttr(default=())
     _aliases: tuple[tuple[str, str], ...] = PrivateAttr(default=())
+    _names: dict[str, str] = PrivateAttr(default_factory=dict)  # folded label, short label, alias → field
     _field_kinds: tuple[tuple[str, str], ...] = PrivateAttr(default=())
     _derived_steps: tuple[tuple[str, ExpressionNode], ...] = PrivateAttr(default=())
 
@@ -301,6 +305,11 @@ class Form(_Model):
         self._field_kinds = tuple((field.id, field.kind) for field in self.fields)
         self._derived_steps = tuple((ident, self._derived[ident].value) for ident in order)
         self._check_inputs = {check.id: self._inputs_of_check(check) for check in self.checks}
+        self._names = {}
+        for field in reversed(self.fields):  # the first field of a name wins
+            for name in (field.label, field.short_label or "", *field.aliases):
+                if _words(name):
+                    self._names[_words(name)] = field.id
         self._aliases = tuple(
             sorted(
                 (
@@ -431,6 +440,12 @@ class Form(_Model):
                 return self._fields[field_id]
         return None
 
+    def named_exactly(self, text: str) -> Field | None:
+        """The field whose label, short label or an alias ``text`` is, diacritics and case ignored
+        ("Nguyên nhân quá hạn", "nguyen nhan qua han"); None otherwise."""
+        field_id = self._names.get(_words(text)) if text and len(text) <= _LONGEST_NAME else None
+        return None if field_id is None else self._fields[field_id]
+
     # --- the questions -----------------------------------------------------------------------
 
     def values(self, answers: Answers, previous: Answers | Values | None = None) -> Values:
@@ -482,6 +497,9 @@ class Form(_Model):
             return self.expand(ref.id for ref in check.require.refs() if not ref.previous)
         targets = check.applies_to if check.applies_to is not None else tuple(f.id for f in self.count_fields)
         return self.expand(targets)
+
+
+_LONGEST_NAME = 300  # longer text is no field's name (not folded to find out)
 
 
 def _words(text: str) -> str:

@@ -82,5 +82,7 @@ async def help_for(storage: Storage, identity: Identity) -> list[Reply]:
     """/help: who the person is and the commands of their roles; a stranger is told to ask for an invitation."""
     if not identity.is_known:
         return [Message(say("common.help_stranger"))]
-    text = "\n\n".join([await describe_roles(storage, identity), say("onboarding.help_header"), describe(identity)])
-    return [Message(text)]
+    parts = [await describe_roles(storage, identity), say("onboarding.help_header"), describe(identity)]
+    if identity.communes:  # a reporter: the report may come in one message, any time
+        parts.append(say("reporting_entry.help_one_message"))
+    return [Message("\n\n".join(parts))]

@@ -24,8 +24,10 @@ from bot.chat.actions import (
     EditItem,
     FixBreak,
     GoBack,
+    KeepAllBreaks,
     KeepAnswer,
     KeepBreak,
+    KeepSameReason,
     Pause,
     Resume,
     ShowDetails,
@@ -41,15 +43,24 @@ from bot.notices.plan import format_moment
 from bot.notices.reminders import Resubmission
 from bot.reporting.documents import report_document
 from bot.reporting.screens import Screen, edit_menu, render, review_details, review_text
-from bot.reporting.session import ANSWER, ReportSession, Stale, Step, Submitted, reporter_communes
+from bot.reporting.session import (
+    ANSWER,
+    REASON,
+    ReportSession,
+    Stale,
+    Step,
+    Submitted,
+    choose_period,
+    reporter_communes,
+)
 from bot.services import Services
 from storage.models import Cursor, Draft, Submission, Unit
 
 # The choices that act on a draft («r:<draft>:…»), dispatched by ``ReportingJourney.tap``.
 DraftAction = (UseSuggestion | AnswerZero | AnswerNone | KeepAnswer | GoBack | Pause | Resume | FixBreak | KeepBreak
-               | EditItem | ChooseItem | Submit | ShowReview | ShowDetails | DraftFile)
+               | KeepSameReason | KeepAllBreaks | EditItem | ChooseItem | Submit | ShowReview | ShowDetails | DraftFile)
 DRAFT_ACTIONS = (UseSuggestion, AnswerZero, AnswerNone, KeepAnswer, GoBack, Pause, Resume, FixBreak, KeepBreak,
-                 EditItem, ChooseItem, Submit, ShowReview, ShowDetails, DraftFile)
+                 KeepSameReason, KeepAllBreaks, EditItem, ChooseItem, Submit, ShowReview, ShowDetails, DraftFile)
 
 # Tells the province a report answering its return was sent again (ReminderScheduler.resubmitted).
 Announce = Callable[[Submission], Awaitable[Resubmission | None]]
@@ -115,6 +126,8 @@ class ReportingJourney:
         """A typed message: the answer to the question asked now, a reason, or many figures at once.
         An ``edited`` message changes nothing: it answered an earlier question, if any."""
         session = await self._active(identity)  # read on the quick path, before the write lock
+        if not edited and looks_like_bulk_entry(self.form, text, strict=_asks_text(session)):
+            return await self._bulk(identity, session, text)
         if session is None:
             return Turn([Message(_stray_text_hint(identity))])
         async with self.services.storage.db.transaction(quick=True):
@@ -122,14 +135,32 @@ class ReportingJourney:
                 screen = render(session, [await session.resume()])
                 screen.parts.insert(0, say("reporting.edited_message"))
                 return _turn(session, screen)
-            form = session.form
-            asking_text = session.mode == ANSWER and form.kind_of(session.cursor_field or "") == "text"
-            if not asking_text and looks_like_bulk_entry(form, text):
-                steps = await session.bulk(text)
-            else:
-                steps = await session.answer_text(text, sent_at=sent_at)
+            steps = await session.answer_text(text, sent_at=sent_at)
             screen = render(session, steps)
         return _turn(session, screen)
+
+    async def _bulk(self, identity: Identity, session: ReportSession | None, text: str) -> Turn:
+        """"Label: value" lines, wherever they come: before /baocao (the report is opened), mid-form,
+        at a warning, on the review. A report already sent for an earlier week is not reopened by
+        them: they go to the week to report on now."""
+        units = await reporter_communes(self.services.storage, identity)
+        if not units:
+            return Turn([Message(_stray_text_hint(identity))])
+        if session is None and len(units) > 1:
+            return Turn([Message(say("reporting_entry.which_commune"))])
+        async with self.services.storage.db.transaction(quick=True):
+            if session is None or (session.submitted and await self._later_period(identity, session)):
+                unit = session.unit if session is not None else units[0]
+                session = await self._open(identity, unit)
+            steps = await session.bulk(text)
+            screen = render(session, steps)
+        return _turn(session, screen)
+
+    async def _later_period(self, identity: Identity, session: ReportSession) -> bool:
+        """Whether the commune has another period to report on now than the session's (sent) one."""
+        storage = self.services.storage
+        period = await choose_period(storage, self.form, session.unit.code, self.services.clock.now())
+        return period.id != session.period.id
 
     async def media(self, identity: Identity) -> Turn:
         """A photo, sticker, voice or file mid-form: not stored; the question is asked again."""
@@ -207,6 +238,10 @@ class ReportingJourney:
                 return await session.fix(key)
             case KeepBreak(check=key):
                 return await session.keep(key)
+            case KeepSameReason(check=key):
+                return await session.keep_same(key)
+            case KeepAllBreaks():
+                return await session.keep_all()
             case EditItem(field=field_id):
                 return await session.edit(field_id)
             case Submit():
@@ -247,6 +282,15 @@ class ReportingJourney:
             if draft.unit_code in by_code:
                 return await self._open(identity, by_code[draft.unit_code], draft, cursor)
         return None
+
+
+def _asks_text(session: ReportSession | None) -> bool:
+    """Whether what is asked now takes any text, a text question or a reason (then only a message
+    whose every line is a labelled one is taken as one-message entry)."""
+    if session is None:
+        return False
+    return session.mode == REASON or (session.mode == ANSWER
+                                      and session.form.kind_of(session.cursor_field or "") == "text")
 
 
 def _turn(session: ReportSession, screen: Screen, *before: Reply) -> Turn:

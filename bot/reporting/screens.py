@@ -18,8 +18,10 @@ from bot.chat.actions import (
     EditItem,
     FixBreak,
     GoBack,
+    KeepAllBreaks,
     KeepAnswer,
     KeepBreak,
+    KeepSameReason,
     Pause,
     Resume,
     ShowDetails,
@@ -34,13 +36,16 @@ from bot.domain.forms import Field, Form
 from bot.domain.message_length import cut
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import period_label
+from bot.domain.rollup import finding
 from bot.reporting.session import (
     MAX_REASON,
     Ask,
     AskReason,
+    AskReasonAll,
     BulkFilled,
     Early,
     Paused,
+    ReasonsKept,
     Refused,
     ReportSession,
     Review,
@@ -50,6 +55,7 @@ from bot.reporting.session import (
     Step,
     Submitted,
     WarningOpen,
+    Warnings,
 )
 from storage.models import SubmissionStatus
 
@@ -107,6 +113,9 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
         screen.parts.append(say("reporting.soft_break", message=step.check.message))
         screen.choices = [[Choice(say("reporting.fix"), FixBreak(draft_id, step.check.key))],
                           [Choice(say("reporting.keep_with_reason"), KeepBreak(draft_id, step.check.key))]]
+        if step.same_reason:
+            screen.choices.append([Choice(say("reporting_entry.same_reason", reason=_short(step.same_reason, 30)),
+                                          KeepSameReason(draft_id, step.check.key))])
     elif isinstance(step, AskReason):
         if step.refused_length is not None:
             screen.parts.append(say("reporting.not_saved", reason=say(
@@ -114,6 +123,18 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
                 limit=format_count(MAX_REASON))))
         screen.parts.append(say("reporting.ask_reason"))
         screen.choices = []
+    elif isinstance(step, Warnings):
+        screen.parts.append(_warnings_text(step))
+        screen.choices = _warnings_choices(form, draft_id, step)
+    elif isinstance(step, AskReasonAll):
+        if step.refused_length is not None:
+            screen.parts.append(say("reporting.not_saved", reason=say(
+                "arguments.too_long", what=say("reporting.reason_what"), length=format_count(step.refused_length),
+                limit=format_count(MAX_REASON))))
+        screen.parts.append(say("reporting_entry.ask_reason_all", count=len(step.checks)))
+        screen.choices = []
+    elif isinstance(step, ReasonsKept):
+        screen.parts.append(say("reporting_entry.reasons_kept", count=step.count))
     elif isinstance(step, Review):
         screen.parts.append(review_text(session, step))
         screen.choices = _review_choices(draft_id, step)
@@ -130,10 +151,33 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
         screen.parts.append(_early_text(step))
     elif isinstance(step, WarningOpen):
         sent = _short(" ".join(step.text.split()), 40)
-        if step.target is not None:
+        if step.several:
+            screen.parts.append(say("reporting_entry.warnings_open", sent=sent))
+        elif step.target is not None:
             screen.parts.append(say("reporting.warning_open_figure", sent=sent, label=step.target.button_label))
         else:
             screen.parts.append(say("reporting.warning_open", sent=sent))
+
+
+def _warnings_text(step: Warnings) -> str:
+    """Every open soft check, numbered, stated as a finding (what to do is said once, after them):
+    fix one, or keep them all with one reason."""
+    lines = [say("reporting_entry.warnings_title", count=len(step.checks))]
+    lines.extend(say("reporting_entry.warnings_item", number=n, message=finding(check.message))
+                 for n, check in enumerate(step.checks, 1))
+    lines.append(say("reporting_entry.warnings_what", count=len(step.checks)))
+    return "\n\n".join(lines)
+
+
+def _warnings_choices(form: Form, draft_id: int, step: Warnings) -> Rows:
+    """«Sửa» for each: the figure itself when the check names one, else the list of items to choose
+    from (figures that do not balance, several high figures); then «Giữ nguyên tất cả»."""
+    rows: Rows = []
+    for n, check in enumerate(step.checks, 1):
+        action = FixBreak(draft_id, check.key) if len(check.fields) == 1 else ChooseItem(draft_id)
+        rows.append([Choice(say("reporting_entry.fix_item", number=n), action)])
+    rows.append([Choice(say("reporting_entry.keep_all"), KeepAllBreaks(draft_id))])
+    return rows
 
 
 def _saved_text(form: Form, step: Saved) -> str:
@@ -168,6 +212,7 @@ def _ask_text(session: ReportSession, step: Ask) -> str:
         label = period_label(session.period.key)
         lines.insert(0, say("reporting.which_report", period=label[:1].lower() + label[1:],
                             time=f"{deadline:%H:%M}", date=format_date(deadline.date())))
+        lines.append(say("reporting_entry.one_message_hint"))
     if step.current is not None:
         lines.append(say("reporting.current", value=_short(value_text(session.form, f, step.current), 300)))
     if f.kind == "text" and step.suggestion:

@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.domain.answers import AnswerError, parse_answer
 from bot.domain.bulk_entry import BulkEntry, parse_bulk_entry
 from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_derived, explain_rate
-from bot.domain.forms import Field, Form
+from bot.domain.forms import Field, Form, OutlierCheck
 from bot.domain.periods import PeriodInfo, PeriodKey, open_periods
 from bot.domain.values import Answer, Values, compute
 from bot.reporting.last_period import continues
@@ -48,6 +48,8 @@ REASON = "reason"  # waiting for the reason of a kept soft-check break
 MAX_REASON = 1000  # characters of a reason for keeping figures a soft check questions
 REVIEW = "review"
 PAUSED = "paused"
+WARNINGS = "warnings"  # several soft checks open: each can be fixed, or all kept with one reason
+ALL = "*"  # the check of a REASON cursor when one reason is asked for every open soft check
 
 
 # --- steps: what to show next --------------------------------------------------------------
@@ -86,13 +88,39 @@ class Saved:
 
 @dataclass(frozen=True)
 class SoftBreak:
+    """A soft check fired; ``same_reason``: the reason last given in this report for another check,
+    offered again («Cùng lý do»)."""
+
     check: CheckResult
+    same_reason: str | None = None
 
 
 @dataclass(frozen=True)
 class AskReason:
     check: CheckResult
     refused_length: int | None = None  # the length of a reason just refused as too long
+
+
+@dataclass(frozen=True)
+class Warnings:
+    """Every soft check still open, asked together before the review: fix one, or keep them all."""
+
+    checks: tuple[CheckResult, ...]
+
+
+@dataclass(frozen=True)
+class AskReasonAll:
+    """One reason for every open soft check ("cùng lý do")."""
+
+    checks: tuple[CheckResult, ...]
+    refused_length: int | None = None
+
+
+@dataclass(frozen=True)
+class ReasonsKept:
+    """One reason stored for ``count`` soft checks."""
+
+    count: int
 
 
 @dataclass(frozen=True)
@@ -132,6 +160,7 @@ class WarningOpen:
 
     text: str
     target: Field | None
+    several: bool = False  # the list of open warnings waits (for «Sửa mục …» or «Giữ nguyên tất cả»)
 
 
 @dataclass(frozen=True)
@@ -150,7 +179,7 @@ class Early:
 
 
 Step = (Ask | Refused | Saved | SoftBreak | AskReason | Review | Submitted | Paused | BulkFilled | Stale | Early
-        | WarningOpen)
+        | WarningOpen | Warnings | AskReasonAll | ReasonsKept)
 
 
 # --- the session -----------------------------------------------------------------------------
@@ -365,8 +394,12 @@ class ReportSession:
         if self._cursor_mode == SOFT and self._cursor_check:
             check = self._find_break(self._cursor_check)
             if check is not None:
-                return SoftBreak(check)
-        if self._cursor_mode == REASON and self._cursor_check:
+                return await self._soft_break(check)
+        if self._cursor_mode == REASON and self._cursor_check == ALL:
+            open_checks = await self._open_warnings()
+            if open_checks:
+                return AskReasonAll(tuple(open_checks))
+        elif self._cursor_mode == REASON and self._cursor_check:
             check = self._find_break(self._cursor_check)
             if check is not None:
                 return AskReason(check)
@@ -377,13 +410,36 @@ class ReportSession:
         return await self._advance()
 
     async def _advance(self) -> Step:
-        """The first unanswered question, or the review when all are answered."""
+        """The first unanswered question; when all are answered, the soft checks still open (all
+        together), else the review."""
         nxt = self._next_question()
         if nxt is None:
+            open_checks = await self._open_warnings()
+            if open_checks:
+                return await self._ask_warnings(open_checks)
             await self._set_cursor(REVIEW, None)
             return await self.review()
         await self._set_cursor(ANSWER, nxt.id)
         return self._ask(nxt)
+
+    async def _soft_break(self, check: CheckResult) -> SoftBreak:
+        explained = await self._explanations()
+        given = [reason for key, reason in explained.items() if key != check.key]
+        return SoftBreak(check, same_reason=given[-1] if given else None)
+
+    async def _open_warnings(self) -> list[CheckResult]:
+        """The soft checks that fire with no reason given, in form order."""
+        explained = await self._explanations()
+        return [b for b in self._breaks() if not b.is_hard and b.key not in explained]
+
+    async def _ask_warnings(self, open_checks: list[CheckResult]) -> Step:
+        """One open soft check is asked as ever; several are asked together."""
+        if len(open_checks) == 1:
+            check = open_checks[0]
+            await self._set_cursor(SOFT, check.fields[-1] if check.fields else None, check.key)
+            return await self._soft_break(check)
+        await self._set_cursor(WARNINGS, None)
+        return Warnings(tuple(open_checks))
 
     def _field_or_none(self, field_id: str) -> Field | None:
         try:
@@ -402,10 +458,16 @@ class ReportSession:
         shown is not stored (a repeated message, or typed ahead)."""
         if self.submitted:  # a colleague submitted meanwhile: corrections start from the review
             return [await self.show_review()]
+        if self._cursor_mode == REASON and self._cursor_check == ALL:
+            return await self.give_reason_all(text)
         if self._cursor_mode == REASON and self._cursor_check:
             return await self.give_reason(self._cursor_check, text)
         if self._cursor_mode == SOFT and self._cursor_check:
             return await self._typed_at_warning(self._cursor_check, text)
+        if self._cursor_mode == WARNINGS:
+            step = await self._advance()
+            return [WarningOpen(text, None, several=isinstance(step, Warnings)), step] if isinstance(
+                step, Warnings | SoftBreak) else [step]
         if self._cursor_mode != ANSWER or not self._cursor_field:
             return [await self.resume()]
         target = self._field_or_none(self._cursor_field)
@@ -427,11 +489,11 @@ class ReportSession:
             return [await self._advance()]
         target = self._to_fix(check)
         if target is None or target.kind != "count":
-            return [WarningOpen(text, None), SoftBreak(check)]
+            return [WarningOpen(text, None), await self._soft_break(check)]
         try:
             value: Any = parse_answer(target, text)
         except AnswerError:
-            return [WarningOpen(text, target), SoftBreak(check)]
+            return [WarningOpen(text, target), await self._soft_break(check)]
         return await self.set_value(target.id, value)
 
     def _to_fix(self, check: CheckResult | None) -> Field | None:
@@ -498,16 +560,24 @@ class ReportSession:
             )
         ]
         relevant = self._relevant()
-        soft = evaluate_checks(self.form, relevant, self._before, self._past, touching=field_id,
+        # every soft check, not only those reading this field: high figures that agree with each
+        # other make one question together (evaluate._together), which may name this one
+        soft = evaluate_checks(self.form, relevant, self._before, self._past,
                                values=self._values_of(relevant), severity="soft")
         explained = await self._explanations()
-        pending = [c for c in soft if c.key not in explained]
+        pending = [c for c in soft if c.key not in explained and self._about(c, field_id)]
         if pending:
             await self._set_cursor(SOFT, field_id, pending[0].key)
-            steps.append(SoftBreak(pending[0]))
+            steps.append(await self._soft_break(pending[0]))
             return steps
         steps.append(await self._advance())
         return steps
+
+    def _about(self, check: CheckResult, field_id: str) -> bool:
+        """Whether a check fired is about ``field_id``: an outlier names it, a rule reads it."""
+        if isinstance(self.form.check(check.check_id), OutlierCheck):
+            return field_id in check.fields
+        return field_id in self.form.check_inputs(check.check_id)
 
     def _derived_lines(self, field_id: str) -> tuple[str, ...]:
         """Derived totals and rates that became known with the first answer to ``field_id``, each
@@ -550,7 +620,17 @@ class ReportSession:
     # -- soft checks ------------------------------------------------------------------------
 
     async def fix(self, check_key: str) -> list[Step]:
-        """"Sửa": ask again the answer that broke the check."""
+        """"Sửa": ask again the answer that broke the check (from the list of open checks: the
+        first figure it names)."""
+        if self._cursor_mode == WARNINGS:
+            check = self._find_break(check_key)
+            if check is None or not check.fields:
+                return [Stale(), await self.resume()]
+            target = self._field_or_none(check.fields[0])
+            if target is None:
+                return [await self._advance()]
+            await self._set_cursor(ANSWER, target.id)
+            return [self._ask(target)]
         if self._cursor_mode != SOFT or self._cursor_check != check_key:
             return [Stale(), await self.resume()]
         target = self._to_fix(self._find_break(check_key))
@@ -568,6 +648,47 @@ class ReportSession:
             return [await self._advance()]
         await self._set_cursor(REASON, self._cursor_field, check_key)
         return [AskReason(check)]
+
+    async def keep_same(self, check_key: str) -> list[Step]:
+        """«Cùng lý do»: keep the figures with the reason last given for another check."""
+        if self._cursor_mode != SOFT or self._cursor_check != check_key:
+            return [Stale(), await self.resume()]
+        check = self._find_break(check_key)
+        if check is None:
+            return [await self._advance()]
+        same = (await self._soft_break(check)).same_reason
+        if same is None:
+            return [Stale(), await self.resume()]
+        return await self.give_reason(check_key, same)
+
+    async def keep_all(self) -> list[Step]:
+        """"Giữ nguyên tất cả, ghi một lý do": ask for one reason for every open soft check."""
+        if self._cursor_mode != WARNINGS:
+            return [Stale(), await self.resume()]
+        open_checks = await self._open_warnings()
+        if not open_checks:
+            return [await self._advance()]
+        await self._set_cursor(REASON, None, ALL)
+        return [AskReasonAll(tuple(open_checks))]
+
+    async def give_reason_all(self, reason: str) -> list[Step]:
+        """One reason stored for every open soft check, each under its own key (the .docx and the
+        rollup print it beside each); then the review, to be sent once."""
+        reason = reason.strip()
+        open_checks = await self._open_warnings()
+        if not open_checks:
+            return [await self._advance()]
+        if len(reason) < 3:
+            return [AskReasonAll(tuple(open_checks))]
+        if len(reason) > MAX_REASON:
+            return [AskReasonAll(tuple(open_checks), refused_length=len(reason))]
+        explained = await self._explanations()
+        now = self.clock.now()
+        for check in open_checks:
+            await self.storage.drafts.set_explanation(self.draft.id, check.key, reason, self.person.id, now)
+            explained.pop(check.key, None)
+            explained[check.key] = reason
+        return [ReasonsKept(len(open_checks)), await self._advance()]
 
     async def give_reason(self, check_key: str, reason: str) -> list[Step]:
         reason = reason.strip()
@@ -588,7 +709,7 @@ class ReportSession:
                      and (field_id is None or field_id in b.fields or b.subject == field_id)]
         if remaining:
             await self._set_cursor(SOFT, field_id, remaining[0].key)
-            return [SoftBreak(remaining[0])]
+            return [await self._soft_break(remaining[0])]
         return [await self._advance()]
 
     # -- moving around ----------------------------------------------------------------------
@@ -653,9 +774,7 @@ class ReportSession:
             await self._set_cursor(ANSWER, target.id)
             return [Refused(target, review.hard[0].message), self._ask(target)]
         if review.unexplained:
-            check = review.unexplained[0]
-            await self._set_cursor(SOFT, check.fields[-1] if check.fields else None, check.key)
-            return [SoftBreak(check)]
+            return [await self._ask_warnings(list(review.unexplained))]
         now = self.clock.now()
         answers = self._relevant()
         explanations = {b.key: review.explanations[b.key] for b in review.breaks if b.key in review.explanations}
@@ -697,7 +816,7 @@ class ReportSession:
             for field_id in accepted:
                 await self._forget_stale_explanations(field_id)
             await self._drop_inapplicable()
-            filled = [k for k in (f.id for f in self.form.fields) if k in accepted]
+            filled = [k for k in (f.id for f in self.form.fields) if k in accepted and k in self.answers]
         steps: list[Step] = [BulkFilled(tuple(filled), tuple(refused), entry.unmatched)]
         steps.append(await self._advance())
         return steps
