@@ -63,6 +63,7 @@ from bot.domain.rollup import (
 )
 from bot.domain.rollup_figures import count_of, label_of
 from bot.domain.rollup_figures import kind_of as figure_kind
+from bot.domain.text import fold
 from bot.domain.themes import words
 
 TEMPLATE_NAME = "bao-cao-tong-hop.docx"
@@ -114,19 +115,20 @@ def resolved_for_scope(province: str | None, settings: RollupSettings | None = N
     what a rollup of that scope prints, without building one (shown by /caidat tonghop)."""
     settings = settings or RollupSettings()
     if province is None:
-        parent, name, suffix, place = "", "BỘ KHOA HỌC VÀ CÔNG NGHỆ", "/BC-BKHCN", "Hà Nội"
-        in_text = "Bộ Khoa học và Công nghệ"
+        parent, name, suffix, place = "", say("rollup_issuer.ministry"), "/BC-BKHCN", say("rollup_issuer.capital")
+        in_text = say("rollup_issuer.ministry_in_text")
         recipient = ""
-        distribution = ["Lãnh đạo Bộ (để b/c)", "Lưu: VT, CĐS"]
+        distribution = say("rollup_issuer.ministry_distribution").split("; ")
     else:  # "Tỉnh Thái Nguyên", "Thành phố Hà Nội"
-        parent = f"UBND {province.upper()}"
-        name, suffix, place = "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "/BC-SKHCN", short_name(province)
-        in_text = "Sở Khoa học và Công nghệ"
-        recipient = f"Ủy ban nhân dân {lower_division(province)}"
-        distribution = ["Như trên", "Giám đốc, các Phó Giám đốc Sở", "Lưu: VT, CĐS"]
+        parent = say("rollup_issuer.province_parent", province=province.upper())
+        name, suffix, place = say("rollup_issuer.department"), "/BC-SKHCN", short_name(province)
+        in_text = say("rollup_issuer.department_in_text")
+        recipient = say("rollup_issuer.province_recipient", province=lower_division(province))
+        distribution = say("rollup_issuer.department_distribution").split("; ")
     chosen_distribution = list(settings.distribution) or distribution
-    if not chosen_distribution[-1].lower().startswith("lưu"):
-        chosen_distribution.append("Lưu: VT")
+    archive = say("rollup_issuer.archive")
+    if not fold(chosen_distribution[-1]).startswith(fold(archive.split(":")[0])):
+        chosen_distribution.append(archive)
     return {
         "issuer_parent": (settings.issuer_parent if settings.issuer_parent is not None else parent).upper(),
         "issuer_name": (settings.issuer_name or name).upper(),
@@ -136,7 +138,8 @@ def resolved_for_scope(province: str | None, settings: RollupSettings | None = N
         "recipient": settings.recipient if settings.recipient is not None else recipient,
         "directive": settings.directive or "",
         "distribution_lines": distribution_lines(chosen_distribution),
-        "signer_titles": [line.upper() for line in (settings.signer_titles or ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"))],
+        "signer_titles": [line.upper() for line in (settings.signer_titles
+                                                     or say("rollup_issuer.signer_titles").split(" | "))],
         "signer_name": settings.signer_name,
     }
 

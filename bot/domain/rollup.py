@@ -55,13 +55,16 @@ State = Literal["on_time", "late", "missing"]
 Approval = Literal["submitted", "approved", "returned"]
 AnomalyKind = Literal["soft", "continuity", "outlier", "hard"]
 
-STATE_LABELS: dict[str, str] = {"on_time": "Đúng hạn", "late": "Sau hạn", "missing": "Chưa nộp"}
-APPROVAL_LABELS: dict[str, str] = {"submitted": "Chờ duyệt", "approved": "Đã duyệt", "returned": "Trả lại"}
+STATE_LABELS: dict[str, str] = {"on_time": say("rollup_labels.on_time"), "late": say("rollup_labels.late"),
+                                "missing": say("rollup_labels.missing")}
+APPROVAL_LABELS: dict[str, str] = {"submitted": say("rollup_labels.submitted"),
+                                   "approved": say("rollup_labels.approved"),
+                                   "returned": say("rollup_labels.returned")}
 ANOMALY_LABELS: dict[AnomalyKind, str] = {
-    "soft": "Số liệu chưa cân đối",
-    "continuity": "Lệch với kỳ trước",
-    "outlier": "Cao bất thường",
-    "hard": "Vi phạm quy tắc bắt buộc",
+    "soft": say("rollup_labels.soft"),
+    "continuity": say("rollup_labels.continuity"),
+    "outlier": say("rollup_labels.outlier"),
+    "hard": say("rollup_labels.hard"),
 }
 
 _PROMPTS = ("anh/chi", "anh chi", "vui long", "xin vui long", "de nghi anh", "ban vui long")
@@ -252,10 +255,10 @@ class Change:
         if delta is None:
             return DASH
         if delta == 0:
-            return "không đổi"
+            return say("rollup_labels.unchanged")
         sign = "+" if delta > 0 else "−"
         if self.is_rate:
-            return f"{sign}{format_percent(abs(Decimal(delta))).removesuffix('%')} điểm %"
+            return say("rollup_labels.points", sign=sign, points=format_percent(abs(Decimal(delta))).removesuffix("%"))
         return f"{sign}{format_count(abs(int(delta)))}"
 
 
@@ -577,7 +580,7 @@ def list_names(names: Sequence[str], limit: int) -> str:
     shown = list(names[:limit])
     rest = len(names) - len(shown)
     text = ", ".join(shown)
-    return f"{text} và {rest} đơn vị khác" if rest > 0 else text
+    return say("rollup_labels.and_others", names=text, rest=rest) if rest > 0 else text
 
 
 # --- the chat message --------------------------------------------------------------------------

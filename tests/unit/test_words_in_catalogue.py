@@ -15,6 +15,10 @@ FILES = sorted(
     {path.relative_to(ROOT).as_posix() for path in (ROOT / "bot" / "commands").glob("*.py")}
 ) + [
     "bot/domain/answers.py",
+    "bot/domain/rollup.py",
+    "bot/documents/rollup_docx.py",
+    "bot/documents/rollup_xlsx.py",
+    "bot/documents/rollup_chart.py",
     "bot/cli.py",
     "bot/importing/entry.py",
     "bot/importing/reading.py",
