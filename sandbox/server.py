@@ -28,7 +28,7 @@ from sandbox.botapi import ApiOptions, BotApi
 from sandbox.control import ControlApi
 from sandbox.errors import ApiError, not_found, too_many_requests
 from sandbox.faults import FaultInjector, FaultRule
-from sandbox.limits import SENDING_METHODS, Limits, RateLimiter, Stats
+from sandbox.limits import SENDING_METHODS, Limits, RateLimiter, Stats, change_limits
 from sandbox.params import loggable, read_params
 from sandbox.spec import check_params, load_spec, validate
 from sandbox.state import SandboxState
@@ -193,17 +193,7 @@ class SandboxServer:
         self.zalo.reset()
 
     def set_limits(self, **changes: Any) -> Limits:
-        for key, value in changes.items():
-            if not hasattr(self.limits, key):
-                raise ValueError(f"unknown limit {key}")
-            current = getattr(self.limits, key)
-            if isinstance(current, bool):
-                if isinstance(value, str):
-                    value = value.strip().lower() in {"1", "true", "yes", "on"}
-                setattr(self.limits, key, bool(value))
-            else:
-                setattr(self.limits, key, type(current)(value))
-        return self.limits
+        return change_limits(self.limits, **changes)
 
     async def sleep(self, seconds: float) -> None:
         """Sleep, but wake when the server stops."""

@@ -24,7 +24,7 @@ from aiohttp import web
 from sandbox import media
 from sandbox.errors import ApiError, bad_request, too_many_requests
 from sandbox.faults import FaultInjector, FaultRule
-from sandbox.limits import Limits, RateLimiter
+from sandbox.limits import Limits, RateLimiter, change_limits
 from sandbox.state import ControlError
 from sandbox.zalo.control import ZaloControl
 from sandbox.zalo.methods import (
@@ -147,17 +147,7 @@ class ZaloSandbox:
         self.server.webchat.zalo_profiles.clear()
 
     def set_limits(self, **changes: Any) -> Limits:
-        for key, value in changes.items():
-            if not hasattr(self.limits, key):
-                raise ValueError(f"unknown limit {key}")
-            current = getattr(self.limits, key)
-            if isinstance(current, bool):
-                if isinstance(value, str):
-                    value = value.strip().lower() in {"1", "true", "yes", "on"}
-                setattr(self.limits, key, bool(value))
-            else:
-                setattr(self.limits, key, type(current)(value))
-        return self.limits
+        return change_limits(self.limits, **changes)
 
     @property
     def api_base_url(self) -> str:
