@@ -25,6 +25,7 @@ from sandbox import media
 from sandbox.errors import ApiError, bad_request, too_many_requests
 from sandbox.faults import FaultInjector, FaultRule
 from sandbox.limits import Limits, RateLimiter, change_limits
+from sandbox.params import json_object
 from sandbox.state import ControlError
 from sandbox.zalo.control import ZaloControl
 from sandbox.zalo.methods import (
@@ -224,13 +225,7 @@ class ZaloSandbox:
             return {}
         if request.content_type != "application/json":
             raise bad_request("the body must be JSON (Content-Type: application/json)")
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            raise bad_request("can't parse JSON encoded request body") from None
-        if not isinstance(body, dict):
-            raise bad_request("JSON body must be an object")
-        return body
+        return json_object(raw)
 
     def _finish(self, entry: dict[str, Any], status: int, started: float) -> None:
         entry["status"] = status
