@@ -23,7 +23,7 @@ from aiohttp import web
 
 from sandbox import media
 from sandbox.errors import ApiError, bad_request, too_many_requests
-from sandbox.faults import FaultInjector, FaultRule
+from sandbox.faults import FaultInjector, FaultRule, RawAnswer, apply_fault
 from sandbox.limits import Limits, RateLimiter, change_limits
 from sandbox.params import json_object
 from sandbox.state import ControlError
@@ -55,12 +55,6 @@ def _json(body: Any, status: int = 200) -> web.Response:
     return web.Response(
         status=status, text=json.dumps(body, ensure_ascii=False), content_type="application/json"
     )
-
-
-class _RawAnswer(Exception):
-    def __init__(self, status: int, body: str) -> None:
-        super().__init__(status)
-        self.status, self.body = status, body
 
 
 def zalo_limits() -> Limits:
@@ -201,9 +195,11 @@ class ZaloSandbox:
         except ApiError as exc:
             body, status = exc.payload(), exc.status
             entry["description"] = exc.description
-        except _RawAnswer as raw_answer:
+        except RawAnswer as raw_answer:
             self._finish(entry, raw_answer.status, started)
-            return web.Response(status=raw_answer.status, text=raw_answer.body, content_type="text/html")
+            return web.Response(
+                status=raw_answer.status, text=raw_answer.body, content_type=raw_answer.content_type
+            )
         except Exception as exc:  # a sandbox bug: answer 500, and keep it for the tests
             log.exception("Zalo sandbox failed on %s", method)
             self.server.internal_errors.append(f"zalo {method}: {exc!r}")
@@ -246,25 +242,16 @@ class ZaloSandbox:
     async def _apply_fault(
         self, rule: FaultRule, method: str, raw: dict[str, Any], request: web.Request
     ) -> Any:
-        if rule.kind == "429":
-            self.stats.answered_429["injected"] += 1
-            raise too_many_requests(rule.retry_after)
-        if rule.kind == "500":
-            raise ApiError(500, "Internal Server Error")
-        if rule.kind == "502":
-            raise _RawAnswer(502, _BAD_GATEWAY_HTML)
         if rule.kind == "unreachable":
             self.stats.unreachable_403 += 1
             raise ApiError(403, UNREACHABLE)
-        if rule.kind == "slow":
-            await self.server.sleep(rule.delay)
-            return await self._run(method, raw, request)
-        if rule.executed:  # timeout: carried out, but the answer comes later than the client waits
-            result = await self._run(method, raw, request)
-            await self.server.sleep(rule.delay)
-            return result
-        await self.server.sleep(rule.delay)
-        raise ApiError(504, "Gateway Timeout")
+        return await apply_fault(
+            rule,
+            lambda: self._run(method, raw, request),
+            self.server.sleep,
+            self.stats.answered_429,
+            _BAD_GATEWAY_HTML,
+        )
 
     async def _run(self, method: str, raw: dict[str, Any], request: web.Request) -> Any:
         params = check_params(method, raw, strict=self.spec_check)
