@@ -20,14 +20,9 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 class WebhookDeliverer(WebhookDelivery[WebhookConfig]):
     task_name = "sandbox-webhook"
 
-    def __init__(
-        self,
-        state: SandboxState,
-        retry_delay: float = 0.25,
-        max_retry_delay: float = 4.0,
-        request_timeout: float = 10.0,
-    ) -> None:
-        super().__init__(state.updates_changed, retry_delay, max_retry_delay, request_timeout)
+    def __init__(self, state: SandboxState, **timing: float) -> None:
+        """timing: retry_delay, max_retry_delay, request_timeout (WebhookDelivery's)."""
+        super().__init__(state.updates_changed, **timing)
         self.state = state
 
     def _next(self) -> tuple[WebhookConfig, dict[str, Any]] | None:

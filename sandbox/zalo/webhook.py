@@ -19,14 +19,9 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"
 class ZaloWebhookDeliverer(WebhookDelivery[ZaloWebhook]):
     task_name = "sandbox-zalo-webhook"
 
-    def __init__(
-        self,
-        world: ZaloWorld,
-        retry_delay: float = 0.25,
-        max_retry_delay: float = 4.0,
-        request_timeout: float = 10.0,
-    ) -> None:
-        super().__init__(world.updates_changed, retry_delay, max_retry_delay, request_timeout)
+    def __init__(self, world: ZaloWorld, **timing: float) -> None:
+        """timing: retry_delay, max_retry_delay, request_timeout (WebhookDelivery's)."""
+        super().__init__(world.updates_changed, **timing)
         self.world = world
 
     def _next(self) -> tuple[ZaloWebhook, dict[str, Any]] | None:
