@@ -9,16 +9,14 @@ async with SandboxClient(base_url) as sb:
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 
+from sandbox.client_kit import Message, SideCalls, wait_for_bot_message
 from sandbox.zalo.client import ZaloSandboxClient
-
-Message = dict[str, Any]
 
 
 class SandboxError(Exception):
@@ -30,7 +28,7 @@ class SandboxError(Exception):
         self.message = message
 
 
-class SandboxClient:
+class SandboxClient(SideCalls):
     def __init__(self, base_url: str, *, session: aiohttp.ClientSession | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self._session = session
@@ -232,26 +230,13 @@ class SandboxClient:
     ) -> Message:
         """The first bot message in the chat newer than `after_message_id` (or sent/edited after `since`)
         that satisfies `predicate`; with neither, the bot's next action from now. TimeoutError if none."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        after = after_message_id
-        while True:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                break
-            res = await self._object(
-                "GET",
-                f"/chats/{chat_id}/wait",
-                query={"after_message_id": after, "since": since, "timeout": round(remaining, 3)},
-            )
-            found: list[Message] = res["messages"]
-            for msg in found:
-                if predicate is None or predicate(msg):
-                    return msg
-            if res["timed_out"]:
-                break
-            after, since = None, res["seq"]  # nothing matched: wait for what happens next
-        raise TimeoutError(f"no bot message in chat {chat_id} within {timeout} s")
+        return await wait_for_bot_message(
+            lambda query: self._object("GET", f"/chats/{chat_id}/wait", query=query),
+            {"after_message_id": after_message_id, "since": since},
+            timeout,
+            predicate,
+            f"no bot message in chat {chat_id} within {timeout} s",
+        )
 
     async def download(self, file_id: str) -> bytes:
         async with self._http().get(f"{self.base_url}/control/files/{file_id}") as resp:
@@ -270,28 +255,3 @@ class SandboxClient:
 
     async def requests(self, method: str | None = None, since: int = 0) -> list[dict[str, Any]]:
         return await self._list("GET", "/requests", query={"method": method, "since": since})
-
-    async def pending_updates(self) -> dict[str, Any]:
-        return await self._object("GET", "/updates/pending")
-
-    async def webhook(self) -> dict[str, Any]:
-        return await self._object("GET", "/webhook")
-
-    # ------------------------------------------------------------ trouble and counters
-
-    async def inject_fault(self, method: str = "*", kind: str = "429", **options: Any) -> dict[str, Any]:
-        """options: count, probability, seed, retry_after, delay, chat_id, executed."""
-        return await self._object("POST", "/faults", {"method": method, "kind": kind, **options})
-
-    async def clear_faults(self) -> None:
-        await self._call("DELETE", "/faults")
-
-    async def set_limits(self, **changes: Any) -> dict[str, Any]:
-        """global_per_second, per_chat_per_second, per_chat_burst, group_per_minute, enforce."""
-        return await self._object("POST", "/limits", changes)
-
-    async def stats(self) -> dict[str, Any]:
-        return await self._object("GET", "/stats")
-
-    async def reset(self) -> None:
-        await self._call("POST", "/reset")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandbox.errors import ApiError, too_many_requests
 from sandbox.state import ControlError
 
 KINDS = ("429", "500", "502", "timeout", "slow")
@@ -101,3 +104,40 @@ class FaultInjector:
             rule.fired += 1
             return rule
         return None
+
+
+class RawAnswer(Exception):
+    """An answer that is not Bot API JSON (the HTML page a 502 from the messenger's front end is)."""
+
+    def __init__(self, status: int, body: str, content_type: str = "text/html") -> None:
+        super().__init__(status)
+        self.status, self.body, self.content_type = status, body, content_type
+
+
+async def apply_fault(
+    rule: FaultRule,
+    run: Callable[[], Awaitable[Any]],
+    sleep: Callable[[float], Awaitable[None]],
+    answered_429: Counter[str],
+    bad_gateway_html: str,
+) -> Any:
+    """A call under one of KINDS, for both Bot APIs: 429 (counted as "injected"), 500, 502 (the
+    front end's HTML page, as RawAnswer), slow (`run` after the delay), timeout (`run`, then the
+    delay, unless not `executed`: then nothing is carried out and the answer is 504)."""
+    if rule.kind == "429":
+        answered_429["injected"] += 1
+        raise too_many_requests(rule.retry_after)
+    if rule.kind == "500":
+        raise ApiError(500, "Internal Server Error")
+    if rule.kind == "502":
+        raise RawAnswer(502, bad_gateway_html)
+    if rule.kind == "slow":
+        await sleep(rule.delay)
+        return await run()
+    # timeout: the answer comes later than the client waits; the request may well have been carried out
+    if rule.executed:
+        result = await run()
+        await sleep(rule.delay)
+        return result
+    await sleep(rule.delay)
+    raise ApiError(504, "Gateway Timeout")

@@ -34,6 +34,22 @@ class Limits:
         return asdict(self)
 
 
+def change_limits(limits: Limits, **changes: Any) -> Limits:
+    """Set the named limits in place, each read as its field's type ("on"/"off" and such for
+    `enforce`); ValueError for a name that is not a limit. Both control APIs' POST .../limits."""
+    for key, value in changes.items():
+        if not hasattr(limits, key):
+            raise ValueError(f"unknown limit {key}")
+        current = getattr(limits, key)
+        if isinstance(current, bool):
+            if isinstance(value, str):
+                value = value.strip().lower() in {"1", "true", "yes", "on"}
+            setattr(limits, key, bool(value))
+        else:
+            setattr(limits, key, type(current)(value))
+    return limits
+
+
 @dataclass
 class _Bucket:
     tokens: float

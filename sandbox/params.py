@@ -27,6 +27,17 @@ class Upload:
         return {"file_name": self.filename, "content_type": self.content_type, "size": len(self.data)}
 
 
+def json_object(raw: bytes) -> dict[str, Any]:
+    """A request's JSON body as the Bot APIs read it (Telegram's and Zalo's): an object, else 400."""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise bad_request("can't parse JSON encoded request body") from None
+    if not isinstance(body, dict):
+        raise bad_request("JSON body must be an object")
+    return body
+
+
 async def read_params(request: web.Request) -> dict[str, Any]:
     """Query-string values, overridden by the body's (JSON, form-encoded or multipart)."""
     params: dict[str, Any] = dict(request.query)
@@ -37,13 +48,7 @@ async def read_params(request: web.Request) -> dict[str, Any]:
         if ctype == "application/json":
             raw = await request.read()
             if raw.strip():
-                try:
-                    body = json.loads(raw)
-                except ValueError:
-                    raise bad_request("can't parse JSON encoded request body") from None
-                if not isinstance(body, dict):
-                    raise bad_request("JSON body must be an object")
-                params.update(body)
+                params.update(json_object(raw))
         elif ctype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
             form = await request.post()
             for key, value in form.items():

@@ -27,8 +27,8 @@ from aiohttp import web
 from sandbox.botapi import ApiOptions, BotApi
 from sandbox.control import ControlApi
 from sandbox.errors import ApiError, not_found, too_many_requests
-from sandbox.faults import FaultInjector, FaultRule
-from sandbox.limits import SENDING_METHODS, Limits, RateLimiter, Stats
+from sandbox.faults import FaultInjector, FaultRule, RawAnswer, apply_fault
+from sandbox.limits import SENDING_METHODS, Limits, RateLimiter, Stats, change_limits
 from sandbox.params import loggable, read_params
 from sandbox.spec import check_params, load_spec, validate
 from sandbox.state import SandboxState
@@ -44,14 +44,6 @@ _BAD_GATEWAY_HTML = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
     "<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n"
 )
-
-
-class _RawAnswer(Exception):
-    """An answer that is not Bot API JSON (the HTML page a 502 from Telegram's front end is)."""
-
-    def __init__(self, status: int, body: str, content_type: str) -> None:
-        super().__init__(status)
-        self.status, self.body, self.content_type = status, body, content_type
 
 
 def dumps(value: Any) -> str:
@@ -193,17 +185,7 @@ class SandboxServer:
         self.zalo.reset()
 
     def set_limits(self, **changes: Any) -> Limits:
-        for key, value in changes.items():
-            if not hasattr(self.limits, key):
-                raise ValueError(f"unknown limit {key}")
-            current = getattr(self.limits, key)
-            if isinstance(current, bool):
-                if isinstance(value, str):
-                    value = value.strip().lower() in {"1", "true", "yes", "on"}
-                setattr(self.limits, key, bool(value))
-            else:
-                setattr(self.limits, key, type(current)(value))
-        return self.limits
+        return change_limits(self.limits, **changes)
 
     async def sleep(self, seconds: float) -> None:
         """Sleep, but wake when the server stops."""
@@ -252,7 +234,7 @@ class SandboxServer:
         except ApiError as exc:
             body, status = exc.payload(), exc.status
             entry["description"] = exc.description
-        except _RawAnswer as raw_answer:
+        except RawAnswer as raw_answer:
             self._finish(entry, raw_answer.status, started)
             return web.Response(
                 status=raw_answer.status, text=raw_answer.body, content_type=raw_answer.content_type
@@ -293,23 +275,9 @@ class SandboxServer:
         return await self._apply_fault(rule, method, raw)
 
     async def _apply_fault(self, rule: FaultRule, method: str, raw: dict[str, Any]) -> Any:
-        if rule.kind == "429":
-            self.stats.answered_429["injected"] += 1
-            raise too_many_requests(rule.retry_after)
-        if rule.kind == "500":
-            raise ApiError(500, "Internal Server Error")
-        if rule.kind == "502":
-            raise _RawAnswer(502, _BAD_GATEWAY_HTML, "text/html")
-        if rule.kind == "slow":
-            await self.sleep(rule.delay)
-            return await self._run(method, raw)
-        # timeout: the answer comes later than the client waits; the request may well have been carried out
-        if rule.executed:
-            result = await self._run(method, raw)
-            await self.sleep(rule.delay)
-            return result
-        await self.sleep(rule.delay)
-        raise ApiError(504, "Gateway Timeout")
+        return await apply_fault(
+            rule, lambda: self._run(method, raw), self.sleep, self.stats.answered_429, _BAD_GATEWAY_HTML
+        )
 
     async def _run(self, method: str, raw: dict[str, Any]) -> Any:
         params = check_params(method, raw, strict=self.spec_check)

@@ -8,16 +8,16 @@ async with SandboxClient(base_url) as sb:
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-Message = dict[str, Any]
+from sandbox.client_kit import Message, SideCalls, wait_for_bot_message
+
 Call = Callable[[str, str, dict[str, Any] | None, dict[str, Any] | None], Awaitable[Any]]
 
 
-class ZaloSandboxClient:
+class ZaloSandboxClient(SideCalls):
     """Made by SandboxClient.zalo; `call(method, path, body, query)` is its control call."""
 
     def __init__(self, call: Call) -> None:
@@ -104,50 +104,16 @@ class ZaloSandboxClient:
     ) -> Message:
         """The first bot message in the chat after `since` (a seq; default: from now) that satisfies
         `predicate`. TimeoutError if none within `timeout` s."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                break
-            res = await self._object(
-                "GET", f"/chats/{chat_id}/wait", query={"since": since, "timeout": round(remaining, 3)}
-            )
-            for msg in res["messages"]:
-                if predicate is None or predicate(msg):
-                    return dict(msg)
-            if res["timed_out"]:
-                break
-            since = res["seq"]
-        raise TimeoutError(f"no bot message in Zalo chat {chat_id} within {timeout} s")
+        return await wait_for_bot_message(
+            lambda query: self._object("GET", f"/chats/{chat_id}/wait", query=query),
+            {"since": since},
+            timeout,
+            predicate,
+            f"no bot message in Zalo chat {chat_id} within {timeout} s",
+        )
 
     async def chat_actions(self) -> list[dict[str, Any]]:
         return await self._list("/chat_actions")
 
     async def requests(self, method: str | None = None, since: int = 0) -> list[dict[str, Any]]:
         return await self._list("/requests", {"method": method, "since": since})
-
-    async def pending_updates(self) -> dict[str, Any]:
-        return await self._object("GET", "/updates/pending")
-
-    async def webhook(self) -> dict[str, Any]:
-        return await self._object("GET", "/webhook")
-
-    # ------------------------------------------------------------ trouble and counters
-
-    async def inject_fault(self, method: str = "*", kind: str = "429", **options: Any) -> dict[str, Any]:
-        """kind: 429, 500, 502, slow, timeout, unreachable; options: count, probability, seed,
-        retry_after, delay, chat_id, executed."""
-        return await self._object("POST", "/faults", {"method": method, "kind": kind, **options})
-
-    async def clear_faults(self) -> None:
-        await self._call("DELETE", "/zalo/faults", None, None)
-
-    async def set_limits(self, **changes: Any) -> dict[str, Any]:
-        return await self._object("POST", "/limits", changes)
-
-    async def stats(self) -> dict[str, Any]:
-        return await self._object("GET", "/stats")
-
-    async def reset(self) -> None:
-        await self._call("POST", "/zalo/reset", None, None)

@@ -6,15 +6,23 @@ errors are {"error": "..."} with 400/404; every message the bot or a user sends 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from sandbox import media
-from sandbox.control import _b64, _body, _int, _reply
-from sandbox.faults import KINDS, rule_from_json
+from sandbox.control_kit import (
+    SideEndpoints,
+    b64_param,
+    int_param,
+    json_body,
+    long_poll,
+    register_routes,
+    reply,
+    shown_messages,
+    wait_timeout,
+)
+from sandbox.faults import KINDS, FaultRule, rule_from_json
 from sandbox.state import ControlError
 
 if TYPE_CHECKING:
@@ -22,12 +30,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sandbox.zalo.control")
 
-Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
 FAULT_KINDS = (*KINDS, "unreachable")
 DEFAULT_STICKER = "d063f44dc80821567819"
 
 
-def zalo_fault(body: dict[str, Any]) -> Any:
+def zalo_fault(body: dict[str, Any]) -> FaultRule:
     """A fault rule for Zalo requests: Telegram's kinds plus "unreachable" (403); chat ids are strings."""
     chat_id = body.get("chat_id")
     rule = rule_from_json({k: v for k, v in body.items() if k != "chat_id"}, FAULT_KINDS)
@@ -44,12 +51,19 @@ def _text_field(body: dict[str, Any], name: str) -> str | None:
     return value
 
 
-class ZaloControl:
+class ZaloControl(SideEndpoints):
     def __init__(self, zalo: ZaloSandbox) -> None:
         self.zalo = zalo
 
+    @property
+    def side(self) -> ZaloSandbox:
+        return self.zalo
+
+    def fault_rule(self, body: dict[str, Any]) -> FaultRule:
+        return zalo_fault(body)
+
     def register(self, router: web.UrlDispatcher) -> None:
-        routes: list[tuple[str, str, Route]] = [
+        routes = [
             ("GET", "/control/zalo", self.index),
             ("GET", "/control/zalo/users", self.list_users),
             ("POST", "/control/zalo/users", self.add_user),
@@ -73,35 +87,20 @@ class ZaloControl:
             ("GET", "/control/zalo/stats", self.stats),
             ("POST", "/control/zalo/reset", self.reset),
         ]
-        self.endpoints = [f"{m} {p}" for m, p, _ in routes]
-        for method, path, handler in routes:
-            router.add_route(method, path, self._guarded(handler))
-
-    def _guarded(self, handler: Route) -> Route:
-        async def wrapped(request: web.Request) -> web.StreamResponse:
-            try:
-                return await handler(request)
-            except ControlError as exc:
-                return _reply({"error": str(exc)}, exc.status)
-            except Exception as exc:
-                log.exception("control API failed on %s %s", request.method, request.path)
-                self.zalo.server.internal_errors.append(f"{request.method} {request.path}: {exc!r}")
-                return _reply({"error": f"sandbox bug: {exc!r}"}, 500)
-
-        return wrapped
+        self.endpoints = register_routes(router, routes, self.zalo.server.internal_errors, log)
 
     # ------------------------------------------------------------ users and what they do
 
     async def index(self, request: web.Request) -> web.Response:
-        return _reply(
+        return reply(
             {"endpoints": self.endpoints, "api_base_url": self.zalo.api_base_url, "docs": "sandbox/README.md"}
         )
 
     async def list_users(self, request: web.Request) -> web.Response:
-        return _reply([u.to_control() for u in self.zalo.world.users.values()])
+        return reply([u.to_control() for u in self.zalo.world.users.values()])
 
     async def add_user(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await json_body(request)
         name = _text_field(body, "display_name") or _text_field(body, "name")
         user_id = body.get("id")
         user = self.zalo.world.add_user(
@@ -109,7 +108,7 @@ class ZaloControl:
             name or "",
             str(body.get("name_field", "display_name")),
         )
-        return _reply(user.to_control())
+        return reply(user.to_control())
 
     async def _send(
         self, request: web.Request, kind: str, body: dict[str, Any], **fields: Any
@@ -120,50 +119,50 @@ class ZaloControl:
             photo_field=str(body.get("photo_field", "photo_url")),
             **fields,
         )
-        return _reply({**msg.to_control(), "update": update})
+        return reply({**msg.to_control(), "update": update})
 
     async def text(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await json_body(request)
         text = _text_field(body, "text")
         if not text:
             raise ControlError("text is empty")
         return await self._send(request, "text", body, text=text)
 
     async def image(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await json_body(request)
         self.zalo.world.user(request.match_info["user_id"])  # 404 before storing anything
         url = _text_field(body, "photo_url")
         if url is None:
             data = (
-                _b64(body["data"], "data")
+                b64_param(body["data"], "data")
                 if body.get("data") is not None
                 else media.tiny_png(
-                    _int(body.get("width", 320), "width"), _int(body.get("height", 240), "height")
+                    int_param(body.get("width", 320), "width"), int_param(body.get("height", 240), "height")
                 )
             )
             url = self.zalo.store_image(data)
         return await self._send(request, "image", body, photo_url=url, caption=_text_field(body, "caption"))
 
     async def sticker(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await json_body(request)
         return await self._send(
             request, "sticker", body, sticker=_text_field(body, "sticker") or DEFAULT_STICKER
         )
 
     async def unsupported(self, request: web.Request) -> web.Response:
         """A voice note, file, video …: Zalo tells the bot only that something unsupported came."""
-        body = await _body(request)
+        body = await json_body(request)
         return await self._send(request, "unsupported", body, unsupported=_text_field(body, "what") or "file")
 
     async def unreachable(self, request: web.Request) -> web.Response:
         user = self.zalo.world.user(request.match_info["user_id"])
         user.unreachable = True
-        return _reply(user.to_control())
+        return reply(user.to_control())
 
     async def reachable(self, request: web.Request) -> web.Response:
         user = self.zalo.world.user(request.match_info["user_id"])
         user.unreachable = False
-        return _reply(user.to_control())
+        return reply(user.to_control())
 
     # ------------------------------------------------------------ what the bot did
 
@@ -174,21 +173,18 @@ class ZaloControl:
 
     async def messages(self, request: web.Request) -> web.Response:
         chat_id = self._chat_id(request)
-        since = _int(request.query.get("since", 0), "since")
-        sender = request.query.get("from")
-        found = [
-            m.to_control()
-            for m in self.zalo.world.chat_messages(chat_id)
-            if m.seq > since and (sender is None or (sender == "bot") == m.from_bot)
-        ]
-        return _reply({"chat_id": chat_id, "messages": found, "seq": self.zalo.world.seq})
+        shown = shown_messages(request)
+        found = [m.to_control() for m in self.zalo.world.chat_messages(chat_id) if shown(m)]
+        return reply({"chat_id": chat_id, "messages": found, "seq": self.zalo.world.seq})
 
     async def wait(self, request: web.Request) -> web.Response:
         """Long-poll for the bot's next message after `since` (a seq) or after `after_message_id`."""
         chat_id = self._chat_id(request)
         world = self.zalo.world
         since = (
-            world.seq if request.query.get("since") in (None, "") else _int(request.query["since"], "since")
+            world.seq
+            if request.query.get("since") in (None, "")
+            else int_param(request.query["since"], "since")
         )
         after = request.query.get("after_message_id")
         if after:
@@ -196,31 +192,21 @@ class ZaloControl:
             if not earlier:
                 raise ControlError(f"no message {after} in chat {chat_id}")
             since = earlier[0]
-        try:
-            timeout = min(float(request.query.get("timeout", 5)), 120.0)
-        except ValueError:
-            raise ControlError("timeout must be a number of seconds") from None
-        deadline = time.monotonic() + timeout
-        while True:
-            found = [m.to_control() for m in world.chat_messages(chat_id) if m.from_bot and m.seq > since]
-            remaining = deadline - time.monotonic()
-            if found or remaining <= 0 or self.zalo.server.closing:
-                return _reply({"messages": found, "seq": world.seq, "timed_out": not found})
-            await world.chats_changed.wait(remaining)
+        timeout = wait_timeout(request)
+        return await long_poll(
+            lambda: [m.to_control() for m in world.chat_messages(chat_id) if m.from_bot and m.seq > since],
+            world.chats_changed,
+            lambda: world.seq,
+            lambda: self.zalo.server.closing,
+            timeout,
+        )
 
     async def chat_actions(self, request: web.Request) -> web.Response:
-        return _reply(self.zalo.world.chat_actions)
-
-    async def requests(self, request: web.Request) -> web.Response:
-        method = request.query.get("method")
-        since = _int(request.query.get("since", 0), "since")
-        return _reply(
-            [r for r in self.zalo.requests if r["seq"] > since and (method is None or r["method"] == method)]
-        )
+        return reply(self.zalo.world.chat_actions)
 
     async def pending_updates(self, request: web.Request) -> web.Response:
         updates = list(self.zalo.world.updates)
-        return _reply(
+        return reply(
             {"count": len(updates), "events": [u["event_name"] for u in updates], "updates": updates}
         )
 
@@ -234,38 +220,6 @@ class ZaloControl:
                 "last_error_date": hook.last_error_date,
                 "last_error_message": hook.last_error_message,
             }
-        return _reply(
+        return reply(
             {"info": info, "secret_token_set": hook is not None, "attempts": self.zalo.webhook.attempts}
         )
-
-    # ------------------------------------------------------------ trouble and counters
-
-    async def list_faults(self, request: web.Request) -> web.Response:
-        return _reply([r.to_json() for r in self.zalo.faults.rules])
-
-    async def add_fault(self, request: web.Request) -> web.Response:
-        rule = zalo_fault(await _body(request))
-        self.zalo.faults.add(rule)
-        return _reply(rule.to_json())
-
-    async def clear_faults(self, request: web.Request) -> web.Response:
-        self.zalo.faults.clear()
-        return _reply({"ok": True})
-
-    async def get_limits(self, request: web.Request) -> web.Response:
-        return _reply(self.zalo.limits.to_json())
-
-    async def set_limits(self, request: web.Request) -> web.Response:
-        body = await _body(request)
-        try:
-            limits = self.zalo.set_limits(**body)
-        except (ValueError, TypeError) as exc:
-            raise ControlError(str(exc)) from None
-        return _reply(limits.to_json())
-
-    async def stats(self, request: web.Request) -> web.Response:
-        return _reply(self.zalo.stats.to_json())
-
-    async def reset(self, request: web.Request) -> web.Response:
-        self.zalo.reset()
-        return _reply({"ok": True})

@@ -23,8 +23,9 @@ from aiohttp import web
 
 from sandbox import media
 from sandbox.errors import ApiError, bad_request, too_many_requests
-from sandbox.faults import FaultInjector, FaultRule
-from sandbox.limits import Limits, RateLimiter
+from sandbox.faults import FaultInjector, FaultRule, RawAnswer, apply_fault
+from sandbox.limits import Limits, RateLimiter, change_limits
+from sandbox.params import json_object
 from sandbox.state import ControlError
 from sandbox.zalo.control import ZaloControl
 from sandbox.zalo.methods import (
@@ -54,12 +55,6 @@ def _json(body: Any, status: int = 200) -> web.Response:
     return web.Response(
         status=status, text=json.dumps(body, ensure_ascii=False), content_type="application/json"
     )
-
-
-class _RawAnswer(Exception):
-    def __init__(self, status: int, body: str) -> None:
-        super().__init__(status)
-        self.status, self.body = status, body
 
 
 def zalo_limits() -> Limits:
@@ -147,17 +142,7 @@ class ZaloSandbox:
         self.server.webchat.zalo_profiles.clear()
 
     def set_limits(self, **changes: Any) -> Limits:
-        for key, value in changes.items():
-            if not hasattr(self.limits, key):
-                raise ValueError(f"unknown limit {key}")
-            current = getattr(self.limits, key)
-            if isinstance(current, bool):
-                if isinstance(value, str):
-                    value = value.strip().lower() in {"1", "true", "yes", "on"}
-                setattr(self.limits, key, bool(value))
-            else:
-                setattr(self.limits, key, type(current)(value))
-        return self.limits
+        return change_limits(self.limits, **changes)
 
     @property
     def api_base_url(self) -> str:
@@ -210,9 +195,11 @@ class ZaloSandbox:
         except ApiError as exc:
             body, status = exc.payload(), exc.status
             entry["description"] = exc.description
-        except _RawAnswer as raw_answer:
+        except RawAnswer as raw_answer:
             self._finish(entry, raw_answer.status, started)
-            return web.Response(status=raw_answer.status, text=raw_answer.body, content_type="text/html")
+            return web.Response(
+                status=raw_answer.status, text=raw_answer.body, content_type=raw_answer.content_type
+            )
         except Exception as exc:  # a sandbox bug: answer 500, and keep it for the tests
             log.exception("Zalo sandbox failed on %s", method)
             self.server.internal_errors.append(f"zalo {method}: {exc!r}")
@@ -234,13 +221,7 @@ class ZaloSandbox:
             return {}
         if request.content_type != "application/json":
             raise bad_request("the body must be JSON (Content-Type: application/json)")
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            raise bad_request("can't parse JSON encoded request body") from None
-        if not isinstance(body, dict):
-            raise bad_request("JSON body must be an object")
-        return body
+        return json_object(raw)
 
     def _finish(self, entry: dict[str, Any], status: int, started: float) -> None:
         entry["status"] = status
@@ -261,25 +242,16 @@ class ZaloSandbox:
     async def _apply_fault(
         self, rule: FaultRule, method: str, raw: dict[str, Any], request: web.Request
     ) -> Any:
-        if rule.kind == "429":
-            self.stats.answered_429["injected"] += 1
-            raise too_many_requests(rule.retry_after)
-        if rule.kind == "500":
-            raise ApiError(500, "Internal Server Error")
-        if rule.kind == "502":
-            raise _RawAnswer(502, _BAD_GATEWAY_HTML)
         if rule.kind == "unreachable":
             self.stats.unreachable_403 += 1
             raise ApiError(403, UNREACHABLE)
-        if rule.kind == "slow":
-            await self.server.sleep(rule.delay)
-            return await self._run(method, raw, request)
-        if rule.executed:  # timeout: carried out, but the answer comes later than the client waits
-            result = await self._run(method, raw, request)
-            await self.server.sleep(rule.delay)
-            return result
-        await self.server.sleep(rule.delay)
-        raise ApiError(504, "Gateway Timeout")
+        return await apply_fault(
+            rule,
+            lambda: self._run(method, raw, request),
+            self.server.sleep,
+            self.stats.answered_429,
+            _BAD_GATEWAY_HTML,
+        )
 
     async def _run(self, method: str, raw: dict[str, Any], request: web.Request) -> Any:
         params = check_params(method, raw, strict=self.spec_check)

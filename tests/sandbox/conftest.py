@@ -10,10 +10,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 
 from sandbox import Limits, SandboxClient, SandboxServer
-from tests.sandbox.zalo_helpers import ZALO_USER, Receiver, ZaloApi, serve
+from tests.sandbox.receiver import Receiver, receiving
+from tests.sandbox.zalo_helpers import ZALO_USER, ZaloApi
 
 TOKEN = "123456:TEST"
 USER = 1001
@@ -99,10 +99,5 @@ async def zuser(client: SandboxClient) -> str:
 
 @pytest.fixture
 async def zreceiver() -> AsyncIterator[Receiver]:
-    rec = Receiver()
-    app = web.Application()
-    app.router.add_post("/hook", rec.handle)
-    runner, base = await serve(app)
-    rec.url = f"{base}/hook"
-    yield rec
-    await runner.cleanup()
+    async with receiving("X-Bot-Api-Secret-Token") as rec:
+        yield rec

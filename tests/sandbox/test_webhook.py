@@ -4,52 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
-from aiohttp import web
 
 from sandbox import SandboxClient
 from tests.sandbox.conftest import BotApi
-
-
-class Receiver:
-    def __init__(self) -> None:
-        self.received: list[tuple[str | None, dict[str, Any]]] = []
-        self.fail_next = 0
-        self.arrived = asyncio.Event()
-        self.url = ""
-
-    async def handle(self, request: web.Request) -> web.Response:
-        if self.fail_next > 0:
-            self.fail_next -= 1
-            return web.Response(status=500)
-        self.received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json()))
-        self.arrived.set()
-        return web.Response(text="ok")
-
-    async def wait_for(self, n: int, within: float = 5.0) -> None:
-        async def enough() -> None:
-            while len(self.received) < n:
-                self.arrived.clear()
-                await self.arrived.wait()
-
-        await asyncio.wait_for(enough(), within)
+from tests.sandbox.receiver import Receiver, receiving
 
 
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
-    rec = Receiver()
-    app = web.Application()
-    app.router.add_post("/hook", rec.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    rec.url = f"http://127.0.0.1:{port}/hook"
-    yield rec
-    await runner.cleanup()
+    async with receiving("X-Telegram-Bot-Api-Secret-Token") as rec:
+        yield rec
 
 
 async def test_updates_arrive_by_post_with_the_secret(

@@ -10,7 +10,8 @@ import aiohttp
 import pytest
 
 from sandbox import SandboxClient, SandboxServer
-from tests.sandbox.zalo_helpers import Receiver, ZaloApi
+from tests.sandbox.receiver import Receiver
+from tests.sandbox.zalo_helpers import ZaloApi
 
 
 async def test_get_me_answers_with_string_ids(zapi: ZaloApi) -> None:

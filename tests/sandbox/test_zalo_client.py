@@ -27,7 +27,8 @@ from handlers.zalo.errors import (
 from handlers.zalo.models import ZaloUpdate
 from handlers.zalo.webhook import SECRET_HEADER, webhook_handler
 from sandbox import SandboxClient, SandboxServer
-from tests.sandbox.zalo_helpers import ZALO_TOKEN, serve
+from tests.sandbox.receiver import serve
+from tests.sandbox.zalo_helpers import ZALO_TOKEN
 
 
 @pytest.fixture
