@@ -15,7 +15,8 @@ figures
 texts
     a text by its id (the form's ``default`` when unanswered, e.g. "Không có kiến nghị, đề xuất"),
     ``<id>_lines`` (list: one paragraph per line, sub-items "-", "+", "a)" kept as written),
-    ``<id>_head`` (the first line, printed after an item's label) and ``<id>_rest`` (list)
+    ``<id>_head`` (the first line, printed after an item's label; empty when the text opens with
+    a sub-item) and ``<id>_rest`` (list: the lines printed below the label)
 choices
     the option's label (or the text given) by the field's id
 tables
@@ -29,6 +30,7 @@ tables
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -43,6 +45,7 @@ from bot.domain.report_settings import ReportSettings
 from bot.domain.values import Values, compute
 
 MISSING = "…"
+_ITEM = re.compile(r"^(?:[-+•*–]|[a-zđ]\)|\d+[.)]\s)")
 _PLAIN_KINDS = frozenset({"count", "text"})
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
@@ -108,11 +111,12 @@ def text_variables(ident: str, text: str | None, default: str | None = None) -> 
     """A long text as paragraphs: every line kept (with its "-", "+", "a)" as written)."""
     cleaned = clean_text(text) or clean_text(default)
     lines = cleaned.split("\n") if cleaned else []
+    inline = bool(lines) and _ITEM.match(lines[0]) is None  # a text opening with "+ …" starts below its label
     return {
         ident: cleaned,
         f"{ident}_lines": lines,
-        f"{ident}_head": lines[0] if lines else "",
-        f"{ident}_rest": lines[1:],
+        f"{ident}_head": lines[0] if inline else "",
+        f"{ident}_rest": lines[1:] if inline else lines,
     }
 
 
