@@ -11,7 +11,7 @@ Variables added (strings unless said otherwise):
 
 figures
     a count or derived figure by its id ("1.484"); a decimal or percentage by its id without its
-    unit ("556", "97,25"; "…" when unanswered); a rate by its id ("84,03%", "—")
+    unit ("556", "97,25"; "…" when unanswered); a rate by its id as the example writes it ("84,03%", "50%", "—")
 texts
     a text by its id (the form's ``default`` when unanswered, e.g. "Không có kiến nghị, đề xuất"),
     ``<id>_lines`` (list: one paragraph per line, sub-items "-", "+", "a)" kept as written),
@@ -37,7 +37,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.documents.report import CheckLike, PeriodLike, ReportUnit, build_context, clean_text
-from bot.domain.decimals import format_decimal
+from bot.domain.decimals import format_decimal, format_with_unit
 from bot.domain.formatting import format_typed, target_met
 from bot.domain.forms import Field, Form
 from bot.domain.numbers import format_count, format_percent
@@ -80,10 +80,9 @@ def build_form_context(
         context.update(field_variables(field, values))
     for ident, value in values.derived.items():
         context[ident] = format_count(value)
-    for ident, rate in values.rates.items():
-        context[ident] = format_percent(rate)
     for ratio in form.rates:
-        context.setdefault(ratio.id, format_percent(None))
+        rate = values.rates.get(ratio.id)
+        context[ratio.id] = format_with_unit(rate, "%", 2) if rate is not None else format_percent(None)
     raw = dict(context.get("raw") or {})
     raw.update(values.as_dict())
     context["raw"] = raw
