@@ -22,9 +22,9 @@ from typing import Any
 
 from bot.chat.catalogue import say
 from bot.clock import VN_TZ
-from bot.documents.monthly import build_form_context, needs_form_context
+from bot.documents.monthly import report_context
 from bot.documents.render import TemplateError, default_template_path, template_bytes
-from bot.documents.report import ReportUnit, build_context, report_filename
+from bot.documents.report import ReportUnit, report_filename
 from bot.domain.answers import AnswerError, parse_json_answer
 from bot.domain.field_kinds import ANSWERED_KINDS
 from bot.domain.forms import WEEKLY_FORM_ID, Form, load_form, load_forms
@@ -268,8 +268,7 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
     from bot.domain.evaluate import evaluate_checks
 
     checks = evaluate_checks(form, source.answers, source.previous, source.history or None)
-    build = build_form_context if needs_form_context(form) else build_context
-    context = build(
+    context = report_context(
         form,
         source.answers,
         unit=unit,

@@ -172,3 +172,11 @@ def added_rows(table: Field, value: object) -> list[dict[str, Any]]:
             row[column.id] = "" if cell is None else clean_text(format_typed(column, cell))
         rows.append(row)
     return rows
+
+
+def report_context(form: Form, answers: Mapping[str, object], **kwargs: Any) -> dict[str, Any]:
+    """The variables of a commune's report of any form: :func:`build_form_context` for a form with
+    decimals, choices, targets or tables, ``build_context`` (the weekly report's) otherwise."""
+    if needs_form_context(form):
+        return build_form_context(form, answers, **kwargs)
+    return build_context(form, answers, **kwargs)
