@@ -186,3 +186,41 @@ def test_a_bad_figure_in_the_answers_file_is_refused_in_vietnamese(
     assert "«data_reuse_pct» (5.1.3. Tỷ lệ tái sử dụng dữ liệu)" in errors
     assert "«tasks» (Phụ lục. Tình hình thực hiện các nhiệm vụ)" in errors
     assert not out.exists()
+
+
+def test_the_authoring_script_writes_the_shipped_template_with_only_known_variables(tmp_path: Path) -> None:
+    """Every tag of the template names a variable of the monthly context (checked with Jinja's
+    strict undefined), for the example and for a report with no answers; the script writes
+    what is shipped."""
+    import importlib.util
+    from datetime import date
+
+    from bot.documents.monthly import build_form_context
+    from bot.documents.render import render_report, validate_template
+    from bot.documents.report import ReportUnit
+    from bot.domain.forms import load_form
+    from bot.domain.periods import period_for
+    from tests.render.docx_helpers import full_text
+
+    script = ROOT / "templates" / "src" / "make_bao_cao_thang_nq57.py"
+    spec = importlib.util.spec_from_file_location("make_bao_cao_thang_nq57", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = module.build(tmp_path / "bao-cao-thang-nq57.docx")
+
+    form = load_form(ROOT / "templates" / "forms" / "nq57-monthly.yaml")
+    unit = ReportUnit(code="05800", full_name="Xã Phú Thịnh", province_name="Tỉnh Thái Nguyên")
+    common: dict[str, Any] = {"unit": unit, "period": period_for(form.period, "2026-04"),
+                              "report_date": date(2026, 4, 24)}
+    answers = json.loads(EXAMPLE.read_text(encoding="utf-8"))["answers"]
+    contexts = [build_form_context(form, answers, checks=[], **common),
+                build_form_context(form, {}, checks=[], **common)]
+    validate_template(out.read_bytes(), contexts)
+    shipped = ROOT / "templates" / "bao-cao-thang-nq57.docx"
+    assert full_text(open_docx(render_report(out.read_bytes(), contexts[0]))) == full_text(
+        open_docx(render_report(shipped, contexts[0]))
+    )
+    empty = open_docx(render_report(shipped, contexts[1]))
+    assert "- Trong kỳ báo cáo, chưa ban hành kế hoạch mới." in [p.text for p in empty.paragraphs]
+    assert "Chưa có nhiệm vụ nào trong kỳ báo cáo." in [p.text for p in empty.paragraphs]
