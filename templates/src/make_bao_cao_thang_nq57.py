@@ -222,9 +222,8 @@ def procedure_figures(document) -> None:
 
 
 def body(document) -> None:
-    tag(document, "{%p if directive %}")
-    body_para(document, "{{ directive }}.")
-    tag(document, "{%p endif %}")
+    # No "Thực hiện …" opening: the report settings' directive is the weekly report's (a setting per
+    # form is still to come); the province's letter, when one asks for this report, is typed in Word.
     body_para(document, "Ủy ban nhân dân {{ unit_full_name_lower }} báo cáo tiến độ triển khai các nội dung, nhiệm vụ "
                         "được giao tại các Kế hoạch, Chương trình của tỉnh về thực hiện Nghị quyết số 57-NQ/TW trên "
                         "địa bàn {{ unit_full_name_lower }} {{ period_noun }} {{ period_number }}/{{ period_year }}, "

@@ -224,3 +224,11 @@ def test_the_authoring_script_writes_the_shipped_template_with_only_known_variab
     empty = open_docx(render_report(shipped, contexts[1]))
     assert "- Trong kỳ báo cáo, chưa ban hành kế hoạch mới." in [p.text for p in empty.paragraphs]
     assert "Chưa có nhiệm vụ nào trong kỳ báo cáo." in [p.text for p in empty.paragraphs]
+
+
+def test_the_weekly_directive_is_not_printed_in_the_monthly_report(rendered: tuple[str, Any]) -> None:
+    _, document = rendered
+    texts = [p.text for p in _body(document)]
+    assert not any("báo cáo định kỳ hằng tuần" in text for text in texts)
+    assert texts[texts.index("Kính gửi: Sở Khoa học và Công nghệ tỉnh Thái Nguyên") + 1].startswith(
+        "Ủy ban nhân dân xã Phú Thịnh báo cáo tiến độ triển khai")
