@@ -16,7 +16,7 @@ from bot.cli import main
 from tests.render.conftest import ROOT
 from tests.render.docx_helpers import open_docx
 
-EXAMPLE = ROOT / "tests" / "data" / "nq57-monthly-phu-thinh.json"
+EXAMPLE = ROOT / "templates" / "samples" / "nq57-monthly-phu-thinh.json"
 HEADING_STYLE = "Mục báo cáo"
 
 # The example's outline, in order (each heading's start).

@@ -14,7 +14,7 @@ from storage import Storage, Unit, UnitKind
 from tests.render.conftest import ROOT
 from tests.render.docx_helpers import open_docx
 
-EXAMPLE = ROOT / "tests" / "data" / "nq57-monthly-phu-thinh.json"
+EXAMPLE = ROOT / "templates" / "samples" / "nq57-monthly-phu-thinh.json"
 THAI_NGUYEN = Unit(code="19", name="Thái Nguyên", full_name="Tỉnh Thái Nguyên", kind=UnitKind.PROVINCE,
                    division_type="tỉnh", province_code="19")
 PHU_THINH = Unit(code="05800", name="Phú Thịnh", full_name="Xã Phú Thịnh", kind=UnitKind.COMMUNE,
