@@ -2,6 +2,8 @@
 
     python -m bot render --unit 21370 --period 2025-W50 --answers answers.json --out bc.docx
     python -m bot render --unit 21370 --period 2025-W50 --out bc.docx      # the stored report
+    python -m bot render --form nq57-monthly --unit 5800 --period 2026-04 \
+        --answers templates/samples/nq57-monthly-phu-thinh.json --out bc-thang.docx
 
 Renders a JSON of answers keyed by the form's field ids (or ``{"answers": {…}, "explanations":
 {check: reason}}``, the shape of a stored submission), or, without ``--answers``, the latest
