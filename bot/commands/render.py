@@ -2,6 +2,8 @@
 
     python -m bot render --unit 21370 --period 2025-W50 --answers answers.json --out bc.docx
     python -m bot render --unit 21370 --period 2025-W50 --out bc.docx      # the stored report
+    python -m bot render --form nq57-monthly --unit 5800 --period 2026-04 \
+        --answers templates/samples/nq57-monthly-phu-thinh.json --out bc-thang.docx
 
 Renders a JSON of answers keyed by the form's field ids (or ``{"answers": {…}, "explanations":
 {check: reason}}``, the shape of a stored submission), or, without ``--answers``, the latest
@@ -22,8 +24,11 @@ from typing import Any
 
 from bot.chat.catalogue import say
 from bot.clock import VN_TZ
+from bot.documents.monthly import report_context
 from bot.documents.render import TemplateError, default_template_path, template_bytes
-from bot.documents.report import ReportUnit, build_context, report_filename
+from bot.documents.report import ReportUnit, report_filename
+from bot.domain.answers import AnswerError, parse_json_answer
+from bot.domain.field_kinds import ANSWERED_KINDS
 from bot.domain.forms import WEEKLY_FORM_ID, Form, load_form, load_forms
 from bot.domain.numbers import CountParseError, format_date
 from bot.domain.periods import PeriodKey, PeriodKeyError, period_for
@@ -41,7 +46,7 @@ class RenderCommandError(Exception):
 class Source:
     """What is rendered: answers, explanations, the date on the report, where they came from."""
 
-    answers: dict[str, int | str]
+    answers: dict[str, object]
     explanations: dict[str, Any] = field(default_factory=dict)
     report_date: date | None = None
     origin: str = ""
@@ -105,9 +110,10 @@ def find_form(settings: Settings, form_id: str) -> Form:
     return forms[form_id]
 
 
-def read_answers(path: Path, form: Form) -> tuple[dict[str, int | str], dict[str, Any], list[str]]:
+def read_answers(path: Path, form: Form) -> tuple[dict[str, object], dict[str, Any], list[str]]:
     """Answers from a JSON file: ``{field_id: value}`` or ``{"answers": {…}, "explanations": {…}}``.
-    Counts may be written as numbers or as officials type them ("1.794"). Returns the answers,
+    Counts and decimals may be written as numbers or as officials type them ("1.794", "84,03");
+    choices by option id or label, tables as the form declares them. Returns the answers,
     the explanations and warnings about keys the form does not know."""
     data = load_json_file(path, RenderCommandError, say("cli.render_answers_file"))
     if not isinstance(data, dict):
@@ -123,12 +129,12 @@ def read_answers(path: Path, form: Form) -> tuple[dict[str, int | str], dict[str
     return answers, explanations, warnings
 
 
-def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[dict[str, int | str], list[str]]:
-    answers: dict[str, int | str] = {}
+def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[dict[str, object], list[str]]:
+    answers: dict[str, object] = {}
     warnings: list[str] = []
     problems: list[str] = []
     for key, value in data.items():
-        if form.kind_of(key) not in ("count", "text"):
+        if form.kind_of(key) not in ANSWERED_KINDS:
             warnings.append(say("cli.render_unknown_field", key=key, form=form.id))
             continue
         if value is None:
@@ -138,6 +144,11 @@ def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[di
             try:
                 answers[key] = count_value(value, field_)
             except CountParseError as exc:
+                problems.append(f"«{key}» ({field_.label}): {exc.reason}")
+        elif field_.kind != "text":  # decimals, percentages, choices, targets, tables
+            try:
+                answers[key] = parse_json_answer(field_, value)
+            except AnswerError as exc:
                 problems.append(f"«{key}» ({field_.label}): {exc.reason}")
         else:
             answers[key] = value if isinstance(value, str) else str(value)
@@ -259,7 +270,7 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
     from bot.domain.evaluate import evaluate_checks
 
     checks = evaluate_checks(form, source.answers, source.previous, source.history or None)
-    context = build_context(
+    context = report_context(
         form,
         source.answers,
         unit=unit,

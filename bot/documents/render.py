@@ -384,10 +384,11 @@ def sample_context(form: Form | None = None, **kwargs: Any) -> dict[str, Any]:
 
 # --- where templates live ---------------------------------------------------------------------
 
-DEFAULT_TEMPLATES = {WEEKLY_FORM_ID: "bao-cao-tuan.docx"}
+DEFAULT_TEMPLATES = {WEEKLY_FORM_ID: "bao-cao-tuan.docx", "nq57-monthly": "bao-cao-thang-nq57.docx"}
 
 
 def default_template_path(templates_dir: str | Path, form_id: str) -> Path:
-    """The template shipped in templates/ for a form (templates/bao-cao-tuan.docx for tthc-weekly)."""
+    """The template shipped in templates/ for a form (templates/bao-cao-tuan.docx for tthc-weekly,
+    templates/bao-cao-thang-nq57.docx for nq57-monthly, else templates/<form id>.docx)."""
     name = DEFAULT_TEMPLATES.get(form_id, f"{form_id}.docx")
     return Path(templates_dir) / name

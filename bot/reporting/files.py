@@ -15,9 +15,10 @@ from typing import Any
 
 from bot.chat.catalogue import say
 from bot.chat.replies import ToOthers
+from bot.documents.monthly import report_context
 from bot.documents.pool import render_docx
 from bot.documents.render import TemplateError, default_template_path
-from bot.documents.report import ReportUnit, build_context, report_filename
+from bot.documents.report import ReportUnit, report_filename
 from bot.domain.evaluate import CheckResult, evaluate_checks
 from bot.domain.forms import Form
 from bot.domain.periods import PeriodKey, period_for
@@ -144,7 +145,7 @@ async def render_commune_report(
     inputs = await report_inputs(storage, form, key, unit.code, unit.province_code, before=info.opens_at)
     who = await report_unit(storage, unit)
     checks = evaluate_checks(form, dict(answers), inputs.previous, inputs.history or None)
-    context = build_context(
+    context = report_context(
         form, dict(answers), unit=who, period=info, settings=effective_settings(who, inputs.settings_layers),
         report_date=report_date, explanations=dict(explanations), previous=inputs.previous, checks=checks,
     )
