@@ -116,15 +116,28 @@ class ChartSpec(_Model):
     rates: tuple[ChartRate, ...] = ()
 
 
+class BalanceSpec(_Model):
+    """The balance the sums must keep as each commune's figures do: the form's rule (``check``, a
+    check id), the sentence when the sums keep it (``holds``) and when they do not (``broken``, with
+    ``{units}``: the communes whose own figures break it, with their explanations); both templates
+    with named figures."""
+
+    check: str
+    holds: str
+    broken: str
+
+
 class DocxSpec(_Model):
     """The .docx: its title, the sentence that opens it (``directive``) and what it reports on
     (``subject``, in its closing), the figures as sentences (templates with named figures), the
-    table's columns (the template's variable → a figure) and the note under the table."""
+    balance of the sums (:class:`BalanceSpec`), the table's columns (the template's variable → a
+    figure) and the note under the table."""
 
     title: str | None = None
     directive: str | None = None
     subject: str | None = None
     figures: tuple[str, ...] = ()
+    balance: BalanceSpec | None = None
     columns: dict[str, str] = Field(default_factory=dict)
     table_note: str = ""
 
@@ -237,6 +250,12 @@ def problems_of(form: Form, spec: RollupSpec) -> list[str]:
             problems.append(f"chart.{rate.figure}: the chart draws rates only")
     for index, sentence in enumerate(spec.docx.figures):
         problems += _template_problems(sentence, known, f"docx.figures[{index}]")
+    balance = spec.docx.balance
+    if balance is not None:
+        if balance.check not in {check.id for check in form.checks}:
+            problems.append(f"docx.balance: no check {balance.check!r}")
+        problems += _template_problems(balance.holds, known, "docx.balance.holds")
+        problems += _template_problems(balance.broken, known | {"units"}, "docx.balance.broken")
     for key, ident in spec.docx.columns.items():
         need(ident, f"docx.columns.{key}")
         if ident in known and how(ident) not in ("count", "derived", "sum", "rate"):
@@ -273,5 +292,5 @@ def meets(value: Decimal | int, comparator: Comparator, target: Decimal) -> bool
     }[comparator]
 
 
-__all__ = ["COMPARATORS", "ChartRate", "DocxSpec", "MessageLine", "RollupFigure", "RollupSpec", "RollupSpecError",
+__all__ = ["COMPARATORS", "BalanceSpec", "ChartRate", "DocxSpec", "MessageLine", "RollupFigure", "RollupSpec", "RollupSpecError",
            "default_spec", "meets", "placeholders", "problems_of", "rollup_of"]

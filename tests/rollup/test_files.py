@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from bot.clock import VN_TZ
 from bot.documents.rollup_docx import build_docx_context
 from bot.domain.numbers import format_count, format_percent
-from bot.supervising.rollup_service import RollupFiles, produce
+from bot.domain.rollup import build_rollup
+from bot.supervising.rollup_service import RollupFiles, load_input, produce
 from storage import Storage
 from tests.integration.seed import load_units
 from tests.rollup import scenario as sc
@@ -81,21 +82,26 @@ async def test_docx_completeness_totals_and_rates(files) -> None:
     assert f"- Tiếp nhận mới: {format_count(t['received_new'])} (kỳ trước {format_count(before['received_new'])};" in body
 
 
-async def test_docx_table_of_every_commune(files) -> None:
+async def test_docx_table_of_the_communes_that_reported(files) -> None:
+    """Issue 16, item 11: the communes that did not report are one paragraph naming them, not rows
+    of dashes; the table has a row per commune that reported."""
     scenario, result = files
     document = Document(io.BytesIO(result.docx))
     table = table_with(document, "TT")
     rows = table.rows
     assert [c.text for c in rows[0].cells] == ["TT", "Xã, phường", "Tiếp nhận mới", "Đã giải quyết", "Đúng hạn (%)",
                                                "Quá hạn", "Trực tuyến (%)", "Số hóa (%)", "Nộp lúc", "Tình trạng"]
-    assert len(rows) == 1 + 92 + 1
+    assert len(rows) == 1 + 82 + 1
     by_name = {row.cells[1].text: [c.text for c in row.cells] for row in rows[1:-1]}
+    missing = [unit.full_name for unit in scenario.missing]
+    assert not set(missing) & set(by_name) and all(cells[9] != "Chưa nộp" for cells in by_name.values())
+    naming = [p.text for p in document.paragraphs if any(name in p.text for name in missing)]
+    assert naming == [f"- Các đơn vị chưa gửi báo cáo (10): {', '.join(missing)}."]
     for index, unit in enumerate(scenario.communes):
-        cells = by_name[unit.full_name]
         answers = scenario.reported.get(unit.code)
         if answers is None:
-            assert cells[2:8] == ["—"] * 6 and cells[9] == "Chưa nộp", unit.full_name
             continue
+        cells = by_name[unit.full_name]
         new, resolved = new_of(answers), resolved_of(answers)
         expected = [
             format_count(new), format_count(resolved),
@@ -122,6 +128,47 @@ async def test_docx_table_of_every_commune(files) -> None:
                           format_percent(rates["on_time_rate"]),
                           format_count(t["resolved_late"] + t["pending_overdue"]),
                           format_percent(rates["online_rate"]), format_percent(rates["digitization_rate"]), "82/92"]
+
+
+async def test_docx_says_why_the_sums_do_not_balance(files) -> None:
+    """Issue 16, item 11: received + carried over = resolved + pending + withdrawn for the sums, or
+    a sentence naming the communes whose own figures do not balance, with their explanations."""
+    scenario, result = files
+    body = texts(Document(io.BytesIO(result.docx)))
+    t = hand_totals(scenario)
+    for ident in ("carried_over", "withdrawn"):
+        t[ident] = sum(answers[ident] for answers in scenario.answers[sc.WEEK].values())
+    assert t["received_total"] != t["resolved"] + t["pending"] + t["withdrawn"]  # two communes break it
+    explained, unexplained = (scenario.unit(i).full_name for i in (sc.BALANCE_EXPLAINED, sc.BALANCE_UNEXPLAINED))
+    line = next(p for p in body if p.startswith("- Số liệu tổng hợp chưa cân đối"))
+    assert (f"kỳ trước chuyển sang {format_count(t['carried_over'])} + tiếp nhận mới "
+            f"{format_count(t['received_new'])} = {format_count(t['received_total'])} hồ sơ") in line
+    assert (f"đã giải quyết {format_count(t['resolved'])} + đang giải quyết {format_count(t['pending'])} + rút, "
+            f"trả lại {format_count(t['withdrawn'])} hồ sơ") in line
+    assert line.endswith(f"chưa cân đối: {explained} (giải trình: 02 hồ sơ rút từ hệ thống cũ trước sáp nhập.); "
+                         f"{unexplained} (chưa có giải trình).")
+
+
+async def test_docx_sums_that_balance_say_so(form) -> None:
+    """The sums of communes that each balance balance too, and the .docx says so."""
+    storage = await Storage.open(":memory:")
+    try:
+        communes = await load_units(storage)
+        scenario = await sc.build(storage, form, communes)
+        data = await load_input(storage, form, scenario.periods[sc.WEEK], sc.PROVINCE)
+    finally:
+        await storage.close()
+    unbalanced = {scenario.unit(i).code for i in (sc.BALANCE_EXPLAINED, sc.BALANCE_UNEXPLAINED)}
+    data.reports = {code: report for code, report in data.reports.items() if code not in unbalanced}
+    rollup = build_rollup(data)
+    body = build_docx_context(rollup, date(2025, 12, 19), tz=VN_TZ)["figure_lines"]
+    t = rollup.totals.counts
+    assert t["received_total"] == t["resolved"] + t["pending"] + t["withdrawn"]
+    assert not any(p.startswith("- Số liệu tổng hợp chưa cân đối") for p in body)
+    assert (f"- Số liệu tổng hợp cân đối: kỳ trước chuyển sang {format_count(t['carried_over'])} + tiếp nhận mới "
+            f"{format_count(t['received_new'])} = đã giải quyết {format_count(t['resolved'])} + đang giải quyết "
+            f"{format_count(t['pending'])} + rút, trả lại {format_count(t['withdrawn'])} = "
+            f"{format_count(t['received_total'])} hồ sơ.") in body
 
 
 async def test_docx_anomalies_and_difficulties(files) -> None:
