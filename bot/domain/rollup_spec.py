@@ -116,6 +116,23 @@ class ChartSpec(_Model):
     rates: tuple[ChartRate, ...] = ()
 
 
+class RankedRate(_Model):
+    """A rate the communes are ranked on, and its words in the message ("đúng hạn")."""
+
+    figure: str
+    words: str
+
+
+class RankingSpec(_Model):
+    """The communes ranked on rates their own figures give (:mod:`bot.domain.rollup_ranking`):
+    the ``shown`` best and weakest in the message, all in the .xlsx, the ``weakest_chart`` weakest
+    in the chat picture."""
+
+    rates: tuple[RankedRate, ...] = ()
+    shown: int = Field(default=5, ge=1)
+    weakest_chart: int = Field(default=10, ge=1)
+
+
 class BalanceSpec(_Model):
     """The balance the sums must keep as each commune's figures do: the form's rule (``check``, a
     check id), the sentence when the sums keep it (``holds``) and when they do not (``broken``, with
@@ -156,6 +173,7 @@ class RollupSpec(_Model):
     chart: ChartSpec = Field(default_factory=ChartSpec)
     docx: DocxSpec = Field(default_factory=DocxSpec)
     xlsx: XlsxSpec = Field(default_factory=XlsxSpec)
+    ranking: RankingSpec = Field(default_factory=RankingSpec)
 
     _by_id: dict[str, RollupFigure] = PrivateAttr(default_factory=dict)
 
@@ -250,6 +268,10 @@ def problems_of(form: Form, spec: RollupSpec) -> list[str]:
             problems.append(f"chart.{rate.figure}: the chart draws rates only")
     for index, sentence in enumerate(spec.docx.figures):
         problems += _template_problems(sentence, known, f"docx.figures[{index}]")
+    for ranked in spec.ranking.rates:
+        need(ranked.figure, f"ranking.{ranked.figure}")
+        if ranked.figure in known and how(ranked.figure) != "rate":
+            problems.append(f"ranking.{ranked.figure}: communes are ranked on rates only")
     balance = spec.docx.balance
     if balance is not None:
         if balance.check not in {check.id for check in form.checks}:
@@ -292,5 +314,5 @@ def meets(value: Decimal | int, comparator: Comparator, target: Decimal) -> bool
     }[comparator]
 
 
-__all__ = ["COMPARATORS", "BalanceSpec", "ChartRate", "DocxSpec", "MessageLine", "RollupFigure", "RollupSpec", "RollupSpecError",
+__all__ = ["COMPARATORS", "BalanceSpec", "ChartRate", "DocxSpec", "MessageLine", "RankedRate", "RankingSpec", "RollupFigure", "RollupSpec", "RollupSpecError",
            "default_spec", "meets", "placeholders", "problems_of", "rollup_of"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from docx import Document
@@ -274,3 +275,72 @@ async def test_chart_is_a_png(files) -> None:
     assert result.chart.startswith(b"\x89PNG\r\n\x1a\n") and len(result.chart) > 10_000
     assert result.chart_name == "bieu-do-2025-W50-tinh-thai-nguyen.png"
     assert result.docx_name == "BC-tong-hop-2025-W50-tinh-thai-nguyen.docx"
+
+
+def hand_ranking(scenario: sc.Scenario) -> list[tuple[str, Decimal, dict[str, Decimal | None]]]:
+    """(name, mean of the rates it has, rates) of each commune that reported, best first, computed
+    from its answers alone."""
+    ranked = []
+    for unit in scenario.communes:
+        a = scenario.reported.get(unit.code)
+        if a is None:
+            continue
+        new, resolved = new_of(a), resolved_of(a)
+        rates = {"on_time_rate": sc.percent(a["resolved_early"] + a["resolved_on_time"], resolved),
+                 "online_rate": sc.percent(a["received_online_full"] + a["received_online_partial"], new),
+                 "digitization_rate": sc.percent(a["digitized"], new),
+                 "e_result_rate": sc.percent(a["e_results"], resolved)}
+        known = [v for v in rates.values() if v is not None]
+        if known:
+            ranked.append((unit.full_name, (sum(known, Decimal(0)) / len(known)).quantize(Decimal("0.01")), rates))
+    return sorted(ranked, key=lambda item: (-item[1], item[0]))
+
+
+def _place(scores: list[Decimal], score: Decimal) -> int:
+    return 1 + sum(1 for other in scores if other > score)
+
+
+async def test_message_names_the_five_best_and_five_weakest(files) -> None:
+    """Issue 16, item 13: the communes ranked on the form's rates, from their own reports."""
+    scenario, result = files
+    ranked = hand_ranking(scenario)
+    scores = [score for _, score, _ in ranked]
+    lines = result.message.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("Xếp hạng"))
+    assert lines[head] == (f"Xếp hạng {len(ranked)} đơn vị đã nộp theo bình quân các tỷ lệ đúng hạn, trực tuyến, "
+                           "số hóa, kết quả điện tử (tính từ số liệu các đơn vị tự báo cáo):")
+
+    def names(items: list[tuple[str, Decimal, dict[str, Decimal | None]]]) -> str:
+        return "; ".join(f"{_place(scores, score)}. {name} {format_percent(score)}" for name, score, _ in items)
+
+    assert lines[head + 1] == f"• 5 đơn vị cao nhất: {names(ranked[:5])}."
+    assert lines[head + 2] == f"• 5 đơn vị thấp nhất: {names(ranked[-5:])}."
+    assert len(ranked) == 81  # 82 reported; the commune without dossiers has no rate
+
+
+async def test_xlsx_ranks_every_commune_on_each_rate(files) -> None:
+    scenario, result = files
+    ranked = hand_ranking(scenario)
+    scores = [score for _, score, _ in ranked]
+    sheet = load_workbook(io.BytesIO(result.xlsx))["Xếp hạng"]
+    headers = [c.value for c in sheet[1]]
+    assert headers == ["Hạng chung", "Mã xã", "Xã, phường", "Tỉnh, thành phố", "Bình quân các tỷ lệ",
+                       "Tỷ lệ hồ sơ giải quyết đúng hạn và trước hạn (%)", "Hạng đúng hạn",
+                       "Tỷ lệ hồ sơ tiếp nhận trực tuyến (%)", "Hạng trực tuyến",
+                       "Tỷ lệ hồ sơ được số hóa (%)", "Hạng số hóa",
+                       "Tỷ lệ kết quả giải quyết cấp bản điện tử (%)", "Hạng kết quả điện tử"]
+    rows = [row for row in sheet.iter_rows(min_row=2, max_row=len(ranked) + 1, values_only=True)]
+    assert [row[2] for row in rows] == [name for name, _, _ in ranked]
+    idents = ["on_time_rate", "online_rate", "digitization_rate", "e_result_rate"]
+    for row, (name, score, rates) in zip(rows, ranked, strict=True):
+        assert row[0] == _place(scores, score) and row[4] == pytest.approx(float(score) / 100), name
+        for index, ident in enumerate(idents):
+            value = rates[ident]
+            column = [r[ident] for _, _, r in ranked if r[ident] is not None]
+            if value is None:
+                assert row[5 + 2 * index] == "—" and row[6 + 2 * index] is None, name
+            else:
+                assert row[5 + 2 * index] == pytest.approx(float(value) / 100), name
+                assert row[6 + 2 * index] == 1 + sum(1 for other in column if other > value), name
+    note = sheet.cell(row=len(ranked) + 3, column=1).value
+    assert note.startswith("Tính từ số liệu các đơn vị tự báo cáo")
