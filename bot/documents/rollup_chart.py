@@ -186,11 +186,12 @@ def _png(figure: Figure) -> bytes:
     return out.getvalue()
 
 
-def chart_filename(rollup: Rollup) -> str:
+def chart_filename(rollup: Rollup, full: bool = False) -> str:
+    """The picture for the chat's name; ``full``: the chart of every commune's."""
     from bot.domain.text import slug
 
     scope = "toan-quoc" if rollup.national else slug(rollup.scope_name)
-    return f"bieu-do-{rollup.period.key}-{scope}.png"
+    return f"bieu-do-{'day-du-' if full else ''}{rollup.period.key}-{scope}.png"
 
 
 __all__: Sequence[str] = ("ChartData", "chart_data", "chart_filename", "render_rollup_chart")

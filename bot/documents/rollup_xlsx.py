@@ -366,12 +366,21 @@ def _ranking_sheet(book: _Book, rollup: Rollup) -> None:
     book.finish(sheet, len(ranked), len(headers))
 
 
-def render_rollup_xlsx(rollup: Rollup, tz: Any = None) -> bytes:
-    """The workbook's bytes. Datetimes are written in ``tz`` (the bot's zone) without a zone."""
+def _chart_sheet(book: _Book, chart: bytes) -> None:
+    """The chart of every commune (or province), as a picture."""
+    sheet = book.book.add_worksheet(say("rollup_phone.sheet_chart"))
+    sheet.insert_image(0, 0, "chart.png", {"image_data": io.BytesIO(chart), "object_position": 3})
+
+
+def render_rollup_xlsx(rollup: Rollup, tz: Any = None, chart: bytes | None = None) -> bytes:
+    """The workbook's bytes. Datetimes are written in ``tz`` (the bot's zone) without a zone;
+    ``chart`` (PNG), the chart of every commune, gets a sheet of its own."""
     book = _Book()
     _main_sheet(book, rollup, tz)
     _totals_sheet(book, rollup)
     _ranking_sheet(book, rollup)
+    if chart:
+        _chart_sheet(book, chart)
     if rollup.national:
         _provinces_sheet(book, rollup)
     _missing_sheet(book, rollup)
