@@ -25,6 +25,7 @@ from bot.documents.pool import render_docx_sync
 from bot.documents.render import TemplateError
 from bot.documents.rollup_chart import chart_filename
 from bot.documents.rollup_docx import TEMPLATE_NAME, RollupSettings, build_docx_context, rollup_docx_filename
+from bot.documents.rollup_docx_chart import with_chart
 from bot.documents.rollup_xlsx import render_rollup_xlsx, rollup_xlsx_filename
 from bot.domain.forms import Form, OutlierCheck
 from bot.domain.numbers import format_count
@@ -324,7 +325,8 @@ def build_files(
     timings["chart_s"] = clock() - started
     stage(say("rollup.progress_docx"))
     started = clock()
-    docx = _render_rollup_docx(build_docx_context(rollup, report_date, settings, tz), template, shipped_template)
+    docx = with_chart(_render_rollup_docx(build_docx_context(rollup, report_date, settings, tz), template,
+                                          shipped_template), full_chart)
     timings["docx_s"] = clock() - started
     stage(say("rollup.progress_xlsx"))
     started = clock()

@@ -344,3 +344,18 @@ async def test_xlsx_ranks_every_commune_on_each_rate(files) -> None:
                 assert row[6 + 2 * index] == 1 + sum(1 for other in column if other > value), name
     note = sheet.cell(row=len(ranked) + 3, column=1).value
     assert note.startswith("Tính từ số liệu các đơn vị tự báo cáo")
+
+
+async def test_docx_holds_the_chart_of_every_commune(files) -> None:
+    """Issue 16, item 10: the chat gets a phone's picture; the chart of every commune is in the
+    .docx, under the table and its note, as in the .xlsx."""
+    _, result = files
+    document = Document(io.BytesIO(result.docx))
+    assert len(document.inline_shapes) == 1
+    body = texts(document)
+    caption = body.index("Biểu đồ: các tỷ lệ chính của từng đơn vị (đường gạch: tỷ lệ tính trên tổng số liệu)")
+    assert body[caption - 2].startswith("Ghi chú: tỷ lệ ở dòng Tổng cộng")  # the note, the picture, its caption
+    picture = document.paragraphs[caption - 1]
+    assert picture._p.xpath(".//pic:pic")  # noqa: SLF001
+    shape = document.inline_shapes[0]
+    assert shape.height.cm <= 23.01 and shape.width.cm <= 16.01
