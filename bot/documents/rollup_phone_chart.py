@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.chat.catalogue import say
-from bot.documents.rollup_chart import DPI, MISSING, _new_figure, _png
+from bot.documents.rollup_chart import DPI, MISSING, new_figure, png_of
 from bot.domain.numbers import format_count, format_percent
 from bot.domain.rollup import STATE_LABELS, Rollup
 from bot.domain.rollup_ranking import rank
@@ -35,7 +35,7 @@ def phone_chart_size() -> tuple[int, int]:
 
 def render_phone_chart(rollup: Rollup) -> bytes:
     """PNG bytes of the picture for the chat."""
-    figure = _new_figure(SIZE)
+    figure = new_figure(SIZE)
     done = rollup.completeness
     figure.suptitle(say("rollup_phone.chart_title", scope=rollup.scope_name, period=rollup.period.short_label,
                         reported=format_count(done.reported), total=format_count(done.total)),
@@ -43,7 +43,7 @@ def render_phone_chart(rollup: Rollup) -> bytes:
     _status(figure.add_axes((0.05, 0.845, 0.9, 0.06)), rollup)
     _distribution(figure.add_axes((0.1, 0.5, 0.86, 0.26)), rollup)
     _weakest(figure.add_axes((0.42, 0.04, 0.52, 0.36)), rollup)
-    return _png(figure)
+    return png_of(figure)
 
 
 def _status(axes: Any, rollup: Rollup) -> None:

@@ -71,8 +71,12 @@ def ranking_lines(rollup: Rollup) -> list[str]:
         return []
     best, weakest = best_and_weakest(ranking, declared.shown)
 
+    def name(item: Ranked) -> str:
+        unit = item.row.unit
+        return f"{unit.full_name} ({unit.province_name})" if rollup.national and unit.province_name else unit.full_name
+
     def names(items: list[Ranked]) -> str:
-        return "; ".join(f"{item.place}. {item.row.unit.full_name} {format_percent(item.score)}" for item in items)
+        return "; ".join(f"{item.place}. {name(item)} {format_percent(item.score)}" for item in items)
 
     lines = [say("rollup_phone.ranking_head", rates=", ".join(item.words for item in declared.rates),
                  count=len(ranking)),

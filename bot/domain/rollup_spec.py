@@ -23,6 +23,10 @@ Ways a figure rolls up (``how``):
 ``themes``
     a text sorted into the themes of ``templates/themes.yaml`` (difficulties, proposals).
 
+Besides the figures: the chat ``message``'s lines, the ``chart``'s rates, the ``docx`` (its
+sentences, table columns and the ``balance`` its sums must keep), the ``xlsx``, and the
+``ranking`` of the communes on rates of their own reports.
+
 A form without a ``rollup:`` section sums its counts and recomputes its rates (:func:`rollup_of`).
 Nothing here reads storage or knows the documents' formats; the sentences are the form's.
 """

@@ -82,6 +82,11 @@ def test_the_chat_picture_fits_a_phone(form: Form, figures: list[Any], communes:
     for item in weakest:
         assert any(text.startswith(f"{item.place}. {item.row.unit.full_name}") for text in shown), item.row.unit
 
+    if provinces > 1:  # nationally the ranking in the message names each commune's province
+        weakest_line = next(line for line in files.message.splitlines() if line.startswith("• 5 đơn vị thấp nhất"))
+        item = weakest[-1]
+        assert f"{item.place}. {item.row.unit.full_name} ({item.row.unit.province_name}) " in weakest_line
+
     # the chart of every commune (or province) is in the .xlsx
     full = Image.open(io.BytesIO(files.full_chart)).size
     assert files.full_chart_name.startswith("bieu-do-day-du-")
