@@ -41,3 +41,15 @@ def test_places_ties_and_who_is_left_out(form: Form) -> None:
     assert [item.row.unit.name for item in best] == ["A", "B"] and [i.row.unit.name for i in weakest] == ["C", "D"]
     best, weakest = best_and_weakest(ranking, 3)
     assert [item.row.unit.name for item in best] == ["A", "B", "C"] and [i.row.unit.name for i in weakest] == ["D"]
+
+
+def test_a_ranking_or_balance_naming_what_the_form_lacks_is_refused(form: Form) -> None:
+    from bot.domain.rollup_spec import BalanceSpec, DocxSpec, RankedRate, RankingSpec, problems_of, rollup_of
+
+    spec = rollup_of(form).model_copy(update={
+        "ranking": RankingSpec(rates=(RankedRate(figure="resolved", words="x"), RankedRate(figure="nope", words="y"))),
+        "docx": DocxSpec(balance=BalanceSpec(check="no_check", holds="{received_total}", broken="{nothing} {units}")),
+    })
+    assert problems_of(form, spec) == [
+        "ranking.resolved: communes are ranked on rates only", "ranking.nope: no figure 'nope'",
+        "docx.balance: no check 'no_check'", "docx.balance.broken: no figure 'nothing'"]
