@@ -12,6 +12,7 @@ from typing import Any
 from bot.chat.catalogue import say
 from bot.documents.rollup_chart import DPI, MISSING, new_figure, png_of
 from bot.domain.numbers import format_count, format_percent
+from bot.domain.report_settings import short_name
 from bot.domain.rollup import STATE_LABELS, Rollup
 from bot.domain.rollup_ranking import rank
 
@@ -104,7 +105,7 @@ def _weakest(axes: Any, rollup: Rollup) -> None:
     for position, item in zip(positions, weakest, strict=True):
         name = item.row.unit.full_name
         if rollup.national and item.row.unit.province_name:
-            name += f" ({item.row.unit.province_name})"
+            name += f" ({short_name(item.row.unit.province_name)})"  # "Thái Nguyên": the names are long
         axes.text(-1, position, f"{item.place}. {name}", ha="right", va="center", fontsize=9)
         axes.text(float(item.score) + 1, position, format_percent(item.score), va="center", fontsize=8)
     axes.set_yticks([])
