@@ -53,7 +53,7 @@ def write_files(files: RollupFiles, out: Path) -> str:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, content in ((files.docx_name, files.docx), (files.xlsx_name, files.xlsx),
-                          (files.chart_name, files.chart)):
+                          (files.chart_name, files.chart), (files.full_chart_name, files.full_chart)):
         (out / name).write_bytes(content)
         written.append(f"  {out / name} ({max(1, len(content) // 1024)} KB)")
     timing = ", ".join(f"{k.removesuffix('_s')} {v * 1000:.0f} ms" for k, v in files.timings.items())

@@ -83,7 +83,7 @@ def render_rollup_chart(rollup: Rollup) -> bytes:
     bars = data.bars
     count = len(bars)
     height = max(3.5, 0.22 * count + 1.8)
-    figure = _new_figure((9.0, height))
+    figure = new_figure((9.0, height))
     top = 1 - 1.05 / height
     bottom = 0.55 / height
     axes = figure.add_axes((0.24, bottom, 0.72, top - bottom))
@@ -132,12 +132,12 @@ def render_rollup_chart(rollup: Rollup) -> bytes:
     )
     axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8, frameon=False,
                 borderaxespad=0.2)
-    return _png(figure)
+    return png_of(figure)
 
 
 def _distribution(rollup: Rollup, data: ChartData) -> bytes:
     """A province too large for one bar per commune: how many communes fall in each 10% band."""
-    figure = _new_figure((9.0, 4.5))
+    figure = new_figure((9.0, 4.5))
     axes = figure.add_axes((0.08, 0.14, 0.9, 0.66))
     bands = [f"{i * 10}–{i * 10 + 10}%" for i in range(10)]
 
@@ -165,10 +165,10 @@ def _distribution(rollup: Rollup, data: ChartData) -> bytes:
             reported=done.reported, total=done.total, missing=done.missing),
         fontsize=10, x=0.02, ha="left",
     )
-    return _png(figure)
+    return png_of(figure)
 
 
-def _new_figure(size: tuple[float, float]) -> Any:
+def new_figure(size: tuple[float, float]) -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -180,17 +180,18 @@ def _new_figure(size: tuple[float, float]) -> Any:
     return figure
 
 
-def _png(figure: Figure) -> bytes:
+def png_of(figure: Figure) -> bytes:
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=DPI)
     return out.getvalue()
 
 
-def chart_filename(rollup: Rollup) -> str:
+def chart_filename(rollup: Rollup, full: bool = False) -> str:
+    """The picture for the chat's name; ``full``: the chart of every commune's."""
     from bot.domain.text import slug
 
     scope = "toan-quoc" if rollup.national else slug(rollup.scope_name)
-    return f"bieu-do-{rollup.period.key}-{scope}.png"
+    return f"bieu-do-{'day-du-' if full else ''}{rollup.period.key}-{scope}.png"
 
 
 __all__: Sequence[str] = ("ChartData", "chart_data", "chart_filename", "render_rollup_chart")

@@ -36,7 +36,8 @@ thường"); every commune is in the .xlsx.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import string
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -46,6 +47,7 @@ from typing import Any
 from bot.chat.catalogue import say
 from bot.documents.render import render_report
 from bot.documents.report import distribution_lines
+from bot.domain.forms import RuleCheck
 from bot.domain.numbers import format_count, format_date_range, format_header_date, format_percent, rate
 from bot.domain.report_settings import lower_division, short_name
 from bot.domain.rollup import (
@@ -65,6 +67,7 @@ from bot.domain.rollup_figures import count_of, label_of
 from bot.domain.rollup_figures import kind_of as figure_kind
 from bot.domain.text import fold
 from bot.domain.themes import words
+from bot.domain.values import compute
 
 TEMPLATE_NAME = "bao-cao-tong-hop.docx"
 QUOTES_PER_THEME = 5
@@ -156,12 +159,57 @@ def figure_lines(rollup: Rollup) -> list[str]:
     form, spec = rollup.form, rollup.spec
     named = t.texts(form)
     lines = [named.fill(sentence) for sentence in spec.docx.figures]
+    balance = balance_line(rollup)
+    if balance:
+        lines.append(balance)
     if not lines:
         lines += [say("rollup_docx.figure", label=d.label, value=named[d.id]) for d in form.derived]
         lines += [say("rollup_docx.figure", label=label_of(form, spec, x.id), value=format(named[x.id]))
                   for x in spec.figures if x.how not in ("sum", "themes")]
     lines.append(say("rollup_docx.figures_note", count=format_count(t.reported)))
     return lines
+
+
+def balance_line(rollup: Rollup) -> str:
+    """Whether the sums keep the form's balance (``rollup.docx.balance``), as every commune's
+    figures must; when not, the communes whose own figures break it, with their explanations
+    ("" for a form that declares none, or before anyone reported)."""
+    declared = rollup.spec.docx.balance
+    totals = rollup.totals
+    if declared is None or totals.reported == 0:
+        return ""
+    check = rollup.form.check(declared.check)
+    if not isinstance(check, RuleCheck):
+        return ""
+    named = totals.texts(rollup.form)
+    if check.require.evaluate(compute(rollup.form, totals.counts)) is not False:
+        return named.fill(declared.holds)
+    units = []
+    for row in rollup.rows:
+        for item in row.anomalies:
+            if item.key == declared.check:
+                units.append(say("rollup_phone.unbalanced_unit", unit=row.unit.full_name,
+                                 explanation=item.explanation) if item.explanation
+                             else say("rollup_phone.unbalanced_unexplained", unit=row.unit.full_name))
+    if not units:
+        units.append(say("rollup_phone.unbalanced_none"))
+    return string.Formatter().vformat(declared.broken, (), _With(named, {"units": "; ".join(units)}))
+
+
+class _With(Mapping[str, Any]):
+    """Named figures and a few words more, for a sentence of the form file."""
+
+    def __init__(self, figures: Mapping[str, Any], extra: dict[str, str]) -> None:
+        self._figures, self._extra = figures, extra
+
+    def __getitem__(self, key: str) -> Any:
+        return self._extra[key] if key in self._extra else self._figures[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._extra, *self._figures])
+
+    def __len__(self) -> int:
+        return len(self._extra) + len(self._figures)
 
 
 def change_lines(rollup: Rollup) -> list[str]:
@@ -250,7 +298,8 @@ def table_rows(rollup: Rollup, tz: Any = None) -> list[dict[str, str]]:
              "when": _completeness_cell(g.completeness), "state": format_count(g.anomalies)}
             for i, g in enumerate(rollup.groups, start=1)
         ]
-    return [commune_table_row(rollup, i, row, tz) for i, row in enumerate(rollup.rows, start=1)]
+    # the communes that reported; those that did not are named in one paragraph (missing_line)
+    return [commune_table_row(rollup, i, row, tz) for i, row in enumerate(rollup.reported_rows, start=1)]
 
 
 def total_row(rollup: Rollup) -> dict[str, str]:

@@ -31,6 +31,7 @@ from bot.domain.rollup import (
     raised_texts,
 )
 from bot.domain.rollup_figures import count_of, label_of
+from bot.domain.rollup_ranking import rank
 from bot.domain.text import slug
 from bot.domain.themes import ThemeCount
 
@@ -341,11 +342,45 @@ def _provinces_sheet(book: _Book, rollup: Rollup) -> None:
     book.finish(sheet, len(rollup.groups), len(headers))
 
 
-def render_rollup_xlsx(rollup: Rollup, tz: Any = None) -> bytes:
-    """The workbook's bytes. Datetimes are written in ``tz`` (the bot's zone) without a zone."""
+def _ranking_sheet(book: _Book, rollup: Rollup) -> None:
+    """Every commune that reported, by its place on the form's ranked rates, each rate with its rank."""
+    declared = rollup.spec.ranking.rates
+    if not declared:
+        return
+    ranked = rank(rollup)
+    headers = [say("rollup_phone.place"), UNIT_CODE, UNIT_NAME, PROVINCE, say("rollup_phone.score")]
+    for rated in declared:
+        headers += [say("rollup_xlsx.percent_header", label=label_of(rollup.form, rollup.spec, rated.figure)),
+                    say("rollup_phone.rank_of", words=rated.words)]
+    sheet = book.sheet(say("rollup_phone.sheet_ranking"), headers, [7, 8, 26, 20, 12] + [12, 9] * len(declared))
+    sheet.write_string(len(ranked) + 2, 0, say("rollup_phone.ranking_note"), book.text)
+    for r, item in enumerate(ranked, start=1):
+        sheet.write_number(r, 0, item.place, book.count)
+        sheet.write_string(r, 1, item.row.unit.code, book.text)
+        sheet.write_string(r, 2, item.row.unit.full_name, book.text)
+        book.put_text(sheet, r, 3, item.row.unit.province_name)
+        book.put_rate(sheet, r, 4, item.score)
+        for index, rated in enumerate(declared):
+            book.put_rate(sheet, r, 5 + 2 * index, item.rates.get(rated.figure))
+            book.put_count(sheet, r, 6 + 2 * index, item.ranks.get(rated.figure))
+    book.finish(sheet, len(ranked), len(headers))
+
+
+def _chart_sheet(book: _Book, chart: bytes) -> None:
+    """The chart of every commune (or province), as a picture."""
+    sheet = book.book.add_worksheet(say("rollup_phone.sheet_chart"))
+    sheet.insert_image(0, 0, "chart.png", {"image_data": io.BytesIO(chart), "object_position": 3})
+
+
+def render_rollup_xlsx(rollup: Rollup, tz: Any = None, chart: bytes | None = None) -> bytes:
+    """The workbook's bytes. Datetimes are written in ``tz`` (the bot's zone) without a zone;
+    ``chart`` (PNG), the chart of every commune, gets a sheet of its own."""
     book = _Book()
     _main_sheet(book, rollup, tz)
     _totals_sheet(book, rollup)
+    _ranking_sheet(book, rollup)
+    if chart:
+        _chart_sheet(book, chart)
     if rollup.national:
         _provinces_sheet(book, rollup)
     _missing_sheet(book, rollup)

@@ -46,6 +46,7 @@ from bot.domain.rollup_figures import (
 )
 from bot.domain.rollup_figures import kind_of as figure_kind
 from bot.domain.rollup_figures import spread as spread_of
+from bot.domain.rollup_ranking import ranking_lines
 from bot.domain.rollup_spec import RollupSpec, rollup_of
 from bot.domain.text import fold
 from bot.domain.themes import Taxonomy, ThemeCount, ThemeSource, classify, is_nothing
@@ -627,6 +628,9 @@ def rollup_message(rollup: Rollup) -> str:
             lines.append(f"• {row.unit.full_name} — {item.label}: {_clip(item.message, 160)}{_clip(reason, 120)}")
         if len(anomalies) > MESSAGE_ANOMALIES:
             lines.append(say("rollup.more_anomalies", count=len(anomalies) - MESSAGE_ANOMALIES))
+    ranked = ranking_lines(rollup)
+    if ranked:
+        lines += ["", *ranked]
     missing = rollup.missing_rows
     if missing:
         lines += ["", say("rollup.missing", count=format_count(len(missing)),

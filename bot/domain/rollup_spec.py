@@ -23,6 +23,10 @@ Ways a figure rolls up (``how``):
 ``themes``
     a text sorted into the themes of ``templates/themes.yaml`` (difficulties, proposals).
 
+Besides the figures: the chat ``message``'s lines, the ``chart``'s rates, the ``docx`` (its
+sentences, table columns and the ``balance`` its sums must keep), the ``xlsx``, and the
+``ranking`` of the communes on rates of their own reports.
+
 A form without a ``rollup:`` section sums its counts and recomputes its rates (:func:`rollup_of`).
 Nothing here reads storage or knows the documents' formats; the sentences are the form's.
 """
@@ -116,15 +120,45 @@ class ChartSpec(_Model):
     rates: tuple[ChartRate, ...] = ()
 
 
+class RankedRate(_Model):
+    """A rate the communes are ranked on, and its words in the message ("đúng hạn")."""
+
+    figure: str
+    words: str
+
+
+class RankingSpec(_Model):
+    """The communes ranked on rates their own figures give (:mod:`bot.domain.rollup_ranking`):
+    the ``shown`` best and weakest in the message, all in the .xlsx, the ``weakest_chart`` weakest
+    in the chat picture."""
+
+    rates: tuple[RankedRate, ...] = ()
+    shown: int = Field(default=5, ge=1)
+    weakest_chart: int = Field(default=10, ge=1)
+
+
+class BalanceSpec(_Model):
+    """The balance the sums must keep as each commune's figures do: the form's rule (``check``, a
+    check id), the sentence when the sums keep it (``holds``) and when they do not (``broken``, with
+    ``{units}``: the communes whose own figures break it, with their explanations); both templates
+    with named figures."""
+
+    check: str
+    holds: str
+    broken: str
+
+
 class DocxSpec(_Model):
     """The .docx: its title, the sentence that opens it (``directive``) and what it reports on
     (``subject``, in its closing), the figures as sentences (templates with named figures), the
-    table's columns (the template's variable → a figure) and the note under the table."""
+    balance of the sums (:class:`BalanceSpec`), the table's columns (the template's variable → a
+    figure) and the note under the table."""
 
     title: str | None = None
     directive: str | None = None
     subject: str | None = None
     figures: tuple[str, ...] = ()
+    balance: BalanceSpec | None = None
     columns: dict[str, str] = Field(default_factory=dict)
     table_note: str = ""
 
@@ -143,6 +177,7 @@ class RollupSpec(_Model):
     chart: ChartSpec = Field(default_factory=ChartSpec)
     docx: DocxSpec = Field(default_factory=DocxSpec)
     xlsx: XlsxSpec = Field(default_factory=XlsxSpec)
+    ranking: RankingSpec = Field(default_factory=RankingSpec)
 
     _by_id: dict[str, RollupFigure] = PrivateAttr(default_factory=dict)
 
@@ -237,6 +272,16 @@ def problems_of(form: Form, spec: RollupSpec) -> list[str]:
             problems.append(f"chart.{rate.figure}: the chart draws rates only")
     for index, sentence in enumerate(spec.docx.figures):
         problems += _template_problems(sentence, known, f"docx.figures[{index}]")
+    for ranked in spec.ranking.rates:
+        need(ranked.figure, f"ranking.{ranked.figure}")
+        if ranked.figure in known and how(ranked.figure) != "rate":
+            problems.append(f"ranking.{ranked.figure}: communes are ranked on rates only")
+    balance = spec.docx.balance
+    if balance is not None:
+        if balance.check not in {check.id for check in form.checks}:
+            problems.append(f"docx.balance: no check {balance.check!r}")
+        problems += _template_problems(balance.holds, known, "docx.balance.holds")
+        problems += _template_problems(balance.broken, known | {"units"}, "docx.balance.broken")
     for key, ident in spec.docx.columns.items():
         need(ident, f"docx.columns.{key}")
         if ident in known and how(ident) not in ("count", "derived", "sum", "rate"):
@@ -273,5 +318,5 @@ def meets(value: Decimal | int, comparator: Comparator, target: Decimal) -> bool
     }[comparator]
 
 
-__all__ = ["COMPARATORS", "ChartRate", "DocxSpec", "MessageLine", "RollupFigure", "RollupSpec", "RollupSpecError",
+__all__ = ["COMPARATORS", "BalanceSpec", "ChartRate", "DocxSpec", "MessageLine", "RankedRate", "RankingSpec", "RollupFigure", "RollupSpec", "RollupSpecError",
            "default_spec", "meets", "placeholders", "problems_of", "rollup_of"]

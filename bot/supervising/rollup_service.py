@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.chat.catalogue import say
-from bot.documents.chart_process import ChartStopped, render_rollup_chart_apart
+from bot.documents.chart_process import ChartStopped, render_rollup_chart_apart, render_rollup_charts
 from bot.documents.pool import render_docx_sync
 from bot.documents.render import TemplateError
-from bot.documents.rollup_chart import chart_filename, render_rollup_chart
+from bot.documents.rollup_chart import chart_filename
 from bot.documents.rollup_docx import TEMPLATE_NAME, RollupSettings, build_docx_context, rollup_docx_filename
+from bot.documents.rollup_docx_chart import with_chart
 from bot.documents.rollup_xlsx import render_rollup_xlsx, rollup_xlsx_filename
 from bot.domain.forms import Form, OutlierCheck
 from bot.domain.numbers import format_count
@@ -271,6 +272,8 @@ class RollupFiles:
     xlsx: bytes
     xlsx_name: str
     timings: dict[str, float] = field(default_factory=dict)
+    full_chart: bytes = b""  # every commune (or province): in the .xlsx; ``chart`` is the phone's picture
+    full_chart_name: str = ""
 
 
 def _render_rollup_docx(context: dict[str, Any], template: bytes | Path, shipped: Path | None) -> bytes:
@@ -314,23 +317,24 @@ def build_files(
     started = clock()
     if chart_apart:
         try:
-            chart = render_rollup_chart_apart(rollup, progress.stopping if progress is not None else None)
+            chart, full_chart = render_rollup_chart_apart(rollup, progress.stopping if progress is not None else None)
         except ChartStopped:
             raise RollupStopped from None
     else:
-        chart = render_rollup_chart(rollup)
+        chart, full_chart = render_rollup_charts(rollup)
     timings["chart_s"] = clock() - started
     stage(say("rollup.progress_docx"))
     started = clock()
-    docx = _render_rollup_docx(build_docx_context(rollup, report_date, settings, tz), template, shipped_template)
+    docx = with_chart(_render_rollup_docx(build_docx_context(rollup, report_date, settings, tz), template,
+                                          shipped_template), full_chart)
     timings["docx_s"] = clock() - started
     stage(say("rollup.progress_xlsx"))
     started = clock()
-    xlsx = render_rollup_xlsx(rollup, tz)
+    xlsx = render_rollup_xlsx(rollup, tz, full_chart)
     timings["xlsx_s"] = clock() - started
     stage(say("rollup.progress_sending"))
     return RollupFiles(rollup, message, chart, chart_filename(rollup), docx, rollup_docx_filename(rollup), xlsx,
-                       rollup_xlsx_filename(rollup), timings)
+                       rollup_xlsx_filename(rollup), timings, full_chart, chart_filename(rollup, full=True))
 
 
 async def produce(

@@ -39,8 +39,8 @@ def _rollup(form) -> Rollup:  # type: ignore[no-untyped-def]
 
 
 def test_the_chart_comes_back_from_its_process(form) -> None:
-    chart = render_rollup_chart_apart(_rollup(form))
-    assert chart.startswith(b"\x89PNG\r\n\x1a\n")
+    phone, full = render_rollup_chart_apart(_rollup(form))
+    assert phone.startswith(b"\x89PNG\r\n\x1a\n") and full.startswith(b"\x89PNG\r\n\x1a\n")
     assert _charts() == []
 
 

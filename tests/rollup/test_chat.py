@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 
 from bot.domain.numbers import format_count
 from bot.supervising import rollup_service
@@ -94,7 +95,10 @@ async def test_tonghop_message_chart_docx_xlsx(world: World) -> None:
     assert not any("Tuần 51" in label for label, _ in summary.buttons)  # W51 has not opened yet
     assert methods.count("sendPhoto") == 1
     photo = next(c for c in calls if c.method == "sendPhoto")
-    assert next(iter(photo.files.values()))[1].startswith(b"\x89PNG")
+    picture = next(iter(photo.files.values()))[1]
+    assert picture.startswith(b"\x89PNG")
+    assert Image.open(io.BytesIO(picture)).size[1] <= 1280  # a phone's picture (issue 16, item 10)
+    assert "• 5 đơn vị cao nhất: 1. " in summary.text and "• 5 đơn vị thấp nhất: " in summary.text  # item 13
     documents = h.request.documents_to(SUP)
     assert [name for name, _ in documents] == ["BC-tong-hop-2025-W50-tinh-thai-nguyen.docx",
                                                "BC-tong-hop-2025-W50-tinh-thai-nguyen.xlsx"]

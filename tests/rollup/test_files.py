@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from docx import Document
@@ -14,7 +15,8 @@ from openpyxl import load_workbook
 from bot.clock import VN_TZ
 from bot.documents.rollup_docx import build_docx_context
 from bot.domain.numbers import format_count, format_percent
-from bot.supervising.rollup_service import RollupFiles, produce
+from bot.domain.rollup import build_rollup
+from bot.supervising.rollup_service import RollupFiles, load_input, produce
 from storage import Storage
 from tests.integration.seed import load_units
 from tests.rollup import scenario as sc
@@ -81,21 +83,26 @@ async def test_docx_completeness_totals_and_rates(files) -> None:
     assert f"- Tiếp nhận mới: {format_count(t['received_new'])} (kỳ trước {format_count(before['received_new'])};" in body
 
 
-async def test_docx_table_of_every_commune(files) -> None:
+async def test_docx_table_of_the_communes_that_reported(files) -> None:
+    """Issue 16, item 11: the communes that did not report are one paragraph naming them, not rows
+    of dashes; the table has a row per commune that reported."""
     scenario, result = files
     document = Document(io.BytesIO(result.docx))
     table = table_with(document, "TT")
     rows = table.rows
     assert [c.text for c in rows[0].cells] == ["TT", "Xã, phường", "Tiếp nhận mới", "Đã giải quyết", "Đúng hạn (%)",
                                                "Quá hạn", "Trực tuyến (%)", "Số hóa (%)", "Nộp lúc", "Tình trạng"]
-    assert len(rows) == 1 + 92 + 1
+    assert len(rows) == 1 + 82 + 1
     by_name = {row.cells[1].text: [c.text for c in row.cells] for row in rows[1:-1]}
+    missing = [unit.full_name for unit in scenario.missing]
+    assert not set(missing) & set(by_name) and all(cells[9] != "Chưa nộp" for cells in by_name.values())
+    naming = [p.text for p in document.paragraphs if any(name in p.text for name in missing)]
+    assert naming == [f"- Các đơn vị chưa gửi báo cáo (10): {', '.join(missing)}."]
     for index, unit in enumerate(scenario.communes):
-        cells = by_name[unit.full_name]
         answers = scenario.reported.get(unit.code)
         if answers is None:
-            assert cells[2:8] == ["—"] * 6 and cells[9] == "Chưa nộp", unit.full_name
             continue
+        cells = by_name[unit.full_name]
         new, resolved = new_of(answers), resolved_of(answers)
         expected = [
             format_count(new), format_count(resolved),
@@ -122,6 +129,47 @@ async def test_docx_table_of_every_commune(files) -> None:
                           format_percent(rates["on_time_rate"]),
                           format_count(t["resolved_late"] + t["pending_overdue"]),
                           format_percent(rates["online_rate"]), format_percent(rates["digitization_rate"]), "82/92"]
+
+
+async def test_docx_says_why_the_sums_do_not_balance(files) -> None:
+    """Issue 16, item 11: received + carried over = resolved + pending + withdrawn for the sums, or
+    a sentence naming the communes whose own figures do not balance, with their explanations."""
+    scenario, result = files
+    body = texts(Document(io.BytesIO(result.docx)))
+    t = hand_totals(scenario)
+    for ident in ("carried_over", "withdrawn"):
+        t[ident] = sum(answers[ident] for answers in scenario.answers[sc.WEEK].values())
+    assert t["received_total"] != t["resolved"] + t["pending"] + t["withdrawn"]  # two communes break it
+    explained, unexplained = (scenario.unit(i).full_name for i in (sc.BALANCE_EXPLAINED, sc.BALANCE_UNEXPLAINED))
+    line = next(p for p in body if p.startswith("- Số liệu tổng hợp chưa cân đối"))
+    assert (f"kỳ trước chuyển sang {format_count(t['carried_over'])} + tiếp nhận mới "
+            f"{format_count(t['received_new'])} = {format_count(t['received_total'])} hồ sơ") in line
+    assert (f"đã giải quyết {format_count(t['resolved'])} + đang giải quyết {format_count(t['pending'])} + rút, "
+            f"trả lại {format_count(t['withdrawn'])} hồ sơ") in line
+    assert line.endswith(f"chưa cân đối: {explained} (giải trình: 02 hồ sơ rút từ hệ thống cũ trước sáp nhập.); "
+                         f"{unexplained} (chưa có giải trình).")
+
+
+async def test_docx_sums_that_balance_say_so(form) -> None:
+    """The sums of communes that each balance balance too, and the .docx says so."""
+    storage = await Storage.open(":memory:")
+    try:
+        communes = await load_units(storage)
+        scenario = await sc.build(storage, form, communes)
+        data = await load_input(storage, form, scenario.periods[sc.WEEK], sc.PROVINCE)
+    finally:
+        await storage.close()
+    unbalanced = {scenario.unit(i).code for i in (sc.BALANCE_EXPLAINED, sc.BALANCE_UNEXPLAINED)}
+    data.reports = {code: report for code, report in data.reports.items() if code not in unbalanced}
+    rollup = build_rollup(data)
+    body = build_docx_context(rollup, date(2025, 12, 19), tz=VN_TZ)["figure_lines"]
+    t = rollup.totals.counts
+    assert t["received_total"] == t["resolved"] + t["pending"] + t["withdrawn"]
+    assert not any(p.startswith("- Số liệu tổng hợp chưa cân đối") for p in body)
+    assert (f"- Số liệu tổng hợp cân đối: kỳ trước chuyển sang {format_count(t['carried_over'])} + tiếp nhận mới "
+            f"{format_count(t['received_new'])} = đã giải quyết {format_count(t['resolved'])} + đang giải quyết "
+            f"{format_count(t['pending'])} + rút, trả lại {format_count(t['withdrawn'])} = "
+            f"{format_count(t['received_total'])} hồ sơ.") in body
 
 
 async def test_docx_anomalies_and_difficulties(files) -> None:
@@ -227,3 +275,87 @@ async def test_chart_is_a_png(files) -> None:
     assert result.chart.startswith(b"\x89PNG\r\n\x1a\n") and len(result.chart) > 10_000
     assert result.chart_name == "bieu-do-2025-W50-tinh-thai-nguyen.png"
     assert result.docx_name == "BC-tong-hop-2025-W50-tinh-thai-nguyen.docx"
+
+
+def hand_ranking(scenario: sc.Scenario) -> list[tuple[str, Decimal, dict[str, Decimal | None]]]:
+    """(name, mean of the rates it has, rates) of each commune that reported, best first, computed
+    from its answers alone."""
+    ranked = []
+    for unit in scenario.communes:
+        a = scenario.reported.get(unit.code)
+        if a is None:
+            continue
+        new, resolved = new_of(a), resolved_of(a)
+        rates = {"on_time_rate": sc.percent(a["resolved_early"] + a["resolved_on_time"], resolved),
+                 "online_rate": sc.percent(a["received_online_full"] + a["received_online_partial"], new),
+                 "digitization_rate": sc.percent(a["digitized"], new),
+                 "e_result_rate": sc.percent(a["e_results"], resolved)}
+        known = [v for v in rates.values() if v is not None]
+        if known:
+            ranked.append((unit.full_name, (sum(known, Decimal(0)) / len(known)).quantize(Decimal("0.01")), rates))
+    return sorted(ranked, key=lambda item: (-item[1], item[0]))
+
+
+def _place(scores: list[Decimal], score: Decimal) -> int:
+    return 1 + sum(1 for other in scores if other > score)
+
+
+async def test_message_names_the_five_best_and_five_weakest(files) -> None:
+    """Issue 16, item 13: the communes ranked on the form's rates, from their own reports."""
+    scenario, result = files
+    ranked = hand_ranking(scenario)
+    scores = [score for _, score, _ in ranked]
+    lines = result.message.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("Xếp hạng"))
+    assert lines[head] == (f"Xếp hạng {len(ranked)} đơn vị đã nộp theo bình quân các tỷ lệ đúng hạn, trực tuyến, "
+                           "số hóa, kết quả điện tử (tính từ số liệu các đơn vị tự báo cáo):")
+
+    def names(items: list[tuple[str, Decimal, dict[str, Decimal | None]]]) -> str:
+        return "; ".join(f"{_place(scores, score)}. {name} {format_percent(score)}" for name, score, _ in items)
+
+    assert lines[head + 1] == f"• 5 đơn vị cao nhất: {names(ranked[:5])}."
+    assert lines[head + 2] == f"• 5 đơn vị thấp nhất: {names(ranked[-5:])}."
+    assert len(ranked) == 81  # 82 reported; the commune without dossiers has no rate
+
+
+async def test_xlsx_ranks_every_commune_on_each_rate(files) -> None:
+    scenario, result = files
+    ranked = hand_ranking(scenario)
+    scores = [score for _, score, _ in ranked]
+    sheet = load_workbook(io.BytesIO(result.xlsx))["Xếp hạng"]
+    headers = [c.value for c in sheet[1]]
+    assert headers == ["Hạng chung", "Mã xã", "Xã, phường", "Tỉnh, thành phố", "Bình quân các tỷ lệ",
+                       "Tỷ lệ hồ sơ giải quyết đúng hạn và trước hạn (%)", "Hạng đúng hạn",
+                       "Tỷ lệ hồ sơ tiếp nhận trực tuyến (%)", "Hạng trực tuyến",
+                       "Tỷ lệ hồ sơ được số hóa (%)", "Hạng số hóa",
+                       "Tỷ lệ kết quả giải quyết cấp bản điện tử (%)", "Hạng kết quả điện tử"]
+    rows = [row for row in sheet.iter_rows(min_row=2, max_row=len(ranked) + 1, values_only=True)]
+    assert [row[2] for row in rows] == [name for name, _, _ in ranked]
+    idents = ["on_time_rate", "online_rate", "digitization_rate", "e_result_rate"]
+    for row, (name, score, rates) in zip(rows, ranked, strict=True):
+        assert row[0] == _place(scores, score) and row[4] == pytest.approx(float(score) / 100), name
+        for index, ident in enumerate(idents):
+            value = rates[ident]
+            column = [r[ident] for _, _, r in ranked if r[ident] is not None]
+            if value is None:
+                assert row[5 + 2 * index] == "—" and row[6 + 2 * index] is None, name
+            else:
+                assert row[5 + 2 * index] == pytest.approx(float(value) / 100), name
+                assert row[6 + 2 * index] == 1 + sum(1 for other in column if other > value), name
+    note = sheet.cell(row=len(ranked) + 3, column=1).value
+    assert note.startswith("Tính từ số liệu các đơn vị tự báo cáo")
+
+
+async def test_docx_holds_the_chart_of_every_commune(files) -> None:
+    """Issue 16, item 10: the chat gets a phone's picture; the chart of every commune is in the
+    .docx, under the table and its note, as in the .xlsx."""
+    _, result = files
+    document = Document(io.BytesIO(result.docx))
+    assert len(document.inline_shapes) == 1
+    body = texts(document)
+    caption = body.index("Biểu đồ: các tỷ lệ chính của từng đơn vị (đường gạch: tỷ lệ tính trên tổng số liệu)")
+    assert body[caption - 2].startswith("Ghi chú: tỷ lệ ở dòng Tổng cộng")  # the note, the picture, its caption
+    picture = document.paragraphs[caption - 1]
+    assert picture._p.xpath(".//pic:pic")  # noqa: SLF001
+    shape = document.inline_shapes[0]
+    assert shape.height.cm <= 23.01 and shape.width.cm <= 16.01

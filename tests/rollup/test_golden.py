@@ -218,6 +218,7 @@ async def test_the_weekly_rollup_is_as_recorded(made: Made, request: pytest.Fixt
         _check(f"{scope}-docx-context", _plain(made.context))
         _check(f"{scope}-docx", _docx(files.docx))
         _check(f"{scope}-xlsx", _xlsx(files.xlsx))
-    assert len(made.chart) == 1 and files.chart.startswith(b"\x89PNG")
-    _check(f"{scope}-chart", made.chart[0])
-    _check(f"{scope}-names", [files.chart_name, files.docx_name, files.xlsx_name])
+    assert len(made.chart) == 2 and files.chart.startswith(b"\x89PNG")  # the phone's picture, every commune's
+    _check(f"{scope}-phone-chart", made.chart[0])
+    _check(f"{scope}-chart", made.chart[1])
+    _check(f"{scope}-names", [files.chart_name, files.docx_name, files.xlsx_name, files.full_chart_name])

@@ -155,7 +155,7 @@ def test_import_and_rollup_from_the_command_line(tmp_path: Path) -> None:
     assert "Đã nộp 1/92" in rollup.stdout
     names = sorted(p.name for p in out.iterdir())
     assert names == ["BC-tong-hop-2025-W50-tinh-thai-nguyen.docx", "BC-tong-hop-2025-W50-tinh-thai-nguyen.xlsx",
-                     "bieu-do-2025-W50-tinh-thai-nguyen.png"]
+                     "bieu-do-2025-W50-tinh-thai-nguyen.png", "bieu-do-day-du-2025-W50-tinh-thai-nguyen.png"]
     bad = run("rollup", "--province", "x", "--out", str(out))
     assert bad.returncode == 2 and "không hợp lệ" in bad.stderr
     broken = tmp_path / "broken.json"
