@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, computed_field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, SkipValidation, computed_field
 
 from bot.domain.text import fold
 
@@ -206,8 +206,10 @@ class Submission(_Record):
     period_id: int
     unit_code: str
     version: int
-    answers: dict[str, JsonValue]
-    explanations: dict[str, JsonValue]
+    # Decoded from the JSON the repository wrote (checked when entered): not validated again value by
+    # value, which was most of the time a rollup of 3,321 communes spent loading them.
+    answers: SkipValidation[dict[str, JsonValue]]
+    explanations: SkipValidation[dict[str, JsonValue]]
     submitted_by: int | None
     submitted_at: VNDateTime
     late: bool = False
