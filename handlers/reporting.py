@@ -47,7 +47,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     if message is None or message.text is None or identity is None:
         return
     turn = await journey(context).text(identity, message.text, sent_at=message.date,
-                                       edited=update.edited_message is not None)
+                                       edited=update.edited_message is not None, message=message.message_id)
     await _send(update, context, turn)
 
 

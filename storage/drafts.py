@@ -24,7 +24,7 @@ _ANSWER = (
     "a.field_id, a.value, a.answered_by, p.full_name AS answered_by_name, a.answered_at"
     " FROM draft_answers a LEFT JOIN people p ON p.id = a.answered_by"
 )
-_CURSOR = "draft_id, person_id, field_id, mode, check_id, updated_at, shown_at"
+_CURSOR = "draft_id, person_id, field_id, mode, check_id, updated_at, shown_at, answered_message"
 
 
 def _draft(row: sqlite3.Row) -> Draft:
@@ -245,15 +245,20 @@ class DraftRepo(Repository):
         mode: str = "answer",
         check_id: str | None = None,
         shown_at: datetime | None = None,
+        answered_message: int | None = None,
     ) -> Cursor:
         """Move the person's cursor. ``shown_at`` is when its question was shown (Telegram's date),
-        if already known; a moved cursor usually starts without one (see ``mark_shown``)."""
+        if already known; a moved cursor usually starts without one (see ``mark_shown``).
+        ``answered_message``: the message the answer that moved it came from (kept when None)."""
         rows = await self.db.execute_returning(
-            "INSERT INTO draft_cursors (draft_id, person_id, field_id, mode, check_id, updated_at, shown_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_id, person_id) DO UPDATE SET"
+            "INSERT INTO draft_cursors (draft_id, person_id, field_id, mode, check_id, updated_at, shown_at,"
+            " answered_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_id, person_id) DO UPDATE SET"
             " field_id = excluded.field_id, mode = excluded.mode, check_id = excluded.check_id,"
-            f" updated_at = excluded.updated_at, shown_at = excluded.shown_at RETURNING {_CURSOR}",
-            (draft_id, person_id, field_id, mode, check_id, dt_text(at), None if shown_at is None else dt_text(shown_at)),
+            " updated_at = excluded.updated_at, shown_at = excluded.shown_at,"
+            " answered_message = COALESCE(excluded.answered_message, draft_cursors.answered_message)"
+            f" RETURNING {_CURSOR}",
+            (draft_id, person_id, field_id, mode, check_id, dt_text(at), None if shown_at is None else dt_text(shown_at),
+             answered_message),
         )
         return _cursor(rows[0])
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from . import schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6
+from . import schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7
 
 if TYPE_CHECKING:
     from .db import Database
@@ -59,6 +59,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "draft cursors: when the current question was shown (Telegram's date)", schema_v4.SQL),
     Migration(5, "submissions record their form's id and version; the text of every form version", schema_v5.SQL),
     Migration(6, "return asks: a supervisor's «Trả lại để sửa» waiting for its reason", schema_v6.SQL),
+    Migration(7, "draft cursors: the last message a typed answer came from (Telegram's id)", schema_v7.SQL),
 )
 
 

@@ -197,6 +197,9 @@ class Cursor(_Record):
     # Telegram's date of the message that showed the question (None: not recorded, e.g. before v4).
     # A typed answer Telegram received earlier was sent before the question could be seen.
     shown_at: VNDateTime | None = None
+    # Telegram's id of the last message a typed answer of this person came from: a message with this
+    # id or an earlier one is one already taken, delivered again after the bot stopped (v7).
+    answered_message: int | None = None
 
 
 class Submission(_Record):

@@ -122,12 +122,13 @@ class ReportingJourney:
     # -- typed input ----------------------------------------------------------------------------
 
     async def text(self, identity: Identity, text: str, sent_at: datetime | None = None, *,
-                   edited: bool = False) -> Turn:
+                   edited: bool = False, message: int | None = None) -> Turn:
         """A typed message: the answer to the question asked now, a reason, or many figures at once.
-        An ``edited`` message changes nothing: it answered an earlier question, if any."""
+        An ``edited`` message changes nothing: it answered an earlier question, if any. ``message``
+        is the messenger's id of it: a message delivered again is not taken twice."""
         session = await self._active(identity)  # read on the quick path, before the write lock
         if not edited and looks_like_bulk_entry(self.form, text, strict=_asks_text(session)):
-            return await self._bulk(identity, session, text)
+            return await self._bulk(identity, session, text, message)
         if session is None:
             return Turn([Message(_stray_text_hint(identity))])
         async with self.services.storage.db.transaction(quick=True):
@@ -135,11 +136,12 @@ class ReportingJourney:
                 screen = render(session, [await session.resume()])
                 screen.parts.insert(0, say("reporting.edited_message"))
                 return _turn(session, screen)
-            steps = await session.answer_text(text, sent_at=sent_at)
+            steps = await session.answer_text(text, sent_at=sent_at, message=message)
             screen = render(session, steps)
         return _turn(session, screen)
 
-    async def _bulk(self, identity: Identity, session: ReportSession | None, text: str) -> Turn:
+    async def _bulk(self, identity: Identity, session: ReportSession | None, text: str,
+                    message: int | None = None) -> Turn:
         """"Label: value" lines, wherever they come: before /baocao (the report is opened), mid-form,
         at a warning, on the review. A report already sent for an earlier week is not reopened by
         them: they go to the week to report on now."""
@@ -152,7 +154,7 @@ class ReportingJourney:
             if session is None or (session.submitted and await self._later_period(identity, session)):
                 unit = session.unit if session is not None else units[0]
                 session = await self._open(identity, unit)
-            steps = await session.bulk(text)
+            steps = await session.bulk(text, message)
             screen = render(session, steps)
         return _turn(session, screen)
 

@@ -222,6 +222,8 @@ class ReportSession:
     _cursor_check: str | None = field(default=None, repr=False)
     # Telegram's date of the message that showed the cursor's question (None: not recorded).
     _cursor_shown: datetime | None = field(default=None, repr=False)
+    _answered_message: int | None = field(default=None, repr=False)  # see Cursor.answered_message
+    _message: int | None = field(default=None, repr=False)  # the message being handled, if typed
     # Last period and the recent ones, computed once: they do not change while a session lives.
     _before: Values | None = field(default=None, repr=False)
     _past: list[Values] = field(default_factory=list, repr=False)
@@ -280,6 +282,7 @@ class ReportSession:
                 cursor.mode, cursor.field_id, cursor.check_id,
             )
             session._cursor_shown = cursor.shown_at
+            session._answered_message = cursor.answered_message
         return session
 
     # -- reading ----------------------------------------------------------------------------
@@ -345,8 +348,10 @@ class ReportSession:
         shown = self._cursor_shown if same and mode == ANSWER else None
         await self.storage.drafts.set_cursor(
             self.draft.id, self.person.id, field_id, self.clock.now(), mode=mode, check_id=check_id,
-            shown_at=shown,
+            shown_at=shown, answered_message=self._message,
         )
+        if self._message is not None:
+            self._answered_message = self._message
         self._cursor_mode, self._cursor_field, self._cursor_check = mode, field_id, check_id
         self._cursor_shown = shown
 
@@ -452,10 +457,16 @@ class ReportSession:
 
     # -- answering --------------------------------------------------------------------------
 
-    async def answer_text(self, text: str, sent_at: datetime | None = None) -> list[Step]:
+    async def answer_text(self, text: str, sent_at: datetime | None = None, message: int | None = None) -> list[Step]:
         """A typed message: the answer to the current question, or the reason asked for.
         ``sent_at`` is Telegram's date of the message: one received before the current question was
-        shown is not stored (a repeated message, or typed ahead)."""
+        shown is not stored (a repeated message, or typed ahead). ``message`` is its id: one already
+        taken (delivered again after the bot stopped before confirming it) changes nothing."""
+        if self.taken(message):
+            current = self._field_or_none(self._cursor_field or "")
+            return [Early(text, await self._repeated(current, text) if current is not None else None),
+                    await self.resume()]
+        self._message = message
         if self.submitted:  # a colleague submitted meanwhile: corrections start from the review
             return [await self.show_review()]
         if self._cursor_mode == REASON and self._cursor_check == ALL:
@@ -792,9 +803,16 @@ class ReportSession:
 
     # -- one message with many figures ------------------------------------------------------
 
-    async def bulk(self, text: str) -> list[Step]:
+    def taken(self, message: int | None) -> bool:
+        """Whether the message with this id (or a later one) already gave an answer here."""
+        return message is not None and self._answered_message is not None and message <= self._answered_message
+
+    async def bulk(self, text: str, message: int | None = None) -> list[Step]:
         """Fill the draft from "label: number" lines or all counts in form order, with the same
         checks, then land on the review screen (or the first question still open)."""
+        if self.taken(message):
+            return [Early(text), await self.resume()]
+        self._message = message
         entry: BulkEntry = parse_bulk_entry(self.form, text)
         if self.submitted and await self.locked():
             locked = ((say("reporting.locked_where"), say("reporting.locked")),)

@@ -166,7 +166,7 @@ class Official:
             elif kind == "done-review":  # submitted already (the confirmation was lost): that is done too
                 return message
             elif kind in {"soft", "reason"}:
-                raise AssertionError(f"a balanced week raised a check: {message.get('text')!r}")
+                raise AssertionError(f"a balanced week raised a check: {message.get('text')!r}; sent {self.sent}; acknowledged {self.acknowledged}")
         raise AssertionError(f"chat {self.chat}: no submission after {max_steps} steps; sent {self.sent}")
 
     async def _current_seq(self) -> int:

@@ -163,6 +163,15 @@ async def _check_v6(storage: Storage) -> None:
     assert ask is not None and ask.asked_at == T0
 
 
+async def _seed_v7(db: Database) -> None:
+    await db.execute("UPDATE draft_cursors SET answered_message = 4242 WHERE draft_id = 1 AND person_id = 1")
+
+
+async def _check_v7(storage: Storage) -> None:
+    cursor = await storage.drafts.get_cursor(1, 1)
+    assert cursor is not None and cursor.answered_message == 4242  # None for cursors from before v7
+
+
 SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage], Awaitable[None]]]] = {
     1: (_seed_v1, _check_v1),
     2: (_seed_v2, _check_v2),
@@ -170,6 +179,7 @@ SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage]
     4: (_seed_v4, _check_v4),
     5: (_seed_v5, _check_v5),
     6: (_seed_v6, _check_v6),
+    7: (_seed_v7, _check_v7),
 }
 
 
