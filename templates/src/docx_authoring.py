@@ -363,6 +363,23 @@ def recipient(document) -> None:
     tag(document, "{%p endif %}")
 
 
+COMMUNE_WIDTHS = (Mm(70), Mm(100))  # the commune reports' header and closing tables: issuer | motto
+
+
+def commune_header(document, widths=COMMUNE_WIDTHS) -> None:
+    """A commune report's header: the issuer lines (a loop over ``issuer_lines``) over a short rule,
+    the motto beside them, then the number and date line."""
+    table = borderless_table(document, widths)
+    top = add_row(table, widths)
+    left, right = top.cells
+    tag(left, "{%p for line in issuer_lines %}")
+    line_para(left, "{{ line }}", size=13, bold=True)
+    tag(left, "{%p endfor %}")
+    rule(left, left=Mm(23), right=Mm(23), before=3, after=2)
+    motto(right)
+    number_and_date(table, widths)
+
+
 def closing_table(document, widths) -> None:
     """"Nơi nhận" and its lines on the left; the signer's titles, room to sign and name on the right."""
     table = borderless_table(document, widths)

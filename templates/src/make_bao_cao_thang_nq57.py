@@ -33,17 +33,15 @@ from docx.shared import Cm, Mm
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_bao_cao_tong_hop as rollup  # noqa: E402  (its table styles and borders)
 from docx_authoring import (  # noqa: E402  (the authoring helpers, shared with the other templates)
+    COMMUNE_WIDTHS,
     add_row,
     body_para,
-    borderless_table,
     closing_table,
+    commune_header,
     heading,
     line_para,
-    motto,
     new_document,
-    number_and_date,
     recipient,
-    rule,
     run,
     save,
     setup_page,
@@ -53,8 +51,6 @@ from docx_authoring import (  # noqa: E402  (the authoring helpers, shared with 
 
 OUT = Path(__file__).resolve().parent.parent / "bao-cao-thang-nq57.docx"
 
-TABLE_LEFT = Mm(70)
-TABLE_RIGHT = Mm(100)
 
 SUBJECT = (
     "Tiến độ triển khai các nội dung, nhiệm vụ được giao tại các Kế hoạch, Chương trình của tỉnh về thực hiện "
@@ -96,19 +92,6 @@ TASK_COLUMNS = (
     ("Kết quả {{ period_noun }} {{ period_number }}/{{ period_year }}", "", "{{ r.status }}", Mm(65), True),
     ("Ghi chú", "", "{{ r.note }}", Mm(45), True),
 )
-
-
-def header_table(document) -> None:
-    widths = (TABLE_LEFT, TABLE_RIGHT)
-    table = borderless_table(document, widths)
-    top = add_row(table, widths)
-    left, right = top.cells
-    tag(left, "{%p for line in issuer_lines %}")
-    line_para(left, "{{ line }}", size=13, bold=True)
-    tag(left, "{%p endfor %}")
-    rule(left, left=Mm(23), right=Mm(23), before=3, after=2)
-    motto(right)
-    number_and_date(table, widths)
 
 
 def title(document) -> None:
@@ -350,10 +333,10 @@ def build(out: Path = OUT) -> Path:
     setup_styles(document)
     rollup.table_styles(document)
     setup_page(document)
-    header_table(document)
+    commune_header(document)
     title(document)
     body(document)
-    closing_table(document, (TABLE_LEFT, TABLE_RIGHT))
+    closing_table(document, COMMUNE_WIDTHS)
     appendices(document)
     return save(
         document,

@@ -22,21 +22,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from docx.shared import Mm
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docx_authoring import (  # noqa: E402  (the authoring helpers, shared with make_bao_cao_tong_hop.py)
-    add_row,
+    COMMUNE_WIDTHS,
     body_para,
-    borderless_table,
     closing_table,
+    commune_header,
     heading,
     line_para,
-    motto,
     new_document,
-    number_and_date,
     recipient,
-    rule,
     save,
     setup_page,
     setup_styles,
@@ -45,23 +40,6 @@ from docx_authoring import (  # noqa: E402  (the authoring helpers, shared with 
 
 OUT = Path(__file__).resolve().parent.parent / "bao-cao-tuan.docx"
 
-TABLE_LEFT = Mm(70)
-TABLE_RIGHT = Mm(100)
-
-
-def header_table(document) -> None:
-    widths = (TABLE_LEFT, TABLE_RIGHT)
-    table = borderless_table(document, widths)
-    top = add_row(table, widths)
-    left, right = top.cells
-
-    tag(left, "{%p for line in issuer_lines %}")
-    line_para(left, "{{ line }}", size=13, bold=True)
-    tag(left, "{%p endfor %}")
-    rule(left, left=Mm(23), right=Mm(23), before=3, after=2)
-
-    motto(right)
-    number_and_date(table, widths)
 
 
 def title(document) -> None:
@@ -178,10 +156,10 @@ def build(out: Path = OUT) -> Path:
     document = new_document()
     setup_styles(document)
     setup_page(document)
-    header_table(document)
+    commune_header(document)
     title(document)
     body(document)
-    closing_table(document, (TABLE_LEFT, TABLE_RIGHT))
+    closing_table(document, COMMUNE_WIDTHS)
     return save(
         document,
         out,
