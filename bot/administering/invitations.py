@@ -15,11 +15,11 @@ from bot.chat.access import Identity
 from bot.chat.actions import Invite
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message, Reply, TapAnswer
+from bot.domain.arguments import is_keyword
 from bot.domain.numbers import format_date
 from storage import Storage
 from storage.models import Role, UnitKind
 
-PROVINCE_WORDS = {"tinh", "tỉnh"}
 MAX_CHOICES = 10
 _LETTERS = {"r": Role.REPORTER, "s": Role.SUPERVISOR}
 
@@ -36,7 +36,7 @@ async def search(storage: Storage, identity: Identity, args: Sequence[str]) -> l
     if not words:
         return [Message(_usage())]
     role, kind = Role.REPORTER, UnitKind.COMMUNE
-    if words[0].lower() in PROVINCE_WORDS:
+    if is_keyword(words[0], "keywords.province"):
         role, kind, words = Role.SUPERVISOR, UnitKind.PROVINCE, words[1:]
     query = " ".join(words)
     scope = identity.admin_provinces

@@ -36,7 +36,7 @@ async def _people(storage: Storage, scope: list[str] | None, query: str) -> list
 
 
 async def list_people(storage: Storage, identity: Identity, query: str) -> list[Reply]:
-    """/nguoidung [name]: one line per membership, a «Thu hồi» choice under each (the first 30)."""
+    """/nguoidung [name]: one line per membership, a revoke choice under each (the first 30)."""
     if not identity.is_admin:
         return [Message(say("common.not_allowed"))]
     people = await _people(storage, identity.admin_provinces, query)

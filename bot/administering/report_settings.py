@@ -15,14 +15,13 @@ from datetime import datetime
 from bot.chat.access import Identity
 from bot.chat.catalogue import say
 from bot.chat.replies import Message, Reply
-from bot.domain.arguments import parse_id
+from bot.domain.arguments import is_keyword, parse_id
 from bot.domain.message_length import cut, utf16_len
 from bot.domain.numbers import format_count
 from bot.reporting.files import effective_settings, report_unit, settings_layers
 from storage import Storage
 from storage.models import Unit, UnitKind
 
-PROVINCE_WORDS = {"tinh", "tỉnh"}
 SHOWN_LIMIT = 1000  # a stored value without a limit of its own (a province's defaults) is shown up to this
 
 
@@ -53,9 +52,10 @@ def usage() -> str:
 
 async def _target(storage: Storage, identity: Identity, args: list[str]) -> tuple[Unit | None, list[str], str]:
     """The unit whose settings are read or changed, the remaining arguments, and why not if None.
-    A reporter: their commune. An admin: `tinh <mã>` (a province's defaults) or `<mã xã>`."""
+    A reporter: their commune. An admin: a province's code after the province keyword (its
+    defaults), or a commune's code."""
     scope = identity.admin_provinces  # None: every province
-    if identity.is_admin and args and args[0].lower() in PROVINCE_WORDS and len(args) > 1:
+    if identity.is_admin and args and is_keyword(args[0], "keywords.province") and len(args) > 1:
         unit = await storage.units.get(args[1].zfill(2))
         if unit is None or unit.kind != UnitKind.PROVINCE:
             return None, args, say("report_setup.no_province", code=args[1])
@@ -128,7 +128,8 @@ async def current(storage: Storage, unit: Unit) -> str:
 
 
 async def configure(storage: Storage, identity: Identity, args: Sequence[str], *, now: datetime) -> list[Reply]:
-    """``/caidat [tinh <mã> | <mã xã>] [<mục> <nội dung>]``: the settings shown, or one changed."""
+    """/caidat [province keyword and code | commune code] [key value]: the settings shown, or one
+    changed."""
     unit, rest, why = await _target(storage, identity, list(args))
     if unit is None:
         return [Message(why)]

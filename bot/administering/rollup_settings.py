@@ -17,7 +17,7 @@ from bot.chat.access import Identity
 from bot.chat.catalogue import say
 from bot.chat.replies import Message, Reply
 from bot.documents.rollup_docx import RollupSettings, resolved_for_scope
-from bot.domain.arguments import parse_id
+from bot.domain.arguments import is_keyword, parse_id
 from bot.domain.message_length import cut
 from bot.domain.text import fold
 from bot.supervising.rollup_service import SETTINGS_KEY, rollup_settings
@@ -25,8 +25,6 @@ from storage import Storage
 from storage.codec import JsonInput
 from storage.models import Unit, UnitKind
 
-CLEAR_WORDS = {"xoa", "mac dinh", "macdinh"}
-PROVINCE_WORDS = {"tinh", "thanh pho", "tp"}
 SHOWN_LIMIT = 1000  # a stored value is shown up to this many units: one stored too long never breaks a reply
 
 
@@ -152,7 +150,7 @@ def _several(identity: Identity) -> bool:
 async def _province(storage: Storage, identity: Identity, text: str) -> tuple[Unit | None, str, str]:
     """The province whose rollup is set, the rest of the text, and why not when None."""
     word, rest = _take(text)
-    if fold(word) in PROVINCE_WORDS and rest:  # «/caidat tonghop tinh 19 …», as in «/caidat tinh 19 …»
+    if is_keyword(word, "keywords.province") and rest:  # as in /caidat's own province keyword
         word, rest = _take(rest)
     if parse_id(word) is not None:
         unit = await storage.units.get(word.zfill(2))
@@ -225,7 +223,7 @@ async def configure(storage: Storage, identity: Identity, text: str, *, now: dat
         return [Message(say("rollup_setup.unknown_key", word=word, usage=usage(_several(identity))))]
     if not raw.strip():
         return [Message(say("rollup_setup.value_needed", key=key, example=say(spec.example)))]
-    cleared = fold(raw) in CLEAR_WORDS
+    cleared = is_keyword(raw, "keywords.clear")
     value: JsonInput = None
     if not cleared:
         try:

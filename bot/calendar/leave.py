@@ -10,12 +10,12 @@ from bot.calendar.days import leave_text, parse_day
 from bot.chat.access import Identity
 from bot.chat.catalogue import say
 from bot.chat.replies import Message, Reply
+from bot.domain.arguments import is_keyword
 from bot.notices.plan import CalendarInputError
 from bot.notices.reminders import reachable_on
 from bot.notices.wording import unit_names
 from storage import Storage
 
-CLEAR_WORDS = {"huy", "hủy", "bo", "bỏ"}
 MAX_LEAVE_DAYS = 366
 
 
@@ -31,7 +31,7 @@ async def leave(storage: Storage, identity: Identity, args: Sequence[str], *, no
             when = leave_text(person.reminders_paused_from, person.reminders_paused_to)
             parts.insert(0, say("calendar.leave_current", when=when))
         return [Message("\n\n".join(parts))]
-    if args[0].lower() in CLEAR_WORDS:
+    if is_keyword(args[0], "keywords.cancel_leave"):
         async with storage.db.transaction():
             await storage.people.set_pause(person.id, None, None)
             await storage.audit.log("leave.clear", now, actor=identity.telegram_id, subject=f"person:{person.id}")

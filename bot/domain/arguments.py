@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from bot.chat.catalogue import say
 from bot.domain.periods import PeriodKey
+from bot.domain.text import fold
 
 MAX_ID_DIGITS = 15
 FIRST_YEAR = 2020
@@ -30,6 +31,12 @@ class ArgumentError(ValueError):
 
 
 _SPACES = " \t\n\r\x0b\x0c"
+
+
+def is_keyword(word: str, key: str) -> bool:
+    """Whether ``word`` (as typed: any case, with or without diacritics) is one of the words the
+    catalogue lists under ``key`` («tinh» before a province's code, «xoa» to clear a setting …)."""
+    return fold(word) in {fold(listed) for listed in say(key).split(" | ")}
 
 
 def parse_id(text: str) -> int | None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.domain.arguments import ArgumentError, looks_like_week, parse_id, parse_week, require_id
+from bot.domain.arguments import ArgumentError, is_keyword, looks_like_week, parse_id, parse_week, require_id
 
 TODAY = date(2025, 12, 15)
 
@@ -49,3 +49,13 @@ def test_weeks_out_of_reach_are_explained_with_an_example(text: str, reason: str
 @pytest.mark.parametrize("text", ["phuc loc", "19", "thai", "toanquoc", "Xã Phú Lộc"])
 def test_names_do_not_read_as_weeks(text: str) -> None:
     assert not looks_like_week(text)
+
+
+@pytest.mark.parametrize(("word", "key", "expected"), [
+    ("tinh", "keywords.province", True), ("Tỉnh", "keywords.province", True), ("TP", "keywords.province", True),
+    ("tinhh", "keywords.province", False), ("xoa", "keywords.clear", True), ("Mặc định", "keywords.clear", True),
+    ("macdinh", "keywords.clear", True), ("bo", "keywords.cancel_leave", True), ("Hủy", "keywords.cancel_leave", True),
+    ("xoa", "keywords.cancel_leave", False),
+])
+def test_keywords_are_read_as_officials_type_them(word: str, key: str, expected: bool) -> None:
+    assert is_keyword(word, key) is expected

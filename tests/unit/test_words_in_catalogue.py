@@ -90,9 +90,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("bot/administering/units.py", "xã"): _DIVISION,
     ("bot/administering/units.py", "phường"): _DIVISION,
     ("bot/administering/units.py", "đặc khu"): _DIVISION,
-    ("bot/administering/invitations.py", "tỉnh"): _WORDS_OFFICIALS_TYPE + ": /moi tinh <tên tỉnh>",
-    ("bot/calendar/leave.py", "hủy"): _WORDS_OFFICIALS_TYPE + ": /nghiphep huy",
-    ("bot/calendar/leave.py", "bỏ"): _WORDS_OFFICIALS_TYPE + ": /nghiphep bo",
 }
 
 VIETNAMESE = re.compile(
