@@ -160,6 +160,18 @@ class SubmissionRepo(Repository):
             )
         return [_submission(row) for row in rows]
 
+    async def any_for_period(self, period_id: int, province_code: str | None = None) -> bool:
+        """Whether a unit (of the province, when given) has submitted for the period: one indexed
+        look-up, where ``list_latest_for_period`` would read and decode every report."""
+        if province_code is None:
+            found = await self.db.fetch_value(
+                "SELECT EXISTS (SELECT 1 FROM submissions WHERE period_id = ?)", (period_id,), quick=True)
+        else:
+            found = await self.db.fetch_value(
+                "SELECT EXISTS (SELECT 1 FROM submissions s JOIN units u ON u.code = s.unit_code"
+                " WHERE s.period_id = ? AND u.province_code = ?)", (period_id, province_code), quick=True)
+        return bool(found)
+
     async def recent_for_unit(self, unit_code: str, form_id: str, before: datetime | None = None,
                               limit: int = 8) -> list[Submission]:
         """The unit's latest versions for its most recent periods of the form (periods opened

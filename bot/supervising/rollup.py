@@ -108,7 +108,7 @@ async def open_with_reports(storage: Storage, form: Form, province: str | None, 
         if info.deadline_at <= now:
             continue
         stored = await storage.periods.get(form.id, str(info.key))
-        if stored is not None and await storage.submissions.list_latest_for_period(stored.id, province):
+        if stored is not None and await storage.submissions.any_for_period(stored.id, province):
             return stored
     return None
 

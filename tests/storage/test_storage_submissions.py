@@ -8,7 +8,7 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from storage_helpers import DUC_XUAN, PHUOC_GIANG, World, at
+from storage_helpers import DUC_XUAN, PHUOC_GIANG, QUANG_NGAI, World, at
 
 from bot.administering.units import import_units
 from storage import DraftStatus, Storage, SubmissionStatus
@@ -158,3 +158,14 @@ async def test_recent_for_unit(world: World) -> None:
                                                               before=periods[2].opens_at, limit=1)
     assert [(a.submission_id, a.answers) for a in before_answers] == [(s.id, s.answers) for s in before]
     assert await storage.submissions.recent_answers(PHUOC_GIANG.code, "other") == []
+
+
+
+async def test_any_for_period_says_whether_the_scope_reported(world: World) -> None:
+    subs, p = world.storage.submissions, world.period.id
+    assert await subs.any_for_period(p) is False
+    await subs.add_version(p, PHUOC_GIANG.code, {"received_in_person": 179}, {}, world.lan.id, at(10))
+    assert await subs.any_for_period(p) is True
+    assert await subs.any_for_period(p, PHUOC_GIANG.province_code) is True
+    assert PHUOC_GIANG.province_code == QUANG_NGAI.code
+    assert await subs.any_for_period(p, "19") is False  # another province reported nothing
