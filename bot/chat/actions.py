@@ -297,6 +297,42 @@ class DraftFile(Action):
     draft_id: int
 
 
+@layout("r:{draft_id}:lt:{field}")
+@dataclasses.dataclass(frozen=True)
+class WriteMore(Action):
+    """«Viết tiếp»: go on writing a long text (the next message is appended)."""
+
+    draft_id: int
+    field: str
+
+
+@layout("r:{draft_id}:lx:{field}")
+@dataclasses.dataclass(frozen=True)
+class FinishText(Action):
+    """«Xong»: the long text written so far is the answer; on to the next question."""
+
+    draft_id: int
+    field: str
+
+
+@layout("r:{draft_id}:ly:{field}")
+@dataclasses.dataclass(frozen=True)
+class ClearText(Action):
+    """«Xóa làm lại»: clear the long text written so far and start again."""
+
+    draft_id: int
+    field: str
+
+
+@layout("r:{draft_id}:ls:{section}")
+@dataclasses.dataclass(frozen=True)
+class KeepSection(Action):
+    """«Cả mục như kỳ trước»: every text of the section as last period's."""
+
+    draft_id: int
+    section: str
+
+
 @layout("rf:{period_id}:{code}")
 @dataclasses.dataclass(frozen=True)
 class PastReportFile(Action):
