@@ -41,11 +41,12 @@ from bot.domain.decimals import format_decimal, format_with_unit
 from bot.domain.formatting import format_typed, target_met
 from bot.domain.forms import Field, Form
 from bot.domain.numbers import format_count, format_percent
+from bot.domain.paragraphs import paragraphs
 from bot.domain.report_settings import ReportSettings
 from bot.domain.values import Values, compute
 
 MISSING = "…"
-_ITEM = re.compile(r"^(?:[-+•*–]|[a-zđ]\)|\d+[.)]\s)")
+_ITEM = re.compile(r"^(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[.)]\s)")
 _PLAIN_KINDS = frozenset({"count", "text"})
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
@@ -109,7 +110,7 @@ def field_variables(field: Field, values: Values) -> dict[str, Any]:
 def text_variables(ident: str, text: str | None, default: str | None = None) -> dict[str, Any]:
     """A long text as paragraphs: every line kept (with its "-", "+", "a)" as written)."""
     cleaned = clean_text(text) or clean_text(default)
-    lines = cleaned.split("\n") if cleaned else []
+    lines = paragraphs(cleaned)  # each line, and each sub-item it runs on
     inline = bool(lines) and _ITEM.match(lines[0]) is None  # a text opening with "+ …" starts below its label
     return {
         ident: cleaned,

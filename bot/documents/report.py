@@ -69,6 +69,7 @@ from bot.domain.numbers import (
     format_header_date,
     format_percent,
 )
+from bot.domain.paragraphs import paragraphs
 from bot.domain.report_settings import ReportSettings, lower_division, short_name
 from bot.domain.text import fold, slug
 from bot.domain.values import compute
@@ -364,7 +365,7 @@ def build_context(
         if ident != "overdue_reasons" and fold(text).rstrip(".") in _NOTHING:
             text = ""  # "Không": the template prints its own "Không có."
         context[ident] = text
-        context[f"{ident}_lines"] = text.split("\n") if text else []
+        context[f"{ident}_lines"] = paragraphs(text)  # each line, and each sub-item it runs on
 
     if checks is None:
         checks = _evaluate_checks(form, answers, previous)
