@@ -414,10 +414,13 @@ class ReportSession:
             target = self._field_or_none(self._cursor_field)
             if target is not None and self._applies(target) is not False:
                 return self._ask(target)
-        if self._cursor_mode == LONG and self._cursor_field:  # a long text being written: its parts so far
-            steps = await long_text.writing(self, self._cursor_field)
-            if isinstance(steps[-1], Writing):
-                return steps[-1]
+        if self._cursor_field and LONG in (self._cursor_mode, self._cursor_check):  # a long text being written
+            target = self._field_or_none(self._cursor_field)  # (or paused while written): its parts so far
+            if target is not None and target.several_messages and self._applies(target) is not False:
+                await self._set_cursor(LONG, target.id)
+                steps = await long_text.writing(self, target.id)
+                if isinstance(steps[-1], Writing):
+                    return steps[-1]
         return await self._advance()
 
     async def _advance(self) -> Step:
@@ -773,7 +776,8 @@ class ReportSession:
         self.draft = await self.storage.drafts.set_status(self.draft.id, DraftStatus.OPEN, self.clock.now())
 
     async def pause(self) -> Paused:
-        await self._set_cursor(PAUSED, self._cursor_field, self._cursor_check)
+        paused_in = LONG if self._cursor_mode == LONG else self._cursor_check  # «Tiếp tục» goes on writing it
+        await self._set_cursor(PAUSED, self._cursor_field, paused_in)
         questions = self.questions()
         answered = sum(1 for f in questions if self.answers.get(f.id) is not None)
         return Paused(answered=answered, total=len(questions))

@@ -75,6 +75,11 @@ async def test_parts_are_appended_kept_at_once_and_survive_a_restart(
     assert await stored(services, restarted, "plans_assessment") == joined
     assert "".join(joined.split()) == "".join(pasted.split())  # not a character lost at the cut
 
+    paused = await open_monthly(services, unit, period)
+    await paused.pause()  # «Tạm dừng» while writing, then «Tiếp tục»: back to the text, not past it
+    resumed = await (await open_monthly(services, unit, period)).resume()
+    assert isinstance(resumed, Writing) and resumed.length == len(joined)
+
     again = await open_monthly(services, unit, period)
     saved, following = await long_text.finish(again, "plans_assessment")  # «Xong»
     assert isinstance(saved, Saved) and saved.value == joined
