@@ -221,3 +221,21 @@ async def test_weekly_text_of_2700_characters_in_one_message(services: Services,
     assert len(legal) > 2700
     saved = message(await answer(journey, lan, legal))
     assert saved.text.startswith("✔ Đã lưu «Pháp lý»") and "Về hạ tầng kỹ thuật" in saved.text
+
+
+async def test_every_choice_of_a_long_field_id_fits_telegram_callback_data(
+        services: Services, communes: list[Unit]) -> None:
+    """"dx_infrastructure_shortcomings" is 30 characters: its question's choices, the writing
+    screen's and the review's edit menu are each written as callback data and read back."""
+    unit, period = communes[0], await monthly_period(services)
+    session = await open_monthly(services, unit, period)
+    ident = max((f.id for f in session.form.fields), key=len)
+    assert len(ident) >= 30
+    screens = [render(session, await session.edit(ident)).message()]
+    screens.append(render(session, await session.answer_text("Thiếu máy chủ dùng chung.")).message())
+    (ask,) = await session.edit(ident)
+    screens.append(render(session, [ask]).message())
+    for shown in screens:
+        for action in actions(shown):
+            assert decode(encode(action)) == action, action
+
