@@ -98,3 +98,14 @@ def test_monthly_render_answers_prints_sub_items_as_paragraphs(env: Path, tmp_pa
     label = next(i for i, t in enumerate(texts) if i > at and t.startswith("- Tồn tại, hạn chế"))
     assert texts[label: label + 3] == ["- Tồn tại, hạn chế:", "2.1. Chưa có quy trình số.",
                                        "2.2. Thiếu công chức chuyên trách."]
+
+
+def test_render_answers_refuses_a_text_over_its_limit_in_vietnamese(
+        env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({**sample_answers(), "legal": "x" * 3501}), encoding="utf-8")
+    out = tmp_path / "out.docx"
+    code = main(["render", "--unit", "21370", "--period", "2025-W50", "--answers", str(path), "--out", str(out)])
+    assert code != 0 and not out.exists()
+    assert "Nội dung dài 3.501 ký tự, vượt quá giới hạn 3.500 ký tự" in capsys.readouterr().err
+
