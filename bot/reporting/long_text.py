@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.reporting.session import ReportSession, Step
 
 LONG = "long"  # cursor mode: a several-messages text is being written (its field is the cursor's)
+ANSWER = "answer"  # cursor mode: a question asked (bot/reporting/session.py ANSWER)
 JOINER = "\n"  # between two parts
 _NUMBER = re.compile(r"^((?:[IVX]+|\d+(?:\.\d+)*)\.)\s")
 
@@ -34,7 +35,6 @@ class PartKept:
     field: Field
     length: int
     limit: int
-    parts: int = 1  # the parts written since the question was asked (1: the first)
 
     @property
     def remaining(self) -> int:
@@ -95,18 +95,16 @@ def joined(stored: str | None, part: str) -> str:
 async def first_part(session: ReportSession, target: Field, text: str) -> list[Step]:
     """A message for a several-messages question: it starts the text (replacing an answer
     stored before), and the cursor waits for more."""
-    return await _store_part(session, target, clean_part(text), None, parts=1)
+    return await _store_part(session, target, clean_part(text), None)
 
 
 async def next_part(session: ReportSession, target: Field, text: str) -> list[Step]:
     """A message while the text is being written: appended, if it fits."""
     stored = session.answers.get(target.id)
-    return await _store_part(session, target, clean_part(text), stored if isinstance(stored, str) else None,
-                             parts=2)
+    return await _store_part(session, target, clean_part(text), stored if isinstance(stored, str) else None)
 
 
-async def _store_part(session: ReportSession, target: Field, part: str, stored: str | None,
-                      *, parts: int) -> list[Step]:
+async def _store_part(session: ReportSession, target: Field, part: str, stored: str | None) -> list[Step]:
     from bot.reporting.session import Refused
 
     length = len(stored or "")
@@ -122,7 +120,7 @@ async def _store_part(session: ReportSession, target: Field, part: str, stored: 
     value = joined(stored, part)
     await session.store_text(target.id, value)
     await session.set_cursor(LONG, target.id)
-    return [PartKept(target, len(value), target.text_limit, parts)]
+    return [PartKept(target, len(value), target.text_limit)]
 
 
 async def _waiting(session: ReportSession, target: Field) -> Writing:
@@ -155,16 +153,21 @@ async def clear(session: ReportSession, field_id: str) -> list[Step]:
     if target is None:
         return await _stale(session)
     await session.clear_text(field_id)
-    await session.set_cursor("answer", field_id)
+    await session.set_cursor(ANSWER, field_id)
     return [session.ask(target)]
 
 
 def _writing_field(session: ReportSession, field_id: str, *, from_question: bool = False) -> Field | None:
-    modes = (LONG, "answer") if from_question else (LONG,)
+    modes = (LONG, ANSWER) if from_question else (LONG,)
     if session.mode not in modes or session.cursor_field != field_id or session.submitted:
         return None
-    target = session.form.field(field_id)
-    return target if target.several_messages else None
+    target = _field(session.form, field_id)
+    return target if target is not None and target.several_messages else None
+
+
+def _field(form: Form, field_id: str | None) -> Field | None:
+    """The form's field, or None for an id it does not have (a stale or forged button)."""
+    return form.fields_by_id.get(field_id or "")
 
 
 async def _stale(session: ReportSession) -> list[Step]:
@@ -187,21 +190,20 @@ def section_texts(form: Form, section_id: str | None, suggested: Mapping[str, An
 
 def offers_section(form: Form, target: Field, suggested: Mapping[str, Any], asked: list[Field]) -> bool:
     """Whether «Cả mục như kỳ trước» is offered with ``target``: it is the first question of its
-    section, and last period gives texts to more of that section than this question alone."""
+    section, and last period gives two texts of that section or more (one has its own button)."""
     if target.section is None:
         return False
     first = next((f for f in asked if f.section == target.section), None)
     if first is None or first.id != target.id:
         return False
-    texts = section_texts(form, target.section, suggested, {f.id for f in asked})
-    return len([f for f in texts if f.id != target.id]) >= 1 and len(texts) >= 2
+    return len(section_texts(form, target.section, suggested, {f.id for f in asked})) >= 2
 
 
 async def keep_section(session: ReportSession, section_id: str) -> list[Step]:
     """Every text of the section as last period's, then the next question still open."""
-    target = session.form.field(session.cursor_field or "") if session.cursor_field else None
+    target = _field(session.form, session.cursor_field)
     asked = session.questions()
-    if (session.mode != "answer" or target is None or target.section != section_id
+    if (session.mode != ANSWER or target is None or target.section != section_id
             or not offers_section(session.form, target, session.suggestions, asked)):
         return await _stale(session)
     fields = section_texts(session.form, section_id, session.suggestions, {f.id for f in asked})

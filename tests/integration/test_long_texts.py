@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.chat.actions import KeepSection, decode, encode
+from bot.chat.actions import ClearText, FinishText, KeepSection, WriteMore, decode, encode
+from bot.chat.catalogue import say
 from bot.clock import FakeClock
 from bot.domain.forms import Form
 from bot.domain.periods import period_for
@@ -208,6 +209,12 @@ async def test_weekly_section_as_last_week_through_the_journey(services: Service
     assert draft is not None
     values = await services.storage.drafts.values(draft.id)
     assert {k: values[k] for k in week} == week
+    # taps that do not fit what is asked now (again, another field, a field the form lacks) change nothing
+    for forged in (tap, FinishText(tap.draft_id, "legal"), ClearText(tap.draft_id, "no_such_field"),
+                   WriteMore(tap.draft_id, "difficulties"), KeepSection(tap.draft_id, "no_such_section")):
+        stale = message(await journey.tap(lan, forged))
+        assert stale.text.startswith(say("reporting.stale")) and "Khó khăn" in stale.text, forged
+    assert await services.storage.drafts.values(draft.id) == values
 
 
 async def test_weekly_text_of_2700_characters_in_one_message(services: Services, communes: list[Unit]) -> None:
