@@ -79,9 +79,11 @@ def review_lines(form: Form, answers: Mapping[str, Any], previous: Mapping[str, 
                  asked: set[str]) -> list[str]:
     """"Đã thay đổi so với kỳ trước: 1, 5.1.1" and "Giữ nguyên như kỳ trước: …"."""
     changed, kept = changed_sections(form, answers, previous, asked)
+    # numbers joined with ", " as the example writes them; labels ("Khó khăn, kiến nghị") with "; "
+    joiner = ", " if all(name[:1].isdigit() or name.isupper() for name in changed + kept) else "; "
     lines = []
     if changed:
-        lines.append(say("long_texts.review_changed", sections=", ".join(changed)))
+        lines.append(say("long_texts.review_changed", sections=joiner.join(changed)))
     if kept:
-        lines.append(say("long_texts.review_kept", sections=", ".join(kept)))
+        lines.append(say("long_texts.review_kept", sections=joiner.join(kept)))
     return lines

@@ -15,6 +15,7 @@ from bot.domain.periods import period_for
 from bot.reporting import long_text
 from bot.reporting.journey import DRAFT_ACTIONS, ReportingJourney
 from bot.reporting.long_text import LONG, PartKept, PartRefused, SectionKept, Writing
+from bot.reporting.long_text_screen import review_lines
 from bot.reporting.screens import render, review_text
 from bot.reporting.session import Ask, ReportSession, Saved, ensure_period
 from bot.services import Services
@@ -209,6 +210,12 @@ async def test_weekly_section_as_last_week_through_the_journey(services: Service
     assert draft is not None
     values = await services.storage.drafts.values(draft.id)
     assert {k: values[k] for k in week} == week
+    # the review names the weekly sections by their labels, which hold commas themselves
+    changed = {**values, "infrastructure": "Đã có máy scan.", "difficulties": "Mạng chập chờn."}
+    asked = {f.id for f in form.fields}
+    assert review_lines(form, changed, {**week, "difficulties": "Không có."}, asked) == [
+        "• Đã thay đổi so với kỳ trước: Tình hình thực hiện; Khó khăn, kiến nghị"]
+    assert review_lines(form, values, week, asked) == ["• Giữ nguyên như kỳ trước: Tình hình thực hiện"]
     # taps that do not fit what is asked now (again, another field, a field the form lacks) change nothing
     for forged in (tap, FinishText(tap.draft_id, "legal"), ClearText(tap.draft_id, "no_such_field"),
                    WriteMore(tap.draft_id, "difficulties"), KeepSection(tap.draft_id, "no_such_section")):
