@@ -14,7 +14,8 @@ figures
     unit ("556", "97,25"; "…" when unanswered); a rate by its id as the example writes it ("84,03%", "50%", "—")
 texts
     a text by its id (the form's ``default`` when unanswered, e.g. "Không có kiến nghị, đề xuất"),
-    ``<id>_lines`` (list: one paragraph per line, sub-items "-", "+", "a)" kept as written),
+    ``<id>_lines`` (list: one paragraph per line, sub-items "-", "+", "a)", "2.1." kept as written,
+    each on its own even when a line runs on with them),
     ``<id>_head`` (the first line, printed after an item's label; empty when the text opens with
     a sub-item) and ``<id>_rest`` (list: the lines printed below the label)
 choices

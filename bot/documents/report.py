@@ -37,7 +37,8 @@ rates
     rate of the form by its id
 texts
     every text field by its id (newlines become line breaks) and as ``<id>_lines`` (list, one
-    paragraph per non-empty line): ``legal``, ``infrastructure``, ``resources``, ``difficulties``,
+    paragraph per non-empty line and per sub-item a line runs on with, "…: a) …; b) …", see
+    bot/domain/paragraphs.py): ``legal``, ``infrastructure``, ``resources``, ``difficulties``,
     ``proposals``, ``overdue_reasons``
 conditions (booleans)
     ``has_received_new``, ``has_resolved``, ``has_resolved_late``, ``has_pending_overdue``,
