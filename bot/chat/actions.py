@@ -25,6 +25,9 @@ _KINDS = {int: r"[0-9]{1,15}", str: r"[0-9A-Za-z_.\-]{1,28}"}  # so that every a
 # A soft check's key: "balance", or "outlier:received_online_partial" for a per-figure check. It may
 # hold a colon, so it is a layout's last slot; 44 characters keep "r:<15 digits>:f:<key>" in 64 bytes.
 CheckKey = Annotated[str, r"[0-9A-Za-z_.\-:]{1,44}"]
+# A form's field (or section) id: lower-case letters, digits and "_" (bot/domain/forms.py FIELD_ID), up
+# to 40 characters ("dx_infrastructure_shortcomings" is 30); "r:<15 digits>:lx:<id>" stays in 64 bytes.
+FieldId = Annotated[str, r"[a-z][a-z0-9_]{0,39}"]
 
 
 class ActionError(ValueError):
@@ -173,14 +176,14 @@ class UseSuggestion(Action):
     """Take the suggestion for this question: last period's answer, or the form's default."""
 
     draft_id: int
-    field: str
+    field: FieldId
 
 
 @layout("r:{draft_id}:z:{field}")
 @dataclasses.dataclass(frozen=True)
 class AnswerZero(Action):
     draft_id: int
-    field: str
+    field: FieldId
 
 
 @layout("r:{draft_id}:n:{field}")
@@ -189,7 +192,7 @@ class AnswerNone(Action):
     """Answer a text question with "none" (the catalogue's reporting.none_answer)."""
 
     draft_id: int
-    field: str
+    field: FieldId
 
 
 @layout("r:{draft_id}:k:{field}")
@@ -198,7 +201,7 @@ class KeepAnswer(Action):
     """Keep the answer already stored for this question."""
 
     draft_id: int
-    field: str
+    field: FieldId
 
 
 @layout("r:{draft_id}:b")
@@ -258,7 +261,7 @@ class KeepAllBreaks(Action):
 @dataclasses.dataclass(frozen=True)
 class EditItem(Action):
     draft_id: int
-    field: str
+    field: FieldId
 
 
 @layout("r:{draft_id}:m")
@@ -295,6 +298,42 @@ class DraftFile(Action):
     """The .docx of the report being entered."""
 
     draft_id: int
+
+
+@layout("r:{draft_id}:lt:{field}")
+@dataclasses.dataclass(frozen=True)
+class WriteMore(Action):
+    """«Viết tiếp»: go on writing a long text (the next message is appended)."""
+
+    draft_id: int
+    field: FieldId
+
+
+@layout("r:{draft_id}:lx:{field}")
+@dataclasses.dataclass(frozen=True)
+class FinishText(Action):
+    """«Xong»: the long text written so far is the answer; on to the next question."""
+
+    draft_id: int
+    field: FieldId
+
+
+@layout("r:{draft_id}:ly:{field}")
+@dataclasses.dataclass(frozen=True)
+class ClearText(Action):
+    """«Xóa làm lại»: clear the long text written so far and start again."""
+
+    draft_id: int
+    field: FieldId
+
+
+@layout("r:{draft_id}:ls:{section}")
+@dataclasses.dataclass(frozen=True)
+class KeepSection(Action):
+    """«Cả mục như kỳ trước»: every text of the section as last period's."""
+
+    draft_id: int
+    section: FieldId
 
 
 @layout("rf:{period_id}:{code}")

@@ -30,7 +30,7 @@ from bot.documents.report import ReportUnit, report_filename
 from bot.domain.answers import AnswerError, parse_json_answer
 from bot.domain.field_kinds import ANSWERED_KINDS
 from bot.domain.forms import WEEKLY_FORM_ID, Form, load_form, load_forms
-from bot.domain.numbers import CountParseError, format_date
+from bot.domain.numbers import CountParseError, format_count, format_date
 from bot.domain.periods import PeriodKey, PeriodKeyError, period_for
 from bot.domain.report_settings import ReportSettings, merge, province_defaults
 from bot.importing.entry import count_value, load_json_file
@@ -150,8 +150,14 @@ def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[di
                 answers[key] = parse_json_answer(field_, value)
             except AnswerError as exc:
                 problems.append(f"«{key}» ({field_.label}): {exc.reason}")
-        else:
-            answers[key] = value if isinstance(value, str) else str(value)
+        else:  # a text, up to its field's limit as in chat and imports
+            text = value if isinstance(value, str) else str(value)
+            if len(text.strip()) > field_.text_limit:
+                problems.append(f"«{key}» ({field_.label}): " + say(
+                    "answers.text_too_long", length=format_count(len(text.strip())),
+                    limit=format_count(field_.text_limit)))
+            else:
+                answers[key] = text
     if problems:
         raise RenderCommandError(say("cli.render_bad_answers", source=source, problems="\n  ".join(problems)))
     return answers, warnings

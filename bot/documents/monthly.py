@@ -14,7 +14,8 @@ figures
     unit ("556", "97,25"; "…" when unanswered); a rate by its id as the example writes it ("84,03%", "50%", "—")
 texts
     a text by its id (the form's ``default`` when unanswered, e.g. "Không có kiến nghị, đề xuất"),
-    ``<id>_lines`` (list: one paragraph per line, sub-items "-", "+", "a)" kept as written),
+    ``<id>_lines`` (list: one paragraph per line, sub-items "-", "+", "a)", "2.1." kept as written,
+    each on its own even when a line runs on with them),
     ``<id>_head`` (the first line, printed after an item's label; empty when the text opens with
     a sub-item) and ``<id>_rest`` (list: the lines printed below the label)
 choices
@@ -41,11 +42,12 @@ from bot.domain.decimals import format_decimal, format_with_unit
 from bot.domain.formatting import format_typed, target_met
 from bot.domain.forms import Field, Form
 from bot.domain.numbers import format_count, format_percent
+from bot.domain.paragraphs import paragraphs
 from bot.domain.report_settings import ReportSettings
 from bot.domain.values import Values, compute
 
 MISSING = "…"
-_ITEM = re.compile(r"^(?:[-+•*–]|[a-zđ]\)|\d+[.)]\s)")
+_ITEM = re.compile(r"^(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[.)]\s)")
 _PLAIN_KINDS = frozenset({"count", "text"})
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
@@ -109,7 +111,7 @@ def field_variables(field: Field, values: Values) -> dict[str, Any]:
 def text_variables(ident: str, text: str | None, default: str | None = None) -> dict[str, Any]:
     """A long text as paragraphs: every line kept (with its "-", "+", "a)" as written)."""
     cleaned = clean_text(text) or clean_text(default)
-    lines = cleaned.split("\n") if cleaned else []
+    lines = paragraphs(cleaned)  # each line, and each sub-item it runs on
     inline = bool(lines) and _ITEM.match(lines[0]) is None  # a text opening with "+ …" starts below its label
     return {
         ident: cleaned,

@@ -37,7 +37,8 @@ rates
     rate of the form by its id
 texts
     every text field by its id (newlines become line breaks) and as ``<id>_lines`` (list, one
-    paragraph per non-empty line): ``legal``, ``infrastructure``, ``resources``, ``difficulties``,
+    paragraph per non-empty line and per sub-item a line runs on with, "…: a) …; b) …", see
+    bot/domain/paragraphs.py): ``legal``, ``infrastructure``, ``resources``, ``difficulties``,
     ``proposals``, ``overdue_reasons``
 conditions (booleans)
     ``has_received_new``, ``has_resolved``, ``has_resolved_late``, ``has_pending_overdue``,
@@ -69,6 +70,7 @@ from bot.domain.numbers import (
     format_header_date,
     format_percent,
 )
+from bot.domain.paragraphs import paragraphs
 from bot.domain.report_settings import ReportSettings, lower_division, short_name
 from bot.domain.text import fold, slug
 from bot.domain.values import compute
@@ -364,7 +366,7 @@ def build_context(
         if ident != "overdue_reasons" and fold(text).rstrip(".") in _NOTHING:
             text = ""  # "Không": the template prints its own "Không có."
         context[ident] = text
-        context[f"{ident}_lines"] = text.split("\n") if text else []
+        context[f"{ident}_lines"] = paragraphs(text)  # each line, and each sub-item it runs on
 
     if checks is None:
         checks = _evaluate_checks(form, answers, previous)

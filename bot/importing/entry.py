@@ -104,7 +104,7 @@ def text_value(value: Any, limit: int) -> str:
         raise CountParseError(say("importing.text_unreadable"))
     text = unicodedata.normalize("NFC", value).strip()
     if len(text) > limit:
-        raise CountParseError(say("importing.text_too_long", length=format_count(len(text)), limit=limit))
+        raise CountParseError(say("importing.text_too_long", length=format_count(len(text)), limit=format_count(limit)))
     return text
 
 

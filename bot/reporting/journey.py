@@ -20,20 +20,24 @@ from bot.chat.actions import (
     AnswerZero,
     ChooseCommune,
     ChooseItem,
+    ClearText,
     DraftFile,
     EditItem,
+    FinishText,
     FixBreak,
     GoBack,
     KeepAllBreaks,
     KeepAnswer,
     KeepBreak,
     KeepSameReason,
+    KeepSection,
     Pause,
     Resume,
     ShowDetails,
     ShowReview,
     Submit,
     UseSuggestion,
+    WriteMore,
 )
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, ClearChoices, Message, Reply, TapAnswer
@@ -41,6 +45,7 @@ from bot.domain.bulk_entry import looks_like_bulk_entry
 from bot.domain.forms import WEEKLY_FORM_ID, Form
 from bot.notices.plan import format_moment
 from bot.notices.reminders import Resubmission
+from bot.reporting import long_text
 from bot.reporting.documents import report_document
 from bot.reporting.screens import Screen, edit_menu, render, review_details, review_text
 from bot.reporting.session import (
@@ -58,9 +63,11 @@ from storage.models import Cursor, Draft, Submission, Unit
 
 # The choices that act on a draft («r:<draft>:…»), dispatched by ``ReportingJourney.tap``.
 DraftAction = (UseSuggestion | AnswerZero | AnswerNone | KeepAnswer | GoBack | Pause | Resume | FixBreak | KeepBreak
-               | KeepSameReason | KeepAllBreaks | EditItem | ChooseItem | Submit | ShowReview | ShowDetails | DraftFile)
+               | KeepSameReason | KeepAllBreaks | EditItem | ChooseItem | Submit | ShowReview | ShowDetails | DraftFile
+               | WriteMore | FinishText | ClearText | KeepSection)
 DRAFT_ACTIONS = (UseSuggestion, AnswerZero, AnswerNone, KeepAnswer, GoBack, Pause, Resume, FixBreak, KeepBreak,
-                 KeepSameReason, KeepAllBreaks, EditItem, ChooseItem, Submit, ShowReview, ShowDetails, DraftFile)
+                 KeepSameReason, KeepAllBreaks, EditItem, ChooseItem, Submit, ShowReview, ShowDetails, DraftFile,
+                 WriteMore, FinishText, ClearText, KeepSection)
 
 # Tells the province a report answering its return was sent again (ReminderScheduler.resubmitted).
 Announce = Callable[[Submission], Awaitable[Resubmission | None]]
@@ -250,6 +257,14 @@ class ReportingJourney:
                 return await session.submit()
             case ShowReview():
                 return [await session.show_review()]
+            case WriteMore(field=field_id):
+                return await long_text.writing(session, field_id)
+            case FinishText(field=field_id):
+                return await long_text.finish(session, field_id)
+            case ClearText(field=field_id):
+                return await long_text.clear(session, field_id)
+            case KeepSection(section=section_id):
+                return await long_text.keep_section(session, section_id)
         return [Stale(), await session.resume()]
 
     async def _announced(self, submission: Submission) -> str | None:
@@ -291,8 +306,8 @@ def _asks_text(session: ReportSession | None) -> bool:
     whose every line is a labelled one is taken as one-message entry)."""
     if session is None:
         return False
-    return session.mode == REASON or (session.mode == ANSWER
-                                      and session.form.kind_of(session.cursor_field or "") == "text")
+    return session.mode in (REASON, long_text.LONG) or (
+        session.mode == ANSWER and session.form.kind_of(session.cursor_field or "") == "text")
 
 
 def _turn(session: ReportSession, screen: Screen, *before: Reply) -> Turn:

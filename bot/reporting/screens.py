@@ -37,6 +37,7 @@ from bot.domain.message_length import cut
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import period_label
 from bot.domain.rollup import finding
+from bot.reporting import long_text_screen
 from bot.reporting.session import (
     MAX_REASON,
     Ask,
@@ -109,6 +110,11 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
     elif isinstance(step, Ask):
         screen.parts.append(_ask_text(session, step))
         screen.choices = _ask_choices(form, draft_id, step)
+        screen.choices[-1:-1] = long_text_screen.ask_choices(form, draft_id, step.field, step.current,
+                                                             session.suggestions, session.questions())
+    elif isinstance(step, long_text_screen.LongStep):
+        screen.parts.append(long_text_screen.step_text(step))
+        screen.choices = long_text_screen.step_choices(draft_id, step)
     elif isinstance(step, SoftBreak):
         screen.parts.append(say("reporting.soft_break", message=step.check.message))
         screen.choices = [[Choice(say("reporting.fix"), FixBreak(draft_id, step.check.key))],
@@ -217,6 +223,7 @@ def _ask_text(session: ReportSession, step: Ask) -> str:
         lines.append(say("reporting.current", value=_short(value_text(session.form, f, step.current), 300)))
     if f.kind == "text" and step.suggestion:
         lines.append(say("reporting.previous", value=_short(str(step.suggestion), 300)))
+    lines.append(long_text_screen.ask_hint(f))
     return "\n".join(line for line in lines if line)
 
 
@@ -275,6 +282,7 @@ def review_text(session: ReportSession, review: Review, *, details: bool = False
         lines.extend(_block(say("reporting.rates_section_name"), [
             _pair(form.label_of(r.id, short=not details), format_value(form, values, r.id), details) for r in rates],
             details))
+    lines.extend(long_text_screen.review_lines(form, review.answers, session.previous, asked))
     for check in review.breaks:
         reason = review.explanations.get(check.key)
         mark = "✖" if check.is_hard else "⚠"

@@ -24,7 +24,9 @@ from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_
 from bot.domain.forms import Field, Form, OutlierCheck
 from bot.domain.periods import PeriodInfo, PeriodKey, open_periods
 from bot.domain.values import Answer, Values, compute
+from bot.reporting import long_text
 from bot.reporting.last_period import continues
+from bot.reporting.long_text import LONG, PartKept, PartRefused, SectionKept, Writing
 from storage import Storage
 from storage.models import (
     AnswerRecord,
@@ -179,7 +181,7 @@ class Early:
 
 
 Step = (Ask | Refused | Saved | SoftBreak | AskReason | Review | Submitted | Paused | BulkFilled | Stale | Early
-        | WarningOpen | Warnings | AskReasonAll | ReasonsKept)
+        | WarningOpen | Warnings | AskReasonAll | ReasonsKept | PartKept | PartRefused | Writing | SectionKept)
 
 
 # --- the session -----------------------------------------------------------------------------
@@ -412,6 +414,13 @@ class ReportSession:
             target = self._field_or_none(self._cursor_field)
             if target is not None and self._applies(target) is not False:
                 return self._ask(target)
+        if self._cursor_field and LONG in (self._cursor_mode, self._cursor_check):  # a long text being written
+            target = self._field_or_none(self._cursor_field)  # (or paused while written): its parts so far
+            if target is not None and target.several_messages and self._applies(target) is not False:
+                await self._set_cursor(LONG, target.id)
+                steps = await long_text.writing(self, target.id)
+                if isinstance(steps[-1], Writing):
+                    return steps[-1]
         return await self._advance()
 
     async def _advance(self) -> Step:
@@ -479,6 +488,10 @@ class ReportSession:
             step = await self._advance()
             return [WarningOpen(text, None, several=isinstance(step, Warnings)), step] if isinstance(
                 step, Warnings | SoftBreak) else [step]
+        if self._cursor_mode == LONG and self._cursor_field:  # the next part (Telegram's cut of a paste too)
+            target = self._field_or_none(self._cursor_field)
+            if target is not None and target.several_messages:
+                return await long_text.next_part(self, target, text)
         if self._cursor_mode != ANSWER or not self._cursor_field:
             return [await self.resume()]
         target = self._field_or_none(self._cursor_field)
@@ -486,6 +499,8 @@ class ReportSession:
             return [await self._advance()]
         if sent_at is not None and self._cursor_shown is not None and sent_at < self._cursor_shown:
             return [Early(text, await self._repeated(target, text)), self._ask(target)]
+        if target.several_messages:
+            return await long_text.first_part(self, target, text)
         try:
             value: Any = parse_answer(target, text)
         except AnswerError as exc:
@@ -729,7 +744,7 @@ class ReportSession:
         """"Quay lại": the question before the current one, with its answer shown."""
         questions = self.questions()
         ids = [f.id for f in questions]
-        if self._cursor_mode == ANSWER and self._cursor_field in ids:
+        if self._cursor_mode in (ANSWER, LONG) and self._cursor_field in ids:
             index = ids.index(self._cursor_field)
         else:
             index = len(ids)
@@ -761,7 +776,8 @@ class ReportSession:
         self.draft = await self.storage.drafts.set_status(self.draft.id, DraftStatus.OPEN, self.clock.now())
 
     async def pause(self) -> Paused:
-        await self._set_cursor(PAUSED, self._cursor_field, self._cursor_check)
+        paused_in = LONG if self._cursor_mode == LONG else self._cursor_check  # «Tiếp tục» goes on writing it
+        await self._set_cursor(PAUSED, self._cursor_field, paused_in)
         questions = self.questions()
         answered = sum(1 for f in questions if self.answers.get(f.id) is not None)
         return Paused(answered=answered, total=len(questions))
@@ -769,6 +785,41 @@ class ReportSession:
     async def show_review(self) -> Review:
         await self._set_cursor(REVIEW, None)
         return await self.review()
+
+    # -- for long texts (bot/reporting/long_text.py) -----------------------------------------
+
+    @property
+    def suggestions(self) -> Mapping[str, Any]:
+        """Last period's answers offered for this one («Như kỳ trước», a count's default)."""
+        return self._suggested
+
+    def ask(self, field_obj: Field) -> Ask:
+        return self._ask(field_obj)
+
+    async def set_cursor(self, mode: str, field_id: str | None) -> None:
+        await self._set_cursor(mode, field_id)
+
+    async def advance(self) -> Step:
+        return await self._advance()
+
+    async def store_text(self, field_id: str, value: str) -> None:
+        """A text stored at once (a part of a long one), its checks left for when it is finished."""
+        await self.storage.drafts.set_answer(self.draft.id, field_id, value, self.person.id, self.clock.now())
+        self.answers[field_id] = value
+
+    async def clear_text(self, field_id: str) -> None:
+        await self.storage.drafts.clear_answer(self.draft.id, field_id, self.person.id, self.clock.now())
+        self.answers.pop(field_id, None)
+
+    async def store_texts(self, values: Mapping[str, str]) -> None:
+        """Several texts stored together (a section kept as last period's)."""
+        if not values:
+            return
+        await self.storage.drafts.set_answers(self.draft.id, dict(values), self.person.id, self.clock.now())
+        self.answers.update(values)
+        for field_id in values:
+            await self._forget_stale_explanations(field_id)
+        await self._drop_inapplicable()
 
     # -- submitting -------------------------------------------------------------------------
 

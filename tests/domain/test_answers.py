@@ -22,5 +22,5 @@ def test_texts_are_trimmed_and_limited(weekly: Form) -> None:
     assert parse_answer(field, "  Mạng chập chờn.  ") == "Mạng chập chờn."
     with pytest.raises(AnswerError, match="nhập «Không»"):
         parse_answer(field, "   ")
-    with pytest.raises(AnswerError, match="2.001 ký tự, vượt quá giới hạn 2.000 ký tự"):
-        parse_answer(field, "x" * 2001)
+    with pytest.raises(AnswerError, match="3.501 ký tự, vượt quá giới hạn 3.500 ký tự"):
+        parse_answer(field, "x" * 3501)

@@ -52,7 +52,7 @@ def test_older_strings_without_an_optional_slot_still_read() -> None:
 
 @pytest.mark.parametrize("data", [
     "", "sv:a:", "sv:a:²", "sv:a:1:2", "r:x:u", "r:12:q", "rc:", "zz:1", "sv:a:" + "9" * 16,
-    "nudge:4", "sv:t::2025-W50", "rc:a b", "r:12:s:" + "x" * 29, None, 12,
+    "nudge:4", "sv:t::2025-W50", "rc:a b", "r:12:s:" + "x" * 41, "r:12:s:Carried", None, 12,
 ])
 def test_forged_or_malformed_strings_read_as_nothing(data: object) -> None:
     assert decode(data) is None
@@ -71,7 +71,7 @@ def test_values_outside_their_slot_are_refused_on_writing() -> None:
     with pytest.raises(ActionError):
         encode(ChooseCommune(code="01:894"))
     with pytest.raises(ActionError):
-        encode(UseSuggestion(draft_id=1, field="x" * 28 + "y"))  # over the slot
+        encode(UseSuggestion(draft_id=1, field="x" * 40 + "y"))  # over the slot (40: a form field id)
 
 
 def test_matches_tells_a_dispatcher_which_action_it_is() -> None:

@@ -1,0 +1,249 @@
+"""Long texts in chat: a ``several_messages`` field written over several messages, and a whole
+section kept «Như kỳ trước» in one tap.
+
+Each part is appended to the draft's answer as it arrives (a restart never loses one), joined to
+the part before with a newline: Telegram cuts a long paste into messages of 4,096 units, and the
+cut must lose nothing. The cursor's LONG mode says a text is being written; «Xong» finishes it
+(its checks, then the next question), «Xóa làm lại» clears it. A part that would pass the field's
+limit is refused whole, and what is stored stays as it was.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.chat.catalogue import say
+from bot.domain.forms import Field, Form, Section
+
+if TYPE_CHECKING:
+    from bot.reporting.session import ReportSession, Step
+
+LONG = "long"  # cursor mode: a several-messages text is being written (its field is the cursor's)
+ANSWER = "answer"  # cursor mode: a question asked (bot/reporting/session.py ANSWER)
+JOINER = "\n"  # between two parts
+_NUMBER = re.compile(r"^((?:[IVX]+|\d+(?:\.\d+)*)\.)\s")
+
+
+@dataclass(frozen=True)
+class PartKept:
+    """A part stored: the text is now ``length`` characters of at most ``limit``."""
+
+    field: Field
+    length: int
+    limit: int
+
+    @property
+    def remaining(self) -> int:
+        return remaining(self.length, self.limit)
+
+
+@dataclass(frozen=True)
+class PartRefused:
+    """A part refused: it is ``part`` characters long and only ``room`` more fit; the stored
+    text (``length`` characters) is kept as it was."""
+
+    field: Field
+    part: int
+    room: int
+    length: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class Writing:
+    """The text being written, shown again («Viết tiếp», or coming back to it)."""
+
+    field: Field
+    length: int
+    limit: int
+
+    @property
+    def remaining(self) -> int:
+        return remaining(self.length, self.limit)
+
+
+@dataclass(frozen=True)
+class SectionKept:
+    """«Cả mục như kỳ trước»: ``fields`` of ``section`` given last period's texts."""
+
+    section: Section
+    fields: tuple[Field, ...]
+
+
+def remaining(length: int, limit: int) -> int:
+    """The characters a next part may hold (after the newline that joins it)."""
+    return max(0, limit - length - (len(JOINER) if length else 0))
+
+
+def clean_part(text: str) -> str:
+    """A part as stored: NFC, trailing blanks of each line and blank lines at both ends dropped."""
+    lines = [line.rstrip() for line in unicodedata.normalize("NFC", text).replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip("\n").strip()
+
+
+def joined(stored: str | None, part: str) -> str:
+    return f"{stored}{JOINER}{part}" if stored else part
+
+
+# --- the session's long texts ------------------------------------------------------------------
+
+
+async def first_part(session: ReportSession, target: Field, text: str) -> list[Step]:
+    """A message for a several-messages question: it starts the text (replacing an answer
+    stored before), and the cursor waits for more."""
+    return await _store_part(session, target, clean_part(text), None)
+
+
+async def next_part(session: ReportSession, target: Field, text: str) -> list[Step]:
+    """A message while the text is being written: appended, if it fits."""
+    stored = session.answers.get(target.id)
+    return await _store_part(session, target, clean_part(text), stored if isinstance(stored, str) else None)
+
+
+async def _store_part(session: ReportSession, target: Field, part: str, stored: str | None) -> list[Step]:
+    from bot.reporting.session import Refused
+
+    length = len(stored or "")
+    if not part:
+        refused: list[Step] = [Refused(target, say("answers.empty_text"))]
+        return [*refused, await _waiting(session, target)] if stored else [*refused, session.ask(target)]
+    room = remaining(length, target.text_limit)
+    if len(part) > room:
+        step = PartRefused(target, len(part), room, length, target.text_limit)
+        if stored is None:
+            return [step, session.ask(target)]
+        return [step]
+    value = joined(stored, part)
+    await session.store_text(target.id, value)
+    await session.set_cursor(LONG, target.id)
+    return [PartKept(target, len(value), target.text_limit)]
+
+
+async def _waiting(session: ReportSession, target: Field) -> Writing:
+    await session.set_cursor(LONG, target.id)
+    stored = session.answers.get(target.id)
+    return Writing(target, len(stored) if isinstance(stored, str) else 0, target.text_limit)
+
+
+async def writing(session: ReportSession, field_id: str) -> list[Step]:
+    """«Viết tiếp» (or coming back): the text so far, waiting for the next part; also from the
+    question itself when it has a text already (going on with the one stored, not replacing it)."""
+    target = _writing_field(session, field_id, from_question=True)
+    if target is None or (session.mode != LONG and not isinstance(session.answers.get(field_id), str)):
+        return await _stale(session)
+    return [await _waiting(session, target)]
+
+
+async def finish(session: ReportSession, field_id: str) -> list[Step]:
+    """«Xong»: the text is the answer; its checks, then the next question."""
+    target = _writing_field(session, field_id)
+    stored = session.answers.get(field_id)
+    if target is None or not isinstance(stored, str):
+        return await _stale(session)
+    return await session.set_value(field_id, stored)
+
+
+async def clear(session: ReportSession, field_id: str) -> list[Step]:
+    """«Xóa làm lại»: the text is cleared and the question asked again."""
+    target = _writing_field(session, field_id)
+    if target is None:
+        return await _stale(session)
+    await session.clear_text(field_id)
+    await session.set_cursor(ANSWER, field_id)
+    return [session.ask(target)]
+
+
+def _writing_field(session: ReportSession, field_id: str, *, from_question: bool = False) -> Field | None:
+    modes = (LONG, ANSWER) if from_question else (LONG,)
+    if session.mode not in modes or session.cursor_field != field_id or session.submitted:
+        return None
+    target = _field(session.form, field_id)
+    return target if target is not None and target.several_messages else None
+
+
+def _field(form: Form, field_id: str | None) -> Field | None:
+    """The form's field, or None for an id it does not have (a stale or forged button)."""
+    return form.fields_by_id.get(field_id or "")
+
+
+async def _stale(session: ReportSession) -> list[Step]:
+    from bot.reporting.session import Stale
+
+    return [Stale(), await session.resume()]
+
+
+# --- a whole section «Như kỳ trước» --------------------------------------------------------------
+
+
+def section_texts(form: Form, section_id: str | None, suggested: Mapping[str, Any],
+                  asked: set[str]) -> list[Field]:
+    """The texts of a section that last period's report gives («Như kỳ trước» declared)."""
+    if section_id is None:
+        return []
+    return [f for f in form.fields if f.section == section_id and f.kind == "text" and f.offer_previous
+            and f.id in asked and isinstance(suggested.get(f.id), str)]
+
+
+def offers_section(form: Form, target: Field, suggested: Mapping[str, Any], asked: list[Field]) -> bool:
+    """Whether «Cả mục như kỳ trước» is offered with ``target``: it is the first question of its
+    section, and last period gives two texts of that section or more (one has its own button)."""
+    if target.section is None:
+        return False
+    first = next((f for f in asked if f.section == target.section), None)
+    if first is None or first.id != target.id:
+        return False
+    return len(section_texts(form, target.section, suggested, {f.id for f in asked})) >= 2
+
+
+async def keep_section(session: ReportSession, section_id: str) -> list[Step]:
+    """Every text of the section as last period's, then the next question still open."""
+    target = _field(session.form, session.cursor_field)
+    asked = session.questions()
+    if (session.mode != ANSWER or target is None or target.section != section_id
+            or not offers_section(session.form, target, session.suggestions, asked)):
+        return await _stale(session)
+    fields = section_texts(session.form, section_id, session.suggestions, {f.id for f in asked})
+    await session.store_texts({f.id: session.suggestions[f.id] for f in fields})
+    section = next(s for s in session.form.sections if s.id == section_id)
+    return [SectionKept(section, tuple(fields)), await session.advance()]
+
+
+# --- the review: what changed since last period --------------------------------------------------
+
+
+def section_name(section: Section) -> str:
+    """"5.1.1" for "5.1.1. Về hạ tầng số dùng chung", "II" for "II. Nhận xét …"; the label when
+    it is not numbered."""
+    match = _NUMBER.match(section.label)
+    return match[1].rstrip(".") if match else section.label
+
+
+def _same(left: object, right: object) -> bool:
+    def norm(value: object) -> str:
+        return " ".join(unicodedata.normalize("NFC", str(value or "")).split())
+
+    return norm(left) == norm(right)
+
+
+def changed_sections(form: Form, answers: Mapping[str, Any], previous: Mapping[str, Any] | None,
+                     asked: set[str]) -> tuple[list[str], list[str]]:
+    """(changed, kept): the sections whose texts differ from last period's, and those whose texts
+    are all as they were; only sections with texts answered both times, in form order."""
+    if not previous:
+        return [], []
+    changed: list[str] = []
+    kept: list[str] = []
+    for section in form.sections:
+        texts = [f for f in form.fields if f.section == section.id and f.kind == "text" and f.id in asked
+                 and answers.get(f.id) is not None]
+        if not texts or all(previous.get(f.id) is None for f in texts):
+            continue
+        if all(_same(answers.get(f.id), previous.get(f.id)) for f in texts):
+            kept.append(section_name(section))
+        else:
+            changed.append(section_name(section))
+    return changed, kept
