@@ -20,8 +20,12 @@ from bot.chat.actions import (
     AnswerZero,
     ChooseCommune,
     ChooseItem,
+    ChooseOption,
+    ChooseText,
     DraftFile,
+    DropLastRow,
     EditItem,
+    FinishTable,
     FixBreak,
     GoBack,
     KeepAllBreaks,
@@ -58,9 +62,11 @@ from storage.models import Cursor, Draft, Submission, Unit
 
 # The choices that act on a draft («r:<draft>:…»), dispatched by ``ReportingJourney.tap``.
 DraftAction = (UseSuggestion | AnswerZero | AnswerNone | KeepAnswer | GoBack | Pause | Resume | FixBreak | KeepBreak
-               | KeepSameReason | KeepAllBreaks | EditItem | ChooseItem | Submit | ShowReview | ShowDetails | DraftFile)
+               | KeepSameReason | KeepAllBreaks | EditItem | ChooseItem | Submit | ShowReview | ShowDetails | DraftFile
+               | ChooseOption | ChooseText | FinishTable | DropLastRow)
 DRAFT_ACTIONS = (UseSuggestion, AnswerZero, AnswerNone, KeepAnswer, GoBack, Pause, Resume, FixBreak, KeepBreak,
-                 KeepSameReason, KeepAllBreaks, EditItem, ChooseItem, Submit, ShowReview, ShowDetails, DraftFile)
+                 KeepSameReason, KeepAllBreaks, EditItem, ChooseItem, Submit, ShowReview, ShowDetails, DraftFile,
+                 ChooseOption, ChooseText, FinishTable, DropLastRow)
 
 # Tells the province a report answering its return was sent again (ReminderScheduler.resubmitted).
 Announce = Callable[[Submission], Awaitable[Resubmission | None]]
@@ -226,10 +232,15 @@ class ReportingJourney:
             case AnswerNone(field=field_id):
                 return await session.use_value(field_id, say("reporting.none_answer"))
             case KeepAnswer(field=field_id):
-                current = session.answers.get(field_id)
-                if current is None:
-                    return [Stale(), await session.resume()]
-                return await session.use_value(field_id, current)
+                return await session.keep_answer(field_id)
+            case ChooseOption(item=item, number=number):
+                return await session.choose_option(item, number)
+            case ChooseText(item=item, number=number):
+                return await session.choose_text(item, number)
+            case FinishTable(field=field_id):
+                return await session.finish_table(field_id)
+            case DropLastRow(field=field_id):
+                return await session.drop_last_row(field_id)
             case GoBack():
                 return await session.back()
             case Pause():
@@ -287,12 +298,13 @@ class ReportingJourney:
 
 
 def _asks_text(session: ReportSession | None) -> bool:
-    """Whether what is asked now takes any text, a text question or a reason (then only a message
-    whose every line is a labelled one is taken as one-message entry)."""
+    """Whether what is asked now takes more than a count: a text, a choice, a number with its unit, a
+    table's rows, or a reason (then only a message whose every line is a labelled one is taken as
+    one-message entry)."""
     if session is None:
         return False
     return session.mode == REASON or (session.mode == ANSWER
-                                      and session.form.kind_of(session.cursor_field or "") == "text")
+                                      and session.form.kind_of(session.cursor_field or "") not in ("count", None))
 
 
 def _turn(session: ReportSession, screen: Screen, *before: Reply) -> Turn:
