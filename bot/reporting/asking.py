@@ -11,7 +11,7 @@ from typing import Any
 from bot.chat.actions import ChooseOption, ChooseText, DropLastRow, FinishTable
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice
-from bot.domain.formatting import format_typed, target_met
+from bot.domain.formatting import format_result, format_typed, target_met
 from bot.domain.forms import Field
 from bot.domain.message_length import cut
 from bot.domain.numbers import format_count
@@ -36,6 +36,14 @@ def shown(field: Field, value: Any) -> str:
         return table_summary(field, value)
     typed = read_stored(field, value)
     return str(value) if typed is None else format_typed(field, typed)
+
+
+def button_value(field: Field, value: Any) -> str:
+    """An answer on a button («Giữ nguyên: …», «Như kỳ trước: …»): a target's result alone."""
+    if field.kind == "target":
+        typed = read_stored(field, value)
+        return format_result(field, typed) if typed is not None else str(value)
+    return shown(field, value)
 
 
 def table_summary(field: Field, value: Any) -> str:

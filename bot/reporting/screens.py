@@ -38,7 +38,7 @@ from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import period_label
 from bot.domain.rollup import finding
 from bot.reporting import kinds
-from bot.reporting.asking import kind_choices, kind_lines, shown, table_lines
+from bot.reporting.asking import button_value, kind_choices, kind_lines, shown, table_lines
 from bot.reporting.session import (
     MAX_REASON,
     Ask,
@@ -235,11 +235,11 @@ def _ask_choices(form: Form, draft_id: int, step: Ask) -> Rows:
     f = step.row if step.row is not None else step.field
     rows: Rows = []
     if step.current is not None and not kinds.added_rows(f):
-        rows.append([Choice(say("reporting.keep", value=_short(value_text(form, f, step.current), 30)),
+        rows.append([Choice(say("reporting.keep", value=_short(button_value(f, step.current), 30)),
                             KeepAnswer(draft_id, f.id))])
     if step.suggestion is not None and step.suggestion != step.current:
         label = (form.previous_option if f.kind == "text"
-                 else say("reporting.as_before", value=_short(value_text(form, f, step.suggestion), 30)))
+                 else say("reporting.as_before", value=_short(button_value(f, step.suggestion), 30)))
         rows.append([Choice(label, UseSuggestion(draft_id, f.id))])
     rows.extend(kind_choices(draft_id, step))
     if f.kind == "count" and f.minimum <= 0 and step.current != 0:

@@ -575,7 +575,8 @@ class ReportSession:
 
     async def _store_rows(self, table: Field, row: Field, value: dict[str, Any]) -> list[Step]:
         """A declared table's rows stored; then its next row to answer, or the next question once
-        every row is answered and the last one was asked."""
+        every row is answered. A table complete before (being corrected) is walked row by row."""
+        walk = kinds.is_answered(table, self.answers.get(table.id))
         steps = await self._store(table.id, value, advance=False)
         if not isinstance(steps[0], Saved):
             return steps
@@ -585,7 +586,7 @@ class ReportSession:
         if missing:
             later = [r for r in missing if table.rows.index(r) > index]
             following = (later or missing)[0]
-        elif index + 1 < len(table.rows):
+        elif walk and index + 1 < len(table.rows):
             following = table.rows[index + 1]
         else:
             return [*steps, *await self._after_stored(table.id)]
