@@ -33,7 +33,7 @@ from bot.reporting.screens import Screen, edit_menu, render, review_text
 from bot.reporting.session import Ask, Refused, ReportSession, RowsAdded, Saved, SoftBreak, Stale, Step
 from bot.settings import PROJECT_ROOT
 from storage import Storage
-from storage.models import Person, Period, Role, Unit
+from storage.models import Period, Person, Role, Unit
 from tests.integration.seed import bind, load_units
 from tests.rollup.generate import ensure_period
 
