@@ -42,9 +42,9 @@ from bot.chat.actions import (
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, ClearChoices, Message, Reply, TapAnswer
 from bot.domain.bulk_entry import looks_like_bulk_entry
-from bot.domain.forms import WEEKLY_FORM_ID, Form
+from bot.domain.forms import Form
 from bot.notices.plan import format_moment
-from bot.notices.reminders import Resubmission
+from bot.notices.reminders import Resubmission, default_form_id
 from bot.reporting.documents import report_document
 from bot.reporting.screens import Screen, edit_menu, render, review_details, review_text
 from bot.reporting.session import (
@@ -98,7 +98,8 @@ class ReportingJourney:
 
     @property
     def form(self) -> Form:
-        return self.services.forms[WEEKLY_FORM_ID]
+        """The weekly form, or the only form of a forms folder without it (as the calendar's)."""
+        return self.services.forms[default_form_id(self.services.forms)]
 
     # -- /baocao and the commune --------------------------------------------------------------
 
