@@ -569,6 +569,7 @@ class ReportSession:
             return [Refused(table, exc.reason), self._ask(table)]
         steps = await self._store(table.id, [*rows, *new], advance=False)
         if isinstance(steps[0], Saved):
+            await self._set_cursor(ANSWER, table.id)  # records the message taken (not added twice)
             steps[0] = RowsAdded(table, len(new), len(rows) + len(new))
             steps.append(self._ask(table))
         return steps

@@ -354,3 +354,19 @@ async def test_a_forged_option_or_text_is_not_stored(desk: Desk) -> None:
         assert isinstance(steps[0], Stale)
     assert (await desk.session()).answers.get("targets") is None
     assert isinstance(ChooseOption(1, "x", 1), ChooseOption)
+
+
+async def test_rows_delivered_twice_are_added_once(desk: Desk) -> None:
+    """Telegram delivers a message again when the bot stopped before confirming it: the rows it
+    added are not added a second time."""
+    example = stored_example(desk.form)
+    session = await desk.prefill(without(example, "tasks"))
+    await session.resume()
+    line = "Tập huấn kỹ năng số | Đang triển khai | tỉnh giao"
+    steps = await (await desk.session()).answer_text(line, message=501)
+    assert isinstance(steps[0], RowsAdded)
+    steps = await (await desk.session()).answer_text(line, message=501)
+    assert not isinstance(steps[0], RowsAdded)
+    assert len((await desk.session()).answers["tasks"]) == 1
+    steps = await (await desk.session()).answer_text(line, message=502)  # a new message: a new row
+    assert isinstance(steps[0], RowsAdded) and len((await desk.session()).answers["tasks"]) == 2
