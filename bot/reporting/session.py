@@ -718,12 +718,10 @@ class ReportSession:
     async def use_value(self, field_id: str, value: Answer) -> list[Step]:
         """A tap on a value button ("0", "Không có", "Giữ nguyên") for the current question; a value
         of the wrong kind for it (a text on a count: a forged or mismatched button) is not stored."""
-        if self._cursor_mode != ANSWER or self._cursor_field != field_id:
+        item = self._item_asked()  # the field, or the row of a table asked now ("0" for a count row)
+        if item is None or item.id != field_id or item.kind == "table" or not kinds.fits(item, value):
             return [Stale(), await self.resume()]
-        target = self._field_or_none(field_id)
-        if target is None or target.kind == "table" or not kinds.fits(target, value):
-            return [Stale(), await self.resume()]
-        return await self.set_value(field_id, value)
+        return await self._answer_item(item, value)
 
     async def set_value(self, field_id: str, value: Any) -> list[Step]:
         return await self._store(field_id, value)
@@ -917,6 +915,12 @@ class ReportSession:
         """"Quay lại": the question before the current one, with its answer shown."""
         questions = self.questions()
         ids = [f.id for f in questions]
+        asked = self._item_asked()
+        table = self._field_or_none(self._cursor_field or "")
+        if asked is not None and table is not None and kinds.declared_rows(table) and table.rows.index(asked) > 0:
+            earlier = table.rows[table.rows.index(asked) - 1]  # the row before, in a table asked row by row
+            await self._set_cursor(ANSWER, table.id, earlier.id)
+            return [self._ask(table, earlier.id)]
         if self._cursor_mode == ANSWER and self._cursor_field in ids:
             index = ids.index(self._cursor_field)
         else:

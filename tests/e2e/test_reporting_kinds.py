@@ -1,7 +1,7 @@
 """The kinds beyond counts and texts end to end: the bot as a process (`python -m bot run`) built on
 a templates folder holding only a small third form (FORMS_DIR, TEMPLATES_DIR), an official in the
 sandbox answering a decimal with its unit, a percentage, a choice by its button, a target, a table
-of rows with «Xong», then the review and the .docx of the report sent."""
+asked row by row («0» as a button), a table of rows with «Xong», then the review and the .docx of the report sent."""
 
 from __future__ import annotations
 
@@ -74,12 +74,14 @@ async def test_an_official_answers_every_kind_of_a_third_form_in_the_sandbox(
     assert [text for text, _ in buttons(shown)][:3] == ["Hoạt động bình thường", "Đang sửa chữa", "Ngừng hoạt động"]
     shown = await _tap(client, shown, "Đang sửa chữa", "Tỷ lệ hộ dùng nước sạch")
     assert "Chỉ tiêu ≥ 98%." in shown["text"]
-    shown = await _say(client, shown, "98,5", "Công trình đang thi công")
+    shown = await _say(client, shown, "98,5", "Mục 1/2: Số giếng đã kiểm tra")
+    shown = await _tap(client, shown, say("reporting.zero"), "Mục 2/2: Số bể chứa đã vệ sinh")
+    shown = await _say(client, shown, "3", "Công trình đang thi công")
     shown = await _say(client, shown, "Trạm bơm Khe Mo | Đang thi công\nBể lọc xóm Na | Đã hoàn thành",
                        "Đã nhập 2 dòng")
     review = await _tap(client, shown, say("kinds_chat.finish"), "Nhà máy Đang sửa chữa")
     for line in ("Kinh phí 12,5 triệu đồng", "Mẫu đạt chuẩn 96,4%", "Hộ dùng nước sạch 98,5% (mục tiêu ≥ 98%: đạt)",
-                 "Công trình 2 dòng"):
+                 "Kiểm tra 2/2 mục", "Công trình 2 dòng"):
         assert line in review["text"]
     data = next(d for text, d in buttons(review) if text == say("reporting.submit"))
     await client.tap(LAN, review["message_id"], data=data)

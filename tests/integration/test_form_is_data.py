@@ -16,7 +16,7 @@ import pytest
 from docx import Document as WordDocument
 from openpyxl import load_workbook
 
-from bot.chat.actions import Action, ChooseOption, ChooseText, FinishTable, Submit, decode, encode
+from bot.chat.actions import Action, AnswerZero, ChooseOption, ChooseText, FinishTable, Submit, decode, encode
 from bot.chat.catalogue import say
 from bot.chat.replies import Document, Later
 from bot.clock import VN_TZ, FakeClock
@@ -91,7 +91,7 @@ async def test_a_third_form_goes_through_chat_the_docx_and_the_rollup(services: 
 
     first = await session()
     screen = render(first, [await first.resume()])
-    assert "Câu 1/6 · Số hộ được cấp nước sạch" in screen.parts[0]
+    assert "Câu 1/7 · Số hộ được cấp nước sạch" in screen.parts[0]
     screen = await typed("1.250")
     assert "Kinh phí đã chi" in screen.parts[-1]
     assert say("kinds_chat.ask_decimal_unit", unit="triệu đồng", example="556 hoặc 12,5") in screen.parts[-1]
@@ -110,6 +110,19 @@ async def test_a_third_form_goes_through_chat_the_docx_and_the_rollup(services: 
     assert (await session()).answers["plant_state"] == "repair"  # the option's id is stored
     screen = await typed("98,5")
     assert "98,5% (mục tiêu ≥ 98%: đạt)" in screen.parts[0]
+    assert "Mục 1/2: Số giếng đã kiểm tra" in screen.parts[-1]
+    zero = tap(screen, say("reporting.zero"))  # «0» for a count row of a table asked row by row
+    assert isinstance(zero, AnswerZero)
+    current = await session()
+    screen = render(current, await current.use_value(zero.field, 0))
+    assert "Mục 2/2: Số bể chứa đã vệ sinh" in screen.parts[-1]
+    current = await session()
+    screen = render(current, await current.back())  # «Quay lại»: the row before
+    assert "Mục 1/2: Số giếng đã kiểm tra" in screen.parts[-1] and "Đang ghi: 0" in screen.parts[-1]
+    screen = await typed("4")
+    screen = await typed("-1")
+    assert "Mục 2/2" in screen.parts[-1] and len(screen.parts) == 2  # refused, asked again
+    screen = await typed("3")
     assert "Tên công trình | Tiến độ" in screen.parts[-1]
     screen = await typed("Trạm bơm Khe Mo | Đang thi công\nBể lọc xóm Na | Đã hoàn thành")
     screen = await typed("Đường ống 1 | xong\nĐường ống 2 | xong")  # over max_rows: refused, nothing lost
@@ -118,7 +131,7 @@ async def test_a_third_form_goes_through_chat_the_docx_and_the_rollup(services: 
     screen = await tapped(tap(screen, say("kinds_chat.finish")))
     review = screen.parts[-1]
     for shown in ("Hộ có nước sạch 1.250", "Kinh phí 12,5 triệu đồng", "Mẫu đạt chuẩn 96,4%", "Nhà máy Đang sửa chữa",
-                  "Hộ dùng nước sạch 98,5% (mục tiêu ≥ 98%: đạt)", "Công trình 2 dòng"):
+                  "Hộ dùng nước sạch 98,5% (mục tiêu ≥ 98%: đạt)", "Kiểm tra 2/2 mục", "Công trình 2 dòng"):
         assert shown in review
     screen = await tapped(tap(screen, say("reporting.submit")))
     assert "Đã gửi" in screen.parts[0] or "gửi" in screen.parts[0]
@@ -132,6 +145,7 @@ async def test_a_third_form_goes_through_chat_the_docx_and_the_rollup(services: 
     paragraphs = [p.text for p in WordDocument(io.BytesIO(file.content)).paragraphs]
     for line in ("Số hộ được cấp nước sạch: 1.250", "Kinh phí đã chi: 12,5 triệu đồng",
                  "Tỷ lệ mẫu nước đạt chuẩn: 96,4%", "Nhà máy nước: Đang sửa chữa", "Tỷ lệ hộ dùng nước sạch: 98,5",
+                 "Số giếng đã kiểm tra: 4", "Số bể chứa đã vệ sinh: 3",
                  "Công trình 1: Trạm bơm Khe Mo (Đang thi công)", "Công trình 2: Bể lọc xóm Na (Đã hoàn thành)"):
         assert line in paragraphs, (line, paragraphs)
 
@@ -140,7 +154,8 @@ async def test_a_third_form_goes_through_chat_the_docx_and_the_rollup(services: 
     other = await ReportSession.open(storage, form, clock, tu, communes[1], period=period)
     await storage.drafts.set_answers(other.draft.id, {
         "households": 750, "spent": "3", "tested_pct": "99.2", "plant_state": "running", "coverage": "97",
-        "works": [{"name": "Giếng khoan", "state": "done"}]}, tu.id, clock.now())
+        "inspections": {"wells": 2, "tanks": 1}, "works": [{"name": "Giếng khoan", "state": "done"}]},
+        tu.id, clock.now())
     other = await ReportSession.open(storage, form, clock, tu, communes[1], period=period)
     steps = await other.submit()
     assert isinstance(steps[-1], Submitted), steps

@@ -142,6 +142,7 @@ async def test_a_decimal_is_asked_with_its_unit_refused_when_bad_and_shown_with_
     assert session.answers.get("budget_disbursed") is None and session.answers["budget_allocated"] == "556"
     steps = await session.answer_text("120,5")
     assert isinstance(steps[0], Saved) and steps[0].value == "120.5"
+    assert "Tỷ lệ giải ngân kinh phí: 120,5/556 = 21,67%" in text_of(screen_of(session, steps))
 
     session = await desk.session()
     review = review_text(session, await session.show_review())

@@ -1,6 +1,6 @@
 """A small third form of several kinds (count, decimal with its unit, percentage, choice, target,
-table of rows the commune adds) with its rollup and its .docx template, written into a folder:
-the proof that a form is data (issue 14, item 9), used in chat, document, rollup and e2e tests."""
+a table of declared rows, a table of rows the commune adds) with its rollup and its .docx
+template, written into a folder: the proof that a form is data (issue 14, item 9), used in chat, document, rollup and e2e tests."""
 
 from __future__ import annotations
 
@@ -36,6 +36,13 @@ fields:
     unit: "%"
     target: "≥ 98"
     texts: [Không phát sinh]
+  - id: inspections
+    label: Kiểm tra công trình trong tháng
+    short_label: Kiểm tra
+    kind: table
+    rows:
+      - {id: wells, label: Số giếng đã kiểm tra, kind: count}
+      - {id: tanks, label: Số bể chứa đã vệ sinh, kind: count}
   - id: works
     label: Công trình đang thi công
     short_label: Công trình
@@ -80,6 +87,9 @@ TEMPLATE_LINES = [
     "Tỷ lệ mẫu nước đạt chuẩn: {{ tested_pct }}%",
     "Nhà máy nước: {{ plant_state }}",
     "Tỷ lệ hộ dùng nước sạch: {{ coverage }}",
+    "{%p for row in inspections_rows %}",
+    "{{ row.label }}: {{ row.result }}",
+    "{%p endfor %}",
     "{%p for row in works_rows %}",
     "Công trình {{ row.number }}: {{ row.name }} ({{ row.state }})",
     "{%p endfor %}",
