@@ -955,7 +955,7 @@ class ReportSession:
     async def pause(self) -> Paused:
         await self._set_cursor(PAUSED, self._cursor_field, self._cursor_check)
         questions = self.questions()
-        answered = sum(1 for f in questions if self.answers.get(f.id) is not None)
+        answered = sum(1 for f in questions if kinds.is_answered(f, self.answers.get(f.id)))
         return Paused(answered=answered, total=len(questions))
 
     async def show_review(self) -> Review:

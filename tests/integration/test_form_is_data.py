@@ -195,3 +195,16 @@ async def test_a_refused_answer_of_the_third_form_loses_nothing(services: Servic
     assert "Nhà máy Hoạt động bình thường" in review_text(current, review)
     assert isinstance(steps[-1], Ask) and steps[-1].field.id == "coverage"
     assert [label for label, _ in choices(render(current, [steps[-1]]))][0] == "Không phát sinh"
+
+    # the choice changed from the review: its answer kept on a button, another option tapped
+    screen = render(current, await current.edit("plant_state"))
+    assert "Đang ghi: Hoạt động bình thường" in screen.parts[-1]
+    labels = [label for label, _ in choices(screen)]
+    assert labels[:4] == ["Giữ nguyên: Hoạt động bình thường", "Hoạt động bình thường", "Đang sửa chữa",
+                          "Ngừng hoạt động"]
+    stopped = tap(screen, "Ngừng hoạt động")
+    assert isinstance(stopped, ChooseOption)
+    current = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
+    await current.choose_option(stopped.item, stopped.number)
+    current = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
+    assert current.answers["plant_state"] == "stopped"

@@ -282,6 +282,17 @@ async def test_the_tasks_are_added_row_by_row_until_done_and_the_mismatch_is_fla
     review = review_text(session, await session.review())
     assert "Phụ lục nhiệm vụ 8 dòng" in review
     assert "⚠ Phụ lục nhiệm vụ ghi 7 nhiệm vụ «Đã hoàn thành»" in review
+    assert any(label == "Phụ lục nhiệm vụ: 8 dòng" for label, _ in choices(edit_menu(session)))
+
+    # corrected from the review: the rows so far, one more, «Xong» again
+    steps = await session.edit("tasks")
+    screen = screen_of(session, steps)
+    assert "Đã nhập 8 dòng:" in text_of(screen) and "1. Tập huấn kỹ năng số — Đang triển khai" in text_of(screen)
+    steps = await (await desk.session()).answer_text("Họp giao ban | Chưa thực hiện")
+    assert isinstance(steps[0], RowsAdded) and steps[0].total == 9
+    steps = await (await desk.session()).finish_table("tasks")
+    assert not isinstance(steps[-1], Ask)
+    assert len((await desk.session()).answers["tasks"]) == 9
 
 
 async def test_a_tasks_table_may_be_finished_empty_and_a_stale_finish_changes_nothing(desk: Desk) -> None:
