@@ -39,7 +39,7 @@ LAN, TU = 8401, 8402
 @pytest.fixture
 async def services(tmp_path: Path) -> AsyncIterator[Services]:
     templates = write_third_form(tmp_path / "templates")
-    settings = Settings(_env_file=None, database_path=tmp_path / "baocao.db",  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_path=tmp_path / "baocao.db",
                         forms_dir=templates / "forms", templates_dir=templates)
     clock = FakeClock(datetime(2026, 5, 2, 9, 0, tzinfo=VN_TZ))
     services = Services(settings=settings, clock=clock, forms=load_forms(settings.forms_dir))
