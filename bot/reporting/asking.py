@@ -91,7 +91,8 @@ def _row_heading(step: Ask) -> list[str]:
         lines.append(say("kinds_chat.row_group", group=row.group))
     if row.help.strip():
         lines.append(row.help.strip())
-    lines.append(say("kinds_chat.rows_hint"))
+    number = min(2, len(step.field.rows))
+    lines.append(say("kinds_chat.rows_hint", example=f"{number}: {'12' if row.kind == 'count' else '98,5'}"))
     return lines
 
 
