@@ -204,6 +204,45 @@ class KeepAnswer(Action):
     field: FieldId
 
 
+@layout("r:{draft_id}:o:{item}:{number}")
+@dataclasses.dataclass(frozen=True)
+class ChooseOption(Action):
+    """Answer the choice asked now with its option ``number`` (1-based); ``item`` is the field, or
+    the row of a table asked row by row (checked against the draft's cursor, never trusted)."""
+
+    draft_id: int
+    item: str
+    number: int
+
+
+@layout("r:{draft_id}:x:{item}:{number}")
+@dataclasses.dataclass(frozen=True)
+class ChooseText(Action):
+    """Answer the target asked now with its declared text ``number`` (1-based: «Không phát sinh»)."""
+
+    draft_id: int
+    item: str
+    number: int
+
+
+@layout("r:{draft_id}:y:{field}")
+@dataclasses.dataclass(frozen=True)
+class FinishTable(Action):
+    """«Xong»: the table asked now is complete; go on to the next question."""
+
+    draft_id: int
+    field: str
+
+
+@layout("r:{draft_id}:l:{field}")
+@dataclasses.dataclass(frozen=True)
+class DropLastRow(Action):
+    """Remove the last row added to the table asked now."""
+
+    draft_id: int
+    field: str
+
+
 @layout("r:{draft_id}:b")
 @dataclasses.dataclass(frozen=True)
 class GoBack(Action):

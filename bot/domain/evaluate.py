@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.chat.catalogue import say
+from bot.domain.decimals import format_decimal
 from bot.domain.expressions import Compare, Const, ExpressionNode, Sub, Sum
 from bot.domain.formatting import format_typed
 from bot.domain.forms import Form, OutlierCheck, RuleCheck
@@ -128,10 +129,15 @@ def explain_rate(form: Form, rate_id: str, values: Values) -> str:
     """A rate with its fraction: "1.203/1.210 = 99,42%" (just "—" when the denominator is 0)."""
     rate = form.rate(rate_id)
     total = format_value(form, values, rate_id)
-    numerator, denominator = rate.numerator.evaluate(values), rate.denominator.evaluate(values)
-    if not isinstance(numerator, int) or not isinstance(denominator, int) or denominator == 0:
+    numerator, denominator = rate.numerator.number(values), rate.denominator.number(values)
+    if not isinstance(numerator, int | Decimal) or not isinstance(denominator, int | Decimal) or denominator == 0:
         return total
-    return f"{format_count(numerator)}/{format_count(denominator)} = {total}"
+    return f"{_number(numerator)}/{_number(denominator)} = {total}"
+
+
+def _number(value: int | Decimal) -> str:
+    """A count "1.203", a decimal as officials write it "120,5" (the rates over money)."""
+    return format_count(value) if isinstance(value, int) else format_decimal(value)
 
 
 def _terms(expression: ExpressionNode, values: Values) -> str | None:

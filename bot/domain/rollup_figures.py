@@ -13,6 +13,7 @@ from statistics import median
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.chat.catalogue import say
+from bot.domain.decimals import from_canonical
 from bot.domain.expressions import Ref
 from bot.domain.numbers import DASH, format_count, format_percent, rate
 from bot.domain.rollup_spec import RollupFigure, RollupSpec, meets
@@ -95,13 +96,16 @@ def own_rates(spec: RollupSpec, counts: Mapping[str, int], zero: bool = False) -
 
 
 def number(value: Any) -> Decimal | None:
-    """A figure as a number: counts, rates and decimal answers; None for texts and blanks."""
+    """A figure as a number: counts, rates and decimal answers (as the chat stores them, canonical
+    texts such as "96.4", or JSON numbers); None for texts and blanks."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | Decimal):
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(str(value))
+    if isinstance(value, str):
+        return from_canonical(value)
     return None
 
 

@@ -20,9 +20,13 @@ from bot.chat.actions import (
     AnswerZero,
     ChooseCommune,
     ChooseItem,
+    ChooseOption,
+    ChooseText,
     ClearText,
     DraftFile,
+    DropLastRow,
     EditItem,
+    FinishTable,
     FinishText,
     FixBreak,
     GoBack,
@@ -42,9 +46,9 @@ from bot.chat.actions import (
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, ClearChoices, Message, Reply, TapAnswer
 from bot.domain.bulk_entry import looks_like_bulk_entry
-from bot.domain.forms import WEEKLY_FORM_ID, Form
+from bot.domain.forms import Form
 from bot.notices.plan import format_moment
-from bot.notices.reminders import Resubmission
+from bot.notices.reminders import Resubmission, default_form_id
 from bot.reporting import long_text
 from bot.reporting.documents import report_document
 from bot.reporting.screens import Screen, edit_menu, render, review_details, review_text
@@ -64,10 +68,10 @@ from storage.models import Cursor, Draft, Submission, Unit
 # The choices that act on a draft («r:<draft>:…»), dispatched by ``ReportingJourney.tap``.
 DraftAction = (UseSuggestion | AnswerZero | AnswerNone | KeepAnswer | GoBack | Pause | Resume | FixBreak | KeepBreak
                | KeepSameReason | KeepAllBreaks | EditItem | ChooseItem | Submit | ShowReview | ShowDetails | DraftFile
-               | WriteMore | FinishText | ClearText | KeepSection)
+               | WriteMore | FinishText | ClearText | KeepSection | ChooseOption | ChooseText | FinishTable | DropLastRow)
 DRAFT_ACTIONS = (UseSuggestion, AnswerZero, AnswerNone, KeepAnswer, GoBack, Pause, Resume, FixBreak, KeepBreak,
                  KeepSameReason, KeepAllBreaks, EditItem, ChooseItem, Submit, ShowReview, ShowDetails, DraftFile,
-                 WriteMore, FinishText, ClearText, KeepSection)
+                 WriteMore, FinishText, ClearText, KeepSection, ChooseOption, ChooseText, FinishTable, DropLastRow)
 
 # Tells the province a report answering its return was sent again (ReminderScheduler.resubmitted).
 Announce = Callable[[Submission], Awaitable[Resubmission | None]]
@@ -99,7 +103,8 @@ class ReportingJourney:
 
     @property
     def form(self) -> Form:
-        return self.services.forms[WEEKLY_FORM_ID]
+        """The weekly form, or the only form of a forms folder without it (as the calendar's)."""
+        return self.services.forms[default_form_id(self.services.forms)]
 
     # -- /baocao and the commune --------------------------------------------------------------
 
@@ -233,10 +238,15 @@ class ReportingJourney:
             case AnswerNone(field=field_id):
                 return await session.use_value(field_id, say("reporting.none_answer"))
             case KeepAnswer(field=field_id):
-                current = session.answers.get(field_id)
-                if current is None:
-                    return [Stale(), await session.resume()]
-                return await session.use_value(field_id, current)
+                return await session.keep_answer(field_id)
+            case ChooseOption(item=item, number=number):
+                return await session.choose_option(item, number)
+            case ChooseText(item=item, number=number):
+                return await session.choose_text(item, number)
+            case FinishTable(field=field_id):
+                return await session.finish_table(field_id)
+            case DropLastRow(field=field_id):
+                return await session.drop_last_row(field_id)
             case GoBack():
                 return await session.back()
             case Pause():
@@ -302,12 +312,13 @@ class ReportingJourney:
 
 
 def _asks_text(session: ReportSession | None) -> bool:
-    """Whether what is asked now takes any text, a text question or a reason (then only a message
-    whose every line is a labelled one is taken as one-message entry)."""
+    """Whether what is asked now takes more than a count: a text, a choice, a number with its unit, a
+    table's rows, or a reason (then only a message whose every line is a labelled one is taken as
+    one-message entry)."""
     if session is None:
         return False
     return session.mode in (REASON, long_text.LONG) or (
-        session.mode == ANSWER and session.form.kind_of(session.cursor_field or "") == "text")
+        session.mode == ANSWER and session.form.kind_of(session.cursor_field or "") not in ("count", None))
 
 
 def _turn(session: ReportSession, screen: Screen, *before: Reply) -> Turn:

@@ -37,7 +37,8 @@ from bot.domain.message_length import cut
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import period_label
 from bot.domain.rollup import finding
-from bot.reporting import long_text_screen
+from bot.reporting import kinds, long_text_screen
+from bot.reporting.asking import button_value, kind_choices, kind_lines, shown, table_lines
 from bot.reporting.session import (
     MAX_REASON,
     Ask,
@@ -50,6 +51,8 @@ from bot.reporting.session import (
     Refused,
     ReportSession,
     Review,
+    RowDropped,
+    RowsAdded,
     Saved,
     SoftBreak,
     Stale,
@@ -78,11 +81,7 @@ class Screen:
 
 
 def value_text(form: Form, field_obj: Field, value: Any) -> str:
-    if value is None:
-        return "—"
-    if field_obj.kind == "count" and isinstance(value, int):
-        return format_count(value)
-    return str(value)
+    return shown(field_obj, value)
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -155,6 +154,14 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
         screen.parts.append(_bulk_text(form, step))
     elif isinstance(step, Early):
         screen.parts.append(_early_text(step))
+    elif isinstance(step, RowsAdded):
+        key = "kinds_chat.rows_saved" if kinds.declared_rows(step.table) else "kinds_chat.rows_added"
+        screen.parts.append(say(key, added=step.added, label=step.table.button_label, total=step.total,
+                                count=len(step.table.rows)))
+    elif isinstance(step, RowDropped):
+        screen.parts.append(say("kinds_chat.rows_empty") if step.row is None else say(
+            "kinds_chat.row_dropped", row=_short(table_lines(step.table, [step.row])[0].removeprefix("1. "), 80),
+            total=step.total))
     elif isinstance(step, WarningOpen):
         sent = _short(" ".join(step.text.split()), 40)
         if step.several:
@@ -213,14 +220,17 @@ def _submitted_text(session: ReportSession, step: Submitted) -> str:
 def _ask_text(session: ReportSession, step: Ask) -> str:
     f = step.field
     lines = [say("reporting.question", position=step.position, total=step.total, label=f.label), f.help.strip()]
+    if f.kind not in ("count", "text"):
+        lines.extend(kind_lines(step))
     if step.position == 1:  # where the official is: which report, due when
         deadline = session.period.deadline_at
         label = period_label(session.period.key)
         lines.insert(0, say("reporting.which_report", period=label[:1].lower() + label[1:],
                             time=f"{deadline:%H:%M}", date=format_date(deadline.date())))
         lines.append(say("reporting_entry.one_message_hint"))
-    if step.current is not None:
-        lines.append(say("reporting.current", value=_short(value_text(session.form, f, step.current), 300)))
+    if step.current is not None and not kinds.added_rows(f):
+        item = step.row if step.row is not None else f
+        lines.append(say("reporting.current", value=_short(value_text(session.form, item, step.current), 300)))
     if f.kind == "text" and step.suggestion:
         lines.append(say("reporting.previous", value=_short(str(step.suggestion), 300)))
     lines.append(long_text_screen.ask_hint(f))
@@ -228,15 +238,16 @@ def _ask_text(session: ReportSession, step: Ask) -> str:
 
 
 def _ask_choices(form: Form, draft_id: int, step: Ask) -> Rows:
-    f = step.field
+    f = step.row if step.row is not None else step.field
     rows: Rows = []
-    if step.current is not None:
-        rows.append([Choice(say("reporting.keep", value=_short(value_text(form, f, step.current), 30)),
+    if step.current is not None and not kinds.added_rows(f):
+        rows.append([Choice(say("reporting.keep", value=_short(button_value(f, step.current), 30)),
                             KeepAnswer(draft_id, f.id))])
     if step.suggestion is not None and step.suggestion != step.current:
-        label = (say("reporting.as_before", value=format_count(step.suggestion)) if f.kind == "count"
-                 else form.previous_option)
+        label = (form.previous_option if f.kind == "text"
+                 else say("reporting.as_before", value=_short(button_value(f, step.suggestion), 30)))
         rows.append([Choice(label, UseSuggestion(draft_id, f.id))])
+    rows.extend(kind_choices(draft_id, step))
     if f.kind == "count" and f.minimum <= 0 and step.current != 0:
         rows.append([Choice(say("reporting.zero"), AnswerZero(draft_id, f.id))])
     if f.kind == "text":
@@ -308,6 +319,8 @@ def _review_item(form: Form, f: Field, value: Any, details: bool) -> str:
         text = value_text(form, f, value)
         if f.kind == "text":
             text = _short(" ".join(text.split()) if not details else text, 200 if details else 60)
+        elif f.kind == "table" and details:
+            text = "\n".join([text, *(f"   {line}" for line in table_lines(f, value, limit=120))])
     return _pair(f.button_label, text, details, quoted=f.kind == "text" and value is not None and not details)
 
 

@@ -24,7 +24,7 @@ from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_
 from bot.domain.forms import Field, Form, OutlierCheck
 from bot.domain.periods import PeriodInfo, PeriodKey, open_periods
 from bot.domain.values import Answer, Values, compute
-from bot.reporting import long_text
+from bot.reporting import kinds, long_text
 from bot.reporting.last_period import continues
 from bot.reporting.long_text import LONG, PartKept, PartRefused, SectionKept, Writing
 from storage import Storage
@@ -65,8 +65,29 @@ class Ask:
     position: int
     total: int
     current: Any = None
-    suggestion: Any = None  # count default or last period's text ("Như kỳ trước")
+    suggestion: Any = None  # count default or last period's answer ("Như kỳ trước")
     can_go_back: bool = False
+    row: Field | None = None  # the declared row of a table asked now (its own question)
+    row_position: int = 0
+    whole: Any = None  # a declared table's answers as they stand, when one of its rows is asked
+
+
+@dataclass(frozen=True)
+class RowsAdded:
+    """Rows added to a table the commune fills (one message, one or several lines)."""
+
+    table: Field
+    added: int
+    total: int
+
+
+@dataclass(frozen=True)
+class RowDropped:
+    """The last row of a table removed (``row``: it, as stored; None when there was none)."""
+
+    table: Field
+    row: Mapping[str, Any] | None
+    total: int
 
 
 @dataclass(frozen=True)
@@ -181,7 +202,8 @@ class Early:
 
 
 Step = (Ask | Refused | Saved | SoftBreak | AskReason | Review | Submitted | Paused | BulkFilled | Stale | Early
-        | WarningOpen | Warnings | AskReasonAll | ReasonsKept | PartKept | PartRefused | Writing | SectionKept)
+        | WarningOpen | Warnings | AskReasonAll | ReasonsKept | PartKept | PartRefused | Writing | SectionKept
+        | RowsAdded | RowDropped)
 
 
 # --- the session -----------------------------------------------------------------------------
@@ -307,7 +329,7 @@ class ReportSession:
         return True if field_obj.ask_if is None else field_obj.ask_if.evaluate(self.values)
 
     def _next_question(self) -> Field | None:
-        return next((f for f in self.questions() if self.answers.get(f.id) is None), None)
+        return next((f for f in self.questions() if not kinds.is_answered(f, self.answers.get(f.id))), None)
 
     def _relevant(self) -> dict[str, Any]:
         """``Form.relevant_answers`` of the answers as they stand."""
@@ -329,19 +351,48 @@ class ReportSession:
     def questions(self) -> list[Field]:
         return self.form.asked(self.values)
 
-    def _ask(self, field_obj: Field) -> Ask:
+    def _ask(self, field_obj: Field, row_id: str | None = None) -> Ask:
         questions = self.questions()
         ids = [f.id for f in questions]
         position = ids.index(field_obj.id) + 1 if field_obj.id in ids else len(ids)
+        current = self.answers.get(field_obj.id)
+        if kinds.declared_rows(field_obj):
+            row = self._row_asked(field_obj, row_id)
+            return Ask(field=field_obj, position=position, total=len(questions),
+                       current=kinds.row_answers(current).get(row.id),
+                       suggestion=kinds.previous_row(field_obj, row, self.previous), can_go_back=position > 1,
+                       row=row, row_position=field_obj.rows.index(row) + 1, whole=current)
         suggestion = self._suggested.get(field_obj.id)
+        if suggestion is None:
+            suggestion = kinds.previous_answer(field_obj, self.previous)
         return Ask(
             field=field_obj,
             position=position,
             total=len(questions),
-            current=self.answers.get(field_obj.id),
+            current=current,
             suggestion=suggestion,
             can_go_back=position > 1,
         )
+
+    def _row_asked(self, table: Field, row_id: str | None = None) -> Field:
+        """The declared row of ``table`` asked now: the one named, else the cursor's, else the first
+        still unanswered, else the first."""
+        if row_id is None and self._cursor_field == table.id:
+            row_id = self._cursor_check
+        found = kinds.row(table, row_id)
+        if found is not None:
+            return found
+        missing = kinds.unanswered_rows(table, self.answers.get(table.id))
+        return missing[0] if missing else table.rows[0]
+
+    def _item_asked(self) -> Field | None:
+        """The field asked now, or the declared row of a table asked now."""
+        if self._cursor_mode != ANSWER or not self._cursor_field:
+            return None
+        target = self._field_or_none(self._cursor_field)
+        if target is None or not kinds.declared_rows(target):
+            return target
+        return self._row_asked(target)
 
     async def _set_cursor(self, mode: str, field_id: str | None, check_id: str | None = None) -> None:
         # The same question asked again keeps the moment it was first shown: an answer sent after
@@ -501,11 +552,128 @@ class ReportSession:
             return [Early(text, await self._repeated(target, text)), self._ask(target)]
         if target.several_messages:
             return await long_text.first_part(self, target, text)
+        if target.kind == "table":
+            return await self._typed_rows(target, text)
         try:
             value: Any = parse_answer(target, text)
         except AnswerError as exc:
             return [Refused(target, exc.reason), self._ask(target)]
         return await self.set_value(target.id, value)
+
+    # -- tables -----------------------------------------------------------------------------
+
+    async def _typed_rows(self, table: Field, text: str) -> list[Step]:
+        """Rows typed for a table: the declared row asked now (or several numbered ones), or rows the
+        commune adds (kept as they come; the table stays asked until «Xong»)."""
+        stored = self.answers.get(table.id)
+        if kinds.declared_rows(table):
+            row = self._row_asked(table)
+            try:
+                found = kinds.parse_declared(table, row, text)
+            except AnswerError as exc:
+                return [Refused(row, exc.reason), self._ask(table, row.id)]
+            steps = await self._store_rows(table, row, {**kinds.row_answers(stored), **found})
+            if len(found) > 1 and isinstance(steps[0], Saved):
+                answered = len(table.rows) - len(kinds.unanswered_rows(table, self.answers.get(table.id)))
+                steps[0] = RowsAdded(table, len(found), answered)
+            return steps
+        rows = kinds.added(stored)
+        try:
+            new = kinds.parse_added(table, text, len(rows))
+        except AnswerError as exc:
+            return [Refused(table, exc.reason), self._ask(table)]
+        steps = await self._store(table.id, [*rows, *new], advance=False)
+        if isinstance(steps[0], Saved):
+            await self._set_cursor(ANSWER, table.id)  # records the message taken (not added twice)
+            steps[0] = RowsAdded(table, len(new), len(rows) + len(new))
+            steps.append(self._ask(table))
+        return steps
+
+    async def _store_rows(self, table: Field, row: Field, value: dict[str, Any]) -> list[Step]:
+        """A declared table's rows stored; then its next row to answer, or the next question once
+        every row is answered. A table complete before (being corrected) is walked row by row."""
+        walk = kinds.is_answered(table, self.answers.get(table.id))
+        steps = await self._store(table.id, value, advance=False)
+        if not isinstance(steps[0], Saved):
+            return steps
+        steps[0] = Saved(row, value.get(row.id))
+        missing = kinds.unanswered_rows(table, value)
+        index = table.rows.index(row)
+        if missing:
+            later = [r for r in missing if table.rows.index(r) > index]
+            following = (later or missing)[0]
+        elif walk and index + 1 < len(table.rows):
+            following = table.rows[index + 1]
+        else:
+            return [*steps, *await self._after_stored(table.id)]
+        await self._set_cursor(ANSWER, table.id, following.id)
+        return [*steps, self._ask(table, following.id)]
+
+    async def finish_table(self, field_id: str) -> list[Step]:
+        """«Xong»: the table asked now is complete (rows the commune adds: none is an answer too)."""
+        target = self._item_asked()
+        table = self._field_or_none(field_id)
+        if table is None or table.kind != "table" or self._cursor_field != field_id or target is None:
+            return [Stale(), await self.resume()]
+        if self.answers.get(field_id) is None and kinds.added_rows(table):
+            steps = await self._store(field_id, [], advance=False)
+            if not isinstance(steps[0], Saved):
+                return steps
+        if not kinds.is_answered(table, self.answers.get(field_id)):
+            return [self._ask(table)]
+        return await self._after_stored(field_id)
+
+    async def drop_last_row(self, field_id: str) -> list[Step]:
+        """Remove the last row added to the table asked now."""
+        table = self._field_or_none(field_id)
+        if table is None or not kinds.added_rows(table) or self._item_asked() is None \
+                or self._cursor_field != field_id:
+            return [Stale(), await self.resume()]
+        rows = kinds.added(self.answers.get(field_id))
+        if not rows:
+            return [RowDropped(table, None, 0), self._ask(table)]
+        steps = await self._store(field_id, rows[:-1], advance=False)
+        if isinstance(steps[0], Saved):
+            steps[0] = RowDropped(table, rows[-1], len(rows) - 1)
+            steps.append(self._ask(table))
+        return steps
+
+    async def choose_option(self, item_id: str, number: int) -> list[Step]:
+        """A tap on an option of the choice asked now (the option's id is stored)."""
+        item = self._item_asked()
+        if item is None or item.id != item_id or item.kind != "choice" or not 1 <= number <= len(item.options):
+            return [Stale(), await self.resume()]
+        return await self._answer_item(item, item.options[number - 1].id)
+
+    async def choose_text(self, item_id: str, number: int) -> list[Step]:
+        """A tap on a declared text of the target asked now («Không phát sinh»)."""
+        item = self._item_asked()
+        if item is None or item.id != item_id or item.kind != "target" or not 1 <= number <= len(item.texts):
+            return [Stale(), await self.resume()]
+        return await self._answer_item(item, item.texts[number - 1])
+
+    async def keep_answer(self, item_id: str) -> list[Step]:
+        """«Giữ nguyên»: the answer stored for the question (or the table's row) asked now."""
+        item = self._item_asked()
+        if item is None or item.id != item_id:
+            return [Stale(), await self.resume()]
+        table = self.form.field(self._cursor_field or "")
+        current = (kinds.row_answers(self.answers.get(table.id)).get(item.id) if item is not table
+                   else self.answers.get(item.id))
+        if current is None:
+            return [Stale(), await self.resume()]
+        if kinds.added_rows(item):
+            return await self._after_stored(item.id)
+        return await self._answer_item(item, current)
+
+    async def _answer_item(self, item: Field, value: Any) -> list[Step]:
+        """Store a tapped value for the field asked now, or for the table's row asked now."""
+        if not kinds.fits(item, value):
+            return [Stale(), await self.resume()]
+        table = self.form.field(self._cursor_field or "")
+        if item is table:
+            return await self.set_value(item.id, value)
+        return await self._store_rows(table, item, {**kinds.row_answers(self.answers.get(table.id)), item.id: value})
 
     async def _typed_at_warning(self, check_key: str, text: str) -> list[Step]:
         """A message while a soft check waits: a figure for the answer «Sửa» would ask again is
@@ -539,32 +707,43 @@ class ReportSession:
         if previous is None:
             return None
         try:
-            if parse_answer(previous, text) == last.new_value:
+            if previous.kind != "table" and parse_answer(previous, text) == last.new_value:
                 return previous
         except AnswerError:
             pass
         return previous if _normalised(text) == _normalised(str(last.new_value)) else None
 
     async def use_suggestion(self, field_id: str) -> list[Step]:
-        """A tap on "Như kỳ trước" (or the count default) for the current question."""
-        if self._cursor_mode != ANSWER or self._cursor_field != field_id:
+        """A tap on "Như kỳ trước" (or the count default) for the current question, or for the row
+        of a table asked now (``field_id`` is then the row's)."""
+        item = self._item_asked()
+        if item is None or item.id != field_id:
             return [Stale(), await self.resume()]
-        suggestion = self._suggested.get(field_id)
+        suggestion = self._ask(self.form.field(self._cursor_field or "")).suggestion
         if suggestion is None:
             return [Stale(), await self.resume()]
-        return await self.set_value(field_id, suggestion)
+        if kinds.added_rows(item):  # last period's rows, to add to or remove from before «Xong»
+            steps = await self._store(item.id, suggestion, advance=False)
+            if isinstance(steps[0], Saved):
+                steps[0] = RowsAdded(item, len(suggestion), len(suggestion))
+                steps.append(self._ask(item))
+            return steps
+        return await self._answer_item(item, suggestion)
 
     async def use_value(self, field_id: str, value: Answer) -> list[Step]:
         """A tap on a value button ("0", "Không có", "Giữ nguyên") for the current question; a value
         of the wrong kind for it (a text on a count: a forged or mismatched button) is not stored."""
-        if self._cursor_mode != ANSWER or self._cursor_field != field_id:
+        item = self._item_asked()  # the field, or the row of a table asked now ("0" for a count row)
+        if item is None or item.id != field_id or item.kind == "table" or not kinds.fits(item, value):
             return [Stale(), await self.resume()]
-        target = self._field_or_none(field_id)
-        if target is None or isinstance(value, int) != (target.kind == "count"):
-            return [Stale(), await self.resume()]
-        return await self.set_value(field_id, value)
+        return await self._answer_item(item, value)
 
     async def set_value(self, field_id: str, value: Any) -> list[Step]:
+        return await self._store(field_id, value)
+
+    async def _store(self, field_id: str, value: Any, *, advance: bool = True) -> list[Step]:
+        """Store an answer after the hard checks; with ``advance``, the soft checks about it and
+        the next question follow (a table being filled waits for «Xong»)."""
         if self.submitted:
             return [Stale(), await self.show_review()]
         target = self.form.field(field_id)
@@ -585,6 +764,13 @@ class ReportSession:
                 replaced=replaced if _replaced_by_other(replaced, self.person.id, value) else None,
             )
         ]
+        if advance:
+            steps.extend(await self._after_stored(field_id))
+        return steps
+
+    async def _after_stored(self, field_id: str) -> list[Step]:
+        """After an answer: the soft checks it breaks, else the next question."""
+        steps: list[Step] = []
         relevant = self._relevant()
         # every soft check, not only those reading this field: high figures that agree with each
         # other make one question together (evaluate._together), which may name this one
@@ -744,6 +930,12 @@ class ReportSession:
         """"Quay lại": the question before the current one, with its answer shown."""
         questions = self.questions()
         ids = [f.id for f in questions]
+        asked = self._item_asked()
+        table = self._field_or_none(self._cursor_field or "")
+        if asked is not None and table is not None and kinds.declared_rows(table) and table.rows.index(asked) > 0:
+            earlier = table.rows[table.rows.index(asked) - 1]  # the row before, in a table asked row by row
+            await self._set_cursor(ANSWER, table.id, earlier.id)
+            return [self._ask(table, earlier.id)]
         if self._cursor_mode in (ANSWER, LONG) and self._cursor_field in ids:
             index = ids.index(self._cursor_field)
         else:
@@ -779,7 +971,7 @@ class ReportSession:
         paused_in = LONG if self._cursor_mode == LONG else self._cursor_check  # «Tiếp tục» goes on writing it
         await self._set_cursor(PAUSED, self._cursor_field, paused_in)
         questions = self.questions()
-        answered = sum(1 for f in questions if self.answers.get(f.id) is not None)
+        answered = sum(1 for f in questions if kinds.is_answered(f, self.answers.get(f.id)))
         return Paused(answered=answered, total=len(questions))
 
     async def show_review(self) -> Review:

@@ -15,10 +15,11 @@ TOKEN = "123456:TEST"
 
 
 class BotProcess:
-    def __init__(self, base_url: str, database: Path, admin_ids: str = "") -> None:
+    def __init__(self, base_url: str, database: Path, admin_ids: str = "", templates: Path | None = None) -> None:
         self.base_url = base_url
         self.database = database
         self.admin_ids = admin_ids
+        self.templates = templates  # a templates folder (its forms/ and .docx) instead of the project's
         self.process: subprocess.Popen[bytes] | None = None
         self.log = database.with_suffix(".log")
 
@@ -31,6 +32,8 @@ class BotProcess:
             "ADMIN_IDS": self.admin_ids,
             "LOG_LEVEL": "INFO",
         })
+        if self.templates is not None:
+            env.update({"FORMS_DIR": str(self.templates / "forms"), "TEMPLATES_DIR": str(self.templates)})
         handle = self.log.open("ab")
         self.process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=self.database.parent, env=env,
                                         stdout=handle, stderr=subprocess.STDOUT)
