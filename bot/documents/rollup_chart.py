@@ -130,8 +130,9 @@ def render_rollup_chart(rollup: Rollup) -> bytes:
                      rates=rates),
         fontsize=10, x=0.02, ha="left", y=1 - 0.12 / height, va="top",
     )
-    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8, frameon=False,
-                borderaxespad=0.2)
+    if axes.get_legend_handles_labels()[0]:  # a form whose rollup shows no rate has nothing to name
+        axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8, frameon=False,
+                    borderaxespad=0.2)
     return png_of(figure)
 
 

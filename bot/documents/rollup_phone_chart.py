@@ -88,7 +88,8 @@ def _distribution(axes: Any, rollup: Rollup) -> None:
     axes.set_ylabel(say("rollup_figures.chart_axis"), fontsize=9)
     axes.tick_params(axis="y", labelsize=8)
     axes.margins(y=0.15)
-    axes.legend(fontsize=9, frameon=False, loc="upper left")
+    if axes.get_legend_handles_labels()[0]:  # a form whose rollup shows no rate has nothing to name
+        axes.legend(fontsize=9, frameon=False, loc="upper left")
     if not rollup.reported_rows:
         axes.text(0.5, 0.5, say("rollup_phone.chart_nothing"), transform=axes.transAxes, ha="center", fontsize=10,
                   color=MISSING)
