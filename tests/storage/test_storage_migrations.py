@@ -172,6 +172,24 @@ async def _check_v7(storage: Storage) -> None:
     assert cursor is not None and cursor.answered_message == 4242  # None for cursors from before v7
 
 
+async def _seed_v14(db: Database) -> None:
+    t = dt_text(T0)
+    async with db.transaction() as conn:  # someone only on Zalo, a member of Lan's commune
+        await conn.execute("INSERT INTO people (id, zalo_id, messenger, full_name, created_at)"
+                           " VALUES (7, 'a1b2c3d4e5f6a7b8c9d0', 'zalo', 'Hoa', ?)", (t,))
+        await conn.execute("INSERT INTO memberships (person_id, role, unit_code, created_at)"
+                           " VALUES (7, 'reporter', '21370', ?)", (t,))
+        await conn.execute("UPDATE people SET messenger = 'zalo', zalo_id = 'lan-on-zalo' WHERE id = 1")
+
+
+async def _check_v14(storage: Storage) -> None:
+    hoa = await storage.people.get_by_zalo_id("a1b2c3d4e5f6a7b8c9d0")
+    assert hoa is not None and hoa.telegram_id is None and hoa.messenger == "zalo" and hoa.full_name == "Hoa"
+    assert [p.id for p in await storage.people.reporters_of("21370")] == [7, 1]  # Hoa, Lan (by name)
+    lan = await storage.people.get_by_telegram_id(1001)  # Telegram people keep their id, and link Zalo
+    assert lan is not None and lan.zalo_id == "lan-on-zalo" and lan.messenger == "zalo"
+
+
 SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage], Awaitable[None]]]] = {
     1: (_seed_v1, _check_v1),
     2: (_seed_v2, _check_v2),
@@ -180,6 +198,7 @@ SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage]
     5: (_seed_v5, _check_v5),
     6: (_seed_v6, _check_v6),
     7: (_seed_v7, _check_v7),
+    8: (_seed_v14, _check_v14),  # schema_v14 takes the next free version until the migrations are numbered
 }
 
 
