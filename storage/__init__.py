@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .audit import AuditRepo
 from .calendar import CalendarRepo
+from .codes import CodeRepo
 from .db import Database, DatabaseUnavailable
 from .drafts import DraftRepo
 from .form_versions import FormVersionRepo
@@ -78,6 +79,7 @@ class Storage:
     missing: MissingRepo
     form_versions: FormVersionRepo
     return_asks: ReturnAskRepo
+    codes: CodeRepo
 
     @classmethod
     def over(cls, db: Database) -> Storage:
@@ -97,6 +99,7 @@ class Storage:
             missing=MissingRepo(db),
             form_versions=FormVersionRepo(db),
             return_asks=ReturnAskRepo(db),
+            codes=CodeRepo(db),
         )
 
     @classmethod

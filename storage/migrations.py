@@ -22,7 +22,17 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from . import schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7, schema_v14
+from . import (
+    schema_v1,
+    schema_v2,
+    schema_v3,
+    schema_v4,
+    schema_v5,
+    schema_v6,
+    schema_v7,
+    schema_v14,
+    schema_v15,
+)
 
 if TYPE_CHECKING:
     from .db import Database
@@ -63,6 +73,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # schema_v14 (its number among the migrations being written at once) takes the next free version.
     Migration(8, "people on either messenger: Zalo ids, Telegram id optional, the messenger used last",
               schema_v14.SQL, foreign_keys_off=True),
+    # schema_v15 likewise takes the next free version.
+    Migration(9, "codes typed instead of links: invitation codes, account link codes, wrong codes typed",
+              schema_v15.SQL),
 )
 
 

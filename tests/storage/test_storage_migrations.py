@@ -190,6 +190,23 @@ async def _check_v14(storage: Storage) -> None:
     assert lan is not None and lan.zalo_id == "lan-on-zalo" and lan.messenger == "zalo"
 
 
+async def _seed_v15(db: Database) -> None:
+    t, later = dt_text(T0), dt_text(T0 + timedelta(days=14))
+    async with db.transaction() as conn:  # an invitation with a code; Lan's link code; a wrong code typed
+        await conn.execute("INSERT INTO invites (token_hash, role, unit_code, created_at, expires_at, code_hash)"
+                           " VALUES (?, 'reporter', '21370', ?, ?, ?)", ("c" * 64, t, later, "d" * 64))
+        await conn.execute("INSERT INTO link_codes (code_hash, person_id, messenger, created_at, expires_at)"
+                           " VALUES (?, 1, 'telegram', ?, ?)", ("e" * 64, t, later))
+        await conn.execute("INSERT INTO code_attempts (actor, at, purpose) VALUES ('zalo:x', ?, 'invite')", (t,))
+
+
+async def _check_v15(storage: Storage) -> None:
+    assert await storage.codes.invite_token_hash("d" * 64) == "c" * 64
+    row = await storage.codes.link_code("e" * 64)
+    assert row is not None and row["person_id"] == 1 and row["messenger"] == "telegram"
+    assert await storage.codes.failures_since(T0 - timedelta(hours=1), "zalo:x") == 1
+
+
 SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage], Awaitable[None]]]] = {
     1: (_seed_v1, _check_v1),
     2: (_seed_v2, _check_v2),
@@ -199,6 +216,7 @@ SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage]
     6: (_seed_v6, _check_v6),
     7: (_seed_v7, _check_v7),
     8: (_seed_v14, _check_v14),  # schema_v14 takes the next free version until the migrations are numbered
+    9: (_seed_v15, _check_v15),  # schema_v15 likewise
 }
 
 
