@@ -22,6 +22,7 @@ from .db import Database, DatabaseUnavailable
 from .drafts import DraftRepo
 from .form_versions import FormVersionRepo
 from .invites import InviteRepo, hash_token
+from .messengers import MessengerRepo
 from .migrations import MIGRATIONS, Migration, MigrationError, latest_version
 from .missing import MissingRepo
 from .models import (
@@ -80,6 +81,7 @@ class Storage:
     form_versions: FormVersionRepo
     return_asks: ReturnAskRepo
     codes: CodeRepo
+    messengers: MessengerRepo
 
     @classmethod
     def over(cls, db: Database) -> Storage:
@@ -100,6 +102,7 @@ class Storage:
             form_versions=FormVersionRepo(db),
             return_asks=ReturnAskRepo(db),
             codes=CodeRepo(db),
+            messengers=MessengerRepo(db),
         )
 
     @classmethod
