@@ -1,13 +1,19 @@
 """Sending to Zalo at a conservative pace: Zalo publishes no limits, so notices leave at most
-ZALO_SEND_RATE per second overall (evenly spread, one every 1/rate s) and at most one per chat in
-``per_chat_interval`` (1.05 s, as on Telegram). A 429 holds every Zalo send for the time it asked
-(an unpublished limit is more likely the bot's than one chat's)."""
+ZALO_SEND_RATE per second overall — never more than that many in any 1.05 s, and at least
+1.05/rate s apart so that they are spread over the second — and at most one per chat in
+``per_chat_interval`` (1.05 s, as on Telegram). Each send is let go at the moment it is checked
+(under a lock, with nothing awaited in between), so a late wake-up cannot bunch sends together.
+A 429 holds every Zalo send for the time it asked (an unpublished limit is more likely the bot's
+than one chat's)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
+
+MARGIN = 1.05  # the window is 1.05 s: jitter on the way cannot put one more into Zalo's second
 
 
 class ZaloPace:
@@ -15,33 +21,38 @@ class ZaloPace:
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         if per_second <= 0:
             raise ValueError("per_second must be positive")
-        self.gap = 1.0 / per_second
+        self.gap = MARGIN / per_second
+        self.per_window = max(1, int(per_second))
         self.per_chat_interval = per_chat_interval
         self._monotonic = monotonic
         self._lock = asyncio.Lock()
-        self._next = 0.0  # earliest instant of the next send, overall
+        self._sent: deque[float] = deque()  # when the recent sends left
         self._held_until = 0.0
         self._chat_next: dict[str, float] = {}
 
+    def _wait(self, chat_id: str, now: float) -> float:
+        while self._sent and self._sent[0] <= now - MARGIN:
+            self._sent.popleft()
+        waits = [self._held_until - now, self._chat_next.get(chat_id, 0.0) - now]
+        if self._sent:
+            waits.append(self._sent[-1] + self.gap - now)
+        if len(self._sent) >= self.per_window:
+            waits.append(self._sent[0] + MARGIN - now)
+        return max(waits)
+
     async def turn(self, chat_id: str) -> None:
-        """Wait for this send's turn (overall, for its chat, and after any hold)."""
+        """Wait until this send may leave (overall, for its chat, after any hold); it leaves now."""
         while True:
             async with self._lock:
                 now = self._monotonic()
-                held = self._held_until - now
-                if held <= 0:
-                    slot = max(now, self._next)
-                    at = max(slot, self._chat_next.get(chat_id, 0.0))
-                    self._next = slot + self.gap
-                    self._chat_next[chat_id] = at + self.per_chat_interval
+                wait = self._wait(chat_id, now)
+                if wait <= 0:
+                    self._sent.append(now)
+                    self._chat_next[chat_id] = now + self.per_chat_interval
                     if len(self._chat_next) > 4096:  # forget chats whose interval has passed
                         self._chat_next = {k: v for k, v in self._chat_next.items() if v > now}
-                    break
-            await asyncio.sleep(held)
-        await asyncio.sleep(at - now)
-        held = self._held_until - self._monotonic()  # a 429 came while this send waited its turn
-        if held > 0:
-            await asyncio.sleep(held)
+                    return
+            await asyncio.sleep(wait)
 
     def hold(self, seconds: float) -> None:
         """A 429: no Zalo send leaves for ``seconds``."""
