@@ -3,6 +3,7 @@
     links = FileLinks.from_settings(settings, clock)      # None without PUBLIC_BASE_URL
     url = await links.file_link(person, document)         # https://…/tep/12/<id>/<expires>/<sig>/bao-cao.docx
     photo = await links.picture_link(person, picture)     # the chart, for Zalo's sendPhoto by URL
+    url = await links.for_identity(identity, "bao-cao.docx", content)   # the Zalo channel's FileLink
 
 Each call keeps the bytes (bot.files.store) and signs a link for that person that expires after
 FILE_LINK_DAYS (bot.files.signing); bot.files.server serves it and logs each fetch."""
@@ -14,6 +15,7 @@ from datetime import timedelta
 from typing import Protocol
 from urllib.parse import quote
 
+from bot.chat.access import Identity
 from bot.chat.replies import Document, Picture
 from bot.clock import Clock
 from bot.files.signing import LinkClaims, sign
@@ -69,6 +71,14 @@ class FileLinks:
 
     async def picture_link(self, person: HasId, picture: Picture) -> str:
         return await self._link(person.id, picture.content, PICTURE_NAME)
+
+    async def for_identity(self, identity: Identity, filename: str, content: bytes) -> str | None:
+        """The Zalo channel's call (handlers.zalo.files.FileLink): a link for the identity's person
+        to ``content`` as ``filename``; None for someone without a person record (nobody to bind
+        the link to)."""
+        if identity.person is None:
+            return None
+        return await self._link(identity.person.id, content, filename)
 
     async def _link(self, person_id: int, content: bytes, filename: str) -> str:
         file_id = await self.store.put(content)

@@ -134,3 +134,12 @@ def test_public_base_url_needs_a_long_enough_secret(tmp_path: Path) -> None:
         load_settings(_env_file=None, public_base_url="https://baocao.example.vn")
     with pytest.raises(SettingsError, match="at least 32 characters"):
         load_settings(_env_file=None, public_base_url="https://baocao.example.vn", file_link_secret="short")
+
+
+async def test_the_zalo_channels_call_binds_the_link_to_the_identitys_person(world: World) -> None:
+    from bot.chat.access import identity_of
+
+    identity = await identity_of(world.services.storage, world.person, messenger="zalo")
+    url = await world.links.for_identity(identity, "tong-hop.xlsx", b"xlsx")
+    assert url is not None and f"/tep/{world.person.id}/" in url
+    assert (await world.get(url))[:2] == (200, b"xlsx")
