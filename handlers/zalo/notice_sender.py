@@ -7,7 +7,7 @@ outcomes:
 |---|---|
 | the sent message | ``Sent`` |
 | 403 on the send (``ZaloUnreachableUser``) | ``Blocked``: marked like a Telegram user who blocked the bot |
-| 429 | ``RetryLater`` after what it asked (and every Zalo send held that long) |
+| 429 | ``RetryLater`` after what it asked (its chat held that long; every chat beyond 5 s) |
 | 5xx; a connection that never opened | ``RetryLater`` |
 | no answer in time; a connection lost on the way | ``Unknown`` (it may have arrived: not sent again) |
 | 400, 401, 409 … | ``Gone`` |
@@ -118,7 +118,7 @@ class ZaloNoticeSender:
                                                 wait_seconds=answer_within)
             except ZaloError as error:
                 if isinstance(error, ZaloRetryAfter):
-                    self.pace.hold(error.retry_after)
+                    self.pace.hold(error.retry_after, zalo_id)
                 outcome = outcome_of(error)
                 if first is not None and not isinstance(outcome, Blocked):
                     return Unknown(f"part of the notice was sent: {outcome}")

@@ -1,10 +1,11 @@
 """Sending to Zalo at a conservative pace: Zalo publishes no limits, so notices leave at most
-ZALO_SEND_RATE per second overall — never more than that many in any 1.05 s, and at least
-1.05/rate s apart so that they are spread over the second — and at most one per chat in
+ZALO_SEND_RATE per second overall — never more than that many in any 1.1 s, and at least
+1.1/rate s apart so that they are spread over the second — and at most one per chat in
 ``per_chat_interval`` (1.05 s, as on Telegram). Each send is let go at the moment it is checked
 (under a lock, with nothing awaited in between), so a late wake-up cannot bunch sends together.
-A 429 holds every Zalo send for the time it asked (an unpublished limit is more likely the bot's
-than one chat's)."""
+A 429 is handled as on Telegram (handlers.pacing): it holds back only its chat for the time Zalo
+asked — under this pace a 429 is a passing bunching on the way, not the pace being too fast — and
+every Zalo send when Zalo asks for more than ``HOLD_ALL_AFTER`` (5 s)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-MARGIN = 1.05  # the window is 1.05 s: jitter on the way cannot put one more into Zalo's second
+MARGIN = 1.1  # the window is 1.1 s: jitter on the way can hardly put one more into Zalo's second
+HOLD_ALL_AFTER = 5.0  # seconds: a 429 asking longer holds every Zalo send
 
 
 class ZaloPace:
@@ -54,6 +56,11 @@ class ZaloPace:
                     return
             await asyncio.sleep(wait)
 
-    def hold(self, seconds: float) -> None:
-        """A 429: no Zalo send leaves for ``seconds``."""
-        self._held_until = max(self._held_until, self._monotonic() + seconds)
+    def hold(self, seconds: float, chat_id: str | None = None) -> None:
+        """A 429 on a send to ``chat_id``: that chat waits ``seconds`` (every chat, when it is more
+        than ``HOLD_ALL_AFTER`` or no chat is named)."""
+        until = self._monotonic() + seconds
+        if chat_id is None or seconds > HOLD_ALL_AFTER:
+            self._held_until = max(self._held_until, until)
+        else:
+            self._chat_next[chat_id] = max(self._chat_next.get(chat_id, 0.0), until)
