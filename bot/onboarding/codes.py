@@ -96,6 +96,8 @@ async def may_try(storage: Storage, attempt: Attempt, now: datetime) -> bool:
 
 
 async def failed(storage: Storage, attempt: Attempt, purpose: str, now: datetime) -> None:
+    """A wrong code typed: counted (those older than the window are forgotten) and audited."""
+    await storage.codes.forget_failures_before(now - WINDOW)
     await storage.codes.note_failure(attempt.actor, purpose, now)
     await storage.audit.log("code.refused", now, subject=attempt.actor, detail={"purpose": purpose})
 
