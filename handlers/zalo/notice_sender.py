@@ -13,15 +13,18 @@ outcomes:
 | 400, 401, 409 … | ``Gone`` |
 
 The claim (``Turn.take``) is taken after the pace's wait, right before the first part leaves; a
-part after the first that fails makes the notice ``Unknown`` (part of it arrived)."""
+part after the first that fails makes the notice ``Unknown`` (part of it arrived). A notice whose
+turn is more than ``PARK_AFTER`` away comes back as ``NotYet`` (its turn kept), so that the
+broadcaster's workers go on with Telegram's notices instead of waiting for Zalo's pace."""
 
 from __future__ import annotations
 
+import asyncio
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot.chat.replies import Message
-from bot.notices.sending import Blocked, Gone, Outcome, RetryLater, Sent, Turn, Unknown, Withheld
+from bot.notices.sending import Blocked, Gone, NotYet, Outcome, RetryLater, Sent, Turn, Unknown, Withheld
 from handlers.zalo.client import MAX_TEXT, ZaloBotClient
 from handlers.zalo.errors import (
     ZaloError,
@@ -33,6 +36,7 @@ from handlers.zalo.errors import (
 )
 from handlers.zalo.pacing import ZaloPace
 
+PARK_AFTER = 0.25  # seconds: a notice whose turn is further off is handed back (NotYet) rather than waited for
 ZaloIdOf = Callable[[int], Awaitable[str | None]]
 Render = Callable[[Message], Sequence[str]]
 _NEVER_LEFT = ("ClientConnector",)  # aiohttp's errors before a connection opened (client.py names them)
@@ -95,8 +99,9 @@ class ZaloNoticeSender:
     of a notice's chat with ``zalo_id_of``; ``send_to`` takes the Zalo id itself."""
 
     def __init__(self, client: ZaloBotClient, pace: ZaloPace, *, zalo_id_of: ZaloIdOf | None = None,
-                 render: Render = plain_text) -> None:
+                 render: Render = plain_text, park_after: float = PARK_AFTER) -> None:
         self.client = client
+        self.park_after = park_after
         self.pace = pace
         self.zalo_id_of = zalo_id_of
         self.render = render
@@ -110,7 +115,12 @@ class ZaloNoticeSender:
     async def send_to(self, zalo_id: str, message: Message, turn: Turn, *, answer_within: float) -> Outcome:
         first: int | None = None
         for part in self.render(message):
-            await self.pace.turn(zalo_id)
+            wait = self.pace.reserve(zalo_id)
+            if first is None and wait > self.park_after:
+                return NotYet(wait)  # its turn is kept; the broadcaster sends others meanwhile
+            while wait > 0:
+                await asyncio.sleep(wait)
+                wait = self.pace.reserve(zalo_id)
             if first is None and not await turn.take():
                 return Withheld()
             try:

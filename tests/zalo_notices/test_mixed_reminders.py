@@ -66,7 +66,7 @@ async def test_a_reminder_reaches_each_person_once_on_the_messenger_used_last(tm
                         await client.zalo.set_unreachable(zalo_id)
             settings = Settings(_env_file=None, database_path=database, bot_api_base_url=base,
                                 zalo_bot_token=ZALO_TOKEN, zalo_api_base_url=server.zalo.api_base_url,
-                                zalo_send_rate=50)
+                                zalo_send_rate=4)  # slow enough that Zalo notices wait their turn (NotYet)
             app = build_application(settings, token="123456:TEST", clock=FakeClock(REMINDER_AT))
             async with app:
                 scheduler = app.reminders

@@ -4,6 +4,7 @@ in parts, and the pace holds."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -13,7 +14,7 @@ import pytest
 from bot.chat.replies import Message
 from bot.clock import VN_TZ, FakeClock
 from bot.notices.broadcast import _Claim
-from bot.notices.sending import Blocked, Gone, RetryLater, Sent, Unknown, Withheld
+from bot.notices.sending import Blocked, Gone, NotYet, RetryLater, Sent, Unknown, Withheld
 from handlers.zalo.client import ZaloBotClient
 from handlers.zalo.notice_sender import ZaloNoticeSender, parts_of
 from handlers.zalo.pacing import ZaloPace
@@ -81,8 +82,7 @@ async def test_429_is_retry_later_after_what_zalo_asked_and_holds_its_chat(
     other = await paced.send_to("u-other", Message("Nhắc hạn"), await claim(storage, -7), answer_within=5)
     assert isinstance(other, Sent) and time.monotonic() - started < 1.0  # another chat is not held back
     again = await paced.send_to(LAN, Message("Nhắc hạn"), await claim(storage, -6), answer_within=5)
-    assert isinstance(again, Sent)
-    assert time.monotonic() - started >= 1.5  # the chat's next send waited for what Zalo asked
+    assert isinstance(again, NotYet) and again.seconds >= 1.5  # the chat waits what Zalo asked
 
 
 async def test_a_long_429_holds_every_zalo_send(zalo: ZaloBotClient, client: SandboxClient,
@@ -90,11 +90,10 @@ async def test_a_long_429_holds_every_zalo_send(zalo: ZaloBotClient, client: San
     pace = ZaloPace(50.0)
     pace.hold(6.0, LAN)  # more than HOLD_ALL_AFTER: every chat waits
     await client.zalo.add_user("u-other", "Người khác")
-    paced = ZaloNoticeSender(zalo, pace)
-    started = time.monotonic()
-    pace._held_until = started + 0.6  # noqa: SLF001 - shorten the 6 s hold for the test's sake
-    outcome = await paced.send_to("u-other", Message("x"), await claim(storage), answer_within=5)
-    assert isinstance(outcome, Sent) and time.monotonic() - started >= 0.5
+    outcome = await ZaloNoticeSender(zalo, pace).send_to("u-other", Message("x"), await claim(storage),
+                                                         answer_within=5)
+    assert isinstance(outcome, NotYet) and outcome.seconds > 5
+    assert await client.zalo.bot_messages("u-other") == []
 
 
 async def test_server_errors_retry_and_a_lost_answer_is_unknown(zalo: ZaloBotClient, client: SandboxClient,
@@ -132,3 +131,19 @@ async def test_the_pace_spreads_sends(zalo: ZaloBotClient, storage: Storage, cli
         assert isinstance(await paced.send_to(f"u{n}", Message("x"), await claim(storage, -10 - n),
                                               answer_within=5), Sent)
     assert time.monotonic() - started >= 0.3  # 4 sends at 10/s: three gaps of 0.1 s at least
+
+
+async def test_a_notice_whose_turn_is_far_comes_back_not_yet_without_its_claim(
+    zalo: ZaloBotClient, client: SandboxClient, storage: Storage
+) -> None:
+    await client.zalo.add_user("u-next", "Người sau")
+    paced = sender(zalo, rate=1.0)
+    assert isinstance(await paced.send_to(LAN, Message("a"), await claim(storage), answer_within=5), Sent)
+    turn = await claim(storage, -8)
+    outcome = await paced.send_to("u-next", Message("b"), turn, answer_within=5)
+    assert isinstance(outcome, NotYet) and 0.9 < outcome.seconds <= 1.2
+    notice = await storage.notices.get(turn.notice_id)
+    assert notice is not None and notice.status == NoticeStatus.PENDING and not turn.held
+    assert await client.zalo.bot_messages("u-next") == []
+    await asyncio.sleep(outcome.seconds)
+    assert isinstance(await paced.send_to("u-next", Message("b"), turn, answer_within=5), Sent)  # its turn kept
