@@ -12,11 +12,10 @@ recorded, then sent by ``Broadcaster.drain``. The figures: the whole time, the i
 (the slower messenger's count over its rate), when each messenger's last notice was confirmed,
 the most sends per messenger in any one second, and the 429s each sandbox answered for its limits.
 
-What it shows (600 communes, 60 % on Zalo at 5/s: 81 s for an ideal of 72 s): the whole broadcast
-is as fast as Zalo's pace allows, but Telegram's share is spread over the same time (its last
-notice at ~79 s instead of 8 s), because the sender's workers (REMINDERS_MAX_IN_FLIGHT) take the
-notices in one order and wait for Zalo's pace in turn. Separate lanes per messenger in
-bot.notices.broadcast would let Telegram's finish first.
+Each messenger keeps its own pace: a Zalo notice whose turn is far off comes back ``NotYet`` and
+waits in the broadcaster's queue of tries, so Telegram's share is not held up by Zalo's (600
+communes, 60 % on Zalo at 5/s: Telegram's 240 done in 8.4 s for an ideal of 8 s, Zalo's 360 in
+79.4 s — the ideal 72 s plus the pace's 10 % margin — and no 429 from either sandbox).
 """
 
 from __future__ import annotations
@@ -44,7 +43,9 @@ RUNS = 1  # each run takes a minute or more at Zalo's conservative rate
 # The Zalo pace spreads ZALO_SEND_RATE sends over 1.1 s (handlers.zalo.pacing), so 10 % over the
 # ideal is by design; a 429 from Zalo's sandbox comes only from sends bunched on the way (a busy
 # machine), and is waited out by its chat alone.
-TARGETS = {"over_ideal_pct": ("<=", 15.0), "telegram_max_in_1s": ("<=", 30.0), "zalo_max_in_1s": ("<=", 5.0),
+# Each sandbox enforces its messenger's limit and answers 429 over it: those 429s are the proof
+# that no limit was broken (the "confirmed" counts are when the answers came back, bunched or not).
+TARGETS = {"over_ideal_pct": ("<=", 15.0), "telegram_over_its_ideal_pct": ("<=", 15.0),
            "telegram_limit_429s": ("<=", 0.0), "zalo_limit_429s": ("<=", 3.0)}
 TELEGRAM_PER_SECOND = 30
 FIRST_CHAT = 700_000
@@ -132,8 +133,10 @@ async def _run(chats: int, zalo_share: float, zalo_rate: float) -> dict[str, flo
         "telegram_ideal_s": len(telegram) / TELEGRAM_PER_SECOND,
         "zalo_last_s": (max(confirmed["zalo"], default=started) - started),
         "zalo_ideal_s": len(zalo) / zalo_rate,
-        "telegram_max_in_1s": float(_max_in_1s(sorted(confirmed["telegram"]))),
-        "zalo_max_in_1s": float(_max_in_1s(sorted(confirmed["zalo"]))),
+        "telegram_over_its_ideal_pct": ((max(confirmed["telegram"], default=started) - started)
+                                        / max(len(telegram) / TELEGRAM_PER_SECOND, 1e-9) - 1) * 100,
+        "telegram_max_confirmed_in_1s": float(_max_in_1s(sorted(confirmed["telegram"]))),
+        "zalo_max_confirmed_in_1s": float(_max_in_1s(sorted(confirmed["zalo"]))),
         "telegram_limit_429s": float(telegram_stats["answered_429"]["limit"]),
         "zalo_limit_429s": float(zalo_stats["answered_429"]["limit"]),
     }
