@@ -21,6 +21,7 @@ from telegram import Update
 from bot.app import build_application
 from bot.chat.catalogue import say
 from bot.demo.seed import DEFAULT_PROVINCE, DEMO_FORM, DemoWorld, seed_demo
+from bot.files.server import serve_local_files
 from bot.notices.reminders import ReminderConfig
 from bot.settings import Settings, SettingsError
 from sandbox.server import SandboxServer
@@ -69,7 +70,10 @@ async def demo(
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    files = None
     try:
+        if application.services.file_links is None:  # the Zalo chat's downloads (bot.files)
+            files = await serve_local_files(application.services, host=host)
         async with application:
             services = application.services
             world = await seed_demo(
@@ -92,6 +96,8 @@ async def demo(
             await application.updater.stop()
             await application.stop()
     finally:
+        if files is not None:
+            await files.cleanup()
         await sandbox.stop()
 
 

@@ -13,13 +13,16 @@ Every fetch and every refusal is written to the audit log (``file_link.fetch`` /
 ``file_link.refused``, subject ``person:<id>``, with the file, the address and the browser).
 
 The routes join the webhook server's application when one runs (one port), else their own server
-on FILE_LINK_LISTEN:FILE_LINK_PORT (``start_file_server``)."""
+on FILE_LINK_LISTEN:FILE_LINK_PORT (``start_file_server``); the demo serves them on a free local
+port (``serve_local_files``)."""
 
 from __future__ import annotations
 
 import html
 import logging
 import mimetypes
+import secrets
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -27,6 +30,7 @@ from aiohttp import web
 from bot.chat.catalogue import say
 from bot.files.links import PATH_PREFIX, FileLinks
 from bot.files.signing import LinkClaims, verify
+from bot.files.store import FileStore
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -124,4 +128,16 @@ async def start_file_server(links: FileLinks, services: Services, *, listen: str
     await runner.setup()
     await web.TCPSite(runner, listen, port).start()
     log.info("file links served on %s:%s", listen, port)
+    return runner
+
+
+async def serve_local_files(services: Services, *, host: str) -> web.AppRunner:
+    """For the demo (no PUBLIC_BASE_URL): file links on a free local port, signed with a key made
+    for this run (its links end with it), installed as ``services.file_links``."""
+    settings = services.settings
+    links = FileLinks("http://127.0.0.1", secrets.token_bytes(32), FileStore.beside(settings.database_path),
+                      services.clock, timedelta(days=settings.file_link_days))
+    runner = await start_file_server(links, services, listen=host, port=0)
+    links.base_url = f"http://{host}:{runner.addresses[0][1]}"
+    services.file_links = links
     return runner

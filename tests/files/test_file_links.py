@@ -143,3 +143,25 @@ async def test_the_zalo_channels_call_binds_the_link_to_the_identitys_person(wor
     url = await world.links.for_identity(identity, "tong-hop.xlsx", b"xlsx")
     assert url is not None and f"/tep/{world.person.id}/" in url
     assert (await world.get(url))[:2] == (200, b"xlsx")
+
+
+async def test_the_demo_serves_links_on_a_free_local_port(tmp_path: Path) -> None:
+    from bot.files.server import serve_local_files
+
+    clock = FakeClock(datetime(2026, 12, 7, 9, 0, tzinfo=VN_TZ))
+    settings = Settings(_env_file=None, database_path=tmp_path / "demo.db")
+    storage = await Storage.open(settings.database_path)
+    services = Services(settings=settings, clock=clock, forms={})
+    services.attach_storage(storage)
+    runner = await serve_local_files(services, host="127.0.0.1")
+    try:
+        person = await storage.people.get_or_create(5002, clock.now(), "Lê Văn C")
+        await storage.people.add_membership(person.id, Role.ADMIN, None, clock.now())
+        assert services.file_links is not None
+        url = await services.file_links.file_link(person, Document("a.docx", DOCX))
+        assert url.startswith("http://127.0.0.1:")
+        async with aiohttp.ClientSession() as http, http.get(url) as resp:
+            assert (resp.status, await resp.read()) == (200, DOCX)
+    finally:
+        await runner.cleanup()
+        await storage.close()
