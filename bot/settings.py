@@ -79,14 +79,13 @@ class Settings(BaseSettings):
         default=5.0, gt=0, le=100, description="Notices sent to Zalo per second at most (its limits are unpublished)."
     )
 
-    @field_validator("telegram_bot_token", "webhook_secret", "zalo_bot_token", "file_link_secret", mode="before")
+    @field_validator("telegram_bot_token", "webhook_secret", "zalo_bot_token", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
     @field_validator(
-        "bot_api_base_url", "webhook_url", "default_province", "bot_username", "zalo_api_base_url",
-        "public_base_url", mode="before"
+        "bot_api_base_url", "webhook_url", "default_province", "bot_username", "zalo_api_base_url", mode="before"
     )
     @classmethod
     def _empty_str_is_none(cls, value: object) -> object:
@@ -154,6 +153,11 @@ class Settings(BaseSettings):
             if not _SECRET.match(self.webhook_secret.get_secret_value()):
                 raise ValueError("WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1 to 256 characters)")
         return self
+
+    @field_validator("public_base_url", "file_link_secret", mode="before")
+    @classmethod
+    def _empty_link_setting_is_none(cls, value: object) -> object:
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _links_need_secret(self) -> Settings:

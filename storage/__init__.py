@@ -17,12 +17,10 @@ from pathlib import Path
 
 from .audit import AuditRepo
 from .calendar import CalendarRepo
-from .codes import CodeRepo
 from .db import Database, DatabaseUnavailable
 from .drafts import DraftRepo
 from .form_versions import FormVersionRepo
 from .invites import InviteRepo, hash_token
-from .messengers import MessengerRepo
 from .migrations import MIGRATIONS, Migration, MigrationError, latest_version
 from .missing import MissingRepo
 from .models import (
@@ -80,8 +78,6 @@ class Storage:
     missing: MissingRepo
     form_versions: FormVersionRepo
     return_asks: ReturnAskRepo
-    codes: CodeRepo
-    messengers: MessengerRepo
 
     @classmethod
     def over(cls, db: Database) -> Storage:
@@ -101,8 +97,6 @@ class Storage:
             missing=MissingRepo(db),
             form_versions=FormVersionRepo(db),
             return_asks=ReturnAskRepo(db),
-            codes=CodeRepo(db),
-            messengers=MessengerRepo(db),
         )
 
     @classmethod

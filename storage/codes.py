@@ -6,10 +6,19 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .base import Repository
 from .codec import dt_text
 from .models import Messenger
+
+if TYPE_CHECKING:
+    from . import Storage
+
+
+def codes_of(storage: Storage) -> CodeRepo:
+    """The codes' repository over the storage's database (it keeps no state of its own)."""
+    return CodeRepo(storage.db)
 
 
 class LinkAccountRefused(Exception):

@@ -21,7 +21,6 @@ from telegram import Update
 from bot.app import build_application
 from bot.chat.catalogue import say
 from bot.demo.seed import DEFAULT_PROVINCE, DEMO_FORM, DemoWorld, seed_demo
-from bot.files.server import serve_local_files
 from bot.notices.reminders import ReminderConfig
 from bot.settings import Settings, SettingsError
 from sandbox.server import SandboxServer
@@ -73,6 +72,8 @@ async def demo(
     files = None
     try:
         if application.services.file_links is None:  # the Zalo chat's downloads (bot.files)
+            from bot.files.server import serve_local_files
+
             files = await serve_local_files(application.services, host=host)
         async with application:
             services = application.services

@@ -20,6 +20,7 @@ from typing import Protocol
 from bot.chat.replies import Message
 from bot.notices.sending import Blocked, Gone, Outcome, Sender, Turn
 from storage import Storage
+from storage.messengers import MessengerRepo
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -46,12 +47,13 @@ class RoutingSender:
 
     def __init__(self, storage: Storage, telegram: Sender, zalo: AddressedSender | None) -> None:
         self.storage = storage
+        self.people = MessengerRepo(storage.db)  # who each notice's chat is (it keeps a small cache)
         self.telegram = telegram
         self.zalo = zalo
         self.counts: dict[str, int] = {"telegram": 0, "zalo": 0}  # sends tried per messenger
 
     async def send(self, chat_id: int, message: Message, turn: Turn, *, answer_within: float) -> Outcome:
-        person = await self.storage.messengers.person_for_chat(chat_id)
+        person = await self.people.person_for_chat(chat_id)
         if person is None:
             if chat_id < 0:
                 return Gone(f"no person for chat {chat_id}")

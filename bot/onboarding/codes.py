@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from storage import Storage
+from storage.codes import codes_of
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # 30 symbols: no 0 O 1 I L U
 INVITE_LENGTH = 10
@@ -90,20 +91,20 @@ class Attempt:
 async def may_try(storage: Storage, attempt: Attempt, now: datetime) -> bool:
     """Whether this account (and everyone) is still under the limit of wrong codes."""
     since = now - WINDOW
-    if await storage.codes.failures_since(since, attempt.actor) >= PER_USER:
+    if await codes_of(storage).failures_since(since, attempt.actor) >= PER_USER:
         return False
-    return await storage.codes.failures_since(since) < OVERALL
+    return await codes_of(storage).failures_since(since) < OVERALL
 
 
 async def failed(storage: Storage, attempt: Attempt, purpose: str, now: datetime) -> None:
     """A wrong code typed: counted (those older than the window are forgotten) and audited."""
-    await storage.codes.forget_failures_before(now - WINDOW)
-    await storage.codes.note_failure(attempt.actor, purpose, now)
+    await codes_of(storage).forget_failures_before(now - WINDOW)
+    await codes_of(storage).note_failure(attempt.actor, purpose, now)
     await storage.audit.log("code.refused", now, subject=attempt.actor, detail={"purpose": purpose})
 
 
 async def add_invite_code(storage: Storage, invite_id: int) -> str:
     """A code for the invitation (shown once, with its link)."""
     code = new_mixed_code(INVITE_LENGTH)
-    await storage.codes.set_invite_code(invite_id, await hash_code(code))
+    await codes_of(storage).set_invite_code(invite_id, await hash_code(code))
     return code

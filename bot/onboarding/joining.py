@@ -15,6 +15,7 @@ from bot.onboarding.codes import Attempt, failed, hash_code
 from bot.onboarding.welcome import REFUSALS, Welcome, describe_roles
 from bot.settings import Settings
 from storage import Storage
+from storage.codes import codes_of
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ async def join_by_code(storage: Storage, settings: Settings, identity: Identity,
                        full_name: str, now: datetime) -> Welcome:
     """Use the invitation whose code is ``code`` (normalized) for this messenger account."""
     attempt = Attempt.of(identity.messenger, identity.user_id)
-    token_hash = await storage.codes.invite_token_hash(await hash_code(code))
+    token_hash = await codes_of(storage).invite_token_hash(await hash_code(code))
     invite = await storage.invites.find_by_hash(token_hash) if token_hash is not None else None
     if token_hash is None or invite is None:
         await failed(storage, attempt, "invite", now)

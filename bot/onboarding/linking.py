@@ -19,7 +19,7 @@ from bot.chat.replies import Message, Reply
 from bot.onboarding.codes import LINK_LENGTH, Attempt, failed, hash_code, new_mixed_code, shown
 from storage import Storage
 from storage.codec import dt_from_text
-from storage.codes import LinkAccountRefused
+from storage.codes import LinkAccountRefused, codes_of
 from storage.models import Messenger
 
 LIFETIME = timedelta(minutes=10)
@@ -36,7 +36,7 @@ async def show_link_code(storage: Storage, identity: Identity, *, now: datetime)
         return [Message(say("codes.link_stranger"))]
     person = await person_of(storage, identity, now)
     code = new_mixed_code(LINK_LENGTH)
-    await storage.codes.create_link_code(await hash_code(code), person.id, identity.messenger, now, now + LIFETIME)
+    await codes_of(storage).create_link_code(await hash_code(code), person.id, identity.messenger, now, now + LIFETIME)
     await storage.audit.log("account.link_code", now, actor=identity.actor, subject=f"person:{person.id}",
                             detail={"messenger": identity.messenger})
     return [Message(say("codes.link_shown", code=shown(code), other=_other(identity.messenger),
@@ -46,7 +46,7 @@ async def show_link_code(storage: Storage, identity: Identity, *, now: datetime)
 async def link_by_code(storage: Storage, identity: Identity, code: str, *, now: datetime) -> list[Reply]:
     """The code typed on the other messenger (``code`` normalized): see the module for the rules."""
     attempt = Attempt.of(identity.messenger, identity.user_id)
-    row = await storage.codes.link_code(await hash_code(code))
+    row = await codes_of(storage).link_code(await hash_code(code))
     if row is None:
         await failed(storage, attempt, "link", now)
         return [Message(say("codes.unknown"))]
@@ -68,9 +68,9 @@ async def link_by_code(storage: Storage, identity: Identity, code: str, *, now: 
         return [Message(say("codes.link_other_has_roles", messenger=_NAMES[identity.messenger]))]
     try:
         async with storage.db.transaction():
-            if await storage.codes.use_link_code(await hash_code(code), now) is None:
+            if await codes_of(storage).use_link_code(await hash_code(code), now) is None:
                 return [Message(say("codes.link_expired"))]
-            await storage.codes.link_account(target.id, identity.messenger, identity.user_id,
+            await codes_of(storage).link_account(target.id, identity.messenger, identity.user_id,
                                              fold=other.id if other is not None else None)
             await storage.audit.log("account.link", now, actor=identity.actor, subject=f"person:{target.id}",
                                     detail={"messenger": identity.messenger, "folded": other.id if other else None})

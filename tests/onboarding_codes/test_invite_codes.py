@@ -23,6 +23,7 @@ from bot.onboarding.codes import (
 from bot.onboarding.typed_codes import typed_code
 from bot.settings import Settings
 from storage import Storage
+from storage.codes import codes_of
 from storage.models import Role
 from tests.onboarding_codes.texts import text
 from tests.storage.storage_helpers import DUC_XUAN, PHUOC_GIANG
@@ -106,7 +107,7 @@ async def test_wrong_codes_are_limited_per_account(storage: Storage, settings: S
 
 async def test_wrong_codes_are_limited_overall(storage: Storage, settings: Settings, clock: FakeClock) -> None:
     for n in range(OVERALL):  # many accounts, each under its own limit
-        await storage.codes.note_failure(f"zalo:bot-{n}", "invite", clock.now())
+        await codes_of(storage).note_failure(f"zalo:bot-{n}", "invite", clock.now())
     code = await invite_code(storage, clock)
     welcome = await typed_code(storage, settings, await on_zalo(storage, settings, "fresh"), code, now=clock.now())
     assert welcome is not None and "quá nhiều lần" in text(welcome.replies[0])

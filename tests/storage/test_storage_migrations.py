@@ -12,6 +12,7 @@ from storage_helpers import T0
 
 from storage import MIGRATIONS, Database, Migration, MigrationError, Role, Storage, latest_version
 from storage.codec import dt_text
+from storage.codes import codes_of
 from storage.migrations import SchemaTooNewError, split_statements
 
 LATEST = latest_version()
@@ -201,10 +202,10 @@ async def _seed_v15(db: Database) -> None:
 
 
 async def _check_v15(storage: Storage) -> None:
-    assert await storage.codes.invite_token_hash("d" * 64) == "c" * 64
-    row = await storage.codes.link_code("e" * 64)
+    assert await codes_of(storage).invite_token_hash("d" * 64) == "c" * 64
+    row = await codes_of(storage).link_code("e" * 64)
     assert row is not None and row["person_id"] == 1 and row["messenger"] == "telegram"
-    assert await storage.codes.failures_since(T0 - timedelta(hours=1), "zalo:x") == 1
+    assert await codes_of(storage).failures_since(T0 - timedelta(hours=1), "zalo:x") == 1
 
 
 SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage], Awaitable[None]]]] = {
