@@ -1,6 +1,7 @@
 """The calendar's timetable (bot.notices.timetable) woken by python-telegram-bot's JobQueue
 (APScheduler): the composition root's wiring of the notices to the running application, their
-sender being Telegram's (handlers.notice_sender).
+sender routing each notice to the messenger its person used last (bot.notices.routing: Telegram's
+handlers.notice_sender, Zalo's handlers.zalo.notice_sender).
 
 The timetable decides what runs when and what each moment does; this module only turns that into
 jobs (not persisted: the timetable rebuilds them from SQLite at every start):
@@ -26,8 +27,13 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import Job, JobQueue
 
 from bot.notices.reminders import ReminderConfig
+from bot.notices.routing import RoutingSender
 from bot.notices.timetable import Plan, Timetable, Wakeup
+from bot.settings import Settings
 from handlers.notice_sender import TelegramNoticeSender
+from handlers.zalo.client import ZaloBotClient
+from handlers.zalo.notice_sender import ZaloNoticeSender
+from handlers.zalo.pacing import ZaloPace
 
 if TYPE_CHECKING:
     from bot.context import BaocaoApplication, BotContext
@@ -45,14 +51,35 @@ def moment_job_name(form_id: str, period_key: str, kind: str, due_at: datetime) 
     return f"{MOMENT_JOB}:{form_id}:{period_key}:{kind}:{due_at.strftime('%Y-%m-%dT%H:%M')}"
 
 
+def _zalo_client(settings: Settings) -> ZaloBotClient | None:
+    """The notices' own client of Zalo's Bot API, when ZALO_BOT_TOKEN is set."""
+    return ZaloBotClient.from_settings(settings) if settings.zalo_bot_token is not None else None
+
+
+def notice_sender(application: BaocaoApplication, zalo_client: ZaloBotClient | None) -> RoutingSender:
+    """Notices to each person on the messenger they used last (bot.notices.routing): Telegram's
+    sender, and Zalo's at ZALO_SEND_RATE when a Zalo client is given."""
+    services = application.services
+    zalo = None
+    if zalo_client is not None:
+        zalo = ZaloNoticeSender(zalo_client, ZaloPace(services.settings.zalo_send_rate))
+    return RoutingSender(services.storage, TelegramNoticeSender(application.bot), zalo)
+
+
 class ReminderScheduler(Timetable):
     """The timetable of one application, its moments jobs of the application's JobQueue."""
 
     def __init__(self, application: BaocaoApplication, config: ReminderConfig | None = None) -> None:
         services = application.services
+        self.zalo_client = _zalo_client(services.settings)
         super().__init__(services.storage, services.clock, services.forms, config or ReminderConfig(),
-                         TelegramNoticeSender(application.bot), admin_ids=services.settings.admin_ids)
+                         notice_sender(application, self.zalo_client), admin_ids=services.settings.admin_ids)
         self.application = application
+
+    async def shutdown(self) -> None:
+        await super().shutdown()
+        if self.zalo_client is not None:
+            await self.zalo_client.close()
 
     @property
     def job_queue(self) -> JobQueue[Any] | None:

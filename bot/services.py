@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.domain.form_versions import FormVersions
+from bot.files.links import FileLinks
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -21,10 +22,13 @@ class Services:
     forms: dict[str, Form]
     _storage: Storage | None = field(default=None, repr=False)
     versions: FormVersions = field(default_factory=FormVersions)  # every version known, by (id, version)
+    file_links: FileLinks | None = None  # links to files (Zalo); from PUBLIC_BASE_URL unless given
 
     def __post_init__(self) -> None:
         for form in self.forms.values():
             self.versions.add(form)
+        if self.file_links is None:
+            self.file_links = FileLinks.from_settings(self.settings, self.clock)
 
     def form_of(self, form_id: str, version: int) -> Form:
         """The form a report answered: the current one when it is that version, else the older

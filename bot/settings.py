@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MIN_LINK_SECRET = 32  # characters of FILE_LINK_SECRET (e.g. `python -c "import secrets; print(secrets.token_urlsafe(32))"`)
 
 
 class SettingsError(Exception):
@@ -61,6 +62,22 @@ class Settings(BaseSettings):
         default=512, ge=64, le=16384, description="Memory one render worker may add before the render fails."
     )
     render_workers: int = Field(default=2, ge=1, le=16, description="Worker processes that render templates at once.")
+    # Files as links (Zalo sends no files): bot.files
+    public_base_url: AnyHttpUrl | None = Field(
+        default=None, description="The bot's public address (https) under which it serves file links, "
+        "e.g. https://baocao.example.vn; empty: no file links."
+    )
+    file_link_secret: SecretStr | None = Field(
+        default=None, description="Key that signs file links (at least 32 characters); required with PUBLIC_BASE_URL."
+    )
+    file_link_days: float = Field(default=7.0, gt=0, le=90, description="Days a file link stays valid.")
+    file_link_listen: str = Field(default="127.0.0.1", description="Address the file server listens on.")
+    file_link_port: int = Field(
+        default=8444, ge=0, le=65535, description="Port of the file server when no webhook server runs."
+    )
+    zalo_send_rate: float = Field(
+        default=5.0, gt=0, le=100, description="Notices sent to Zalo per second at most (its limits are unpublished)."
+    )
 
     @field_validator("telegram_bot_token", "webhook_secret", "zalo_bot_token", mode="before")
     @classmethod
@@ -135,6 +152,20 @@ class Settings(BaseSettings):
                 raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
             if not _SECRET.match(self.webhook_secret.get_secret_value()):
                 raise ValueError("WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1 to 256 characters)")
+        return self
+
+    @field_validator("public_base_url", "file_link_secret", mode="before")
+    @classmethod
+    def _empty_link_setting_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _links_need_secret(self) -> Settings:
+        if self.public_base_url is not None:
+            if self.file_link_secret is None:
+                raise ValueError("FILE_LINK_SECRET is required when PUBLIC_BASE_URL is set")
+            if len(self.file_link_secret.get_secret_value()) < MIN_LINK_SECRET:
+                raise ValueError(f"FILE_LINK_SECRET must be at least {MIN_LINK_SECRET} characters")
         return self
 
     @property

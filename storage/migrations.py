@@ -22,7 +22,17 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from . import schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7
+from . import (
+    schema_v1,
+    schema_v2,
+    schema_v3,
+    schema_v4,
+    schema_v5,
+    schema_v6,
+    schema_v7,
+    schema_v14,
+    schema_v15,
+)
 
 if TYPE_CHECKING:
     from .db import Database
@@ -60,6 +70,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "submissions record their form's id and version; the text of every form version", schema_v5.SQL),
     Migration(6, "return asks: a supervisor's «Trả lại để sửa» waiting for its reason", schema_v6.SQL),
     Migration(7, "draft cursors: the last message a typed answer came from (Telegram's id)", schema_v7.SQL),
+    # schema_v14 (its number among the migrations being written at once) takes the next free version.
+    Migration(8, "people on either messenger: Zalo ids, Telegram id optional, the messenger used last",
+              schema_v14.SQL, foreign_keys_off=True),
+    # schema_v15 likewise takes the next free version.
+    Migration(9, "codes typed instead of links: invitation codes, account link codes, wrong codes typed",
+              schema_v15.SQL),
 )
 
 

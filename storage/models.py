@@ -7,9 +7,10 @@ actor's Telegram id so it stays readable after people are removed.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, SkipValidation, computed_field
 
@@ -19,6 +20,18 @@ from .codec import to_vn
 
 VNDateTime = Annotated[datetime, AfterValidator(to_vn)]
 """An aware datetime, converted to Asia/Ho_Chi_Minh; naive values are refused."""
+
+
+Messenger = Literal["telegram", "zalo"]
+"""The messengers a person can use the bot on."""
+
+
+def zalo_actor(zalo_id: str) -> int:
+    """The number a Zalo user is kept under where a Telegram id is expected (the audit log's
+    actor, per-chat state, a notice's chat key): negative, so it never meets a Telegram id, and
+    the same after a restart."""
+    digest = hashlib.sha256(zalo_id.encode()).digest()
+    return -(int.from_bytes(digest[:7], "big") + 1)
 
 
 class Role(StrEnum):
@@ -85,7 +98,9 @@ class ImportResult(_Record):
 
 class Person(_Record):
     id: int
-    telegram_id: int
+    telegram_id: int | None = None  # None: someone who only uses Zalo
+    zalo_id: str | None = None  # Zalo's id of the user (a string); None: not on Zalo
+    messenger: Messenger | None = None  # the messenger they used last; None: Telegram
     full_name: str
     username: str | None = None
     active: bool = True  # False once they blocked the bot
@@ -93,6 +108,14 @@ class Person(_Record):
     blocked_at: VNDateTime | None = None
     reminders_paused_from: date | None = None  # leave: no reminders from … to … (inclusive)
     reminders_paused_to: date | None = None
+
+    @property
+    def actor(self) -> int:
+        """Their Telegram id, or for someone only on Zalo the number derived from the Zalo id."""
+        if self.telegram_id is not None:
+            return self.telegram_id
+        assert self.zalo_id is not None  # a person has one id or both
+        return zalo_actor(self.zalo_id)
 
     def is_paused(self, on: date) -> bool:
         """Whether reminders are paused on that day (an open end means "until further notice")."""

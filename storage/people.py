@@ -1,4 +1,4 @@
-"""People (Telegram users) and their memberships: who reports for, or follows, which unit."""
+"""People (Telegram or Zalo users, or both) and their memberships: who reports for, or follows, which unit."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from datetime import date, datetime
 from .base import Repository
 from .codec import dt_text, opt_date_text
 from .db import Conn
-from .models import Membership, Person, Role, UnitKind
+from .models import Membership, Messenger, Person, Role, UnitKind
 
 _PERSON = (
-    "p.id, p.telegram_id, p.full_name, p.username, p.active, p.created_at, p.blocked_at,"
+    "p.id, p.telegram_id, p.zalo_id, p.messenger, p.full_name, p.username, p.active, p.created_at, p.blocked_at,"
     " p.reminders_paused_from, p.reminders_paused_to"
 )
 _MEMBERSHIP = "id, person_id, role, unit_code, created_at, revoked_at"
@@ -81,6 +81,32 @@ class PersonRepo(Repository):
             person = await self.get_by_telegram_id(telegram_id)
         assert person is not None
         return person
+
+    async def get_or_create_zalo(self, zalo_id: str, at: datetime, full_name: str = "") -> Person:
+        """The person with this Zalo id, created if new (their messenger: Zalo); a display name
+        that changed on Zalo is updated (an empty one never overwrites a known one)."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO people (zalo_id, messenger, full_name, created_at) VALUES (?, 'zalo', ?, ?)"
+                " ON CONFLICT (zalo_id) DO UPDATE SET full_name = excluded.full_name"
+                " WHERE excluded.full_name <> '' AND excluded.full_name IS NOT full_name",
+                (zalo_id, full_name, dt_text(at)),
+            )
+            person = await self.get_by_zalo_id(zalo_id)
+        assert person is not None
+        return person
+
+    async def get_by_zalo_id(self, zalo_id: str) -> Person | None:
+        row = await self.db.fetch_one(f"SELECT {_PERSON} FROM people p WHERE zalo_id = ?", (zalo_id,), quick=True)
+        return None if row is None else _person(row)
+
+    async def set_messenger(self, person_id: int, messenger: Messenger) -> bool:
+        """Record the messenger someone used last (notices go there). True if it changed."""
+        changed = await self.db.execute(
+            "UPDATE people SET messenger = ? WHERE id = ? AND IFNULL(messenger, 'telegram') <> ?",
+            (messenger, person_id, messenger),
+        )
+        return changed == 1
 
     async def get(self, person_id: int) -> Person | None:
         row = await self.db.fetch_one(f"SELECT {_PERSON} FROM people p WHERE id = ?", (person_id,), quick=True)

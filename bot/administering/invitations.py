@@ -17,6 +17,7 @@ from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message, Reply, TapAnswer
 from bot.domain.arguments import is_keyword
 from bot.domain.numbers import format_date
+from bot.onboarding.codes import add_invite_code, shown
 from storage import Storage
 from storage.models import Role, UnitKind
 
@@ -66,7 +67,9 @@ async def invite(storage: Storage, identity: Identity, action: Invite, *, now: d
     async with storage.db.transaction():
         token, created = await create_invite(storage, role, unit,
                                              created_by=identity.person.id if identity.person else None, now=now)
+        code = await add_invite_code(storage, created.id)  # typed on Zalo, which has no links
     text = say("administering.invite_created", role=role_name(role), unit=unit.full_name,
                link=deep_link(bot_username, token), expires=format_date(created.expires_at.date()),
                days=DEFAULT_TTL.days)
+    text += "\n" + say("codes.invite_code", code=shown(code))
     return [TapAnswer(), Message(text)]

@@ -90,7 +90,7 @@ async def revoke(storage: Storage, identity: Identity, step: RevokeStep, *, now:
         case ConfirmRevoke():
             async with storage.db.transaction():
                 await storage.people.revoke_membership(membership.id, now)
-                await storage.audit.log("membership.revoke", now, actor=identity.telegram_id,
+                await storage.audit.log("membership.revoke", now, actor=identity.actor,
                                         subject=f"membership:{membership.id}", detail={"unit": membership.unit_code})
             return [TapAnswer(), Message(say("administering.revoked", name=name, where=where))]
         case CancelRevoke():

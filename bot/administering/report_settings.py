@@ -148,6 +148,6 @@ async def configure(storage: Storage, identity: Identity, args: Sequence[str], *
     changes = _storage_shape(spec.field, _parse_value(spec.field, raw))
     async with storage.db.transaction():
         await storage.unit_settings.update(unit.code, changes, identity.person.id if identity.person else None, now)
-        await storage.audit.log("settings.update", now, actor=identity.telegram_id, subject=unit.code,
+        await storage.audit.log("settings.update", now, actor=identity.actor, subject=unit.code,
                                 detail={"key": key})
     return [Message(say("report_setup.saved", label=label, unit=unit.full_name, current=await current(storage, unit)))]

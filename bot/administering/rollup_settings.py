@@ -234,7 +234,7 @@ async def configure(storage: Storage, identity: Identity, text: str, *, now: dat
     async with storage.db.transaction():
         await storage.unit_settings.update_extra(province.code, SETTINGS_KEY, {spec.field: value},
                                                  identity.person.id if identity.person else None, now)
-        await storage.audit.log("rollup_settings.update", now, actor=identity.telegram_id, subject=province.code,
+        await storage.audit.log("rollup_settings.update", now, actor=identity.actor, subject=province.code,
                                 detail={"key": key, "cleared": cleared})
     settings = await rollup_settings(storage, province.code)
     if cleared:

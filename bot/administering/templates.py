@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.chat.access import Identity
+from bot.chat.access import Identity, person_of
 from bot.chat.actions import DropTemplate, UseTemplate
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, ClearChoices, Document, Later, Message, Reply, TapAnswer
@@ -66,8 +66,7 @@ async def _check_and_preview(services: Services, identity: Identity, filename: s
     owner = scope[0] if scope else None
     now = services.clock.now()
     async with storage.db.transaction():
-        person = identity.person or await storage.people.get_or_create(identity.telegram_id, now,
-                                                                         full_name=sender_name)
+        person = await person_of(storage, identity, now, full_name=sender_name)
         pending = await storage.templates.add(
             WEEKLY_FORM_ID + PENDING, owner, filename, content, person.id, now, note=say("report_template.pending_note"),
         )
@@ -98,6 +97,6 @@ async def decide(storage: Storage, identity: Identity, action: UseTemplate | Dro
         kept = await storage.templates.add(WEEKLY_FORM_ID, record.unit_code, record.filename, content,
                                            identity.person.id if identity.person else None, now,
                                            note=say("report_template.kept_note"))
-        await storage.audit.log("template.replace", now, actor=identity.telegram_id, subject=f"template:{kept.id}",
+        await storage.audit.log("template.replace", now, actor=identity.actor, subject=f"template:{kept.id}",
                                 detail={"version": kept.version})
     return [TapAnswer(), ClearChoices(), Message(say("report_template.used", version=kept.version))]

@@ -34,7 +34,7 @@ async def leave(storage: Storage, identity: Identity, args: Sequence[str], *, no
     if is_keyword(args[0], "keywords.cancel_leave"):
         async with storage.db.transaction():
             await storage.people.set_pause(person.id, None, None)
-            await storage.audit.log("leave.clear", now, actor=identity.telegram_id, subject=f"person:{person.id}")
+            await storage.audit.log("leave.clear", now, actor=identity.actor, subject=f"person:{person.id}")
         return [Message(say("calendar.leave_cleared"))]
     try:
         start = parse_day(args[0], today)
@@ -49,7 +49,7 @@ async def leave(storage: Storage, identity: Identity, args: Sequence[str], *, no
         return [Message(say("calendar.leave_too_long"))]
     async with storage.db.transaction():
         await storage.people.set_pause(person.id, start, end)
-        await storage.audit.log("leave.set", now, actor=identity.telegram_id, subject=f"person:{person.id}",
+        await storage.audit.log("leave.set", now, actor=identity.actor, subject=f"person:{person.id}",
                                 detail={"from": start.isoformat(), "to": end.isoformat()})
     lines = [say("calendar.leave_set", when=leave_text(start, end))]
     alone = []

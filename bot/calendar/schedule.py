@@ -49,7 +49,7 @@ async def calendar(storage: Storage, forms: Mapping[str, Form], identity: Identi
             return [Message(say("calendar.shared_calendar"))]
         try:
             change = parse_change(forms[form_id].period, words)
-            await change_calendar(form_id, change, by=identity.telegram_id)
+            await change_calendar(form_id, change, by=identity.actor)
         except CalendarInputError as exc:
             return [Message(f"{exc}\n\n{say('calendar.calendar_help')}")]
         heading = say("calendar.changed") if change is not None else say("calendar.reset")

@@ -69,7 +69,12 @@ async def demo(
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    files = None
     try:
+        if application.services.file_links is None:  # the Zalo chat's downloads (bot.files)
+            from bot.files.server import serve_local_files
+
+            files = await serve_local_files(application.services, host=host)
         async with application:
             services = application.services
             world = await seed_demo(
@@ -92,6 +97,8 @@ async def demo(
             await application.updater.stop()
             await application.stop()
     finally:
+        if files is not None:
+            await files.cleanup()
         await sandbox.stop()
 
 

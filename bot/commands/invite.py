@@ -16,12 +16,13 @@ from bot.administering.units import import_units, normalize_province_code
 from bot.chat.catalogue import say
 from bot.clock import SystemClock
 from bot.domain.numbers import format_date
+from bot.onboarding.codes import add_invite_code, shown
 from bot.settings import Settings, SettingsError
 from storage import Storage
 from storage.models import Role, UnitKind
 
 COLUMN_KEYS = ("administering.column_code", "administering.column_unit", "administering.column_role",
-               "administering.column_link", "administering.column_expires")
+               "administering.column_link", "administering.column_expires", "codes.column")
 ROLE_TITLES = {Role.REPORTER: "administering.title_reporter", Role.SUPERVISOR: "administering.title_supervisor"}
 
 
@@ -46,8 +47,9 @@ async def make_invites(settings: Settings, province: str, role: Role, bot_userna
             for unit in units:
                 token, invite = await create_invite(storage, role, unit, created_by=None, now=clock.now(),
                                                     ttl=DEFAULT_TTL if days is None else timedelta(days=days))
+                code = await add_invite_code(storage, invite.id)
                 rows.append([unit.code, unit.full_name, say(ROLE_TITLES[role]), deep_link(bot_username, token),
-                             format_date(invite.expires_at.date())])
+                             format_date(invite.expires_at.date()), shown(code)])
         return rows
     finally:
         await storage.close()
@@ -64,11 +66,13 @@ def write(rows: list[list[str]], out: Path) -> None:
             sheet.write_row(index, 0, row[:3])
             sheet.write_url(index, 3, row[3], string=row[3])
             sheet.write(index, 4, row[4])
+            sheet.write(index, 5, row[5])
         sheet.set_column(0, 0, 10)
         sheet.set_column(1, 1, 28)
         sheet.set_column(2, 2, 16)
         sheet.set_column(3, 3, 70)
         sheet.set_column(4, 4, 12)
+        sheet.set_column(5, 5, 14)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, len(rows), len(COLUMN_KEYS) - 1)
         book.close()

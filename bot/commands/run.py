@@ -20,6 +20,7 @@ from telegram import Update
 from bot.app import build_application
 from bot.chat.catalogue import say
 from bot.commands.webhook_server import serve
+from bot.context import BaocaoApplication
 from bot.logs import setup_logging
 from bot.memory import limit_arenas
 from bot.settings import Settings, SettingsError
@@ -55,7 +56,37 @@ def run(settings: Settings) -> None:
                           path=webhook_path(url), url=url, secret=secret))
     else:
         log.info("starting with long polling")
+        serve_files_beside(application, settings)
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def serve_files_beside(application: BaocaoApplication, settings: Settings) -> None:
+    """Under long polling (no webhook server to share), the file links get their own server on
+    FILE_LINK_LISTEN:FILE_LINK_PORT, started after the application's start-up and stopped after it."""
+    links = application.services.file_links
+    if links is None:
+        return
+    from aiohttp import web
+
+    from bot.files.server import start_file_server
+
+    runners: list[web.AppRunner] = []
+    started, stopped = application.post_init, application.post_shutdown
+
+    async def start(app: BaocaoApplication) -> None:
+        if started is not None:
+            await started(app)
+        runners.append(await start_file_server(links, app.services, listen=settings.file_link_listen,
+                                               port=settings.file_link_port))
+
+    async def stop(app: BaocaoApplication) -> None:
+        for runner in runners:
+            await runner.cleanup()
+        if stopped is not None:
+            await stopped(app)
+
+    application.post_init = start  # type: ignore[assignment]  # python-telegram-bot's own hook attribute
+    application.post_shutdown = stop  # type: ignore[assignment]
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

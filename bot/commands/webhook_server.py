@@ -74,6 +74,11 @@ def webhook_app(application: BaocaoApplication, path: str, secret: str) -> web.A
     app.router.add_post(f"/{path}", receive)
     if path:
         app.router.add_post(f"/{path}/", receive)
+    links = application.services.file_links
+    if links is not None:  # the file links share the webhook's port (bot.files.server)
+        from bot.files.server import add_file_routes
+
+        add_file_routes(app, links, application.services)
     return app
 
 

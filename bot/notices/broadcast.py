@@ -66,7 +66,7 @@ from bot.notices.plan import (
     UNREACHABLE,
 )
 from bot.notices.reminders import ReminderConfig
-from bot.notices.sending import Blocked, Gone, RetryLater, Sender, Sent, Unknown, Withheld
+from bot.notices.sending import Blocked, Gone, NotYet, RetryLater, Sender, Sent, Unknown, Withheld
 from storage import Storage
 from storage.models import Notice, Period, Person, Role, Submission, SubmissionStatus
 
@@ -352,9 +352,10 @@ class Broadcaster:
                     return
                 notice, attempt = taken
                 try:
-                    delay = await self._deliver(notice, report, attempt)
-                    if delay is not None:
-                        due.try_again(notice, attempt + 1, delay)
+                    again = await self._deliver(notice, report, attempt)
+                    if again is not None:
+                        delay, next_attempt = again
+                        due.try_again(notice, next_attempt, delay)
                 except Exception:
                     log.exception("notice %d could not be handled", notice.id)
                 except BaseException as error:
@@ -378,9 +379,10 @@ class Broadcaster:
             log.warning("%d notices in a row could not be sent (is the channel down?); the rest wait for the next sweep",
                         self._failing)
 
-    async def _deliver(self, notice: Notice, report: DrainReport, attempt: int = 1) -> float | None:
-        """One try at a notice: seconds to wait before the next try, or None when it is done
-        with for this round (sent, dropped, failed, unknown, or left for the next sweep)."""
+    async def _deliver(self, notice: Notice, report: DrainReport, attempt: int = 1) -> tuple[float, int] | None:
+        """One try at a notice: seconds to wait before the next try and which try that is, or None
+        when it is done with for this round (sent, dropped, failed, unknown, or left for the next
+        sweep). A channel whose pace has no room yet (``NotYet``) gets the same try later."""
         notices = self.storage.notices
         outgoing = await compose(self.storage, notice, self.clock.now().date(), self.reminders.forms)
         if isinstance(outgoing, Skip):
@@ -399,6 +401,8 @@ class Broadcaster:
                 return None
             case Withheld():
                 return None  # sent, dropped or being sent by someone else meanwhile
+            case NotYet():
+                return outcome.seconds, attempt  # nothing left; the worker takes other notices meanwhile
             case Blocked():
                 await notices.mark_failed(notice.id, f"blocked: {outcome.detail}", max_attempts=1)
                 report.failed += 1
@@ -432,7 +436,7 @@ class Broadcaster:
             return None
         await notices.note_attempt(notice.id, outcome.detail)
         report.retries += 1
-        return asked if asked is not None else backoff(attempt)
+        return (asked if asked is not None else backoff(attempt)), attempt + 1
 
     async def _blocked(self, notice: Notice) -> None:
         person_id = notice.person_id

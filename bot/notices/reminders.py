@@ -236,7 +236,7 @@ class Reminders:
         recorded = 0
         for person, units in per_person.values():
             recorded += await self.storage.notices.record_due(
-                kind, person.telegram_id, due_at, period_id=period.id, person_id=person.id, payload={"units": units}
+                kind, person.actor, due_at, period_id=period.id, person_id=person.id, payload={"units": units}
             )
         return recorded, await self.record_unreachable(period, unreachable, due_at)
 
@@ -256,7 +256,7 @@ class Reminders:
                             codes, province)
             for supervisor in supervisors:
                 recorded += await self.storage.notices.record_due(
-                    UNREACHABLE, supervisor.telegram_id, due_at, period_id=period.id, person_id=supervisor.id,
+                    UNREACHABLE, supervisor.actor, due_at, period_id=period.id, person_id=supervisor.id,
                     payload={"province": province, "units": codes},
                 )
         return recorded
@@ -272,7 +272,7 @@ class Reminders:
                 log.warning("province %s has no supervisor to receive the list of missing communes", province)
             for supervisor in supervisors:
                 recorded += await self.storage.notices.record_due(
-                    ESCALATION, supervisor.telegram_id, due_at, period_id=period.id, person_id=supervisor.id,
+                    ESCALATION, supervisor.actor, due_at, period_id=period.id, person_id=supervisor.id,
                     payload={"province": province, "units": missing, "total": total},
                 )
         return recorded
@@ -388,7 +388,7 @@ class Reminders:
                 if supervisor.id == person.id:
                     continue
                 recorded += await self.storage.notices.record_due(
-                    BLOCKED, supervisor.telegram_id, due_at, person_id=supervisor.id, ref=f"person:{person.id}",
+                    BLOCKED, supervisor.actor, due_at, person_id=supervisor.id, ref=f"person:{person.id}",
                     payload={"person": person.id, "name": person.full_name, "units": communes, "province": province},
                 )
         return recorded
@@ -433,7 +433,7 @@ class Reminders:
         recorded = 0
         for person in recipients:
             recorded += await storage.notices.record_due(
-                RESUBMITTED, person.telegram_id, due_at, period_id=period.id, person_id=person.id,
+                RESUBMITTED, person.actor, due_at, period_id=period.id, person_id=person.id,
                 ref=f"submission:{submission.id}",
                 payload={"submission": submission.id, "returned": returned.id, "unit": unit.code,
                          "province": province, "to_returner": to_returner, "configured_admin": configured_admin},

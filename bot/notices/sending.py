@@ -12,6 +12,7 @@ which one it was:
 | ``RetryLater`` | did not carry it out (asked to wait ``seconds``, a server error, the request never left) |
 | ``Unknown`` | may or may not have carried it out (the request left, its answer never came) |
 | ``Withheld`` | was not asked: at the request's turn the notice was no longer this sender's |
+| ``NotYet`` | was not asked: its pace has room only in ``seconds`` (try then; not a try) |
 
 Exactly once rests on ``Turn``: the channel calls ``take`` right before the request leaves (after
 any wait for its pace), sends nothing when it answers False, and calls ``give_back`` when the
@@ -56,7 +57,16 @@ class Withheld:
     """The notice was claimed, sent or dropped by someone else meanwhile: nothing was sent."""
 
 
-Outcome = Sent | Blocked | Gone | RetryLater | Unknown | Withheld
+@dataclass(frozen=True)
+class NotYet:
+    """The channel's pace has no room for this send before ``seconds``: nothing was claimed or
+    sent, it is not counted as a try, and the sender's worker goes on with other notices
+    meanwhile (a slow messenger's pace never holds up a faster one's)."""
+
+    seconds: float
+
+
+Outcome = Sent | Blocked | Gone | RetryLater | Unknown | Withheld | NotYet
 
 
 class Turn(Protocol):

@@ -64,6 +64,8 @@ def commands_for(identity: Identity) -> list[Command]:
         groups.append(_supervisor())
     if identity.is_admin:
         groups.append(_admin())
+    if identity.is_known:  # one person on both messengers (bot.onboarding.linking)
+        groups.append(_commands(("lienket", "codes.command_lienket")))
     seen: dict[str, Command] = {}
     for group in groups:
         for command in group:

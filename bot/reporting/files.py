@@ -96,7 +96,8 @@ async def note_fallback(
                             detail={"version": record.version, "reason": reason[:500]})
     admins = list(admin_ids)
     if province_code:
-        admins += [p.telegram_id for p in await storage.people.list_people(unit_code=province_code, role=Role.ADMIN)]
+        admins += [p.telegram_id for p in await storage.people.list_people(unit_code=province_code, role=Role.ADMIN)
+                   if p.telegram_id is not None]
     return TemplateFallback(record, reason, tuple(dict.fromkeys(admins)))
 
 

@@ -1039,7 +1039,7 @@ class ReportSession:
         self.draft = await self.storage.drafts.get(self.draft.id) or self.draft
         await self._set_cursor(REVIEW, None)
         await self.storage.audit.log(
-            "report.submit", now, actor=self.person.telegram_id,
+            "report.submit", now, actor=self.person.actor,
             subject=f"{self.unit.code}:{self.period.key}", detail={"version": submission.version},
         )
         return [Submitted(submission, deadline_passed=submission.late)]

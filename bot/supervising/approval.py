@@ -56,7 +56,7 @@ async def _set_status(storage: Storage, identity: Identity, found: Found, status
     detail: dict[str, JsonValue] = {"submission": found.submission.id, "version": found.submission.version}
     if reason is not None:
         detail["reason"] = reason
-    await storage.audit.log(action, now, actor=identity.telegram_id, subject=f"{found.unit.code}:{found.period.key}",
+    await storage.audit.log(action, now, actor=identity.actor, subject=f"{found.unit.code}:{found.period.key}",
                             detail=detail)
     return None
 
@@ -130,7 +130,7 @@ async def return_with_reason(services: Services, identity: Identity, found: Foun
                                     already="supervising.already_returned", action="report.return", reason=reason)
         if refused is not None:
             return refused
-        await storage.return_asks.clear(identity.telegram_id, found.submission.id)
+        await storage.return_asks.clear(identity.actor, found.submission.id)
     notice = Message(say("supervising.returned_notice", reason=reason, **_about(found)),
                      ((Choice(say("supervising.correct_button"), CorrectReturned(found.submission.id)),),))
     told = await tell_reporters(storage, found.unit, notice, tell)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from bot.chat.access import Identity
+from bot.chat.access import Identity, person_of
 from bot.chat.actions import EnterOnBehalf, SubmitOnBehalf
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message, Reply
@@ -146,7 +146,7 @@ async def _take_entry(services: Services, identity: Identity, unit: Unit, period
     values, explanation, unknown = parse_entry(form, lines)
     head = say("supervising.entry_head", period=label, commune=unit.full_name)
     async with storage.db.transaction():
-        person = identity.person or await storage.people.get_or_create(identity.telegram_id, now)
+        person = await person_of(storage, identity, now)
         draft = await storage.drafts.get_or_create(period.id, unit.code, now)
         current = await storage.drafts.values(draft.id)
         explanations = {k: e.reason for k, e in (await storage.drafts.explanations(draft.id)).items()}
@@ -200,11 +200,11 @@ async def submit_on_behalf(services: Services, identity: Identity, code: str, pe
         return [Message(say("supervising.nothing_entered", help=say("supervising.nhapthay_help")))]
     now = services.clock.now()
     async with storage.db.transaction():
-        person = identity.person or await storage.people.get_or_create(identity.telegram_id, now)
+        person = await person_of(storage, identity, now)
         answers = await storage.drafts.values(draft.id)
         explanations = {k: e.reason for k, e in (await storage.drafts.explanations(draft.id)).items()}
         result = await enter_report(storage, weekly_form(services), unit, period, answers, explanations,
-                                    by=person.id, actor=identity.telegram_id, now=now, where="chat",
+                                    by=person.id, actor=identity.actor, now=now, where="chat",
                                     require_explanations=True)
     label = period_label(period.key)
     if result.outcome == "added" and result.submission is not None:

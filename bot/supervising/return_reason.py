@@ -51,7 +51,7 @@ async def ask_reason(services: Services, identity: Identity, submission_id: int 
     current = await storage.submissions.get(found.submission.id)
     if current is not None and current.status == SubmissionStatus.RETURNED:
         return [TapAnswer(), Message(say("supervising.already_returned", **_about(found)))]
-    await storage.return_asks.ask(identity.telegram_id, found.submission.id, services.clock.now())
+    await storage.return_asks.ask(identity.actor, found.submission.id, services.clock.now())
     cancel = Choice(say("supervising_ux.cancel_button"), CancelReturn(found.submission.id))
     return [TapAnswer(), Message(say("supervising_ux.return_ask", limit=format_count(MAX_REASON), **_about(found)),
                                  ((cancel,),))]
@@ -60,9 +60,9 @@ async def ask_reason(services: Services, identity: Identity, submission_id: int 
 async def waiting(services: Services, identity: Identity) -> ReturnAsk | None:
     """The question the person has still to answer; one asked over an hour ago is dropped."""
     storage = services.storage
-    ask = await storage.return_asks.get(identity.telegram_id)
+    ask = await storage.return_asks.get(identity.actor)
     if ask is not None and ask.asked_at + ASK_VALID < services.clock.now():
-        await storage.return_asks.clear(identity.telegram_id, ask.submission_id)
+        await storage.return_asks.clear(identity.actor, ask.submission_id)
         return None
     return ask
 
@@ -76,7 +76,7 @@ async def take_reason(services: Services, identity: Identity, text: str, tell: T
     storage = services.storage
     found = await submission_in_scope(storage, identity, ask.submission_id)
     if found is None:  # no longer in the person's scope
-        await storage.return_asks.clear(identity.telegram_id, ask.submission_id)
+        await storage.return_asks.clear(identity.actor, ask.submission_id)
         return [Message(say("common.not_allowed"))]
     reason = reason_of(text)
     if len(reason) > MAX_REASON:
@@ -86,7 +86,7 @@ async def take_reason(services: Services, identity: Identity, text: str, tell: T
     if len(reason) < MIN_REASON:
         return [Message(say("supervising_ux.reason_short", least=MIN_REASON))]
     replies = await return_with_reason(services, identity, found, reason, tell)
-    await storage.return_asks.clear(identity.telegram_id, ask.submission_id)  # refused (a newer version…): over too
+    await storage.return_asks.clear(identity.actor, ask.submission_id)  # refused (a newer version…): over too
     return replies
 
 
@@ -94,14 +94,14 @@ async def cancel(services: Services, identity: Identity) -> list[Reply] | None:
     """/huy: the awaited reason no longer awaited, nothing returned; None when none was awaited
     (/huy is then the reporting journey's)."""
     ask = await waiting(services, identity)
-    if ask is None or not await services.storage.return_asks.clear(identity.telegram_id):
+    if ask is None or not await services.storage.return_asks.clear(identity.actor):
         return None
     return [await _cancelled(services, ask.submission_id)]
 
 
 async def cancel_tap(services: Services, identity: Identity, action: CancelReturn) -> list[Reply]:
     """«Hủy» under the question: as /huy, for that report only; the choice taken off."""
-    if not await services.storage.return_asks.clear(identity.telegram_id, action.submission_id):
+    if not await services.storage.return_asks.clear(identity.actor, action.submission_id):
         return [TapAnswer(say("supervising_ux.nothing_to_cancel")), ClearChoices()]
     return [TapAnswer(), ClearChoices(), await _cancelled(services, action.submission_id)]
 
@@ -110,7 +110,7 @@ async def drop(services: Services, identity: Identity, *, quietly: bool = False)
     """Another command came instead of the reason: the question is over, nothing returned, and
     (unless ``quietly``: /tralai says it all) the person is told."""
     ask = await waiting(services, identity)
-    if ask is None or not await services.storage.return_asks.clear(identity.telegram_id):
+    if ask is None or not await services.storage.return_asks.clear(identity.actor):
         return []
     if quietly:
         return []

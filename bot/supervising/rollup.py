@@ -185,6 +185,6 @@ async def make_rollup(services: Services, identity: Identity, job: RollupJob,
         Document(files.docx_name, files.docx, say("supervising.docx_caption")),
         Document(files.xlsx_name, files.xlsx, say("supervising.xlsx_caption")),
     ]
-    await storage.audit.log("rollup.view", now, actor=identity.telegram_id, subject=f"{job.scope}:{job.period.key}",
+    await storage.audit.log("rollup.view", now, actor=identity.actor, subject=f"{job.scope}:{job.period.key}",
                             detail={k: round(v, 3) for k, v in files.timings.items()})
     return replies

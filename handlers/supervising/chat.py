@@ -26,6 +26,8 @@ def telegram_tell(context: BotContext) -> Tell:
     """The journey's ``Tell`` on Telegram: one message to the person's private chat."""
 
     async def tell(person: Person, message: Said) -> bool:
+        if person.telegram_id is None:
+            return False  # only on Zalo: not reachable from here
         try:
             await context.bot.send_message(person.telegram_id, message.text, reply_markup=keyboard(message))
         except TelegramError:

@@ -78,7 +78,7 @@ async def test_the_menus_follow_the_roles(storage: Storage, settings: Settings, 
     assert [c.name for c in menus.common()] == ["start", "help"]
     await person(storage, 7101, "Hoa", Role.SUPERVISOR, place.thai_nguyen, clock.now())
     supervisor = [c.name for c in menus.commands_for(await who(storage, settings, 7101))]
-    assert supervisor == ["start", "help", "tonghop", "chuanop", "xa", "nhapthay", "caidat"]
+    assert supervisor == ["start", "help", "tonghop", "chuanop", "xa", "nhapthay", "caidat", "lienket"]
     admin = menus.commands_for(await who(storage, settings, CONFIGURED_ADMIN))
     caidat = next(c for c in admin if c.name == "caidat")
     assert caidat.description == say("onboarding.command_caidat_supervisor")

@@ -12,6 +12,7 @@ from storage_helpers import T0
 
 from storage import MIGRATIONS, Database, Migration, MigrationError, Role, Storage, latest_version
 from storage.codec import dt_text
+from storage.codes import codes_of
 from storage.migrations import SchemaTooNewError, split_statements
 
 LATEST = latest_version()
@@ -172,6 +173,41 @@ async def _check_v7(storage: Storage) -> None:
     assert cursor is not None and cursor.answered_message == 4242  # None for cursors from before v7
 
 
+async def _seed_v14(db: Database) -> None:
+    t = dt_text(T0)
+    async with db.transaction() as conn:  # someone only on Zalo, a member of Lan's commune
+        await conn.execute("INSERT INTO people (id, zalo_id, messenger, full_name, created_at)"
+                           " VALUES (7, 'a1b2c3d4e5f6a7b8c9d0', 'zalo', 'Hoa', ?)", (t,))
+        await conn.execute("INSERT INTO memberships (person_id, role, unit_code, created_at)"
+                           " VALUES (7, 'reporter', '21370', ?)", (t,))
+        await conn.execute("UPDATE people SET messenger = 'zalo', zalo_id = 'lan-on-zalo' WHERE id = 1")
+
+
+async def _check_v14(storage: Storage) -> None:
+    hoa = await storage.people.get_by_zalo_id("a1b2c3d4e5f6a7b8c9d0")
+    assert hoa is not None and hoa.telegram_id is None and hoa.messenger == "zalo" and hoa.full_name == "Hoa"
+    assert [p.id for p in await storage.people.reporters_of("21370")] == [7, 1]  # Hoa, Lan (by name)
+    lan = await storage.people.get_by_telegram_id(1001)  # Telegram people keep their id, and link Zalo
+    assert lan is not None and lan.zalo_id == "lan-on-zalo" and lan.messenger == "zalo"
+
+
+async def _seed_v15(db: Database) -> None:
+    t, later = dt_text(T0), dt_text(T0 + timedelta(days=14))
+    async with db.transaction() as conn:  # an invitation with a code; Lan's link code; a wrong code typed
+        await conn.execute("INSERT INTO invites (token_hash, role, unit_code, created_at, expires_at, code_hash)"
+                           " VALUES (?, 'reporter', '21370', ?, ?, ?)", ("c" * 64, t, later, "d" * 64))
+        await conn.execute("INSERT INTO link_codes (code_hash, person_id, messenger, created_at, expires_at)"
+                           " VALUES (?, 1, 'telegram', ?, ?)", ("e" * 64, t, later))
+        await conn.execute("INSERT INTO code_attempts (actor, at, purpose) VALUES ('zalo:x', ?, 'invite')", (t,))
+
+
+async def _check_v15(storage: Storage) -> None:
+    assert await codes_of(storage).invite_token_hash("d" * 64) == "c" * 64
+    row = await codes_of(storage).link_code("e" * 64)
+    assert row is not None and row["person_id"] == 1 and row["messenger"] == "telegram"
+    assert await codes_of(storage).failures_since(T0 - timedelta(hours=1), "zalo:x") == 1
+
+
 SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage], Awaitable[None]]]] = {
     1: (_seed_v1, _check_v1),
     2: (_seed_v2, _check_v2),
@@ -180,6 +216,8 @@ SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage]
     5: (_seed_v5, _check_v5),
     6: (_seed_v6, _check_v6),
     7: (_seed_v7, _check_v7),
+    8: (_seed_v14, _check_v14),  # schema_v14 takes the next free version until the migrations are numbered
+    9: (_seed_v15, _check_v15),  # schema_v15 likewise
 }
 
 

@@ -25,6 +25,25 @@ async def test_get_or_create_by_telegram_id(world: World) -> None:
     assert world.lan.created_at == at(0) and world.lan.active and world.lan.blocked_at is None
 
 
+async def test_people_on_zalo(world: World) -> None:
+    people = world.storage.people
+    hoa = await people.get_or_create_zalo("5f1c0a9e77d2b4c3a1e0", at(1), "Hoa")
+    assert hoa.telegram_id is None and hoa.zalo_id == "5f1c0a9e77d2b4c3a1e0" and hoa.messenger == "zalo"
+    assert await people.get_or_create_zalo("5f1c0a9e77d2b4c3a1e0", at(2), "") == hoa  # an empty name erases nothing
+    renamed = await people.get_or_create_zalo("5f1c0a9e77d2b4c3a1e0", at(2), "Trần Thị Hoa")
+    assert renamed.id == hoa.id and renamed.full_name == "Trần Thị Hoa"
+    assert await people.get_by_zalo_id("5f1c0a9e77d2b4c3a1e0") == renamed
+    assert await people.get_by_zalo_id("nobody") is None
+    assert hoa.actor < 0 and hoa.actor == renamed.actor and hoa.actor != world.lan.actor == 1001
+    # the messenger used last
+    assert world.lan.messenger is None
+    assert await people.set_messenger(world.lan.id, "zalo")
+    assert not await people.set_messenger(world.lan.id, "zalo")
+    assert (await people.get(world.lan.id)).messenger == "zalo"  # type: ignore[union-attr]
+    assert await people.set_messenger(world.lan.id, "telegram")
+    assert not await people.set_messenger(hoa.id + 100, "zalo")
+
+
 async def test_memberships_add_revoke_and_grant_again(world: World) -> None:
     people = world.storage.people
     [membership] = await people.memberships_of(world.lan.id)

@@ -1,0 +1,31 @@
+"""Schema v14 — people on either messenger, or both (see ``migrations.py``).
+
+``people`` is rebuilt (SQLite cannot drop a NOT NULL in place): ``telegram_id`` becomes
+nullable (someone who only uses Zalo has none), ``zalo_id`` holds Zalo's id of the user (a
+string; unique, NULL for Telegram-only people) and ``messenger`` the messenger they used last
+('telegram' or 'zalo'; NULL: Telegram, as before). A person has at least one of the two ids.
+"""
+
+SQL = """
+CREATE TABLE people_v14 (
+    id                    INTEGER PRIMARY KEY,
+    telegram_id           INTEGER UNIQUE,
+    zalo_id               TEXT UNIQUE,
+    messenger             TEXT CHECK (messenger IN ('telegram', 'zalo')),  -- last used; NULL: telegram
+    full_name             TEXT NOT NULL DEFAULT '',
+    username              TEXT,
+    active                INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),  -- 0: blocked the bot
+    created_at            TEXT NOT NULL,
+    blocked_at            TEXT,
+    reminders_paused_from TEXT,                -- leave: no reminders from … to … (dates, inclusive)
+    reminders_paused_to   TEXT,
+    CHECK (telegram_id IS NOT NULL OR zalo_id IS NOT NULL)
+);
+INSERT INTO people_v14 (id, telegram_id, full_name, username, active, created_at, blocked_at,
+                        reminders_paused_from, reminders_paused_to)
+    SELECT id, telegram_id, full_name, username, active, created_at, blocked_at,
+           reminders_paused_from, reminders_paused_to
+    FROM people;
+DROP TABLE people;
+ALTER TABLE people_v14 RENAME TO people;
+"""
