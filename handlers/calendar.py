@@ -32,11 +32,8 @@ def _scheduler(context: BotContext) -> Timetable:
 
 
 async def open_report(update: Update, context: BotContext) -> None:
-    """«Nhập báo cáo» on an opening, reminder or deadline notice: the same as /baocao."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await reporting.baocao(update, context)
+    """«Nhập báo cáo» on an opening, reminder or deadline notice: that notice's report."""
+    await reporting.choose_report(update, context)
 
 
 async def nudge(update: Update, context: BotContext) -> None:
