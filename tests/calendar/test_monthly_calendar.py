@@ -6,6 +6,7 @@ sent beside the weekly report's by the running application, naming their report.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from bot.clock import VN_TZ, FakeClock
 from bot.domain.forms import load_forms
@@ -70,7 +71,7 @@ def test_a_cut_off_day_belongs_to_monthly_periods_before_their_deadline() -> Non
     assert period_for(plain, "2026-04").deadline_at == at(5, 5, 15)
 
 
-async def test_both_reports_open_and_are_reminded_each_naming_its_report(make_app) -> None:
+async def test_both_reports_open_and_are_reminded_each_naming_its_report(make_app: Any) -> None:
     clock = FakeClock(at(4, 19, 20))  # Sunday evening: the week 16 and April both open Monday 08:00
     async with make_app(clock) as (app, request):
         storage = app.services.storage
@@ -79,8 +80,8 @@ async def test_both_reports_open_and_are_reminded_each_naming_its_report(make_ap
         await scheduler.startup()
 
         async def run(form: str, kind: str, when: datetime) -> None:
-            [job] = [j for j in scheduler.moment_jobs() if j.data["form"] == form and j.data["kind"] == kind
-                     and j.data["due_at"] == when.isoformat()]
+            [job] = [j for j in scheduler.moment_jobs() if isinstance(data := j.data, dict)
+                     and (data["form"], data["kind"], data["due_at"]) == (form, kind, when.isoformat())]
             clock.set(when)
             await job.run(app)
             await scheduler.broadcaster.wait_idle()

@@ -7,6 +7,7 @@ as a service over a real SQLite file."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.chat.actions import ChooseReport, OpenReport, Pause, Resume, decode, encode
 from bot.chat.catalogue import say
@@ -16,10 +17,23 @@ from bot.domain.periods import period_for
 from bot.reporting.journey import ReportingJourney
 from bot.reporting.session import ensure_period
 from bot.services import Services
-from storage.models import Role, Unit
+from storage.models import Period, Role, Unit
 from tests.integration.conftest import LAN, TU
 from tests.integration.seed import bind
 from tests.integration.test_reporting_service import actions, answer, labels, message, tap, who
+
+
+async def stored(services: Services, form_id: str, key: str) -> Period:
+    period = await services.storage.periods.get(form_id, key)
+    assert period is not None, (form_id, key)
+    return period
+
+
+async def values(services: Services, period: Period, unit: Unit) -> dict[str, Any]:
+    draft = await services.storage.drafts.find(period.id, unit.code)
+    assert draft is not None
+    return dict(await services.storage.drafts.values(draft.id))
+
 
 WEEK_16_TUESDAY = datetime(2026, 4, 21, 9, 0, tzinfo=VN_TZ)  # W16 due Thu 23/04 15:00, April due Fri 24/04 17:00
 JUNE_MONDAY = datetime(2026, 6, 22, 9, 0, tzinfo=VN_TZ)  # June due Wed 24/06 17:00, W25 due Thu 25/06 15:00
@@ -31,8 +45,8 @@ async def test_baocao_asks_which_report_the_nearer_deadline_first(
     lan = await who(services, LAN)
     clock.set(WEEK_16_TUESDAY)
     shown = message(await journey.start(lan))
-    weekly = await services.storage.periods.get("tthc-weekly", "2026-W16")
-    monthly = await services.storage.periods.get("nq57-monthly", "2026-04")
+    weekly = await stored(services, "tthc-weekly", "2026-W16")
+    monthly = await stored(services, "nq57-monthly", "2026-04")
     assert shown.text.split("\n") == [
         "Anh/Chị muốn nhập báo cáo nào? (báo cáo có hạn nộp gần hơn ở trên)",
         "• Báo cáo tuần kết quả giải quyết thủ tục hành chính và chuyển đổi số: Tuần 16/2026, "
@@ -64,8 +78,8 @@ async def test_the_monthly_report_chosen_takes_the_answers_and_the_weekly_one_is
                                  "ngày 24/4/2026.\nCâu 1/")
     assert "1.1. Kế hoạch thực hiện Nghị quyết số 57-NQ/TW đã ban hành" in first.text
     storage = services.storage
-    monthly = await storage.periods.get("nq57-monthly", "2026-04")
-    weekly = await storage.periods.get("tthc-weekly", "2026-W16")
+    monthly = await stored(services, "nq57-monthly", "2026-04")
+    weekly = await stored(services, "tthc-weekly", "2026-W16")
     draft = await storage.drafts.find(monthly.id, communes[0].code)
     assert draft is not None and turn.asking is not None and turn.asking.form.id == "nq57-monthly"
 
@@ -88,8 +102,7 @@ async def test_the_monthly_report_chosen_takes_the_answers_and_the_weekly_one_is
     assert week.text.startswith("📋 Báo cáo tuần 16/2026 (từ ngày 13/4 đến 19/4/2026) — hạn nộp 15:00 ngày 23/4/2026.")
     assert "Hồ sơ kỳ trước chuyển sang" in week.text
     assert message(await answer(journey, lan, "53")).text.startswith("✔ Đã lưu «Kỳ trước chuyển sang»: 53.")
-    weekly_draft = await storage.drafts.find(weekly.id, communes[0].code)
-    assert await storage.drafts.values(weekly_draft.id) == {"carried_over": 53}
+    assert await values(services, weekly, communes[0]) == {"carried_over": 53}
     assert await storage.drafts.values(draft.id) == {"meetings": 2, "tasks_assigned": 12}
 
 
@@ -99,7 +112,7 @@ async def test_one_report_left_open_is_opened_straight_away(
     lan = await who(services, LAN)
     clock.set(WEEK_16_TUESDAY)
     await journey.start(lan)  # the periods are stored as /baocao looks at them: both asked
-    weekly = await services.storage.periods.get("tthc-weekly", "2026-W16")
+    weekly = await stored(services, "tthc-weekly", "2026-W16")
     person = (await who(services, LAN)).person
     assert person is not None
     await services.storage.submissions.add_version(weekly.id, communes[0].code, {"carried_over": 1}, {}, person.id,
@@ -120,19 +133,16 @@ async def test_one_message_entry_with_no_report_open_goes_to_the_form_whose_labe
     journey = ReportingJourney(services)
     lan = await who(services, LAN)
     clock.set(WEEK_16_TUESDAY)
-    storage = services.storage
     filled = message(await answer(journey, lan, "Cuộc họp BCĐ: 3\nNhiệm vụ được giao: 12"))
     assert filled.text.startswith("Đã điền 2 mục: 1.2. Cuộc họp BCĐ, Nhiệm vụ được giao.")
-    monthly = await storage.periods.get("nq57-monthly", "2026-04")
-    assert await storage.drafts.values((await storage.drafts.find(monthly.id, communes[0].code)).id) == {
-        "meetings": 3, "tasks_assigned": 12}
+    monthly = await stored(services, "nq57-monthly", "2026-04")
+    assert await values(services, monthly, communes[0]) == {"meetings": 3, "tasks_assigned": 12}
     # the weekly report's labels fill the weekly report, whatever was open before
     tu = await who(services, TU)
     filled = message(await answer(journey, tu, "Trực tiếp: 5\nKỳ trước chuyển sang: 53"))
     assert filled.text.startswith("Đã điền 2 mục")
-    weekly = await storage.periods.get("tthc-weekly", "2026-W16")
-    assert await storage.drafts.values((await storage.drafts.find(weekly.id, communes[1].code)).id) == {
-        "received_in_person": 5, "carried_over": 53}
+    weekly = await stored(services, "tthc-weekly", "2026-W16")
+    assert await values(services, weekly, communes[1]) == {"received_in_person": 5, "carried_over": 53}
 
 
 async def test_a_notices_open_choice_opens_its_own_report(
@@ -141,7 +151,7 @@ async def test_a_notices_open_choice_opens_its_own_report(
     lan = await who(services, LAN)
     clock.set(WEEK_16_TUESDAY)
     await journey.start(lan)  # both periods stored
-    monthly = await services.storage.periods.get("nq57-monthly", "2026-04")
+    monthly = await stored(services, "nq57-monthly", "2026-04")
     action = decode(f"open:{monthly.id}")
     assert action == OpenReport(monthly.id)
     shown = message(await journey.choose_report(lan, action))
@@ -159,7 +169,7 @@ async def test_a_forged_or_unopened_report_is_refused(
     lan = await who(services, LAN)
     clock.set(WEEK_16_TUESDAY)
     await journey.start(lan)
-    monthly = await services.storage.periods.get("nq57-monthly", "2026-04")
+    monthly = await stored(services, "nq57-monthly", "2026-04")
     refused = await journey.choose_report(lan, ChooseReport(monthly.id, communes[1].code))  # Tú's commune
     assert refused.replies == [TapAnswer(say("reporting.not_yours"), alert=True)]
     may = await ensure_period(services.storage, period_for(services.forms["nq57-monthly"].period, "2026-05"))
