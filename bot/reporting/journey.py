@@ -119,12 +119,11 @@ class ReportingJourney:
 
     async def _report_of(self, identity: Identity, unit: Unit, *before: Reply) -> Turn:
         """The commune's report to enter now; when several forms are open for it, which one."""
-        reports = offered(await open_reports(self.services, unit, self.services.clock.now()))
-        if len(reports) > 1:
-            return Turn([*before, which_report(unit, reports)])
-        period = reports[0].period if reports else None
-        async with self.services.storage.db.transaction(quick=True):
-            session = await self._open(identity, unit, period=period)
+        async with self.services.storage.db.transaction(quick=True):  # the periods looked at are stored
+            reports = offered(await open_reports(self.services, unit, self.services.clock.now()))
+            if len(reports) > 1:
+                return Turn([*before, which_report(unit, reports)])
+            session = await self._open(identity, unit, period=reports[0].period if reports else None)
             screen = render(session, [await session.resume()])
         return _turn(session, screen, *before)
 
@@ -150,9 +149,9 @@ class ReportingJourney:
         form = self.services.forms.get(period.form_id) if period is not None else None
         if period is None or form is None or period.opens_at > now:
             return Turn([TapAnswer(say("forms_open.not_open"), alert=True)])
-        if isinstance(action, OpenReport) and (await choose_period(storage, form, unit.code, now)).id != period.id:
-            return await self._report_of(identity, unit, TapAnswer())  # an old notice: what is open now
         async with storage.db.transaction(quick=True):
+            if isinstance(action, OpenReport) and (await choose_period(storage, form, unit.code, now)).id != period.id:
+                return await self._report_of(identity, unit, TapAnswer())  # an old notice: what is open now
             session = await self._open(identity, unit, period=period)
             screen = render(session, [await session.resume()])
         return _turn(session, screen, TapAnswer())

@@ -156,6 +156,10 @@ async def test_a_notices_open_choice_opens_its_own_report(
     assert action == OpenReport(monthly.id)
     shown = message(await journey.choose_report(lan, action))
     assert shown.text.startswith("📋 Báo cáo tháng NQ57 tháng 4/2026") and "Câu 1/" in shown.text
+    # an old notice's choice (week 15, long past) opens what is open now, as /baocao does
+    week_15 = await ensure_period(services.storage, period_for(services.forms["tthc-weekly"].period, "2026-W15"))
+    shown = message(await journey.choose_report(lan, OpenReport(week_15.id)))
+    assert shown.text.startswith("Anh/Chị muốn nhập báo cáo nào?") and len(actions(shown)) == 2
     # an official of two communes is asked which commune, for that report
     await bind(services.storage, LAN, "Nguyễn Thị Lan", Role.REPORTER, communes[1], clock.now())
     shown = message(await journey.choose_report(await who(services, LAN), action))
