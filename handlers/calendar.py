@@ -48,7 +48,8 @@ async def nudge(update: Update, context: BotContext) -> None:
         return
     scheduler = _scheduler(context)
     replies = await nudge_missing(context.services.storage, identity, action, scheduler.nudge,
-                                  now=context.services.clock.now(), nudge_minutes=scheduler.config.nudge_minutes)
+                                  now=context.services.clock.now(), nudge_minutes=scheduler.config.nudge_minutes,
+                                  forms=context.services.forms)
     await deliver(update, context, replies)
 
 

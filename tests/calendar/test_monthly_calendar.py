@@ -8,6 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from bot.calendar.nudging import nudge_missing
+from bot.chat.access import identify
+from bot.chat.actions import NudgeMissing
+from bot.chat.replies import Message
 from bot.clock import VN_TZ, FakeClock
 from bot.domain.forms import load_forms
 from bot.domain.periods import PeriodSpec, current_open_period, period_for
@@ -117,3 +121,10 @@ async def test_both_reports_open_and_are_reminded_each_naming_its_report(make_ap
         [listing] = sent(request, w.hoa.telegram_id)
         assert listing.startswith("📌 Đến hạn nộp báo cáo tháng NQ57 tháng 4/2026 (17:00 thứ Sáu 24/4/2026), "
                                   "Tỉnh Thái Nguyên còn 3/3 xã, phường chưa nộp:")
+        # the supervisor's «Nhắc các xã chưa nộp» under it says which report was nudged
+        assert request.last_to(w.hoa.telegram_id).buttons == [("🔔 Nhắc các xã chưa nộp", f"nudge:{monthly.id}:19")]
+        hoa = await identify(storage, app.services.settings, w.hoa.telegram_id)
+        replies = await nudge_missing(storage, hoa, NudgeMissing(monthly.id, "19"), scheduler.nudge,
+                                      now=clock.now(), nudge_minutes=60, forms=app.services.forms)
+        [told] = [reply for reply in replies if isinstance(reply, Message)]
+        assert "báo cáo tháng NQ57 tháng 4/2026 (từ ngày 01/1 đến 23/4/2026)" in told.text
