@@ -1,7 +1,8 @@
 """Two forms open at once, end to end through the sandbox: an official whose commune has begun its
 monthly NQ57 report is asked by /baocao which report to enter, taps the monthly one and answers it;
 the answers land in the monthly draft in SQLite, the weekly report untouched. The bot runs as its own
-process on the real clock: the monthly report begun beforehand keeps it offered whatever the day."""
+process on the real clock, with the real forms folder: the monthly report begun beforehand keeps it
+offered whatever the day."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ async def test_an_official_taps_the_monthly_report_and_answers_it(
         sandbox: tuple[SandboxServer, SandboxClient], bot_process: BotProcess) -> None:
     _, client = sandbox
     token, code, draft_id = await seed(bot_process.database)
+    bot_process.forms_dir = FORMS_DIR  # both forms, as deployed
     bot_process.start()
     await client.add_user(LAN, "Lan", "Nguyễn Thị")
     await client.send_text(LAN, f"/start {token}")
