@@ -32,11 +32,8 @@ def _scheduler(context: BotContext) -> Timetable:
 
 
 async def open_report(update: Update, context: BotContext) -> None:
-    """«Nhập báo cáo» on an opening, reminder or deadline notice: the same as /baocao."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await reporting.baocao(update, context)
+    """«Nhập báo cáo» on an opening, reminder or deadline notice: that notice's report."""
+    await reporting.choose_report(update, context)
 
 
 async def nudge(update: Update, context: BotContext) -> None:
@@ -51,7 +48,8 @@ async def nudge(update: Update, context: BotContext) -> None:
         return
     scheduler = _scheduler(context)
     replies = await nudge_missing(context.services.storage, identity, action, scheduler.nudge,
-                                  now=context.services.clock.now(), nudge_minutes=scheduler.config.nudge_minutes)
+                                  now=context.services.clock.now(), nudge_minutes=scheduler.config.nudge_minutes,
+                                  forms=context.services.forms)
     await deliver(update, context, replies)
 
 

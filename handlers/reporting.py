@@ -1,5 +1,5 @@
 """Telegram's side of the reporting journey (bot/reporting/journey.py): /baocao, /huy, the commune
-chosen, typed and edited messages, media mid-form and the taps on the questions' buttons go to the
+and the report chosen («Nhập báo cáo» under a notice too), typed and edited messages, media mid-form and the taps on the questions' buttons go to the
 service; its replies are delivered, and the date Telegram gave a question's first message is
 recorded (a typed answer dated before it is not taken)."""
 
@@ -10,7 +10,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.chat.actions import ChooseCommune, decode, matches
+from bot.chat.actions import ChooseCommune, ChooseReport, OpenReport, decode, matches
 from bot.context import BaocaoApplication, BotContext
 from bot.reporting.journey import DRAFT_ACTIONS, ReportingJourney, Turn
 from handlers.delivery import deliver
@@ -39,6 +39,14 @@ async def choose_unit(update: Update, context: BotContext) -> None:
     action = decode(update.callback_query.data if update.callback_query else None)
     if identity is not None and isinstance(action, ChooseCommune):
         await _send(update, context, await journey(context).choose_commune(identity, action))
+
+
+async def choose_report(update: Update, context: BotContext) -> None:
+    """A report chosen after /baocao (several open), or «Nhập báo cáo» under a notice (handlers/calendar.py)."""
+    identity = await identity_of(update, context)
+    action = decode(update.callback_query.data if update.callback_query else None)
+    if identity is not None and isinstance(action, ChooseReport | OpenReport):
+        await _send(update, context, await journey(context).choose_report(identity, action))
 
 
 async def on_text(update: Update, context: BotContext) -> None:
@@ -77,6 +85,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("baocao", baocao, filters=private))
     application.add_handler(CommandHandler("huy", cancel, filters=private))
     application.add_handler(CallbackQueryHandler(choose_unit, pattern=matches(ChooseCommune)))
+    application.add_handler(CallbackQueryHandler(choose_report, pattern=matches(ChooseReport)))
     application.add_handler(CallbackQueryHandler(on_button, pattern=matches(*DRAFT_ACTIONS)))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     application.add_handler(

@@ -170,6 +170,16 @@ class ChooseCommune(Action):
     code: str
 
 
+@layout("rp:{period_id}:{code}")
+@dataclasses.dataclass(frozen=True)
+class ChooseReport(Action):
+    """/baocao with several reports open for the commune (weekly, monthly …): the one to enter now,
+    as its period (whose form it is)."""
+
+    period_id: int
+    code: str
+
+
 @layout("r:{draft_id}:s:{field}")
 @dataclasses.dataclass(frozen=True)
 class UseSuggestion(Action):

@@ -253,6 +253,9 @@ class Form(_Model):
     id: str
     version: int = 1
     title: str
+    # How notices and the /baocao choice name the report beside the period ("tháng NQ57" →
+    # "báo cáo tháng NQ57 tháng 4/2026"); none: the period alone names it ("báo cáo Tuần 50/2025").
+    short_title: str | None = None
     description: str = ""
     previous_option: str = "Như kỳ trước"
     sections: tuple[Section, ...] = ()

@@ -185,6 +185,7 @@ def _clock_time(raw: Any) -> Any:
 
 
 ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+FiguresFrom = Literal["period_start", "year_start"]
 
 
 class _Model(BaseModel):
@@ -193,20 +194,22 @@ class _Model(BaseModel):
 
 class DayTime(_Model):
     """A moment after the period: ``weekday`` of the week after (weekly) or ``day`` of the month
-    after (monthly), at ``time``; moved to the next working day when it is not one."""
+    after (monthly; of the month itself when the period sets ``cutoff_day``), at ``time``; moved to
+    the next working day when it is not one."""
 
     weekday: Weekday | None = None
     day: int | None = Field(default=None, ge=1, le=28)
     time: ClockTime
     move_to_working_day: bool = True
 
-    def nominal_date(self, key: PeriodKey) -> date:
+    def nominal_date(self, key: PeriodKey, *, same_month: bool = False) -> date:
+        """``same_month``: a monthly moment's ``day`` is of the month reported, not the one after."""
         after = key.ends_on + timedelta(days=1)  # Monday after the week, 1st of the month after
         if key.kind == "weekly":
             assert self.weekday is not None
             return after + timedelta(days=WEEKDAYS.index(self.weekday))
         assert self.day is not None
-        return after.replace(day=self.day)
+        return (key.starts_on if same_month else after).replace(day=self.day)
 
     def _order(self) -> tuple[int, ClockTime]:
         return (WEEKDAYS.index(self.weekday) if self.weekday else (self.day or 0), self.time)
@@ -257,6 +260,11 @@ class PeriodSpec(_Model):
         Reminder(working_days_before=0, time=time(9, 0)),
     )
     quiet_hours: QuietHours = QuietHours()
+    # Monthly reports whose figures stop before the month ends ("đến hết ngày 23"): the period's
+    # last day is this day of the month, and ``opens``/``deadline`` count days in the month itself.
+    cutoff_day: int | None = Field(default=None, ge=1, le=27)
+    # Where the figures start: the period's first day, or 01/01 of its year (cumulative reports).
+    figures_from: FiguresFrom = "period_start"
     form_id: str = ""
 
     @model_validator(mode="before")
@@ -278,6 +286,11 @@ class PeriodSpec(_Model):
                 raise ValueError(f"{name}: a monthly period sets 'day' (of the month after), not 'weekday'")
         if self.opens._order() >= self.deadline._order():
             raise ValueError("deadline must come after opens")
+        if self.cutoff_day is not None:
+            if self.kind != "monthly":
+                raise ValueError("cutoff_day: only a monthly period stops its figures before the month ends")
+            if self.deadline.day is not None and self.deadline.day <= self.cutoff_day:
+                raise ValueError("deadline: with cutoff_day, the deadline is a day of the month after the cut-off")
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -288,6 +301,23 @@ class PeriodSpec(_Model):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def same_month(self) -> bool:
+        """Whether ``opens`` and ``deadline`` fall in the month reported (a cut-off day is set)."""
+        return self.cutoff_day is not None
+
+    def first_day(self, key: PeriodKey) -> date:
+        """The first day the period's figures count: its own first day, or 01/01 of its year."""
+        return date(key.year, 1, 1) if self.figures_from == "year_start" and key.kind == "monthly" else key.starts_on
+
+    def last_day(self, key: PeriodKey) -> date:
+        """The last day the period's figures count: its own last day, or the cut-off day."""
+        return key.starts_on.replace(day=self.cutoff_day) if self.cutoff_day is not None else key.ends_on
+
+    def label(self, key: PeriodKey) -> str:
+        """ "Tuần 50/2025 (từ ngày 08/12 đến 14/12/2025)", "Tháng 4/2026 (từ ngày 01/01 đến 23/04/2026)"."""
+        return f"{key.short_label} ({format_date_range(self.first_day(key), self.last_day(key))})"
 
 
 # --- periods ---------------------------------------------------------------------------------
@@ -322,7 +352,7 @@ class PeriodInfo(_Model):
 def _resolve(
     spec: PeriodSpec, moment: DayTime, key: PeriodKey, what: str
 ) -> tuple[datetime, datetime, str | None]:
-    nominal = moment.nominal_date(key)
+    nominal = moment.nominal_date(key, same_month=spec.same_month)
     actual = working_day_on_or_after(nominal, spec.holiday_country) if moment.move_to_working_day else nominal
     note = moved_note(what, nominal, actual, spec.holiday_country) if actual != nominal else None
     return (
@@ -359,9 +389,9 @@ def period_for(spec: PeriodSpec, key: PeriodKey | str) -> PeriodInfo:
     return PeriodInfo(
         form_id=spec.form_id,
         key=key,
-        label=key.label,
-        starts_on=key.starts_on,
-        ends_on=key.ends_on,
+        label=spec.label(key),
+        starts_on=spec.first_day(key),
+        ends_on=spec.last_day(key),
         opens_at=opens_at,
         deadline_at=deadline_at,
         nominal_deadline_at=nominal_deadline,

@@ -106,11 +106,11 @@ async def compose(storage: Storage, notice: Notice, today: date,
     if notice.kind in REPORTER_KINDS:
         if period is None or notice.person_id is None:
             return Skip("no period")
-        return await _to_reporter(storage, notice, period, payload)
+        return await _to_reporter(storage, notice, period, payload, (forms or {}).get(period.form_id))
     if notice.kind == ESCALATION and period is not None:
-        return await _escalation(storage, period, payload, today)
+        return await _escalation(storage, period, payload, today, (forms or {}).get(period.form_id))
     if notice.kind == UNREACHABLE and period is not None:
-        return await _unreachable(storage, period, payload)
+        return await _unreachable(storage, period, payload, (forms or {}).get(period.form_id))
     if notice.kind == BLOCKED:
         return await _blocked(storage, payload)
     if notice.kind == RESUBMITTED and person is not None:
@@ -125,7 +125,8 @@ async def _unsubmitted(storage: Storage, period: Period, codes: Sequence[str]) -
     return [code for code in codes if await storage.submissions.latest(period.id, code) is None]
 
 
-async def _to_reporter(storage: Storage, notice: Notice, period: Period, payload: dict[str, Any]) -> Message | Skip:
+async def _to_reporter(storage: Storage, notice: Notice, period: Period, payload: dict[str, Any],
+                       form: Form | None = None) -> Message | Skip:
     assert notice.person_id is not None
     memberships = await storage.people.memberships_of(notice.person_id)
     mine = {m.unit_code for m in memberships if m.role == Role.REPORTER and m.revoked_at is None}
@@ -136,10 +137,11 @@ async def _to_reporter(storage: Storage, notice: Notice, period: Period, payload
     if not codes:
         return Skip("already submitted")
     units = await storage.units.get_many(codes)
-    return wording.to_reporter(notice.kind, period, units, codes)
+    return wording.to_reporter(notice.kind, period, units, codes, form)
 
 
-async def _escalation(storage: Storage, period: Period, payload: dict[str, Any], today: date) -> Message:
+async def _escalation(storage: Storage, period: Period, payload: dict[str, Any], today: date,
+                      form: Form | None = None) -> Message:
     province_code = str(payload.get("province", ""))
     province = await storage.units.get(province_code)
     where = province.full_name if province else province_code
@@ -147,17 +149,18 @@ async def _escalation(storage: Storage, period: Period, payload: dict[str, Any],
     found = await storage.missing.for_period(period.id, province_code)
     missing = found.only(payload.get("units", []))
     if not missing:
-        return wording.escalation(period, where, total, [], province_code)
+        return wording.escalation(period, where, total, [], province_code, form)
     lines = [(commune.unit.full_name, commune.can_be_reached(today)) for commune in missing]
-    return wording.escalation(period, where, total, lines, province_code)
+    return wording.escalation(period, where, total, lines, province_code, form)
 
 
-async def _unreachable(storage: Storage, period: Period, payload: dict[str, Any]) -> Message | Skip:
+async def _unreachable(storage: Storage, period: Period, payload: dict[str, Any],
+                       form: Form | None = None) -> Message | Skip:
     codes = await _unsubmitted(storage, period, list(payload.get("units", [])))
     if not codes:
         return Skip("already submitted")
     units = await storage.units.get_many(codes)
-    return wording.unreachable(period, unit_names(units, codes))
+    return wording.unreachable(period, unit_names(units, codes), form)
 
 
 async def _blocked(storage: Storage, payload: dict[str, Any]) -> Message:
@@ -204,7 +207,7 @@ async def _resubmitted(storage: Storage, person: Person, payload: dict[str, Any]
         unit, period, latest.version, to_returner=bool(payload.get("to_returner")),
         returner=returner.full_name if returner else None, reason=returned.status_reason,
         changes=changed_lines(returned, latest, form.fields if form is not None else ()),
-        explained=latest.explanations != returned.explanations, submission_id=latest.id)
+        explained=latest.explanations != returned.explanations, submission_id=latest.id, form=form)
 
 
 # --- sending -----------------------------------------------------------------------------------

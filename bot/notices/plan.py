@@ -229,6 +229,8 @@ def _day_time(spec: PeriodSpec, which: str) -> str:
     moment = getattr(spec, which)
     if spec.kind == "weekly":
         day = say("calendar.weekday_next_week", weekday=WEEKDAY_NAMES_VI[WEEKDAYS.index(moment.weekday)])
+    elif spec.same_month:
+        day = say("forms_open.day_this_month", day=moment.day)
     else:
         day = say("calendar.day_next_month", day=moment.day)
     moved = say("calendar.moved_to_working_day") if moment.move_to_working_day else ""
@@ -250,8 +252,14 @@ def describe_spec(spec: PeriodSpec) -> list[str]:
     """The calendar's settings, one line each."""
     kind = say("calendar.weekly") if spec.kind == "weekly" else say("calendar.monthly")
     quiet = spec.quiet_hours
+    figures = []
+    if spec.cutoff_day is not None:
+        start = say("forms_open.from_year_start") if spec.figures_from == "year_start" else say(
+            "forms_open.from_month_start")
+        figures = [say("forms_open.spec_figures", start=start, day=spec.cutoff_day)]
     return [
         say("calendar.spec_kind", kind=kind, timezone=spec.timezone),
+        *figures,
         say("calendar.spec_opens", when=_day_time(spec, "opens")),
         say("calendar.spec_deadline", when=_day_time(spec, "deadline")),
         say("calendar.spec_reminders", when=describe_reminders(spec)),

@@ -5,6 +5,7 @@ actions (bot.chat.actions): what a messenger shows, not how it is sent. Texts st
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import JsonValue
 
@@ -13,9 +14,12 @@ from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message
 from bot.domain.message_length import utf16_len
 from bot.domain.numbers import format_count
-from bot.domain.periods import PeriodKey, period_label
 from bot.notices.plan import DEADLINE, OPENING, REMINDER, format_moment
+from bot.notices.report_names import period_full_name, period_name
 from storage.models import Period, Unit
+
+if TYPE_CHECKING:
+    from bot.domain.forms import Form
 
 MAX_TEXT = 3800  # UTF-16 units: under Telegram's 4096, with room for the last line
 MAX_SHOWN = 80  # characters of one answer shown in a resubmission's changes
@@ -47,17 +51,18 @@ def _open_choice(period: Period) -> tuple[tuple[Choice, ...], ...]:
     return ((Choice(say("notices.open_button"), OpenReport(period_id=period.id)),),)
 
 
-def to_reporter(kind: str, period: Period, units: Mapping[str, Unit], codes: Sequence[str]) -> Message:
+def to_reporter(kind: str, period: Period, units: Mapping[str, Unit], codes: Sequence[str],
+                form: Form | None = None) -> Message:
     """An opening, a reminder, the deadline or a supervisor's nudge to a commune's official, with
-    «Nhập báo cáo»."""
+    «Nhập báo cáo»; ``form`` (the period's) names the report when it declares a short title."""
     who = ", ".join(unit_names(units, codes))
     deadline = format_moment(period.deadline_at)
     note = say("notices.deadline_note", note=period.deadline_note) if period.deadline_note else ""
-    short = PeriodKey.parse(period.key).short_label
+    short = period_name(period, form)
     if kind == OPENING:
-        text = say("notices.opening", period=period_label(period.key), who=who, deadline=deadline, note=note)
+        text = say("notices.opening", period=period_full_name(period, form), who=who, deadline=deadline, note=note)
     elif kind == REMINDER:
-        text = say("notices.reminder", period=period_label(period.key), who=who, deadline=deadline, note=note)
+        text = say("notices.reminder", period=period_full_name(period, form), who=who, deadline=deadline, note=note)
     elif kind == DEADLINE:
         text = say("notices.deadline", period=short, who=who, deadline=deadline)
     else:  # NUDGE
@@ -66,10 +71,10 @@ def to_reporter(kind: str, period: Period, units: Mapping[str, Unit], codes: Seq
 
 
 def escalation(period: Period, where: str, total: int, missing: Sequence[tuple[str, bool]],
-               province_code: str) -> Message:
+               province_code: str, form: Form | None = None) -> Message:
     """The supervisors' list at the deadline: the communes still missing (``missing``: name, and
     whether anyone there can be reached), with «Nhắc các xã chưa nộp»; or thanks when none is."""
-    short = PeriodKey.parse(period.key).short_label
+    short = period_name(period, form)
     deadline = format_moment(period.deadline_at)
     if not missing:
         return Message(say("notices.escalation_all_in", period=short, deadline=deadline, total=total, where=where))
@@ -81,9 +86,9 @@ def escalation(period: Period, where: str, total: int, missing: Sequence[tuple[s
     return Message(text, ((choice,),))
 
 
-def unreachable(period: Period, names: Sequence[str]) -> Message:
+def unreachable(period: Period, names: Sequence[str], form: Form | None = None) -> Message:
     """To the supervisors: communes where nobody gets the notices (on leave, or the bot blocked)."""
-    head = say("notices.unreachable_head", period=period_label(period.key))
+    head = say("notices.unreachable_head", period=period_full_name(period, form))
     return Message(_between(head, names, say("notices.unreachable_tail"), "notices.more_units"))
 
 
@@ -110,12 +115,13 @@ def changed_line(label: str, old: JsonValue, new: JsonValue, kind: str) -> str:
 
 
 def resubmitted(unit: Unit, period: Period, version: int, *, to_returner: bool, returner: str | None,
-                reason: str | None, changes: Sequence[str], explained: bool, submission_id: int) -> Message:
+                reason: str | None, changes: Sequence[str], explained: bool, submission_id: int,
+                form: Form | None = None) -> Message:
     """A returned report came back: to whoever returned it (``to_returner``) or another
     supervisor (``returner``: who returned it, if known), what changed, with «Xem báo cáo» and «Duyệt»."""
     reason = " ".join((reason or "").split()).rstrip(" .;,")
     reason = reason if len(reason) <= MAX_REASON else reason[:MAX_REASON - 1] + "…"
-    head = say("notices.resubmitted_head", unit=unit.full_name, period=PeriodKey.parse(period.key).short_label.lower(),
+    head = say("notices.resubmitted_head", unit=unit.full_name, period=_lower_first(period_name(period, form)),
                version=version, by=say("notices.by_you") if to_returner else returner or say("notices.by_province"),
                reason=say("notices.resubmitted_reason", reason=reason) if reason else "")
     tail = say("notices.resubmitted_tail")
@@ -129,3 +135,7 @@ def resubmitted(unit: Unit, period: Period, version: int, *, to_returner: bool, 
     choices = ((Choice(say("notices.view_button"), ShowCommune(code=unit.code, period_id=period.id)),),  # that period
                (Choice(say("notices.approve_button"), Approve(submission_id=submission_id)),))
     return Message(head + body + tail, choices)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]

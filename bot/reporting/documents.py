@@ -10,6 +10,7 @@ from bot.chat.replies import Choice, Document, Later, Message, Reply, TapAnswer
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.message_length import MAX_CAPTION, cut
 from bot.domain.periods import period_label
+from bot.notices.report_names import period_full_name
 from bot.reporting.files import fallback_notice, fallback_of, render_commune_report, render_submission
 from bot.reporting.session import ReportSession, reporter_communes
 from bot.services import Services
@@ -34,7 +35,8 @@ async def _report_document(services: Services, session: ReportSession) -> list[R
     if submission is not None:
         report = await render_submission(storage, session.form, services.settings.templates_dir, session.unit,
                                          session.period.key, submission, **fallback_of(services))
-        caption = say("report_files.caption", period=period_label(session.period.key), unit=session.unit.full_name,
+        caption = say("report_files.caption", period=period_full_name(session.period, session.form),
+                      unit=session.unit.full_name,
                       version=submission.version)
     else:
         explanations = await storage.drafts.explanations(session.draft.id)

@@ -21,6 +21,7 @@ from bot.chat.actions import (
     ChooseCommune,
     ChooseItem,
     ChooseOption,
+    ChooseReport,
     ChooseText,
     ClearText,
     DraftFile,
@@ -35,6 +36,7 @@ from bot.chat.actions import (
     KeepBreak,
     KeepSameReason,
     KeepSection,
+    OpenReport,
     Pause,
     Resume,
     ShowDetails,
@@ -48,7 +50,7 @@ from bot.chat.replies import Choice, ClearChoices, Message, Reply, TapAnswer
 from bot.domain.bulk_entry import looks_like_bulk_entry
 from bot.domain.forms import Form
 from bot.notices.plan import format_moment
-from bot.notices.reminders import Resubmission, default_form_id
+from bot.notices.reminders import Resubmission
 from bot.reporting import long_text
 from bot.reporting.documents import report_document
 from bot.reporting.screens import Screen, edit_menu, render, review_details, review_text
@@ -62,8 +64,9 @@ from bot.reporting.session import (
     choose_period,
     reporter_communes,
 )
+from bot.reporting.which_report import bulk_form, default_form, offered, open_reports, which_report
 from bot.services import Services
-from storage.models import Cursor, Draft, Submission, Unit
+from storage.models import Cursor, Draft, Period, Submission, Unit
 
 # The choices that act on a draft («r:<draft>:…»), dispatched by ``ReportingJourney.tap``.
 DraftAction = (UseSuggestion | AnswerZero | AnswerNone | KeepAnswer | GoBack | Pause | Resume | FixBreak | KeepBreak
@@ -103,31 +106,64 @@ class ReportingJourney:
 
     @property
     def form(self) -> Form:
-        """The weekly form, or the only form of a forms folder without it (as the calendar's)."""
-        return self.services.forms[default_form_id(self.services.forms)]
+        """The default form (the weekly report, else a forms folder's first): a session's form is its period's."""
+        return default_form(self.services)
 
-    # -- /baocao and the commune --------------------------------------------------------------
+    # -- /baocao, the commune and the report ----------------------------------------------------
 
     async def start(self, identity: Identity) -> Turn:
-        """/baocao (or «Nhập báo cáo» under a notice): the question to answer now, or which commune."""
+        """/baocao: the question to answer now, or which commune, or which report."""
         units = await reporter_communes(self.services.storage, identity)
         if not units:
             return Turn([Message(_not_a_reporter_text(identity))])
         if len(units) > 1:
             rows = tuple((Choice(u.full_name, ChooseCommune(u.code)),) for u in units)
             return Turn([Message(say("reporting.choose_commune"), rows)])
-        async with self.services.storage.db.transaction(quick=True):
-            session = await self._open(identity, units[0])
-            screen = render(session, [await session.resume()])
-        return _turn(session, screen)
+        return await self._report_of(identity, units[0])
 
     async def choose_commune(self, identity: Identity, action: ChooseCommune) -> Turn:
         units = await reporter_communes(self.services.storage, identity)
         unit = next((u for u in units if u.code == action.code), None)
         if unit is None:
             return Turn([TapAnswer(say("reporting.not_yours"), alert=True)])
-        async with self.services.storage.db.transaction(quick=True):
-            session = await self._open(identity, unit)
+        return await self._report_of(identity, unit, TapAnswer())
+
+    async def _report_of(self, identity: Identity, unit: Unit, *before: Reply) -> Turn:
+        """The commune's report to enter now; when several forms are open for it, which one."""
+        async with self.services.storage.db.transaction(quick=True):  # the periods looked at are stored
+            reports = offered(await open_reports(self.services, unit, self.services.clock.now()))
+            if len(reports) > 1:
+                return Turn([*before, which_report(unit, reports)])
+            session = await self._open(identity, unit, period=reports[0].period if reports else None)
+            screen = render(session, [await session.resume()])
+        return _turn(session, screen, *before)
+
+    async def choose_report(self, identity: Identity, action: ChooseReport | OpenReport) -> Turn:
+        """A report chosen after /baocao, or «Nhập báo cáo» under a notice: that period's report,
+        for a commune of this person (a notice's period with several communes: which commune)."""
+        storage = self.services.storage
+        units = await reporter_communes(storage, identity)
+        period = await storage.periods.get_by_id(action.period_id)
+        if isinstance(action, OpenReport):
+            if not units:
+                return Turn([TapAnswer(), Message(_not_a_reporter_text(identity))])
+            if len(units) > 1:
+                rows = tuple((Choice(u.full_name, ChooseReport(action.period_id, u.code)),) for u in units)
+                return Turn([TapAnswer(), Message(say("reporting.choose_commune"), rows)])
+            unit: Unit | None = units[0]
+        else:
+            unit = next((u for u in units if u.code == action.code), None)
+            if unit is None:
+                return Turn([TapAnswer(say("reporting.not_yours"), alert=True)])
+        assert unit is not None
+        now = self.services.clock.now()
+        form = self.services.forms.get(period.form_id) if period is not None else None
+        if period is None or form is None or period.opens_at > now:
+            return Turn([TapAnswer(say("forms_open.not_open"), alert=True)])
+        async with storage.db.transaction(quick=True):
+            if isinstance(action, OpenReport) and (await choose_period(storage, form, unit.code, now)).id != period.id:
+                return await self._report_of(identity, unit, TapAnswer())  # an old notice: what is open now
+            session = await self._open(identity, unit, period=period)
             screen = render(session, [await session.resume()])
         return _turn(session, screen, TapAnswer())
 
@@ -139,8 +175,8 @@ class ReportingJourney:
         An ``edited`` message changes nothing: it answered an earlier question, if any. ``message``
         is the messenger's id of it: a message delivered again is not taken twice."""
         session = await self._active(identity)  # read on the quick path, before the write lock
-        if not edited and looks_like_bulk_entry(self.form, text, strict=_asks_text(session)):
-            return await self._bulk(identity, session, text, message)
+        if not edited and (form := _bulk_form(self.services, session, text)) is not None:
+            return await self._bulk(identity, session, text, message, form)
         if session is None:
             return Turn([Message(_stray_text_hint(identity))])
         async with self.services.storage.db.transaction(quick=True):
@@ -153,10 +189,11 @@ class ReportingJourney:
         return _turn(session, screen)
 
     async def _bulk(self, identity: Identity, session: ReportSession | None, text: str,
-                    message: int | None = None) -> Turn:
-        """"Label: value" lines, wherever they come: before /baocao (the report is opened), mid-form,
-        at a warning, on the review. A report already sent for an earlier week is not reopened by
-        them: they go to the week to report on now."""
+                    message: int | None, form: Form) -> Turn:
+        """"Label: value" lines, wherever they come: before /baocao (the report of the ``form``
+        whose labels they use is opened), mid-form, at a warning, on the review (the session's own
+        form). A report already sent for an earlier period is not reopened by them: they go to the
+        period to report on now."""
         units = await reporter_communes(self.services.storage, identity)
         if not units:
             return Turn([Message(_stray_text_hint(identity))])
@@ -165,7 +202,7 @@ class ReportingJourney:
         async with self.services.storage.db.transaction(quick=True):
             if session is None or (session.submitted and await self._later_period(identity, session)):
                 unit = session.unit if session is not None else units[0]
-                session = await self._open(identity, unit)
+                session = await self._open(identity, unit, form=form)
             steps = await session.bulk(text, message)
             screen = render(session, steps)
         return _turn(session, screen)
@@ -173,7 +210,7 @@ class ReportingJourney:
     async def _later_period(self, identity: Identity, session: ReportSession) -> bool:
         """Whether the commune has another period to report on now than the session's (sent) one."""
         storage = self.services.storage
-        period = await choose_period(storage, self.form, session.unit.code, self.services.clock.now())
+        period = await choose_period(storage, session.form, session.unit.code, self.services.clock.now())
         return period.id != session.period.id
 
     async def media(self, identity: Identity) -> Turn:
@@ -206,7 +243,7 @@ class ReportingJourney:
             return Turn([TapAnswer(say("reporting.not_yours"), alert=True)])
         replies: list[Reply] = [TapAnswer(), ClearChoices()]
         submitted: Submission | None = None
-        session = await self._open(identity, units[draft.unit_code], draft)  # read before the write lock
+        session = await self._open(identity, units[draft.unit_code], draft=draft)  # read before the write lock
         async with storage.db.transaction(quick=True):
             if isinstance(action, DraftFile):
                 screen = None
@@ -289,12 +326,17 @@ class ReportingJourney:
 
     # -- sessions -------------------------------------------------------------------------------
 
-    async def _open(self, identity: Identity, unit: Unit, draft: Draft | None = None,
-                    cursor: Cursor | None = None) -> ReportSession:
+    async def _open(self, identity: Identity, unit: Unit, *, period: Period | None = None, draft: Draft | None = None,
+                    cursor: Cursor | None = None, form: Form | None = None) -> ReportSession:
+        """The session of ``draft`` or ``period``, in its period's form; with neither, of ``form``'s
+        period to report on now (the default form when none is given)."""
         services = self.services
         assert identity.person is not None  # a reporter membership belongs to a stored person
-        period = await services.storage.periods.get_by_id(draft.period_id) if draft is not None else None
-        return await ReportSession.open(services.storage, self.form, services.clock, identity.person, unit,
+        if period is None and draft is not None:
+            period = await services.storage.periods.get_by_id(draft.period_id)
+        if period is not None:
+            form = services.forms.get(period.form_id, form)
+        return await ReportSession.open(services.storage, form or self.form, services.clock, identity.person, unit,
                                         period=period, draft=draft, cursor=cursor)
 
     async def _active(self, identity: Identity) -> ReportSession | None:
@@ -307,8 +349,16 @@ class ReportingJourney:
             return None
         for cursor, draft in await storage.drafts.cursors_with_drafts(identity.person.id):
             if draft.unit_code in by_code:
-                return await self._open(identity, by_code[draft.unit_code], draft, cursor)
+                return await self._open(identity, by_code[draft.unit_code], draft=draft, cursor=cursor)
         return None
+
+
+def _bulk_form(services: Services, session: ReportSession | None, text: str) -> Form | None:
+    """The form a one-message entry fills: the open session's; with none, the form whose labels
+    the text uses (the weekly report's first, see ``which_report.bulk_form``); None: not one."""
+    if session is None:
+        return bulk_form(services, text)
+    return session.form if looks_like_bulk_entry(session.form, text, strict=_asks_text(session)) else None
 
 
 def _asks_text(session: ReportSession | None) -> bool:

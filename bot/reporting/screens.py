@@ -35,8 +35,8 @@ from bot.domain.evaluate import format_value
 from bot.domain.forms import Field, Form
 from bot.domain.message_length import cut
 from bot.domain.numbers import format_count, format_date
-from bot.domain.periods import period_label
 from bot.domain.rollup import finding
+from bot.notices.report_names import period_full_name
 from bot.reporting import kinds, long_text_screen
 from bot.reporting.asking import button_value, kind_choices, kind_lines, shown, table_lines
 from bot.reporting.session import (
@@ -208,7 +208,7 @@ def _saved_text(form: Form, step: Saved) -> str:
 def _submitted_text(session: ReportSession, step: Submitted) -> str:
     sub = step.submission
     at = sub.submitted_at
-    lines = [say("reporting.submitted", period=period_label(session.period.key), unit=session.unit.full_name,
+    lines = [say("reporting.submitted", period=period_full_name(session.period, session.form), unit=session.unit.full_name,
                  version=sub.version, time=f"{at:%H:%M}", date=format_date(at.date()))]
     if step.deadline_passed:
         deadline = session.period.deadline_at
@@ -224,7 +224,7 @@ def _ask_text(session: ReportSession, step: Ask) -> str:
         lines.extend(kind_lines(step))
     if step.position == 1:  # where the official is: which report, due when
         deadline = session.period.deadline_at
-        label = period_label(session.period.key)
+        label = period_full_name(session.period, session.form)
         lines.insert(0, say("reporting.which_report", period=label[:1].lower() + label[1:],
                             time=f"{deadline:%H:%M}", date=format_date(deadline.date())))
         lines.append(say("reporting_entry.one_message_hint"))
@@ -275,7 +275,7 @@ def review_text(session: ReportSession, review: Review, *, details: bool = False
     with ``details``, every answer on its own line and texts in full (up to 200 characters)."""
     form = session.form
     values = review.values
-    lines = [say("reporting.review_title", period=period_label(session.period.key).upper()), session.unit.full_name, ""]
+    lines = [say("reporting.review_title", period=period_full_name(session.period, session.form).upper()), session.unit.full_name, ""]
     asked = {f.id for f in form.questions(review.answers, session.previous)}  # computed once, not per field
     for section, fields in form.sections_with_fields():
         shown = [f for f in fields if f.id in asked]

@@ -52,11 +52,12 @@ async def test_jobs_are_registered_at_start_for_the_right_instants(make_app, clo
         opening = next(j for j in jobs if j.name == moment_job_name("tthc-weekly", "2025-W50", OPENING, OPENS))
         delay = opening.job.trigger.run_date.timestamp() - before
         assert abs(delay - 12 * 3600) < 60
-        # eight weeks ahead are stored and planned; the week before's moments are long past: dropped
+        # eight weeks ahead are stored and planned; the week before's moments are long past: dropped,
+        # as are those of the monthly report on November (due 24/11)
         periods = {j.data["period"] for j in jobs}
         assert {"2025-W50", "2026-W05"} <= periods
         assert await app.services.storage.periods.get("tthc-weekly", "2026-W06") is not None
-        assert {m.period_key for m in report.dropped} == {"2025-W49"} and report.fired == []
+        assert {m.period_key for m in report.dropped} == {"2025-W49", "2025-11"} and report.fired == []
 
 
 async def test_the_week_opening_reminders_deadline_escalation(make_app, clock: FakeClock) -> None:

@@ -4,11 +4,25 @@ prints each problem of a form file with its line, and exits 1 on problems."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+UNSCHEDULED = """\
+id: draft-survey
+title: Khảo sát (đang chuẩn bị)
+scheduled: false
+fields:
+  - id: answered
+    label: Số phiếu
+    help: Anh/Chị vui lòng nhập số phiếu. VD 12
+    kind: count
+period:
+  kind: monthly
+"""
 
 BAD = """\
 id: bad-form
@@ -37,22 +51,29 @@ checks:
 """
 
 
-def bot(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def bot(tmp_path: Path, *args: str, forms: Path = ROOT / "templates" / "forms") -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_PATH": str(tmp_path / "bot.db"),
-                   "TELEGRAM_BOT_TOKEN": "", "FORMS_DIR": str(ROOT / "templates" / "forms")}
+                   "TELEGRAM_BOT_TOKEN": "", "FORMS_DIR": str(forms)}
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=environment, capture_output=True,
                           text=True, timeout=120)
 
 
 def test_forms_list_prints_id_period_kind_version_and_title(tmp_path: Path) -> None:
-    result = bot(tmp_path, "forms", "list")
+    forms = tmp_path / "forms"
+    shutil.copytree(ROOT / "templates" / "forms", forms)
+    (forms / "draft-survey.yaml").write_text(UNSCHEDULED, encoding="utf-8")
+    result = bot(tmp_path, "forms", "list", forms=forms)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() [:2] == ["Mã", "biểu"]
     monthly = next(line for line in lines if line.startswith("nq57-monthly"))
     weekly = next(line for line in lines if line.startswith("tthc-weekly"))
-    assert "hằng tháng (chưa chạy lịch)" in monthly and "  1  " in monthly and "Nghị quyết số 57-NQ/TW" in monthly
+    survey = next(line for line in lines if line.startswith("draft-survey"))
+    # the monthly report runs on its own calendar beside the weekly one; a form being prepared does not
+    assert "hằng tháng" in monthly and "chưa chạy lịch" not in monthly and "  1  " in monthly
+    assert "Nghị quyết số 57-NQ/TW" in monthly
     assert "hằng tuần" in weekly and "Báo cáo tuần" in weekly
+    assert "hằng tháng (chưa chạy lịch)" in survey
 
 
 def test_forms_check_names_each_problem_with_its_line(tmp_path: Path) -> None:

@@ -33,17 +33,18 @@ def monthly() -> Form:
     return load_form(Path(FORMS_DIR) / "nq57-monthly.yaml")
 
 
-def test_the_monthly_form_sits_beside_the_weekly_one_and_the_calendar_does_not_run_it_yet() -> None:
+def test_the_monthly_form_sits_beside_the_weekly_one_and_the_calendar_runs_both() -> None:
     forms = load_forms(FORMS_DIR)
     assert sorted(forms) == ["nq57-monthly", "tthc-weekly"]
     assert forms["nq57-monthly"].period.kind == "monthly"
-    assert forms["nq57-monthly"].scheduled is False and forms["tthc-weekly"].scheduled is True
+    assert forms["nq57-monthly"].scheduled is True and forms["tthc-weekly"].scheduled is True
 
 
 def test_monthly_periods_are_keyed_by_month(monthly: Form) -> None:
     info = period_for(monthly.period, "2026-04")
     assert info.key == PeriodKey.month(2026, 4) and str(info.key) == "2026-04"
-    assert (info.starts_on.isoformat(), info.ends_on.isoformat()) == ("2026-04-01", "2026-04-30")
+    # figures from 01/01 to the end of the 23rd of the month reported
+    assert (info.starts_on.isoformat(), info.ends_on.isoformat()) == ("2026-01-01", "2026-04-23")
     assert info.form_id == "nq57-monthly"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,13 +13,27 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST"
+FORMS = ROOT / "templates" / "forms"
+
+
+def weekly_forms(folder: Path) -> Path:
+    """A forms folder with the weekly form alone. The bot process runs on the real clock, and from
+    the 20th to the 24th of a month the monthly NQ57 report is open too (/baocao then asks which
+    report): the weekly journey's tests must not depend on the day they run. The test of both forms
+    open passes the real folder (tests/e2e/test_two_forms_open.py)."""
+    target = folder / "forms-weekly"
+    target.mkdir(exist_ok=True)
+    shutil.copy2(FORMS / "tthc-weekly.yaml", target / "tthc-weekly.yaml")
+    return target
 
 
 class BotProcess:
-    def __init__(self, base_url: str, database: Path, admin_ids: str = "", templates: Path | None = None) -> None:
+    def __init__(self, base_url: str, database: Path, admin_ids: str = "", forms_dir: Path | None = None,
+                 templates: Path | None = None) -> None:
         self.base_url = base_url
         self.database = database
         self.admin_ids = admin_ids
+        self.forms_dir = forms_dir  # None: the weekly form alone (see weekly_forms)
         self.templates = templates  # a templates folder (its forms/ and .docx) instead of the project's
         self.process: subprocess.Popen[bytes] | None = None
         self.log = database.with_suffix(".log")
@@ -31,12 +46,16 @@ class BotProcess:
             "DATABASE_PATH": str(self.database),
             "ADMIN_IDS": self.admin_ids,
             "LOG_LEVEL": "INFO",
+            "FORMS_DIR": str(self.forms_folder()),
         })
         if self.templates is not None:
             env.update({"FORMS_DIR": str(self.templates / "forms"), "TEMPLATES_DIR": str(self.templates)})
         handle = self.log.open("ab")
         self.process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=self.database.parent, env=env,
                                         stdout=handle, stderr=subprocess.STDOUT)
+
+    def forms_folder(self) -> Path:
+        return self.forms_dir or weekly_forms(self.database.parent)
 
     def kill(self) -> None:
         """kill -9: no clean-up, no chance to flush anything."""

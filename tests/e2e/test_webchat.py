@@ -21,6 +21,7 @@ from bot.administering.units import official_units
 from bot.demo.figures import COUNT_FIELDS, format_thousands, profile_for, rng_for, week_counts
 from bot.domain.forms import load_forms
 from bot.settings import Settings
+from tests.e2e.botprocess import weekly_forms
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -52,7 +53,9 @@ def demo(tmp_path: Path) -> Iterator[str]:
     """`python -m bot demo` on a free port, in a folder of its own (no .env), until the test ends."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEBHOOK_", "DATABASE_"))}
-    env.update({"DATABASE_PATH": str(tmp_path / "baocao.db"), "PYTHONPATH": str(ROOT)})
+    # the weekly form alone: on the real clock the monthly report is open from the 20th to the 24th
+    env.update({"DATABASE_PATH": str(tmp_path / "baocao.db"), "PYTHONPATH": str(ROOT),
+                "FORMS_DIR": str(weekly_forms(tmp_path))})
     log = (tmp_path / "demo.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "bot", "demo", "--port", str(port)], cwd=tmp_path, env=env,
                                stdout=log, stderr=subprocess.STDOUT)

@@ -29,7 +29,8 @@ class WebhookBotProcess(BotProcess):
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEBHOOK_"))}
         env.update({"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": self.base_url,
-                    "DATABASE_PATH": str(self.database), "ADMIN_IDS": "", "LOG_LEVEL": "DEBUG", **self.extra})
+                    "DATABASE_PATH": str(self.database), "ADMIN_IDS": "", "LOG_LEVEL": "DEBUG",
+                    "FORMS_DIR": str(self.forms_folder()), **self.extra})
         handle = self.log.open("ab")
         self.process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=self.database.parent, env=env,
                                         stdout=handle, stderr=subprocess.STDOUT)

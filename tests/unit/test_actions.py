@@ -15,6 +15,7 @@ from bot.chat.actions import (
     ActionError,
     Approve,
     ChooseCommune,
+    ChooseReport,
     NudgeMissing,
     ShowCommune,
     ShowRollup,
@@ -31,6 +32,7 @@ ALL = [cls for cls in vars(actions).values()
 
 @pytest.mark.parametrize(("action", "data"), [
     (ChooseCommune(code="01894"), "rc:01894"),
+    (ChooseReport(period_id=41, code="01894"), "rp:41:01894"),
     (UseSuggestion(draft_id=12, field="carried_over"), "r:12:s:carried_over"),
     (Submit(draft_id=7), "r:7:u"),
     (ShowRollup(scope="19", period="2025-W50"), "sv:t:19:2025-W50"),
