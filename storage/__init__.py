@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .audit import AuditRepo
 from .calendar import CalendarRepo
+from .chat_options import ChatOptionsRepo
 from .db import Database, DatabaseUnavailable
 from .drafts import DraftRepo
 from .form_versions import FormVersionRepo
@@ -78,6 +79,7 @@ class Storage:
     missing: MissingRepo
     form_versions: FormVersionRepo
     return_asks: ReturnAskRepo
+    chat_options: ChatOptionsRepo
 
     @classmethod
     def over(cls, db: Database) -> Storage:
@@ -97,6 +99,7 @@ class Storage:
             missing=MissingRepo(db),
             form_versions=FormVersionRepo(db),
             return_asks=ReturnAskRepo(db),
+            chat_options=ChatOptionsRepo(db),
         )
 
     @classmethod
@@ -116,6 +119,7 @@ class Storage:
 
 __all__ = [
     "MIGRATIONS",
+    "ChatOptionsRepo",
     "MissingRepo",
     "ReturnAsk",
     "ReturnAskRepo",

@@ -4,6 +4,10 @@
 nullable (someone who only uses Zalo has none), ``zalo_id`` holds Zalo's id of the user (a
 string; unique, NULL for Telegram-only people) and ``messenger`` the messenger they used last
 ('telegram' or 'zalo'; NULL: Telegram, as before). A person has at least one of the two ids.
+
+``chat_options``: the options last offered in a chat of a messenger without buttons (Zalo), so
+that a typed "2" means the same after a restart: per chat, the keys, labels and encoded actions
+(bot/chat/actions.py) of the last message(s) that offered choices.
 """
 
 SQL = """
@@ -28,4 +32,13 @@ INSERT INTO people_v14 (id, telegram_id, full_name, username, active, created_at
     FROM people;
 DROP TABLE people;
 ALTER TABLE people_v14 RENAME TO people;
+
+CREATE TABLE chat_options (
+    messenger  TEXT NOT NULL,                  -- 'zalo'
+    chat_id    TEXT NOT NULL,                  -- the messenger's chat id
+    options    TEXT NOT NULL,                  -- JSON: [{"key": "1", "label": "…", "action": "r:12:b"}, …]
+    typed      INTEGER NOT NULL DEFAULT 0,     -- 1: a question awaits a typed value (options by letter)
+    offered_at TEXT NOT NULL,
+    PRIMARY KEY (messenger, chat_id)
+) WITHOUT ROWID;
 """

@@ -16,6 +16,7 @@ import logging
 import signal
 from pathlib import Path
 
+from pydantic import SecretStr
 from telegram import Update
 
 from bot.app import build_application
@@ -28,6 +29,7 @@ from sandbox.server import SandboxServer
 log = logging.getLogger(__name__)
 
 DEMO_TOKEN = "777000:sandbox-demo"
+DEMO_ZALO_TOKEN = "777001:sandbox-zalo-demo"  # the Zalo channel runs beside Telegram, on the sandbox's Zalo side
 HISTORY_WEEKS = 4
 
 
@@ -36,6 +38,8 @@ def demo_settings(settings: Settings, base_url: str, database: Path | None = Non
         update={
             "telegram_bot_token": None,
             "bot_api_base_url": base_url,
+            "zalo_bot_token": SecretStr(DEMO_ZALO_TOKEN),
+            "zalo_api_base_url": f"{base_url}/zalo",
             "database_path": database or settings.database_path.with_name("demo.db"),
             "webhook_url": None,
             "webhook_secret": None,

@@ -12,18 +12,23 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST"
+ZALO_TOKEN = "654321:ZALOTEST"
 
 
 class BotProcess:
-    def __init__(self, base_url: str, database: Path, admin_ids: str = "") -> None:
+    def __init__(self, base_url: str, database: Path, admin_ids: str = "", *, zalo: bool = False) -> None:
+        """``zalo``: the Zalo channel runs too, on the sandbox's Zalo side."""
         self.base_url = base_url
+        self.zalo = zalo
         self.database = database
         self.admin_ids = admin_ids
         self.process: subprocess.Popen[bytes] | None = None
         self.log = database.with_suffix(".log")
 
     def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEBHOOK_"))}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEBHOOK_", "ZALO_"))}
+        if self.zalo:
+            env.update({"ZALO_BOT_TOKEN": ZALO_TOKEN, "ZALO_API_BASE_URL": f"{self.base_url}/zalo"})
         env.update({
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "BOT_API_BASE_URL": self.base_url,

@@ -1,0 +1,189 @@
+"""The Zalo channel: each update → the sender's Identity → the same journey services as on
+Telegram → their replies, rendered for Zalo (outbox.py). Updates come by long polling
+(``run_polling``: one at a time; 408 is "none yet"; errors back off) or by the webhook
+(``webhook``: the secret is checked before the body is read, webhook.py).
+
+A text is, in this order: a command (/baocao …, as typed on Telegram); an option offered last in
+this chat, by its key or its words (bot/chat/options.py — looked up in SQLite, so a restart keeps
+them; the action it names is checked again by the journey, as a tap is); a supervisor's awaited
+reason for a return; else the reporting journey's text (an answer, a reason, one-message entry).
+Updates are handled one at a time; a rollup and a report's file are made beside them.
+
+The commands and the dispatch of actions are in dispatch.py; here the update's way in and out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.chat.access import Identity, identify_zalo
+from bot.chat.options import pick
+from bot.chat.replies import Message, Reply
+from bot.notices.timetable import Timetable
+from bot.reporting.journey import Turn
+from bot.services import Services
+from bot.supervising.tell import Tell
+from handlers.zalo.client import ZaloBotClient
+from handlers.zalo.dispatch import Dispatch
+from handlers.zalo.errors import ZaloError
+from handlers.zalo.files import FileLink, no_file_link
+from handlers.zalo.models import ZaloMessage, ZaloUpdate
+from handlers.zalo.outbox import MESSENGER, ZaloOutbox
+from handlers.zalo.webhook import Handler, webhook_handler
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 30  # seconds getUpdates waits for an update
+STOP_GRACE = 2.0  # seconds the work beside the updates (rollups, files) gets at shutdown
+
+
+def message_key(message: ZaloMessage) -> int:
+    """The number the journey remembers a taken message by, which must grow from one message to
+    the next (a message at or below the last taken one is a delivery again): Zalo's ids are random
+    strings, so its date in milliseconds, the same when Zalo delivers the message again."""
+    return message.date
+
+
+class ZaloChannel:
+    def __init__(self, services: Services, client: ZaloBotClient, *, file_link: FileLink = no_file_link,
+                 timetable: Callable[[], Timetable | None] = lambda: None, other_tell: Tell | None = None) -> None:
+        """``timetable``: the reminder scheduler (nudges, the calendar, a report sent again after a
+        return); ``other_tell``: how to reach someone who uses Telegram (a reporter told of a return)."""
+        self.services = services
+        self.client = client
+        self.other_tell = other_tell
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.outbox = ZaloOutbox(client, lambda: services.storage, services.clock, file_link, self.beside)
+        self.dispatch = Dispatch(self, timetable)
+
+    # -- the way in --------------------------------------------------------------------------
+
+    async def handle(self, update: ZaloUpdate) -> None:
+        """One update, answered; an error is logged and the person told that nothing is lost."""
+        message = update.message
+        if message is None or message.sender.is_bot:
+            return
+        chat = message.chat.id
+        try:
+            identity = await self._identify(message)
+            if update.kind == "text" and message.text is not None:
+                await self._text(chat, identity, message)
+            elif update.kind in ("image", "sticker", "unsupported"):
+                await self.send_turn(chat, identity, await self.dispatch.journey().media(identity))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("error while handling a Zalo update")
+            with contextlib.suppress(Exception):
+                await self.outbox.deliver(chat, Identity(messenger=MESSENGER, user_id=chat, person=None),
+                                          self.dispatch.error(), keep_options=True)
+
+    async def _identify(self, message: ZaloMessage) -> Identity:
+        storage = self.services.storage
+        identity = await identify_zalo(storage, self.services.settings, message.sender.id)
+        if identity.person is not None:
+            await storage.people.set_messenger(identity.person.id, MESSENGER)  # notices follow them here
+        return identity
+
+    async def _text(self, chat: str, identity: Identity, message: ZaloMessage) -> None:
+        text = (message.text or "").strip()
+        if text.startswith("/"):
+            await self.dispatch.command(chat, identity, text)
+            return
+        offer = await self.services.storage.chat_options.offered(MESSENGER, chat)
+        option = pick(text, offer)
+        if option is not None:
+            await self.dispatch.action(chat, identity, option.action)
+            return
+        if await self.dispatch.reason(chat, identity, text):
+            return
+        turn = await self.dispatch.journey().text(identity, text, sent_at=message.sent_at,
+                                                  message=message_key(message))
+        await self.send_turn(chat, identity, turn)
+
+    # -- the way out -------------------------------------------------------------------------
+
+    async def send(self, chat: str, identity: Identity, replies: list[Reply], *, keep_options: bool = False) -> None:
+        await self.outbox.deliver(chat, identity, replies, keep_options=keep_options)
+
+    async def send_turn(self, chat: str, identity: Identity, turn: Turn) -> None:
+        """A reporting turn: a question's options are keyed by letters (a number is its answer),
+        and the date of its first message is recorded (an answer dated before it is not taken)."""
+        sent = await self.outbox.deliver(chat, identity, turn.replies, typed=turn.asking is not None)
+        dated = next((m.date for m in sent if m.date is not None), None)
+        shown = datetime.fromtimestamp(dated / 1000, tz=UTC) if dated is not None else (
+            self.services.clock.now() if sent else None)
+        await turn.shown(shown)
+
+    async def tell(self, person: Person, message: Message) -> bool:
+        """The journeys' ``Tell``: one message to a person, on Zalo when that is the messenger
+        they used last (or their only one), else by ``other_tell``."""
+        if person.zalo_id is not None and (person.messenger == MESSENGER or person.telegram_id is None):
+            identity = Identity(messenger=MESSENGER, user_id=person.zalo_id, telegram_id=person.telegram_id,
+                                person=person)
+            return await self.outbox.tell(person.zalo_id, identity, message)
+        if self.other_tell is not None:
+            return await self.other_tell(person, message)
+        return False
+
+    def beside(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run ``work`` beside the updates (a rollup, a report's file): no one else waits for it."""
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("work beside the Zalo updates failed")
+
+        task = asyncio.get_running_loop().create_task(run(), name="zalo-beside")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def wait_beside(self) -> None:
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
+    # -- running -----------------------------------------------------------------------------
+
+    async def run_polling(self, stop: asyncio.Event, timeout: int = POLL_TIMEOUT) -> None:  # noqa: ASYNC109
+        """Take updates one at a time until ``stop`` is set. The webhook is removed first (Zalo
+        refuses getUpdates while one is set)."""
+        try:
+            await self.client.delete_webhook()
+        except ZaloError:
+            log.warning("could not remove the Zalo webhook before polling", exc_info=True)
+        updates = self.client.updates(timeout=timeout)
+        log.info("Zalo channel: long polling")
+        while not stop.is_set():
+            next_update = asyncio.ensure_future(anext(updates))
+            stopping = asyncio.ensure_future(stop.wait())
+            done, _ = await asyncio.wait({next_update, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if next_update not in done:
+                next_update.cancel()
+                with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                    await next_update
+                break
+            stopping.cancel()
+            await self.handle(next_update.result())
+        with contextlib.suppress(AttributeError):
+            await updates.aclose()  # type: ignore[attr-defined]  # an async generator
+
+    def webhook(self, secret: str) -> Handler:
+        """The aiohttp handler of Zalo's webhook requests (the secret checked before the body is read)."""
+        return webhook_handler(secret, self.handle)
+
+    async def close(self, grace: float = STOP_GRACE) -> None:
+        """Let the work beside the updates finish within ``grace`` seconds, cancel the rest, close
+        the client."""
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=grace)
+        await self.client.close()
