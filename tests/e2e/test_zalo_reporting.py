@@ -8,18 +8,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.chat.catalogue import say
 from bot.clock import VN_TZ
 from storage import Storage
-from tests.e2e.botprocess import BotProcess
-from tests.e2e.zalo_world import ANSWERS, ZALO_LAN, ZaloChat, field_of, has, option_key, options, seed_world
+from tests.e2e.zalo_world import (
+    ANSWERS,
+    ZALO_LAN,
+    ZaloChat,
+    field_of,
+    form,
+    has,
+    option_key,
+    options,
+    seed_world,
+    zalo_bot,
+)
+from tests.integration.busy_week import BUSY_LINES, TEXTS, seed_usual_weeks
+from tests.integration.test_reporting_one_pass import REASON
 
 
 async def test_a_week_on_zalo_one_question_at_a_time_survives_kill_9(sandbox, tmp_path) -> None:
     server, client = sandbox
     units = await seed_world(tmp_path / "baocao.db")
-    bot = BotProcess(server.base_url, tmp_path / "baocao.db", zalo=True)
-    bot.start()
-    try:
+    async with zalo_bot(server.base_url, tmp_path / "baocao.db") as bot:
         lan = ZaloChat(client.zalo, ZALO_LAN)
         await lan.join("Lan")
         question = await lan.ask("/baocao", lambda m: field_of(m) is not None, timeout=30)
@@ -62,14 +73,6 @@ async def test_a_week_on_zalo_one_question_at_a_time_survives_kill_9(sandbox, tm
         done2 = await lan.ask(option_key(review2, "✔ Gửi báo cáo"), has("Đã gửi"))
         assert "lần 2" in done2["text"]
         assert await bot.stop() == 0
-    except BaseException:
-        print(bot.output()[-6000:])
-        for m in await client.zalo.messages(ZALO_LAN):
-            print(m["from"], m["date"], repr((m["text"] or "")[:60]))
-        raise
-    finally:
-        if bot.process is not None and bot.process.poll() is None:
-            bot.kill()
 
     storage = await Storage.open(tmp_path / "baocao.db")
     try:
@@ -80,5 +83,49 @@ async def test_a_week_on_zalo_one_question_at_a_time_survives_kill_9(sandbox, tm
         assert versions[1].answers["received_online_full"] == 1794 and versions[1].answers["withdrawn"] == 0
         lan = await storage.people.get_by_zalo_id(ZALO_LAN)
         assert lan is not None and lan.messenger == "zalo"
+    finally:
+        await storage.close()
+
+
+async def test_one_message_entry_with_warnings_kept_for_one_reason(sandbox, tmp_path) -> None:
+    """Twin of the Telegram one-pass journey: the figures in one message, the texts one by one,
+    three soft checks listed together and kept — chosen by the option's words — with one reason."""
+    server, client = sandbox
+    database = tmp_path / "baocao.db"
+    units = await seed_world(database, always_open=False)
+    storage = await Storage.open(database)
+    try:
+        await seed_usual_weeks(storage, form(), units["mine"], datetime.now(VN_TZ))
+    finally:
+        await storage.close()
+    async with zalo_bot(server.base_url, database) as bot:
+        lan = ZaloChat(client.zalo, ZALO_LAN)
+        await lan.join("Lan")
+        await lan.ask("/baocao", lambda m: field_of(m) is not None, timeout=30)
+        shown = await lan.ask(BUSY_LINES.replace("chuyển sang: 48", "chuyển sang: 50"),
+                              lambda m: field_of(m) is not None or bool(options(m)))
+        while (field := field_of(shown)) is not None:
+            shown = await lan.ask(TEXTS[field], lambda m: field_of(m) is not None or bool(options(m)))
+        assert say("reporting_entry.warnings_title", count=3) in shown["text"], shown["text"]
+        assert list(options(shown).values()) == ["1", "2", "3", "4"]
+        asked = await lan.ask("giu nguyen tat ca, ghi mot ly do",  # the option's words, without diacritics
+                              has(say("reporting_entry.ask_reason_all", count=3)))
+        assert asked
+        review = await lan.ask(REASON, has("Gửi báo cáo"))
+        whole = await lan.answer_text()  # the review is over 2,000 characters: in parts, cut at line ends
+        assert say("reporting_entry.reasons_kept", count=3) in whole and "BÁO CÁO TUẦN" in whole
+        parts = [m["text"] for m in await client.zalo.bot_messages(ZALO_LAN, since=lan.asked)]
+        assert len(parts) >= 2 and all(len(part) <= 2000 for part in parts)
+        done = await lan.ask(option_key(review, "Gửi báo cáo"), has("Đã gửi"))
+        assert "lần 1" in done["text"]
+        assert await bot.stop() == 0
+    storage = await Storage.open(database)
+    try:
+        period = await storage.periods.current("tthc-weekly", datetime.now(VN_TZ))
+        assert period is not None
+        submission = await storage.submissions.latest(period.id, units["mine"].code)
+        assert submission is not None
+        assert {k: str(v) for k, v in submission.explanations.items()} == {
+            "balance": REASON, "continuity": REASON, "outlier:received_online_full": REASON}
     finally:
         await storage.close()

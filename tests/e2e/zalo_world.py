@@ -4,7 +4,9 @@ day, and the chat as the official sees it — texts with typed options ("1 = …
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from bot.domain.forms import WEEKLY_FORM_ID, Form, load_form
 from sandbox.zalo.client import ZaloSandboxClient
 from storage import Storage
 from storage.models import Person, Role, Unit
+from tests.e2e.botprocess import BotProcess
 from tests.e2e.test_supervising_ux import ALWAYS_OPEN, open_period
 from tests.integration.seed import load_units
 from tests.rollup.conftest import FORM_PATH
@@ -63,15 +66,16 @@ async def zalo_official(storage: Storage, zalo_id: str, name: str, role: Role, u
     return person
 
 
-async def seed_world(database: Path) -> dict[str, Unit]:
-    """Thái Nguyên's units, Lan reporting for Phúc Lộc and Bình for Phú Đô on Zalo, Sơn supervising
-    the province on Zalo; the calendar always open."""
+async def seed_world(database: Path, *, always_open: bool = True) -> dict[str, Unit]:
+    """Thái Nguyên's units, Lan reporting for Phúc Lộc and Bình for another commune on Zalo, Sơn
+    supervising the province on Zalo; the calendar always open (unless not ``always_open``)."""
     storage = await Storage.open(database)
     try:
         communes = await load_units(storage)
         now = datetime.now(VN_TZ)
-        open_period(now)
-        await storage.calendar.set_override(WEEKLY_FORM_ID, ALWAYS_OPEN, by=None, at=now)
+        if always_open:
+            open_period(now)
+            await storage.calendar.set_override(WEEKLY_FORM_ID, ALWAYS_OPEN, by=None, at=now)
         phuc_loc = next(u for u in communes if u.name == "Phúc Lộc")
         other = next(u for u in communes if u.code != phuc_loc.code)
         province = await storage.units.get("19")
@@ -91,6 +95,7 @@ class ZaloChat:
         self.zalo = zalo
         self.user_id = user_id
         self.seq = 0
+        self.asked = 0
 
     async def join(self, name: str) -> None:
         await self.zalo.add_user(self.user_id, name)
@@ -108,8 +113,29 @@ class ZaloChat:
 
     async def ask(self, text: str, predicate: Any = None, timeout: float = 20.0) -> dict[str, Any]:  # noqa: ASYNC109
         await self.say(text)
+        self.asked = self.seq
         return await self.reply(predicate, timeout)
+
+    async def answer_text(self) -> str:
+        """All the bot said since the last ``ask`` up to its awaited reply (a long text comes in parts)."""
+        return "\n".join(m["text"] or "" for m in await self.zalo.bot_messages(self.user_id, since=self.asked)
+                         if int(m["seq"]) <= self.seq)
 
 
 def has(words: str) -> Any:
     return lambda message: words in (message.get("text") or "")
+
+
+@contextlib.asynccontextmanager
+async def zalo_bot(base_url: str, database: Path) -> AsyncIterator[BotProcess]:
+    """The bot process with its Zalo channel; its log printed when the test fails; killed at the end."""
+    bot = BotProcess(base_url, database, zalo=True)
+    bot.start()
+    try:
+        yield bot
+    except BaseException:
+        print(bot.output()[-6000:])
+        raise
+    finally:
+        if bot.process is not None and bot.process.poll() is None:
+            bot.kill()

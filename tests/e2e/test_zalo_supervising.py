@@ -1,0 +1,79 @@
+"""The supervisor's journey on Zalo, end to end (the real bot process, the sandbox's Zalo side over
+HTTP): /tonghop on the open period, /xa and its options, a return with its reason typed in chat —
+the commune's reporter told on Zalo, with the option that opens the correction — and an approval."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.clock import VN_TZ
+from bot.domain.forms import load_form
+from bot.domain.periods import current_open_period
+from bot.notices.plan import effective_spec
+from bot.reporting.session import ensure_period
+from storage import Storage
+from storage.models import SubmissionStatus
+from tests.e2e.test_supervising_ux import ALWAYS_OPEN, open_period
+from tests.e2e.zalo_world import (
+    ZALO_BINH,
+    ZALO_LAN,
+    ZALO_SON,
+    ZaloChat,
+    has,
+    option_key,
+    seed_world,
+    zalo_bot,
+)
+from tests.rollup import scenario as sc
+from tests.rollup.conftest import FORM_PATH
+
+
+async def test_supervisor_on_zalo_rolls_up_returns_and_approves(sandbox, tmp_path) -> None:
+    server, client = sandbox
+    database = tmp_path / "baocao.db"
+    units = await seed_world(database)
+    storage = await Storage.open(database)
+    try:
+        now = datetime.now(VN_TZ)
+        info = current_open_period(effective_spec(load_form(FORM_PATH).period, ALWAYS_OPEN), now)
+        period = await ensure_period(storage, info)
+        ids: dict[str, int] = {}
+        for key in ("mine", "other"):
+            version = await storage.submissions.add_version(period.id, units[key].code, sc.steady(40, 1, 12), {},
+                                                            None, period.opens_at + timedelta(minutes=5))
+            ids[key] = version.id
+    finally:
+        await storage.close()
+    open_period(datetime.now(VN_TZ))
+
+    async with zalo_bot(server.base_url, database) as bot:
+        son, lan, binh = (ZaloChat(client.zalo, uid) for uid in (ZALO_SON, ZALO_LAN, ZALO_BINH))
+        await son.join("Sơn")
+        await lan.join("Lan")
+        await binh.join("Bình")
+        summary = await son.ask("/tonghop", has("TỔNG HỢP"), timeout=60)
+        assert "Đã nộp 2/92" in summary["text"], summary["text"]
+
+        card = await son.ask(f"/xa {units['mine'].code}", has("Trả lại để sửa"), timeout=30)
+        asked = await son.ask("tra lai de sua", has("gửi lý do"))  # the option, by its words
+        assert asked
+        returned = await son.ask("Mục Hồ sơ kỳ trước chuyển sang chưa khớp.", has("Đã trả lại"))
+        assert "Đã trả lại" in returned["text"]
+        told = await lan.reply(has("trả lại để sửa"))  # the reporter, on Zalo, with the option to correct
+        menu = await lan.ask(option_key(told, "Sửa báo cáo"), has("chọn mục"))
+        assert "1 = " in menu["text"]
+
+        card = await son.ask(f"/xa {units['other'].code}", has("Duyệt"), timeout=30)
+        approved = await son.ask(option_key(card, "✔ Duyệt"), has("Đã duyệt"))
+        assert "Đã báo cho 1 cán bộ" in approved["text"], approved["text"]
+        assert "đã được tỉnh duyệt" in (await binh.reply(has("duyệt")))["text"]
+        assert await bot.stop() == 0
+
+    storage = await Storage.open(database)
+    try:
+        mine = await storage.submissions.get(ids["mine"])
+        other = await storage.submissions.get(ids["other"])
+        assert mine is not None and mine.status == SubmissionStatus.RETURNED
+        assert other is not None and other.status == SubmissionStatus.APPROVED
+    finally:
+        await storage.close()
