@@ -21,6 +21,7 @@ from .chat_options import ChatOptionsRepo
 from .db import Database, DatabaseUnavailable
 from .drafts import DraftRepo
 from .form_versions import FormVersionRepo
+from .inbox import InboxRepo
 from .invites import InviteRepo, hash_token
 from .migrations import MIGRATIONS, Migration, MigrationError, latest_version
 from .missing import MissingRepo
@@ -80,6 +81,7 @@ class Storage:
     form_versions: FormVersionRepo
     return_asks: ReturnAskRepo
     chat_options: ChatOptionsRepo
+    inbox: InboxRepo
 
     @classmethod
     def over(cls, db: Database) -> Storage:
@@ -100,6 +102,7 @@ class Storage:
             form_versions=FormVersionRepo(db),
             return_asks=ReturnAskRepo(db),
             chat_options=ChatOptionsRepo(db),
+            inbox=InboxRepo(db),
         )
 
     @classmethod

@@ -8,6 +8,11 @@ string; unique, NULL for Telegram-only people) and ``messenger`` the messenger t
 ``chat_options``: the options last offered in a chat of a messenger without buttons (Zalo), so
 that a typed "2" means the same after a restart: per chat, the keys, labels and encoded actions
 (bot/chat/actions.py) of the last message(s) that offered choices.
+
+``inbox``: an update a messenger handed out and the bot has not finished handling. Zalo's
+getUpdates confirms an update by handing it out: one taken by a process that then dies would be
+lost, so it is written here first, deleted once handled, and handled at the next start if the
+process died meanwhile (``attempts`` stops an update that kills the bot from doing it for ever).
 """
 
 SQL = """
@@ -41,4 +46,12 @@ CREATE TABLE chat_options (
     offered_at TEXT NOT NULL,
     PRIMARY KEY (messenger, chat_id)
 ) WITHOUT ROWID;
+
+CREATE TABLE inbox (
+    id          INTEGER PRIMARY KEY,
+    messenger   TEXT NOT NULL,                 -- 'zalo'
+    body        TEXT NOT NULL,                 -- the update as received (JSON)
+    received_at TEXT NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 0     -- handlings begun at a start after the process died
+);
 """

@@ -1,7 +1,9 @@
 """The Zalo channel: each update → the sender's Identity → the same journey services as on
 Telegram → their replies, rendered for Zalo (outbox.py). Updates come by long polling
 (``run_polling``: one at a time; 408 is "none yet"; errors back off) or by the webhook
-(``webhook``: the secret is checked before the body is read, webhook.py).
+(``webhook``: the secret is checked before the body is read, webhook.py). Each is written to the
+inbox (SQLite) before it is handled and deleted after: Zalo confirms an update by handing it out,
+so one taken by a process that dies is handled at the next start instead of being lost.
 
 A text is, in this order: a command (/baocao …, as typed on Telegram); an option offered last in
 this chat, by its key or its words (bot/chat/options.py — looked up in SQLite, so a restart keeps
@@ -62,6 +64,24 @@ class ZaloChannel:
         self.dispatch = Dispatch(self, timetable)
 
     # -- the way in --------------------------------------------------------------------------
+
+    async def receive(self, update: ZaloUpdate) -> None:
+        """An update as Zalo hands it out: kept in the inbox until handled, so that one taken by a
+        process that dies is handled at the next start (getUpdates will not give it again)."""
+        storage = self.services.storage
+        kept = await storage.inbox.put(MESSENGER, update.model_dump_json(), self.services.clock.now())
+        await self.handle(update)
+        await storage.inbox.done(kept)
+
+    async def handle_left(self) -> int:
+        """Handle what a process that died left in the inbox; how many updates."""
+        storage = self.services.storage
+        left = await storage.inbox.left(MESSENGER)
+        for received in left:
+            log.info("handling a Zalo update left by a process that stopped (attempt %d)", received.attempts)
+            await self.handle(ZaloUpdate.model_validate_json(received.body))
+            await storage.inbox.done(received.id)
+        return len(left)
 
     async def handle(self, update: ZaloUpdate) -> None:
         """One update, answered; an error is logged and the person told that nothing is lost."""
@@ -157,6 +177,7 @@ class ZaloChannel:
             await self.client.delete_webhook()
         except ZaloError:
             log.warning("could not remove the Zalo webhook before polling", exc_info=True)
+        await self.handle_left()
         updates = self.client.updates(timeout=timeout)
         log.info("Zalo channel: long polling")
         while not stop.is_set():
@@ -169,13 +190,13 @@ class ZaloChannel:
                     await next_update
                 break
             stopping.cancel()
-            await self.handle(next_update.result())
+            await self.receive(next_update.result())
         with contextlib.suppress(AttributeError):
             await updates.aclose()  # type: ignore[attr-defined]  # an async generator
 
     def webhook(self, secret: str) -> Handler:
         """The aiohttp handler of Zalo's webhook requests (the secret checked before the body is read)."""
-        return webhook_handler(secret, self.handle)
+        return webhook_handler(secret, self.receive)
 
     async def close(self, grace: float = STOP_GRACE) -> None:
         """Let the work beside the updates finish within ``grace`` seconds, cancel the rest, close

@@ -6,6 +6,7 @@ with a reason."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from bot.chat.catalogue import say
@@ -127,5 +128,38 @@ async def test_one_message_entry_with_warnings_kept_for_one_reason(sandbox, tmp_
         assert submission is not None
         assert {k: str(v) for k, v in submission.explanations.items()} == {
             "balance": REASON, "continuity": REASON, "outlier:received_online_full": REASON}
+    finally:
+        await storage.close()
+
+
+async def test_an_update_taken_by_a_process_killed_is_handled_at_the_next_start(sandbox, tmp_path) -> None:
+    """Zalo confirms an update by handing it out: the bot keeps it in SQLite until it is handled,
+    so a kill -9 while its answer is on the way loses nothing — the next start handles it again."""
+    server, client = sandbox
+    await seed_world(tmp_path / "baocao.db")
+    async with zalo_bot(server.base_url, tmp_path / "baocao.db") as bot:
+        lan = ZaloChat(client.zalo, ZALO_LAN)
+        await lan.join("Lan")
+        await lan.ask("/baocao", lambda m: field_of(m) is not None, timeout=30)
+        # the answer to the next message never comes back (and is not carried out)
+        await client.zalo.inject_fault("sendMessage", "timeout", count=1, delay=15, executed=False)
+        before = len(await client.zalo.requests(method="sendMessage"))
+        await lan.say("53")
+        for _ in range(100):  # until the bot is waiting for Zalo's answer to its reply
+            if len(await client.zalo.requests(method="sendMessage")) > before:
+                break
+            await asyncio.sleep(0.05)
+        bot.kill()
+        bot.start()
+        question = await lan.reply(lambda m: field_of(m) is not None, timeout=40)
+        assert field_of(question) == "received_online_full"  # «53» was kept: the form goes on
+        assert await bot.stop() == 0
+    storage = await Storage.open(tmp_path / "baocao.db")
+    try:
+        person = await storage.people.get_by_zalo_id(ZALO_LAN)
+        assert person is not None
+        [(_, draft)] = await storage.drafts.cursors_with_drafts(person.id)
+        assert await storage.drafts.values(draft.id) == {"carried_over": 53}
+        assert await storage.inbox.left("zalo") == []
     finally:
         await storage.close()
