@@ -51,7 +51,6 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
     reminders: Timetable | None = None  # bot.scheduler.ReminderScheduler, installed by initialize
     reminder_config: ReminderConfig | None = None  # None: from the environment (REMINDERS_…); the demo sets its own
     zalo_channel: ZaloChannel | None = None  # the Zalo channel beside Telegram (bot.app), polled from start to stop
-    zalo_polls: bool = True  # False: Zalo's updates come by its webhook instead
 
     async def initialize(self) -> None:
         from bot.documents.pool import POOL, limits_from
@@ -76,7 +75,13 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
 
     async def start(self) -> None:
         await super().start()
-        if self.zalo_channel is not None and self.zalo_polls and self._zalo_task is None:
+        settings = self.services.settings
+        if self.zalo_channel is not None and settings.zalo_webhook_url is not None:
+            assert settings.zalo_webhook_secret is not None  # required with the URL (Settings)
+            await self.zalo_channel.start_webhook(
+                url=str(settings.zalo_webhook_url), secret=settings.zalo_webhook_secret.get_secret_value(),
+                listen=settings.webhook_listen, port=settings.zalo_webhook_port)
+        elif self.zalo_channel is not None and self._zalo_task is None:
             self._zalo_stop.clear()
             self._zalo_task = asyncio.get_running_loop().create_task(
                 self.zalo_channel.run_polling(self._zalo_stop), name="zalo-polling")
@@ -121,6 +126,8 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
     async def stop(self) -> None:
         if self.reminders is not None:
             self.reminders.hold()  # no new notice leaves from now on; those in flight finish
+        if self.zalo_channel is not None:
+            await self.zalo_channel.stop_webhook()
         if self._zalo_task is not None:  # Zalo's update in hand is finished; no new one is taken
             self._zalo_stop.set()
             try:

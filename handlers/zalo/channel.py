@@ -21,6 +21,9 @@ import logging
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
 
 from bot.chat.access import Identity, identify_zalo
 from bot.chat.options import pick
@@ -40,6 +43,7 @@ from storage.models import Person
 
 log = logging.getLogger(__name__)
 
+MAX_BODY = 1024 * 1024  # bytes of one webhook request's body (an update weighs a few KB)
 POLL_TIMEOUT = 30  # seconds getUpdates waits for an update
 STOP_GRACE = 2.0  # seconds the work beside the updates (rollups, files) gets at shutdown
 
@@ -60,6 +64,7 @@ class ZaloChannel:
         self.client = client
         self.other_tell = other_tell
         self._tasks: set[asyncio.Task[None]] = set()
+        self._runner: web.AppRunner | None = None
         self.outbox = ZaloOutbox(client, lambda: services.storage, services.clock, file_link, self.beside)
         self.dispatch = Dispatch(self, timetable)
 
@@ -197,6 +202,24 @@ class ZaloChannel:
     def webhook(self, secret: str) -> Handler:
         """The aiohttp handler of Zalo's webhook requests (the secret checked before the body is read)."""
         return webhook_handler(secret, self.receive)
+
+    async def start_webhook(self, *, url: str, secret: str, listen: str, port: int) -> None:
+        """Serve Zalo's webhook at the path of ``url`` on ``listen``:``port`` (behind the reverse
+        proxy that terminates HTTPS), then register ``url`` with setWebhook and ``secret``."""
+        await self.handle_left()
+        app = web.Application(client_max_size=MAX_BODY)
+        app.router.add_post(urlsplit(url).path or "/", self.webhook(secret))
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, listen, port).start()
+        await self.client.set_webhook(url, secret)
+        log.info("Zalo channel: webhook %s, listening on %s:%s", url, listen, port)
+
+    async def stop_webhook(self) -> None:
+        """No more requests are taken (Zalo sends again what it could not deliver)."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
 
     async def close(self, grace: float = STOP_GRACE) -> None:
         """Let the work beside the updates finish within ``grace`` seconds, cancel the rest, close

@@ -5,6 +5,7 @@ supervising the province on Zalo; a second province (Lai Châu, 12) for the acce
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,13 @@ class ZaloWorld:
 
 @pytest.fixture
 async def zalo_world(tmp_path: Path) -> AsyncIterator[ZaloWorld]:
+    async with running_world(tmp_path) as world:
+        yield world
+
+
+@contextlib.asynccontextmanager
+async def running_world(tmp_path: Path, *, webhook: tuple[str, str, int] | None = None) -> AsyncIterator[ZaloWorld]:
+    """The world, its channel polling — or serving the webhook (url, secret, port) when given."""
     server = SandboxServer()
     base = await server.start()
     client = SandboxClient(base)
@@ -65,12 +73,18 @@ async def zalo_world(tmp_path: Path) -> AsyncIterator[ZaloWorld]:
     zalo = ZaloBotClient(ZALO_TOKEN, base_url=f"{base}/zalo", request_timeout=3.0, poll_margin=2.0)
     channel = ZaloChannel(services, zalo)
     stop = asyncio.Event()
-    polling = asyncio.create_task(channel.run_polling(stop, timeout=1))
+    if webhook is None:
+        polling = asyncio.create_task(channel.run_polling(stop, timeout=1))
+    else:
+        url, secret, port = webhook
+        await channel.start_webhook(url=url, secret=secret, listen="127.0.0.1", port=port)
+        polling = asyncio.create_task(stop.wait())
     try:
         yield ZaloWorld(server, client, storage, channel, units, people)  # type: ignore[arg-type]
     finally:
         stop.set()
         await asyncio.wait_for(polling, 10)
+        await channel.stop_webhook()
         await channel.close()
         await storage.close()
         await client.close()
