@@ -22,6 +22,7 @@ from telegram import Update
 from bot.app import build_application
 from bot.chat.catalogue import say
 from bot.demo.seed import DEFAULT_PROVINCE, DEMO_FORM, DemoWorld, seed_demo
+from bot.demo.zalo_people import seed_zalo_people
 from bot.notices.reminders import ReminderConfig
 from bot.settings import Settings, SettingsError
 from sandbox.server import SandboxServer
@@ -86,6 +87,10 @@ async def demo(
                     entry["id"], entry["first_name"], entry["last_name"], role=entry["role"],
                     title=entry["title"], units=entry["units"],
                 )
+            for data, unit in await seed_zalo_people(services.storage, world.province, world.communes,
+                                                     services.clock.now()):
+                sandbox.webchat.add_zalo_person(data.zalo_id, data.display_name, role=str(data.role),
+                                                title=data.title, units=[unit.full_name])
             assert application.updater is not None
             await application.updater.start_polling(poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES)
             await application.start()
