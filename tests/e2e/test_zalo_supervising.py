@@ -12,7 +12,8 @@ from bot.domain.periods import current_open_period
 from bot.notices.plan import effective_spec
 from bot.reporting.session import ensure_period
 from storage import Storage
-from storage.models import SubmissionStatus
+from storage.models import Role, SubmissionStatus
+from tests.e2e.botprocess import buttons
 from tests.e2e.test_supervising_ux import ALWAYS_OPEN, open_period
 from tests.e2e.zalo_world import (
     ZALO_BINH,
@@ -24,8 +25,11 @@ from tests.e2e.zalo_world import (
     seed_world,
     zalo_bot,
 )
+from tests.integration.seed import bind
 from tests.rollup import scenario as sc
 from tests.rollup.conftest import FORM_PATH
+
+TELEGRAM_SUP, TELEGRAM_HUNG = 3401, 3402
 
 
 async def test_supervisor_on_zalo_rolls_up_returns_and_approves(sandbox, tmp_path) -> None:
@@ -77,3 +81,52 @@ async def test_supervisor_on_zalo_rolls_up_returns_and_approves(sandbox, tmp_pat
         assert other is not None and other.status == SubmissionStatus.APPROVED
     finally:
         await storage.close()
+
+
+async def test_officials_on_both_messengers_one_rollup_and_each_told_on_their_own(sandbox, tmp_path) -> None:
+    """A commune on Telegram and one on Zalo report the same week: the supervisor on either sees one
+    rollup of both; a return from Zalo reaches the Telegram official on Telegram, an approval from
+    Telegram reaches the Zalo official on Zalo."""
+    server, client = sandbox
+    database = tmp_path / "baocao.db"
+    units = await seed_world(database)
+    storage = await Storage.open(database)
+    try:
+        now = datetime.now(VN_TZ)
+        await bind(storage, TELEGRAM_SUP, "Hoàng Minh Tuấn", Role.SUPERVISOR, units["province"], now)
+        await bind(storage, TELEGRAM_HUNG, "Trần Văn Hùng", Role.REPORTER, units["third"], now)
+        info = current_open_period(effective_spec(load_form(FORM_PATH).period, ALWAYS_OPEN), now)
+        period = await ensure_period(storage, info)
+        ids: dict[str, int] = {}
+        for key in ("other", "third"):  # Bình's commune (Zalo), Hùng's (Telegram)
+            version = await storage.submissions.add_version(period.id, units[key].code, sc.steady(40, 1, 12), {},
+                                                            None, period.opens_at + timedelta(minutes=5))
+            ids[key] = version.id
+    finally:
+        await storage.close()
+
+    async with zalo_bot(server.base_url, database) as bot:
+        son, binh = ZaloChat(client.zalo, ZALO_SON), ZaloChat(client.zalo, ZALO_BINH)
+        await son.join("Sơn")
+        await binh.join("Bình")
+        await client.add_user(TELEGRAM_SUP, "Tuấn", "Hoàng Minh")
+        await client.add_user(TELEGRAM_HUNG, "Hùng", "Trần Văn")
+        on_zalo = await son.ask("/tonghop", has("TỔNG HỢP"), timeout=60)
+        sent = await client.send_text(TELEGRAM_SUP, "/tonghop")
+        on_telegram = await client.wait_for_bot_message(TELEGRAM_SUP, after_message_id=sent["message_id"], timeout=60,
+                                                        predicate=lambda m: "TỔNG HỢP" in (m.get("text") or ""))
+        for summary in (on_zalo["text"], on_telegram["text"]):
+            assert "Đã nộp 2/92" in summary, summary
+
+        returned = await son.ask(f"/tralai {ids['third']} Mục Hồ sơ kỳ trước chuyển sang chưa khớp.",
+                                 has("Đã trả lại"))
+        assert "Đã trả lại" in returned["text"], returned["text"]
+        told = await client.wait_for_bot_message(TELEGRAM_HUNG, after_message_id=0, timeout=20,
+                                                 predicate=lambda m: "trả lại để sửa" in (m.get("text") or ""))
+        assert any("Sửa báo cáo" in label for label, _ in buttons(told))  # a button, on Telegram
+
+        sent = await client.send_text(TELEGRAM_SUP, f"/duyet {ids['other']}")
+        await client.wait_for_bot_message(TELEGRAM_SUP, after_message_id=sent["message_id"], timeout=20,
+                                          predicate=lambda m: "Đã duyệt" in (m.get("text") or ""))
+        assert "đã được tỉnh duyệt" in (await binh.reply(has("duyệt")))["text"]  # on Zalo
+        assert await bot.stop() == 0

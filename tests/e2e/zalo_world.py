@@ -77,13 +77,13 @@ async def seed_world(database: Path, *, always_open: bool = True) -> dict[str, U
             open_period(now)
             await storage.calendar.set_override(WEEKLY_FORM_ID, ALWAYS_OPEN, by=None, at=now)
         phuc_loc = next(u for u in communes if u.name == "Phúc Lộc")
-        other = next(u for u in communes if u.code != phuc_loc.code)
+        other, third = [u for u in communes if u.code != phuc_loc.code][:2]
         province = await storage.units.get("19")
         assert province is not None
         await zalo_official(storage, ZALO_LAN, "Nguyễn Thị Lan", Role.REPORTER, phuc_loc)
         await zalo_official(storage, ZALO_BINH, "Lê Văn Bình", Role.REPORTER, other)
         await zalo_official(storage, ZALO_SON, "Trần Văn Sơn", Role.SUPERVISOR, province)
-        return {"mine": phuc_loc, "other": other, "province": province}
+        return {"mine": phuc_loc, "other": other, "third": third, "province": province}
     finally:
         await storage.close()
 
