@@ -101,8 +101,9 @@ class Dispatch:
         match name:
             case "start":
                 await self._send(chat, identity, await self._welcome(identity))
-            case "help":
-                await self._send(chat, identity, await help_for(storage, identity))
+            case "help":  # and how options work here
+                extra = [Message(say("zalo.help_options"))] if identity.is_known else []
+                await self._send(chat, identity, [*await help_for(storage, identity), *extra])
             case "baocao":
                 await self.channel.send_turn(chat, identity, await journey.start(identity))
             case "huy":

@@ -71,3 +71,4 @@ async def test_a_zalo_supervisor_sees_only_their_province(zalo_world: ZaloWorld)
     assert card["text"].startswith("Không tìm thấy xã, phường nào khớp") and "tỉnh của Anh/Chị" in card["text"]
     mine = await son.ask(f"/xa {zalo_world.units['mine'].code}", has("Phúc Lộc"))
     assert mine
+
