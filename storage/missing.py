@@ -22,8 +22,8 @@ from typing import Literal
 from .base import Repository
 from .models import Person, Unit
 
-_PERSON_COLUMNS = ("id", "telegram_id", "full_name", "username", "active", "created_at", "blocked_at",
-                   "reminders_paused_from", "reminders_paused_to")
+_PERSON_COLUMNS = ("id", "telegram_id", "zalo_id", "messenger", "full_name", "username", "active", "created_at",
+                   "blocked_at", "reminders_paused_from", "reminders_paused_to")
 
 
 Unreachable = Literal["no_reporter", "blocked", "on_leave"]

@@ -24,8 +24,8 @@ from tests.e2e.zalo_world import (
     seed_world,
     zalo_bot,
 )
-from tests.integration.busy_week import BUSY_LINES, TEXTS, seed_usual_weeks
-from tests.integration.test_reporting_one_pass import REASON
+from tests.integration.busy_week import BUSY_LINES, TEXT_LINES, TEXTS, seed_usual_weeks
+from tests.integration.test_reporting_one_pass import BALANCED_LINES, REASON
 
 
 async def test_a_week_on_zalo_one_question_at_a_time_survives_kill_9(sandbox, tmp_path) -> None:
@@ -161,5 +161,31 @@ async def test_an_update_taken_by_a_process_killed_is_handled_at_the_next_start(
         [(_, draft)] = await storage.drafts.cursors_with_drafts(person.id)
         assert await storage.drafts.values(draft.id) == {"carried_over": 53}
         assert await storage.inbox.left("zalo") == []
+    finally:
+        await storage.close()
+
+
+async def test_labelled_lines_before_baocao_fill_the_report(sandbox, tmp_path) -> None:
+    """Twin of the Telegram one-message entry before /baocao: figures and texts in one message."""
+    server, client = sandbox
+    database = tmp_path / "baocao.db"
+    units = await seed_world(database, always_open=False)
+    async with zalo_bot(server.base_url, database) as bot:
+        lan = ZaloChat(client.zalo, ZALO_LAN)
+        await lan.join("Lan")
+        await lan.ask("/help", has(say("zalo.help_options")), timeout=30)
+        assert say("reporting_entry.help_one_message") in await lan.answer_text()
+        review = await lan.ask(f"{BALANCED_LINES}\n{TEXT_LINES}", has("Gửi báo cáo"))  # no /baocao first
+        assert (await lan.answer_text()).startswith("Đã điền 19 mục")
+        done = await lan.ask(option_key(review, "Gửi báo cáo"), has("Đã gửi"))
+        assert "lần 1" in done["text"]
+        assert await bot.stop() == 0
+    storage = await Storage.open(database)
+    try:
+        period = await storage.periods.current("tthc-weekly", datetime.now(VN_TZ))
+        assert period is not None
+        submission = await storage.submissions.latest(period.id, units["mine"].code)
+        assert submission is not None
+        assert submission.answers["resources"] == "03 công chức tiếp nhận; 01 công chức kiêm nhiệm."
     finally:
         await storage.close()

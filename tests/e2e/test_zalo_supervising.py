@@ -12,7 +12,7 @@ from bot.domain.periods import current_open_period
 from bot.notices.plan import effective_spec
 from bot.reporting.session import ensure_period
 from storage import Storage
-from storage.models import Role, SubmissionStatus
+from storage.models import Role, SubmissionStatus, zalo_actor
 from tests.e2e.botprocess import buttons
 from tests.e2e.test_supervising_ux import ALWAYS_OPEN, open_period
 from tests.e2e.zalo_world import (
@@ -129,4 +129,83 @@ async def test_officials_on_both_messengers_one_rollup_and_each_told_on_their_ow
         await client.wait_for_bot_message(TELEGRAM_SUP, after_message_id=sent["message_id"], timeout=20,
                                           predicate=lambda m: "Đã duyệt" in (m.get("text") or ""))
         assert "đã được tỉnh duyệt" in (await binh.reply(has("duyệt")))["text"]  # on Zalo
+        assert await bot.stop() == 0
+
+
+async def _one_report(database, units, key: str = "mine") -> int:  # type: ignore[no-untyped-def]
+    storage = await Storage.open(database)
+    try:
+        info = current_open_period(effective_spec(load_form(FORM_PATH).period, ALWAYS_OPEN), datetime.now(VN_TZ))
+        period = await ensure_period(storage, info)
+        version = await storage.submissions.add_version(period.id, units[key].code, sc.steady(40, 1, 12), {}, None,
+                                                        period.opens_at + timedelta(minutes=5))
+        return version.id
+    finally:
+        await storage.close()
+
+
+async def test_the_return_reason_is_asked_across_a_kill_9_and_huy_cancels(sandbox, tmp_path) -> None:
+    """Twin of the Telegram «Trả lại để sửa» journey: the reason awaited survives a kill -9 (it is in
+    SQLite), a short one is asked again, the reporter is told on Zalo; /huy cancels another return."""
+    server, client = sandbox
+    database = tmp_path / "baocao.db"
+    units = await seed_world(database)
+    returned_id = await _one_report(database, units, "mine")
+    kept_id = await _one_report(database, units, "other")
+    async with zalo_bot(server.base_url, database) as bot:
+        son, lan = ZaloChat(client.zalo, ZALO_SON), ZaloChat(client.zalo, ZALO_LAN)
+        await son.join("Sơn")
+        await lan.join("Lan")
+        card = await son.ask(f"/xa {units['mine'].code}", has("Trả lại để sửa"), timeout=30)
+        ask = await son.ask(option_key(card, "↩ Trả lại để sửa"), has("gửi lý do"))
+        assert "/tralai" not in ask["text"] and "1 = ✖ Hủy" in ask["text"]
+        bot.kill()  # between the choice and the reason, without warning
+        bot.start()
+        await son.ask("sai", has("Lý do quá ngắn"), timeout=40)  # too short: asked again, nothing returned
+        done = await son.ask("Mục Hồ sơ kỳ trước chuyển sang chưa khớp.\nMục Khó khăn: ghi cụ thể hơn.",
+                             has("Đã trả lại"))
+        assert f"của {units['mine'].full_name} (lần 1). Đã báo cho 1 cán bộ của xã" in done["text"]
+        told = await lan.reply(has("trả lại để sửa"))
+        assert "Lý do: Mục Hồ sơ kỳ trước chuyển sang chưa khớp.\nMục Khó khăn: ghi cụ thể hơn." in told["text"]
+        assert "1 = ✏ Sửa báo cáo" in told["text"]
+
+        card = await son.ask(f"/xa {units['other'].code}", has("Trả lại để sửa"), timeout=30)
+        await son.ask(option_key(card, "↩ Trả lại để sửa"), has("gửi lý do"))
+        cancelled = await son.ask("/huy")
+        assert "Đã trả lại" not in cancelled["text"]
+        after = await son.ask("Cảm ơn.")  # no reason awaited any more: not taken as one
+        assert "Đã trả lại" not in after["text"]
+        assert await bot.stop() == 0
+
+    storage = await Storage.open(database)
+    try:
+        returned = await storage.submissions.get(returned_id)
+        kept = await storage.submissions.get(kept_id)
+        assert returned is not None and returned.status == SubmissionStatus.RETURNED
+        assert kept is not None and kept.status == SubmissionStatus.SUBMITTED
+        assert await storage.return_asks.get(zalo_actor(ZALO_SON)) is None
+    finally:
+        await storage.close()
+
+
+async def test_chuanop_on_zalo_and_its_nudge(sandbox, tmp_path) -> None:
+    """Twin of /chuanop: the short list and «Nhắc ngay», chosen by its number, for reporters on both messengers
+    (the notice itself goes out by the calendar's sender, out of quiet hours)."""
+    server, client = sandbox
+    database = tmp_path / "baocao.db"
+    units = await seed_world(database)
+    storage = await Storage.open(database)
+    try:
+        await bind(storage, TELEGRAM_HUNG, "Trần Văn Hùng", Role.REPORTER, units["third"], datetime.now(VN_TZ))
+    finally:
+        await storage.close()
+    async with zalo_bot(server.base_url, database) as bot:
+        son = ZaloChat(client.zalo, ZALO_SON)
+        await son.join("Sơn")
+        await client.add_user(TELEGRAM_HUNG, "Hùng", "Trần Văn")
+        listing = await son.ask("/chuanop", has("Chưa nộp:"), timeout=30)
+        assert "Chưa nộp: 92/92 xã, phường." in listing["text"]
+        told = await son.ask(option_key(listing, "🔔 Nhắc ngay"), has("lời nhắc"))
+        # Lan and Bình on Zalo, Hùng on Telegram: each recorded once (delivery by messenger: the notices)
+        assert "Đã gửi lời nhắc tới 3 cán bộ của 3 xã, phường" in told["text"], told["text"]
         assert await bot.stop() == 0
