@@ -5,6 +5,7 @@ by typing an action's encoded form, not by a supervisor's commands."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from bot.chat.actions import PastReportFile, Submit, UseSuggestion, encode
@@ -12,7 +13,15 @@ from bot.chat.catalogue import say
 from bot.clock import VN_TZ
 from storage.chat_options import OfferedOption
 from tests.e2e.zalo_world import ZALO_BINH, ZALO_LAN, ZALO_SON, field_of, has
+from tests.rollup import scenario as sc
 from tests.zalo.conftest import ZaloWorld
+
+
+def draft_key(message: dict[str, str]) -> str:
+    """The period key in a file name, from the week the message names ("Tuần 49/2026" → "2026-W49")."""
+    found = re.search(r"Tuần (\d+)/(\d{4})", message["text"])
+    assert found is not None
+    return f"{found[2]}-W{found[1]}"
 
 
 async def _lans_draft(world: ZaloWorld) -> int:
@@ -39,16 +48,24 @@ async def test_a_forged_option_is_checked_again_by_the_journey(zalo_world: ZaloW
     lan, binh = zalo_world.chat(ZALO_LAN), zalo_world.chat(ZALO_BINH)
     await lan.ask("/baocao", lambda m: field_of(m) is not None)
     draft_id = await _lans_draft(zalo_world)
+    draft = await zalo_world.storage.drafts.get(draft_id)
+    assert draft is not None
+    mine = zalo_world.units["mine"].code
+    await zalo_world.storage.submissions.add_version(draft.period_id, mine, sc.steady(40, 1, 12), {}, None,
+                                                     datetime.now(VN_TZ))  # a report of Lan's, sent
     forged = [OfferedOption("1", "Gửi báo cáo", encode(Submit(draft_id))),
               OfferedOption("2", "Như kỳ trước", encode(UseSuggestion(draft_id, "carried_over"))),
-              OfferedOption("3", "Tệp", encode(PastReportFile(zalo_world.units["mine"].code, "2026-W40")))]
+              OfferedOption("3", "Tệp", encode(PastReportFile(draft.period_id, mine)))]
     for key in ("1", "2"):  # (an answer without options forgets the offer: it is forged again each time)
         await zalo_world.storage.chat_options.offer("zalo", ZALO_BINH, forged, datetime.now(VN_TZ))
         assert say("reporting.not_yours") in (await binh.ask(key))["text"]
     await zalo_world.storage.chat_options.offer("zalo", ZALO_BINH, forged, datetime.now(VN_TZ))
-    refused = await binh.ask("3")
-    assert "Phúc Lộc" not in refused["text"] and "docx" not in refused["text"]
+    assert (await binh.ask("3"))["text"] == say("reporting.not_yours")
     assert await zalo_world.storage.drafts.values(draft_id) == {}
+    # the same option, Lan's own: her report's file (offered as a link once files are served)
+    await lan.ask("/baocaocu", lambda m: "1 = " in (m["text"] or ""))
+    sent = await lan.ask("1", has(".docx"), timeout=30)
+    assert say("zalo.file_not_linked", name=f"BC-tuan-{draft_key(sent)}-xa-phuc-loc.docx") in sent["text"]
 
 
 async def test_typed_action_data_and_supervisor_commands_are_refused(zalo_world: ZaloWorld) -> None:
