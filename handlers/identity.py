@@ -18,7 +18,9 @@ async def remember(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is not None:
         services = context.services
-        context.identity = await identify(services.storage, services.settings, user.id)
+        identity = context.identity = await identify(services.storage, services.settings, user.id)
+        if identity.person is not None and identity.person.messenger == "zalo":  # back on Telegram
+            await services.storage.people.set_messenger(identity.person.id, "telegram")
 
 
 async def identity_of(update: Update, context: BotContext, *, again: bool = False) -> Identity | None:

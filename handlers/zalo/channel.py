@@ -111,7 +111,7 @@ class ZaloChannel:
     async def _identify(self, message: ZaloMessage) -> Identity:
         storage = self.services.storage
         identity = await identify_zalo(storage, self.services.settings, message.sender.id)
-        if identity.person is not None:
+        if identity.person is not None and identity.person.messenger != MESSENGER:
             await storage.people.set_messenger(identity.person.id, MESSENGER)  # notices follow them here
         return identity
 

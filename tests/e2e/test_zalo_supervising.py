@@ -30,6 +30,7 @@ from tests.rollup import scenario as sc
 from tests.rollup.conftest import FORM_PATH
 
 TELEGRAM_SUP, TELEGRAM_HUNG = 3401, 3402
+ZALO_HUNG = "d00dd00dd00dd00dd00d"
 
 
 async def test_supervisor_on_zalo_rolls_up_returns_and_approves(sandbox, tmp_path) -> None:
@@ -209,3 +210,39 @@ async def test_chuanop_on_zalo_and_its_nudge(sandbox, tmp_path) -> None:
         # Lan and Bình on Zalo, Hùng on Telegram: each recorded once (delivery by messenger: the notices)
         assert "Đã gửi lời nhắc tới 3 cán bộ của 3 xã, phường" in told["text"], told["text"]
         assert await bot.stop() == 0
+
+
+async def test_someone_on_both_messengers_is_told_on_the_one_used_last(sandbox, tmp_path) -> None:
+    server, client = sandbox
+    database = tmp_path / "baocao.db"
+    units = await seed_world(database)
+    storage = await Storage.open(database)
+    try:
+        hung = await bind(storage, TELEGRAM_HUNG, "Trần Văn Hùng", Role.REPORTER, units["third"], datetime.now(VN_TZ))
+        await storage.db.execute("UPDATE people SET zalo_id = ? WHERE id = ?", (ZALO_HUNG, hung.id))  # linked
+    finally:
+        await storage.close()
+    first = await _one_report(database, units, "third")
+    async with zalo_bot(server.base_url, database) as bot:
+        son, hung_zalo = ZaloChat(client.zalo, ZALO_SON), ZaloChat(client.zalo, ZALO_HUNG)
+        await son.join("Sơn")
+        await hung_zalo.join("Hùng")
+        await client.add_user(TELEGRAM_HUNG, "Hùng", "Trần Văn")
+        await hung_zalo.ask("/help")  # Hùng writes on Zalo: told there
+        await son.ask(f"/tralai {first} Mục Hồ sơ kỳ trước chuyển sang chưa khớp.", has("Đã trả lại"))
+        assert "1 = ✏ Sửa báo cáo" in (await hung_zalo.reply(has("trả lại để sửa")))["text"]
+
+        second = await _one_report(database, units, "third")  # sent again
+        sent = await client.send_text(TELEGRAM_HUNG, "/help")  # then on Telegram: told there
+        await client.wait_for_bot_message(TELEGRAM_HUNG, after_message_id=sent["message_id"], timeout=20)
+        await son.ask(f"/tralai {second} Mục Khó khăn: ghi cụ thể hơn.", has("Đã trả lại"))
+        told = await client.wait_for_bot_message(TELEGRAM_HUNG, after_message_id=sent["message_id"], timeout=20,
+                                                 predicate=lambda m: "trả lại để sửa" in (m.get("text") or ""))
+        assert "ghi cụ thể hơn" in told["text"]
+        assert await bot.stop() == 0
+    storage = await Storage.open(database)
+    try:
+        person = await storage.people.get_by_zalo_id(ZALO_HUNG)
+        assert person is not None and person.messenger == "telegram" and person.telegram_id == TELEGRAM_HUNG
+    finally:
+        await storage.close()
