@@ -17,6 +17,7 @@ from tests.e2e.botprocess import buttons
 from tests.e2e.test_supervising_ux import ALWAYS_OPEN, open_period
 from tests.e2e.zalo_world import (
     ZALO_BINH,
+    ZALO_HA,
     ZALO_LAN,
     ZALO_SON,
     ZaloChat,
@@ -209,6 +210,10 @@ async def test_chuanop_on_zalo_and_its_nudge(sandbox, tmp_path) -> None:
         told = await son.ask(option_key(listing, "🔔 Nhắc ngay"), has("lời nhắc"))
         # Lan and Bình on Zalo, Hùng on Telegram: each recorded once (delivery by messenger: the notices)
         assert "Đã gửi lời nhắc tới 3 cán bộ của 3 xã, phường" in told["text"], told["text"]
+        ha = ZaloChat(client.zalo, ZALO_HA)  # the admin's calendar, seen and changed from Zalo
+        await ha.join("Hà")
+        shown = await ha.ask("/lich", has("23:59"))
+        assert "Chủ nhật" in shown["text"] or "chủ nhật" in shown["text"], shown["text"]
         assert await bot.stop() == 0
 
 

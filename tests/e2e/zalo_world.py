@@ -22,6 +22,7 @@ from tests.integration.seed import load_units
 from tests.rollup.conftest import FORM_PATH
 
 ZALO_LAN, ZALO_BINH, ZALO_SON = "a1b2c3d4e5f60718293a", "b7c6d5e4f3a2b1c0d9e8", "c0ffee00c0ffee00c0ff"
+ZALO_HA = "ad0000000000000000ad"  # an admin of every province
 OPTION = re.compile(r"^([0-9a-z]{1,3}) = (.+)$", re.MULTILINE)
 QUESTION = re.compile(r"Câu (\d+)/(\d+) · (.+)")
 ANSWERS = {
@@ -68,7 +69,7 @@ async def zalo_official(storage: Storage, zalo_id: str, name: str, role: Role, u
 
 async def seed_world(database: Path, *, always_open: bool = True) -> dict[str, Unit]:
     """Thái Nguyên's units, Lan reporting for Phúc Lộc and Bình for another commune on Zalo, Sơn
-    supervising the province on Zalo; the calendar always open (unless not ``always_open``)."""
+    supervising the province and Hà administering on Zalo; the calendar always open (unless not ``always_open``)."""
     storage = await Storage.open(database)
     try:
         communes = await load_units(storage)
@@ -83,6 +84,7 @@ async def seed_world(database: Path, *, always_open: bool = True) -> dict[str, U
         await zalo_official(storage, ZALO_LAN, "Nguyễn Thị Lan", Role.REPORTER, phuc_loc)
         await zalo_official(storage, ZALO_BINH, "Lê Văn Bình", Role.REPORTER, other)
         await zalo_official(storage, ZALO_SON, "Trần Văn Sơn", Role.SUPERVISOR, province)
+        await zalo_official(storage, ZALO_HA, "Vũ Thị Hà", Role.ADMIN, None)
         return {"mine": phuc_loc, "other": other, "third": third, "province": province}
     finally:
         await storage.close()
