@@ -34,7 +34,7 @@ from bot.services import Services
 from bot.supervising.tell import Tell
 from handlers.zalo.client import ZaloBotClient
 from handlers.zalo.dispatch import Dispatch
-from handlers.zalo.errors import ZaloError
+from handlers.zalo.errors import ZaloError, ZaloUnreachableUser
 from handlers.zalo.files import FileLink, no_file_link
 from handlers.zalo.models import ZaloMessage, ZaloUpdate
 from handlers.zalo.outbox import MESSENGER, ZaloOutbox
@@ -102,6 +102,11 @@ class ZaloChannel:
                 await self.send_turn(chat, identity, await self.dispatch.journey().media(identity))
         except asyncio.CancelledError:
             raise
+        except ZaloUnreachableUser:  # Zalo will not deliver to them: marked like a Telegram user who blocked the bot
+            person = await self.services.storage.people.get_by_zalo_id(message.sender.id)
+            if person is not None and await self.services.storage.people.set_blocked(
+                    person.id, self.services.clock.now()):
+                log.info("Zalo user of person %s cannot be reached: marked as blocked", person.id)
         except Exception:
             log.exception("error while handling a Zalo update")
             with contextlib.suppress(Exception):
@@ -111,8 +116,11 @@ class ZaloChannel:
     async def _identify(self, message: ZaloMessage) -> Identity:
         storage = self.services.storage
         identity = await identify_zalo(storage, self.services.settings, message.sender.id)
-        if identity.person is not None and identity.person.messenger != MESSENGER:
-            await storage.people.set_messenger(identity.person.id, MESSENGER)  # notices follow them here
+        person = identity.person
+        if person is not None and person.messenger != MESSENGER:
+            await storage.people.set_messenger(person.id, MESSENGER)  # notices follow them here
+        if person is not None and not person.active:  # they write: they can be reached again
+            await storage.people.set_active(person.id, True, self.services.clock.now())
         return identity
 
     async def _text(self, chat: str, identity: Identity, message: ZaloMessage) -> None:
@@ -151,7 +159,11 @@ class ZaloChannel:
         if person.zalo_id is not None and (person.messenger == MESSENGER or person.telegram_id is None):
             identity = Identity(messenger=MESSENGER, user_id=person.zalo_id, telegram_id=person.telegram_id,
                                 person=person)
-            return await self.outbox.tell(person.zalo_id, identity, message)
+            try:
+                return await self.outbox.tell(person.zalo_id, identity, message)
+            except ZaloUnreachableUser:
+                await self.services.storage.people.set_blocked(person.id, self.services.clock.now())
+                return False
         if self.other_tell is not None:
             return await self.other_tell(person, message)
         return False

@@ -20,7 +20,7 @@ from bot.chat.replies import ClearChoices, Document, Later, Message, Picture, Re
 from bot.clock import Clock
 from bot.domain.message_length import message_parts
 from handlers.zalo.client import MAX_TEXT, ZaloBotClient
-from handlers.zalo.errors import ZaloNetworkError, ZaloRetryAfter, ZaloServerError
+from handlers.zalo.errors import ZaloNetworkError, ZaloRetryAfter, ZaloServerError, ZaloUnreachableUser
 from handlers.zalo.files import FileLink
 from handlers.zalo.models import ZaloSentMessage
 from storage import Storage
@@ -80,6 +80,8 @@ class ZaloOutbox:
         """One message to someone else's chat (a reporter told of a return); whether it arrived."""
         try:
             await self.deliver(chat_id, identity, [message])
+        except ZaloUnreachableUser:
+            raise  # the caller marks them
         except Exception:  # noqa: BLE001 - telling is best effort, as on Telegram
             log.warning("could not tell Zalo chat %s", chat_id, exc_info=True)
             return False

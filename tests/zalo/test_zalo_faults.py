@@ -5,9 +5,16 @@ answered is lost."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from tests.e2e.zalo_world import ZALO_BINH, ZALO_LAN, field_of
+from bot.clock import VN_TZ
+from bot.domain.forms import load_form
+from bot.domain.periods import current_open_period
+from bot.reporting.session import ensure_period
+from tests.e2e.zalo_world import ZALO_BINH, ZALO_LAN, ZALO_SON, field_of, has
+from tests.rollup import scenario as sc
+from tests.rollup.conftest import FORM_PATH
 from tests.zalo.conftest import ZaloWorld
 
 
@@ -53,9 +60,29 @@ async def test_slow_answers_and_timeouts_lose_nothing(zalo_world: ZaloWorld) -> 
     assert await zalo_world.storage.drafts.values(draft.id) == {"carried_over": 53}
 
 
-async def test_an_unreachable_user_holds_no_one_else(zalo_world: ZaloWorld) -> None:
+async def test_an_unreachable_user_is_marked_and_holds_no_one_else(zalo_world: ZaloWorld) -> None:
     await zalo_world.client.zalo.set_unreachable(ZALO_BINH)
     await zalo_world.client.zalo.send_text(ZALO_BINH, "/baocao")  # the answer to Bình is refused (403)
     question = await zalo_world.chat(ZALO_LAN).ask("/baocao", lambda m: field_of(m) is not None, timeout=15)
     assert field_of(question) == "carried_over"
     assert 403 in await _statuses(zalo_world, "sendMessage")
+    binh = await zalo_world.storage.people.get_by_zalo_id(ZALO_BINH)
+    assert binh is not None and not binh.active  # marked like a Telegram user who blocked the bot
+    await zalo_world.client.zalo.set_unreachable(ZALO_BINH, False)
+    await zalo_world.chat(ZALO_BINH).ask("/baocao", lambda m: field_of(m) is not None, timeout=15)
+    binh = await zalo_world.storage.people.get_by_zalo_id(ZALO_BINH)
+    assert binh is not None and binh.active  # they wrote again: reachable
+
+
+async def test_a_reporter_who_cannot_be_reached_is_marked_when_told(zalo_world: ZaloWorld) -> None:
+    storage = zalo_world.storage
+    form = load_form(FORM_PATH)
+    period = await ensure_period(storage, current_open_period(form.period, datetime.now(VN_TZ)))
+    submission = await storage.submissions.add_version(period.id, zalo_world.units["mine"].code,
+                                                       sc.steady(40, 1, 12), {}, None, datetime.now(VN_TZ))
+    await zalo_world.client.zalo.set_unreachable(ZALO_LAN)
+    done = await zalo_world.chat(ZALO_SON).ask(f"/tralai {submission.id} Mục Khó khăn: ghi cụ thể hơn.",
+                                              has("Đã trả lại"))
+    assert "Đã báo cho 0 cán bộ" in done["text"], done["text"]
+    lan = await storage.people.get_by_zalo_id(ZALO_LAN)
+    assert lan is not None and not lan.active and lan.blocked_at is not None
