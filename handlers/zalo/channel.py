@@ -65,6 +65,7 @@ class ZaloChannel:
         self.other_tell = other_tell
         self._tasks: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
+        self._one_at_a_time = asyncio.Lock()
         self.outbox = ZaloOutbox(client, lambda: services.storage, services.clock, file_link, self.beside)
         self.dispatch = Dispatch(self, timetable)
 
@@ -75,7 +76,8 @@ class ZaloChannel:
         process that dies is handled at the next start (getUpdates will not give it again)."""
         storage = self.services.storage
         kept = await storage.inbox.put(MESSENGER, update.model_dump_json(), self.services.clock.now())
-        await self.handle(update)
+        async with self._one_at_a_time:  # the webhook's requests come at once; handled in turn, as on Telegram
+            await self.handle(update)
         await storage.inbox.done(kept)
 
     async def handle_left(self) -> int:
