@@ -84,12 +84,12 @@ async def seed(path: Path, now: datetime) -> tuple[list[int], list[int]]:
                 person = await storage.people.get_or_create(SUPERVISOR_BASE + index, now,
                                                             full_name=f"Sở KH&CN {unit.name}")
                 await storage.people.add_membership(person.id, Role.SUPERVISOR, unit.code, now)
-                supervisors.append(person.telegram_id)
+                supervisors.append(SUPERVISOR_BASE + index)
             for index, unit in enumerate(u for u in units if u.kind == "commune"):
                 person = await storage.people.get_or_create(REPORTER_BASE + index, now,
                                                             full_name=f"Cán bộ {unit.name}")
                 await storage.people.add_membership(person.id, Role.REPORTER, unit.code, now)
-                reporters.append(person.telegram_id)
+                reporters.append(REPORTER_BASE + index)
                 rng = random.Random(unit.code)
                 carried = rng.randint(0, 80)
                 for period in periods:

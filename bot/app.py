@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
@@ -16,6 +16,9 @@ from bot.settings import Settings
 from handlers import register_handlers
 from handlers.fitting_bot import FittingBot
 from handlers.pacing import PacedRateLimiter
+
+if TYPE_CHECKING:
+    from handlers.zalo.channel import ZaloChannel
 
 log = logging.getLogger(__name__)
 
@@ -75,4 +78,20 @@ def build_application(
     assert isinstance(application, BaocaoApplication)
     application.services = services
     register_handlers(application)
+    if settings.zalo_bot_token is not None:
+        application.zalo_channel = zalo_channel(application)
     return application
+
+
+def zalo_channel(application: BaocaoApplication) -> ZaloChannel:
+    """The Zalo channel beside Telegram, over the same services: the reminders' scheduler for
+    nudges and the calendar, the Telegram bot to tell those who use Telegram."""
+    from handlers.supervising.chat import bot_tell
+    from handlers.zalo.channel import ZaloChannel
+    from handlers.zalo.client import ZaloBotClient
+
+    services = application.services
+    channel = ZaloChannel(services, ZaloBotClient.from_settings(services.settings),
+                          timetable=lambda: application.reminders)
+    channel.other_tell = bot_tell(application.bot)  # a Telegram person told from Zalo (never back to Zalo)
+    return channel

@@ -74,8 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(words).parse_args(words)
     try:
         settings = load_settings()
-        token = settings.telegram_bot_token
-        setup_logging(settings.log_level, secrets=[token.get_secret_value()] if token else [])
+        secrets = [secret.get_secret_value() for secret in (settings.telegram_bot_token, settings.zalo_bot_token,
+                                                            settings.zalo_webhook_secret) if secret is not None]
+        setup_logging(settings.log_level, secrets=secrets)
         return int(args.func(args, settings) or 0)
     except (SettingsError, FormError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -15,6 +15,7 @@ from bot.services import Services
 if TYPE_CHECKING:
     from bot.notices.reminders import ReminderConfig
     from bot.notices.timetable import Timetable
+    from handlers.zalo.channel import ZaloChannel
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
     services: Services
     reminders: Timetable | None = None  # bot.scheduler.ReminderScheduler, installed by initialize
     reminder_config: ReminderConfig | None = None  # None: from the environment (REMINDERS_…); the demo sets its own
+    zalo_channel: ZaloChannel | None = None  # the Zalo channel beside Telegram (bot.app), polled from start to stop
 
     async def initialize(self) -> None:
         from bot.documents.pool import POOL, limits_from
@@ -68,6 +70,21 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._background: set[asyncio.Task[None]] = set()  # work started with in_background
+        self._zalo_stop = asyncio.Event()
+        self._zalo_task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await super().start()
+        settings = self.services.settings
+        if self.zalo_channel is not None and settings.zalo_webhook_url is not None:
+            assert settings.zalo_webhook_secret is not None  # required with the URL (Settings)
+            await self.zalo_channel.start_webhook(
+                url=str(settings.zalo_webhook_url), secret=settings.zalo_webhook_secret.get_secret_value(),
+                listen=settings.webhook_listen, port=settings.zalo_webhook_port)
+        elif self.zalo_channel is not None and self._zalo_task is None:
+            self._zalo_stop.clear()
+            self._zalo_task = asyncio.get_running_loop().create_task(
+                self.zalo_channel.run_polling(self._zalo_stop), name="zalo-polling")
 
     def in_background(self, work: Coroutine[Any, Any, Any], update: object | None = None) -> asyncio.Task[None]:
         """Run long work (a rollup) beside the updates: python-telegram-bot handles updates one
@@ -109,11 +126,22 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
     async def stop(self) -> None:
         if self.reminders is not None:
             self.reminders.hold()  # no new notice leaves from now on; those in flight finish
+        if self.zalo_channel is not None:
+            await self.zalo_channel.stop_webhook()
+        if self._zalo_task is not None:  # Zalo's update in hand is finished; no new one is taken
+            self._zalo_stop.set()
+            try:
+                await asyncio.wait_for(self._zalo_task, BACKGROUND_GRACE * 2)
+            except Exception:  # noqa: BLE001 - stopping goes on whatever the poller did
+                log.warning("the Zalo poller did not stop cleanly", exc_info=True)
+            self._zalo_task = None
         await super().stop()
 
     async def shutdown(self) -> None:
         try:
             ending = [self.end_background()]
+            if self.zalo_channel is not None:
+                ending.append(self.zalo_channel.close())  # its rollups and files in flight, then its client
             if self.reminders is not None:
                 ending.append(self.reminders.shutdown())  # sends in flight finish (within bounds)
             await asyncio.gather(*ending)

@@ -47,6 +47,15 @@ class Settings(BaseSettings):
         description="Zalo Bot API server, e.g. http://127.0.0.1:8081/zalo for the sandbox; "
         "empty for Zalo's (https://bot-api.zaloplatforms.com).",
     )
+    zalo_webhook_url: AnyHttpUrl | None = Field(
+        default=None, description="Public HTTPS URL for Zalo's updates; set to use Zalo's webhook instead of polling."
+    )
+    zalo_webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret Zalo sends back in X-Bot-Api-Secret-Token (8 to 256 characters)."
+    )
+    zalo_webhook_port: int = Field(
+        default=8444, ge=1, le=65535, description="Port Zalo's webhook server listens on (at WEBHOOK_LISTEN)."
+    )
     forms_dir: Path = Field(default=PROJECT_ROOT / "templates" / "forms", description="Folder of form YAML files.")
     templates_dir: Path = Field(default=PROJECT_ROOT / "templates", description="Folder of report templates.")
     webhook_url: AnyHttpUrl | None = Field(default=None, description="Public HTTPS URL; set to use a webhook.")
@@ -79,13 +88,14 @@ class Settings(BaseSettings):
         default=5.0, gt=0, le=100, description="Notices sent to Zalo per second at most (its limits are unpublished)."
     )
 
-    @field_validator("telegram_bot_token", "webhook_secret", "zalo_bot_token", mode="before")
+    @field_validator("telegram_bot_token", "webhook_secret", "zalo_bot_token", "zalo_webhook_secret", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
     @field_validator(
-        "bot_api_base_url", "webhook_url", "default_province", "bot_username", "zalo_api_base_url", mode="before"
+        "bot_api_base_url", "webhook_url", "default_province", "bot_username", "zalo_api_base_url",
+        "zalo_webhook_url", mode="before"
     )
     @classmethod
     def _empty_str_is_none(cls, value: object) -> object:
@@ -144,6 +154,15 @@ class Settings(BaseSettings):
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
         return value
+
+    @model_validator(mode="after")
+    def _zalo_webhook_needs_secret(self) -> Settings:
+        if self.zalo_webhook_url is not None:
+            if self.zalo_webhook_secret is None:
+                raise ValueError("ZALO_WEBHOOK_SECRET is required when ZALO_WEBHOOK_URL is set")
+            if not 8 <= len(self.zalo_webhook_secret.get_secret_value()) <= 256:
+                raise ValueError("ZALO_WEBHOOK_SECRET must be 8 to 256 characters")
+        return self
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:

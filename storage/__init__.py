@@ -17,9 +17,11 @@ from pathlib import Path
 
 from .audit import AuditRepo
 from .calendar import CalendarRepo
+from .chat_options import ChatOptionsRepo
 from .db import Database, DatabaseUnavailable
 from .drafts import DraftRepo
 from .form_versions import FormVersionRepo
+from .inbox import InboxRepo
 from .invites import InviteRepo, hash_token
 from .migrations import MIGRATIONS, Migration, MigrationError, latest_version
 from .missing import MissingRepo
@@ -78,6 +80,8 @@ class Storage:
     missing: MissingRepo
     form_versions: FormVersionRepo
     return_asks: ReturnAskRepo
+    chat_options: ChatOptionsRepo
+    inbox: InboxRepo
 
     @classmethod
     def over(cls, db: Database) -> Storage:
@@ -97,6 +101,8 @@ class Storage:
             missing=MissingRepo(db),
             form_versions=FormVersionRepo(db),
             return_asks=ReturnAskRepo(db),
+            chat_options=ChatOptionsRepo(db),
+            inbox=InboxRepo(db),
         )
 
     @classmethod
@@ -116,6 +122,7 @@ class Storage:
 
 __all__ = [
     "MIGRATIONS",
+    "ChatOptionsRepo",
     "MissingRepo",
     "ReturnAsk",
     "ReturnAskRepo",

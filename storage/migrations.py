@@ -71,7 +71,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "return asks: a supervisor's «Trả lại để sửa» waiting for its reason", schema_v6.SQL),
     Migration(7, "draft cursors: the last message a typed answer came from (Telegram's id)", schema_v7.SQL),
     # schema_v14 (its number among the migrations being written at once) takes the next free version.
-    Migration(8, "people on either messenger: Zalo ids, Telegram id optional, the messenger used last",
+    Migration(8, "people on either messenger (Zalo ids, Telegram id optional, the messenger used last); "
+              "Zalo chats' typed options and its inbox of updates not yet handled",
               schema_v14.SQL, foreign_keys_off=True),
     # schema_v15 likewise takes the next free version.
     Migration(9, "codes typed instead of links: invitation codes, account link codes, wrong codes typed",

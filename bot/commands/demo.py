@@ -16,11 +16,13 @@ import logging
 import signal
 from pathlib import Path
 
+from pydantic import SecretStr
 from telegram import Update
 
 from bot.app import build_application
 from bot.chat.catalogue import say
 from bot.demo.seed import DEFAULT_PROVINCE, DEMO_FORM, DemoWorld, seed_demo
+from bot.demo.zalo_people import seed_zalo_people
 from bot.notices.reminders import ReminderConfig
 from bot.settings import Settings, SettingsError
 from sandbox.server import SandboxServer
@@ -28,6 +30,7 @@ from sandbox.server import SandboxServer
 log = logging.getLogger(__name__)
 
 DEMO_TOKEN = "777000:sandbox-demo"
+DEMO_ZALO_TOKEN = "777001:sandbox-zalo-demo"  # the Zalo channel runs beside Telegram, on the sandbox's Zalo side
 HISTORY_WEEKS = 4
 
 
@@ -36,6 +39,8 @@ def demo_settings(settings: Settings, base_url: str, database: Path | None = Non
         update={
             "telegram_bot_token": None,
             "bot_api_base_url": base_url,
+            "zalo_bot_token": SecretStr(DEMO_ZALO_TOKEN),
+            "zalo_api_base_url": f"{base_url}/zalo",
             "database_path": database or settings.database_path.with_name("demo.db"),
             "webhook_url": None,
             "webhook_secret": None,
@@ -87,6 +92,10 @@ async def demo(
                     entry["id"], entry["first_name"], entry["last_name"], role=entry["role"],
                     title=entry["title"], units=entry["units"],
                 )
+            for data, unit in await seed_zalo_people(services.storage, world.province, world.communes,
+                                                     services.clock.now()):
+                sandbox.webchat.add_zalo_person(data.zalo_id, data.display_name, role=str(data.role),
+                                                title=data.title, units=[unit.full_name])
             assert application.updater is not None
             await application.updater.start_polling(poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES)
             await application.start()

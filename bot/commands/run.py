@@ -6,6 +6,10 @@ WEBHOOK_URL, registers WEBHOOK_URL with setWebhook together with WEBHOOK_SECRET,
 request that does not carry that secret in X-Telegram-Bot-Api-Secret-Token without reading its
 body, and 413 to a body over 1 MB. Long polling (the default) needs no open port.
 
+With ZALO_BOT_TOKEN the Zalo channel (handlers/zalo) runs beside Telegram in the same process: long
+polling of ZALO_API_BASE_URL, or Zalo's webhook when ZALO_WEBHOOK_URL is set (with ZALO_WEBHOOK_SECRET;
+its server listens on WEBHOOK_LISTEN:ZALO_WEBHOOK_PORT).
+
 Either way SIGTERM (or SIGINT) stops the bot within about 6 s, losing nothing (``BaocaoApplication``)."""
 
 from __future__ import annotations
@@ -94,6 +98,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "run",
         help=say("cli.run_help"),
         description="Run the bot against Telegram: long polling, or a webhook when WEBHOOK_URL is set "
-        "(with WEBHOOK_SECRET; the local server listens on WEBHOOK_LISTEN:WEBHOOK_PORT).",
+        "(with WEBHOOK_SECRET; the local server listens on WEBHOOK_LISTEN:WEBHOOK_PORT). With ZALO_BOT_TOKEN, "
+        "the Zalo channel runs beside it (Zalo's webhook when ZALO_WEBHOOK_URL is set).",
     )
     parser.set_defaults(func=lambda args, settings: run(settings))

@@ -1,4 +1,5 @@
-"""The demo's data (templates/demo.yaml), read once at start: the demo officials, the names the
+"""The demo's data (templates/demo.yaml), read once at start: the demo officials (on Telegram and
+on Zalo), the names the
 simulated officials are drawn from, and what they type into their reports."""
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ class PersonData(_Data):
     telegram_id: int
     first_name: str
     last_name: str
+    role: Role
+    title: str
+    commune: int | None = None  # index into the demo's chosen communes; None: the province
+
+
+class ZaloPersonData(_Data):
+    zalo_id: str  # Zalo's ids are strings
+    display_name: str
     role: Role
     title: str
     commune: int | None = None  # index into the demo's chosen communes; None: the province
@@ -59,6 +68,7 @@ class Texts(_Data):
 class DemoScript(_Data):
     preferred_communes: dict[str, tuple[str, ...]]
     people: tuple[PersonData, ...] = Field(min_length=1)
+    zalo_people: tuple[ZaloPersonData, ...] = ()
     names: Names
     reporter_title: str
     colleague: Colleague

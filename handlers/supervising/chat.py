@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import TelegramError
 
 from bot.chat.replies import Message as Said
@@ -23,13 +23,24 @@ def chat_id_of(update: Update) -> int:
 
 
 def telegram_tell(context: BotContext) -> Tell:
-    """The journey's ``Tell`` on Telegram: one message to the person's private chat."""
+    """The journey's ``Tell`` on Telegram: one message to the person's private chat — on Zalo,
+    when that is the messenger they used last and the Zalo channel runs."""
+    zalo = getattr(context.application, "zalo_channel", None)
+    return bot_tell(context.bot, zalo.tell if zalo is not None else None)
+
+
+def bot_tell(bot: Bot, zalo: Tell | None = None) -> Tell:
+    """A ``Tell`` over ``bot`` (outside any update: the Zalo channel's way to Telegram people);
+    ``zalo`` takes those who use Zalo."""
 
     async def tell(person: Person, message: Said) -> bool:
+        on_zalo = person.zalo_id is not None and (person.messenger == "zalo" or person.telegram_id is None)
+        if on_zalo and zalo is not None:
+            return await zalo(person, message)
         if person.telegram_id is None:
-            return False  # only on Zalo: not reachable from here
+            return False  # only on Zalo, and no Zalo channel here
         try:
-            await context.bot.send_message(person.telegram_id, message.text, reply_markup=keyboard(message))
+            await bot.send_message(person.telegram_id, message.text, reply_markup=keyboard(message))
         except TelegramError:
             log.warning("could not tell reporter %s", person.id, exc_info=True)
             return False

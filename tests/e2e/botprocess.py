@@ -27,10 +27,15 @@ def weekly_forms(folder: Path) -> Path:
     return target
 
 
+ZALO_TOKEN = "654321:ZALOTEST"
+
+
 class BotProcess:
     def __init__(self, base_url: str, database: Path, admin_ids: str = "", forms_dir: Path | None = None,
-                 templates: Path | None = None) -> None:
+                 templates: Path | None = None, *, zalo: bool = False) -> None:
+        """``zalo``: the Zalo channel runs too, on the sandbox's Zalo side."""
         self.base_url = base_url
+        self.zalo = zalo
         self.database = database
         self.admin_ids = admin_ids
         self.forms_dir = forms_dir  # None: the weekly form alone (see weekly_forms)
@@ -39,7 +44,9 @@ class BotProcess:
         self.log = database.with_suffix(".log")
 
     def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEBHOOK_"))}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEBHOOK_", "ZALO_"))}
+        if self.zalo:
+            env.update({"ZALO_BOT_TOKEN": ZALO_TOKEN, "ZALO_API_BASE_URL": f"{self.base_url}/zalo"})
         env.update({
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "BOT_API_BASE_URL": self.base_url,

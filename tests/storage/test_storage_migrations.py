@@ -181,6 +181,11 @@ async def _seed_v14(db: Database) -> None:
         await conn.execute("INSERT INTO memberships (person_id, role, unit_code, created_at)"
                            " VALUES (7, 'reporter', '21370', ?)", (t,))
         await conn.execute("UPDATE people SET messenger = 'zalo', zalo_id = 'lan-on-zalo' WHERE id = 1")
+        await conn.execute("INSERT OR REPLACE INTO chat_options (messenger, chat_id, options, typed, offered_at)"
+                           " VALUES ('zalo', 'lan-on-zalo', '[{\"key\": \"1\", \"label\": \"Tiếp tục\","
+                           " \"action\": \"r:1:res\"}]', 0, ?)", (t,))
+        await conn.execute("DELETE FROM inbox")
+        await conn.execute("INSERT INTO inbox (messenger, body, received_at) VALUES ('zalo', '{}', ?)", (t,))
 
 
 async def _check_v14(storage: Storage) -> None:
@@ -189,6 +194,9 @@ async def _check_v14(storage: Storage) -> None:
     assert [p.id for p in await storage.people.reporters_of("21370")] == [7, 1]  # Hoa, Lan (by name)
     lan = await storage.people.get_by_telegram_id(1001)  # Telegram people keep their id, and link Zalo
     assert lan is not None and lan.zalo_id == "lan-on-zalo" and lan.messenger == "zalo"
+    offer = await storage.chat_options.offered("zalo", "lan-on-zalo")
+    assert [(o.key, o.label, o.action) for o in offer.options] == [("1", "Tiếp tục", "r:1:res")]
+    assert [r.body for r in await storage.inbox.left("zalo")] == ["{}"]
 
 
 async def _seed_v15(db: Database) -> None:

@@ -44,6 +44,17 @@ async def test_people_on_zalo(world: World) -> None:
     assert not await people.set_messenger(hoa.id + 100, "zalo")
 
 
+async def test_a_zalo_only_reporter_is_read_whole_by_every_query(world: World) -> None:
+    people = world.storage.people
+    hoa = await people.get_or_create_zalo("5f1c0a9e77d2b4c3a1e0", at(1), "Hoa")
+    await people.add_membership(hoa.id, Role.REPORTER, DUC_XUAN.code, at(1))
+    found = await world.storage.missing.for_period(world.period.id)
+    [commune] = [c for c in found.communes if c.code == DUC_XUAN.code]
+    assert [(p.zalo_id, p.messenger, p.actor) for p in commune.reporters] == [(hoa.zalo_id, "zalo", hoa.actor)]
+    assert [p.zalo_id for p in await people.reporters_of(DUC_XUAN.code)] == [hoa.zalo_id]
+    assert hoa.zalo_id in [p.zalo_id for p in (await people.reporter_roster())[DUC_XUAN.code]]
+
+
 async def test_memberships_add_revoke_and_grant_again(world: World) -> None:
     people = world.storage.people
     [membership] = await people.memberships_of(world.lan.id)

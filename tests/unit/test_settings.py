@@ -60,6 +60,7 @@ def test_zalo_settings_are_optional_and_checked(monkeypatch: pytest.MonkeyPatch,
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
         ("ZALO_BOT_TOKEN", "not-a-token", "ZALO_BOT_TOKEN"),
         ("ZALO_API_BASE_URL", "not a url", "ZALO_API_BASE_URL"),
+        ("ZALO_WEBHOOK_URL", "https://bot.example.vn/zalo", "ZALO_WEBHOOK_SECRET"),
     ],
 )
 def test_a_bad_setting_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, name: str, value: str,
@@ -69,6 +70,15 @@ def test_a_bad_setting_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, name: 
         load_settings()
     message = str(caught.value)
     assert expected in message and "\n" not in message
+
+
+def test_zalo_webhook_secret_is_8_to_256_characters() -> None:
+    settings = Settings(_env_file=None, zalo_webhook_url="https://bot.example.vn/zalo",  # type: ignore[call-arg]
+                        zalo_webhook_secret="s3cret-zalo")
+    assert settings.zalo_webhook_port == 8444
+    with pytest.raises(ValueError, match="8 to 256"):
+        Settings(_env_file=None, zalo_webhook_url="https://bot.example.vn/zalo",  # type: ignore[call-arg]
+                 zalo_webhook_secret="short")
 
 
 def test_webhook_with_secret() -> None:

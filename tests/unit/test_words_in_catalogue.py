@@ -36,6 +36,10 @@ FILES = sorted(
     "bot/supervising/rollup_service.py",
     "bot/documents/render.py",
     "bot/documents/report.py",
+    "bot/chat/options.py",
+    "handlers/zalo/channel.py",
+    "handlers/zalo/dispatch.py",
+    "handlers/zalo/outbox.py",
 ]
 
 _WORDS_OFFICIALS_TYPE = "words officials type, matched (not said)"
