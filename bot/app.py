@@ -89,9 +89,12 @@ def zalo_channel(application: BaocaoApplication) -> ZaloChannel:
     from handlers.supervising.chat import bot_tell
     from handlers.zalo.channel import ZaloChannel
     from handlers.zalo.client import ZaloBotClient
+    from handlers.zalo.files import no_file_link
 
     services = application.services
+    links = services.file_links
     channel = ZaloChannel(services, ZaloBotClient.from_settings(services.settings),
+                          file_link=links.for_identity if links is not None else no_file_link,
                           timetable=lambda: application.reminders)
     channel.other_tell = bot_tell(application.bot)  # a Telegram person told from Zalo (never back to Zalo)
     return channel

@@ -29,6 +29,7 @@ from bot.chat.access import Identity, identify_zalo
 from bot.chat.options import pick
 from bot.chat.replies import Message, Reply
 from bot.notices.timetable import Timetable
+from bot.onboarding.typed_codes import typed_code
 from bot.reporting.journey import Turn
 from bot.services import Services
 from bot.supervising.tell import Tell
@@ -129,6 +130,12 @@ class ZaloChannel:
         text = (message.text or "").strip()
         if text.startswith("/"):
             await self.dispatch.command(chat, identity, text)
+            return
+        services = self.services
+        welcome = await typed_code(services.storage, services.settings, identity, text,
+                                   full_name=message.sender.display_name or "", now=services.clock.now())
+        if welcome is not None:  # an invitation's code (Zalo has no links to follow) or an account link's
+            await self.send(chat, welcome.identity or identity, welcome.replies)
             return
         offer = await self.services.storage.chat_options.offered(MESSENGER, chat)
         option = pick(text, offer)

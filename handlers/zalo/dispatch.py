@@ -21,6 +21,7 @@ from bot.chat.actions import (
     CancelReturn,
     CancelRevoke,
     ChooseCommune,
+    ChooseReport,
     ConfirmRevoke,
     CorrectReturned,
     EnterOnBehalf,
@@ -41,6 +42,7 @@ from bot.chat.catalogue import say
 from bot.chat.replies import Message, Reply
 from bot.notices.timetable import Timetable
 from bot.onboarding import stray
+from bot.onboarding.linking import show_link_code
 from bot.onboarding.welcome import describe_roles, help_for
 from bot.reporting.documents import earlier_reports, past_report_file
 from bot.reporting.journey import DRAFT_ACTIONS, ReportingJourney
@@ -108,6 +110,8 @@ class Dispatch:
                 await self.channel.send_turn(chat, identity, await journey.start(identity))
             case "huy":
                 await self.channel.send_turn(chat, identity, await journey.cancel(identity))
+            case "lienket":
+                await self._send(chat, identity, await show_link_code(storage, identity, now=now))
             case "baocaocu":
                 await self._send(chat, identity, await earlier_reports(services, identity))
             case "nghiphep":
@@ -189,8 +193,8 @@ class Dispatch:
             await self.channel.send_turn(chat, identity, await journey.tap(identity, action))
         elif isinstance(action, ChooseCommune):
             await self.channel.send_turn(chat, identity, await journey.choose_commune(identity, action))
-        elif isinstance(action, OpenReport):
-            await self.channel.send_turn(chat, identity, await journey.start(identity))
+        elif isinstance(action, ChooseReport | OpenReport):
+            await self.channel.send_turn(chat, identity, await journey.choose_report(identity, action))
         elif isinstance(action, PastReportFile):
             await self._send(chat, identity, await past_report_file(services, identity, action))
         elif isinstance(action, CorrectReturned):
