@@ -17,7 +17,7 @@ from bot.chat.catalogue import say
 from bot.chat.replies import ToOthers
 from bot.documents.monthly import report_context
 from bot.documents.pool import render_docx
-from bot.documents.render import TemplateError, default_template_path
+from bot.documents.render import TemplateError, form_template_path
 from bot.documents.report import ReportUnit, report_filename
 from bot.domain.evaluate import CheckResult, evaluate_checks
 from bot.domain.forms import Form
@@ -149,7 +149,7 @@ async def render_commune_report(
         form, dict(answers), unit=who, period=info, settings=effective_settings(who, inputs.settings_layers),
         report_date=report_date, explanations=dict(explanations), previous=inputs.previous, checks=checks,
     )
-    shipped = default_template_path(templates_dir, form.id)
+    shipped = form_template_path(templates_dir, form.id, form.template)
     fallback = None
     if inputs.template is not None and inputs.template_record is not None:
         try:
