@@ -70,7 +70,7 @@ async def report_inputs(
 ) -> ReportInputs:
     inputs = ReportInputs()
     opens_at = before or period_for(form.period, key).opens_at
-    recent = await storage.submissions.recent_for_unit(unit_code, form.id, before=opens_at)
+    recent = await storage.submissions.recent_for_unit(unit_code, form.schedule_id, before=opens_at)
     inputs.history = [dict(item.answers) for item in recent]
     inputs.previous = await last_period_answers(storage, key, recent)
     inputs.settings_layers = await settings_layers(storage, unit_code, province_code)

@@ -53,6 +53,7 @@ from bot.reporting.session import (
     choose_period,
     reporter_communes,
 )
+from bot.reporting.variants import form_for_unit
 from bot.services import Services
 from storage.models import Cursor, Draft, Submission, Unit
 
@@ -269,7 +270,8 @@ class ReportingJourney:
         services = self.services
         assert identity.person is not None  # a reporter membership belongs to a stored person
         period = await services.storage.periods.get_by_id(draft.period_id) if draft is not None else None
-        return await ReportSession.open(services.storage, self.form, services.clock, identity.person, unit,
+        form = await form_for_unit(services.storage, services.forms, unit.code, unit.province_code)
+        return await ReportSession.open(services.storage, form, services.clock, identity.person, unit,
                                         period=period, draft=draft, cursor=cursor)
 
     async def _active(self, identity: Identity) -> ReportSession | None:
