@@ -49,6 +49,8 @@ KEYS: dict[str, Key] = {
     "kyten": Key("signing", "form_variants.label_kyten", "form_variants.example_kyten", 10),
     "mau": Key("form_variant", "form_variants.label_mau", "form_variants.example_mau", 60),
 }
+WORDING_LABELS = {"week": "form_variants.wording_week", "as_of": "form_variants.wording_as_of",
+                  "quarter": "form_variants.wording_quarter"}
 # Settings the storage keeps under ``extra`` (the report settings of schema v2 have no column of them).
 EXTRA_FIELDS = frozenset({"title", "period_wording", "form_variant"})
 WORDINGS = {"tuan": "week", "tinhden": "as_of", "tinh den": "as_of", "denngay": "as_of", "quy": "quarter",
@@ -138,7 +140,7 @@ async def current(storage: Storage, unit: Unit) -> str:
             say("report_setup.distribution", value=_shown("distribution", "; ".join(resolved.distribution))),
             say("report_setup.place", value=_shown("place_name", resolved.place_name)),
             say("form_variants.shown_title", value=_shown("title", resolved.title) or say("form_variants.title_default")),
-            say("form_variants.shown_wording", value=say(f"form_variants.wording_{resolved.period_wording}")),
+            say("form_variants.shown_wording", value=say(WORDING_LABELS[resolved.period_wording])),
             say("form_variants.shown_variant", value=resolved.form_variant or WEEKLY_FORM_ID),
         ])
     stored = await storage.unit_settings.get(unit.code)
