@@ -101,6 +101,8 @@ async def test_an_admin_chooses_the_variant_and_settings_and_the_commune_reports
     assert files.rollup.form.id == VARIANT
     assert files.rollup.totals.counts["procedures_total"] == 210
     assert files.rollup.totals.counts["digital_team_members"] == 120
+    rollup_texts = [p.text for p in Document(io.BytesIO(files.docx)).paragraphs]
+    assert "- Tổ công nghệ số cộng đồng: 24 tổ, 120 thành viên." in rollup_texts
     book = load_workbook(io.BytesIO(files.xlsx))
     cells = {str(cell.value) for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value}
     assert "Số thủ tục hành chính thuộc thẩm quyền giải quyết cấp xã" in cells
