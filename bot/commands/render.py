@@ -383,8 +383,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--settings",
         type=Path,
         metavar="FILE.json",
-        help="report settings over the stored ones, e.g. {\"signer_name\": \"Nguyễn Văn An\", \"title\": \"…\", "
-        "\"period_wording\": \"as_of\", \"recipient\": \"\", \"signing\": \"TM\", \"form_variant\": \"tthc-weekly-danh-gia\"}",
+        help="report settings over the stored ones, e.g. {\"signer_name\": \"Nguyễn Văn An\"}"
+        + " (also title, period_wording week|as_of|quarter, recipient empty for none, signing TM|KT, form_variant)",
     )
     parser.add_argument(
         "--template", type=Path, metavar="FILE.docx", help="template to use instead of the stored or shipped one"
