@@ -145,6 +145,8 @@ async def current(storage: Storage, unit: Unit) -> str:
         ])
     stored = await storage.unit_settings.get(unit.code)
     shown = stored.settings.model_dump(exclude_none=True, exclude_defaults=True, exclude={"extra"}) if stored else {}
+    if stored is not None:  # the settings kept under extra (title, period wording, variant)
+        shown.update({name: value for name, value in stored.settings.extra.items() if name in EXTRA_FIELDS})
     body = "\n".join(say("report_setup.province_setting", name=name, value=_shown(name, str(value)))
                      for name, value in shown.items())
     return say("report_setup.province_current", unit=unit.full_name,

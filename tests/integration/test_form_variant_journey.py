@@ -58,7 +58,7 @@ async def test_an_admin_chooses_the_variant_and_settings_and_the_commune_reports
     await said(services, ADMIN_ID, "tỉnh", "19", "kybaocao", "quy", clock=clock)
     await said(services, ADMIN_ID, "tỉnh", "19", "kinhgui", "không", clock=clock)
     shown = await said(services, ADMIN_ID, "tỉnh", "19", "kyten", "TM", clock=clock)
-    assert "Đã lưu" in shown
+    assert "Đã lưu" in shown and "• form_variant: tthc-weekly-theo-muc" in shown and "• period_wording: quarter" in shown
     commune = await said(services, LAN, clock=clock)  # what the reporter sees of their commune
     assert "• Mẫu báo cáo: tthc-weekly-theo-muc" in commune and "(không ghi dòng Kính gửi)" in commune
     assert "• Chức danh ký: TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" in commune and "theo quý" in commune
