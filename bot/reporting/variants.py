@@ -21,11 +21,15 @@ async def chosen_variant(storage: Storage, unit_code: str, province_code: str | 
 
 def variant_form(forms: Mapping[str, Form], variant: str | None, base_id: str = WEEKLY_FORM_ID) -> Form:
     """The variant when it is one of ``base_id``'s among ``forms``, else the form ``base_id``
-    (a variant since removed from the forms falls back to the form it extended)."""
+    (a variant since removed from the forms falls back to the form it extended); a variant always
+    keeps the calendar its base has now."""
+    base = forms[base_id]
     form = forms.get(variant) if variant else None
-    if form is not None and form.variant_of == base_id:
-        return form
-    return forms[base_id]
+    if form is None or form.variant_of != base_id:
+        return base
+    if form.period != base.period:  # the calendar changed in chat (/lich): the variant follows it
+        return form.model_copy(update={"period": base.period})
+    return form
 
 
 async def form_for_unit(storage: Storage, forms: Mapping[str, Form], unit_code: str, province_code: str | None,

@@ -132,3 +132,18 @@ def test_a_variant_file_loads_alone_from_its_folder_and_its_stored_text_reads_ba
     texts = {found.id: text for found, text in read_form_files(FORMS_DIR)}
     again = parse_form(texts["tthc-weekly-theo-muc"], "stored")  # no bases: the stored text is resolved
     assert [f.id for f in again.fields] == [f.id for f in form.fields] and again.variant_of == "tthc-weekly"
+
+
+def test_a_variant_follows_the_calendar_its_base_has_now() -> None:
+    from bot.reporting.variants import variant_form
+
+    forms = load_forms(FORMS_DIR)
+    weekly = forms["tthc-weekly"]
+    moved = weekly.period.model_copy(update={"deadline": weekly.period.deadline.model_copy(update={"weekday": "friday"})})
+    forms["tthc-weekly"] = weekly.model_copy(update={"period": moved})  # as /lich changes it
+    chosen = variant_form(forms, "tthc-weekly-danh-gia")
+    assert chosen.id == "tthc-weekly-danh-gia" and chosen.period.deadline.weekday == "friday"
+    assert [f.id for f in chosen.fields] == [f.id for f in forms["tthc-weekly-danh-gia"].fields]
+    assert chosen.field("strengths").label == "Mặt tích cực"  # its lookups still work
+    assert variant_form(forms, "nq57-monthly") is forms["tthc-weekly"]  # not a variant of the weekly form
+    assert variant_form(forms, None) is forms["tthc-weekly"]
