@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import ValidationError
+
 from bot.chat.access import Identity
 from bot.chat.catalogue import say
 from bot.chat.replies import Message, Reply
@@ -21,7 +23,6 @@ from bot.domain.forms import WEEKLY_FORM_ID, Form, variants_of
 from bot.domain.message_length import cut, utf16_len
 from bot.domain.numbers import format_count
 from bot.domain.report_settings import NO_RECIPIENT, ReportSettings, signing_titles
-from bot.domain.text import fold
 from bot.reporting.files import effective_settings, report_unit, settings_layers
 from storage import Storage
 from storage.models import Unit, UnitKind
@@ -53,8 +54,7 @@ WORDING_LABELS = {"week": "form_variants.wording_week", "as_of": "form_variants.
                   "quarter": "form_variants.wording_quarter"}
 # Settings the storage keeps under ``extra`` (the report settings of schema v2 have no column of them).
 EXTRA_FIELDS = frozenset({"title", "period_wording", "form_variant"})
-WORDINGS = {"tuan": "week", "tinhden": "as_of", "tinh den": "as_of", "denngay": "as_of", "quy": "quarter",
-            "week": "week", "as_of": "as_of", "quarter": "quarter"}
+
 LIMITS = {spec.field: spec.limit for spec in KEYS.values()}
 
 
@@ -96,8 +96,11 @@ async def _target(storage: Storage, identity: Identity, args: list[str]) -> tupl
 def _parse_value(field_name: str, raw: str) -> object:
     if field_name == "recipient" and ReportSettings(recipient=raw).recipient == NO_RECIPIENT:
         return NO_RECIPIENT  # "không": no «Kính gửi» line
-    if field_name == "period_wording":
-        return WORDINGS.get(fold(raw).replace("_", " ").strip().replace(" ", "")) or WORDINGS.get(fold(raw))
+    if field_name == "period_wording":  # tuan, tinhden («tính đến»), quy — or week, as_of, quarter
+        try:
+            return ReportSettings(period_wording=raw).period_wording
+        except ValidationError:
+            return None
     if field_name == "signing":
         return signing_titles(raw)
     if field_name == "signer_titles":

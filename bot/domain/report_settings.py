@@ -35,8 +35,6 @@ _SPACES = re.compile(r"\s+")
 NO_RECIPIENT = "-"
 _NO_RECIPIENT_WORDS = frozenset({"-", "khong", "khong co", "khong ghi", "bo trong", "none"})
 PeriodWording = Literal["week", "as_of", "quarter"]
-PERIOD_WORDINGS: tuple[PeriodWording, ...] = ("week", "as_of", "quarter")
-Signing = Literal["TM", "KT"]
 
 
 def short_name(full_name: str) -> str:
@@ -233,8 +231,8 @@ class ResolvedReportSettings(BaseModel):
 
 
 _WORDING_WORDS: dict[str, PeriodWording] = {
-    "week": "week", "tuan": "week", "as_of": "as_of", "tinh_den": "as_of", "den_ngay": "as_of",
-    "quarter": "quarter", "quy": "quarter",
+    "week": "week", "tuan": "week", "as_of": "as_of", "tinh_den": "as_of", "tinhden": "as_of", "den_ngay": "as_of",
+    "denngay": "as_of", "quarter": "quarter", "quy": "quarter",
 }
 
 
