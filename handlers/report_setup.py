@@ -27,7 +27,7 @@ async def caidat(update: Update, context: BotContext) -> None:
     arguments = words[1] if len(words) == 2 else ""
     services = context.services
     await deliver(update, context, await setup_command.caidat(services.storage, identity, arguments,
-                                                              now=services.clock.now()))
+                                                              now=services.clock.now(), forms=services.forms))
 
 
 async def on_template_upload(update: Update, context: BotContext) -> None:

@@ -99,21 +99,24 @@ class SubmissionRepo(Repository):
         on_behalf: bool = False,
         mark_draft_submitted: bool = True,
         form_version: int | None = None,
+        form_id: str | None = None,
     ) -> Submission:
         """Store a new version (1, 2, …) of the unit's report for the period, in one transaction;
         the unit's draft for the period, if any, is marked submitted in the same transaction.
         It records the period's form and ``form_version``, the version of the form answered
-        (when not given: the latest version recorded in ``form_versions``, else 1)."""
+        (when not given: the latest version recorded in ``form_versions``, else 1); ``form_id``: the
+        form answered when it is not the period's own (a variant of it)."""
         async with self.db.transaction() as conn:
             rows = list(
                 await conn.execute_fetchall(
                     "INSERT INTO submissions (period_id, unit_code, version, answers, explanations,"
                     " submitted_by, submitted_at, late, on_behalf, form_id, form_version)"
-                    f" SELECT ?, ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ?, ?, ?, {_FORM_OF_PERIOD}, {_FORM_VERSION}"
+                    f" SELECT ?, ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ?, ?, ?, COALESCE(?, {_FORM_OF_PERIOD}),"
+                    f" {_FORM_VERSION}"
                     " FROM submissions WHERE period_id = ? AND unit_code = ?"
                     f" RETURNING {_COLUMNS}",
                     (period_id, unit_code, json_text(dict(answers)), json_text(dict(explanations)), by,
-                     dt_text(at), int(late), int(on_behalf), period_id, form_version, period_id,
+                     dt_text(at), int(late), int(on_behalf), form_id, period_id, form_version, period_id,
                      period_id, unit_code),
                 )
             )

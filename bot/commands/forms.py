@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.chat.catalogue import say
 from bot.domain.form_lines import problem_lines
-from bot.domain.forms import FormError, load_forms, parse_form
+from bot.domain.forms import FormError, form_mappings, load_forms, parse_form
 from bot.settings import Settings
 
 PERIOD_KINDS = {"weekly": "forms_command.weekly", "monthly": "forms_command.monthly"}
@@ -25,7 +25,9 @@ def forms_list(settings: Settings) -> str:
              say("forms_command.head_title"))]
     for form in forms.values():
         kind = say(PERIOD_KINDS[form.period.kind])
-        if not form.scheduled:
+        if form.variant_of is not None:
+            kind = say("form_variants.variant_of", kind=kind, base=form.variant_of)
+        elif not form.scheduled:
             kind = say("forms_command.not_scheduled", kind=kind)
         rows.append((form.id, kind, str(form.version), form.title))
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
@@ -33,27 +35,36 @@ def forms_list(settings: Settings) -> str:
                      for row in rows)
 
 
-def forms_check(path: Path) -> tuple[int, str]:
+def forms_check(path: Path, forms_dir: Path | None = None) -> tuple[int, str]:
     """(exit status, what to print): 0 and a summary for a good file, 1 and "FILE:LINE: problem"
-    lines for a bad one (2 when it cannot be read)."""
+    lines for a bad one (2 when it cannot be read). A variant (``extends``) is checked against
+    the forms of its own folder, then those of ``forms_dir``."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return 2, say("forms_command.unreadable", file=path, reason=getattr(error, "strerror", None) or error)
     try:
-        form = parse_form(text, path.name)
+        form = parse_form(text, path.name, bases=lambda: _bases(path, forms_dir))
     except FormError as error:
         lines = [f"{path}:{line}: {problem}" if line else f"{path}: {problem}"
                  for line, problem in problem_lines(text, error.problems, path.name)]
         return 1, "\n".join([*lines, say("forms_command.problems", count=len(lines))])
-    return 0, say("forms_command.valid", file=path, id=form.id, version=form.version, fields=len(form.fields))
+    valid = say("forms_command.valid", file=path, id=form.id, version=form.version, fields=len(form.fields))
+    if form.variant_of is not None:
+        valid += " " + say("form_variants.valid_variant", base=form.variant_of)
+    return 0, valid
+
+
+def _bases(path: Path, forms_dir: Path | None) -> dict[str, dict[str, object]]:
+    found = form_mappings(forms_dir, skip=path) if forms_dir is not None else {}
+    return {**found, **form_mappings(path.parent, skip=path)}
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "list":
         print(forms_list(settings))
         return 0
-    status, text = forms_check(Path(args.file))
+    status, text = forms_check(Path(args.file), Path(settings.forms_dir))
     print(text, file=sys.stderr if status else sys.stdout)
     return status
 

@@ -22,17 +22,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from bot.chat.catalogue import say
 from bot.clock import VN_TZ
 from bot.documents.monthly import report_context
-from bot.documents.render import TemplateError, default_template_path, template_bytes
+from bot.documents.render import TemplateError, form_template_path, template_bytes
 from bot.documents.report import ReportUnit, report_filename
 from bot.domain.answers import AnswerError, parse_json_answer
 from bot.domain.field_kinds import ANSWERED_KINDS
 from bot.domain.forms import WEEKLY_FORM_ID, Form, load_form, load_forms
 from bot.domain.numbers import CountParseError, format_count, format_date
 from bot.domain.periods import PeriodKey, PeriodKeyError, period_for
-from bot.domain.report_settings import ReportSettings, merge, province_defaults
+from bot.domain.report_settings import NO_RECIPIENT, ReportSettings, merge, province_defaults
 from bot.importing.entry import count_value, load_json_file
 from bot.reporting.files import report_inputs
 from bot.settings import Settings
@@ -164,15 +166,39 @@ def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[di
 
 
 def read_settings_file(path: Path) -> dict[str, Any]:
+    """The settings of ``--settings FILE.json``: any report setting (``title``, ``period_wording``
+    week | as_of | quarter, ``recipient`` — empty for no «Kính gửi» line —, ``signing`` TM | KT,
+    ``signer_name``, ``form_variant`` …); a setting unknown or a value not taken is refused."""
     data = load_json_file(path, RenderCommandError, say("cli.render_settings_file"))
     if not isinstance(data, dict):
         raise RenderCommandError(say("cli.render_settings_not_object", path=path))
-    unknown = set(data) - set(ReportSettings.model_fields) - {"signer_authority", "signer_title", "extra"}
+    allowed = {"signer_authority", "signer_title", "extra", "signing"}
+    unknown = set(data) - set(ReportSettings.model_fields) - allowed
     if unknown:
-        known = ", ".join(ReportSettings.model_fields)
+        known = ", ".join([*ReportSettings.model_fields, "signing"])
         raise RenderCommandError(say("cli.render_unknown_settings", path=path, unknown=", ".join(sorted(unknown)),
                                      known=known))
+    if "recipient" in data and not (data["recipient"] or "").strip():
+        data["recipient"] = NO_RECIPIENT  # written empty: no «Kính gửi» line
+    try:
+        ReportSettings.model_validate(data)
+    except ValidationError as error:
+        reasons = "; ".join(f"{'.'.join(map(str, item['loc'])) or '?'}: {item['msg']}" for item in error.errors())
+        raise RenderCommandError(say("form_variants.bad_settings_file", path=path, reasons=reasons)) from None
     return data
+
+
+def _variant(data: Mapping[str, Any] | None) -> str | None:
+    value = (data or {}).get("form_variant")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def merge_layers(layers: list[Mapping[str, Any]]) -> ReportSettings:
+    """The stored settings' layers (the province's, then the commune's) merged."""
+    merged = ReportSettings()
+    for layer in layers:
+        merged = merge(merged, layer)
+    return merged
 
 
 # --- the stored side -----------------------------------------------------------------------------
@@ -200,7 +226,7 @@ async def from_storage(
     storage = await Storage.open(path)
     try:
         source = Source(answers={})
-        period = await storage.periods.get(form.id, str(key))
+        period = await storage.periods.get(form.schedule_id, str(key))
         if need_submission:
             if period is None:
                 raise RenderCommandError(say("cli.render_no_period", period=key, form=form.id, path=path))
@@ -229,7 +255,8 @@ async def from_storage(
 
 
 def render_command(args: argparse.Namespace, settings: Settings) -> int:
-    form = find_form(settings, args.form)
+    file_settings = read_settings_file(args.settings) if args.settings is not None else None
+    form = find_form(settings, args.form or _variant(file_settings) or WEEKLY_FORM_ID)
     try:
         key = PeriodKey.parse(args.period)
         period = period_for(form.period, key)
@@ -254,8 +281,8 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
     report_settings = province_defaults(unit.province_name) if unit.province_name else ReportSettings()
     for layer in source.settings:
         report_settings = merge(report_settings, layer)
-    if args.settings is not None:
-        report_settings = merge(report_settings, read_settings_file(args.settings))
+    if file_settings is not None:
+        report_settings = merge(report_settings, file_settings)
 
     if args.template is not None:
         try:
@@ -268,7 +295,7 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
     elif source.template is not None:
         template, template_origin = source.template, say("cli.render_stored_template")
     else:
-        template = default_template_path(settings.templates_dir, form.id)
+        template = form_template_path(settings.templates_dir, form.id, form.template)
         template_origin = str(template)
         if not template.exists():
             raise RenderCommandError(say("cli.render_no_template", path=template))
@@ -356,12 +383,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "default: the stored report",
     )
     parser.add_argument("--out", required=True, type=Path, metavar="FILE.docx", help="where to write the report")
-    parser.add_argument("--form", default=WEEKLY_FORM_ID, metavar="FORM_ID", help=f"form id (default {WEEKLY_FORM_ID})")
+    parser.add_argument("--form", default=None, metavar="FORM_ID",
+                        help=f"form id or variant (default: the settings' form_variant, else {WEEKLY_FORM_ID})")
     parser.add_argument(
         "--settings",
         type=Path,
         metavar="FILE.json",
-        help="report settings over the stored ones, e.g. {\"signer_name\": \"Nguyễn Văn An\"}",
+        help="report settings over the stored ones, e.g. {\"signer_name\": \"Nguyễn Văn An\"}"
+        + " (also title, period_wording week|as_of|quarter, recipient empty for none, signing TM|KT, form_variant)",
     )
     parser.add_argument(
         "--template", type=Path, metavar="FILE.docx", help="template to use instead of the stored or shipped one"

@@ -43,7 +43,7 @@ async def make_rollup(settings: Settings, province: str, period_key: str | None,
         now = clock.now()
         period = await find_period(storage, form, period_key, now)
         files = await produce(storage, form, period, code, templates_dir=settings.templates_dir,
-                              report_date=now.date(), tz=settings.tz)
+                              report_date=now.date(), tz=settings.tz, forms=forms)
     finally:
         await storage.close()
     return files

@@ -387,6 +387,12 @@ def sample_context(form: Form | None = None, **kwargs: Any) -> dict[str, Any]:
 DEFAULT_TEMPLATES = {WEEKLY_FORM_ID: "bao-cao-tuan.docx", "nq57-monthly": "bao-cao-thang-nq57.docx"}
 
 
+def form_template_path(templates_dir: str | Path, form_id: str, template: str | None) -> Path:
+    """The template shipped for a form: the one its file names (``template:``, a variant's own),
+    else :func:`default_template_path`."""
+    return Path(templates_dir) / template if template else default_template_path(templates_dir, form_id)
+
+
 def default_template_path(templates_dir: str | Path, form_id: str) -> Path:
     """The template shipped in templates/ for a form (templates/bao-cao-tuan.docx for tthc-weekly,
     templates/bao-cao-thang-nq57.docx for nq57-monthly, else templates/<form id>.docx)."""

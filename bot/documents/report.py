@@ -24,6 +24,16 @@ period
     ``period_year`` "2025", ``period_label`` "Tuần 50/2025 (từ ngày 08/12 đến 14/12/2025)",
     ``period_range`` "từ ngày 08/12 đến 14/12/2025", ``period_start`` "08/12/2025",
     ``period_end`` "14/12/2025", ``form_id``, ``form_title``
+period as the settings word it (``period_wording``: week, as_of, quarter)
+    ``period_heading`` the line under the title: "(tuần 50/2025, từ ngày 08/12 đến 14/12/2025)",
+    "(tính đến hết ngày 14/12/2025)" or "Quý IV/2025"; ``period_phrase`` the same in running text:
+    "tuần 50/2025", "tính đến hết ngày 14/12/2025", "Quý IV/2025"; ``period_closing`` in the closing
+    sentence: "tuần từ ngày 08/12 đến 14/12/2025" (else as ``period_phrase``);
+    ``period_intro`` the figures' lead-in: "Trong tuần (từ ngày 08/12 đến 14/12/2025)", "Tính đến
+    hết ngày 14/12/2025", "Trong Quý IV/2025"; ``period_wording`` the setting itself
+title
+    ``report_title`` the line under "BÁO CÁO" (the setting ``title``, else the template's own
+    wording passed through: empty)
 figures
     every count field by its id ("1.794"): ``carried_over``, ``received_online_full``,
     ``received_online_partial``, ``received_in_person``, ``received_postal``, ``resolved_early``,
@@ -71,7 +81,7 @@ from bot.domain.numbers import (
     format_percent,
 )
 from bot.domain.paragraphs import paragraphs
-from bot.domain.report_settings import ReportSettings, lower_division, short_name
+from bot.domain.report_settings import ReportSettings, ResolvedReportSettings, lower_division, short_name
 from bot.domain.text import fold, slug
 from bot.domain.values import compute
 
@@ -213,6 +223,53 @@ def _period_parts(period: PeriodLike, period_key: str | None) -> dict[str, str]:
         "period_range": range_text,
         "period_start": format_date(period.starts_on),
         "period_end": format_date(period.ends_on),
+    }
+
+
+_ROMAN = ("I", "II", "III", "IV")
+# A document number ("02-KH/BCĐTW", "30/2020/NĐ-CP", "57-NQ/TW"): its hyphens must not break a line.
+_DOCUMENT_NUMBER = re.compile(r"\b\w*\d\w*(?:[-/]\w+)+|\b\w+(?:/\w+)*-\w+(?:/\w+)+")
+NON_BREAKING_HYPHEN = "\u2011"
+
+
+def keep_numbers_whole(text: str) -> str:
+    """The hyphens of document numbers in ``text`` made non-breaking (U+2011), so that
+    "02-KH/BCĐTW" never breaks across lines at its hyphen; other hyphens are left alone."""
+    return _DOCUMENT_NUMBER.sub(lambda match: match[0].replace("-", NON_BREAKING_HYPHEN), text)
+
+
+def _period_wording(period: PeriodLike, parts: Mapping[str, str], wording: str) -> dict[str, str]:
+    """The period as the settings word it: a week, "tính đến hết ngày …" or a quarter."""
+    end = period.ends_on
+    intro = say("form_variants.period_intro", noun=parts["period_noun"], range=parts["period_range"])
+    if wording == "as_of":
+        phrase = say("form_variants.period_as_of", date=format_date(end))
+        heading = f"({phrase})"
+        intro = phrase[:1].upper() + phrase[1:]
+    elif wording == "quarter":
+        phrase = say("form_variants.period_quarter", quarter=_ROMAN[(end.month - 1) // 3], year=end.year)
+        heading = phrase
+        intro = say("form_variants.period_intro_quarter", quarter=phrase)
+    else:
+        short = f"{parts['period_noun']} {parts['period_number']}/{parts['period_year']}"
+        phrase = short if parts["period_number"] else parts["period_range"]
+        heading = f"({short}, {parts['period_range']})" if parts["period_number"] else f"({phrase})"
+        closing = f"{parts['period_noun']} {parts['period_range']}"
+        return {"period_heading": heading, "period_phrase": phrase, "period_closing": closing,
+                "period_intro": intro, "period_wording": wording}
+    return {"period_heading": heading, "period_phrase": phrase, "period_closing": phrase, "period_intro": intro,
+            "period_wording": wording}
+
+
+def _setting_parts(resolved: ResolvedReportSettings) -> dict[str, Any]:
+    """The settings as printed: document numbers kept whole on one line."""
+    return {
+        "report_title": keep_numbers_whole(resolved.title),
+        "recipient": keep_numbers_whole(resolved.recipient),
+        "directive": keep_numbers_whole(resolved.directive),
+        "distribution_lines": [keep_numbers_whole(line) for line in distribution_lines(resolved.distribution)],
+        "signer_titles": resolved.signer_titles,
+        "signer_name": resolved.signer_name,
     }
 
 
@@ -365,6 +422,7 @@ def build_context(
         text = clean_text(value)
         if ident != "overdue_reasons" and fold(text).rstrip(".") in _NOTHING:
             text = ""  # "Không": the template prints its own "Không có."
+        text = keep_numbers_whole(text)
         context[ident] = text
         context[f"{ident}_lines"] = paragraphs(text)  # each line, and each sub-item it runs on
 
@@ -379,6 +437,8 @@ def build_context(
     items = _explanations(form, explanations, checks or [], formatted, values)
 
     has_overdue = count("resolved_late") + count("pending_overdue") > 0
+    periods = _period_parts(period, period_key)
+    periods.update(_period_wording(period, periods, resolved.period_wording))
     context.update(
         {
             "form_id": form.id,
@@ -394,12 +454,8 @@ def build_context(
             "place_name": resolved.place_name,
             "header_date": format_header_date(resolved.place_name, report_date),
             "report_date": format_date(report_date),
-            "recipient": resolved.recipient,
-            "directive": resolved.directive,
-            "distribution_lines": distribution_lines(resolved.distribution),
-            "signer_titles": resolved.signer_titles,
-            "signer_name": resolved.signer_name,
-            **_period_parts(period, period_key),
+            **_setting_parts(resolved),
+            **periods,
             "has_received_new": count("received_new") > 0,
             "has_resolved": count("resolved") > 0,
             "has_resolved_late": count("resolved_late") > 0,

@@ -46,7 +46,7 @@ from typing import Any
 
 from bot.chat.catalogue import say
 from bot.documents.render import render_report
-from bot.documents.report import distribution_lines
+from bot.documents.report import distribution_lines, keep_numbers_whole
 from bot.domain.forms import RuleCheck
 from bot.domain.numbers import format_count, format_date_range, format_header_date, format_percent, rate
 from bot.domain.report_settings import lower_division, short_name
@@ -386,10 +386,10 @@ def build_docx_context(
     return {
         **resolved,
         "header_date": format_header_date(resolved["place_name"], report_date),
-        "title_line": declared.title or say("rollup_figures.docx_title", form=title),
+        "title_line": keep_numbers_whole(declared.title or say("rollup_figures.docx_title", form=title)),
         "period_line": f"{period.short_label}, {format_date_range(period.starts_on, period.ends_on)}",
-        "intro": say("rollup_docx.intro", directive=directive, issuer=issuer, period=period_words,
-                     dates=format_date_range(period.starts_on, period.ends_on), where=where),
+        "intro": keep_numbers_whole(say("rollup_docx.intro", directive=directive, issuer=issuer, period=period_words,
+                                        dates=format_date_range(period.starts_on, period.ends_on), where=where)),
         "completeness_lines": completeness_lines(rollup),
         "missing_line": missing_line(rollup),
         "figure_lines": figure_lines(rollup),

@@ -7,7 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.domain.forms import Form, FormError, parse_form
+import yaml
+
+from bot.domain.form_variants import resolve as resolve_variant
+from bot.domain.forms import Form, FormError, form_mappings, parse_form
+from bot.domain.yaml_files import load_yaml
 
 
 class FormVersions:
@@ -42,12 +46,18 @@ class FormVersions:
 
 
 def read_form_files(directory: str | Path) -> list[tuple[Form, str]]:
-    """Each form file of a directory with its text (to keep the text of each version)."""
+    """Each form file of a directory with its text (to keep the text of each version); a variant's
+    text is its resolved form (the form it extends with its changes), readable on its own later."""
     found: list[tuple[Form, str]] = []
+    bases = form_mappings(directory)
     for path in sorted([*Path(directory).glob("*.yaml"), *Path(directory).glob("*.yml")]):
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as error:
             raise FormError(path.name, [f"cannot be read ({error.strerror or error})"]) from None
-        found.append((parse_form(text, path.name), text))
+        form = parse_form(text, path.name, bases=bases)
+        if form.is_variant:
+            resolved, _ = resolve_variant(load_yaml(text), bases)
+            text = yaml.safe_dump(resolved, allow_unicode=True, sort_keys=False)
+        found.append((form, text))
     return found

@@ -9,7 +9,7 @@ the file and the field, e.g. ``tthc-weekly.yaml: field 'digitized': check
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeAlias, TypeVar
@@ -34,6 +34,8 @@ from bot.domain.expressions import (
     walk,
 )
 from bot.domain.field_kinds import ANSWERED_KINDS, NUMERIC_KINDS, FieldKind, Option, TargetField
+from bot.domain.form_variants import VariantError, explain_removed, extends_of
+from bot.domain.form_variants import resolve as resolve_variant
 from bot.domain.numbers import COUNT_MAX, CountBounds
 from bot.domain.periods import PeriodSpec
 from bot.domain.rollup_spec import RollupSpec
@@ -266,6 +268,8 @@ class Form(_Model):
     period: PeriodSpec = PydanticField(default_factory=lambda: PeriodSpec.model_validate({}))
     scheduled: bool = True  # false: loaded, checked and rendered, but the calendar opens no period of it
     rollup: RollupSpec | None = None  # how its reports roll up over communes: bot/domain/rollup_spec.py
+    variant_of: str | None = None  # a variant (bot/domain/form_variants.py): the scheduled form it extends
+    template: str | None = None  # its .docx in templates/ (None: the form's default template)
 
     _fields: dict[str, Field] = PrivateAttr(default_factory=dict)
     _derived: dict[str, Derived] = PrivateAttr(default_factory=dict)
@@ -285,11 +289,12 @@ class Form(_Model):
     def _period_of_this_form(cls, data: Any) -> Any:
         """The period block learns the form's id (PeriodInfo carries it)."""
         if isinstance(data, Mapping) and isinstance(data.get("id"), str):
+            owner = data.get("variant_of") if isinstance(data.get("variant_of"), str) else data["id"]
             period = data.get("period", {})
             if isinstance(period, PeriodSpec):
-                period = period.model_copy(update={"form_id": data["id"]})
+                period = period.model_copy(update={"form_id": owner})
             elif isinstance(period, Mapping):
-                period = {**period, "form_id": data["id"]}
+                period = {**period, "form_id": owner}
             data = {**data, "period": period}
         return data
 
@@ -326,6 +331,15 @@ class Form(_Model):
         return self
 
     # --- lookups -----------------------------------------------------------------------------
+
+    @property
+    def schedule_id(self) -> str:
+        """The form whose periods its reports belong to: the one a variant extends, else itself."""
+        return self.variant_of or self.id
+
+    @property
+    def is_variant(self) -> bool:
+        return self.variant_of is not None
 
     def field(self, field_id: str) -> Field:
         try:
@@ -907,19 +921,31 @@ def _table_problems(field: Field) -> list[str]:
 # --- loading ---------------------------------------------------------------------------------
 
 
+BasesLoader: TypeAlias = Callable[[], Mapping[str, Mapping[str, Any]]]  # the forms a variant may extend
+
+
 def load_form(path: str | Path) -> Form:
-    """Read and check one form file; any problem raises :class:`FormError` naming file and field."""
+    """Read and check one form file; any problem raises :class:`FormError` naming file and field.
+    A variant (``extends``) finds the form it extends among the form files of its folder."""
     path = Path(path)
     source = path.name
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise FormError(source, [f"cannot be read ({error.strerror or error})"]) from None
-    return parse_form(text, source)
+    return parse_form(text, source, bases=lambda: form_mappings(path.parent, skip=path))
 
 
-def parse_form(text: str, source: str = "<form>") -> Form:
-    """Check a form given as YAML text; ``source`` names it in error messages."""
+def parse_form(
+    text: str, source: str = "<form>", bases: Mapping[str, Mapping[str, Any]] | BasesLoader | None = None
+) -> Form:
+    """Check a form given as YAML text; ``source`` names it in error messages. A variant
+    (``extends``) is resolved against ``bases`` (form mappings by id, or a function giving them)."""
+    data = _mapping(text, source)
+    return _validate(data, source, bases)
+
+
+def _mapping(text: str, source: str) -> dict[str, Any]:
     try:
         data = load_yaml(text)
     except yaml.YAMLError as error:
@@ -929,25 +955,68 @@ def parse_form(text: str, source: str = "<form>") -> Form:
         raise FormError(source, [f"not valid YAML{where}: {problem}"]) from None
     if not isinstance(data, dict):
         raise FormError(source, ["a form file must be a mapping with id, title, fields, …"])
+    return data
+
+
+def _validate(
+    data: Mapping[str, Any], source: str, bases: Mapping[str, Mapping[str, Any]] | BasesLoader | None
+) -> Form:
+    removed: set[str] = set()
+    if extends_of(data) is not None:
+        found = bases() if callable(bases) else (bases or {})
+        try:
+            data, removed = resolve_variant(data, found)
+        except VariantError as error:
+            raise FormError(source, error.problems) from None
     try:
         return Form.model_validate(data)
     except ValidationError as error:
-        raise FormError(source, _explain(error, data)) from None
+        raise FormError(source, explain_removed(_explain(error, data), removed)) from None
+
+
+def form_mappings(directory: str | Path, skip: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The form files of a folder as mappings by id (files that cannot be read are left out: the
+    form that needs them says which id it misses)."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted([*Path(directory).glob("*.yaml"), *Path(directory).glob("*.yml")]):
+        if skip is not None and path.resolve() == skip.resolve():
+            continue
+        try:
+            data = _mapping(path.read_text(encoding="utf-8"), path.name)
+        except (OSError, FormError):
+            continue
+        if isinstance(data.get("id"), str):
+            found.setdefault(data["id"], data)
+    return found
 
 
 def load_forms(directory: str | Path) -> dict[str, Form]:
-    """Every ``*.yaml``/``*.yml`` form in a directory, by form id (duplicate ids are an error)."""
+    """Every ``*.yaml``/``*.yml`` form in a directory, by form id (duplicate ids are an error);
+    variants resolved against the forms they extend."""
     directory = Path(directory)
     forms: dict[str, Form] = {}
     origin: dict[str, str] = {}
     paths = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    texts: list[tuple[Path, dict[str, Any]]] = []
     for path in paths:
-        form = load_form(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise FormError(path.name, [f"cannot be read ({error.strerror or error})"]) from None
+        texts.append((path, _mapping(text, path.name)))
+    mappings = {data["id"]: data for _, data in texts if isinstance(data.get("id"), str)}
+    for path, data in texts:
+        form = _validate(data, path.name, mappings)
         if form.id in forms:
             raise FormError(path.name, [f"form id '{form.id}' is already used by {origin[form.id]}"])
         forms[form.id] = form
         origin[form.id] = path.name
     return forms
+
+
+def variants_of(forms: Mapping[str, Form], form_id: str) -> list[Form]:
+    """The variants of a form among ``forms``, by id."""
+    return sorted((form for form in forms.values() if form.variant_of == form_id), key=lambda form: form.id)
 
 
 # --- turning pydantic errors into 'where: what' lines ----------------------------------------

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from bot.chat.catalogue import say
+from bot.domain.text import fold
 
 DEFAULT_SIGNER_TITLES = (say("report_document.signer_title_for"), say("report_document.signer_title"))
 DEFAULT_NUMBER_SUFFIX = "/BC-UBND"
@@ -30,6 +31,10 @@ _ARCHIVE_WORD = "lưu"
 _KINH_GUI = re.compile(r"^\s*kính\s+gửi\s*:?\s*", re.IGNORECASE)
 _LINE_MARK = re.compile(r"^\s*[-–—+•*]\s*")
 _SPACES = re.compile(r"\s+")
+# A recipient written as one of these (folded) means "no «Kính gửi» line"; stored as NO_RECIPIENT.
+NO_RECIPIENT = "-"
+_NO_RECIPIENT_WORDS = frozenset({"-", "khong", "khong co", "khong ghi", "bo trong", "none"})
+PeriodWording = Literal["week", "as_of", "quarter"]
 
 
 def short_name(full_name: str) -> str:
@@ -65,6 +70,15 @@ class ReportSettings(BaseModel):
     - ``place_name``: the place in the header date line.
     - ``issuer_lines``: the issuer block, top left, e.g. ["ỦY BAN NHÂN DÂN", "XÃ PHƯỚC GIANG"].
     - ``number_suffix``: what follows the blank number, "/BC-UBND".
+    - ``title``: the line under "BÁO CÁO" (None: the template's own, "Kết quả giải quyết …").
+    - ``period_wording``: how the period is written: ``week`` "(tuần 39/2025, từ ngày … đến
+      ngày …)", ``as_of`` "(tính đến hết ngày 15/10/2025)" (the report's data cut-off: the
+      period's last day) or ``quarter`` "Quý III/2025".
+    - ``form_variant``: the form variant (its id) the commune answers, e.g. "tthc-weekly-danh-gia".
+    - ``signing`` (input only): "TM" or "KT" sets ``signer_titles`` to "TM. ỦY BAN NHÂN DÂN /
+      CHỦ TỊCH" or "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH".
+
+    A ``recipient`` of "-" or "không" (NO_RECIPIENT) prints no "Kính gửi" line.
     """
 
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -77,6 +91,21 @@ class ReportSettings(BaseModel):
     place_name: str | None = None
     issuer_lines: list[str] | None = None
     number_suffix: str | None = None
+    title: str | None = None
+    period_wording: PeriodWording | None = None
+    form_variant: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _signing(cls, data: object) -> object:
+        """``signing: TM`` or ``KT`` (any case, with or without the dot) → its two title lines."""
+        if isinstance(data, Mapping) and data.get("signing") not in (None, ""):
+            lines = signing_titles(str(data["signing"]))
+            if lines is None:
+                raise ValueError(f"signing must be TM or KT, not {data['signing']!r}")
+            data = {key: value for key, value in data.items() if key != "signing"}
+            data["signer_titles"] = lines
+        return data
 
     @model_validator(mode="before")
     @classmethod
@@ -93,7 +122,7 @@ class ReportSettings(BaseModel):
                 data = {**data, "signer_titles": lines}
         return data
 
-    @field_validator("signer_name", "place_name", "number_suffix", mode="before")
+    @field_validator("signer_name", "place_name", "number_suffix", "title", "form_variant", mode="before")
     @classmethod
     def _strip(cls, value: object) -> object:
         if isinstance(value, str):
@@ -104,8 +133,18 @@ class ReportSettings(BaseModel):
     @classmethod
     def _recipient(cls, value: object) -> object:
         if isinstance(value, str):
-            value = _KINH_GUI.sub("", _SPACES.sub(" ", value).strip()).rstrip(" .;,")
+            stripped = _SPACES.sub(" ", value).strip()
+            if stripped and fold(stripped).rstrip(" .") in _NO_RECIPIENT_WORDS:
+                return NO_RECIPIENT
+            value = _KINH_GUI.sub("", stripped).rstrip(" .;,")
             return value or None
+        return value
+
+    @field_validator("period_wording", mode="before")
+    @classmethod
+    def _wording(cls, value: object) -> object:
+        if isinstance(value, str):
+            return _WORDING_WORDS.get(fold(value).strip().replace(" ", "_"), value.strip() or None)
         return value
 
     @field_validator("directive", mode="before")
@@ -154,6 +193,8 @@ class ReportSettings(BaseModel):
         recipient = self.recipient
         if recipient is None:
             recipient = default_recipient(province_full_name) if province_full_name else ""
+        elif recipient == NO_RECIPIENT:
+            recipient = ""
         return ResolvedReportSettings(
             signer_titles=list(self.signer_titles or DEFAULT_SIGNER_TITLES),
             signer_name=self.signer_name or "",
@@ -165,6 +206,9 @@ class ReportSettings(BaseModel):
                 self.issuer_lines or [DEFAULT_ISSUER_AUTHORITY, _SPACES.sub(" ", unit_full_name).strip().upper()]
             ),
             number_suffix=self.number_suffix or DEFAULT_NUMBER_SUFFIX,
+            title=self.title or "",
+            period_wording=self.period_wording or "week",
+            form_variant=self.form_variant or "",
         )
 
 
@@ -181,6 +225,25 @@ class ResolvedReportSettings(BaseModel):
     place_name: str
     issuer_lines: list[str]
     number_suffix: str
+    title: str = ""  # empty: the template's own title
+    period_wording: PeriodWording = "week"
+    form_variant: str = ""  # empty: the form itself
+
+
+_WORDING_WORDS: dict[str, PeriodWording] = {
+    "week": "week", "tuan": "week", "as_of": "as_of", "tinh_den": "as_of", "tinhden": "as_of", "den_ngay": "as_of",
+    "denngay": "as_of", "quarter": "quarter", "quy": "quarter",
+}
+
+
+def signing_titles(signing: str) -> list[str] | None:
+    """"TM" → ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]; "KT" → ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]; else None."""
+    word = fold(signing).strip().rstrip(".").upper()
+    if word == "TM":
+        return [say("form_variants.signing_tm_for"), say("form_variants.signing_tm_title")]
+    if word == "KT":
+        return list(DEFAULT_SIGNER_TITLES)
+    return None
 
 
 def default_recipient(province_full_name: str) -> str:

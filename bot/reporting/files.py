@@ -17,7 +17,7 @@ from bot.chat.catalogue import say
 from bot.chat.replies import ToOthers
 from bot.documents.monthly import report_context
 from bot.documents.pool import render_docx
-from bot.documents.render import TemplateError, default_template_path
+from bot.documents.render import TemplateError, form_template_path
 from bot.documents.report import ReportUnit, report_filename
 from bot.domain.evaluate import CheckResult, evaluate_checks
 from bot.domain.forms import Form
@@ -70,7 +70,7 @@ async def report_inputs(
 ) -> ReportInputs:
     inputs = ReportInputs()
     opens_at = before or period_for(form.period, key).opens_at
-    recent = await storage.submissions.recent_for_unit(unit_code, form.id, before=opens_at)
+    recent = await storage.submissions.recent_for_unit(unit_code, form.schedule_id, before=opens_at)
     inputs.history = [dict(item.answers) for item in recent]
     inputs.previous = await last_period_answers(storage, key, recent)
     inputs.settings_layers = await settings_layers(storage, unit_code, province_code)
@@ -150,7 +150,7 @@ async def render_commune_report(
         form, dict(answers), unit=who, period=info, settings=effective_settings(who, inputs.settings_layers),
         report_date=report_date, explanations=dict(explanations), previous=inputs.previous, checks=checks,
     )
-    shipped = default_template_path(templates_dir, form.id)
+    shipped = form_template_path(templates_dir, form.id, form.template)
     fallback = None
     if inputs.template is not None and inputs.template_record is not None:
         try:

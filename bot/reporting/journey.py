@@ -64,6 +64,7 @@ from bot.reporting.session import (
     choose_period,
     reporter_communes,
 )
+from bot.reporting.variants import form_for_unit
 from bot.reporting.which_report import bulk_form, default_form, offered, open_reports, which_report
 from bot.services import Services
 from storage.models import Cursor, Draft, Period, Submission, Unit
@@ -334,9 +335,10 @@ class ReportingJourney:
         assert identity.person is not None  # a reporter membership belongs to a stored person
         if period is None and draft is not None:
             period = await services.storage.periods.get_by_id(draft.period_id)
-        if period is not None:
-            form = services.forms.get(period.form_id, form)
-        return await ReportSession.open(services.storage, form or self.form, services.clock, identity.person, unit,
+        base = services.forms.get(period.form_id) if period is not None else None
+        base_id = (base or form or self.form).schedule_id
+        form = await form_for_unit(services.storage, services.forms, unit.code, unit.province_code, base_id)
+        return await ReportSession.open(services.storage, form, services.clock, identity.person, unit,
                                         period=period, draft=draft, cursor=cursor)
 
     async def _active(self, identity: Identity) -> ReportSession | None:

@@ -289,7 +289,7 @@ class ReportSession:
             draft, cursor = await storage.drafts.get_or_create(period.id, unit.code, now), None
         answers = await storage.drafts.values(draft.id)
         recent = await storage.submissions.recent_answers(
-            unit.code, form.id, before=period.opens_at, limit=HISTORY_PERIODS
+            unit.code, form.schedule_id, before=period.opens_at, limit=HISTORY_PERIODS
         )
         recent = [s for s in recent if s.period_id != period.id]
         history = [dict(s.answers) for s in recent]
@@ -1035,6 +1035,7 @@ class ReportSession:
         submission = await self.storage.submissions.add_version(
             self.period.id, self.unit.code, answers, explanations, self.person.id, now,
             late=now > self.period.deadline_at, on_behalf=self.on_behalf, form_version=self.form.version,
+            form_id=self.form.id,
         )
         self.draft = await self.storage.drafts.get(self.draft.id) or self.draft
         await self._set_cursor(REVIEW, None)

@@ -18,6 +18,7 @@ from bot.domain.numbers import format_count
 from bot.domain.periods import period_label
 from bot.domain.rollup import explanation_text
 from bot.reporting.session import ReportSession
+from bot.reporting.variants import form_for_unit
 from bot.services import Services
 from bot.supervising.scope import Found, refusal, submission_in_scope, submission_of
 from bot.supervising.tell import Tell, tell_reporters
@@ -160,5 +161,6 @@ async def open_correction(services: Services, identity: Identity, submission_id:
                 if text:
                     await storage.drafts.set_explanation(draft.id, key, text, current.submitted_by, now)
             await storage.drafts.set_status(draft.id, DraftStatus.SUBMITTED, now)
-    return await ReportSession.open(storage, services.forms[found.period.form_id], services.clock, identity.person,
-                                    found.unit, period=found.period)
+    form = await form_for_unit(storage, services.forms, found.unit.code, found.unit.province_code,
+                               found.period.form_id)  # the variant the commune answers, if any
+    return await ReportSession.open(storage, form, services.clock, identity.person, found.unit, period=found.period)

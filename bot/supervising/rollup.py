@@ -172,7 +172,8 @@ async def make_rollup(services: Services, identity: Identity, job: RollupJob,
     storage, form, now = services.storage, weekly_form(services), services.clock.now()
     try:
         files = await produce(storage, form, job.period, job.province, templates_dir=services.settings.templates_dir,
-                              report_date=now.date(), tz=services.clock.tz, progress=progress, chart_apart=True)
+                              report_date=now.date(), tz=services.clock.tz, progress=progress, chart_apart=True,
+                              forms=services.forms)
     except RollupError as exc:
         return [Message(str(exc))]
     choices = navigation(job.scope, job.period, form, now, identity.visible_provinces is None)

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
@@ -167,8 +167,11 @@ async def load_input(
     province_code: str | None,
     *,
     taxonomy: Taxonomy | None = None,
+    forms: Mapping[str, Form] | None = None,
 ) -> RollupInput:
-    """Everything the rollup of ``period`` over a province (None: the whole country) needs."""
+    """Everything the rollup of ``period`` over a province (None: the whole country) needs.
+    When every report answered one variant of ``form`` (among ``forms``), the rollup follows the
+    variant's figures; reports of mixed forms roll up by field id over ``form``'s."""
     provinces = {p.code: p for p in await storage.units.list_provinces()}
     if province_code is not None and province_code not in provinces:
         raise RollupError(say("rollup.no_province", code=province_code))
@@ -179,6 +182,7 @@ async def load_input(
     if province_code is None:
         units.sort(key=lambda u: (u.province_code, u.code))
     submissions = await storage.submissions.list_latest_for_period(period.id, province_code)
+    form = answered_form(form, {s.form_id for s in submissions}, forms or {})
     ids = {s.submitted_by for s in submissions if s.submitted_by is not None}
     ids |= {s.status_by for s in submissions if s.status_by is not None}
     names = await _names(storage, province_code, ids)
@@ -214,6 +218,20 @@ async def load_input(
         officials=officials, taxonomy=taxonomy,
         provinces={code: RollupUnit(p.code, p.name, p.full_name, p.code, p.full_name) for code, p in provinces.items()},
     )
+
+
+def answered_form(form: Form, answered: set[str], forms: Mapping[str, Form]) -> Form:
+    """The form the rollup follows: the one variant of ``form`` every report answered, else ``form``."""
+    if len(answered) == 1:
+        only = forms.get(next(iter(answered)))
+        if only is not None and only.variant_of == form.id:
+            try:
+                rollup_of(only)
+            except RollupSpecError:
+                log.exception("the rollup section of variant %s cannot be used", only.id)
+                return form
+            return only
+    return form
 
 
 def report_of(submission: Submission, first: datetime, names: dict[int, str]) -> Report:
@@ -353,6 +371,7 @@ async def produce(
     progress: ProgressState | None = None,
     run: Callable[..., Any] | None = None,
     chart_apart: bool = False,
+    forms: Mapping[str, Form] | None = None,
 ) -> RollupFiles:
     """Load from storage, then build and write in a worker thread; at most ``AT_ONCE`` rollups at a
     time: one waits for a turn, taken once the one before is done and its memory handed back.
@@ -361,7 +380,7 @@ async def produce(
     async with _turn():
         return await _produce(storage, form, period, province_code, templates_dir=templates_dir,
                               report_date=report_date, tz=tz, progress=progress, run=run,
-                              chart_apart=chart_apart)
+                              chart_apart=chart_apart, forms=forms)
 
 
 def _turn() -> asyncio.Semaphore:
@@ -385,6 +404,7 @@ async def _produce(
     progress: ProgressState | None,
     run: Callable[..., Any] | None,
     chart_apart: bool,
+    forms: Mapping[str, Form] | None = None,
 ) -> RollupFiles:
     progress = progress if progress is not None else ProgressState()
     try:
@@ -393,7 +413,7 @@ async def _produce(
         log.error("%s", exc)
         raise RollupError(say("rollup_figures.bad_section", form=form.title, problems="; ".join(exc.problems))) from None
     started = time.perf_counter()
-    data = await load_input(storage, form, period, province_code, taxonomy=taxonomy_from(templates_dir))
+    data = await load_input(storage, form, period, province_code, taxonomy=taxonomy_from(templates_dir), forms=forms)
     settings = await rollup_settings(storage, province_code)
     template = await rollup_template(storage, form, templates_dir, province_code)
     loaded = time.perf_counter() - started

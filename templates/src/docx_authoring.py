@@ -7,6 +7,7 @@ number and date, the recipient, the closing table, the fixed document properties
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 FONT = "Times New Roman"
-TABLE_INDENT = Mm(-5)
+TABLE_INDENT = Mm(0)  # header and closing tables start at the left margin (issue 15, item 5)
+TEXT_WIDTH = Mm(160)  # A4 less the margins (30 left, 20 right): the tables' width
 CELL_MARGIN = Mm(1)
 NO_INDENT = Cm(0)
 
@@ -103,8 +105,17 @@ def fmt(
     return paragraph
 
 
+# A document number written in a template ("57-NQ/TW", "30/2020/NĐ-CP"): its hyphen never breaks
+# a line (U+2011); bot/documents/report.py does the same for the settings' texts.
+DOCUMENT_NUMBER = re.compile(r"\b\w*\d\w*(?:[-/]\w+)+|\b\w+(?:/\w+)*-\w+(?:/\w+)+")
+
+
+def keep_numbers_whole(text: str) -> str:
+    return DOCUMENT_NUMBER.sub(lambda match: match[0].replace("-", "\u2011"), text)
+
+
 def run(paragraph, text: str, *, size: float | None = None, bold: bool = False, italic: bool = False):
-    r = paragraph.add_run(text)
+    r = paragraph.add_run(keep_numbers_whole(text))
     if size is not None:
         r.font.size = Pt(size)
     if bold:
@@ -154,7 +165,7 @@ def borderless_table(document, widths):
     table.autofit = False
     tbl = table._tbl
     tblPr = tbl.tblPr
-    # no borders at all, fixed layout, a small negative indent so the header spans a bit wider
+    # no borders at all, fixed layout, aligned to the left margin
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{side}")
@@ -363,7 +374,7 @@ def recipient(document) -> None:
     tag(document, "{%p endif %}")
 
 
-COMMUNE_WIDTHS = (Mm(70), Mm(100))  # the commune reports' header and closing tables: issuer | motto
+COMMUNE_WIDTHS = (Mm(65), Mm(95))  # the commune reports' header and closing tables: issuer | motto (= TEXT_WIDTH)
 
 
 def commune_header(document, widths=COMMUNE_WIDTHS) -> None:
@@ -380,14 +391,26 @@ def commune_header(document, widths=COMMUNE_WIDTHS) -> None:
     number_and_date(table, widths)
 
 
+def keep_row_whole(row) -> None:
+    """A table row never split across pages (w:cantSplit)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    cant = OxmlElement("w:cantSplit")
+    tr_pr.insert(0, cant)
+
+
 def closing_table(document, widths) -> None:
-    """"Nơi nhận" and its lines on the left; the signer's titles, room to sign and name on the right."""
+    """"Nơi nhận" and its lines on the left; the signer's titles, room to sign and name on the right.
+    The row never splits across pages and every paragraph in it keeps with the next, so the block
+    moves whole to the next page with the paragraph before it (which the caller keeps with it),
+    and a last, one-point paragraph after it can never make a page of its own."""
     table = borderless_table(document, widths)
     row = add_row(table, widths)
+    keep_row_whole(row)
     left, right = row.cells
-    line_para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=6)
+    line_para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=6,
+              keep_next=True)
     tag(left, "{%p for line in distribution_lines %}")
-    line_para(left, "{{ line }}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    line_para(left, "{{ line }}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT, keep_next=True)
     tag(left, "{%p endfor %}")
 
     tag(right, "{%p for line in signer_titles %}")
@@ -395,7 +418,25 @@ def closing_table(document, widths) -> None:
     tag(right, "{%p endfor %}")
     for index in range(4):
         line_para(right, "", size=14, keep_next=True, before=6 if index == 0 else 0)
-    line_para(right, "{{ signer_name }}", size=14, bold=True)
+    line_para(right, "{{ signer_name }}", size=14, bold=True, keep_next=True)
+    end_mark(document)
+
+
+def end_mark(document):
+    """The paragraph a document must end with after a table, one point high: it never makes a
+    page of its own (which would hold nothing but the page number)."""
+    p = document.add_paragraph()
+    fmt(p, align=WD_ALIGN_PARAGRAPH.LEFT, line=None)
+    pf = p.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(1)
+    mark = p._p.get_or_add_pPr()
+    rpr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), "2")
+    rpr.append(sz)
+    mark.append(rpr)
+    return p
 
 
 def new_document():

@@ -257,9 +257,10 @@ def body(document) -> None:
         heading(document, label)
         lines(document, name, empty="Không có kiến nghị, đề xuất.")
 
-    body_para(document, "Trên đây là báo cáo tiến độ triển khai các nội dung, nhiệm vụ được giao tại các Kế hoạch, "
-                        "Chương trình của tỉnh về thực hiện Nghị quyết số 57-NQ/TW trên địa bàn "
-                        "{{ unit_full_name_lower }} {{ period_noun }} {{ period_number }}/{{ period_year }}./.")
+    closing = body_para(document, "Trên đây là báo cáo tiến độ triển khai các nội dung, nhiệm vụ được giao tại các "
+                                  "Kế hoạch, Chương trình của tỉnh về thực hiện Nghị quyết số 57-NQ/TW trên địa bàn "
+                                  "{{ unit_full_name_lower }} {{ period_noun }} {{ period_number }}/{{ period_year }}./.")
+    closing.paragraph_format.keep_with_next = True  # never left behind by the signature block
 
 
 def landscape_section(document) -> None:

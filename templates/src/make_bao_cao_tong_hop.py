@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import docx_authoring as base  # noqa: E402  (the authoring helpers, shared with make_bao_cao_tuan.py)
 
 OUT = Path(__file__).resolve().parent.parent / "bao-cao-tong-hop.docx"
-HEADER_LEFT = Mm(78)  # wider than the commune's: "SỞ KHOA HỌC VÀ CÔNG NGHỆ" on one line
-HEADER_RIGHT = Mm(92)
+HEADER_LEFT = Mm(72)  # wider than the commune's: "SỞ KHOA HỌC VÀ CÔNG NGHỆ" on one line
+HEADER_RIGHT = Mm(88)  # the two make the text width: the tables sit on the margins
 
 # Columns of the table of every commune: (header, variable, width, left-aligned).
 COLUMNS = (
@@ -239,7 +239,7 @@ def body(document) -> None:
     base.body_para(document, "{{ raised_note }}")
     base.tag(document, "{%p endif %}")
 
-    base.body_para(document, "{{ closing }}")
+    base.body_para(document, "{{ closing }}").paragraph_format.keep_with_next = True  # with the signature
 
 
 def build(out: Path = OUT) -> Path:

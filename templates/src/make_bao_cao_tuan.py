@@ -42,16 +42,21 @@ OUT = Path(__file__).resolve().parent.parent / "bao-cao-tuan.docx"
 
 
 
-def title(document) -> None:
+SUBJECT = "Kết quả giải quyết thủ tục hành chính và chuyển đổi số"
+
+
+def title(document, subject: str = SUBJECT) -> None:
+    """"BÁO CÁO", the title (the setting ``title``, else ``subject``), the period as the settings
+    word it, the rule and "Kính gửi" (none when the recipient is empty)."""
     line_para(document, "BÁO CÁO", size=14, bold=True, before=18, keep_next=True)
-    line_para(document, "Kết quả giải quyết thủ tục hành chính và chuyển đổi số", size=14, bold=True, keep_next=True)
     line_para(
         document,
-        "({{ period_noun }} {{ period_number }}/{{ period_year }}, {{ period_range }})",
+        f"{{% if report_title %}}{{{{ report_title }}}}{{% else %}}{subject}{{% endif %}}",
         size=14,
         bold=True,
         keep_next=True,
     )
+    line_para(document, "{{ period_heading }}", size=14, bold=True, keep_next=True)
     recipient(document)
 
 
@@ -66,24 +71,19 @@ def text_section(document, name: str) -> None:
     tag(document, "{%p endif %}")
 
 
-def body(document) -> None:
+def opening(document) -> None:
     body_para(
         document,
         "{% if directive %}{{ directive }}; {% endif %}{{ authority_short }} báo cáo kết quả "
-        "{{ period_noun }} {{ period_number }}/{{ period_year }} như sau:",
+        "{{ period_phrase }} như sau:",
     )
 
-    heading(document, "1. Về pháp lý")
-    text_section(document, "legal")
 
-    heading(document, "2. Về hạ tầng kỹ thuật, công nghệ")
-    text_section(document, "infrastructure")
-
-    heading(document, "3. Nguồn lực")
-    text_section(document, "resources")
-
-    heading(document, "4. Kết quả thực hiện thủ tục hành chính")
-    body_para(document, "* Trong {{ period_noun }} ({{ period_range }}):")
+def results(document, heading_text: str = "4. Kết quả thực hiện thủ tục hành chính", extra=None) -> None:
+    """The figures in sentences, with rates; ``extra(document)`` adds a variant's own sentences
+    before the overdue reasons."""
+    heading(document, heading_text)
+    body_para(document, "* {{ period_intro }}:")
     body_para(
         document,
         "- Tổng số hồ sơ tiếp nhận: {{ received_total }} hồ sơ, trong đó kỳ trước chuyển sang "
@@ -122,6 +122,8 @@ def body(document) -> None:
         "- Tỷ lệ hồ sơ tiếp nhận trực tuyến: {{ online_rate }} (trực tuyến toàn trình: "
         "{{ full_online_rate }}); tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn: {{ on_time_rate }}.",
     )
+    if extra is not None:
+        extra(document)
     tag(document, "{%p if has_overdue %}")
     body_para(
         document,
@@ -139,17 +141,38 @@ def body(document) -> None:
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
 
+
+def closing_sentence(document) -> None:
+    """"Trên đây là báo cáo …", kept on the page of the signature block."""
+    closing = body_para(
+        document,
+        "Trên đây là báo cáo kết quả giải quyết thủ tục hành chính và chuyển đổi số {{ period_closing }}, "
+        "{{ authority_short }} kính báo cáo{% if recipient %} {{ recipient }}{% endif %}./.",
+    )
+    closing.paragraph_format.keep_with_next = True
+
+
+def body(document) -> None:
+    opening(document)
+
+    heading(document, "1. Về pháp lý")
+    text_section(document, "legal")
+
+    heading(document, "2. Về hạ tầng kỹ thuật, công nghệ")
+    text_section(document, "infrastructure")
+
+    heading(document, "3. Nguồn lực")
+    text_section(document, "resources")
+
+    results(document)
+
     heading(document, "5. Nhận xét, kiến nghị")
     heading(document, "5.1. Khó khăn, vướng mắc")
     text_section(document, "difficulties")
     heading(document, "5.2. Đề xuất, kiến nghị")
     text_section(document, "proposals")
 
-    body_para(
-        document,
-        "Trên đây là báo cáo kết quả giải quyết thủ tục hành chính và chuyển đổi số {{ period_noun }} "
-        "{{ period_range }}, {{ authority_short }} kính báo cáo{% if recipient %} {{ recipient }}{% endif %}./.",
-    )
+    closing_sentence(document)
 
 
 def build(out: Path = OUT) -> Path:
@@ -164,7 +187,7 @@ def build(out: Path = OUT) -> Path:
         document,
         out,
         title="Báo cáo tuần",
-        subject="Kết quả giải quyết thủ tục hành chính và chuyển đổi số",
+        subject=SUBJECT,
         comments="Mẫu báo cáo tuần của xã, phường (docxtpl). Biến: xem bot/documents/report.py.",
     )
 

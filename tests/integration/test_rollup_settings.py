@@ -132,7 +132,7 @@ async def test_saved_values_reach_the_next_rollup_docx(harness: BotHarness, comm
     assert "Hoàng Thị Hà" in text
     assert "KT. GIÁM ĐỐC" in text and "PHÓ GIÁM ĐỐC" in text
     assert "Kính gửi: Bộ Khoa học và Công nghệ" in text
-    assert "Thực hiện Công văn số 1234/UBND-KGVX ngày 01/10/2025 của UBND tỉnh, Sở Khoa học và Công nghệ tổng hợp" in text
+    assert "Thực hiện Công văn số 1234/UBND\u2011KGVX ngày 01/10/2025 của UBND tỉnh, Sở Khoa học và Công nghệ tổng hợp" in text
     assert "- Như trên;\n- UBND tỉnh (để b/c);\n- Lưu: VT, CĐS." in text
     assert "Giám đốc, các Phó Giám đốc Sở" not in text  # the default "Nơi nhận" replaced
     assert "UBND TỈNH THÁI NGUYÊN" in text and "SỞ KHOA HỌC VÀ CÔNG NGHỆ" in text

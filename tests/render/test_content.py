@@ -108,7 +108,7 @@ def test_officials_texts_are_escaped_and_split_into_paragraphs(render_doc: Any) 
     texts = _texts(doc)
     start = texts.index("1. Về pháp lý")
     assert texts[start + 1 : start + 3] == [
-        'Quyết định số 12/QĐ-UBND "về CĐS" & <kế hoạch> số 3 > 2',
+        'Quyết định số 12/QĐ\u2011UBND "về CĐS" & <kế hoạch> số 3 > 2',  # the number kept whole
         "- Dòng hai có tab",
     ]
     assert texts[start + 3] == "2. Về hạ tầng kỹ thuật, công nghệ"
@@ -162,10 +162,10 @@ def test_directive_recipient_and_closing_sentence(render_doc: Any) -> None:
     texts = _texts(doc)
     assert "Kính gửi: Sở Khoa học và Công nghệ tỉnh Quảng Ngãi" in texts
     assert (
-        "Thực hiện Công văn số 97-CV/ĐU ngày 24/9/2025 của Đảng ủy xã Phước Giang; UBND xã Phước Giang báo cáo "
+        "Thực hiện Công văn số 97\u2011CV/ĐU ngày 24/9/2025 của Đảng ủy xã Phước Giang; UBND xã Phước Giang báo cáo "
         "kết quả tuần 50/2025 như sau:"
     ) in texts
-    assert texts[-1] == (
+    assert [text for text in texts if text][-1] == (  # the one-point end mark follows
         "Trên đây là báo cáo kết quả giải quyết thủ tục hành chính và chuyển đổi số tuần từ ngày 08/12 đến "
         "14/12/2025, UBND xã Phước Giang kính báo cáo Sở Khoa học và Công nghệ tỉnh Quảng Ngãi./."
     )
