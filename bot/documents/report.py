@@ -31,10 +31,11 @@ figures
     ``withdrawn``, ``digitized``, ``e_results``; the derived ``received_new``,
     ``received_total``, ``resolved``, ``pending`` (and any other derived figure of the form)
 rates
-    ``online_rate``, ``full_online_rate``, ``on_time_rate``, ``digitization_rate``,
-    ``e_result_rate``, the channel shares of the new dossiers ``share_online_full``,
-    ``share_online_partial``, ``share_in_person``, ``share_postal`` ("66,64%"), and any other
-    rate of the form by its id
+    ``online_rate``, ``on_time_rate``, ``digitization_rate``, ``e_result_rate``, the channel
+    shares of the new dossiers ``share_online_full`` (the full-online rate), ``share_online_partial``,
+    ``share_in_person``, ``share_postal`` ("66,64%"), and any other rate of the form by its id;
+    ``full_online_rate`` is kept as another name of ``share_online_full`` (the form listed that
+    rate twice; templates written before still use it)
 texts
     every text field by its id (newlines become line breaks) and as ``<id>_lines`` (list, one
     paragraph per non-empty line): ``legal``, ``infrastructure``, ``resources``, ``difficulties``,
@@ -96,6 +97,8 @@ _PROMPTS = ("anh/chi", "anh chi", "vui long", "xin vui long", "de nghi anh", "ba
 _NOTHING = {"khong", "khong co", "khong co gi", "khong co y kien", "khong co kien nghi", "khong co kho khan"}
 _WEEK_KEY = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH_KEY = re.compile(r"^(\d{4})-(\d{2})$")
+# Template variables renamed or merged, by their old name: uploaded templates still use them.
+RENAMED = {"full_online_rate": "share_online_full"}
 
 
 class PeriodLike(Protocol):
@@ -357,6 +360,10 @@ def build_context(
             context[ident] = format_percent(value)
         elif isinstance(value, int):
             context[ident] = format_count(value)
+    for old, new in RENAMED.items():
+        if new in context and old not in context:
+            context[old] = context[new]
+            raw[old] = raw[new]
 
     texts: dict[str, object] = {field.id: answers.get(field.id) for field in form.text_fields}
     for ident, value in texts.items():

@@ -120,7 +120,7 @@ def body(document) -> None:
     body_para(
         document,
         "- Tỷ lệ hồ sơ tiếp nhận trực tuyến: {{ online_rate }} (trực tuyến toàn trình: "
-        "{{ full_online_rate }}); tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn: {{ on_time_rate }}.",
+        "{{ share_online_full }}); tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn: {{ on_time_rate }}.",
     )
     tag(document, "{%p if has_overdue %}")
     body_para(

@@ -88,11 +88,11 @@ def test_weekly_derivations_rates_and_checks(weekly: Form) -> None:
         "share_in_person",
         "share_postal",
         "online_rate",
-        "full_online_rate",
         "on_time_rate",
         "digitization_rate",
         "e_result_rate",
     }
+    assert "full_online_rate" not in {rate.id for rate in weekly.rates}  # share_online_full, listed once
     severities = {check.id: check.severity for check in weekly.checks}
     assert severities == {
         "digitized_le_received_new": "hard",

@@ -77,7 +77,7 @@ async def test_docx_completeness_totals_and_rates(files) -> None:
             in body)
     assert f"tỷ lệ giải quyết trước hạn và đúng hạn: {format_percent(rates['on_time_rate'])}." in body
     assert (f"- Tỷ lệ hồ sơ tiếp nhận trực tuyến: {format_percent(rates['online_rate'])} (trực tuyến toàn trình: "
-            f"{format_percent(rates['full_online_rate'])}).") in body
+            f"{format_percent(rates['share_online_full'])}).") in body
     assert f"tỷ lệ {format_percent(rates['digitization_rate'])}" in body
     before = hand_totals(scenario, sc.PREVIOUS)
     assert f"- Tiếp nhận mới: {format_count(t['received_new'])} (kỳ trước {format_count(before['received_new'])};" in body
