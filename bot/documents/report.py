@@ -44,6 +44,10 @@ conditions (booleans)
     ``has_received_new``, ``has_resolved``, ``has_resolved_late``, ``has_pending_overdue``,
     ``has_overdue`` (late or overdue dossiers), ``has_overdue_reasons``, ``has_withdrawn``,
     ``has_explanations``
+blanks
+    ``blank`` (dict, every figure's id → bool): True for the figures answered "Không có số liệu" and
+    those computed from them (``{% if blank.digitized %}``); such a figure prints "chưa có số liệu", a rate with a
+    blank part "—"; ``received_online`` is the online total answered when the split is blank
 explanations of soft-check breaks
     ``explanations`` (list of {``check_id``, ``message``, ``reason``}); ``message`` is the
     check's own sentence naming the numbers
@@ -337,15 +341,20 @@ def build_context(
     resolved = (settings or ReportSettings()).resolve(unit.full_name, unit.province_name or None)
 
     form = form or default_form()
-    # An unanswered count prints as 0; every derived figure and rate then comes from the form.
-    filled: dict[str, int | str] = {}
+    # An unanswered count prints as 0; every derived figure and rate then comes from the form. A
+    # blank ("Không có số liệu": None given for an optional count) stays blank.
+    filled: dict[str, int | str | None] = {}
     for field in form.fields:
-        if field.kind == "count":
+        if field.kind == "count" and field.optional and field.id in answers and answers[field.id] is None:
+            filled[field.id] = None
+        elif field.kind == "count" and field.ask_if is not None and field.optional and field.id not in answers:
+            continue  # asked only in some cases (the online total): not 0 when it was not asked
+        elif field.kind == "count":
             filled[field.id] = _as_int(answers.get(field.id)) or 0
         elif isinstance(answers.get(field.id), str):
             filled[field.id] = str(answers.get(field.id))
     values = compute(form, filled, previous)
-    raw: dict[str, Any] = {f.id: filled[f.id] for f in form.count_fields}
+    raw: dict[str, Any] = {f.id: filled[f.id] for f in form.count_fields if f.id in filled}
     raw.update(values.derived)
     rates: dict[str, Decimal | None] = dict(values.rates)
 
@@ -360,6 +369,10 @@ def build_context(
             context[ident] = format_percent(value)
         elif isinstance(value, int):
             context[ident] = format_count(value)
+    idents = [*(f.id for f in form.count_fields), *(d.id for d in form.derived), *(r.id for r in form.rates)]
+    blank = {ident: ident in values.blanks for ident in idents}
+    for ident in values.blanks:
+        context[ident] = say("blanks.no_data")
     for old, new in RENAMED.items():
         if new in context and old not in context:
             context[old] = context[new]
@@ -412,6 +425,7 @@ def build_context(
             "has_overdue": has_overdue,
             "has_overdue_reasons": has_overdue and bool(context.get("overdue_reasons")),
             "has_withdrawn": count("withdrawn") > 0,
+            "blank": blank,  # figures answered "Không có số liệu" (and those computed from them)
             "explanations": items,
             "has_explanations": bool(items),
             "raw": raw,

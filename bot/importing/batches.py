@@ -131,7 +131,7 @@ class _Pending:
     row: Row
     unit: Unit
     period: Period
-    answers: dict[str, int | str]
+    answers: dict[str, int | str | None]  # None: a blank
     kept: dict[str, str]
     version: int  # the number it gets
 
