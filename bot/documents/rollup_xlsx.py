@@ -21,6 +21,7 @@ import xlsxwriter
 
 from bot.chat.catalogue import say
 from bot.domain.forms import Form
+from bot.domain.numbers import format_count
 from bot.domain.rollup import (
     APPROVAL_LABELS,
     STATE_LABELS,
@@ -219,6 +220,18 @@ def _totals_sheet(book: _Book, rollup: Rollup) -> None:
     label_previous = rollup.previous_period.short_label if rollup.previous_period else say("rollup_xlsx.previous")
     sheet.write_row(top, 0, [say("rollup_xlsx.figure_header"), rollup.period.short_label, label_previous,
                              say("rollup_xlsx.change")], book.header)
+    totals = rollup.totals
+    if totals.blanks:  # some communes answered "Không có số liệu": how many have each figure
+        sheet.set_column(4, 4, 22)
+        sheet.write_string(top, 4, say("blanks.coverage_header"), book.header)
+    r = top + 1
+    for ident in [f.id for f in form.count_fields] + [d.id for d in form.derived] + [
+            x.id for x in spec.of("rate")]:
+        covered = totals.covered(form, ident)
+        if covered is not None:
+            sheet.write_string(r, 4, say("blanks.coverage", reported=format_count(covered),
+                                         total=format_count(totals.reported)), book.text)
+        r += 1
     r = top + 1
     for ident in [f.id for f in form.count_fields] + [d.id for d in form.derived]:
         sheet.write_string(r, 0, form.label_of(ident), book.text)

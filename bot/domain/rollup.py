@@ -33,6 +33,7 @@ from bot.chat.catalogue import say
 from bot.domain.evaluate import CheckResult, evaluate_checks
 from bot.domain.forms import Form, OutlierCheck, RuleCheck
 from bot.domain.numbers import DASH, format_count, format_date, format_percent
+from bot.domain.numbers import rate as percentage
 from bot.domain.rollup_figures import (
     FigureTexts,
     Spread,
@@ -194,6 +195,21 @@ class Totals:
     targets: dict[str, TargetCount] = field(default_factory=dict)
     spreads: dict[str, Spread | None] = field(default_factory=dict)
     statuses: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Blanks ("Không có số liệu"): how many communes have each count, derived figure and rate, and,
+    # once a commune left one blank, the derived figures and each rate's parts summed over those
+    # that have them (a total sums only the communes that reported the figure).
+    coverage: dict[str, int] = field(default_factory=dict)
+    blanks: bool = False
+    derived_sums: dict[str, int] = field(default_factory=dict)
+    parts: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def covered(self, form: Form, ident: str) -> int | None:
+        """How many of the communes that reported have this figure of the form, when not all do
+        (None when all do, and for the rollup's own figures)."""
+        if not self.blanks or form.kind_of(ident) not in ("count", "derived", "rate"):
+            return None
+        found = self.coverage.get(ident, 0)
+        return found if found < self.reported else None
 
     def texts(self, form: Form) -> FigureTexts:
         """The figures as the form file's sentences name them."""
@@ -435,6 +451,23 @@ def _sum_into(totals: Totals, counts: Mapping[str, int], fields: Sequence[str]) 
             totals.counts[ident] = totals.counts.get(ident, 0) + value
 
 
+def _cover(form: Form, totals: Totals, values: Values) -> None:
+    """Counts what this commune's report has (see ``Totals.coverage``)."""
+    if values.blanks:
+        totals.blanks = True
+    for ident, value in (*values.answers.items(), *values.derived.items()):
+        if isinstance(value, int):
+            totals.coverage[ident] = totals.coverage.get(ident, 0) + 1
+    for ident, value in values.derived.items():
+        totals.derived_sums[ident] = totals.derived_sums.get(ident, 0) + value
+    for ratio in form.rates:
+        top, bottom = ratio.numerator.evaluate(values), ratio.denominator.evaluate(values)
+        if top is not None and bottom is not None:
+            totals.coverage[ratio.id] = totals.coverage.get(ratio.id, 0) + 1
+            summed = totals.parts.get(ratio.id, (0, 0))
+            totals.parts[ratio.id] = (summed[0] + top, summed[1] + bottom)
+
+
 def _finish(form: Form, totals: Totals, rows: Sequence[CommuneRow] = ()) -> Totals:
     """The derived figures and rates of the sums (rates from sums, never averaged), and what is
     counted over the communes (``rows``, those that reported): targets met, spreads, statuses."""
@@ -445,8 +478,17 @@ def _finish(form: Form, totals: Totals, rows: Sequence[CommuneRow] = ()) -> Tota
     else:
         values = compute(form, {ident: totals.counts[ident] for ident in totals.counts})
         totals.counts.update(values.derived)
+        if totals.blanks:  # a figure is summed over the communes that reported it, a rate's parts too
+            for derived in form.derived:
+                totals.counts.pop(derived.id, None)
+            totals.counts.update(totals.derived_sums)
         mine = own_rates(spec, totals.counts, zero=True)
         totals.rates = {ident: mine[ident] if ident in mine else values.rates.get(ident) for ident in rates}
+        if totals.blanks:
+            for ratio in form.rates:
+                if ratio.id in totals.rates:
+                    top, bottom = totals.parts.get(ratio.id, (0, 0))
+                    totals.rates[ratio.id] = percentage(top, bottom) if ratio.id in totals.parts else None
     for figure in spec.of("target"):
         totals.targets[figure.id] = target_count(figure, _values(rows, figure.source))
     for figure in spec.of("spread"):
@@ -496,6 +538,7 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
                          if isinstance(report.answers.get(ident), str)}
             row.anomalies = _anomalies(form, report, values, previous, data.history.get(unit.code, ()))
             _sum_into(totals, row.counts, count_ids)
+            _cover(form, totals, values)
         completeness.add(row)
         if data.national:
             group = groups.get(unit.province_code)
@@ -508,6 +551,7 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
             group.anomalies += len(row.anomalies)
             if report is not None:
                 _sum_into(group.totals, row.counts, count_ids)
+                _cover(form, group.totals, values)
                 group_rows.setdefault(unit.province_code, []).append(row)
         rows.append(row)
         if progress is not None and (index + 1) % step == 0:
@@ -669,6 +713,9 @@ def _figure_lines(rollup: Rollup) -> list[str]:
         else:
             value = format(named[ident])
         line = f"• {label}: {value}" + named.fill(item.note)
+        covered = totals.covered(form, ident)
+        if covered is not None:  # some communes answered "Không có số liệu"
+            line += f" ({say('blanks.coverage', reported=format_count(covered), total=format_count(totals.reported))})"
         change = changes.get(ident)
         if change is not None:
             show = rate_text if change.is_rate else count_text
