@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from . import schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7
+from . import schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7, schema_v13
 
 if TYPE_CHECKING:
     from .db import Database
@@ -60,6 +60,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "submissions record their form's id and version; the text of every form version", schema_v5.SQL),
     Migration(6, "return asks: a supervisor's «Trả lại để sửa» waiting for its reason", schema_v6.SQL),
     Migration(7, "draft cursors: the last message a typed answer came from (Telegram's id)", schema_v7.SQL),
+    Migration(8, "submissions: imported without the moment sent (neither on time nor late)", schema_v13.SQL),
 )
 
 

@@ -242,7 +242,7 @@ def completeness_lines(rollup: Rollup) -> list[str]:
     provinces = say("rollup_docx.of_provinces", count=format_count(len(rollup.groups))) if rollup.national else ""
     lines = [say("rollup_docx.completeness", provinces=provinces, total=format_count(done.total),
                  reported=format_count(done.reported), share=share, on_time=format_count(done.on_time),
-                 late=format_count(done.late), missing=format_count(done.missing))]
+                 late=done.late_text(), missing=format_count(done.missing))]
     if done.reported:
         on_behalf = (say("rollup_docx.approval_on_behalf", count=format_count(done.on_behalf)) if done.on_behalf
                      else ".")

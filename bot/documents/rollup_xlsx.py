@@ -212,6 +212,8 @@ def _totals_sheet(book: _Book, rollup: Rollup) -> None:
     facts = [(say("rollup_xlsx.total_communes"), done.total), (say("rollup_xlsx.reported"), done.reported), (say("rollup_xlsx.on_time"), done.on_time),
              (say("rollup_xlsx.late"), done.late), (say("rollup_xlsx.missing"), done.missing), (say("rollup_xlsx.approved"), done.approved),
              (say("rollup_xlsx.returned"), done.returned), (say("rollup_xlsx.waiting"), done.waiting), (say("rollup_xlsx.on_behalf"), done.on_behalf)]
+    if done.untimed:  # imported without the moment sent: neither on time nor late
+        facts.insert(4, (say("import_times.untimed_fact"), done.untimed))
     for r, (label, value) in enumerate(facts, start=2):
         sheet.write_string(r, 0, label, book.text)
         sheet.write_number(r, 1, value, book.count)

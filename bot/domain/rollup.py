@@ -53,12 +53,12 @@ from bot.domain.text import fold
 from bot.domain.themes import Taxonomy, ThemeCount, ThemeSource, classify, is_nothing
 from bot.domain.values import Values, compute
 
-State = Literal["on_time", "late", "missing"]
+State = Literal["on_time", "late", "missing", "untimed"]  # untimed: imported without when it was sent
 Approval = Literal["submitted", "approved", "returned"]
 AnomalyKind = Literal["soft", "continuity", "outlier", "hard"]
 
 STATE_LABELS: dict[str, str] = {"on_time": say("rollup_labels.on_time"), "late": say("rollup_labels.late"),
-                                "missing": say("rollup_labels.missing")}
+                                "missing": say("rollup_labels.missing"), "untimed": say("import_times.untimed")}
 APPROVAL_LABELS: dict[str, str] = {"submitted": say("rollup_labels.submitted"),
                                    "approved": say("rollup_labels.approved"),
                                    "returned": say("rollup_labels.returned")}
@@ -109,6 +109,7 @@ class Report:
     version: int = 1
     submitted_at: datetime | None = None  # of the latest version
     first_submitted_at: datetime | None = None  # of version 1 (on time or late is judged on it)
+    untimed: bool = False  # version 1 was imported without the moment it was sent: neither on time nor late
     submitted_by: str = ""
     on_behalf: bool = False
     status: Approval = "submitted"
@@ -226,10 +227,17 @@ class Completeness:
     returned: int = 0
     waiting: int = 0  # submitted, not yet approved or returned
     on_behalf: int = 0
+    untimed: int = 0  # imported without the moment sent: neither on time nor late ("nhập thay")
 
     @property
     def reported(self) -> int:
-        return self.on_time + self.late
+        return self.on_time + self.late + self.untimed
+
+    def late_text(self) -> str:
+        """The late count as the completeness sentences write it: "8", or "8, nhập thay 3"."""
+        late = format_count(self.late)
+        return late if not self.untimed else say("import_times.late_and_untimed", late=late,
+                                                 untimed=format_count(self.untimed))
 
     def add(self, row: CommuneRow) -> None:
         self.total += 1
@@ -237,6 +245,8 @@ class Completeness:
             self.on_time += 1
         elif row.state == "late":
             self.late += 1
+        elif row.state == "untimed":
+            self.untimed += 1
         else:
             self.missing += 1
         if row.report is not None:
@@ -506,6 +516,8 @@ def _values(rows: Sequence[CommuneRow], ident: str) -> list[Decimal]:
 def _state(report: Report | None, deadline: datetime) -> State:
     if report is None:
         return "missing"
+    if report.untimed:
+        return "untimed"
     first = report.first_submitted_at or report.submitted_at
     return "late" if first is not None and first > deadline else "on_time"
 
@@ -644,7 +656,7 @@ def rollup_message(rollup: Rollup) -> str:
         say("rollup.scope", scope=rollup.scope_name, total=format_count(done.total), spread=spread),
         "",
         say("rollup.completeness", reported=format_count(done.reported), total=format_count(done.total),
-            on_time=format_count(done.on_time), late=format_count(done.late), missing=format_count(done.missing)),
+            on_time=format_count(done.on_time), late=done.late_text(), missing=format_count(done.missing)),
     ]
     if done.reported:
         on_behalf = say("rollup.approval_on_behalf", count=format_count(done.on_behalf)) if done.on_behalf else ""

@@ -290,9 +290,12 @@ async def enter_report(
     submitted_at: datetime | None = None,
     where: str = "",
     require_explanations: bool = False,
+    imported: bool = False,
 ) -> Result:
     """Check and store one report on behalf of a commune; a new version only when it differs from
-    the commune's current one. An approved report is not overwritten."""
+    the commune's current one. An approved report is not overwritten. ``imported`` without
+    ``submitted_at``: the file did not say when the report was sent, so it is neither on time nor
+    late (stored ``untimed``, shown "nhập thay")."""
     previous, history = await context_of(storage, form, unit, period)
     latest = await storage.submissions.latest(period.id, unit.code)
     decision = decide(form, unit, period, raw, explanations, previous, history, Latest.of(latest), where=where,
@@ -315,8 +318,9 @@ async def enter_report(
         for key, reason in decision.kept.items():
             await storage.drafts.set_explanation(draft.id, key, reason, by, now)
         submission = await storage.submissions.add_version(
-            period.id, unit.code, decision.answers, decision.kept, by, at, late=at > period.deadline_at,
-            on_behalf=True, form_version=form.version,
+            period.id, unit.code, decision.answers, decision.kept, by, at,
+            late=at > period.deadline_at and not (imported and submitted_at is None),
+            on_behalf=True, form_version=form.version, untimed=imported and submitted_at is None,
         )
         await storage.audit.log("report.on_behalf", now, actor=actor, subject=f"{unit.code}:{period.key}",
                                 detail={"version": submission.version, "where": where or None})

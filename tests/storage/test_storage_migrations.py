@@ -172,6 +172,15 @@ async def _check_v7(storage: Storage) -> None:
     assert cursor is not None and cursor.answered_message == 4242  # None for cursors from before v7
 
 
+async def _seed_v13(db: Database) -> None:  # (schema_v13.py, registered as version 8 on this branch)
+    await db.execute("UPDATE submissions SET status = status")  # rows from before keep their moment's meaning
+
+
+async def _check_v13(storage: Storage) -> None:
+    rows = await storage.db.fetch_all("SELECT untimed FROM submissions")
+    assert all(row["untimed"] == 0 for row in rows)  # every report stored before was timed
+
+
 SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage], Awaitable[None]]]] = {
     1: (_seed_v1, _check_v1),
     2: (_seed_v2, _check_v2),
@@ -180,6 +189,7 @@ SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage]
     5: (_seed_v5, _check_v5),
     6: (_seed_v6, _check_v6),
     7: (_seed_v7, _check_v7),
+    8: (_seed_v13, _check_v13),
 }
 
 
