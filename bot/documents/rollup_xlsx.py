@@ -164,6 +164,7 @@ def _main_sheet(book: _Book, rollup: Rollup, tz: Any) -> None:
     derived = [d.id for d in form.derived]
     rates = [r.id for r in form.rates]
     texts = [f.id for f in form.text_fields]
+    blanks = {f.id for f in form.count_fields if f.optional}
     widths = [5, 8, 24, 18, 10, 11, 16, 7, 16, 20, 8, 10, 16, 24] + [12] * (len(counts) + len(derived)) \
         + [11] * len(rates) + [8, 40] + [40] * len(texts) + [30]
     sheet = book.sheet(MAIN_SHEET, headers, widths)
@@ -189,7 +190,10 @@ def _main_sheet(book: _Book, rollup: Rollup, tz: Any) -> None:
             book.put_text(sheet, r, 13, report.status_reason if report.status == "returned" else "", wrap=True)
             c = start_counts
             for ident in counts + derived:
-                book.put_count(sheet, r, c, row.counts.get(ident))
+                if ident in report.answers and report.answers[ident] is None and ident in blanks:
+                    sheet.write_string(r, c, "-", book.text)  # "Không có số liệu": read back as a blank
+                else:
+                    book.put_count(sheet, r, c, row.counts.get(ident))
                 c += 1
             for ident in rates:
                 book.put_rate(sheet, r, c, row.rates.get(ident), ident in row.rates)

@@ -83,3 +83,14 @@ def test_without_blanks_nothing_is_said(form: Form, templates: Path) -> None:
     assert "xã có số liệu" not in rollup_message(rollup)
     docx = render_rollup_docx(rollup, date(2025, 12, 19), templates / "bao-cao-tong-hop.docx")
     assert "xã có số liệu" not in "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)
+
+
+def test_the_xlsx_writes_a_blank_as_a_dash_that_imports_back_as_a_blank(form: Form, tmp_path: Path) -> None:
+    from bot.importing.entry import check_answers, read_rows
+
+    path = tmp_path / "tong-hop.xlsx"
+    path.write_bytes(render_rollup_xlsx(_rollup(form, blanks=True), VN_TZ))
+    rows = {row.unit: row for row in read_rows(path, form, VN_TZ)}
+    assert rows[UNITS[1].code].answers["digitized"] == "-"
+    checked = check_answers(form, rows[UNITS[1].code].answers, None, [])
+    assert not checked.errors and "digitized" in checked.answers and checked.answers["digitized"] is None
