@@ -270,7 +270,7 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
         if not template.exists():
             raise RenderCommandError(say("cli.render_no_template", path=template))
 
-    from bot.domain.evaluate import evaluate_checks
+    from bot.domain.evaluate import compute, evaluate_checks, skipped_checks
 
     checks = evaluate_checks(form, source.answers, source.previous, source.history or None)
     context = report_context(
@@ -320,6 +320,10 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
                 print(say("cli.render_explanation", reason=reason), file=out)
     else:
         print(say("cli.render_checks_passed"), file=out)
+    blank = dict.fromkeys(i for _, ids in skipped_checks(form, compute(form, source.answers, source.previous)) for i in ids)
+    if blank:  # answered "Không có số liệu": the checks that need them were not made
+        print("  " + say("blanks.checks_skipped", figures=", ".join(f"«{form.label_of(i, short=True)}»" for i in blank)),
+              file=out)
     print(say("cli.render_written", path=args.out, kilobytes=len(data) // 1024,
               filename=report_filename(key, unit.full_name)), file=out)
     return 0
