@@ -9,7 +9,7 @@ Nothing here evaluates strings as code. In a form file:
   online dossiers as their split, else as the total answered when the split is blank);
 - a *condition* is a one-key mapping ``eq|ne|lt|le|gt|ge: [a, b]``, ``all: [conditions]``,
   ``any: [conditions]``, ``not: condition``, ``answered: id`` or ``blank: id`` (the field was
-  answered "Không có số liệu"; unknown while it is not answered).
+  answered "Không có số liệu"; never unknown).
 
 They are parsed at load time (:func:`parse_expression`, :func:`parse_condition`) into pydantic
 models discriminated by ``op``. Evaluation is three-valued: a value that is not known yet makes the
@@ -349,8 +349,8 @@ class Answered(_Node):
 
 
 class Blank(_Node):
-    """True when the field was answered blank ("Không có số liệu"), False when it has a value,
-    unknown while it is not answered."""
+    """True when the field was answered blank ("Không có số liệu"), else False (a field not
+    answered yet is not blank: a question asked only after a blank is not counted before it)."""
 
     op: Literal["blank"] = "blank"
     ref: Ref
@@ -358,9 +358,7 @@ class Blank(_Node):
     def evaluate(self, scope: Scope) -> bool | None:
         if scope.lookup(self.ref) is not None:
             return False
-        if not self.ref.previous and isinstance(scope, BlankScope) and scope.is_blank(self.ref.id):
-            return True
-        return None
+        return not self.ref.previous and isinstance(scope, BlankScope) and scope.is_blank(self.ref.id)
 
     def refs(self) -> tuple[Ref, ...]:
         return (self.ref,)

@@ -100,7 +100,7 @@ def header_map(form: Form, headers: Sequence[Any]) -> tuple[dict[int, str], dict
         "name": [UNIT_NAME, "Tên xã", "Tên đơn vị", "Đơn vị"],
         "period": [PERIOD, "Kỳ", "period"],
         "explanations": [EXPLANATIONS, "explanations"],
-        "submitted_at": [SUBMITTED_AT, "submitted_at", "Ngày gửi", "Thời điểm gửi", "Gửi lúc"],
+        "submitted_at": [SUBMITTED_AT, "submitted_at", *say("import_times.sent_headers").split(" | ")],
     }
     special_keys = {_header_key(name): special for special, names in special_names.items() for name in names}
     ignored = {_header_key(name) for name in computed_headers(form)}
