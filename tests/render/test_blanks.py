@@ -50,3 +50,17 @@ def test_a_report_without_blanks_is_as_before(make_context: Callable[..., dict[s
     context = make_context()
     assert not any(context["blank"].values())
     assert context["received_online_full"] == "31" and context["share_online_full"] == "63,27%"
+
+
+def test_an_uploaded_template_is_checked_with_blanks_too(form: Form, template_bytes: bytes) -> None:
+    """A template whose blank branch uses a variable the report does not have is refused at upload."""
+    import pytest
+
+    from bot.documents.render import TemplateError, check_contexts, validate_template
+    from tests.render.docx_helpers import with_tag
+
+    contexts = check_contexts(form)
+    assert any(context["blank"]["digitized"] for context in contexts)
+    broken = with_tag(template_bytes, "{% if blank.digitized %}{{ so_hoa_khong_co }}{% endif %}", "* Trong ")
+    with pytest.raises(TemplateError):
+        validate_template(broken, contexts)
