@@ -531,6 +531,7 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
     totals = Totals()
     completeness = Completeness()
     rows: list[CommuneRow] = []
+    reported_values: list[tuple[str, Values]] = []  # (province, values) of each report, for coverage
     groups: dict[str, GroupRow] = {}
     group_rows: dict[str, list[CommuneRow]] = {}
     total = len(data.units)
@@ -550,7 +551,8 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
                          if isinstance(report.answers.get(ident), str)}
             row.anomalies = _anomalies(form, report, values, previous, data.history.get(unit.code, ()))
             _sum_into(totals, row.counts, count_ids)
-            _cover(form, totals, values)
+            reported_values.append((unit.province_code, values))
+            totals.blanks = totals.blanks or bool(values.blanks)
         completeness.add(row)
         if data.national:
             group = groups.get(unit.province_code)
@@ -563,13 +565,17 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
             group.anomalies += len(row.anomalies)
             if report is not None:
                 _sum_into(group.totals, row.counts, count_ids)
-                _cover(form, group.totals, values)
                 group_rows.setdefault(unit.province_code, []).append(row)
         rows.append(row)
         if progress is not None and (index + 1) % step == 0:
             progress(index + 1, total)
     if progress is not None:
         progress(total, total)
+    if totals.blanks:  # some commune left a figure blank: count who has each (not paid for otherwise)
+        for province_code, values in reported_values:
+            _cover(form, totals, values)
+            if data.national:
+                _cover(form, groups[province_code].totals, values)
     _finish(form, totals, [row for row in rows if row.reported])
     for code, group in groups.items():
         _finish(form, group.totals, group_rows.get(code, []))

@@ -94,3 +94,13 @@ def test_the_xlsx_writes_a_blank_as_a_dash_that_imports_back_as_a_blank(form: Fo
     assert rows[UNITS[1].code].answers["digitized"] == "-"
     checked = check_answers(form, rows[UNITS[1].code].answers, None, [])
     assert not checked.errors and "digitized" in checked.answers and checked.answers["digitized"] is None
+
+
+def test_a_national_rollup_counts_coverage_per_province_too(form: Form) -> None:
+    province = _rollup(form, blanks=True)
+    data = RollupInput(form=form, period=PERIOD, scope_name="Toàn quốc", units=UNITS,
+                       reports={row.unit.code: row.report for row in province.rows if row.report is not None})
+    national = build_rollup(data)
+    assert national.totals.covered(form, "digitized") == 2
+    assert [group.totals.covered(form, "digitized") for group in national.groups] == [2]
+    assert national.totals.counts["digitized"] == province.totals.counts["digitized"]
