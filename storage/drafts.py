@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import JsonValue
 
 from .base import Repository
-from .codec import dt_text, from_json, json_text, opt_json_text
+from .codec import dt_text, from_json, json_text
 from .db import Conn
 from .models import AnswerChange, AnswerRecord, Cursor, Draft, DraftStatus, Explanation
 
@@ -128,9 +128,8 @@ class DraftRepo(Repository):
     async def set_answer(
         self, draft_id: int, field_id: str, value: JsonValue, by: int | None, at: datetime
     ) -> AnswerRecord | None:
-        """Record an answer (and its history entry); the answer it replaced, if any."""
-        if value is None:
-            raise ValueError("an answer cannot be None; use clear_answer")
+        """Record an answer (and its history entry); the answer it replaced, if any. ``None`` is a
+        blank ("Không có số liệu", stored as JSON null): answered, not 0; clear_answer unanswers."""
         async with self.db.transaction() as conn:
             return await self._set(conn, draft_id, field_id, value, by, at)
 
@@ -138,8 +137,6 @@ class DraftRepo(Repository):
         self, draft_id: int, values: Mapping[str, JsonValue], by: int | None, at: datetime
     ) -> dict[str, AnswerRecord | None]:
         """Several answers at once (e.g. carried over from the last period), in one transaction."""
-        if any(value is None for value in values.values()):
-            raise ValueError("an answer cannot be None; use clear_answer")
         async with self.db.transaction() as conn:
             return {field_id: await self._set(conn, draft_id, field_id, value, by, at) for field_id, value in values.items()}
 
@@ -158,7 +155,7 @@ class DraftRepo(Repository):
         await conn.execute(
             "INSERT INTO answer_history (draft_id, field_id, old_value, new_value, changed_by, changed_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (draft_id, field_id, opt_json_text(previous.value if previous else None), encoded, by, dt_text(at)),
+            (draft_id, field_id, json_text(previous.value) if previous else None, encoded, by, dt_text(at)),
         )
         return previous
 

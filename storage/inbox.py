@@ -1,4 +1,4 @@
-"""Updates received and not yet handled (see schema_v14): written before the handling, deleted
+"""Updates received and not yet handled (see schema_v8): written before the handling, deleted
 after it; what a process that died left here is handled at the next start."""
 
 from __future__ import annotations

@@ -30,8 +30,9 @@ from . import (
     schema_v5,
     schema_v6,
     schema_v7,
-    schema_v14,
-    schema_v15,
+    schema_v8,
+    schema_v9,
+    schema_v10,
 )
 
 if TYPE_CHECKING:
@@ -70,13 +71,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "submissions record their form's id and version; the text of every form version", schema_v5.SQL),
     Migration(6, "return asks: a supervisor's «Trả lại để sửa» waiting for its reason", schema_v6.SQL),
     Migration(7, "draft cursors: the last message a typed answer came from (Telegram's id)", schema_v7.SQL),
-    # schema_v14 (its number among the migrations being written at once) takes the next free version.
     Migration(8, "people on either messenger (Zalo ids, Telegram id optional, the messenger used last); "
               "Zalo chats' typed options and its inbox of updates not yet handled",
-              schema_v14.SQL, foreign_keys_off=True),
-    # schema_v15 likewise takes the next free version.
+              schema_v8.SQL, foreign_keys_off=True),
     Migration(9, "codes typed instead of links: invitation codes, account link codes, wrong codes typed",
-              schema_v15.SQL),
+              schema_v9.SQL),
+    Migration(10, "submissions: imported without the moment sent (neither on time nor late)", schema_v10.SQL),
 )
 
 

@@ -246,6 +246,7 @@ class Submission(_Record):
     status_reason: str | None = None
     form_id: str  # the form it answered, in the version it answered (a report renders with that version)
     form_version: int
+    untimed: bool = False  # imported without the moment it was sent: neither on time nor late
 
 
 class FormVersionRecord(_Record):

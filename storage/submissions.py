@@ -16,7 +16,7 @@ from .models import Submission, SubmissionStatus
 
 _COLUMNS = (
     "id, period_id, unit_code, version, answers, explanations, submitted_by, submitted_at, late, on_behalf,"
-    " status, status_by, status_at, status_reason, form_id, form_version"
+    " status, status_by, status_at, status_reason, form_id, form_version, untimed"
 )
 # The form a new version answered: its period's; in the version the caller names, else the latest
 # version the database has recorded of that form, else 1.
@@ -73,6 +73,7 @@ class NewVersion(NamedTuple):
     submitted_at: datetime
     late: bool
     form_version: int | None = None  # the version of the form answered (see ``add_version``)
+    untimed: bool = False  # imported without the moment it was sent (see ``add_version``)
 
 
 def _values(count: int, width: int) -> str:
@@ -100,23 +101,26 @@ class SubmissionRepo(Repository):
         mark_draft_submitted: bool = True,
         form_version: int | None = None,
         form_id: str | None = None,
+        untimed: bool = False,
     ) -> Submission:
         """Store a new version (1, 2, …) of the unit's report for the period, in one transaction;
         the unit's draft for the period, if any, is marked submitted in the same transaction.
         It records the period's form and ``form_version``, the version of the form answered
         (when not given: the latest version recorded in ``form_versions``, else 1); ``form_id``: the
-        form answered when it is not the period's own (a variant of it)."""
+        form answered when it is not the period's own (a variant of it). ``untimed``: an import that
+        did not say when the report was sent (``at`` is the import's moment): neither on time nor late."""
         async with self.db.transaction() as conn:
             rows = list(
                 await conn.execute_fetchall(
                     "INSERT INTO submissions (period_id, unit_code, version, answers, explanations,"
-                    " submitted_by, submitted_at, late, on_behalf, form_id, form_version)"
+                    " submitted_by, submitted_at, late, on_behalf, form_id, form_version, untimed)"
                     f" SELECT ?, ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ?, ?, ?, COALESCE(?, {_FORM_OF_PERIOD}),"
-                    f" {_FORM_VERSION}"
+                    f" {_FORM_VERSION}, ?"
                     " FROM submissions WHERE period_id = ? AND unit_code = ?"
                     f" RETURNING {_COLUMNS}",
                     (period_id, unit_code, json_text(dict(answers)), json_text(dict(explanations)), by,
                      dt_text(at), int(late), int(on_behalf), form_id, period_id, form_version, period_id,
+                     int(untimed),
                      period_id, unit_code),
                 )
             )
@@ -272,9 +276,10 @@ class SubmissionRepo(Repository):
         async with self.db.transaction() as conn:
             await conn.executemany(
                 "INSERT INTO submissions (period_id, unit_code, version, answers, explanations, submitted_by,"
-                f" submitted_at, late, on_behalf, form_id, form_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                f" {_FORM_OF_PERIOD}, {_FORM_VERSION})",
+                f" submitted_at, late, on_behalf, form_id, form_version, untimed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                f" {_FORM_OF_PERIOD}, {_FORM_VERSION}, ?)",
                 [(v.period_id, v.unit_code, v.version, json_text(dict(v.answers)), json_text(dict(v.explanations)),
-                  by, dt_text(v.submitted_at), int(v.late), int(on_behalf), v.period_id, v.form_version, v.period_id)
+                  by, dt_text(v.submitted_at), int(v.late), int(on_behalf), v.period_id, v.form_version, v.period_id,
+                  int(v.untimed))
                  for v in versions],
             )

@@ -205,6 +205,15 @@ class AnswerNone(Action):
     field: FieldId
 
 
+@layout("r:{draft_id}:o:{field}")
+@dataclasses.dataclass(frozen=True)
+class AnswerBlank(Action):
+    """Answer an optional count «Không có số liệu»: a blank, not 0."""
+
+    draft_id: int
+    field: str
+
+
 @layout("r:{draft_id}:k:{field}")
 @dataclasses.dataclass(frozen=True)
 class KeepAnswer(Action):

@@ -29,7 +29,7 @@ from bot.clock import VN_TZ
 from bot.documents.monthly import report_context
 from bot.documents.render import TemplateError, form_template_path, template_bytes
 from bot.documents.report import ReportUnit, report_filename
-from bot.domain.answers import AnswerError, parse_json_answer
+from bot.domain.answers import AnswerError, is_blank_answer, parse_json_answer
 from bot.domain.field_kinds import ANSWERED_KINDS
 from bot.domain.forms import WEEKLY_FORM_ID, Form, load_form, load_forms
 from bot.domain.numbers import CountParseError, format_count, format_date
@@ -139,9 +139,12 @@ def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[di
         if form.kind_of(key) not in ANSWERED_KINDS:
             warnings.append(say("cli.render_unknown_field", key=key, form=form.id))
             continue
+        field_ = form.field(key)
+        if field_.optional and (value is None or isinstance(value, str) and is_blank_answer(value)):
+            answers[key] = None  # null or "-": "Không có số liệu", a blank, not 0
+            continue
         if value is None:
             continue
-        field_ = form.field(key)
         if field_.kind == "count":
             try:
                 answers[key] = count_value(value, field_)
@@ -300,7 +303,7 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
         if not template.exists():
             raise RenderCommandError(say("cli.render_no_template", path=template))
 
-    from bot.domain.evaluate import evaluate_checks
+    from bot.domain.evaluate import compute, evaluate_checks, skipped_checks
 
     checks = evaluate_checks(form, source.answers, source.previous, source.history or None)
     context = report_context(
@@ -334,7 +337,7 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
     missing = [
         item.short_label or item.label
         for item in form.questions(source.answers, source.previous)
-        if source.answers.get(item.id) is None
+        if item.id not in source.answers
     ]
     if missing:
         print(say("cli.render_unanswered", count=len(missing), items="; ".join(missing)), file=out)
@@ -350,6 +353,10 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
                 print(say("cli.render_explanation", reason=reason), file=out)
     else:
         print(say("cli.render_checks_passed"), file=out)
+    blank = dict.fromkeys(i for _, ids in skipped_checks(form, compute(form, source.answers, source.previous)) for i in ids)
+    if blank:  # answered "Không có số liệu": the checks that need them were not made
+        print("  " + say("blanks.checks_skipped", figures=", ".join(f"«{form.label_of(i, short=True)}»" for i in blank)),
+              file=out)
     print(say("cli.render_written", path=args.out, kilobytes=len(data) // 1024,
               filename=report_filename(key, unit.full_name)), file=out)
     return 0

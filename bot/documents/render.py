@@ -358,7 +358,8 @@ SAMPLE_PERIOD_KEYS = {
 def check_contexts(form: Form | None = None, **kwargs: Any) -> list[dict[str, Any]]:
     """Every case an uploaded template is checked with: for several periods (other weeks, other
     years, so a template that branches on the period is caught when it can be), a full report
-    with an explained check, a quiet one, and one with no answers at all."""
+    with an explained check, a quiet one, and one with no answers at all; once, a report whose
+    optional counts are all blank ("Không có số liệu"), so that the template's blank branches render."""
     from bot.domain.periods import PeriodKey, period_for
 
     if form is None:
@@ -374,6 +375,13 @@ def check_contexts(form: Form | None = None, **kwargs: Any) -> list[dict[str, An
                               settings=kwargs.get("settings") or _sample_settings(unit),
                               report_date=kwargs.get("report_date", date(2025, 12, 15)))
         contexts += [busy, quiet, empty]
+    optional = [f.id for f in form.count_fields if f.optional] if form is not None else []
+    if optional:
+        unit = kwargs.get("unit", SAMPLE_UNIT)
+        contexts.append(build_context(form, {**sample_answers(), **dict.fromkeys(optional)}, checks=[], unit=unit,
+                                      period=periods[0] or _SamplePeriod(),
+                                      settings=kwargs.get("settings") or _sample_settings(unit),
+                                      report_date=kwargs.get("report_date", date(2025, 12, 15))))
     return contexts
 
 

@@ -41,10 +41,11 @@ figures
     ``withdrawn``, ``digitized``, ``e_results``; the derived ``received_new``,
     ``received_total``, ``resolved``, ``pending`` (and any other derived figure of the form)
 rates
-    ``online_rate``, ``full_online_rate``, ``on_time_rate``, ``digitization_rate``,
-    ``e_result_rate``, the channel shares of the new dossiers ``share_online_full``,
-    ``share_online_partial``, ``share_in_person``, ``share_postal`` ("66,64%"), and any other
-    rate of the form by its id
+    ``online_rate``, ``on_time_rate``, ``digitization_rate``, ``e_result_rate``, the channel
+    shares of the new dossiers ``share_online_full`` (the full-online rate), ``share_online_partial``,
+    ``share_in_person``, ``share_postal`` ("66,64%"), and any other rate of the form by its id;
+    ``full_online_rate`` is kept as another name of ``share_online_full`` (the form listed that
+    rate twice; templates written before still use it)
 texts
     every text field by its id (newlines become line breaks) and as ``<id>_lines`` (list, one
     paragraph per non-empty line and per sub-item a line runs on with, "…: a) …; b) …", see
@@ -54,6 +55,10 @@ conditions (booleans)
     ``has_received_new``, ``has_resolved``, ``has_resolved_late``, ``has_pending_overdue``,
     ``has_overdue`` (late or overdue dossiers), ``has_overdue_reasons``, ``has_withdrawn``,
     ``has_explanations``
+blanks
+    ``blank`` (dict, every figure's id → bool): True for the figures answered "Không có số liệu" and
+    those computed from them (``{% if blank.digitized %}``); such a figure prints "chưa có số liệu", a rate with a
+    blank part "—"; ``received_online`` is the online total answered when the split is blank
 explanations of soft-check breaks
     ``explanations`` (list of {``check_id``, ``message``, ``reason``}); ``message`` is the
     check's own sentence naming the numbers
@@ -108,6 +113,8 @@ _PROMPTS = ("anh/chi", "anh chi", "vui long", "xin vui long", "de nghi anh", "ba
 _NOTHING = {"khong", "khong co", "khong co gi", "khong co y kien", "khong co kien nghi", "khong co kho khan"}
 _WEEK_KEY = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH_KEY = re.compile(r"^(\d{4})-(\d{2})$")
+# Template variables renamed or merged, by their old name: uploaded templates still use them.
+RENAMED = {"full_online_rate": "share_online_full"}
 
 
 class PeriodLike(Protocol):
@@ -393,15 +400,20 @@ def build_context(
     resolved = (settings or ReportSettings()).resolve(unit.full_name, unit.province_name or None)
 
     form = form or default_form()
-    # An unanswered count prints as 0; every derived figure and rate then comes from the form.
-    filled: dict[str, int | str] = {}
+    # An unanswered count prints as 0; every derived figure and rate then comes from the form. A
+    # blank ("Không có số liệu": None given for an optional count) stays blank.
+    filled: dict[str, int | str | None] = {}
     for field in form.fields:
-        if field.kind == "count":
+        if field.kind == "count" and field.optional and field.id in answers and answers[field.id] is None:
+            filled[field.id] = None
+        elif field.kind == "count" and field.ask_if is not None and field.optional and field.id not in answers:
+            continue  # asked only in some cases (the online total): not 0 when it was not asked
+        elif field.kind == "count":
             filled[field.id] = _as_int(answers.get(field.id)) or 0
         elif isinstance(answers.get(field.id), str):
             filled[field.id] = str(answers.get(field.id))
     values = compute(form, filled, previous)
-    raw: dict[str, Any] = {f.id: filled[f.id] for f in form.count_fields}
+    raw: dict[str, Any] = {f.id: filled[f.id] for f in form.count_fields if f.id in filled}
     raw.update(values.derived)
     rates: dict[str, Decimal | None] = dict(values.rates)
 
@@ -416,6 +428,14 @@ def build_context(
             context[ident] = format_percent(value)
         elif isinstance(value, int):
             context[ident] = format_count(value)
+    idents = [*(f.id for f in form.count_fields), *(d.id for d in form.derived), *(r.id for r in form.rates)]
+    blank = {ident: ident in values.blanks for ident in idents}
+    for ident in values.blanks:
+        context[ident] = say("blanks.no_data")
+    for old, new in RENAMED.items():
+        if new in context and old not in context:
+            context[old] = context[new]
+            raw[old] = raw[new]
 
     texts: dict[str, object] = {field.id: answers.get(field.id) for field in form.text_fields}
     for ident, value in texts.items():
@@ -463,6 +483,7 @@ def build_context(
             "has_overdue": has_overdue,
             "has_overdue_reasons": has_overdue and bool(context.get("overdue_reasons")),
             "has_withdrawn": count("withdrawn") > 0,
+            "blank": blank,  # figures answered "Không có số liệu" (and those computed from them)
             "explanations": items,
             "has_explanations": bool(items),
             "raw": raw,

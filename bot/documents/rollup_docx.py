@@ -162,12 +162,25 @@ def figure_lines(rollup: Rollup) -> list[str]:
     balance = balance_line(rollup)
     if balance:
         lines.append(balance)
+    covered = coverage_items(rollup)
+    if covered:  # some communes answered "Không có số liệu": the sums cover only those that reported
+        lines.append(say("blanks.coverage_line", items="; ".join(covered)))
     if not lines:
         lines += [say("rollup_docx.figure", label=d.label, value=named[d.id]) for d in form.derived]
         lines += [say("rollup_docx.figure", label=label_of(form, spec, x.id), value=format(named[x.id]))
                   for x in spec.figures if x.how not in ("sum", "themes")]
     lines.append(say("rollup_docx.figures_note", count=format_count(t.reported)))
     return lines
+
+
+def coverage_items(rollup: Rollup) -> list[str]:
+    """"Số hóa: 80/92 xã có số liệu" for every figure of the form some reporting communes left
+    blank ("Không có số liệu"), in the form's order; none when no commune did."""
+    t, form = rollup.totals, rollup.form
+    idents = [*(f.id for f in form.count_fields), *(d.id for d in form.derived), *(r.id for r in form.rates)]
+    return [f"{form.label_of(ident, short=True)}: "
+            f"{say('blanks.coverage', reported=format_count(covered), total=format_count(t.reported))}"
+            for ident in idents if (covered := t.covered(form, ident)) is not None]
 
 
 def balance_line(rollup: Rollup) -> str:
@@ -229,7 +242,7 @@ def completeness_lines(rollup: Rollup) -> list[str]:
     provinces = say("rollup_docx.of_provinces", count=format_count(len(rollup.groups))) if rollup.national else ""
     lines = [say("rollup_docx.completeness", provinces=provinces, total=format_count(done.total),
                  reported=format_count(done.reported), share=share, on_time=format_count(done.on_time),
-                 late=format_count(done.late), missing=format_count(done.missing))]
+                 late=done.late_text(), missing=format_count(done.missing))]
     if done.reported:
         on_behalf = (say("rollup_docx.approval_on_behalf", count=format_count(done.on_behalf)) if done.on_behalf
                      else ".")

@@ -17,7 +17,7 @@ from bot.domain.rollup import STATE_LABELS, Rollup
 from bot.domain.rollup_ranking import rank
 
 SIZE = (7.2, 12.8)  # inches at DPI 90: 648 × 1,152 px
-STATE_COLORS = {"on_time": "#2E7D32", "late": "#F9A825", "missing": MISSING}
+STATE_COLORS = {"on_time": "#2E7D32", "late": "#F9A825", "missing": MISSING, "untimed": "#1565C0"}
 BANDS: tuple[tuple[Decimal, str], ...] = (
     (Decimal(50), "<50%"), (Decimal(70), "50–70%"), (Decimal(80), "70–80%"), (Decimal(90), "80–90%"),
     (Decimal(95), "90–95%"), (Decimal(101), "95–100%"),
@@ -50,6 +50,8 @@ def render_phone_chart(rollup: Rollup) -> bytes:
 def _status(axes: Any, rollup: Rollup) -> None:
     done = rollup.completeness
     counts = {"on_time": done.on_time, "late": done.late, "missing": done.missing}
+    if done.untimed:  # imported without the moment sent: neither on time nor late
+        counts = {"on_time": done.on_time, "late": done.late, "untimed": done.untimed, "missing": done.missing}
     left = 0
     for state, count in counts.items():
         axes.barh([0], [count], left=left, color=STATE_COLORS[state], height=0.8,

@@ -21,6 +21,7 @@ import xlsxwriter
 
 from bot.chat.catalogue import say
 from bot.domain.forms import Form
+from bot.domain.numbers import format_count
 from bot.domain.rollup import (
     APPROVAL_LABELS,
     STATE_LABELS,
@@ -163,6 +164,7 @@ def _main_sheet(book: _Book, rollup: Rollup, tz: Any) -> None:
     derived = [d.id for d in form.derived]
     rates = [r.id for r in form.rates]
     texts = [f.id for f in form.text_fields]
+    blanks = {f.id for f in form.count_fields if f.optional}
     widths = [5, 8, 24, 18, 10, 11, 16, 7, 16, 20, 8, 10, 16, 24] + [12] * (len(counts) + len(derived)) \
         + [11] * len(rates) + [8, 40] + [40] * len(texts) + [30]
     sheet = book.sheet(MAIN_SHEET, headers, widths)
@@ -188,7 +190,10 @@ def _main_sheet(book: _Book, rollup: Rollup, tz: Any) -> None:
             book.put_text(sheet, r, 13, report.status_reason if report.status == "returned" else "", wrap=True)
             c = start_counts
             for ident in counts + derived:
-                book.put_count(sheet, r, c, row.counts.get(ident))
+                if ident in report.answers and report.answers[ident] is None and ident in blanks:
+                    sheet.write_string(r, c, "-", book.text)  # "Không có số liệu": read back as a blank
+                else:
+                    book.put_count(sheet, r, c, row.counts.get(ident))
                 c += 1
             for ident in rates:
                 book.put_rate(sheet, r, c, row.rates.get(ident), ident in row.rates)
@@ -211,6 +216,8 @@ def _totals_sheet(book: _Book, rollup: Rollup) -> None:
     facts = [(say("rollup_xlsx.total_communes"), done.total), (say("rollup_xlsx.reported"), done.reported), (say("rollup_xlsx.on_time"), done.on_time),
              (say("rollup_xlsx.late"), done.late), (say("rollup_xlsx.missing"), done.missing), (say("rollup_xlsx.approved"), done.approved),
              (say("rollup_xlsx.returned"), done.returned), (say("rollup_xlsx.waiting"), done.waiting), (say("rollup_xlsx.on_behalf"), done.on_behalf)]
+    if done.untimed:  # imported without the moment sent: neither on time nor late
+        facts.insert(4, (say("import_times.untimed_fact"), done.untimed))
     for r, (label, value) in enumerate(facts, start=2):
         sheet.write_string(r, 0, label, book.text)
         sheet.write_number(r, 1, value, book.count)
@@ -219,6 +226,18 @@ def _totals_sheet(book: _Book, rollup: Rollup) -> None:
     label_previous = rollup.previous_period.short_label if rollup.previous_period else say("rollup_xlsx.previous")
     sheet.write_row(top, 0, [say("rollup_xlsx.figure_header"), rollup.period.short_label, label_previous,
                              say("rollup_xlsx.change")], book.header)
+    totals = rollup.totals
+    if totals.blanks:  # some communes answered "Không có số liệu": how many have each figure
+        sheet.set_column(4, 4, 22)
+        sheet.write_string(top, 4, say("blanks.coverage_header"), book.header)
+    r = top + 1
+    for ident in [f.id for f in form.count_fields] + [d.id for d in form.derived] + [
+            x.id for x in spec.of("rate")]:
+        covered = totals.covered(form, ident)
+        if covered is not None:
+            sheet.write_string(r, 4, say("blanks.coverage", reported=format_count(covered),
+                                         total=format_count(totals.reported)), book.text)
+        r += 1
     r = top + 1
     for ident in [f.id for f in form.count_fields] + [d.id for d in form.derived]:
         sheet.write_string(r, 0, form.label_of(ident), book.text)

@@ -13,6 +13,7 @@ import unicodedata
 from decimal import Decimal
 
 from bot.chat.catalogue import say
+from bot.domain.arguments import is_keyword
 from bot.domain.decimals import DecimalParseError, canonical, format_decimal, parse_decimal
 from bot.domain.forms import Field
 from bot.domain.numbers import CountParseError, format_count, parse_count
@@ -33,6 +34,12 @@ class AnswerError(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def is_blank_answer(text: str) -> bool:
+    """Whether ``text`` says the figure is not known ("-", "không rõ", "không có số liệu" …): an
+    optional count then takes the blank ("Không có số liệu"), never 0."""
+    return is_keyword(" ".join(text.strip().rstrip(".").split()), "blanks.words")
 
 
 def parse_answer(field: Field, text: str) -> Answer:

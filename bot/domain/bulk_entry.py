@@ -89,7 +89,8 @@ def looks_like_bulk_entry(form: Form, text: str, *, strict: bool = False) -> boo
 
 def parse_bulk_entry(form: Form, text: str) -> BulkEntry:
     lines = _lines(text, form)
-    counts = form.count_fields
+    # (a count asked only when the figures before it are blank, the online total, is not filled by bare numbers)
+    counts = tuple(f for f in form.count_fields if not (f.optional and f.ask_if is not None))
     entry = BulkEntry()
     bare: list[str] = []
     for line in lines:

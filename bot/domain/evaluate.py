@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.chat.catalogue import say
 from bot.domain.decimals import format_decimal
-from bot.domain.expressions import Compare, Const, ExpressionNode, Sub, Sum
+from bot.domain.expressions import Compare, Const, ExpressionNode, First, Sub, Sum
 from bot.domain.formatting import format_typed
 from bot.domain.forms import Form, OutlierCheck, RuleCheck
 from bot.domain.numbers import format_count, format_percent
@@ -32,6 +32,7 @@ __all__ = [
     "defaults",
     "evaluate_checks",
     "explain_derived",
+    "skipped_checks",
     "format_value",
 ]
 
@@ -141,6 +142,8 @@ def _number(value: int | Decimal) -> str:
 
 
 def _terms(expression: ExpressionNode, values: Values) -> str | None:
+    if isinstance(expression, First):
+        return _terms(expression.known_arg(values) or expression.args[0], values)
     if isinstance(expression, Sum):
         return " + ".join(_term(arg, values) for arg in expression.args)
     if isinstance(expression, Sub):
@@ -292,6 +295,39 @@ def _together(form: Form, check: OutlierCheck, results: list[CheckResult],
     )
     rest = [r for r in results if r not in group]
     return [combined, *rest]
+
+
+def skipped_checks(form: Form, values: Values) -> list[tuple[str, tuple[str, ...]]]:
+    """The rule checks not made because a figure they need was answered blank ("Không có số
+    liệu"): (check id, the blank fields it reads, in form order), in form order."""
+    blank = frozenset(ident for ident in values.blanks if ident in form.fields_by_id)
+    if not blank:
+        return []
+    skipped = []
+    for check in form.checks:
+        if isinstance(check, RuleCheck) and check.require.evaluate(values) is None:
+            missing = frozenset(_blank_causes(form, values, [ref.id for ref in check.require.refs() if not ref.previous]))
+            if missing:
+                skipped.append((check.id, _in_form_order(form, missing)))
+    return skipped
+
+
+def _blank_causes(form: Form, values: Values, idents: list[str]) -> set[str]:
+    """The blank fields that leave these ids unknown (a derived figure known another way, as the
+    online total when the split is blank, does not look further)."""
+    found: set[str] = set()
+    stack, seen = list(idents), set()
+    while stack:
+        ident = stack.pop()
+        if ident in seen or values.known(ident):
+            continue
+        seen.add(ident)
+        if ident in form.fields_by_id:
+            if values.is_blank(ident):
+                found.add(ident)
+        elif form.kind_of(ident) == "derived":
+            stack.extend(ref.id for ref in form.derived_figure(ident).value.refs() if not ref.previous)
+    return found
 
 
 def _in_form_order(form: Form, idents: frozenset[str]) -> tuple[str, ...]:

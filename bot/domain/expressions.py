@@ -5,9 +5,11 @@ Nothing here evaluates strings as code. In a form file:
 - an *expression* is an int literal (``0``), a reference (``received_new``; ``previous.pending``
   for last period's value) or a one-key mapping ``sum: [exprs]``, ``sub: [a, b]``,
   ``max: [exprs]``, ``min: [exprs]``, ``rows: [table, column, option]`` (how many rows of a
-  table have that option in that choice column);
+  table have that option in that choice column), ``first: [exprs]`` (the first one known: the
+  online dossiers as their split, else as the total answered when the split is blank);
 - a *condition* is a one-key mapping ``eq|ne|lt|le|gt|ge: [a, b]``, ``all: [conditions]``,
-  ``any: [conditions]``, ``not: condition`` or ``answered: id``.
+  ``any: [conditions]``, ``not: condition``, ``answered: id`` or ``blank: id`` (the field was
+  answered "Không có số liệu"; never unknown).
 
 They are parsed at load time (:func:`parse_expression`, :func:`parse_condition`) into pydantic
 models discriminated by ``op``. Evaluation is three-valued: a value that is not known yet makes the
@@ -19,16 +21,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Protocol, TypeAlias, TypeVar
+from typing import Annotated, Any, Literal, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
 PREVIOUS_PREFIX = "previous."
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
-EXPRESSION_OPERATORS = ("sum", "sub", "max", "min", "rows")
+EXPRESSION_OPERATORS = ("sum", "sub", "max", "min", "rows", "first")
 COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
-CONDITION_OPERATORS = (*COMPARISONS, "all", "any", "not", "answered")
+CONDITION_OPERATORS = (*COMPARISONS, "all", "any", "not", "answered", "blank")
 
 _SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 Number: TypeAlias = int | Decimal  # decimals come from decimal, percentage and target fields
@@ -55,6 +57,13 @@ class Scope(Protocol):
     """Where references are looked up: the value, or None while it is not known."""
 
     def lookup(self, ref: Ref) -> object: ...
+
+
+@runtime_checkable
+class BlankScope(Protocol):
+    """A scope that also knows the answers given as blank ("Không có số liệu")."""
+
+    def is_blank(self, ident: str) -> bool: ...
 
 
 class _Node(BaseModel):
@@ -206,6 +215,25 @@ class Min(_Nary):
         return "min(" + ", ".join(arg.describe() for arg in self.args) + ")"
 
 
+class First(_Nary):
+    """The first argument whose value is known (``first: [{sum: [a, b]}, total]``)."""
+
+    op: Literal["first"] = "first"
+
+    def evaluate(self, scope: Scope) -> int | None:
+        return next((value for arg in self.args if (value := arg.evaluate(scope)) is not None), None)
+
+    def number(self, scope: Scope) -> Number | None:
+        return next((value for arg in self.args if (value := arg.number(scope)) is not None), None)
+
+    def known_arg(self, scope: Scope) -> Expression | None:
+        """The argument that gives the value (None while none is known)."""
+        return next((arg for arg in self.args if arg.number(scope) is not None), None)
+
+    def describe(self) -> str:
+        return "first(" + ", ".join(arg.describe() for arg in self.args) + ")"
+
+
 class Rows(_Node):
     """How many rows of a table (rows the commune adds) hold ``option`` in the choice ``column``:
     ``rows: [tasks, status, done]``; unknown while the table is not answered."""
@@ -320,12 +348,31 @@ class Answered(_Node):
         return f"answered({self.ref.written})"
 
 
-Expression: TypeAlias = Annotated[Const | Ref | Sum | Sub | Max | Min | Rows, Field(discriminator="op")]
-Condition: TypeAlias = Annotated[Compare | All | AnyOf | Not | Answered, Field(discriminator="op")]
-ExpressionNode: TypeAlias = Const | Ref | Sum | Sub | Max | Min | Rows
-ConditionNode: TypeAlias = Compare | All | AnyOf | Not | Answered
+class Blank(_Node):
+    """True when the field was answered blank ("Không có số liệu"), else False (a field not
+    answered yet is not blank: a question asked only after a blank is not counted before it)."""
 
-for _model in (Sum, Sub, Max, Min, _Nary, Compare, All, AnyOf, Not):
+    op: Literal["blank"] = "blank"
+    ref: Ref
+
+    def evaluate(self, scope: Scope) -> bool | None:
+        if scope.lookup(self.ref) is not None:
+            return False
+        return not self.ref.previous and isinstance(scope, BlankScope) and scope.is_blank(self.ref.id)
+
+    def refs(self) -> tuple[Ref, ...]:
+        return (self.ref,)
+
+    def describe(self) -> str:
+        return f"blank({self.ref.written})"
+
+
+Expression: TypeAlias = Annotated[Const | Ref | Sum | Sub | Max | Min | First | Rows, Field(discriminator="op")]
+Condition: TypeAlias = Annotated[Compare | All | AnyOf | Not | Answered | Blank, Field(discriminator="op")]
+ExpressionNode: TypeAlias = Const | Ref | Sum | Sub | Max | Min | First | Rows
+ConditionNode: TypeAlias = Compare | All | AnyOf | Not | Answered | Blank
+
+for _model in (Sum, Sub, Max, Min, First, _Nary, Compare, All, AnyOf, Not):
     _model.model_rebuild()
 
 
@@ -367,7 +414,7 @@ def _list_of(value: Any, op: str, at: str, exactly: int | None = None) -> list[A
 
 def parse_expression(raw: Any, at: str = "") -> ExpressionNode:
     """Parse the form-file shape of an expression (already-parsed nodes pass through)."""
-    if isinstance(raw, Const | Ref | Sum | Sub | Max | Min | Rows):
+    if isinstance(raw, Const | Ref | Sum | Sub | Max | Min | First | Rows):
         return raw
     if isinstance(raw, bool):
         raise ExpressionError(f"{raw!r} is not a number or a reference", at)
@@ -386,7 +433,8 @@ def parse_expression(raw: Any, at: str = "") -> ExpressionNode:
                 raise ExpressionError("'rows' needs three ids: [table, column, option]", at)
             return Rows(table=parse_reference(items[0], here), column=items[1], option=items[2])
         args = tuple(parse_expression(item, f"{here}[{i}]") for i, item in enumerate(items))
-        kinds: dict[str, type[Sum | Sub | Max | Min]] = {"sum": Sum, "sub": Sub, "max": Max, "min": Min}
+        kinds: dict[str, type[Sum | Sub | Max | Min | First]] = {
+            "sum": Sum, "sub": Sub, "max": Max, "min": Min, "first": First}
         return kinds[op](args=args)
     raise ExpressionError(
         f"{raw!r} is not an expression (expected a whole number, an id or one of "
@@ -397,7 +445,7 @@ def parse_expression(raw: Any, at: str = "") -> ExpressionNode:
 
 def parse_condition(raw: Any, at: str = "") -> ConditionNode:
     """Parse the form-file shape of a condition (already-parsed nodes pass through)."""
-    if isinstance(raw, Compare | All | AnyOf | Not | Answered):
+    if isinstance(raw, Compare | All | AnyOf | Not | Answered | Blank):
         return raw
     if not isinstance(raw, Mapping):
         raise ExpressionError(
@@ -419,7 +467,9 @@ def parse_condition(raw: Any, at: str = "") -> ConditionNode:
     if op == "not":
         return Not(arg=parse_condition(value, here))
     if not isinstance(value, str):
-        raise ExpressionError(f"'answered' needs an id, got {value!r}", at)
+        raise ExpressionError(f"'{op}' needs an id, got {value!r}", at)
+    if op == "blank":
+        return Blank(ref=parse_reference(value, here))
     return Answered(ref=parse_reference(value, here))
 
 

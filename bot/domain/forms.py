@@ -22,6 +22,7 @@ from bot.domain.expressions import (
     All,
     Answered,
     AnyOf,
+    Blank,
     Compare,
     ConditionField,
     ConditionNode,
@@ -127,6 +128,7 @@ class Field(_Model):
     ask_if: ConditionField | None = None
     default_from_previous: str | None = None
     offer_previous: bool = False
+    optional: bool = False  # a count that may be answered "Không có số liệu" (a blank, never 0)
     aliases: tuple[str, ...] = ()
     section: str | None = None
     several_messages: bool = False  # a long text entered over several messages, up to max_length
@@ -493,7 +495,7 @@ class Form(_Model):
     def next_question(self, answers: Answers, previous: Answers | Values | None = None) -> Field | None:
         """The first applicable field not answered yet, or None when the form is complete."""
         for field in self.questions(answers, previous):
-            if answers.get(field.id) is None:
+            if answers.get(field.id) is None and not (field.optional and field.id in answers):  # a blank is answered
                 return field
         return None
 
@@ -504,8 +506,9 @@ class Form(_Model):
                          previous: Answers | Values | None = None) -> dict[str, _Stored]:
         """The answers to keep: those of this form's fields that still apply (an overdue reason is
         dropped once the overdue counts are corrected to 0)."""
-        asked = {field.id for field in self.questions(answers, previous)}
-        return {key: value for key, value in answers.items() if key in asked and value is not None}
+        asked = {field.id: field for field in self.questions(answers, previous)}
+        return {key: value  # type: ignore[misc]  # (a blank, None, is kept: it is an answer)
+                for key, value in answers.items() if key in asked and (value is not None or asked[key].optional)}
 
     # --- internals ---------------------------------------------------------------------------
 
@@ -794,6 +797,10 @@ class _FormChecker:
                 self._condition_refs(where, part, arg, joiner)
         elif isinstance(node, Not):
             self._condition_refs(where, part, node.arg, joiner)
+        elif isinstance(node, Blank):
+            field = self.fields.get(node.ref.id)
+            if field is None or not field.optional:
+                self.problems.append(f"{where}{joiner}{part} blank: '{node.ref.written}' is not an optional field")
         elif isinstance(node, Answered):
             kind = self._kind(node.ref.id)
             if kind is None:
@@ -819,6 +826,7 @@ _APPLIES: dict[str, frozenset[str]] = {
     "rows": frozenset({"table"}),
     "columns": frozenset({"table"}),
     "max_rows": frozenset({"table"}),
+    "optional": frozenset({"count"}),
 }
 _COLUMN_KINDS = frozenset({"text", "choice", "count", "decimal", "percent"})
 

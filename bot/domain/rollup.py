@@ -33,6 +33,7 @@ from bot.chat.catalogue import say
 from bot.domain.evaluate import CheckResult, evaluate_checks
 from bot.domain.forms import Form, OutlierCheck, RuleCheck
 from bot.domain.numbers import DASH, format_count, format_date, format_percent
+from bot.domain.numbers import rate as percentage
 from bot.domain.rollup_figures import (
     FigureTexts,
     Spread,
@@ -52,12 +53,12 @@ from bot.domain.text import fold
 from bot.domain.themes import Taxonomy, ThemeCount, ThemeSource, classify, is_nothing
 from bot.domain.values import Values, compute
 
-State = Literal["on_time", "late", "missing"]
+State = Literal["on_time", "late", "missing", "untimed"]  # untimed: imported without when it was sent
 Approval = Literal["submitted", "approved", "returned"]
 AnomalyKind = Literal["soft", "continuity", "outlier", "hard"]
 
 STATE_LABELS: dict[str, str] = {"on_time": say("rollup_labels.on_time"), "late": say("rollup_labels.late"),
-                                "missing": say("rollup_labels.missing")}
+                                "missing": say("rollup_labels.missing"), "untimed": say("import_times.untimed")}
 APPROVAL_LABELS: dict[str, str] = {"submitted": say("rollup_labels.submitted"),
                                    "approved": say("rollup_labels.approved"),
                                    "returned": say("rollup_labels.returned")}
@@ -108,6 +109,7 @@ class Report:
     version: int = 1
     submitted_at: datetime | None = None  # of the latest version
     first_submitted_at: datetime | None = None  # of version 1 (on time or late is judged on it)
+    untimed: bool = False  # version 1 was imported without the moment it was sent: neither on time nor late
     submitted_by: str = ""
     on_behalf: bool = False
     status: Approval = "submitted"
@@ -194,6 +196,21 @@ class Totals:
     targets: dict[str, TargetCount] = field(default_factory=dict)
     spreads: dict[str, Spread | None] = field(default_factory=dict)
     statuses: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Blanks ("Không có số liệu"): how many communes have each count, derived figure and rate, and,
+    # once a commune left one blank, the derived figures and each rate's parts summed over those
+    # that have them (a total sums only the communes that reported the figure).
+    coverage: dict[str, int] = field(default_factory=dict)
+    blanks: bool = False
+    derived_sums: dict[str, int] = field(default_factory=dict)
+    parts: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def covered(self, form: Form, ident: str) -> int | None:
+        """How many of the communes that reported have this figure of the form, when not all do
+        (None when all do, and for the rollup's own figures)."""
+        if not self.blanks or form.kind_of(ident) not in ("count", "derived", "rate"):
+            return None
+        found = self.coverage.get(ident, 0)
+        return found if found < self.reported else None
 
     def texts(self, form: Form) -> FigureTexts:
         """The figures as the form file's sentences name them."""
@@ -210,10 +227,17 @@ class Completeness:
     returned: int = 0
     waiting: int = 0  # submitted, not yet approved or returned
     on_behalf: int = 0
+    untimed: int = 0  # imported without the moment sent: neither on time nor late ("nhập thay")
 
     @property
     def reported(self) -> int:
-        return self.on_time + self.late
+        return self.on_time + self.late + self.untimed
+
+    def late_text(self) -> str:
+        """The late count as the completeness sentences write it: "8", or "8, nhập thay 3"."""
+        late = format_count(self.late)
+        return late if not self.untimed else say("import_times.late_and_untimed", late=late,
+                                                 untimed=format_count(self.untimed))
 
     def add(self, row: CommuneRow) -> None:
         self.total += 1
@@ -221,6 +245,8 @@ class Completeness:
             self.on_time += 1
         elif row.state == "late":
             self.late += 1
+        elif row.state == "untimed":
+            self.untimed += 1
         else:
             self.missing += 1
         if row.report is not None:
@@ -435,6 +461,23 @@ def _sum_into(totals: Totals, counts: Mapping[str, int], fields: Sequence[str]) 
             totals.counts[ident] = totals.counts.get(ident, 0) + value
 
 
+def _cover(form: Form, totals: Totals, values: Values) -> None:
+    """Counts what this commune's report has (see ``Totals.coverage``)."""
+    if values.blanks:
+        totals.blanks = True
+    for ident, value in (*values.answers.items(), *values.derived.items()):
+        if isinstance(value, int):
+            totals.coverage[ident] = totals.coverage.get(ident, 0) + 1
+    for ident, value in values.derived.items():
+        totals.derived_sums[ident] = totals.derived_sums.get(ident, 0) + value
+    for ratio in form.rates:
+        top, bottom = ratio.numerator.evaluate(values), ratio.denominator.evaluate(values)
+        if top is not None and bottom is not None:
+            totals.coverage[ratio.id] = totals.coverage.get(ratio.id, 0) + 1
+            summed = totals.parts.get(ratio.id, (0, 0))
+            totals.parts[ratio.id] = (summed[0] + top, summed[1] + bottom)
+
+
 def _finish(form: Form, totals: Totals, rows: Sequence[CommuneRow] = ()) -> Totals:
     """The derived figures and rates of the sums (rates from sums, never averaged), and what is
     counted over the communes (``rows``, those that reported): targets met, spreads, statuses."""
@@ -445,8 +488,17 @@ def _finish(form: Form, totals: Totals, rows: Sequence[CommuneRow] = ()) -> Tota
     else:
         values = compute(form, {ident: totals.counts[ident] for ident in totals.counts})
         totals.counts.update(values.derived)
+        if totals.blanks:  # a figure is summed over the communes that reported it, a rate's parts too
+            for derived in form.derived:
+                totals.counts.pop(derived.id, None)
+            totals.counts.update(totals.derived_sums)
         mine = own_rates(spec, totals.counts, zero=True)
         totals.rates = {ident: mine[ident] if ident in mine else values.rates.get(ident) for ident in rates}
+        if totals.blanks:
+            for ratio in form.rates:
+                if ratio.id in totals.rates:
+                    top, bottom = totals.parts.get(ratio.id, (0, 0))
+                    totals.rates[ratio.id] = percentage(top, bottom) if ratio.id in totals.parts else None
     for figure in spec.of("target"):
         totals.targets[figure.id] = target_count(figure, _values(rows, figure.source))
     for figure in spec.of("spread"):
@@ -464,6 +516,8 @@ def _values(rows: Sequence[CommuneRow], ident: str) -> list[Decimal]:
 def _state(report: Report | None, deadline: datetime) -> State:
     if report is None:
         return "missing"
+    if report.untimed:
+        return "untimed"
     first = report.first_submitted_at or report.submitted_at
     return "late" if first is not None and first > deadline else "on_time"
 
@@ -477,6 +531,7 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
     totals = Totals()
     completeness = Completeness()
     rows: list[CommuneRow] = []
+    reported_values: list[tuple[str, Values]] = []  # (province, values) of each report, for coverage
     groups: dict[str, GroupRow] = {}
     group_rows: dict[str, list[CommuneRow]] = {}
     total = len(data.units)
@@ -496,6 +551,8 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
                          if isinstance(report.answers.get(ident), str)}
             row.anomalies = _anomalies(form, report, values, previous, data.history.get(unit.code, ()))
             _sum_into(totals, row.counts, count_ids)
+            reported_values.append((unit.province_code, values))
+            totals.blanks = totals.blanks or bool(values.blanks)
         completeness.add(row)
         if data.national:
             group = groups.get(unit.province_code)
@@ -514,6 +571,11 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
             progress(index + 1, total)
     if progress is not None:
         progress(total, total)
+    if totals.blanks:  # some commune left a figure blank: count who has each (not paid for otherwise)
+        for province_code, values in reported_values:
+            _cover(form, totals, values)
+            if data.national:
+                _cover(form, groups[province_code].totals, values)
     _finish(form, totals, [row for row in rows if row.reported])
     for code, group in groups.items():
         _finish(form, group.totals, group_rows.get(code, []))
@@ -600,7 +662,7 @@ def rollup_message(rollup: Rollup) -> str:
         say("rollup.scope", scope=rollup.scope_name, total=format_count(done.total), spread=spread),
         "",
         say("rollup.completeness", reported=format_count(done.reported), total=format_count(done.total),
-            on_time=format_count(done.on_time), late=format_count(done.late), missing=format_count(done.missing)),
+            on_time=format_count(done.on_time), late=done.late_text(), missing=format_count(done.missing)),
     ]
     if done.reported:
         on_behalf = say("rollup.approval_on_behalf", count=format_count(done.on_behalf)) if done.on_behalf else ""
@@ -669,6 +731,9 @@ def _figure_lines(rollup: Rollup) -> list[str]:
         else:
             value = format(named[ident])
         line = f"• {label}: {value}" + named.fill(item.note)
+        covered = totals.covered(form, ident)
+        if covered is not None:  # some communes answered "Không có số liệu"
+            line += f" ({say('blanks.coverage', reported=format_count(covered), total=format_count(totals.reported))})"
         change = changes.get(ident)
         if change is not None:
             show = rate_text if change.is_rate else count_text

@@ -1,7 +1,10 @@
 """The values of one report: its answers, the derived figures and rates known from them.
 
 A derived figure or a rate is known as soon as all of its inputs are; a rate whose denominator is
-zero is known and ``None`` (printed "—"). Counts and texts are kept as answered (``answers``);
+zero is known and ``None`` (printed "—"), and so is a rate with a blank part. A blank is an
+optional count answered "Không có số liệu" (``None`` under its id, JSON null where stored): it is
+answered but has no value, never 0; the derived figures reading it are blank too (``blanks``
+holds both), unless another way gives them (``first``). Counts and texts are kept as answered (``answers``);
 the other kinds are read from their stored JSON into ``typed``: a decimal or percentage as a
 :class:`~decimal.Decimal`, a choice as its option's id (or the text given), a target's result as
 a Decimal or its declared text, a table as ``{row id: value}`` (rows declared by the form) or a
@@ -41,6 +44,11 @@ class Values:
     rates: Mapping[str, Decimal | None] = field(default_factory=dict)
     previous: Values | None = None
     typed: Mapping[str, Typed] = field(default_factory=dict)  # answers of the other kinds, decimal sums
+    blanks: frozenset[str] = frozenset()  # counts answered blank, and derived figures unknown for that
+
+    def is_blank(self, ident: str) -> bool:
+        """Whether ``ident`` was answered "Không có số liệu" (or is a figure computed from one)."""
+        return ident in self.blanks
 
     def get(self, ident: str) -> Value:
         if ident in self.answers:
@@ -112,9 +120,12 @@ def compute(form: Form, answers: Mapping[str, object], previous: Mapping[str, ob
     before = previous if isinstance(previous, Values) or previous is None else compute(form, previous)
     clean: dict[str, Answer] = {}
     typed: dict[str, Typed] = {}
+    blanks: set[str] = set()
     for ident, kind in form.field_kinds:
         value = answers.get(ident)
         if value is None:
+            if kind == "count" and ident in answers and form.fields_by_id[ident].optional:
+                blanks.add(ident)
             continue
         if kind == "count" and isinstance(value, int) and not isinstance(value, bool) or \
                 kind == "text" and isinstance(value, str):
@@ -131,13 +142,18 @@ def compute(form: Form, answers: Mapping[str, object], previous: Mapping[str, ob
             derived[ident] = value
         elif isinstance(number := expression.number(scope), Decimal):
             typed[ident] = number
+        elif blanks and not blanks.isdisjoint(form.inputs(ident)):
+            blanks.add(ident)
     rates: dict[str, Decimal | None] = {}
     for ratio in form.rates:
         numerator = ratio.numerator.number(scope)
         denominator = ratio.denominator.number(scope)
         if numerator is not None and denominator is not None:
             rates[ratio.id] = _rate(numerator, denominator)
-    return Values(answers=clean, derived=derived, rates=rates, previous=before, typed=typed)
+        elif blanks and not blanks.isdisjoint(form.inputs(ratio.id)):
+            rates[ratio.id] = None  # a rate with a blank part: "—"
+    return Values(answers=clean, derived=derived, rates=rates, previous=before, typed=typed,
+                  blanks=frozenset(blanks))
 
 
 def _rate(numerator: Number, denominator: Number) -> Decimal | None:

@@ -131,7 +131,7 @@ class _Pending:
     row: Row
     unit: Unit
     period: Period
-    answers: dict[str, int | str]
+    answers: dict[str, int | str | None]  # None: a blank
     kept: dict[str, str]
     version: int  # the number it gets
 
@@ -398,7 +398,8 @@ class Importer:
             async with self.storage.db.transaction():
                 await self.storage.submissions.add_versions([
                     NewVersion(p.period.id, p.unit.code, p.version, p.answers, p.kept, p.row.submitted_at or self.now,
-                               (p.row.submitted_at or self.now) > p.period.deadline_at, self.form.version)
+                               p.row.submitted_at is not None and p.row.submitted_at > p.period.deadline_at,
+                               self.form.version, untimed=p.row.submitted_at is None)
                     for p in fast])
                 await self.storage.audit.log_many("report.on_behalf", self.now, [
                     (f"{p.unit.code}:{p.period.key}", {"version": p.version, "where": p.row.where or None})
@@ -421,7 +422,7 @@ class Importer:
         try:
             results[p.index] = await enter_report(
                 self.storage, self.form, p.unit, p.period, p.row.answers, p.row.explanations, by=None,
-                actor=self.actor, now=self.now, submitted_at=p.row.submitted_at, where=p.row.where)
+                actor=self.actor, now=self.now, submitted_at=p.row.submitted_at, where=p.row.where, imported=True)
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc):
                 raise

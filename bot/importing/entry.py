@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.chat.catalogue import say
+from bot.domain.answers import is_blank_answer
 from bot.domain.evaluate import CheckResult, evaluate_checks
 from bot.domain.forms import Field, Form
 from bot.domain.numbers import CountParseError, format_count, parse_count
@@ -39,7 +40,7 @@ Outcome = Literal["added", "unchanged", "error", "skipped"]
 
 @dataclass
 class Checked:
-    answers: dict[str, int | str] = field(default_factory=dict)
+    answers: dict[str, int | str | None] = field(default_factory=dict)  # None: a blank
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # labels of questions not answered
@@ -128,7 +129,10 @@ def check_answers(
         if item is None or item.kind not in ("count", "text"):
             checked.warnings.append(say("importing.unknown_field", field=str(ident)[:40], form=form.id))
             continue
-        if not has_value(value):
+        if item.optional and (value is None or isinstance(value, str) and is_blank_answer(value)):
+            checked.answers[ident] = None  # JSON null or "-": "Không có số liệu", a blank, not 0
+            continue
+        if not has_value(value):  # (an empty .xlsx cell is not read: unanswered, not blank)
             continue
         try:
             if item.kind == "count":
@@ -148,7 +152,7 @@ def check_answers(
         values = compute(form, checked.answers, before)
         asked = form.questions(checked.answers, values=values)
     checked.values = values
-    checked.missing = [item.short_label or item.label for item in asked if checked.answers.get(item.id) is None]
+    checked.missing = [item.short_label or item.label for item in asked if item.id not in checked.answers]
     results = evaluate_checks(form, checked.answers, before, list(history), values=values)
     for result in results:
         if result.is_hard:
@@ -194,7 +198,7 @@ class Decision:
     written: ``answers`` with the explanations ``kept``)."""
 
     result: Result
-    answers: dict[str, int | str] = field(default_factory=dict)
+    answers: dict[str, int | str | None] = field(default_factory=dict)  # None: a blank
     kept: dict[str, str] = field(default_factory=dict)
     values: Values | None = None  # the answers' values, when they passed the checks
 
@@ -286,9 +290,12 @@ async def enter_report(
     submitted_at: datetime | None = None,
     where: str = "",
     require_explanations: bool = False,
+    imported: bool = False,
 ) -> Result:
     """Check and store one report on behalf of a commune; a new version only when it differs from
-    the commune's current one. An approved report is not overwritten."""
+    the commune's current one. An approved report is not overwritten. ``imported`` without
+    ``submitted_at``: the file did not say when the report was sent, so it is neither on time nor
+    late (stored ``untimed``, shown "nhập thay")."""
     previous, history = await context_of(storage, form, unit, period)
     latest = await storage.submissions.latest(period.id, unit.code)
     decision = decide(form, unit, period, raw, explanations, previous, history, Latest.of(latest), where=where,
@@ -302,7 +309,7 @@ async def enter_report(
     async with storage.db.transaction():
         draft = await storage.drafts.get_or_create(period.id, unit.code, now)
         current = await storage.drafts.values(draft.id)
-        changed = {k: v for k, v in decision.answers.items() if current.get(k) != v}
+        changed = {k: v for k, v in decision.answers.items() if k not in current or current[k] != v}
         if changed:
             await storage.drafts.set_answers(draft.id, changed, by, now)
         for ident in current:
@@ -311,8 +318,9 @@ async def enter_report(
         for key, reason in decision.kept.items():
             await storage.drafts.set_explanation(draft.id, key, reason, by, now)
         submission = await storage.submissions.add_version(
-            period.id, unit.code, decision.answers, decision.kept, by, at, late=at > period.deadline_at,
-            on_behalf=True, form_version=form.version,
+            period.id, unit.code, decision.answers, decision.kept, by, at,
+            late=at > period.deadline_at and not (imported and submitted_at is None),
+            on_behalf=True, form_version=form.version, untimed=imported and submitted_at is None,
         )
         await storage.audit.log("report.on_behalf", now, actor=actor, subject=f"{unit.code}:{period.key}",
                                 detail={"version": submission.version, "where": where or None})

@@ -100,7 +100,7 @@ def header_map(form: Form, headers: Sequence[Any]) -> tuple[dict[int, str], dict
         "name": [UNIT_NAME, "Tên xã", "Tên đơn vị", "Đơn vị"],
         "period": [PERIOD, "Kỳ", "period"],
         "explanations": [EXPLANATIONS, "explanations"],
-        "submitted_at": [SUBMITTED_AT, "submitted_at"],
+        "submitted_at": [SUBMITTED_AT, "submitted_at", *say("import_times.sent_headers").split(" | ")],
     }
     special_keys = {_header_key(name): special for special, names in special_names.items() for name in names}
     ignored = {_header_key(name) for name in computed_headers(form)}
@@ -155,7 +155,8 @@ def _as_datetime(value: Any, tz: Any) -> datetime | None:
         return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, str) and len(value) <= 40:
         text = value.strip()
-        for parse in (datetime.fromisoformat, lambda t: datetime.strptime(t, "%d/%m/%Y %H:%M")):
+        for parse in (datetime.fromisoformat, lambda t: datetime.strptime(t, "%d/%m/%Y %H:%M"),
+                      lambda t: datetime.strptime(t, "%d/%m/%Y")):  # a day alone: its start
             try:
                 moment = parse(text)
             except ValueError:

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from bot.chat.access import Identity
 from bot.chat.actions import (
+    AnswerBlank,
     AnswerNone,
     AnswerZero,
     ChooseCommune,
@@ -70,12 +71,14 @@ from bot.services import Services
 from storage.models import Cursor, Draft, Period, Submission, Unit
 
 # The choices that act on a draft («r:<draft>:…»), dispatched by ``ReportingJourney.tap``.
-DraftAction = (UseSuggestion | AnswerZero | AnswerNone | KeepAnswer | GoBack | Pause | Resume | FixBreak | KeepBreak
-               | KeepSameReason | KeepAllBreaks | EditItem | ChooseItem | Submit | ShowReview | ShowDetails | DraftFile
-               | WriteMore | FinishText | ClearText | KeepSection | ChooseOption | ChooseText | FinishTable | DropLastRow)
-DRAFT_ACTIONS = (UseSuggestion, AnswerZero, AnswerNone, KeepAnswer, GoBack, Pause, Resume, FixBreak, KeepBreak,
-                 KeepSameReason, KeepAllBreaks, EditItem, ChooseItem, Submit, ShowReview, ShowDetails, DraftFile,
-                 WriteMore, FinishText, ClearText, KeepSection, ChooseOption, ChooseText, FinishTable, DropLastRow)
+DraftAction = (UseSuggestion | AnswerZero | AnswerNone | AnswerBlank | KeepAnswer | GoBack | Pause | Resume
+               | FixBreak | KeepBreak | KeepSameReason | KeepAllBreaks | EditItem | ChooseItem | Submit | ShowReview
+               | ShowDetails | DraftFile | WriteMore | FinishText | ClearText | KeepSection | ChooseOption | ChooseText
+               | FinishTable | DropLastRow)
+DRAFT_ACTIONS = (UseSuggestion, AnswerZero, AnswerNone, AnswerBlank, KeepAnswer, GoBack, Pause, Resume, FixBreak,
+                 KeepBreak, KeepSameReason, KeepAllBreaks, EditItem, ChooseItem, Submit, ShowReview, ShowDetails,
+                 DraftFile, WriteMore, FinishText, ClearText, KeepSection, ChooseOption, ChooseText, FinishTable,
+                 DropLastRow)
 
 # Tells the province a report answering its return was sent again (ReminderScheduler.resubmitted).
 Announce = Callable[[Submission], Awaitable[Resubmission | None]]
@@ -275,6 +278,8 @@ class ReportingJourney:
                 return await session.use_value(field_id, 0)
             case AnswerNone(field=field_id):
                 return await session.use_value(field_id, say("reporting.none_answer"))
+            case AnswerBlank(field=field_id):
+                return await session.use_blank(field_id)
             case KeepAnswer(field=field_id):
                 return await session.keep_answer(field_id)
             case ChooseOption(item=item, number=number):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.chat.actions import (
+    AnswerBlank,
     AnswerNone,
     AnswerZero,
     ChooseItem,
@@ -31,7 +32,7 @@ from bot.chat.actions import (
 )
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message
-from bot.domain.evaluate import format_value
+from bot.domain.evaluate import format_value, skipped_checks
 from bot.domain.forms import Field, Form
 from bot.domain.message_length import cut
 from bot.domain.numbers import format_count, format_date
@@ -81,6 +82,8 @@ class Screen:
 
 
 def value_text(form: Form, field_obj: Field, value: Any) -> str:
+    if value is None:
+        return say("blanks.value") if field_obj.optional else "—"
     return shown(field_obj, value)
 
 
@@ -250,6 +253,8 @@ def _ask_choices(form: Form, draft_id: int, step: Ask) -> Rows:
     rows.extend(kind_choices(draft_id, step))
     if f.kind == "count" and f.minimum <= 0 and step.current != 0:
         rows.append([Choice(say("reporting.zero"), AnswerZero(draft_id, f.id))])
+    if f.kind == "count" and f.optional:  # the figure is not known: a blank, not 0
+        rows.append([Choice(say("blanks.button"), AnswerBlank(draft_id, f.id))])
     if f.kind == "text":
         rows.append([Choice(say("reporting.none"), AnswerNone(draft_id, f.id))])
     nav = []
@@ -281,7 +286,8 @@ def review_text(session: ReportSession, review: Review, *, details: bool = False
         shown = [f for f in fields if f.id in asked]
         if not shown:
             continue
-        items = [_review_item(form, f, review.answers.get(f.id), details) for f in shown]
+        items = [_review_item(form, f, review.answers.get(f.id), details, blank=values.is_blank(f.id))
+                 for f in shown]
         lines.extend(_block(section.label if section is not None else None, items, details))
     derived = [d for d in form.derived if values.known(d.id)]
     if derived:
@@ -300,6 +306,9 @@ def review_text(session: ReportSession, review: Review, *, details: bool = False
         lines.append(f"{mark} {check.message}")
         if reason:
             lines.append(say("reporting.break_reason", reason=reason if details else _short(reason, 100)))
+    unchecked = dict.fromkeys(ident for _, blanks in skipped_checks(form, values) for ident in blanks)
+    if unchecked:  # a check that needs a blank figure is not made: say so
+        lines.append(say("blanks.checks_skipped", figures=", ".join(f"«{form.label_of(i, short=True)}»" for i in unchecked)))
     if review.submitted is not None:
         sub = review.submitted
         lines.append(say("reporting.status", state=_status_text(str(sub.status)), version=sub.version,
@@ -312,8 +321,10 @@ def review_text(session: ReportSession, review: Review, *, details: bool = False
     return "\n".join(lines).strip()
 
 
-def _review_item(form: Form, f: Field, value: Any, details: bool) -> str:
-    if value is None:
+def _review_item(form: Form, f: Field, value: Any, details: bool, *, blank: bool = False) -> str:
+    if blank:
+        text = say("blanks.value")
+    elif value is None:
         text = say("reporting.unanswered")
     else:
         text = value_text(form, f, value)

@@ -18,7 +18,7 @@ from typing import Any
 from bot.chat.access import Identity
 from bot.chat.catalogue import say
 from bot.clock import Clock
-from bot.domain.answers import AnswerError, parse_answer
+from bot.domain.answers import AnswerError, is_blank_answer, parse_answer
 from bot.domain.bulk_entry import BulkEntry, parse_bulk_entry
 from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_derived, explain_rate
 from bot.domain.forms import Field, Form, OutlierCheck
@@ -329,12 +329,14 @@ class ReportSession:
         return True if field_obj.ask_if is None else field_obj.ask_if.evaluate(self.values)
 
     def _next_question(self) -> Field | None:
-        return next((f for f in self.questions() if not kinds.is_answered(f, self.answers.get(f.id))), None)
+        return next((f for f in self.questions() if not kinds.is_answered(f, self.answers.get(f.id))
+                     and not (f.optional and f.id in self.answers)), None)  # a blank is an answer
 
     def _relevant(self) -> dict[str, Any]:
         """``Form.relevant_answers`` of the answers as they stand."""
-        asked = {f.id for f in self.questions()}
-        return {key: value for key, value in self.answers.items() if key in asked and value is not None}
+        asked = {f.id: f for f in self.questions()}
+        return {key: value for key, value in self.answers.items()
+                if key in asked and (value is not None or asked[key].optional)}  # a blank is an answer
 
     @property
     def mode(self) -> str | None:
@@ -554,6 +556,8 @@ class ReportSession:
             return await long_text.first_part(self, target, text)
         if target.kind == "table":
             return await self._typed_rows(target, text)
+        if target.optional and is_blank_answer(text):  # "-", "không rõ": no figure, not 0
+            return await self.set_value(target.id, None)
         try:
             value: Any = parse_answer(target, text)
         except AnswerError as exc:
@@ -737,6 +741,13 @@ class ReportSession:
         if item is None or item.id != field_id or item.kind == "table" or not kinds.fits(item, value):
             return [Stale(), await self.resume()]
         return await self._answer_item(item, value)
+
+    async def use_blank(self, field_id: str) -> list[Step]:
+        """A tap on «Không có số liệu» for the current question (an optional count only)."""
+        target = self._field_or_none(field_id)
+        if self._cursor_mode != ANSWER or self._cursor_field != field_id or target is None or not target.optional:
+            return [Stale(), await self.resume()]
+        return await self.set_value(field_id, None)
 
     async def set_value(self, field_id: str, value: Any) -> list[Step]:
         return await self._store(field_id, value)

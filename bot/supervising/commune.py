@@ -190,7 +190,8 @@ async def commune_card(services: Services, identity: Identity, unit: Unit,
     for version in versions:
         who = names.get(version.submitted_by or -1, say("supervising.unknown_submitter"))
         flags = [say(key) for key, on in (("supervising.flag_on_behalf", version.on_behalf),
-                                          ("supervising.flag_late", version.late)) if on]
+                                          ("supervising.flag_late", version.late),
+                                          ("import_times.flag_untimed", version.untimed)) if on]
         lines.append(say("supervising.version_line", version=version.version,
                          moment=format_moment(version.submitted_at), who=who)
                      + (f" ({', '.join(flags)})" if flags else ""))

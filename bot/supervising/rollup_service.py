@@ -188,11 +188,12 @@ async def load_input(
     names = await _names(storage, province_code, ids)
     reports: dict[str, Report] = {}
     for submission in submissions:
-        first = submission.submitted_at
+        first, untimed = submission.submitted_at, submission.untimed
         if submission.version > 1:
             versions = await storage.submissions.versions(period.id, submission.unit_code)
-            first = versions[0].submitted_at if versions else first
-        reports[submission.unit_code] = report_of(submission, first, names)
+            if versions:
+                first, untimed = versions[0].submitted_at, versions[0].untimed
+        reports[submission.unit_code] = report_of(submission, first, names, untimed)
 
     earlier = await storage.periods.previous(period, history_window(form))
     previous_period = None
@@ -234,14 +235,14 @@ def answered_form(form: Form, answered: set[str], forms: Mapping[str, Form]) -> 
     return form
 
 
-def report_of(submission: Submission, first: datetime, names: dict[int, str]) -> Report:
+def report_of(submission: Submission, first: datetime, names: dict[int, str], untimed: bool = False) -> Report:
     return Report(
         unit_code=submission.unit_code, answers=submission.answers, explanations=submission.explanations,
         version=submission.version, submitted_at=submission.submitted_at, first_submitted_at=first,
         submitted_by=names.get(submission.submitted_by or -1, ""), on_behalf=submission.on_behalf,
         status=str(submission.status),  # type: ignore[arg-type]
         status_by=names.get(submission.status_by or -1, ""), status_at=submission.status_at,
-        status_reason=submission.status_reason or "", submission_id=submission.id,
+        status_reason=submission.status_reason or "", submission_id=submission.id, untimed=untimed,
     )
 
 

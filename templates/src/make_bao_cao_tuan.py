@@ -86,15 +86,18 @@ def results(document, heading_text: str = "4. Kết quả thực hiện thủ t�
     body_para(document, "* {{ period_intro }}:")
     body_para(
         document,
-        "- Tổng số hồ sơ tiếp nhận: {{ received_total }} hồ sơ, trong đó kỳ trước chuyển sang "
-        "{{ carried_over }} hồ sơ, tiếp nhận mới {{ received_new }} hồ sơ.",
+        "- Tổng số hồ sơ tiếp nhận: {% if blank.received_new %}chưa có số liệu (kỳ trước chuyển sang "
+        "{{ carried_over }} hồ sơ; số tiếp nhận mới chưa có số liệu){% else %}{{ received_total }} hồ sơ, trong đó "
+        "kỳ trước chuyển sang {{ carried_over }} hồ sơ, tiếp nhận mới {{ received_new }} hồ sơ{% endif %}.",
     )
-    tag(document, "{%p if has_received_new %}")
+    tag(document, "{%p if has_received_new or blank.received_new %}")
     body_para(
         document,
-        "- Hồ sơ tiếp nhận mới: trực tuyến toàn trình {{ received_online_full }} hồ sơ, chiếm "
-        "{{ share_online_full }}; trực tuyến một phần {{ received_online_partial }} hồ sơ, chiếm "
-        "{{ share_online_partial }}; trực tiếp {{ received_in_person }} hồ sơ, chiếm {{ share_in_person }}; "
+        "- Hồ sơ tiếp nhận mới: {% if blank.received_online_full or blank.received_online_partial %}trực tuyến "
+        "{% if blank.received_online %}chưa có số liệu{% else %}{{ received_online }} hồ sơ, chiếm {{ online_rate }} "
+        "(chưa có số liệu toàn trình, một phần){% endif %}{% else %}trực tuyến toàn trình {{ received_online_full }} "
+        "hồ sơ, chiếm {{ share_online_full }}; trực tuyến một phần {{ received_online_partial }} hồ sơ, chiếm "
+        "{{ share_online_partial }}{% endif %}; trực tiếp {{ received_in_person }} hồ sơ, chiếm {{ share_in_person }}; "
         "qua dịch vụ bưu chính công ích {{ received_postal }} hồ sơ, chiếm {{ share_postal }}.",
     )
     tag(document, "{%p else %}")
@@ -114,13 +117,14 @@ def results(document, heading_text: str = "4. Kết quả thực hiện thủ t�
     )
     body_para(
         document,
-        "- Hồ sơ được số hóa: {{ digitized }} hồ sơ, tỷ lệ số hóa hồ sơ: {{ digitization_rate }}; "
-        "kết quả giải quyết cấp bản điện tử: {{ e_results }} hồ sơ, tỷ lệ: {{ e_result_rate }}.",
+        "- Hồ sơ được số hóa: {% if blank.digitized %}chưa có số liệu{% else %}{{ digitized }} hồ sơ, "
+        "tỷ lệ số hóa hồ sơ: {{ digitization_rate }}{% endif %}; kết quả giải quyết cấp bản điện tử: "
+        "{% if blank.e_results %}chưa có số liệu{% else %}{{ e_results }} hồ sơ, tỷ lệ: {{ e_result_rate }}{% endif %}.",
     )
     body_para(
         document,
-        "- Tỷ lệ hồ sơ tiếp nhận trực tuyến: {{ online_rate }} (trực tuyến toàn trình: "
-        "{{ full_online_rate }}); tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn: {{ on_time_rate }}.",
+        "- Tỷ lệ hồ sơ tiếp nhận trực tuyến: {{ online_rate }}{% if not blank.received_online_full %} (trực tuyến "
+        "toàn trình: {{ share_online_full }}){% endif %}; tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn: {{ on_time_rate }}.",
     )
     if extra is not None:
         extra(document)

@@ -22,9 +22,12 @@ from .conftest import DOMAIN_IDS, FORMS_DIR, TEXT_IDS
 def test_weekly_form_has_the_domain_fields_in_order(weekly: Form) -> None:
     assert weekly.id == "tthc-weekly"
     assert weekly.title
-    assert [field.id for field in weekly.fields] == DOMAIN_IDS
+    # the online total is asked only when the split is blank (issue 15, item 3)
+    assert [field.id for field in weekly.fields if field.id != "received_online"] == DOMAIN_IDS
     assert [field.id for field in weekly.text_fields] == TEXT_IDS
-    assert len(weekly.count_fields) == 13
+    assert len(weekly.count_fields) == 14
+    assert {f.id for f in weekly.fields if f.optional} == {
+        "received_online_full", "received_online_partial", "received_online", "digitized", "e_results"}
 
 
 def test_weekly_fields_speak_vietnamese(weekly: Form) -> None:
@@ -88,11 +91,11 @@ def test_weekly_derivations_rates_and_checks(weekly: Form) -> None:
         "share_in_person",
         "share_postal",
         "online_rate",
-        "full_online_rate",
         "on_time_rate",
         "digitization_rate",
         "e_result_rate",
     }
+    assert "full_online_rate" not in {rate.id for rate in weekly.rates}  # share_online_full, listed once
     severities = {check.id: check.severity for check in weekly.checks}
     assert severities == {
         "digitized_le_received_new": "hard",
@@ -111,6 +114,7 @@ def test_weekly_derivations_rates_and_checks(weekly: Form) -> None:
         "digitized",
         "received_online_full",
         "received_online_partial",
+        "received_online",  # the online total, when the split is blank
         "received_in_person",
         "received_postal",
     }

@@ -168,3 +168,20 @@ def test_python_dash_m_bot_render(env: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "[cảnh báo] balance" in result.stdout
     assert out.exists()
+
+
+def test_blanks_in_the_answers_file(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """null or "-" for a figure the commune does not have (issue 15, item 3): not 0 in the report,
+    not listed as unanswered, and the checks that need it are said not made."""
+    answers = {**sample_answers(), "received_online_full": None, "received_online_partial": "-",
+               "received_online": 43, "digitized": None}
+    out = tmp_path / "bc.docx"
+    code = main(["render", "--unit", "21370", "--period", "2025-W50", "--answers",
+                 str(_answers_file(tmp_path, answers)), "--out", str(out), "--date", "2025-12-16"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "Chưa trả lời" not in printed and "chưa trả lời" not in printed
+    assert "Chưa kiểm tra các điều kiện cần «Số hóa» vì chưa có số liệu." in printed
+    text = full_text(open_docx(out.read_bytes()))
+    assert "trực tuyến 43 hồ sơ, chiếm 87,76% (chưa có số liệu toàn trình, một phần)" in text
+    assert "- Hồ sơ được số hóa: chưa có số liệu;" in text and "toàn trình 0 hồ sơ" not in text

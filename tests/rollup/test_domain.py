@@ -78,7 +78,7 @@ def hand_totals(s: sc.Scenario, week: str = sc.WEEK) -> dict[str, int]:
 def hand_rates(t: dict[str, int]) -> dict[str, Decimal | None]:
     return {
         "online_rate": sc.percent(t["online"], t["received_new"]),
-        "full_online_rate": sc.percent(t["full"], t["received_new"]),
+        "share_online_full": sc.percent(t["full"], t["received_new"]),
         "on_time_rate": sc.percent(t["timely"], t["resolved"]),
         "digitization_rate": sc.percent(t["digitized"], t["received_new"]),
         "e_result_rate": sc.percent(t["e_results"], t["resolved"]),

@@ -44,7 +44,8 @@ async def test_a_2700_character_section_is_imported_and_one_over_the_limit_refus
 
         context = build_context(form, stored.answers, unit=ReportUnit(a.code, a.full_name),
                                 period=period_for(form.period, "2025-W50"), report_date=NOW.date())
-        assert context["legal_lines"][:5] == [
+        printed = [line.replace("\u2011", "-") for line in context["legal_lines"][:5]]  # numbers never break
+        assert printed == [
             "2.1. Văn bản ban hành trong tuần:", "a) Kế hoạch số 15/KH-UBND về chuyển đổi số;",
             "b) Quyết định số 234/QĐ-UBND về quy chế tiếp nhận hồ sơ.", "2.2. Kết quả:", "- " + SENTENCE.strip() + " "
             + (SENTENCE * 29).strip()]

@@ -55,7 +55,8 @@ async def test_json_rows_checked_and_idempotent(tmp_path: Path, form) -> None:
         assert first[6].message.startswith("không lưu: thiếu ")
         assert any("giải trình: Rút bổ sung." in w for w in first[2].warnings)
         stored = await storage.submissions.latest((await storage.periods.get(form.id, "2025-W49")).id, b)
-        assert stored.on_behalf and stored.answers["received_in_person"] == 1234 and stored.late
+        # imported after the deadline without the moment it was sent: neither on time nor late (issue 15, item 6)
+        assert stored.on_behalf and stored.answers["received_in_person"] == 1234 and stored.untimed and not stored.late
         assert first[0].line().startswith(f"mục 1 · {a} ")
         versions = await count_versions(storage)
         audit = len(await storage.audit.recent(500))

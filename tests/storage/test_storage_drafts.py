@@ -38,8 +38,11 @@ async def test_set_answer_returns_what_it_replaced_and_who_gave_it(world: World)
     assert answers["received_in_person"].value == 1794 and answers["received_in_person"].answered_by == world.minh.id
     assert await drafts.values(draft.id) == {"received_in_person": 1794, "difficulties": "Đường truyền chậm; thiếu máy quét"}
     assert (await drafts.get(draft.id)).updated_at == at(10)  # type: ignore[union-attr]
-    with pytest.raises(ValueError):
-        await drafts.set_answer(draft.id, "x", None, world.lan.id, at(11))
+    await drafts.set_answer(draft.id, "digitized", None, world.lan.id, at(11))  # a blank: answered, not 0
+    assert (await drafts.values(draft.id))["digitized"] is None
+    assert "digitized" in await drafts.values(draft.id)
+    await drafts.clear_answer(draft.id, "digitized", world.lan.id, at(12))
+    assert "digitized" not in await drafts.values(draft.id)
     with pytest.raises(LookupError):
         await drafts.set_answer(9999, "x", 1, world.lan.id, at(11))
 

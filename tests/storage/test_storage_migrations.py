@@ -173,7 +173,7 @@ async def _check_v7(storage: Storage) -> None:
     assert cursor is not None and cursor.answered_message == 4242  # None for cursors from before v7
 
 
-async def _seed_v14(db: Database) -> None:
+async def _seed_v8(db: Database) -> None:
     t = dt_text(T0)
     async with db.transaction() as conn:  # someone only on Zalo, a member of Lan's commune
         await conn.execute("INSERT INTO people (id, zalo_id, messenger, full_name, created_at)"
@@ -188,7 +188,7 @@ async def _seed_v14(db: Database) -> None:
         await conn.execute("INSERT INTO inbox (messenger, body, received_at) VALUES ('zalo', '{}', ?)", (t,))
 
 
-async def _check_v14(storage: Storage) -> None:
+async def _check_v8(storage: Storage) -> None:
     hoa = await storage.people.get_by_zalo_id("a1b2c3d4e5f6a7b8c9d0")
     assert hoa is not None and hoa.telegram_id is None and hoa.messenger == "zalo" and hoa.full_name == "Hoa"
     assert [p.id for p in await storage.people.reporters_of("21370")] == [7, 1]  # Hoa, Lan (by name)
@@ -199,7 +199,7 @@ async def _check_v14(storage: Storage) -> None:
     assert [r.body for r in await storage.inbox.left("zalo")] == ["{}"]
 
 
-async def _seed_v15(db: Database) -> None:
+async def _seed_v9(db: Database) -> None:
     t, later = dt_text(T0), dt_text(T0 + timedelta(days=14))
     async with db.transaction() as conn:  # an invitation with a code; Lan's link code; a wrong code typed
         await conn.execute("INSERT INTO invites (token_hash, role, unit_code, created_at, expires_at, code_hash)"
@@ -209,11 +209,20 @@ async def _seed_v15(db: Database) -> None:
         await conn.execute("INSERT INTO code_attempts (actor, at, purpose) VALUES ('zalo:x', ?, 'invite')", (t,))
 
 
-async def _check_v15(storage: Storage) -> None:
+async def _check_v9(storage: Storage) -> None:
     assert await codes_of(storage).invite_token_hash("d" * 64) == "c" * 64
     row = await codes_of(storage).link_code("e" * 64)
     assert row is not None and row["person_id"] == 1 and row["messenger"] == "telegram"
     assert await codes_of(storage).failures_since(T0 - timedelta(hours=1), "zalo:x") == 1
+
+
+async def _seed_v10(db: Database) -> None:
+    await db.execute("UPDATE submissions SET status = status")  # rows from before keep their moment's meaning
+
+
+async def _check_v10(storage: Storage) -> None:
+    rows = await storage.db.fetch_all("SELECT untimed FROM submissions")
+    assert all(row["untimed"] == 0 for row in rows)  # every report stored before was timed
 
 
 SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage], Awaitable[None]]]] = {
@@ -224,8 +233,9 @@ SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage]
     5: (_seed_v5, _check_v5),
     6: (_seed_v6, _check_v6),
     7: (_seed_v7, _check_v7),
-    8: (_seed_v14, _check_v14),  # schema_v14 takes the next free version until the migrations are numbered
-    9: (_seed_v15, _check_v15),  # schema_v15 likewise
+    8: (_seed_v8, _check_v8),
+    9: (_seed_v9, _check_v9),
+    10: (_seed_v10, _check_v10),
 }
 
 

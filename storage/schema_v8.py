@@ -1,4 +1,4 @@
-"""Schema v14 — people on either messenger, or both (see ``migrations.py``).
+"""Schema v8 — people on either messenger, or both (see ``migrations.py``).
 
 ``people`` is rebuilt (SQLite cannot drop a NOT NULL in place): ``telegram_id`` becomes
 nullable (someone who only uses Zalo has none), ``zalo_id`` holds Zalo's id of the user (a
@@ -16,7 +16,7 @@ process died meanwhile (``attempts`` stops an update that kills the bot from doi
 """
 
 SQL = """
-CREATE TABLE people_v14 (
+CREATE TABLE people_v8 (
     id                    INTEGER PRIMARY KEY,
     telegram_id           INTEGER UNIQUE,
     zalo_id               TEXT UNIQUE,
@@ -30,13 +30,13 @@ CREATE TABLE people_v14 (
     reminders_paused_to   TEXT,
     CHECK (telegram_id IS NOT NULL OR zalo_id IS NOT NULL)
 );
-INSERT INTO people_v14 (id, telegram_id, full_name, username, active, created_at, blocked_at,
+INSERT INTO people_v8 (id, telegram_id, full_name, username, active, created_at, blocked_at,
                         reminders_paused_from, reminders_paused_to)
     SELECT id, telegram_id, full_name, username, active, created_at, blocked_at,
            reminders_paused_from, reminders_paused_to
     FROM people;
 DROP TABLE people;
-ALTER TABLE people_v14 RENAME TO people;
+ALTER TABLE people_v8 RENAME TO people;
 
 CREATE TABLE chat_options (
     messenger  TEXT NOT NULL,                  -- 'zalo'

@@ -1,4 +1,4 @@
-"""Schema v15 — codes typed instead of links (Zalo has no deep links; see ``migrations.py``).
+"""Schema v9 — codes typed instead of links (Zalo has no deep links; see ``migrations.py``).
 
 ``invites.code_hash``: the hash of the invitation's short code (bot.onboarding.codes), typed on
 Zalo or Telegram; NULL for invitations made before. ``link_codes``: the one-time codes that link a
