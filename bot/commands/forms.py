@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.chat.catalogue import say
 from bot.domain.form_lines import problem_lines
 from bot.domain.forms import FormError, form_mappings, load_forms, parse_form
+from bot.domain.rollup_spec import RollupSpecError, rollup_of
 from bot.settings import Settings
 
 PERIOD_KINDS = {"weekly": "forms_command.weekly", "monthly": "forms_command.monthly"}
@@ -46,13 +48,21 @@ def forms_check(path: Path, forms_dir: Path | None = None) -> tuple[int, str]:
     try:
         form = parse_form(text, path.name, bases=lambda: _bases(path, forms_dir))
     except FormError as error:
-        lines = [f"{path}:{line}: {problem}" if line else f"{path}: {problem}"
-                 for line, problem in problem_lines(text, error.problems, path.name)]
-        return 1, "\n".join([*lines, say("forms_command.problems", count=len(lines))])
+        return 1, _problems(path, text, error.problems)
+    try:
+        rollup_of(form)  # what /tonghop would refuse: a figure or text naming what the form lacks
+    except RollupSpecError as error:
+        return 1, _problems(path, text, [f"rollup: {problem}" for problem in error.problems])
     valid = say("forms_command.valid", file=path, id=form.id, version=form.version, fields=len(form.fields))
     if form.variant_of is not None:
         valid += " " + say("form_variants.valid_variant", base=form.variant_of)
     return 0, valid
+
+
+def _problems(path: Path, text: str, problems: Sequence[str]) -> str:
+    lines = [f"{path}:{line}: {problem}" if line else f"{path}: {problem}"
+             for line, problem in problem_lines(text, problems, path.name)]
+    return "\n".join([*lines, say("forms_command.problems", count=len(lines))])
 
 
 def _bases(path: Path, forms_dir: Path | None) -> dict[str, dict[str, object]]:

@@ -99,3 +99,17 @@ def test_forms_check_points_at_broken_yaml_and_passes_a_good_file(tmp_path: Path
     assert "biểu mẫu hợp lệ (nq57-monthly, phiên bản 1" in good.stdout
     missing = bot(tmp_path, "forms", "check", str(tmp_path / "none.yaml"))
     assert missing.returncode == 2 and "Không đọc được tệp" in missing.stderr
+
+
+def test_forms_check_refuses_a_rollup_that_names_what_the_form_lacks(tmp_path: Path) -> None:
+    """/tonghop would refuse it: a rollup figure naming a rate the form does not have (a variant's
+    rollup still naming the weekly form's old second full-online rate)."""
+    source = (ROOT / "templates" / "forms" / "tthc-weekly-theo-muc.yaml").read_text(encoding="utf-8")
+    assert "{share_online_full}" in source
+    path = tmp_path / "tthc-weekly-theo-muc.yaml"
+    path.write_text(source.replace("{share_online_full}", "{full_online_rate}"), encoding="utf-8")
+    result = bot(tmp_path, "forms", "check", str(path))
+    assert result.returncode == 1, result.stdout
+    problem = next(line for line in result.stderr.splitlines() if "full_online_rate" in line)
+    assert problem.startswith(f"{path}:") and "rollup: docx.figures" in problem
+    assert result.stderr.splitlines()[-1].endswith("lỗi, chưa dùng được.")
