@@ -13,18 +13,18 @@ from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message, Reply
 from bot.domain.arguments import ArgumentError, parse_id
 from bot.domain.evaluate import defaults
-from bot.domain.forms import Form
+from bot.domain.forms import WEEKLY_FORM_ID, Form
 from bot.domain.message_length import cut
 from bot.domain.numbers import format_count
-from bot.domain.periods import current_open_period, period_label
+from bot.domain.periods import PeriodKey, current_open_period, period_label
 from bot.domain.text import fold
 from bot.importing.entry import check_answers, context_of, enter_report, period_of
 from bot.reporting.session import MAX_REASON, ensure_period
 from bot.services import Services
-from bot.supervising.basics import weekly_form
 from bot.supervising.commune import report_lines
 from bot.supervising.scope import commune_in_scope, period_key, refusal, search_communes
 from bot.supervising.tell import Tell, tell_reporters
+from bot.supervising.which_form import ask_form, carried, pick
 from storage.models import Period, Submission, SubmissionStatus, Unit, UnitKind
 
 EXPLAIN_LABELS = {"giai trinh", "ly do", "giai trinh so lieu"}
@@ -88,7 +88,8 @@ async def on_behalf_command(services: Services, identity: Identity, text: str) -
         return [Message(exc.reason)]
     if key is not None:
         tokens = tokens[:-1]
-    query = " ".join(tokens)
+    picked = pick(services, tokens, key, last_only=True)
+    query = " ".join(picked.rest)
     if not query:
         return [Message(say("supervising.nhapthay_help"))]
     unit = await storage.units.get(query.zfill(5)) if parse_id(query) is not None else None
@@ -97,12 +98,17 @@ async def on_behalf_command(services: Services, identity: Identity, text: str) -
         if not units:
             return [Message(say("supervising.no_commune_match", query=query))]
         if len(units) > 1:
+            carry = carried(services, picked.form) if picked.form is not None else None
             return [Message(say("supervising.on_behalf_choose"),
-                            tuple((Choice(u.full_name, EnterOnBehalf(u.code)),) for u in units))]
+                            tuple((Choice(u.full_name, EnterOnBehalf(u.code, carry)),) for u in units))]
         unit = units[0]
     if unit.kind != UnitKind.COMMUNE or not identity.can_see(unit.province_code):
         return refusal()
-    form = weekly_form(services)
+    form = picked.form
+    if form is None:
+        return [_ask(services, unit)]
+    if key is not None and PeriodKey.parse(key).kind != form.period.kind:
+        return [Message(say("supervising.nhapthay_help"))]
     if key is not None:
         period = await period_of(storage, form, key)
         if period.opens_at > now:
@@ -110,22 +116,31 @@ async def on_behalf_command(services: Services, identity: Identity, text: str) -
     else:
         period = await ensure_period(storage, current_open_period(form.period, now))
     if not [line for line in rest if line.strip()]:
-        return await _template(services, unit, period)
-    return await _take_entry(services, identity, unit, period, rest)
+        return await _template(services, form, unit, period)
+    return await _take_entry(services, form, identity, unit, period, rest)
 
 
-async def enter_on_behalf(services: Services, identity: Identity, code: str) -> list[Reply]:
-    """«Nhập thay báo cáo» (a tap): the template of the open period."""
+def _ask(services: Services, unit: Unit) -> Message:
+    return ask_form(services, lambda chosen: EnterOnBehalf(unit.code, chosen),
+                    say("which_form.ask_entry", commune=unit.full_name))
+
+
+async def enter_on_behalf(services: Services, identity: Identity, code: str, form_id: str | None = None
+                          ) -> list[Reply]:
+    """«Nhập thay báo cáo» (a tap): the template of the open period of the form ``form_id`` (None:
+    the only one scheduled, else asked)."""
     unit = await commune_in_scope(services.storage, identity, code)
     if unit is None:
         return refusal()
-    period = await ensure_period(services.storage, current_open_period(weekly_form(services).period,
-                                                                       services.clock.now()))
-    return await _template(services, unit, period)
+    form = pick(services, [], None, form_id).form
+    if form is None:
+        return [_ask(services, unit)]
+    period = await ensure_period(services.storage, current_open_period(form.period, services.clock.now()))
+    return await _template(services, form, unit, period)
 
 
-async def _template(services: Services, unit: Unit, period: Period) -> list[Reply]:
-    storage, form = services.storage, weekly_form(services)
+async def _template(services: Services, form: Form, unit: Unit, period: Period) -> list[Reply]:
+    storage = services.storage
     draft = await storage.drafts.find(period.id, unit.code)
     current = await storage.drafts.values(draft.id) if draft else {}
     if not current:  # last period's figures that carry over (the same defaults as the reporter's)
@@ -135,9 +150,9 @@ async def _template(services: Services, unit: Unit, period: Period) -> list[Repl
             Message(entry_template(form, unit, period, current))]
 
 
-async def _take_entry(services: Services, identity: Identity, unit: Unit, period: Period,
+async def _take_entry(services: Services, form: Form, identity: Identity, unit: Unit, period: Period,
                       lines: list[str]) -> list[Reply]:
-    storage, form = services.storage, weekly_form(services)
+    storage = services.storage
     now = services.clock.now()
     label = period_label(period.key)
     latest = await storage.submissions.latest(period.id, unit.code)
@@ -203,7 +218,8 @@ async def submit_on_behalf(services: Services, identity: Identity, code: str, pe
         person = identity.person or await storage.people.get_or_create(identity.telegram_id, now)
         answers = await storage.drafts.values(draft.id)
         explanations = {k: e.reason for k, e in (await storage.drafts.explanations(draft.id)).items()}
-        result = await enter_report(storage, weekly_form(services), unit, period, answers, explanations,
+        form = services.forms.get(period.form_id, services.forms[WEEKLY_FORM_ID])
+        result = await enter_report(storage, form, unit, period, answers, explanations,
                                     by=person.id, actor=identity.telegram_id, now=now, where="chat",
                                     require_explanations=True)
     label = period_label(period.key)
