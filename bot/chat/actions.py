@@ -26,6 +26,11 @@ _KINDS = {int: r"[0-9]{1,15}", str: r"[0-9A-Za-z_.\-]{1,28}"}  # so that every a
 # A soft check's key: "balance", or "outlier:received_online_partial" for a per-figure check. It may
 # hold a colon, so it is a layout's last slot; 44 characters keep "r:<15 digits>:f:<key>" in 64 bytes.
 CheckKey = Annotated[str, r"[0-9A-Za-z_.\-:]{1,44}"]
+# A form's id ("nq57-monthly"), a scope (a province's code or "all") and a unit's code, narrower
+# than a word so that an action carrying a form still fits 64 bytes.
+FormId = Annotated[str, r"[a-z][a-z0-9_\-]{0,19}"]
+Scope = Annotated[str, r"[0-9A-Za-z]{1,8}"]
+Code = Annotated[str, r"[0-9A-Za-z_.\-]{1,20}"]
 
 
 class ActionError(ValueError):
@@ -53,18 +58,25 @@ def _hint(cls: type[Action], name: str) -> Any:
     return _HINTS[cls][name]
 
 
+def _bare(hint: Any) -> Any:
+    """``X | None`` → ``X`` (an ``Annotated`` kept); anything else as it is."""
+    if typing.get_origin(hint) is Annotated:
+        return hint
+    args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    return args[0] if len(args) == 1 else hint
+
+
 def _kind(cls: type[Action], name: str) -> type:
-    hint = _hint(cls, name)
+    hint = _bare(_hint(cls, name))
     if typing.get_origin(hint) is Annotated:
         hint = typing.get_args(hint)[0]
-    args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-    return args[0] if args else hint  # type: ignore[no-any-return]  # a bare int or str
+    return hint  # type: ignore[no-any-return]  # a bare int or str
 
 
 def _alphabet(cls: type[Action], name: str) -> str:
     """The regex of a slot: its field's own (``Annotated[str, regex]``), else its kind's."""
     if (cls, name) not in _ALPHABETS:
-        hint = _hint(cls, name)
+        hint = _bare(_hint(cls, name))
         _ALPHABETS[cls, name] = (next(str(extra) for extra in hint.__metadata__ if isinstance(extra, str))
                                  if typing.get_origin(hint) is Annotated else _KINDS[_kind(cls, name)])
     return _ALPHABETS[cls, name]
@@ -315,7 +327,7 @@ class PastReportFile(Action):
 class EarlierReports(Action):
     """/baocaocu's choice of the report when several forms are scheduled: that form's periods."""
 
-    form: str
+    form: FormId
 
 
 # --- notices -------------------------------------------------------------------------------
@@ -347,24 +359,24 @@ class ShowRollup(Action):
     """The rollup of a province (or ``all``: the country by province) for a period (None: the
     default) of a form (None: the only one scheduled, else asked)."""
 
-    scope: str
+    scope: Scope
     period: str | None = None
-    form: str | None = None
+    form: FormId | None = None
 
 
 @layout("sv:c:{province}:{form*}")
 @dataclasses.dataclass(frozen=True)
 class ShowMissing(Action):
     province: str
-    form: str | None = None
+    form: FormId | None = None
 
 
 @layout("sv:x:{code}:{period_id?}:{form*}")
 @dataclasses.dataclass(frozen=True)
 class ShowCommune(Action):
-    code: str
+    code: Code
     period_id: int | None = None
-    form: str | None = None
+    form: FormId | None = None
 
 
 @layout("sv:k:{code}:{form*}")
@@ -374,7 +386,7 @@ class PickCommune(Action):
     period (with one form scheduled the string ends with the commune's code, as /xa's list always did)."""
 
     code: str
-    form: str | None = None
+    form: FormId | None = None
 
 
 @layout("sv:a:{submission_id}")
@@ -399,7 +411,7 @@ class SubmissionFile(Action):
 @dataclasses.dataclass(frozen=True)
 class EnterOnBehalf(Action):
     code: str
-    form: str | None = None
+    form: FormId | None = None
 
 
 @layout("sv:s:{code}:{period_id}")
