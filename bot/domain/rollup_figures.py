@@ -13,6 +13,7 @@ from statistics import median
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.chat.catalogue import say
+from bot.domain.decimals import from_canonical
 from bot.domain.expressions import Ref
 from bot.domain.numbers import DASH, format_count, format_percent, rate
 from bot.domain.rollup_spec import RollupFigure, RollupSpec, meets
@@ -102,6 +103,8 @@ def number(value: Any) -> Decimal | None:
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(str(value))
+    if isinstance(value, str):
+        return from_canonical(value)  # a decimal, percentage or target answer as stored: "97.25"
     return None
 
 

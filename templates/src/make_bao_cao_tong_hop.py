@@ -30,16 +30,17 @@ OUT = Path(__file__).resolve().parent.parent / "bao-cao-tong-hop.docx"
 HEADER_LEFT = Mm(78)  # wider than the commune's: "SỞ KHOA HỌC VÀ CÔNG NGHỆ" on one line
 HEADER_RIGHT = Mm(92)
 
-# Columns of the table of every commune: (header, variable, width, left-aligned).
+# Columns of the table of every commune: (header, variable, width, left-aligned). A figure's
+# header is the form file's (rollup.docx.headings, in ``heads``), else the weekly report's.
 COLUMNS = (
     ("TT", "stt", Mm(8), False),
     ("{{ col_unit }}", "name", Mm(31), True),
-    ("Tiếp nhận mới", "received_new", Mm(14), False),
-    ("Đã giải quyết", "resolved", Mm(14), False),
-    ("Đúng hạn (%)", "on_time_rate", Mm(15), False),
-    ("Quá hạn", "overdue", Mm(11), False),
-    ("Trực tuyến (%)", "online_rate", Mm(15), False),
-    ("Số hóa (%)", "digitization_rate", Mm(14), False),
+    ("{{ heads.received_new or 'Tiếp nhận mới' }}", "received_new", Mm(14), False),
+    ("{{ heads.resolved or 'Đã giải quyết' }}", "resolved", Mm(14), False),
+    ("{{ heads.on_time_rate or 'Đúng hạn (%)' }}", "on_time_rate", Mm(15), False),
+    ("{{ heads.overdue or 'Quá hạn' }}", "overdue", Mm(11), False),
+    ("{{ heads.online_rate or 'Trực tuyến (%)' }}", "online_rate", Mm(15), False),
+    ("{{ heads.digitization_rate or 'Số hóa (%)' }}", "digitization_rate", Mm(14), False),
     ("{{ col_when }}", "when", Mm(17), False),
     ("{{ col_state }}", "state", Mm(21), False),
 )
