@@ -18,7 +18,8 @@ title and text
 2. figures
     ``figure_lines`` (list of sentences with the summed figures and the rates from the sums: the
     form file's ``rollup.docx.figures``), ``change_lines`` (list), ``previous_label``; the table:
-    ``table_caption``, ``col_unit``, ``col_when``, ``col_state``, ``heads`` (a figure column's
+    ``figures_heading`` (the part's heading, the form file's ``rollup.docx.heading``: the
+    template's own if empty), ``table_caption``, ``col_unit``, ``col_when``, ``col_state``, ``heads`` (a figure column's
     heading by its key, the form file's ``rollup.docx.headings``: the template's own if absent), ``rows`` (list of {``stt``,
     ``name``, one key per column of the form file's ``rollup.docx.columns`` — the keys the
     template prints, see templates/forms/tthc-weekly.yaml —, ``when``, ``state``}), ``total``
@@ -401,6 +402,7 @@ def build_docx_context(
         "col_when": say("rollup_docx.col_reported") if rollup.national else say("rollup_docx.col_when"),
         "col_state": say("rollup_docx.col_anomalies") if rollup.national else say("rollup_docx.col_state"),
         "heads": dict(declared.headings),
+        "figures_heading": declared.heading or "",
         "rows": table_rows(rollup, tz),
         "total": total_row(rollup),
         "table_note": declared.table_note or say("rollup_figures.docx_table_note"),

@@ -159,6 +159,7 @@ class DocxSpec(_Model):
     title: str | None = None
     directive: str | None = None
     subject: str | None = None
+    heading: str | None = None  # the heading of the figures' part (default: the template's own)
     figures: tuple[str, ...] = ()
     balance: BalanceSpec | None = None
     columns: dict[str, str] = Field(default_factory=dict)

@@ -265,4 +265,5 @@ async def _history_table(storage: Storage, form: Form, recent: list[Submission])
         cells = [f"T{key.number}/{str(key.year)[2:]}" if key else "?"]
         cells += [format_value(form, values, ident).removesuffix("%") for ident in columns]
         rows.append(tuple(cells))
-    return HistoryTable(say("supervising.history_title"), tuple(rows))
+    title = say("which_form.history_months") if form.period.kind == "monthly" else say("supervising.history_title")
+    return HistoryTable(title, tuple(rows))

@@ -185,7 +185,7 @@ def body(document) -> None:
     base.body_para(document, "{{ missing_line }}")
     base.tag(document, "{%p endif %}")
 
-    base.heading(document, "2. Kết quả giải quyết thủ tục hành chính và chuyển đổi số")
+    base.heading(document, "2. {{ figures_heading or 'Kết quả giải quyết thủ tục hành chính và chuyển đổi số' }}")
     lines(document, "figure_lines", empty="- Chưa có số liệu: chưa đơn vị nào gửi báo cáo.")
     base.tag(document, "{%p if change_lines %}")
     base.body_para(document, "* So với {{ previous_label }}:")
