@@ -67,6 +67,7 @@ from bot.domain.rollup import (
 )
 from bot.domain.rollup_figures import count_of, label_of
 from bot.domain.rollup_figures import kind_of as figure_kind
+from bot.domain.rollup_spec import DocxSpec
 from bot.domain.text import fold
 from bot.domain.themes import words
 from bot.domain.values import compute
@@ -401,8 +402,6 @@ def build_docx_context(
         "col_unit": say("rollup_docx.col_province") if rollup.national else say("rollup_docx.col_commune"),
         "col_when": say("rollup_docx.col_reported") if rollup.national else say("rollup_docx.col_when"),
         "col_state": say("rollup_docx.col_anomalies") if rollup.national else say("rollup_docx.col_state"),
-        "heads": dict(declared.headings),
-        "figures_heading": declared.heading or "",
         "rows": table_rows(rollup, tz),
         "total": total_row(rollup),
         "table_note": declared.table_note or say("rollup_figures.docx_table_note"),
@@ -411,9 +410,20 @@ def build_docx_context(
         "themes": themes_context(rollup),
         "raised": raised,
         "raised_note": raised_note,
+        **_declared_words(declared),
         "closing": say("rollup_figures.docx_closing", subject=declared.subject or say("rollup_docx.subject", form=title),
                        period=period_words, where=where, issuer=issuer, addressee=addressee),
     }
+
+
+def _declared_words(declared: DocxSpec) -> dict[str, Any]:
+    """The headings the form file gives (none: the template's own, the weekly report's)."""
+    words: dict[str, Any] = {}
+    if declared.headings:
+        words["heads"] = dict(declared.headings)
+    if declared.heading:
+        words["figures_heading"] = declared.heading
+    return words
 
 
 def rollup_docx_filename(rollup: Rollup) -> str:

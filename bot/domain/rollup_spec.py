@@ -43,7 +43,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from bot.domain.expressions import ExpressionField
 
 if TYPE_CHECKING:
-    from bot.domain.forms import Field, Form
+    from bot.domain.forms import Field as FormField
+    from bot.domain.forms import Form
 
 How = Literal["sum", "rate", "target", "spread", "statuses", "themes"]
 Comparator = Literal["eq", "ne", "lt", "le", "gt", "ge"]
@@ -233,7 +234,7 @@ def rollup_of(form: Form) -> RollupSpec:
     return spec
 
 
-def table_row(form: Form, ident: str) -> Field | None:
+def table_row(form: Form, ident: str) -> FormField | None:
     """The row a dotted id names («targets.records_digitized»: the row of a table the form
     declares), or None."""
     table, _, row = ident.partition(".")

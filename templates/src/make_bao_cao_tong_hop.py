@@ -35,12 +35,12 @@ HEADER_RIGHT = Mm(92)
 COLUMNS = (
     ("TT", "stt", Mm(8), False),
     ("{{ col_unit }}", "name", Mm(31), True),
-    ("{{ heads.received_new or 'Tiếp nhận mới' }}", "received_new", Mm(14), False),
-    ("{{ heads.resolved or 'Đã giải quyết' }}", "resolved", Mm(14), False),
-    ("{{ heads.on_time_rate or 'Đúng hạn (%)' }}", "on_time_rate", Mm(15), False),
-    ("{{ heads.overdue or 'Quá hạn' }}", "overdue", Mm(11), False),
-    ("{{ heads.online_rate or 'Trực tuyến (%)' }}", "online_rate", Mm(15), False),
-    ("{{ heads.digitization_rate or 'Số hóa (%)' }}", "digitization_rate", Mm(14), False),
+    ("{{ heads.received_new if heads and heads.received_new else 'Tiếp nhận mới' }}", "received_new", Mm(14), False),
+    ("{{ heads.resolved if heads and heads.resolved else 'Đã giải quyết' }}", "resolved", Mm(14), False),
+    ("{{ heads.on_time_rate if heads and heads.on_time_rate else 'Đúng hạn (%)' }}", "on_time_rate", Mm(15), False),
+    ("{{ heads.overdue if heads and heads.overdue else 'Quá hạn' }}", "overdue", Mm(11), False),
+    ("{{ heads.online_rate if heads and heads.online_rate else 'Trực tuyến (%)' }}", "online_rate", Mm(15), False),
+    ("{{ heads.digitization_rate if heads and heads.digitization_rate else 'Số hóa (%)' }}", "digitization_rate", Mm(14), False),
     ("{{ col_when }}", "when", Mm(17), False),
     ("{{ col_state }}", "state", Mm(21), False),
 )

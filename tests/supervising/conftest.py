@@ -19,6 +19,7 @@ from storage import Storage
 from storage.models import DraftStatus, Person, Role
 from tests.integration.seed import bind, load_units
 from tests.rollup import scenario as sc
+from tests.supervising.monthly import monthly, monthly_clock  # noqa: F401  (two forms scheduled: the fixtures)
 
 SUP, OTHER, REP, MAI = 7001, 7002, 7003, 7004
 REP_INDEX = 40  # an ordinary commune that reported on time
