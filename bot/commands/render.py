@@ -24,12 +24,13 @@ from typing import Any
 
 from bot.chat.catalogue import say
 from bot.clock import VN_TZ
+from bot.commands.form_option import FormOptionError, add_form_option, period_of_form
 from bot.documents.monthly import report_context
 from bot.documents.render import TemplateError, default_template_path, template_bytes
 from bot.documents.report import ReportUnit, report_filename
 from bot.domain.answers import AnswerError, parse_json_answer
 from bot.domain.field_kinds import ANSWERED_KINDS
-from bot.domain.forms import WEEKLY_FORM_ID, Form, load_form, load_forms
+from bot.domain.forms import Form, load_form, load_forms
 from bot.domain.numbers import CountParseError, format_date
 from bot.domain.periods import PeriodKey, PeriodKeyError, period_for
 from bot.domain.report_settings import ReportSettings, merge, province_defaults
@@ -225,7 +226,10 @@ async def from_storage(
 def render_command(args: argparse.Namespace, settings: Settings) -> int:
     form = find_form(settings, args.form)
     try:
-        key = PeriodKey.parse(args.period)
+        key = period_of_form(form, args.period)
+    except FormOptionError as exc:
+        raise RenderCommandError(str(exc)) from None
+    try:
         period = period_for(form.period, key)
     except PeriodKeyError as exc:
         raise RenderCommandError(say("cli.render_bad_period", period=args.period, form=form.id, reason=exc)) from None
@@ -350,7 +354,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "default: the stored report",
     )
     parser.add_argument("--out", required=True, type=Path, metavar="FILE.docx", help="where to write the report")
-    parser.add_argument("--form", default=WEEKLY_FORM_ID, metavar="FORM_ID", help=f"form id (default {WEEKLY_FORM_ID})")
+    add_form_option(parser)
     parser.add_argument(
         "--settings",
         type=Path,
