@@ -4,16 +4,18 @@ as entered on behalf."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from bot.chat.access import Identity
 from bot.chat.actions import EnterOnBehalf, SubmitOnBehalf
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message, Reply
+from bot.domain.answers import AnswerError, parse_answer, parse_table
 from bot.domain.arguments import ArgumentError, parse_id
+from bot.domain.decimals import format_decimal, from_canonical
 from bot.domain.evaluate import defaults
-from bot.domain.forms import WEEKLY_FORM_ID, Form
+from bot.domain.forms import WEEKLY_FORM_ID, Field, Form
 from bot.domain.message_length import cut
 from bot.domain.numbers import format_count
 from bot.domain.periods import PeriodKey, current_open_period, period_label
@@ -27,6 +29,7 @@ from bot.supervising.tell import Tell, tell_reporters
 from bot.supervising.which_form import ask_form, carried, pick
 from storage.models import Period, Submission, SubmissionStatus, Unit, UnitKind
 
+PLAIN_KINDS = ("count", "text")  # read by the shared check; the other kinds here, as the chat reads them
 EXPLAIN_LABELS = {"giai trinh", "ly do", "giai trinh so lieu"}
 Resubmitted = Callable[[Submission], Awaitable[Any]]
 
@@ -65,12 +68,43 @@ def parse_entry(form: Form, lines: Sequence[str]) -> tuple[dict[str, str], str, 
     return values, explanation, unknown
 
 
+def read_other_kinds(form: Form, values: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """The typed values of decimals, percentages, choices, targets and tables, read as the chat
+    reads them (a table: its rows as «1: 72,5» on one line, separated by «;»), and the reasons
+    of those refused."""
+    read: dict[str, Any] = {}
+    errors: list[str] = []
+    for ident, text in values.items():
+        item = form.field(ident)
+        if item.kind in PLAIN_KINDS:
+            continue
+        try:
+            read[ident] = parse_table(item, text.replace(";", "\n")) if item.kind == "table" else parse_answer(item, text)
+        except AnswerError as exc:
+            errors.append(f"«{item.short_label or item.label}»: {exc.reason}")
+    return read, errors
+
+
+def _shown(item: Field, value: Any) -> str:
+    """A draft's answer as it is typed back: «1.234», «97,25», an option's label; a table and an
+    unreadable value blank."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, int):
+        return format_count(value)
+    if item.kind in ("decimal", "percent", "target"):
+        number = from_canonical(value)
+        return format_decimal(number) if number is not None else str(value)
+    if item.kind == "choice":
+        option = item.option(str(value))
+        return option.label if option is not None else str(value)
+    return str(value) if item.kind == "text" else ""
+
+
 def entry_template(form: Form, unit: Unit, period: Period, current: dict[str, Any]) -> str:
     lines = [f"/nhapthay {unit.code} {period.key}"]
     for item in form.fields:
-        value = current.get(item.id)
-        shown = format_count(value) if isinstance(value, int) else (str(value) if value is not None else "")
-        lines.append(f"{item.short_label or item.label}: {shown}")
+        lines.append(f"{item.short_label or item.label}: {_shown(item, current.get(item.id))}")
     lines.append(say("supervising.template_explanation"))
     return "\n".join(lines)
 
@@ -159,6 +193,8 @@ async def _take_entry(services: Services, form: Form, identity: Identity, unit: 
     if latest is not None and latest.status == SubmissionStatus.APPROVED:
         return [Message(say("supervising.approved_no_reentry", period=label, commune=unit.full_name, id=latest.id))]
     values, explanation, unknown = parse_entry(form, lines)
+    typed, typed_errors = read_other_kinds(form, values)
+    values = {k: v for k, v in values.items() if k not in typed}
     head = say("supervising.entry_head", period=label, commune=unit.full_name)
     async with storage.db.transaction():
         person = identity.person or await storage.people.get_or_create(identity.telegram_id, now)
@@ -166,7 +202,11 @@ async def _take_entry(services: Services, form: Form, identity: Identity, unit: 
         current = await storage.drafts.values(draft.id)
         explanations = {k: e.reason for k, e in (await storage.drafts.explanations(draft.id)).items()}
         previous, history = await context_of(storage, form, unit, period)
-        checked = check_answers(form, {**current, **values}, previous, history, explanations)
+        plain = {k: v for k, v in current.items() if form.kind_of(k) in PLAIN_KINDS}
+        others = {k: v for k, v in current.items() if k not in plain}
+        checked = check_answers(form, {**plain, **values}, previous, history, explanations,
+                                stored={**others, **typed})
+        checked.errors[:0] = typed_errors
         if unknown:
             checked.errors.append(say("supervising.unknown_lines",
                                       lines="; ".join(cut(line, 60) for line in unknown[:5])))

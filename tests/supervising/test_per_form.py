@@ -215,3 +215,27 @@ async def test_with_one_form_scheduled_nothing_changes(desk: Desk) -> None:
     card = await commune.commune_command(desk.services, sup, desk.scenario.unit(40).name)
     assert isinstance(card[0], Message) and card[0].text.startswith(desk.scenario.unit(40).full_name)
     assert encode(card[0].choices[-1][0].action) == f"sv:e:{desk.scenario.code(40)}"
+
+
+async def test_a_monthly_report_entered_on_behalf_reads_decimals_and_tables(monthly: MonthlyDesk) -> None:
+    """«Nhãn: giá trị» lines of the monthly form: a percentage and money as officials type them, an
+    appendix's rows on one line; a value out of range refused with its reason, nothing stored."""
+    sup = await monthly.who(SUP)
+    code = monthly.second
+    bad = await on_behalf.on_behalf_command(monthly.services, sup,
+                                            f"/nhapthay {code} {APRIL}\nTái sử dụng dữ liệu: 120\nHồ sơ toàn trình: 400")
+    assert "«Tái sử dụng dữ liệu»" in bad[0].text
+    empty = await monthly.storage.drafts.find(monthly.april.id, code)
+    assert empty is None or await monthly.storage.drafts.values(empty.id) == {}
+    typed = (f"/nhapthay {code} {APRIL}\nTái sử dụng dữ liệu: 97,25\nKinh phí đã phân bổ: 1.234,5\n"
+             "Hồ sơ toàn trình: 400\nPhụ lục mục tiêu: 1: 72,5; 9: Không phát sinh")
+    saved = await on_behalf.on_behalf_command(monthly.services, sup, typed)
+    assert "— đã lưu vào bản nháp của xã:" in saved[0].text and "✖" not in saved[0].text
+    draft = await monthly.storage.drafts.find(monthly.april.id, code)
+    assert draft is not None
+    values = await monthly.storage.drafts.values(draft.id)
+    assert values["data_reuse_pct"] == "97.25" and values["budget_allocated"] == "1234.5"
+    assert values["dossiers_online_full"] == 400
+    assert values["targets"] == {"coverage_5g": "72.5", "contactless": "Không phát sinh"}
+    template = await on_behalf.enter_on_behalf(monthly.services, sup, code, MONTHLY)
+    assert "\nTái sử dụng dữ liệu: 97,25\n" in template[1].text and "\nKinh phí đã phân bổ: 1.234,5\n" in template[1].text
