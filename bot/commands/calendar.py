@@ -92,7 +92,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Print the coming periods of a form: the week's dates, opening, reminders and deadline "
                     "(and why it moved: weekends, public holidays), as the bot will run them.",
     )
-    add_form_option(parser)
+    add_form_option(parser, fallback=True)
     parser.add_argument("--from", dest="start", metavar="DATE", type=parse_date,
                         help="first day to look from, dd/mm/yyyy or yyyy-mm-dd (default: today)")
     parser.add_argument("--weeks", metavar="N", type=int, default=8, help="how many periods (default: 8)")
