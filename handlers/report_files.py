@@ -8,7 +8,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.chat.actions import PastReportFile, decode, matches
+from bot.chat.actions import EarlierReports, PastReportFile, decode, matches
 from bot.context import BotContext
 from bot.reporting.documents import earlier_reports as list_earlier_reports
 from bot.reporting.documents import past_report_file
@@ -20,7 +20,7 @@ async def earlier_reports(update: Update, context: BotContext) -> None:
     """/baocaocu: the periods this person's communes submitted, newest first, as buttons."""
     identity = await identity_of(update, context)
     if update.effective_message is not None and identity is not None:
-        await deliver(update, context, await list_earlier_reports(context.services, identity))
+        await deliver(update, context, await list_earlier_reports(context.services, identity, context.args or ()))
 
 
 async def on_file_button(update: Update, context: BotContext) -> None:
@@ -28,8 +28,12 @@ async def on_file_button(update: Update, context: BotContext) -> None:
     action = decode(update.callback_query.data if update.callback_query else None)
     if identity is not None and isinstance(action, PastReportFile):
         await deliver(update, context, await past_report_file(context.services, identity, action))
+    elif identity is not None and isinstance(action, EarlierReports):
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await deliver(update, context, await list_earlier_reports(context.services, identity, (), action.form))
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("baocaocu", earlier_reports, filters=filters.ChatType.PRIVATE))
-    application.add_handler(CallbackQueryHandler(on_file_button, pattern=matches(PastReportFile)))
+    application.add_handler(CallbackQueryHandler(on_file_button, pattern=matches(PastReportFile, EarlierReports)))

@@ -2,7 +2,8 @@
 dataclass, and the one place where actions are written to and read from their compact strings.
 
 Each action declares its layout: literal parts and ``{field}`` slots (``{field?}``: optional, may be
-empty or absent). A slot of an ``int`` field takes ASCII digits only; a ``str`` slot a short word.
+empty or absent; ``{field*}``, last: optional, left out with its colon when empty, so that strings
+sent before it was added stay as they were). A slot of an ``int`` field takes ASCII digits only; a ``str`` slot a short word.
 
     encode(ChooseCommune(code="01894")) == "rc:01894"
     decode("rc:01894") == ChooseCommune(code="01894")
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, ClassVar, TypeVar
 
 MAX_BYTES = 64  # Telegram's limit on callback data
-_SLOT = re.compile(r"\{(\w+)(\??)\}")
+_SLOT = re.compile(r"\{(\w+)([?*]?)\}")
 _KINDS = {int: r"[0-9]{1,15}", str: r"[0-9A-Za-z_.\-]{1,28}"}  # so that every action fits 64 bytes
 # A soft check's key: "balance", or "outlier:received_online_partial" for a per-figure check. It may
 # hold a colon, so it is a layout's last slot; 44 characters keep "r:<15 digits>:f:<key>" in 64 bytes.
@@ -28,6 +29,11 @@ CheckKey = Annotated[str, r"[0-9A-Za-z_.\-:]{1,44}"]
 # A form's field (or section) id: lower-case letters, digits and "_" (bot/domain/forms.py FIELD_ID), up
 # to 40 characters ("dx_infrastructure_shortcomings" is 30); "r:<15 digits>:lx:<id>" stays in 64 bytes.
 FieldId = Annotated[str, r"[a-z][a-z0-9_]{0,39}"]
+# A form's id ("nq57-monthly"), a scope (a province's code or "all") and a unit's code, narrower
+# than a word so that an action carrying a form still fits 64 bytes.
+FormId = Annotated[str, r"[a-z][a-z0-9_\-]{0,19}"]
+Scope = Annotated[str, r"[0-9A-Za-z]{1,8}"]
+Code = Annotated[str, r"[0-9A-Za-z_.\-]{1,20}"]
 
 
 class ActionError(ValueError):
@@ -55,18 +61,25 @@ def _hint(cls: type[Action], name: str) -> Any:
     return _HINTS[cls][name]
 
 
+def _bare(hint: Any) -> Any:
+    """``X | None`` → ``X`` (an ``Annotated`` kept); anything else as it is."""
+    if typing.get_origin(hint) is Annotated:
+        return hint
+    args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    return args[0] if len(args) == 1 else hint
+
+
 def _kind(cls: type[Action], name: str) -> type:
-    hint = _hint(cls, name)
+    hint = _bare(_hint(cls, name))
     if typing.get_origin(hint) is Annotated:
         hint = typing.get_args(hint)[0]
-    args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-    return args[0] if args else hint  # type: ignore[no-any-return]  # a bare int or str
+    return hint  # type: ignore[no-any-return]  # a bare int or str
 
 
 def _alphabet(cls: type[Action], name: str) -> str:
     """The regex of a slot: its field's own (``Annotated[str, regex]``), else its kind's."""
     if (cls, name) not in _ALPHABETS:
-        hint = _hint(cls, name)
+        hint = _bare(_hint(cls, name))
         _ALPHABETS[cls, name] = (next(str(extra) for extra in hint.__metadata__ if isinstance(extra, str))
                                  if typing.get_origin(hint) is Annotated else _KINDS[_kind(cls, name)])
     return _ALPHABETS[cls, name]
@@ -113,6 +126,9 @@ def encode(action: Action) -> str:
         return text
 
     data = _SLOT.sub(fill, action.layout)
+    last = list(_SLOT.finditer(action.layout))[-1:]
+    if last and last[0][2] == "*" and last[0].end() == len(action.layout) and getattr(action, last[0][1]) is None:
+        data = data.removesuffix(":")
     size = len(data.encode("utf-8"))
     if size > MAX_BYTES:
         raise ActionError(f"{type(action).__name__} is {size} bytes, over {MAX_BYTES}: {data!r}")
@@ -403,6 +419,14 @@ class PastReportFile(Action):
     code: str
 
 
+@layout("rl:{form}")
+@dataclasses.dataclass(frozen=True)
+class EarlierReports(Action):
+    """/baocaocu's choice of the report when several forms are scheduled: that form's periods."""
+
+    form: FormId
+
+
 # --- notices -------------------------------------------------------------------------------
 
 
@@ -426,35 +450,40 @@ class NudgeMissing(Action):
 # --- supervising ---------------------------------------------------------------------------
 
 
-@layout("sv:t:{scope}:{period?}")
+@layout("sv:t:{scope}:{period?}:{form*}")
 @dataclasses.dataclass(frozen=True)
 class ShowRollup(Action):
-    """The rollup of a province (or ``all``: the country by province) for a period (None: the default)."""
+    """The rollup of a province (or ``all``: the country by province) for a period (None: the
+    default) of a form (None: the only one scheduled, else asked)."""
 
-    scope: str
+    scope: Scope
     period: str | None = None
+    form: FormId | None = None
 
 
-@layout("sv:c:{province}")
+@layout("sv:c:{province}:{form*}")
 @dataclasses.dataclass(frozen=True)
 class ShowMissing(Action):
     province: str
+    form: FormId | None = None
 
 
-@layout("sv:x:{code}:{period_id?}")
+@layout("sv:x:{code}:{period_id?}:{form*}")
 @dataclasses.dataclass(frozen=True)
 class ShowCommune(Action):
-    code: str
+    code: Code
     period_id: int | None = None
+    form: FormId | None = None
 
 
-@layout("sv:k:{code}")
+@layout("sv:k:{code}:{form*}")
 @dataclasses.dataclass(frozen=True)
 class PickCommune(Action):
     """A commune picked from /xa's list of those matching: its card, as ``ShowCommune`` without a
-    period (the string ends with the commune's code, as /xa's list always did)."""
+    period (with one form scheduled the string ends with the commune's code, as /xa's list always did)."""
 
     code: str
+    form: FormId | None = None
 
 
 @layout("sv:a:{submission_id}")
@@ -475,10 +504,11 @@ class SubmissionFile(Action):
     submission_id: int
 
 
-@layout("sv:e:{code}")
+@layout("sv:e:{code}:{form*}")
 @dataclasses.dataclass(frozen=True)
 class EnterOnBehalf(Action):
     code: str
+    form: FormId | None = None
 
 
 @layout("sv:s:{code}:{period_id}")

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.chat.catalogue import say
+from bot.commands.form_option import add_form_option
 from bot.domain.forms import load_forms
 from bot.domain.numbers import format_date
 from bot.notices.plan import describe_plan, effective_spec, format_moment, plan
-from bot.notices.reminders import DEFAULT_FORM, default_form_id
+from bot.notices.reminders import default_form_id
 from bot.settings import Settings
 
 _VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -91,7 +92,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Print the coming periods of a form: the week's dates, opening, reminders and deadline "
                     "(and why it moved: weekends, public holidays), as the bot will run them.",
     )
-    parser.add_argument("--form", metavar="ID", help=f"the form (default: {DEFAULT_FORM})")
+    add_form_option(parser, fallback=True)
     parser.add_argument("--from", dest="start", metavar="DATE", type=parse_date,
                         help="first day to look from, dd/mm/yyyy or yyyy-mm-dd (default: today)")
     parser.add_argument("--weeks", metavar="N", type=int, default=8, help="how many periods (default: 8)")

@@ -24,8 +24,8 @@ from typing import TextIO
 from bot.administering.units import import_units, normalize_province_code, official_units
 from bot.chat.catalogue import say
 from bot.clock import SystemClock
-from bot.domain.forms import WEEKLY_FORM_ID, Form, load_forms
-from bot.domain.periods import PeriodKey, PeriodKeyError
+from bot.commands.form_option import FormOptionError, add_form_option, period_of_form
+from bot.domain.forms import Form, load_forms
 from bot.importing.batches import import_stream
 from bot.importing.entry import ImportFileError, Row, read_rows, summary_of
 from bot.settings import Settings
@@ -50,9 +50,9 @@ async def run_import(settings: Settings, form: Form, rows: Iterable[Row], *, per
     and whether a row failed. The bot keeps writing between batches."""
     if period is not None:
         try:
-            period = str(PeriodKey.parse(period))
-        except PeriodKeyError:
-            raise ImportFileError(say("cli.bad_period", period=period)) from None
+            period = str(period_of_form(form, period))
+        except FormOptionError as exc:
+            raise ImportFileError(str(exc)) from None
     code = normalize_province_code(province) if province else None
     clock = SystemClock(settings.tz)
     storage = await Storage.open(settings.database_path)
@@ -116,8 +116,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                     "twice changes nothing. Exit status 1 when a row failed.",
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="FILE.xlsx or FILE.json")
-    parser.add_argument("--period", metavar="KEY", help="period of rows without one, e.g. 2025-W50")
+    parser.add_argument("--period", metavar="KEY",
+                        help="period of rows without one, of the form's kind: e.g. 2025-W50, 2026-04 for a monthly form")
     parser.add_argument("--province", metavar="CODE", help="only communes of this province, e.g. 19")
     parser.add_argument("--dry-run", action="store_true", help="check every row, store nothing")
-    parser.add_argument("--form", default=WEEKLY_FORM_ID, metavar="FORM_ID", help=f"form id (default {WEEKLY_FORM_ID})")
+    add_form_option(parser)
     parser.set_defaults(func=run)

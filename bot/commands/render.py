@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from bot.chat.catalogue import say
 from bot.clock import VN_TZ
+from bot.commands.form_option import FORM_HELP, FormOptionError, period_of_form
 from bot.documents.monthly import report_context
 from bot.documents.render import TemplateError, form_template_path, template_bytes
 from bot.documents.report import ReportUnit, report_filename
@@ -261,7 +262,10 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
     file_settings = read_settings_file(args.settings) if args.settings is not None else None
     form = find_form(settings, args.form or _variant(file_settings) or WEEKLY_FORM_ID)
     try:
-        key = PeriodKey.parse(args.period)
+        key = period_of_form(form, args.period)
+    except FormOptionError as exc:
+        raise RenderCommandError(str(exc)) from None
+    try:
         period = period_for(form.period, key)
     except PeriodKeyError as exc:
         raise RenderCommandError(say("cli.render_bad_period", period=args.period, form=form.id, reason=exc)) from None
@@ -391,7 +395,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--out", required=True, type=Path, metavar="FILE.docx", help="where to write the report")
     parser.add_argument("--form", default=None, metavar="FORM_ID",
-                        help=f"form id or variant (default: the settings' form_variant, else {WEEKLY_FORM_ID})")
+                        help=FORM_HELP + "; without it, the settings' form_variant chooses the weekly report's variant")
     parser.add_argument(
         "--settings",
         type=Path,

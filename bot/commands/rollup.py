@@ -3,6 +3,7 @@ Telegram: the .docx, the .xlsx and the chart written to a folder, the chat messa
 
     python -m bot rollup --province 19 --period 2025-W50 --out out/
     python -m bot rollup --province all --period 2025-W50 --out out/     # the whole country, by province
+    python -m bot rollup --form nq57-monthly --province 19 --period 2026-04 --out out/   # the monthly report
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from bot.administering.units import import_units, normalize_province_code
 from bot.chat.catalogue import say
 from bot.clock import SystemClock
+from bot.commands.form_option import FormOptionError, add_form_option, period_of_form
 from bot.domain.forms import WEEKLY_FORM_ID, load_forms
 from bot.settings import Settings
 from bot.supervising.rollup_service import NATIONAL, RollupError, RollupFiles, find_period, produce
@@ -27,6 +29,11 @@ async def make_rollup(settings: Settings, province: str, period_key: str | None,
     if form_id not in forms:
         raise RollupError(say("cli.no_form", form=form_id, folder=settings.forms_dir))
     form = forms[form_id]
+    if period_key is not None:
+        try:
+            period_key = str(period_of_form(form, period_key))
+        except FormOptionError as exc:
+            raise RollupError(str(exc)) from None
     clock = SystemClock(settings.tz)
     national = province.strip().lower() in {NATIONAL, "toanquoc", "toan-quoc"}
     try:
@@ -79,7 +86,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--province", required=True, metavar="CODE", help="official province code, e.g. 19; all: the whole country")
     parser.add_argument("--period", metavar="KEY", default=None,
-                        help="period key, e.g. 2025-W50 (default: the latest period past its deadline)")
+                        help="period key of the form, e.g. 2025-W50, 2026-04 for a monthly form "
+                             "(default: the latest period past its deadline)")
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder to write the files to")
-    parser.add_argument("--form", default=WEEKLY_FORM_ID, metavar="FORM_ID", help=f"form id (default {WEEKLY_FORM_ID})")
+    add_form_option(parser)
     parser.set_defaults(func=run)

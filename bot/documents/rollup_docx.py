@@ -18,7 +18,9 @@ title and text
 2. figures
     ``figure_lines`` (list of sentences with the summed figures and the rates from the sums: the
     form file's ``rollup.docx.figures``), ``change_lines`` (list), ``previous_label``; the table:
-    ``table_caption``, ``col_unit``, ``col_when``, ``col_state``, ``rows`` (list of {``stt``,
+    ``figures_heading`` (the part's heading, the form file's ``rollup.docx.heading``: the
+    template's own if empty), ``table_caption``, ``col_unit``, ``col_when``, ``col_state``, ``heads`` (a figure column's
+    heading by its key, the form file's ``rollup.docx.headings``: the template's own if absent), ``rows`` (list of {``stt``,
     ``name``, one key per column of the form file's ``rollup.docx.columns`` — the keys the
     template prints, see templates/forms/tthc-weekly.yaml —, ``when``, ``state``}), ``total``
     (the same keys, for the totals row), ``table_note``
@@ -65,6 +67,7 @@ from bot.domain.rollup import (
 )
 from bot.domain.rollup_figures import count_of, label_of
 from bot.domain.rollup_figures import kind_of as figure_kind
+from bot.domain.rollup_spec import DocxSpec
 from bot.domain.text import fold
 from bot.domain.themes import words
 from bot.domain.values import compute
@@ -420,9 +423,20 @@ def build_docx_context(
         "themes": themes_context(rollup),
         "raised": raised,
         "raised_note": raised_note,
+        **_declared_words(declared),
         "closing": say("rollup_figures.docx_closing", subject=declared.subject or say("rollup_docx.subject", form=title),
                        period=period_words, where=where, issuer=issuer, addressee=addressee),
     }
+
+
+def _declared_words(declared: DocxSpec) -> dict[str, Any]:
+    """The headings the form file gives (none: the template's own, the weekly report's)."""
+    words: dict[str, Any] = {}
+    if declared.headings:
+        words["heads"] = dict(declared.headings)
+    if declared.heading:
+        words["figures_heading"] = declared.heading
+    return words
 
 
 def rollup_docx_filename(rollup: Rollup) -> str:

@@ -3,7 +3,7 @@
 An id is ASCII digits only, at most ``MAX_ID_DIGITS`` of them: ``str.isdigit`` accepts "²" (which
 ``int`` refuses) and a 30-digit number does not fit SQLite's integers. A period key is a week
 "2025-W50" (also "2025W50", "2025-w50") of a year from ``FIRST_YEAR`` to next year, and a week that
-year has. What is refused comes with a Vietnamese reason saying what is expected, with an example."""
+year has; or a month "2026-04" (also "4/2026") of such a year. What is refused comes with a Vietnamese reason saying what is expected, with an example."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ MAX_ID_DIGITS = 15
 FIRST_YEAR = 2020
 _ID = re.compile(rf"[0-9]{{1,{MAX_ID_DIGITS}}}")
 _WEEK = re.compile(r"([0-9]{4})-?[Ww]([0-9]{1,2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})|([0-9]{1,2})/([0-9]{4})")
 # what reads as an attempt at a week key: digits, a "W", digits ("9999-W52", "25W1", "2025-W١٠")
 _WEEKISH = re.compile(r"\w*\d[\w-]*[Ww]\s*\d\w*|[Ww]\d+(?:[-/]\d+)?", re.UNICODE)
 
@@ -78,3 +79,39 @@ def parse_week(text: str, today: date) -> PeriodKey:
     if not 1 <= week <= weeks:
         raise ArgumentError(say("arguments.period_week", year=year, week=week, weeks=weeks, example=example))
     return PeriodKey.week(year, week)
+
+
+def example_month(today: date) -> str:
+    """Last month's key: "2026-04"."""
+    return str(PeriodKey.containing("monthly", today.replace(day=1) - timedelta(days=1)))
+
+
+def looks_like_month(text: str) -> bool:
+    """Whether ``text`` reads as a month key ("2026-04", "4/2026")."""
+    return bool(_MONTH.fullmatch(text.strip()))
+
+
+def parse_month(text: str, today: date) -> PeriodKey:
+    """The month ``text`` names, or ArgumentError: a year out of reach, a month that is not one."""
+    example = example_month(today)
+    match = _MONTH.fullmatch(text.strip())
+    if match is None:
+        raise ArgumentError(say("which_form.bad_month", text=text.strip()[:20], example=example))
+    year, month = (int(match[1]), int(match[2])) if match[1] else (int(match[4]), int(match[3]))
+    last_year = today.year + 1
+    if not FIRST_YEAR <= year <= last_year:
+        raise ArgumentError(say("which_form.month_year", year=year, first=FIRST_YEAR, last=last_year,
+                                example=example))
+    if not 1 <= month <= 12:
+        raise ArgumentError(say("which_form.bad_month", text=text.strip()[:20], example=example))
+    return PeriodKey.month(year, month)
+
+
+def parse_period(text: str, today: date) -> PeriodKey | None:
+    """The week or month ``text`` names; None when it reads as neither; ArgumentError (with the
+    reason) when it reads as one but is not."""
+    if looks_like_week(text):
+        return parse_week(text, today)
+    if looks_like_month(text):
+        return parse_month(text, today)
+    return None

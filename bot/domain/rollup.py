@@ -183,7 +183,13 @@ class CommuneRow:
             return Decimal(self.counts[ident])
         if ident in self.rates:
             return self.rates[ident]
-        return number(self.report.answers.get(ident)) if self.report is not None else None
+        if self.report is None:
+            return None
+        table, _, row = ident.partition(".")
+        if row:  # a row of a table the form declares: «targets.records_digitized»
+            rows = self.report.answers.get(table)
+            return number(rows.get(row)) if isinstance(rows, Mapping) else None
+        return number(self.report.answers.get(ident))
 
 
 @dataclass

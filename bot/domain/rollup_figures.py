@@ -105,7 +105,7 @@ def number(value: Any) -> Decimal | None:
     if isinstance(value, float):
         return Decimal(str(value))
     if isinstance(value, str):
-        return from_canonical(value)
+        return from_canonical(value)  # a decimal, percentage or target answer as stored: "97.25"
     return None
 
 

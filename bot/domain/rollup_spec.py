@@ -12,8 +12,9 @@ Ways a figure rolls up (``how``):
     a rate recomputed from the sums, never averaged: one of the form's rates, or (with ``label``,
     ``numerator`` and ``denominator``) a rate of two summed figures of the rollup's own.
 ``target``
-    the number of communes whose ``of`` (an answer, derived figure or rate) meets ``target``
-    (``{ge: 98}``: a comparator and a number).
+    the number of communes whose ``of`` (an answer, derived figure or rate, or a row of a table
+    declared by the form: ``targets.records_digitized``) meets ``target`` (``{ge: 98}``: a
+    comparator and a number; for a row of kind target, its own target when left out).
 ``spread``
     for percentages that cannot be summed: the lowest, the median and the highest of ``of`` over
     the communes that gave it.
@@ -42,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from bot.domain.expressions import ExpressionField
 
 if TYPE_CHECKING:
+    from bot.domain.forms import Field as FormField
     from bot.domain.forms import Form
 
 How = Literal["sum", "rate", "target", "spread", "statuses", "themes"]
@@ -71,7 +73,7 @@ class RollupFigure(_Model):
 
     @model_validator(mode="after")
     def _complete(self) -> RollupFigure:
-        if self.how == "target" and (not self.target or len(self.target) != 1):
+        if self.how == "target" and (self.target is not None and len(self.target) != 1):
             raise ValueError(f"{self.id}: a target needs one comparator and a number, e.g. target: {{ge: 98}}")
         if (self.numerator is None) != (self.denominator is None):
             raise ValueError(f"{self.id}: a rate needs both numerator and denominator")
@@ -152,14 +154,17 @@ class DocxSpec(_Model):
     """The .docx: its title, the sentence that opens it (``directive``) and what it reports on
     (``subject``, in its closing), the figures as sentences (templates with named figures), the
     balance of the sums (:class:`BalanceSpec`), the table's columns (the template's variable → a
-    figure) and the note under the table."""
+    figure) and their ``headings`` (the template's variable → its heading), and the note under
+    the table."""
 
     title: str | None = None
     directive: str | None = None
     subject: str | None = None
+    heading: str | None = None  # the heading of the figures' part (default: the template's own)
     figures: tuple[str, ...] = ()
     balance: BalanceSpec | None = None
     columns: dict[str, str] = Field(default_factory=dict)
+    headings: dict[str, str] = Field(default_factory=dict)  # a column's heading (default: the template's own)
     table_note: str = ""
 
 
@@ -224,8 +229,32 @@ def rollup_of(form: Form) -> RollupSpec:
         raise RollupSpecError(form.id, problems)
     if len(_checked) > 64:
         _checked.clear()
+    spec = with_row_targets(form, spec)
     _checked[id(form)] = (form, spec)
     return spec
+
+
+def table_row(form: Form, ident: str) -> FormField | None:
+    """The row a dotted id names («targets.records_digitized»: the row of a table the form
+    declares), or None."""
+    table, _, row = ident.partition(".")
+    if not row or form.kind_of(table) != "table":
+        return None
+    return next((item for item in form.field(table).rows if item.id == row), None)
+
+
+def with_row_targets(form: Form, spec: RollupSpec) -> RollupSpec:
+    """A target figure left without its target takes its row's («≥ 98»)."""
+    figures = []
+    for figure in spec.figures:
+        row = table_row(form, figure.source) if figure.how == "target" and figure.target is None else None
+        if row is not None and row.target is not None:
+            figure = figure.model_copy(update={"target": {row.target.op: row.target.value}})
+        figures.append(figure)
+    if figures == list(spec.figures):
+        return spec
+    return RollupSpec(figures=tuple(figures), message=spec.message, chart=spec.chart, docx=spec.docx, xlsx=spec.xlsx,
+                      ranking=spec.ranking)
 
 
 def problems_of(form: Form, spec: RollupSpec) -> list[str]:
@@ -255,8 +284,12 @@ def problems_of(form: Form, spec: RollupSpec) -> list[str]:
                 need(ref, where)
         need(figure.numerator, where)
         need(figure.denominator, where)
-        if figure.how in ("target", "spread"):
+        if figure.how in ("target", "spread") and table_row(form, figure.source) is None:
             need(figure.source, where)
+        if figure.how == "target" and figure.target is None:
+            row = table_row(form, figure.source)
+            if row is None or row.target is None:
+                problems.append(f"{where}: a target needs one comparator and a number, e.g. target: {{ge: 98}}")
     def how(ident: str) -> str | None:
         figure = spec.figure(ident)
         return figure.how if figure is not None else form.kind_of(ident)

@@ -119,11 +119,19 @@ def check_answers(
     previous: Mapping[str, Any] | Values | None,
     history: Sequence[Mapping[str, Any] | Values],
     explanations: Mapping[str, str] | None = None,
+    *,
+    stored: Mapping[str, Any] | None = None,
 ) -> Checked:
     """The reporter's checks on a whole report (see the module docstring). ``previous`` and
-    ``history`` may be given already computed (:class:`Values`): a bulk import computes each once."""
+    ``history`` may be given already computed (:class:`Values`): a bulk import computes each once.
+    ``stored``: answers of the other kinds (decimal, choice, target, table) already read as the
+    chat stores them (a draft's, or read from what a supervisor typed), taken as they are."""
     checked = Checked()
     fields = form.fields_by_id
+    for ident, value in (stored or {}).items():
+        item = fields.get(ident)
+        if item is not None and item.kind not in ("count", "text") and value not in (None, "", [], {}):
+            checked.answers[ident] = value
     for ident, value in raw.items():
         item = fields.get(ident)
         if item is None or item.kind not in ("count", "text"):

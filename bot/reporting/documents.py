@@ -3,17 +3,19 @@ the review screen («Tải tệp Word»), and any earlier period's from /baocaoc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.chat.access import Identity
-from bot.chat.actions import PastReportFile
+from bot.chat.actions import EarlierReports, PastReportFile
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Document, Later, Message, Reply, TapAnswer
-from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.message_length import MAX_CAPTION, cut
 from bot.domain.periods import period_label
 from bot.notices.report_names import period_full_name
 from bot.reporting.files import fallback_notice, fallback_of, render_commune_report, render_submission
 from bot.reporting.session import ReportSession, reporter_communes
 from bot.services import Services
+from bot.supervising.which_form import ask_form, pick, scheduled_forms
 
 RECENT = 10  # submitted periods listed per commune by /baocaocu
 
@@ -49,15 +51,27 @@ async def _report_document(services: Services, session: ReportSession) -> list[R
     return [Document(report.filename, report.content, cut(caption, MAX_CAPTION)), *fallback_notice(report)]
 
 
-async def earlier_reports(services: Services, identity: Identity) -> list[Reply]:
-    """/baocaocu: the periods this person's communes submitted, newest first, as choices."""
+async def earlier_reports(services: Services, identity: Identity, words: Sequence[str] = (),
+                          form_id: str | None = None) -> list[Reply]:
+    """/baocaocu [báo cáo: «tuần», «tháng», «nq57»…]: the periods of that form this person's
+    communes submitted, newest first, as choices; with several forms scheduled and none said, the
+    choice of the report."""
     storage = services.storage
     units = await reporter_communes(storage, identity)
     if not units:
         return [Message(say("report_files.not_a_reporter"))]
+    form = pick(services, words, None, form_id).form
+    if form is None:  # the reports these communes sent: asked only when they sent more than one
+        sent = [f for f in scheduled_forms(services)
+                if any([await storage.submissions.recent_for_unit(u.code, f.id, limit=1) for u in units])]
+        if len(sent) > 1:
+            return [ask_form(services, EarlierReports, say("which_form.ask_earlier"))]
+        if not sent:
+            return [Message(say("report_files.none_submitted"))]
+        form = sent[0]
     rows: list[tuple[Choice, ...]] = []
     for unit in units:
-        for submission in await storage.submissions.recent_for_unit(unit.code, WEEKLY_FORM_ID, limit=RECENT):
+        for submission in await storage.submissions.recent_for_unit(unit.code, form.id, limit=RECENT):
             period = await storage.periods.get_by_id(submission.period_id)
             if period is None:
                 continue

@@ -1,15 +1,9 @@
-"""Small things every part of the supervising journey uses: the form it works with and how an
-official is named in a list."""
+"""Small things every part of the supervising journey uses: how an official is named in a list.
+Which form a command concerns is bot/supervising/which_form.py's."""
 
 from __future__ import annotations
 
-from bot.domain.forms import WEEKLY_FORM_ID, Form
-from bot.services import Services
 from storage.models import Person
-
-
-def weekly_form(services: Services, form_id: str = WEEKLY_FORM_ID) -> Form:
-    return services.forms[form_id]
 
 
 def official(person: Person) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.chat.access import Identity
-from bot.chat.actions import Approve, EnterOnBehalf, PickCommune, ReturnReport
+from bot.chat.actions import Approve, EnterOnBehalf, PickCommune, ReturnReport, ShowCommune
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Document, Message, Reply
 from bot.domain.evaluate import CheckResult, evaluate_checks, format_value
@@ -18,18 +18,22 @@ from bot.domain.message_length import MAX_CAPTION, cut
 from bot.domain.numbers import format_count
 from bot.domain.periods import PeriodKey, current_open_period, period_label
 from bot.domain.rollup import APPROVAL_LABELS, explanation_text, format_moment
+from bot.domain.rollup_figures import label_of
+from bot.domain.rollup_spec import rollup_of
 from bot.domain.text import fold
 from bot.domain.values import compute
 from bot.importing.entry import context_of
 from bot.reporting.files import fallback_notice, fallback_of, render_submission
 from bot.reporting.session import ensure_period
 from bot.services import Services
-from bot.supervising.basics import official, weekly_form
+from bot.supervising.basics import official
 from bot.supervising.scope import refusal, search_communes, submission_in_scope
+from bot.supervising.which_form import ask_form, carried, pick, report_named
 from storage import Storage
 from storage.models import Submission, SubmissionStatus, Unit
 
 HISTORY_WEEKS = 6
+HISTORY_OTHER = 4  # figures of another form's last periods side by side
 HISTORY_COLUMNS = ("received_new", "resolved", "pending", "on_time_rate", "online_rate")
 
 
@@ -57,8 +61,11 @@ CardPart = Reply | HistoryTable
 
 
 async def commune_command(services: Services, identity: Identity, query: str) -> Sequence[CardPart]:
-    """/xa <tên xã>: the card of the commune meant, else the communes to choose from."""
-    query = query.strip()
+    """/xa <tên xã> [báo cáo: «tuần», «tháng», «nq57»… last]: the card of the commune meant, else
+    the communes to choose from."""
+    picked = pick(services, query.split(), last_only=True)
+    form = carried(services, picked.form) if picked.form is not None else None
+    query = " ".join(picked.rest)
     if not query:
         return [Message(say("supervising.xa_help"))]
     units = await search_communes(services.storage, identity, query)
@@ -67,8 +74,8 @@ async def commune_command(services: Services, identity: Identity, query: str) ->
     unit = units[0] if len(units) == 1 else named(units, query)
     if unit is None:
         return [Message(say("supervising.choose_commune"),
-                        tuple((Choice(u.full_name, PickCommune(u.code)),) for u in units))]
-    return await commune_card(services, identity, unit)
+                        tuple((Choice(u.full_name, PickCommune(u.code, form)),) for u in units))]
+    return await commune_card(services, identity, unit, None, form)
 
 
 def named(units: Sequence[Unit], query: str) -> Unit | None:
@@ -145,32 +152,45 @@ def _status_line(submission: Submission, names: dict[int, str]) -> str:
 
 
 async def show_commune(services: Services, identity: Identity, code: str,
-                       period_id: int | None = None) -> Sequence[CardPart]:
+                       period_id: int | None = None, form_id: str | None = None) -> Sequence[CardPart]:
     """The card of the commune ``code`` (a tap); a refusal out of scope."""
     unit = await services.storage.units.get(code)
     if unit is None or not identity.can_see(unit.province_code):
         return refusal()
-    return await commune_card(services, identity, unit, period_id)
+    return await commune_card(services, identity, unit, period_id, form_id)
+
+
+async def _card_form(services: Services, period_id: int | None, form_id: str | None) -> Form | None:
+    """The form of the card: the period's when one is asked for, else the one carried or said."""
+    if period_id is not None:
+        period = await services.storage.periods.get_by_id(period_id)
+        if period is not None and period.form_id in services.forms:
+            return services.forms[period.form_id]
+    return pick(services, [], None, form_id).form
 
 
 async def commune_card(services: Services, identity: Identity, unit: Unit,
-                       period_id: int | None = None) -> Sequence[CardPart]:
-    """The commune's card: its officials, its latest report (or the one of ``period_id``) with
-    the checks, the versions, the last weeks side by side, its .docx, and the choices to act on it."""
+                       period_id: int | None = None, form_id: str | None = None) -> Sequence[CardPart]:
+    """The commune's card for the form ``form_id`` (None: the only one scheduled, else asked): its
+    officials, its latest report (or the one of ``period_id``) with the checks, the versions, the
+    last periods side by side, its .docx, and the choices to act on it."""
     if not identity.can_see(unit.province_code):
         return refusal()
-    storage, form = services.storage, weekly_form(services)
+    form = await _card_form(services, period_id, form_id)
+    if form is None:
+        return [ask_form(services, lambda chosen: ShowCommune(unit.code, None, chosen))]
+    storage = services.storage
     now = services.clock.now()
     province = await storage.units.get(unit.province_code)
     reporters = await storage.people.reporters_of(unit.code)
-    lines = [say("supervising.card_title", commune=unit.full_name, code=unit.code,
+    lines = [report_named(services, form) + say("supervising.card_title", commune=unit.full_name, code=unit.code,
                  province=province.full_name if province else unit.province_code),
              say("supervising.card_reporters",
                  names=", ".join(official(p) for p in reporters) or say("supervising.card_nobody"))]
     open_period = await ensure_period(storage, current_open_period(form.period, now))
     if await storage.submissions.latest(open_period.id, unit.code) is None:
         lines.append(say("supervising.open_missing", period=period_label(open_period.key)))
-    on_behalf = Choice(say("supervising.on_behalf_button"), EnterOnBehalf(unit.code))
+    on_behalf = Choice(say("supervising.on_behalf_button"), EnterOnBehalf(unit.code, carried(services, form)))
     recent = await storage.submissions.recent_for_unit(unit.code, form.id, limit=HISTORY_WEEKS)
     if not recent:
         lines.append(say("supervising.never_reported"))
@@ -223,10 +243,21 @@ async def submission_file(services: Services, identity: Identity, submission_id:
 
 
 
+def _columns(form: Form) -> tuple[list[str], dict[str, str]]:
+    """The figures of the last periods side by side: the weekly ones, else the first figures of
+    the form's rollup message (counts and rates of its own), by their short labels."""
+    columns = [ident for ident in HISTORY_COLUMNS if form.kind_of(ident)]
+    if columns:
+        return columns, _headings()
+    spec = rollup_of(form)
+    columns = [line.figure for line in spec.message if form.kind_of(line.figure) in ("count", "derived", "rate")]
+    columns = columns[:HISTORY_OTHER]
+    return columns, {ident: label_of(form, spec, ident, short=True) for ident in columns}
+
+
 async def _history_table(storage: Storage, form: Form, recent: list[Submission]) -> HistoryTable:
     """The last weeks side by side, newest first."""
-    columns = [ident for ident in HISTORY_COLUMNS if form.kind_of(ident)]
-    headings = _headings()
+    columns, headings = _columns(form)
     rows = [(say("supervising.column_period"), *(headings[ident] for ident in columns))]
     for submission in recent:
         period = await storage.periods.get_by_id(submission.period_id)
@@ -235,4 +266,5 @@ async def _history_table(storage: Storage, form: Form, recent: list[Submission])
         cells = [f"T{key.number}/{str(key.year)[2:]}" if key else "?"]
         cells += [format_value(form, values, ident).removesuffix("%") for ident in columns]
         rows.append(tuple(cells))
-    return HistoryTable(say("supervising.history_title"), tuple(rows))
+    title = say("which_form.history_months") if form.period.kind == "monthly" else say("supervising.history_title")
+    return HistoryTable(title, tuple(rows))

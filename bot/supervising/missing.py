@@ -15,37 +15,45 @@ from bot.domain.periods import current_open_period, period_label
 from bot.notices.plan import allowed_moment
 from bot.reporting.session import ensure_period
 from bot.services import Services
-from bot.supervising.basics import weekly_form
 from bot.supervising.reach import Line, fit, named, unreachable_lines
 from bot.supervising.scope import find_province, province_choices, provinces_of, refusal
+from bot.supervising.which_form import ask_form, carried, pick, report_named
 
 
 async def missing_command(services: Services, identity: Identity, query: str) -> list[Reply]:
-    """/chuanop [tỉnh]: the list of the one province meant, else the provinces to choose from."""
+    """/chuanop [tỉnh] [báo cáo: «tuần», «tháng», «nq57»…]: the list of the one province meant,
+    else the provinces to choose from."""
     storage = services.storage
-    query = query.strip()
+    picked = pick(services, query.split())
+    form = carried(services, picked.form) if picked.form is not None else None
+    query = " ".join(picked.rest)
     provinces = await find_province(storage, identity, query) if query else await provinces_of(storage, identity)
     if len(provinces) == 1:
-        return await show_missing(services, identity, provinces[0].code)
+        return await show_missing(services, identity, provinces[0].code, form)
     text = (say("supervising.choose_province") if provinces or not query
             else say("supervising.no_province_match", query=query))
-    return [province_choices(text, provinces, lambda code: ShowMissing(code))]
+    return [province_choices(text, provinces, lambda code: ShowMissing(code, form))]
 
 
-async def show_missing(services: Services, identity: Identity, province: str) -> list[Reply]:
-    """The province's communes without a report for the open period, in one short message: those a
-    nudge reaches now (with their reporters), those it cannot and why, and the choice to nudge the
-    former — counted on its button."""
+async def show_missing(services: Services, identity: Identity, province: str, form_id: str | None = None
+                       ) -> list[Reply]:
+    """The province's communes without a report for the open period of the form ``form_id`` (None:
+    the only one scheduled, else asked), in one short message: those a nudge reaches now (with
+    their reporters), those it cannot and why, and the choice to nudge the former — counted on its
+    button."""
     if not identity.can_see(province):
         return refusal()
+    form = pick(services, [], None, form_id).form
+    if form is None:
+        return [ask_form(services, lambda chosen: ShowMissing(province, chosen))]
     storage = services.storage
     now = services.clock.now()
-    spec = weekly_form(services).period
+    spec = form.period
     period = await ensure_period(storage, current_open_period(spec, now))
     found = await storage.missing.for_period(period.id, province)
     total = found.totals.get(province, 0)
     deadline = period.deadline_at
-    head = say("supervising.missing_head", period=period_label(period.key), time=f"{deadline:%H:%M}",
+    head = report_named(services, form) + say("supervising.missing_head", period=period_label(period.key), time=f"{deadline:%H:%M}",
                date=format_date(deadline.date()), overdue=say("supervising.overdue") if now > deadline else "")
     if not found.communes:
         return [Message(head + "\n" + say("supervising.all_submitted", total=format_count(total)))]

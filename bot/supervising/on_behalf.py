@@ -4,29 +4,33 @@ as entered on behalf."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from bot.chat.access import Identity, person_of
 from bot.chat.actions import EnterOnBehalf, SubmitOnBehalf
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message, Reply
+from bot.domain.answers import AnswerError, parse_answer, parse_table
 from bot.domain.arguments import ArgumentError, parse_id
+from bot.domain.decimals import format_decimal, from_canonical
 from bot.domain.evaluate import defaults
-from bot.domain.forms import Form
+from bot.domain.forms import Field, Form
 from bot.domain.message_length import cut
 from bot.domain.numbers import format_count
-from bot.domain.periods import current_open_period, period_label
+from bot.domain.periods import PeriodKey, current_open_period, period_label
 from bot.domain.text import fold
 from bot.importing.entry import check_answers, context_of, enter_report, period_of
 from bot.reporting.session import MAX_REASON, ensure_period
+from bot.reporting.variants import form_for_unit
 from bot.services import Services
-from bot.supervising.basics import weekly_form
 from bot.supervising.commune import report_lines
 from bot.supervising.scope import commune_in_scope, period_key, refusal, search_communes
 from bot.supervising.tell import Tell, tell_reporters
+from bot.supervising.which_form import ask_form, carried, pick
 from storage.models import Period, Submission, SubmissionStatus, Unit, UnitKind
 
+PLAIN_KINDS = ("count", "text")  # read by the shared check; the other kinds here, as the chat reads them
 EXPLAIN_LABELS = {"giai trinh", "ly do", "giai trinh so lieu"}
 Resubmitted = Callable[[Submission], Awaitable[Any]]
 
@@ -65,12 +69,43 @@ def parse_entry(form: Form, lines: Sequence[str]) -> tuple[dict[str, str], str, 
     return values, explanation, unknown
 
 
+def read_other_kinds(form: Form, values: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """The typed values of decimals, percentages, choices, targets and tables, read as the chat
+    reads them (a table: its rows as «1: 72,5» on one line, separated by «;»), and the reasons
+    of those refused."""
+    read: dict[str, Any] = {}
+    errors: list[str] = []
+    for ident, text in values.items():
+        item = form.field(ident)
+        if item.kind in PLAIN_KINDS:
+            continue
+        try:
+            read[ident] = parse_table(item, text.replace(";", "\n")) if item.kind == "table" else parse_answer(item, text)
+        except AnswerError as exc:
+            errors.append(f"«{item.short_label or item.label}»: {exc.reason}")
+    return read, errors
+
+
+def _shown(item: Field, value: Any) -> str:
+    """A draft's answer as it is typed back: «1.234», «97,25», an option's label; a table and an
+    unreadable value blank."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, int):
+        return format_count(value)
+    if item.kind in ("decimal", "percent", "target"):
+        number = from_canonical(value)
+        return format_decimal(number) if number is not None else str(value)
+    if item.kind == "choice":
+        option = item.option(str(value))
+        return option.label if option is not None else str(value)
+    return str(value) if item.kind == "text" else ""
+
+
 def entry_template(form: Form, unit: Unit, period: Period, current: dict[str, Any]) -> str:
     lines = [f"/nhapthay {unit.code} {period.key}"]
     for item in form.fields:
-        value = current.get(item.id)
-        shown = format_count(value) if isinstance(value, int) else (str(value) if value is not None else "")
-        lines.append(f"{item.short_label or item.label}: {shown}")
+        lines.append(f"{item.short_label or item.label}: {_shown(item, current.get(item.id))}")
     lines.append(say("supervising.template_explanation"))
     return "\n".join(lines)
 
@@ -88,7 +123,8 @@ async def on_behalf_command(services: Services, identity: Identity, text: str) -
         return [Message(exc.reason)]
     if key is not None:
         tokens = tokens[:-1]
-    query = " ".join(tokens)
+    picked = pick(services, tokens, key, last_only=True)
+    query = " ".join(picked.rest)
     if not query:
         return [Message(say("supervising.nhapthay_help"))]
     unit = await storage.units.get(query.zfill(5)) if parse_id(query) is not None else None
@@ -97,12 +133,17 @@ async def on_behalf_command(services: Services, identity: Identity, text: str) -
         if not units:
             return [Message(say("supervising.no_commune_match", query=query))]
         if len(units) > 1:
+            carry = carried(services, picked.form) if picked.form is not None else None
             return [Message(say("supervising.on_behalf_choose"),
-                            tuple((Choice(u.full_name, EnterOnBehalf(u.code)),) for u in units))]
+                            tuple((Choice(u.full_name, EnterOnBehalf(u.code, carry)),) for u in units))]
         unit = units[0]
     if unit.kind != UnitKind.COMMUNE or not identity.can_see(unit.province_code):
         return refusal()
-    form = weekly_form(services)
+    form = picked.form
+    if form is None:
+        return [_ask(services, unit)]
+    if key is not None and PeriodKey.parse(key).kind != form.period.kind:
+        return [Message(say("supervising.nhapthay_help"))]
     if key is not None:
         period = await period_of(storage, form, key)
         if period.opens_at > now:
@@ -110,22 +151,32 @@ async def on_behalf_command(services: Services, identity: Identity, text: str) -
     else:
         period = await ensure_period(storage, current_open_period(form.period, now))
     if not [line for line in rest if line.strip()]:
-        return await _template(services, unit, period)
-    return await _take_entry(services, identity, unit, period, rest)
+        return await _template(services, form, unit, period)
+    return await _take_entry(services, form, identity, unit, period, rest)
 
 
-async def enter_on_behalf(services: Services, identity: Identity, code: str) -> list[Reply]:
-    """«Nhập thay báo cáo» (a tap): the template of the open period."""
+def _ask(services: Services, unit: Unit) -> Message:
+    return ask_form(services, lambda chosen: EnterOnBehalf(unit.code, chosen),
+                    say("which_form.ask_entry", commune=unit.full_name))
+
+
+async def enter_on_behalf(services: Services, identity: Identity, code: str, form_id: str | None = None
+                          ) -> list[Reply]:
+    """«Nhập thay báo cáo» (a tap): the template of the open period of the form ``form_id`` (None:
+    the only one scheduled, else asked)."""
     unit = await commune_in_scope(services.storage, identity, code)
     if unit is None:
         return refusal()
-    period = await ensure_period(services.storage, current_open_period(weekly_form(services).period,
-                                                                       services.clock.now()))
-    return await _template(services, unit, period)
+    form = pick(services, [], None, form_id).form
+    if form is None:
+        return [_ask(services, unit)]
+    period = await ensure_period(services.storage, current_open_period(form.period, services.clock.now()))
+    return await _template(services, form, unit, period)
 
 
-async def _template(services: Services, unit: Unit, period: Period) -> list[Reply]:
-    storage, form = services.storage, weekly_form(services)
+async def _template(services: Services, form: Form, unit: Unit, period: Period) -> list[Reply]:
+    storage = services.storage
+    form = await form_for_unit(storage, services.forms, unit.code, unit.province_code, form.schedule_id)
     draft = await storage.drafts.find(period.id, unit.code)
     current = await storage.drafts.values(draft.id) if draft else {}
     if not current:  # last period's figures that carry over (the same defaults as the reporter's)
@@ -135,15 +186,18 @@ async def _template(services: Services, unit: Unit, period: Period) -> list[Repl
             Message(entry_template(form, unit, period, current))]
 
 
-async def _take_entry(services: Services, identity: Identity, unit: Unit, period: Period,
+async def _take_entry(services: Services, form: Form, identity: Identity, unit: Unit, period: Period,
                       lines: list[str]) -> list[Reply]:
-    storage, form = services.storage, weekly_form(services)
+    storage = services.storage
+    form = await form_for_unit(storage, services.forms, unit.code, unit.province_code, form.schedule_id)
     now = services.clock.now()
     label = period_label(period.key)
     latest = await storage.submissions.latest(period.id, unit.code)
     if latest is not None and latest.status == SubmissionStatus.APPROVED:
         return [Message(say("supervising.approved_no_reentry", period=label, commune=unit.full_name, id=latest.id))]
     values, explanation, unknown = parse_entry(form, lines)
+    typed, typed_errors = read_other_kinds(form, values)
+    values = {k: v for k, v in values.items() if k not in typed}
     head = say("supervising.entry_head", period=label, commune=unit.full_name)
     async with storage.db.transaction():
         person = await person_of(storage, identity, now)
@@ -151,7 +205,11 @@ async def _take_entry(services: Services, identity: Identity, unit: Unit, period
         current = await storage.drafts.values(draft.id)
         explanations = {k: e.reason for k, e in (await storage.drafts.explanations(draft.id)).items()}
         previous, history = await context_of(storage, form, unit, period)
-        checked = check_answers(form, {**current, **values}, previous, history, explanations)
+        plain = {k: v for k, v in current.items() if form.kind_of(k) in PLAIN_KINDS}
+        others = {k: v for k, v in current.items() if k not in plain}
+        checked = check_answers(form, {**plain, **values}, previous, history, explanations,
+                                stored={**others, **typed})
+        checked.errors[:0] = typed_errors
         if unknown:
             checked.errors.append(say("supervising.unknown_lines",
                                       lines="; ".join(cut(line, 60) for line in unknown[:5])))
@@ -203,7 +261,8 @@ async def submit_on_behalf(services: Services, identity: Identity, code: str, pe
         person = await person_of(storage, identity, now)
         answers = await storage.drafts.values(draft.id)
         explanations = {k: e.reason for k, e in (await storage.drafts.explanations(draft.id)).items()}
-        result = await enter_report(storage, weekly_form(services), unit, period, answers, explanations,
+        form = await form_for_unit(storage, services.forms, unit.code, unit.province_code, period.form_id)
+        result = await enter_report(storage, form, unit, period, answers, explanations,
                                     by=person.id, actor=identity.actor, now=now, where="chat",
                                     require_explanations=True)
     label = period_label(period.key)

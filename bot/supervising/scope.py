@@ -12,7 +12,7 @@ from bot.chat.access import Identity
 from bot.chat.actions import Action
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message, Reply, TapAnswer
-from bot.domain.arguments import looks_like_week, parse_id, parse_week
+from bot.domain.arguments import parse_id, parse_period
 from bot.domain.text import fold
 from storage import Storage
 from storage.models import Period, Submission, Unit, UnitKind
@@ -43,11 +43,11 @@ async def find_province(storage: Storage, identity: Identity, query: str) -> lis
 
 
 def period_key(token: str, today: date) -> str | None:
-    """The week ``token`` names ("2025-W50"); None when it does not read as one; ArgumentError (with
-    the reason) when it reads as one but is not: a year out of reach, a week the year lacks."""
-    if not looks_like_week(token):
-        return None
-    return str(parse_week(token, today))
+    """The week ("2025-W50") or month ("2026-04") ``token`` names; None when it does not read as
+    one; ArgumentError (with the reason) when it reads as one but is not: a year out of reach, a
+    week the year lacks."""
+    found = parse_period(token, today)
+    return None if found is None else str(found)
 
 
 async def search_communes(storage: Storage, identity: Identity, query: str, limit: int = 10) -> list[Unit]:

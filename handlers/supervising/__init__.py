@@ -69,12 +69,12 @@ async def on_button(update: Update, context: BotContext) -> None:
     match action:
         case ShowRollup():
             await on_rollup_tap(update, context, identity, action)
-        case ShowMissing(province=province):
-            await deliver(update, context, await missing.show_missing(services, identity, province))
-        case ShowCommune(code=code, period_id=period_id):
-            beside_updates(context, _card(update, context, identity, code, period_id), update)
-        case PickCommune(code=code):
-            beside_updates(context, _card(update, context, identity, code, None), update)
+        case ShowMissing(province=province, form=form):
+            await deliver(update, context, await missing.show_missing(services, identity, province, form))
+        case ShowCommune(code=code, period_id=period_id, form=form):
+            beside_updates(context, _card(update, context, identity, code, period_id, form), update)
+        case PickCommune(code=code, form=form):
+            beside_updates(context, _card(update, context, identity, code, None, form), update)
         case Approve(submission_id=submission_id):
             await approve(update, context, identity, submission_id)
         case ReturnReport(submission_id=submission_id):
@@ -83,8 +83,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             await deliver(update, context, await return_reason.cancel_tap(services, identity, action))
         case SubmissionFile(submission_id=submission_id):
             beside_updates(context, _file(update, context, identity, submission_id), update)
-        case EnterOnBehalf(code=code):
-            await deliver(update, context, await entering.enter_on_behalf(services, identity, code))
+        case EnterOnBehalf(code=code, form=form):
+            await deliver(update, context, await entering.enter_on_behalf(services, identity, code, form))
         case SubmitOnBehalf(code=code, period_id=period_id):
             await submit(update, context, identity, code, period_id)
 
@@ -98,9 +98,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(reason_handler(), group=REASON_GROUP)  # the reason of «Trả lại để sửa», typed
 
 
-async def _card(update: Update, context: BotContext, identity: Identity, code: str, period_id: int | None) -> None:
+async def _card(update: Update, context: BotContext, identity: Identity, code: str, period_id: int | None,
+                form: str | None) -> None:
     """A commune's card, its .docx rendered beside the updates (a slow template holds no one)."""
-    await show_card(update, context, await commune.show_commune(context.services, identity, code, period_id))
+    await show_card(update, context, await commune.show_commune(context.services, identity, code, period_id, form))
 
 
 async def _file(update: Update, context: BotContext, identity: Identity, submission_id: int) -> None:

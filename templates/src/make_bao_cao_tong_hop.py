@@ -30,16 +30,17 @@ OUT = Path(__file__).resolve().parent.parent / "bao-cao-tong-hop.docx"
 HEADER_LEFT = Mm(72)  # wider than the commune's: "SỞ KHOA HỌC VÀ CÔNG NGHỆ" on one line
 HEADER_RIGHT = Mm(88)  # the two make the text width: the tables sit on the margins
 
-# Columns of the table of every commune: (header, variable, width, left-aligned).
+# Columns of the table of every commune: (header, variable, width, left-aligned). A figure's
+# header is the form file's (rollup.docx.headings, in ``heads``), else the weekly report's.
 COLUMNS = (
     ("TT", "stt", Mm(8), False),
     ("{{ col_unit }}", "name", Mm(31), True),
-    ("Tiếp nhận mới", "received_new", Mm(14), False),
-    ("Đã giải quyết", "resolved", Mm(14), False),
-    ("Đúng hạn (%)", "on_time_rate", Mm(15), False),
-    ("Quá hạn", "overdue", Mm(11), False),
-    ("Trực tuyến (%)", "online_rate", Mm(15), False),
-    ("Số hóa (%)", "digitization_rate", Mm(14), False),
+    ("{{ heads.received_new if heads and heads.received_new else 'Tiếp nhận mới' }}", "received_new", Mm(14), False),
+    ("{{ heads.resolved if heads and heads.resolved else 'Đã giải quyết' }}", "resolved", Mm(14), False),
+    ("{{ heads.on_time_rate if heads and heads.on_time_rate else 'Đúng hạn (%)' }}", "on_time_rate", Mm(15), False),
+    ("{{ heads.overdue if heads and heads.overdue else 'Quá hạn' }}", "overdue", Mm(11), False),
+    ("{{ heads.online_rate if heads and heads.online_rate else 'Trực tuyến (%)' }}", "online_rate", Mm(15), False),
+    ("{{ heads.digitization_rate if heads and heads.digitization_rate else 'Số hóa (%)' }}", "digitization_rate", Mm(14), False),
     ("{{ col_when }}", "when", Mm(17), False),
     ("{{ col_state }}", "state", Mm(21), False),
 )
@@ -184,7 +185,7 @@ def body(document) -> None:
     base.body_para(document, "{{ missing_line }}")
     base.tag(document, "{%p endif %}")
 
-    base.heading(document, "2. Kết quả giải quyết thủ tục hành chính và chuyển đổi số")
+    base.heading(document, "2. {{ figures_heading or 'Kết quả giải quyết thủ tục hành chính và chuyển đổi số' }}")
     lines(document, "figure_lines", empty="- Chưa có số liệu: chưa đơn vị nào gửi báo cáo.")
     base.tag(document, "{%p if change_lines %}")
     base.body_para(document, "* So với {{ previous_label }}:")

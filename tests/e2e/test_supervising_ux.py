@@ -81,7 +81,7 @@ async def test_tonghop_opens_on_the_open_period_with_reports(sandbox, bot_proces
         await storage.close()
     await start(client, bot_process)
 
-    await client.send_text(SUP, "/tonghop")
+    await client.send_text(SUP, "/tonghop tuan")  # the weekly report (asked when several are scheduled)
     summary = await client.wait_for_bot_message(SUP, timeout=60, predicate=lambda m: "TỔNG HỢP" in text_of(m))
     assert info.key.short_label.upper() in summary["text"], summary["text"]
     assert summary["text"].startswith("⏳ Kỳ này chưa hết hạn (hạn nộp 23:59 ngày ")
@@ -109,7 +109,7 @@ async def test_chuanop_is_one_short_message_and_its_nudge_counts_who_can_be_reac
     await start(client, bot_process)
     await client.add_user(LAN, "Lan", "Nguyễn Thị")
 
-    await client.send_text(SUP, "/chuanop")
+    await client.send_text(SUP, "/chuanop tuan")
     listing = await client.wait_for_bot_message(SUP, timeout=15, predicate=lambda m: "Chưa nộp:" in text_of(m))
     lines = listing["text"].split("\n")
     assert "Chưa nộp: 92/92 xã, phường." in lines
@@ -147,7 +147,7 @@ async def test_the_return_button_asks_the_reason_across_a_restart(sandbox, bot_p
     await start(client, bot_process)
     await client.add_user(LAN, "Lan", "Nguyễn Thị")
 
-    await client.send_text(SUP, f"/xa {commune.code}")
+    await client.send_text(SUP, f"/xa {commune.code} tuan")
     card = await client.wait_for_bot_message(SUP, timeout=15, predicate=lambda m: "↩ Trả lại để sửa" in str(buttons(m)))
     await client.tap(SUP, card["message_id"], text="↩ Trả lại để sửa")
     ask = await client.wait_for_bot_message(SUP, after_message_id=card["message_id"], timeout=15,
@@ -196,7 +196,7 @@ async def test_huy_cancels_the_return(sandbox, bot_process: BotProcess) -> None:
     finally:
         await storage.close()
     await start(client, bot_process)
-    await client.send_text(SUP, f"/xa {commune.code}")
+    await client.send_text(SUP, f"/xa {commune.code} tuan")
     card = await client.wait_for_bot_message(SUP, timeout=15, predicate=lambda m: "↩ Trả lại để sửa" in str(buttons(m)))
     await client.tap(SUP, card["message_id"], text="↩ Trả lại để sửa")
     ask = await client.wait_for_bot_message(SUP, after_message_id=card["message_id"], timeout=15,

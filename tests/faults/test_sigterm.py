@@ -129,7 +129,7 @@ async def test_sigterm_with_a_rollup_and_a_broadcast_in_flight_loses_nothing(mod
         bot = BotProcess(server.base_url, database)
     bot.start()
     try:
-        sent = await client.send_text(SUPERVISOR, "/tonghop")
+        sent = await client.send_text(SUPERVISOR, "/tonghop tuan")  # the weekly report, also when several are scheduled
         status = await client.wait_for_bot_message(SUPERVISOR, after_message_id=sent["message_id"], timeout=30)
         assert "Đang tổng hợp" in status["text"], bot.output()
         for _ in range(300):  # the rollup reaches its chart, whose answer is slow; the broadcast goes on

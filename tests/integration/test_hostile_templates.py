@@ -94,7 +94,7 @@ async def test_a_stored_template_failing_on_real_data_falls_back_and_admins_are_
     await harness.storage.templates.add("tthc-weekly", province.code, "mau-tinh.docx", hostile, None, clock.now())
 
     await submit(harness)
-    await harness.send(text_update(LAN, "/baocaocu"))
+    await harness.send(text_update(LAN, "/baocaocu tuan"))  # the weekly report (asked when several are scheduled)
     label, data = harness.request.last_to(LAN).buttons[0]
     await harness.send(callback_update(LAN, data))
 

@@ -181,7 +181,8 @@ async def test_the_view_button_shows_the_week_sent_again_when_a_newer_one_exists
         return next(c.text for c in harness.request.sent_to(SON) if "BÁO CÁO TUẦN" in (c.text or ""))
 
     assert "BÁO CÁO TUẦN 50/2025" in (shown := await card(button(notice, "🔎 Xem báo cáo"))) and "— lần 2" in shown
-    assert "BÁO CÁO TUẦN 51/2025" in await card(f"sv:x:{commune.code}")  # /xa's own button: the newest
+    # /xa's own button (the weekly report's, the monthly one being scheduled too): the newest
+    assert "BÁO CÁO TUẦN 51/2025" in await card(f"sv:x:{commune.code}::tthc-weekly")
 
 
 async def test_a_supervisor_of_another_province_cannot_use_the_notice_buttons(

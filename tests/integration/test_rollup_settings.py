@@ -58,7 +58,7 @@ def docx_text(content: bytes) -> str:
 
 async def rollup_docx(harness: BotHarness, who: int) -> str:
     before = len(harness.request.documents_to(who))
-    await harness.send(text_update(who, "/tonghop"))
+    await harness.send(text_update(who, "/tonghop tuan"))  # the weekly report (asked when several are scheduled)
     documents = harness.request.documents_to(who)[before:]
     name, content = next((name, content) for name, content in documents if name.endswith(".docx"))
     assert name.startswith("BC-tong-hop-") and name.endswith("tinh-thai-nguyen.docx")

@@ -6,16 +6,20 @@ scope: a supervisor of another province, and a reporter, are refused on every co
 from __future__ import annotations
 
 import io
+import shutil
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.numbers import format_count
+from bot.settings import PROJECT_ROOT, Settings
 from bot.supervising import rollup_service
 from handlers.supervising import rollup_chat
 from handlers.supervising.on_behalf import entry_template
@@ -54,6 +58,17 @@ class World:
 
     def alerts(self) -> list[dict[str, Any]]:
         return [c.params for c in self.h.request.calls if c.method == "answerCallbackQuery"]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """The weekly cycle alone, whatever the shipped form files schedule: a forms folder with the
+    weekly form only (the choice between reports is tests/supervising/test_per_form*.py's)."""
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    shutil.copy(PROJECT_ROOT / "templates" / "forms" / f"{WEEKLY_FORM_ID}.yaml", folder)
+    return Settings(_env_file=None, database_path=tmp_path / "baocao.db", admin_ids=[ADMIN_ID],  # type: ignore[call-arg]
+                    forms_dir=folder)
 
 
 @pytest.fixture

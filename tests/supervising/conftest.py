@@ -19,6 +19,7 @@ from storage import Storage
 from storage.models import DraftStatus, Person, Role
 from tests.integration.seed import bind, load_units
 from tests.rollup import scenario as sc
+from tests.supervising.monthly import monthly, monthly_clock  # noqa: F401  (two forms scheduled: the fixtures)
 
 SUP, OTHER, REP, MAI = 7001, 7002, 7003, 7004
 REP_INDEX = 40  # an ordinary commune that reported on time
@@ -71,7 +72,10 @@ def clock() -> FakeClock:
 async def desk(settings: Settings, clock: FakeClock) -> AsyncIterator[Desk]:
     storage = await Storage.open(settings.database_path)
     try:
-        services = Services(settings=settings, clock=clock, forms=load_forms(settings.forms_dir))
+        # the weekly cycle alone, whatever the shipped files schedule (tests/supervising/monthly.py runs both)
+        forms = {ident: form if ident == WEEKLY_FORM_ID else form.model_copy(update={"scheduled": False})
+                 for ident, form in load_forms(settings.forms_dir).items()}
+        services = Services(settings=settings, clock=clock, forms=forms)
         services.attach_storage(storage)
         communes = await load_units(storage)
         await load_units(storage, "01")

@@ -120,7 +120,7 @@ async def test_the_four_users_agree(seeded: Seeded) -> None:
 
     # /chuanop (issue 16: one short message): every missing commune named once; those a nudge
     # reaches today counted on its button, the others told with why
-    [listing] = await show_missing(services, await identify(storage, services.settings, SUP), "19")
+    [listing] = await show_missing(services, await identify(storage, services.settings, SUP), "19", WEEKLY_FORM_ID)
     assert isinstance(listing, Message)
     listed = {u.code for u in seeded.communes if listing.text.count(u.full_name) == 1}
     assert listed == missing
