@@ -617,16 +617,20 @@ def _approvals(client: SandboxClient, supervisor: int, plans: list[OfficialPlan]
 
     def answered(m: dict[str, Any]) -> bool:
         text = m.get("text") or ""
-        return has("sv:a:")(m) or has("sv:x:")(m) or shows(text, "supervising.card_report") \
+        return has("sv:a:")(m) or has("sv:x:")(m) or has("sv:k:")(m) or shows(text, "supervising.card_report") \
             or shows(text, "supervising.no_commune_match")
+
+    weekly = say("keywords.weekly").split(" | ")[0]  # the report's word after the name: «/xa Chợ Đồn tuần»
 
     async def show(plan: OfficialPlan, query: str) -> dict[str, Any]:
         before = max((m["message_id"] for m in await client.bot_messages(supervisor)), default=0)
-        await client.send_text(supervisor, f"/xa {query}")
+        await client.send_text(supervisor, f"/xa {query} {weekly}")
         shown = await client.wait_for_bot_message(supervisor, after_message_id=before, timeout=REPLY_TIMEOUT,
                                                   predicate=answered)
-        if has("sv:x:")(shown):  # several communes match: pick this one
-            await client.tap(supervisor, shown["message_id"], data=f"sv:x:{plan.unit.code}")
+        pick = next((d for _, d in _buttons(shown) if d.startswith(("sv:x:", "sv:k:"))
+                     and d.split(":")[2] == plan.unit.code), None)
+        if pick is not None and not has("sv:a:")(shown):  # several communes match: pick this one
+            await client.tap(supervisor, shown["message_id"], data=pick)
             shown = await client.wait_for_bot_message(supervisor, after_message_id=shown["message_id"],
                                                       timeout=REPLY_TIMEOUT, predicate=answered)
         return shown
