@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.administering import setup_command, templates
-from bot.chat.actions import DropTemplate, UseTemplate, decode, matches
+from bot.chat.actions import DropTemplate, TemplateFor, UseTemplate, decode, matches
 from bot.context import BotContext
 from bot.onboarding import stray
 from handlers import reporting
@@ -63,6 +63,9 @@ async def on_template_choice(update: Update, context: BotContext) -> None:
         case UseTemplate() | DropTemplate() as action:
             replies = await templates.decide(context.services.storage, identity, action,
                                              now=context.services.clock.now())
+        case TemplateFor() as chosen:
+            name = query.from_user.full_name if query.from_user else ""
+            replies = await templates.choose_form(context.services, identity, chosen, name)
         case _:
             replies = stray.stale_choice()
     await deliver(update, context, replies)
@@ -72,4 +75,4 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("caidat", caidat, filters=private))
     application.add_handler(MessageHandler(private & filters.Document.ALL, on_template_upload))
-    application.add_handler(CallbackQueryHandler(on_template_choice, pattern=matches(UseTemplate, DropTemplate)))
+    application.add_handler(CallbackQueryHandler(on_template_choice, pattern=matches(UseTemplate, DropTemplate, TemplateFor)))

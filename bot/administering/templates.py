@@ -2,23 +2,28 @@
 not a .docx or too big; checked in the render pool with sample answers (never on the event loop:
 a template that loops or swells is stopped there), previewed, and kept only when the admin confirms
 — as a new version, the previous ones staying available. An admin of a province replaces their
-province's template, a configured admin the default one."""
+province's template, a configured admin the default one. With several forms scheduled the admin is
+first asked which report the template is for (the file waits as an unassigned pending version); it
+is then checked with that form's samples and kept for that form."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from bot.chat.access import Identity, person_of
-from bot.chat.actions import DropTemplate, UseTemplate
+from bot.chat.actions import DropTemplate, TemplateFor, UseTemplate
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, ClearChoices, Document, Later, Message, Reply, TapAnswer
+from bot.documents.form_samples import form_check_contexts, form_preview_context
 from bot.documents.pool import check_template, render_docx
-from bot.documents.render import TemplateError, check_contexts, sample_context
-from bot.domain.forms import WEEKLY_FORM_ID
+from bot.documents.render import TemplateError
+from bot.domain.forms import Form
 from bot.services import Services
+from bot.supervising.which_form import scheduled_forms
 from storage import Storage
 
 PENDING = ":pending"  # the name's suffix of an uploaded template waiting for the admin's answer
+UNASSIGNED = "*" + PENDING  # the name of an upload waiting for the admin to say which report it is for
 MAX_TEMPLATE_MEGABYTES = 5
 MAX_TEMPLATE_BYTES = MAX_TEMPLATE_MEGABYTES * 1024 * 1024
 
@@ -47,18 +52,73 @@ def upload(services: Services, identity: Identity, filename: str, content: bytes
     if refused:
         return refused
 
+    forms = template_forms(services)
+    if len(forms) > 1:
+        async def ask() -> list[Reply]:
+            return await _ask_form(services, identity, forms, filename, content, sender_name)
+
+        return [Message(say("render.checking")), Later(ask)]
+    return _checking(services, identity, forms[0], filename, content, sender_name)
+
+
+def template_forms(services: Services) -> list[Form]:
+    """The forms a template may be uploaded for: the scheduled ones (a variant has its own file)."""
+    forms = [form for form in scheduled_forms(services) if not form.is_variant]
+    return forms or scheduled_forms(services)
+
+
+def _checking(services: Services, identity: Identity, form: Form, filename: str, content: bytes,
+              sender_name: str) -> list[Reply]:
     async def make() -> list[Reply]:
-        return await _check_and_preview(services, identity, filename, content, sender_name)
+        return await _check_and_preview(services, identity, form, filename, content, sender_name)
 
     return [Message(say("render.checking")), Later(make)]
 
 
-async def _check_and_preview(services: Services, identity: Identity, filename: str, content: bytes,
-                             sender_name: str) -> list[Reply]:
-    form = services.forms[WEEKLY_FORM_ID]
+async def _ask_form(services: Services, identity: Identity, forms: list[Form], filename: str, content: bytes,
+                    sender_name: str) -> list[Reply]:
+    """A file that is no Word document is refused at once (checked in the render pool); a document
+    waits as an unassigned upload while the admin says which report it is for."""
     try:
-        await check_template(content, check_contexts(form))
-        preview = await render_docx(content, sample_context(form))
+        await check_template(content, [])
+    except TemplateError as exc:
+        return [Message(say("report_template.refused", reason=exc.reason))]
+    storage = services.storage
+    scope = identity.admin_provinces
+    now = services.clock.now()
+    async with storage.db.transaction():
+        person = await person_of(storage, identity, now, full_name=sender_name)
+        waiting = await storage.templates.add(UNASSIGNED, scope[0] if scope else None, filename, content, person.id,
+                                              now, note=say("report_template.pending_note"))
+    rows = tuple((Choice(form.title, TemplateFor(waiting.id, form.id)),) for form in forms)
+    return [Message(say("template_forms.ask", filename=filename), rows)]
+
+
+async def choose_form(services: Services, identity: Identity, action: TemplateFor, sender_name: str) -> list[Reply]:
+    """The report an unassigned upload is for: checked and previewed with that form's samples;
+    refused to others, out of the admin's provinces, and for a form not scheduled."""
+    if not identity.is_admin:
+        return [TapAnswer(say("common.not_allowed"), alert=True)]
+    storage = services.storage
+    record = await storage.templates.get(action.template_id)
+    form = next((form for form in template_forms(services) if form.id == action.form), None)
+    if record is None or record.name != UNASSIGNED or form is None:
+        return [TapAnswer(say("common.stale_button"), alert=True)]
+    scope = identity.admin_provinces
+    if scope is not None and record.unit_code not in scope:
+        return [TapAnswer(say("common.not_allowed"), alert=True)]
+    content = await storage.templates.content(record.id)
+    if content is None:
+        return [TapAnswer(say("common.stale_button"), alert=True)]
+    return [TapAnswer(), ClearChoices(say("template_forms.chosen", form=form.title)),
+            *_checking(services, identity, form, record.filename, content, sender_name)]
+
+
+async def _check_and_preview(services: Services, identity: Identity, form: Form, filename: str, content: bytes,
+                             sender_name: str) -> list[Reply]:
+    try:
+        await check_template(content, form_check_contexts(form))
+        preview = await render_docx(content, form_preview_context(form))
     except TemplateError as exc:
         return [Message(say("report_template.refused", reason=exc.reason))]
     storage = services.storage
@@ -68,7 +128,7 @@ async def _check_and_preview(services: Services, identity: Identity, filename: s
     async with storage.db.transaction():
         person = await person_of(storage, identity, now, full_name=sender_name)
         pending = await storage.templates.add(
-            WEEKLY_FORM_ID + PENDING, owner, filename, content, person.id, now, note=say("report_template.pending_note"),
+            form.id + PENDING, owner, filename, content, person.id, now, note=say("report_template.pending_note"),
         )
     choices = ((Choice(say("report_template.use"), UseTemplate(pending.id)),
                 Choice(say("report_template.drop"), DropTemplate(pending.id))),)
@@ -83,7 +143,7 @@ async def decide(storage: Storage, identity: Identity, action: UseTemplate | Dro
     if not identity.is_admin:
         return [TapAnswer(say("common.not_allowed"), alert=True)]
     record = await storage.templates.get(action.template_id)
-    if record is None or record.name != WEEKLY_FORM_ID + PENDING:
+    if record is None or not record.name.endswith(PENDING) or record.name == UNASSIGNED:
         return [TapAnswer(say("common.stale_button"), alert=True)]
     scope = identity.admin_provinces  # a province's admin confirms only that province's templates
     if scope is not None and record.unit_code not in scope:
@@ -94,7 +154,7 @@ async def decide(storage: Storage, identity: Identity, action: UseTemplate | Dro
     if content is None:
         return [TapAnswer(say("common.stale_button"), alert=True)]
     async with storage.db.transaction():
-        kept = await storage.templates.add(WEEKLY_FORM_ID, record.unit_code, record.filename, content,
+        kept = await storage.templates.add(record.name.removesuffix(PENDING), record.unit_code, record.filename, content,
                                            identity.person.id if identity.person else None, now,
                                            note=say("report_template.kept_note"))
         await storage.audit.log("template.replace", now, actor=identity.actor, subject=f"template:{kept.id}",

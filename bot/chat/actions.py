@@ -574,3 +574,12 @@ class UseTemplate(Action):
 @dataclasses.dataclass(frozen=True)
 class DropTemplate(Action):
     template_id: int
+
+
+@layout("tp:f:{template_id}:{form}")
+@dataclasses.dataclass(frozen=True)
+class TemplateFor(Action):
+    """The report an uploaded template is for, chosen when several forms are scheduled."""
+
+    template_id: int
+    form: FormId

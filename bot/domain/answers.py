@@ -21,7 +21,8 @@ from bot.domain.text import fold
 from bot.domain.values import Answer
 
 _PERCENT_UNITS = ("%", "phần trăm")
-_CELL_SEPARATOR = re.compile(r"\s*[|;\t]\s*")
+_CELL_SEPARATOR = re.compile(r"\s*[|;\t]\s*")  # a line without «|»: «;» or a tab (pasted from a sheet)
+_BAR = re.compile(r"\s*\|\s*")  # a line with «|» is cut there only: cells may hold «;»
 _NUMBERED = re.compile(r"^\s*(?:[-+•*]\s*)?(\d{1,3})\s*[.:)\-–]\s*(.*)$")
 _LEADING_NUMBER = re.compile(r"^\s*(?:[-+•*]\s*|\d{1,3}\s*[.)]\s+)")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -167,7 +168,8 @@ def _added_rows(table: Field, lines: list[tuple[int, str]]) -> list[dict[str, An
         raise AnswerError(say("form_kinds.table_too_many", count=len(lines), limit=limit))
     rows: list[dict[str, Answer]] = []
     for number, line in lines:
-        cells = _CELL_SEPARATOR.split(_LEADING_NUMBER.sub("", line, count=1).strip())
+        bare = _LEADING_NUMBER.sub("", line, count=1).strip()
+        cells = (_BAR if "|" in bare else _CELL_SEPARATOR).split(bare)
         if len(cells) > len(table.columns):
             raise AnswerError(say("form_kinds.table_line", line=number,
                                   reason=say("form_kinds.table_columns", count=len(table.columns))))

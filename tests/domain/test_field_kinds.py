@@ -234,6 +234,13 @@ def test_rows_the_commune_adds(form: Form) -> None:
     assert format_value(form, values, "tasks") == "1. Chợ 4.0 — Đã hoàn thành\n2. Số hóa di tích — Chưa thực hiện\n3. Bản đồ số"
 
 
+def test_a_line_with_bars_is_cut_at_the_bars_only(form: Form) -> None:
+    """Task names hold semicolons ("(1) …; (2) …", as in the real April report): a line that
+    separates its columns with «|», as the question asks, keeps them in its cells."""
+    rows = parse_table(form.field("tasks"), "Rà soát đường truyền; trang bị máy tính | Đã hoàn thành")
+    assert rows == [{"name": "Rà soát đường truyền; trang bị máy tính", "status": "done"}]
+
+
 @pytest.mark.parametrize(("typed", "reason"), [
     ("", "Anh/Chị vui lòng nhập mỗi dòng một mục của bảng."),
     ("a | b | c", "Dòng 1: Dòng có nhiều hơn 2 cột."),

@@ -14,6 +14,7 @@ from bot.app import build_application
 from bot.settings import Settings
 from storage.models import Role, UnitKind
 from tests.conftest import ADMIN_ID, BotHarness
+from tests.e2e.botprocess import weekly_forms
 from tests.fakes import RecordingRequest, as_update, callback_update, document_update, text_update
 from tests.integration.seed import BALANCED, bind
 from tests.integration.test_report_files import commune, docx_text, submit  # noqa: F401 - fixture
@@ -30,8 +31,10 @@ NESTED_LOOP = ("{% for i in range(9999) %}{% for j in range(9999) %}{% for k in 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
+    # The weekly form alone: with several forms scheduled the upload first asks which report it is
+    # for (tests/integration/test_template_upload_forms.py); these tests check the weekly template.
     return Settings(_env_file=None, database_path=tmp_path / "baocao.db", admin_ids=[ADMIN_ID],  # type: ignore[call-arg]
-                    render_timeout_seconds=LIMIT_S, render_memory_mb=256)
+                    render_timeout_seconds=LIMIT_S, render_memory_mb=256, forms_dir=weekly_forms(tmp_path))
 
 
 def with_tag(tag: str, marker: str = "Trên đây là báo cáo") -> bytes:

@@ -6,11 +6,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.chat.catalogue import say
+from bot.settings import Settings
 from tests.conftest import ADMIN_ID, BotHarness
+from tests.e2e.botprocess import weekly_forms
 from tests.fakes import document_update
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "bao-cao-tuan.docx"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """The weekly form alone: with several forms scheduled the upload first asks which report it is
+    for (tests/integration/test_template_upload_forms.py) before anything is checked."""
+    return Settings(_env_file=None, database_path=tmp_path / "baocao.db", admin_ids=[ADMIN_ID],
+                    forms_dir=weekly_forms(tmp_path))
 
 
 async def test_a_failing_check_is_told_to_the_admin(harness: BotHarness) -> None:
