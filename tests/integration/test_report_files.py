@@ -80,10 +80,19 @@ async def test_a_reporter_cannot_set_another_commune_or_province(harness: BotHar
     assert stored is None
 
 
+async def for_the_weekly_report(harness: BotHarness) -> None:
+    """The weekly and the monthly report are both scheduled: the upload asks which report it is for."""
+    question = harness.request.last_to(ADMIN_ID)
+    assert "dùng cho báo cáo nào" in question.text
+    await harness.send(callback_update(ADMIN_ID, next(d for _, d in question.buttons if d.endswith(":tthc-weekly"))))
+    await harness.app.wait_background()
+
+
 async def test_admin_replaces_the_template_after_a_preview(harness: BotHarness, commune) -> None:
     content = TEMPLATE.read_bytes().replace(b"B\xc3\x81O C\xc3\x81O", b"B\xc3\x81O C\xc3\x81O", 1)
     harness.request.uploads["tpl1"] = content
     await harness.send(document_update(ADMIN_ID, "tpl1", "mau-moi.docx", len(content)))
+    await for_the_weekly_report(harness)
     preview = harness.request.last_to(ADMIN_ID)
     assert preview.method == "sendDocument" and preview.files
     use = next(d for label, d in preview.buttons if label == "Dùng mẫu này")
@@ -103,6 +112,7 @@ async def test_a_broken_template_is_refused_with_the_reason(harness: BotHarness,
             target.writestr(item, data)
     harness.request.uploads["tpl2"] = out.getvalue()
     await harness.send(document_update(ADMIN_ID, "tpl2", "hong.docx", len(out.getvalue())))
+    await for_the_weekly_report(harness)
     reply = harness.request.last_to(ADMIN_ID)
     assert reply.method == "sendMessage" and "Mẫu chưa dùng được" in reply.text
     assert await harness.storage.templates.effective("tthc-weekly", commune.code, commune.province_code) is None
