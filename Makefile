@@ -13,10 +13,10 @@ $(STAMP): pyproject.toml
 	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-# With TELEGRAM_BOT_TOKEN (in .env or the environment) the bot talks to Telegram;
-# without it, the bot runs against the local sandbox.
+# With TELEGRAM_BOT_TOKEN and/or ZALO_BOT_TOKEN (in .env or the environment) the bot serves the real
+# messenger(s) whose token is set; with neither, it runs against the local sandbox.
 run: $(STAMP)
-	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] || grep -qE '^[[:space:]]*TELEGRAM_BOT_TOKEN[[:space:]]*=[[:space:]]*[^[:space:]#]' .env 2>/dev/null; then \
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] || [ -n "$$ZALO_BOT_TOKEN" ] || grep -qE '^[[:space:]]*(TELEGRAM|ZALO)_BOT_TOKEN[[:space:]]*=[[:space:]]*[^[:space:]#]' .env 2>/dev/null; then \
 		$(PY) -m bot run; \
 	else \
 		$(PY) -m bot demo; \

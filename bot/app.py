@@ -14,6 +14,7 @@ from bot.domain.forms import load_forms
 from bot.services import Services
 from bot.settings import Settings
 from handlers import register_handlers
+from handlers.absent_bot import ABSENT_TOKEN, AbsentTelegramBot
 from handlers.fitting_bot import FittingBot
 from handlers.pacing import PacedRateLimiter
 
@@ -45,18 +46,27 @@ def build_application(
     clock: Clock | None = None,
     rate_limiter: bool = True,
 ) -> BaocaoApplication:
-    """Build the bot. `request` replaces the HTTP layer (tests); the Bot API base URL comes from settings."""
+    """Build the bot. `request` replaces the HTTP layer (tests); the Bot API base URL comes from settings.
+
+    With ZALO_BOT_TOKEN and no Telegram token, a Zalo-only application: its Telegram bot never asks
+    Telegram anything (handlers.absent_bot), it has no updater, and ``telegram_runs`` is False."""
+    telegram_runs = True
     if token is None:
-        if settings.telegram_bot_token is None:
-            raise ValueError("a bot token is needed: TELEGRAM_BOT_TOKEN, or token= for the sandbox")
-        token = settings.telegram_bot_token.get_secret_value()
+        if settings.telegram_bot_token is not None:
+            token = settings.telegram_bot_token.get_secret_value()
+        elif settings.zalo_bot_token is not None:
+            telegram_runs = False
+            token = ABSENT_TOKEN
+        else:
+            raise ValueError("a bot token is needed: TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN, or token= for the sandbox")
     clock = clock or SystemClock(settings.tz)
     services = Services(settings=settings, clock=clock, forms=load_forms(settings.forms_dir))
 
     base = str(settings.bot_api_base_url).rstrip("/") if settings.bot_api_base_url is not None else None
     # AIORateLimiter (max_retries=3) plus at most 30 sends in any 1.02 s and 1/s per chat for broadcasts
     limiter = PacedRateLimiter(max_retries=3, per_chat_interval=1.05) if rate_limiter else None
-    bot = FittingBot(  # the builder's own ExtBot, except that no text leaves over Telegram's limits
+    kind = FittingBot if telegram_runs else AbsentTelegramBot
+    bot = kind(  # the builder's own ExtBot, except that no text leaves over Telegram's limits
         token,
         base_url=f"{base}/bot" if base else "https://api.telegram.org/bot",
         base_file_url=f"{base}/file/bot" if base else "https://api.telegram.org/file/bot",
@@ -73,10 +83,13 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(False)
     )
+    if not telegram_runs:
+        builder = builder.updater(None)  # no Telegram updates to poll
     builder = builder.post_init(_set_default_menu)  # under run_polling and the webhook server (bot.commands.webhook_server)
     application = builder.build()
     assert isinstance(application, BaocaoApplication)
     application.services = services
+    application.telegram_runs = telegram_runs
     register_handlers(application)
     if settings.zalo_bot_token is not None:
         application.zalo_channel = zalo_channel(application)
@@ -96,5 +109,6 @@ def zalo_channel(application: BaocaoApplication) -> ZaloChannel:
     channel = ZaloChannel(services, ZaloBotClient.from_settings(services.settings),
                           file_link=links.for_identity if links is not None else no_file_link,
                           timetable=lambda: application.reminders)
-    channel.other_tell = bot_tell(application.bot)  # a Telegram person told from Zalo (never back to Zalo)
+    if application.telegram_runs:  # a Telegram person told from Zalo (never back to Zalo)
+        channel.other_tell = bot_tell(application.bot)
     return channel

@@ -51,6 +51,7 @@ class BaocaoApplication(Application[Any, Any, Any, Any, Any, Any]):
     reminders: Timetable | None = None  # bot.scheduler.ReminderScheduler, installed by initialize
     reminder_config: ReminderConfig | None = None  # None: from the environment (REMINDERS_…); the demo sets its own
     zalo_channel: ZaloChannel | None = None  # the Zalo channel beside Telegram (bot.app), polled from start to stop
+    telegram_runs: bool = True  # False in a Zalo-only process (no TELEGRAM_BOT_TOKEN): Telegram is never asked
 
     async def initialize(self) -> None:
         from bot.documents.pool import POOL, limits_from

@@ -63,7 +63,8 @@ def notice_sender(application: BaocaoApplication, zalo_client: ZaloBotClient | N
     zalo = None
     if zalo_client is not None:
         zalo = ZaloNoticeSender(zalo_client, ZaloPace(services.settings.zalo_send_rate))
-    return RoutingSender(services.storage, TelegramNoticeSender(application.bot), zalo)
+    telegram = TelegramNoticeSender(application.bot) if application.telegram_runs else None
+    return RoutingSender(services.storage, telegram, zalo)
 
 
 class ReminderScheduler(Timetable):

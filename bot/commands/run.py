@@ -10,6 +10,10 @@ With ZALO_BOT_TOKEN the Zalo channel (handlers/zalo) runs beside Telegram in the
 polling of ZALO_API_BASE_URL, or Zalo's webhook when ZALO_WEBHOOK_URL is set (with ZALO_WEBHOOK_SECRET;
 its server listens on WEBHOOK_LISTEN:ZALO_WEBHOOK_PORT).
 
+With ZALO_BOT_TOKEN and no TELEGRAM_BOT_TOKEN the process serves Zalo alone (bot.commands.zalo_only):
+no Telegram request at all; a notice to someone who can only be reached on Telegram is marked failed
+with its reason and logged (bot.notices.routing).
+
 Either way SIGTERM (or SIGINT) stops the bot within about 6 s, losing nothing (``BaocaoApplication``)."""
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from telegram import Update
 from bot.app import build_application
 from bot.chat.catalogue import say
 from bot.commands.webhook_server import serve
+from bot.commands.zalo_only import serve_zalo_only
 from bot.context import BaocaoApplication
 from bot.logs import setup_logging
 from bot.memory import limit_arenas
@@ -39,13 +44,16 @@ def webhook_path(url: str) -> str:
 
 
 def run(settings: Settings) -> None:
-    if settings.telegram_bot_token is None:
+    if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
         raise SettingsError(
-            "Setting TELEGRAM_BOT_TOKEN is missing: put it in .env, "
+            "Setting TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN is missing: put one (or both) in .env, "
             "or run `make run` without a token to try the bot in the local sandbox."
         )
     limit_arenas()  # before any worker thread: the rollups' threads would each keep an arena
     application = build_application(settings)
+    if settings.telegram_bot_token is None:
+        asyncio.run(serve_zalo_only(application, settings))
+        return
     if settings.uses_webhook:
         assert settings.webhook_url is not None and settings.webhook_secret is not None
         url = str(settings.webhook_url)
@@ -97,7 +105,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "run",
         help=say("cli.run_help"),
-        description="Run the bot against Telegram: long polling, or a webhook when WEBHOOK_URL is set "
+        description="Run the bot against Telegram and/or Zalo (whichever tokens are set): long polling, or a webhook when WEBHOOK_URL is set "
         "(with WEBHOOK_SECRET; the local server listens on WEBHOOK_LISTEN:WEBHOOK_PORT). With ZALO_BOT_TOKEN, "
         "the Zalo channel runs beside it (Zalo's webhook when ZALO_WEBHOOK_URL is set).",
     )

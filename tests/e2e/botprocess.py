@@ -32,10 +32,12 @@ ZALO_TOKEN = "654321:ZALOTEST"
 
 class BotProcess:
     def __init__(self, base_url: str, database: Path, admin_ids: str = "", forms_dir: Path | None = None,
-                 templates: Path | None = None, *, zalo: bool = False) -> None:
-        """``zalo``: the Zalo channel runs too, on the sandbox's Zalo side."""
+                 templates: Path | None = None, *, zalo: bool = False, telegram: bool = True) -> None:
+        """``zalo``: the Zalo channel runs too, on the sandbox's Zalo side; not ``telegram``: no
+        TELEGRAM_BOT_TOKEN (a Zalo-only process)."""
         self.base_url = base_url
         self.zalo = zalo
+        self.telegram = telegram
         self.database = database
         self.admin_ids = admin_ids
         self.forms_dir = forms_dir  # None: the weekly form alone (see weekly_forms)
@@ -47,9 +49,9 @@ class BotProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEBHOOK_", "ZALO_"))}
         if self.zalo:
             env.update({"ZALO_BOT_TOKEN": ZALO_TOKEN, "ZALO_API_BASE_URL": f"{self.base_url}/zalo"})
+        if self.telegram:
+            env.update({"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": self.base_url})
         env.update({
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "BOT_API_BASE_URL": self.base_url,
             "DATABASE_PATH": str(self.database),
             "ADMIN_IDS": self.admin_ids,
             "LOG_LEVEL": "INFO",
