@@ -11,7 +11,7 @@ from bot.administering.units import official_units
 from bot.app import build_application
 from bot.clock import VN_TZ, FakeClock
 from bot.notices.plan import REMINDER
-from bot.notices.routing import RoutingSender
+from bot.notices.routing import NO_TELEGRAM, RoutingSender
 from bot.settings import Settings
 from sandbox import SandboxClient, SandboxServer
 from storage import Storage
@@ -103,3 +103,59 @@ async def test_a_reminder_reaches_each_person_once_on_the_messenger_used_last(tm
     assert (first.sent, first.blocked, again.sent) == (len(PEOPLE) - 1, 1, 0)
     assert sorted(n.status for n in notices).count(NoticeStatus.SENT) == len(PEOPLE) - 1
     assert blocked is not None and not blocked.active  # marked as Telegram's blocked users are
+
+
+async def test_a_zalo_only_process_reaches_zalo_and_marks_telegram_notices_failed(tmp_path: Path) -> None:
+    """No TELEGRAM_BOT_TOKEN: whoever has a Zalo account gets the reminder there (even if they used
+    Telegram last); a notice only Telegram could carry is marked failed with the reason, not lost
+    silently, and Telegram is never asked anything."""
+    server = SandboxServer()
+    base = await server.start()
+    database = tmp_path / "baocao.db"
+    try:
+        storage = await Storage.open(database)
+        ids = await _seed(storage, REMINDER_AT - timedelta(days=30))
+        await storage.close()
+        async with SandboxClient(base) as client:
+            for name, telegram_id, zalo_id, _, unreachable in PEOPLE:
+                if telegram_id is not None:
+                    await client.add_user(telegram_id, name)
+                if zalo_id is not None:
+                    await client.zalo.add_user(zalo_id, name)
+                    if unreachable:
+                        await client.zalo.set_unreachable(zalo_id)
+            settings = Settings(_env_file=None, database_path=database, zalo_bot_token=ZALO_TOKEN,
+                                zalo_api_base_url=server.zalo.api_base_url)
+            app = build_application(settings, clock=FakeClock(REMINDER_AT))
+            assert not app.telegram_runs and app.updater is None
+            async with app:
+                scheduler = app.reminders
+                assert scheduler is not None
+                [period] = [p for p in await scheduler.reminders.ensure_periods("tthc-weekly", REMINDER_AT)
+                            if p.key == "2025-W50"]
+                await scheduler.reminders.fire(period, REMINDER, REMINDER_AT)
+                await scheduler.broadcaster.drain()
+                notices = {n.person_id: n for n in
+                           await app.services.storage.notices.list_for_period(period.id, REMINDER)}
+            got: dict[str, tuple[int, int]] = {}
+            for name, telegram_id, zalo_id, _, _ in PEOPLE:
+                on_telegram = len(await client.bot_messages(telegram_id)) if telegram_id is not None else 0
+                on_zalo = len(await client.zalo.bot_messages(zalo_id)) if zalo_id is not None else 0
+                got[name] = (on_telegram, on_zalo)
+    finally:
+        await server.stop()
+
+    assert got == {
+        "Telegram only": (0, 0),
+        "Zalo only": (0, 1),
+        "Both, Zalo last": (0, 1),
+        "Both, Telegram last": (0, 1),  # Zalo runs, Telegram does not
+        "Zalo unreachable, has Telegram": (0, 0),
+        "Zalo only, unreachable": (0, 0),
+        "Zalo only 2": (0, 1),
+    }
+    for name in ("Telegram only", "Zalo unreachable, has Telegram"):
+        notice = notices[ids[name]]
+        assert notice.status == NoticeStatus.FAILED, (name, notice)
+        assert notice.last_error is not None and NO_TELEGRAM in notice.last_error, (name, notice)
+    assert notices[ids["Both, Telegram last"]].status == NoticeStatus.SENT
