@@ -122,6 +122,17 @@ _ROLE_KEYS = {"reporter": "cli.demo_role_reporter", "supervisor": "cli.demo_role
               "admin": "cli.demo_role_admin"}
 
 
+def _share(text: str) -> float:
+    """A share between 0 and 1 (--zalo-share)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(say("zalo_simulation.bad_share", value=text))
+    return value
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.simulate:
         from bot.demo.simulate import run_simulation
@@ -129,6 +140,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(run_simulation(
             settings, province=args.province or settings.default_province or DEFAULT_PROVINCE,
             communes=args.communes, out=args.out, seed=args.seed, progress=not args.quiet,
+            zalo_share=args.zalo_share,
         ))
     asyncio.run(demo(settings, port=args.port, host=args.host, province=args.province))
     return 0
@@ -153,4 +165,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="with --simulate: output folder (default: a new folder under data/demo-simulation/)")
     parser.add_argument("--seed", type=int, default=1, help="with --simulate: random seed (default: 1)")
     parser.add_argument("--quiet", action="store_true", help="with --simulate: no progress bar")
+    parser.add_argument("--zalo-share", type=_share, default=0.3,
+                        help="with --simulate: share of the communes whose official reports on Zalo, typing the "
+                        "numbered options (0 to 1; default: 0.3)")
     parser.set_defaults(func=_run)

@@ -26,6 +26,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import SecretStr
+
 from bot.administering.units import normalize_province_code, official_units
 from bot.chat.catalogue import say
 from bot.clock import FakeClock
@@ -33,6 +35,7 @@ from bot.demo.figures import COUNT_FIELDS, format_thousands, profile_for, rng_fo
 from bot.demo.screens import read, shows
 from bot.demo.script import script
 from bot.demo.seed import DEMO_FORM, DEMO_PEOPLE, DemoPerson, bind_person, seed_history
+from bot.demo.zalo_official import ZaloOfficial
 from bot.domain.calendar import weekday_vi
 from bot.domain.forms import Form
 from bot.domain.numbers import format_date
@@ -48,6 +51,8 @@ from storage.models import Period, Role, Unit, UnitKind
 log = logging.getLogger(__name__)
 
 SIM_TOKEN = "777001:sandbox-simulation"
+SIM_ZALO_TOKEN = "777002:sandboxZaloSimulation"
+ZALO_SHARE = 0.3  # the communes on Zalo by default
 HISTORY_WEEKS = 4
 FIRST_OFFICIAL_ID = 300_001
 CONCURRENCY = 6
@@ -74,6 +79,7 @@ class OfficialPlan:
     slip: str | None
     answers: dict[str, Any]  # what ends up in the report
     first_tries: dict[str, int] = field(default_factory=dict)  # the slip: a wrong figure typed first
+    zalo_id: str | None = None  # on Zalo (bot.demo.zalo_official): types the options' keys; no slip
 
     @property
     def full_name(self) -> str:
@@ -120,15 +126,19 @@ def _name(rng: random.Random) -> tuple[str, str]:
 
 
 def make_plans(communes: list[Unit], info: PeriodInfo, form: Form, history: dict[str, dict[str, Any]],
-               seed: int) -> list[OfficialPlan]:
-    """Who reports when and how: about 70% on time, 20% late, 10% never; a slip for one in five."""
+               seed: int, zalo_share: float = 0.0) -> list[OfficialPlan]:
+    """Who reports when and how: about 70% on time, 20% late, 10% never; a slip for one in five;
+    ``zalo_share`` of the communes on Zalo (at least one when the share is above 0)."""
     rng = random.Random(f"{seed}|plan")
+    on_zalo = set(random.Random(f"{seed}|zalo").sample(
+        range(len(communes)), min(len(communes), max(1, round(len(communes) * zalo_share)))) if zalo_share > 0
+        else [])
     count = len(communes)
     never = max(1, round(count * 0.1)) if count >= 4 else 0
     late = max(1, round(count * 0.2)) if count >= 3 else 0
     timings = [NEVER] * never + [LATE] * late + [ON_TIME] * (count - never - late)
     rng.shuffle(timings)
-    reporters = [i for i, t in enumerate(timings) if t != NEVER]
+    reporters = [i for i, t in enumerate(timings) if t != NEVER and i not in on_zalo]  # slips: on Telegram
     slips: dict[int, str] = {}
     slip_kinds = [HARD, TYPO, EXPLAIN]
     for n, index in enumerate(rng.sample(reporters, min(len(reporters), max(3, count // 5) if count >= 6 else
@@ -151,7 +161,8 @@ def make_plans(communes: list[Unit], info: PeriodInfo, form: Form, history: dict
         # a figure typed ten times too large is caught as it is typed, one question at a time
         style = "step" if slip == TYPO else ("bulk" if crng.random() < 0.6 else "step")
         plan = OfficialPlan(unit=unit, telegram_id=FIRST_OFFICIAL_ID + index, first_name=first, last_name=last,
-                            timing=timing, at=at, style=style, slip=slip, answers=answers)
+                            timing=timing, at=at, style=style, slip=slip, answers=answers,
+                            zalo_id=f"zalo-sim-{unit.code}" if index in on_zalo else None)
         _apply_slip(plan)
         plans.append(plan)
     return plans
@@ -437,6 +448,7 @@ async def simulate_week(
     out: Path,
     seed: int = 1,
     stream: TextIO | None = None,
+    zalo_share: float = ZALO_SHARE,
 ) -> SimulationResult:
     started = time.monotonic()
     province = normalize_province_code(province)
@@ -454,6 +466,8 @@ async def simulate_week(
     local = settings.model_copy(update={
         "telegram_bot_token": None, "bot_api_base_url": base_url, "database_path": database,
         "webhook_url": None, "webhook_secret": None, "admin_ids": [],
+        "zalo_bot_token": SecretStr(SIM_ZALO_TOKEN) if zalo_share > 0 else None,
+        "zalo_api_base_url": sandbox.zalo.api_base_url if zalo_share > 0 else None, "zalo_webhook_url": None,
     })
     clock = FakeClock(datetime.now(settings.tz))
     bot = DrivenBot(local, token=SIM_TOKEN, clock=clock)
@@ -489,8 +503,13 @@ async def simulate_week(
         if previous is not None:
             for sub in await storage.submissions.list_latest_for_period(previous.id):
                 history[sub.unit_code] = dict(sub.answers)
-        plans = make_plans(chosen, info, form, history, seed)
+        plans = make_plans(chosen, info, form, history, seed, zalo_share)
         for plan in plans:
+            if plan.zalo_id is not None:  # bound directly, as the demo's Zalo officials are
+                on_zalo = await storage.people.get_or_create_zalo(plan.zalo_id, now, plan.full_name)
+                await storage.people.add_membership(on_zalo.id, Role.REPORTER, plan.unit.code, now)
+                await client.zalo.add_user(plan.zalo_id, plan.full_name)
+                continue
             demo = DemoPerson(plan.telegram_id, plan.first_name, plan.last_name, Role.REPORTER,
                               script().reporter_title)
             await bind_person(storage, demo, plan.unit, now)
@@ -665,10 +684,27 @@ def _officials(client: SandboxClient, group: list[OfficialPlan], form: Form, out
 
         async def one(plan: OfficialPlan) -> None:
             async with gate:
-                results[plan.unit.code] = await Official(client, plan, form, out, from_notice).report()
+                if plan.zalo_id is not None:
+                    results[plan.unit.code] = await _on_zalo(client, plan, form)
+                else:
+                    results[plan.unit.code] = await Official(client, plan, form, out, from_notice).report()
 
         await asyncio.gather(*(one(plan) for plan in group))
     return run
+
+
+async def _on_zalo(client: SandboxClient, plan: OfficialPlan, form: Form) -> OfficialResult:
+    """A Zalo official's week (bot.demo.zalo_official), told as a Telegram official's is."""
+    assert plan.zalo_id is not None
+    official = ZaloOfficial(client.zalo, plan.zalo_id, plan.answers, form)
+    result = OfficialResult(plan, started_from="zalo")
+    try:
+        result.submitted = await official.report()
+    except (TimeoutError, OSError) as exc:
+        result.error = f"Zalo · {type(exc).__name__}: {exc}"
+    result.messages = official.messages
+    result.caught = ["kept"] * official.kept
+    return result
 
 
 async def _actual(storage: Storage, period: Period, communes: Iterable[Unit]) -> dict[str, int]:
@@ -741,6 +777,10 @@ def summary(result: SimulationResult) -> str:
                          approved=approved))
     if result.approved:
         lines.append(say("demo.summary_approved", count=result.approved))
+    on_zalo = [p for p in result.plans if p.zalo_id is not None]
+    if on_zalo:
+        lines.append(say("zalo_simulation.summary_zalo", communes=len(on_zalo), submitted=sum(
+            1 for p in on_zalo if (r := result.results.get(p.unit.code)) is not None and r.submitted)))
     started = Counter(r.started_from for r in result.results.values() if r.submitted)
     if started.get("notice"):
         lines.append(say("demo.summary_started", from_notice=started["notice"], typed=started.get("/baocao", 0)))
@@ -784,9 +824,9 @@ def default_out(province: str) -> Path:
 
 
 async def run_simulation(settings: Settings, *, province: str, communes: int | None, out: Path | None, seed: int,
-                         progress: bool = True) -> int:
+                         progress: bool = True, zalo_share: float = ZALO_SHARE) -> int:
     folder = (out or default_out(normalize_province_code(province))).resolve()
     result = await simulate_week(settings, province=province, communes=communes, out=folder, seed=seed,
-                                 stream=sys.stderr if progress else None)
+                                 stream=sys.stderr if progress else None, zalo_share=zalo_share)
     print(summary(result), flush=True)
     return 1 if any(r.error for r in result.results.values()) else 0
