@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEBHOOK_"))}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEBHOOK_", "ZALO_"))}
     environment.update({"DATABASE_PATH": str(tmp_path / "cli.db"), **(env or {})})
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=environment,
                           capture_output=True, text=True, timeout=120)
@@ -65,6 +65,13 @@ def test_run_without_a_token_says_what_to_do(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "run")
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in result.stderr and "make run" in result.stderr
+    assert "ZALO_BOT_TOKEN" in result.stderr  # either token serves the real messenger
+
+
+def test_a_zalo_share_out_of_range_is_refused_in_vietnamese(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "demo", "--simulate", "--zalo-share", "30%")
+    assert result.returncode == 2
+    assert "Tỷ lệ xã dùng Zalo «30%» không hợp lệ" in result.stderr and "0.3" in result.stderr
 
 
 def test_the_token_never_reaches_the_log(tmp_path: Path) -> None:
