@@ -6,7 +6,10 @@ routing (bot.notices.routing) instead of being sent."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import User
+from telegram.error import InvalidToken
 
 from handlers.fitting_bot import FittingBot
 
@@ -18,6 +21,10 @@ class AbsentTelegramBot(FittingBot):
 
     async def initialize(self) -> None:
         return None
+
+    async def _do_post(self, *args: Any, **kwargs: Any) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Every Bot API request: refused here, nothing leaves the process (a bug if ever reached)."""
+        raise InvalidToken("no TELEGRAM_BOT_TOKEN: this process serves Zalo only")
 
     @property
     def bot(self) -> User:
