@@ -8,6 +8,8 @@ reports on time, who late and who never, and who makes a slip the checks catch (
 whole, a figure typed ten times too large, figures that do not balance) and then fixes or explains it.
 The calendar's moments (opening prompt, reminders, deadline, escalation to the supervisor) are fired
 through the reminder scheduler at their times; after the week the provincial rollup is produced.
+A share of the communes (``zalo_share``, --zalo-share) reports on Zalo: their officials are users of
+the sandbox's Zalo side who type the options' keys (bot.demo.zalo_official); their notices go to Zalo.
 
 What it leaves in the output folder: each commune's .docx as the official received it in chat, the
 rollup's .docx, .xlsx and chart, a summary (tom-tat.txt) and the database of the week."""
