@@ -70,7 +70,7 @@ def test_forms_list_prints_id_period_kind_version_and_title(tmp_path: Path) -> N
     weekly = next(line for line in lines if line.startswith("tthc-weekly"))
     survey = next(line for line in lines if line.startswith("draft-survey"))
     # the monthly report runs on its own calendar beside the weekly one; a form being prepared does not
-    assert "hằng tháng" in monthly and "chưa chạy lịch" not in monthly and "  1  " in monthly
+    assert "hằng tháng" in monthly and "chưa chạy lịch" not in monthly and "  2  " in monthly
     assert "Nghị quyết số 57-NQ/TW" in monthly
     assert "hằng tuần" in weekly and "Báo cáo tuần" in weekly
     assert "hằng tháng (chưa chạy lịch)" in survey
@@ -96,7 +96,7 @@ def test_forms_check_points_at_broken_yaml_and_passes_a_good_file(tmp_path: Path
     assert result.stderr.startswith(f"{path}:3: not valid YAML at line 3")
     good = bot(tmp_path, "forms", "check", str(ROOT / "templates" / "forms" / "nq57-monthly.yaml"))
     assert good.returncode == 0, good.stderr
-    assert "biểu mẫu hợp lệ (nq57-monthly, phiên bản 1" in good.stdout
+    assert "biểu mẫu hợp lệ (nq57-monthly, phiên bản 2" in good.stdout
     missing = bot(tmp_path, "forms", "check", str(tmp_path / "none.yaml"))
     assert missing.returncode == 2 and "Không đọc được tệp" in missing.stderr
 
