@@ -95,7 +95,7 @@ async def _target(storage: Storage, identity: Identity, args: list[str]) -> tupl
 
 def _parse_value(field_name: str, raw: str) -> object:
     if field_name == "recipient" and ReportSettings(recipient=raw).recipient == NO_RECIPIENT:
-        return NO_RECIPIENT  # "không": no «Kính gửi» line
+        return NO_RECIPIENT  # a word of keywords.no_recipient: no recipient line
     if field_name == "period_wording":  # tuan, tinhden («tính đến»), quy — or week, as_of, quarter
         try:
             return ReportSettings(period_wording=raw).period_wording

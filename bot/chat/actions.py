@@ -224,7 +224,7 @@ class AnswerNone(Action):
 @layout("r:{draft_id}:o:{field}")
 @dataclasses.dataclass(frozen=True)
 class AnswerBlank(Action):
-    """Answer an optional count «Không có số liệu»: a blank, not 0."""
+    """Answer an optional count with the blank (catalogue ``blanks.button``): no figure, not 0."""
 
     draft_id: int
     field: str
@@ -253,7 +253,7 @@ class ChooseOption(Action):
 @layout("r:{draft_id}:x:{item}:{number}")
 @dataclasses.dataclass(frozen=True)
 class ChooseText(Action):
-    """Answer the target asked now with its declared text ``number`` (1-based: «Không phát sinh»)."""
+    """Answer the target asked now with its declared text ``number`` (1-based, in the form's order)."""
 
     draft_id: int
     item: str
@@ -377,7 +377,7 @@ class DraftFile(Action):
 @layout("r:{draft_id}:lt:{field}")
 @dataclasses.dataclass(frozen=True)
 class WriteMore(Action):
-    """«Viết tiếp»: go on writing a long text (the next message is appended)."""
+    """Go on writing a long text (``long_texts.write_more``): the next message is appended."""
 
     draft_id: int
     field: FieldId
@@ -395,7 +395,7 @@ class FinishText(Action):
 @layout("r:{draft_id}:ly:{field}")
 @dataclasses.dataclass(frozen=True)
 class ClearText(Action):
-    """«Xóa làm lại»: clear the long text written so far and start again."""
+    """Clear the long text written so far and start again (``long_texts.clear``)."""
 
     draft_id: int
     field: FieldId

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from bot.chat.catalogue import say
+from bot.domain.arguments import is_keyword
 from bot.domain.text import fold
 
 DEFAULT_SIGNER_TITLES = (say("report_document.signer_title_for"), say("report_document.signer_title"))
@@ -31,9 +32,8 @@ _ARCHIVE_WORD = "lưu"
 _KINH_GUI = re.compile(r"^\s*kính\s+gửi\s*:?\s*", re.IGNORECASE)
 _LINE_MARK = re.compile(r"^\s*[-–—+•*]\s*")
 _SPACES = re.compile(r"\s+")
-# A recipient written as one of these (folded) means "no «Kính gửi» line"; stored as NO_RECIPIENT.
+# A recipient written as one of the words of ``keywords.no_recipient`` means no "Kính gửi" line.
 NO_RECIPIENT = "-"
-_NO_RECIPIENT_WORDS = frozenset({"-", "khong", "khong co", "khong ghi", "bo trong", "none"})
 PeriodWording = Literal["week", "as_of", "quarter"]
 
 
@@ -134,7 +134,7 @@ class ReportSettings(BaseModel):
     def _recipient(cls, value: object) -> object:
         if isinstance(value, str):
             stripped = _SPACES.sub(" ", value).strip()
-            if stripped and fold(stripped).rstrip(" .") in _NO_RECIPIENT_WORDS:
+            if stripped and is_keyword(stripped.rstrip(" ."), "keywords.no_recipient"):
                 return NO_RECIPIENT
             value = _KINH_GUI.sub("", stripped).rstrip(" .;,")
             return value or None
@@ -144,7 +144,9 @@ class ReportSettings(BaseModel):
     @classmethod
     def _wording(cls, value: object) -> object:
         if isinstance(value, str):
-            return _WORDING_WORDS.get(fold(value).strip().replace(" ", "_"), value.strip() or None)
+            word = " ".join(value.split())
+            return next((wording for wording, key in _WORDING_KEYWORDS.items() if is_keyword(word, key)),
+                        word or None)
         return value
 
     @field_validator("directive", mode="before")
@@ -230,9 +232,9 @@ class ResolvedReportSettings(BaseModel):
     form_variant: str = ""  # empty: the form itself
 
 
-_WORDING_WORDS: dict[str, PeriodWording] = {
-    "week": "week", "tuan": "week", "as_of": "as_of", "tinh_den": "as_of", "tinhden": "as_of", "den_ngay": "as_of",
-    "denngay": "as_of", "quarter": "quarter", "quy": "quarter",
+# The words of each period wording, in the catalogue (the setting's value, or the words typed in chat).
+_WORDING_KEYWORDS: dict[PeriodWording, str] = {
+    "week": "keywords.wording_week", "as_of": "keywords.wording_as_of", "quarter": "keywords.wording_quarter",
 }
 
 
