@@ -21,10 +21,7 @@ from typing import Literal
 
 from .base import Repository
 from .models import Person, Unit
-
-_PERSON_COLUMNS = ("id", "telegram_id", "zalo_id", "messenger", "full_name", "username", "active", "created_at",
-                   "blocked_at", "reminders_paused_from", "reminders_paused_to")
-
+from .people import PERSON_COLUMNS
 
 Unreachable = Literal["no_reporter", "blocked", "on_leave"]
 UNREACHABLE: tuple[Unreachable, ...] = ("no_reporter", "blocked", "on_leave")  # the order they are told in
@@ -99,7 +96,7 @@ class MissingRepo(Repository):
         order, with their reporters. ``with_reporters_only``: consider only communes that have a
         reporter (the reminders: a commune without one has nobody to remind, and is not counted)."""
         province = "" if province_code is None else " AND u.province_code = ?"
-        person = ", ".join(f"p.{column} AS p_{column}" for column in _PERSON_COLUMNS)
+        person = ", ".join(f"p.{column} AS p_{column}" for column in PERSON_COLUMNS)
         rows = await self.db.fetch_all(
             "SELECT u.code, u.name, u.full_name, u.kind, u.division_type, u.province_code,"
             " EXISTS (SELECT 1 FROM submissions s WHERE s.period_id = ? AND s.unit_code = u.code) AS submitted,"
@@ -119,7 +116,7 @@ class MissingRepo(Repository):
                             division_type=row["division_type"], province_code=row["province_code"])
                 units[code] = (unit, bool(row["submitted"]), [])
             if row["p_id"] is not None:
-                units[code][2].append(Person.model_validate({c: row[f"p_{c}"] for c in _PERSON_COLUMNS}))
+                units[code][2].append(Person.model_validate({c: row[f"p_{c}"] for c in PERSON_COLUMNS}))
         totals: dict[str, int] = {}
         missing: list[MissingCommune] = []
         for unit, submitted, reporters in units.values():

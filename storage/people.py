@@ -10,10 +10,10 @@ from .codec import dt_text, opt_date_text
 from .db import Conn
 from .models import Membership, Messenger, Person, Role, UnitKind
 
-_PERSON = (
-    "p.id, p.telegram_id, p.zalo_id, p.messenger, p.full_name, p.username, p.active, p.created_at, p.blocked_at,"
-    " p.reminders_paused_from, p.reminders_paused_to"
-)
+# A person's columns, read here and beside a unit's own (storage/missing.py).
+PERSON_COLUMNS = ("id", "telegram_id", "zalo_id", "messenger", "full_name", "username", "active", "created_at",
+                  "blocked_at", "reminders_paused_from", "reminders_paused_to")
+_PERSON = ", ".join(f"p.{column}" for column in PERSON_COLUMNS)
 _MEMBERSHIP = "id, person_id, role, unit_code, created_at, revoked_at"
 
 # The kind of unit each role belongs to (admins: everywhere, or one province).
