@@ -82,23 +82,20 @@ class Settings(BaseSettings):
     file_link_days: float = Field(default=7.0, gt=0, le=90, description="Days a file link stays valid.")
     file_link_listen: str = Field(default="127.0.0.1", description="Address the file server listens on.")
     file_link_port: int = Field(
-        default=8444, ge=0, le=65535, description="Port of the file server when no webhook server runs."
+        default=8445, ge=0, le=65535, description="Port of the file server when no webhook server runs."
     )
     zalo_send_rate: float = Field(
         default=5.0, gt=0, le=100, description="Notices sent to Zalo per second at most (its limits are unpublished)."
     )
 
-    @field_validator("telegram_bot_token", "webhook_secret", "zalo_bot_token", "zalo_webhook_secret", mode="before")
-    @classmethod
-    def _empty_is_none(cls, value: object) -> object:
-        return None if value == "" else value
-
     @field_validator(
-        "bot_api_base_url", "webhook_url", "default_province", "bot_username", "zalo_api_base_url",
-        "zalo_webhook_url", mode="before"
+        "telegram_bot_token", "webhook_secret", "zalo_bot_token", "zalo_webhook_secret", "bot_api_base_url",
+        "webhook_url", "default_province", "bot_username", "zalo_api_base_url", "zalo_webhook_url",
+        "public_base_url", "file_link_secret", mode="before"
     )
     @classmethod
-    def _empty_str_is_none(cls, value: object) -> object:
+    def _empty_is_none(cls, value: object) -> object:
+        """A setting left empty in .env (``NAME=``) is not set."""
         return None if value == "" else value
 
     @field_validator("telegram_bot_token")
@@ -173,11 +170,6 @@ class Settings(BaseSettings):
                 raise ValueError("WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1 to 256 characters)")
         return self
 
-    @field_validator("public_base_url", "file_link_secret", mode="before")
-    @classmethod
-    def _empty_link_setting_is_none(cls, value: object) -> object:
-        return None if value == "" else value
-
     @model_validator(mode="after")
     def _links_need_secret(self) -> Settings:
         if self.public_base_url is not None:
@@ -185,6 +177,9 @@ class Settings(BaseSettings):
                 raise ValueError("FILE_LINK_SECRET is required when PUBLIC_BASE_URL is set")
             if len(self.file_link_secret.get_secret_value()) < MIN_LINK_SECRET:
                 raise ValueError(f"FILE_LINK_SECRET must be at least {MIN_LINK_SECRET} characters")
+            own_server = self.webhook_url is None  # under Telegram's polling the links get a server of their own
+            if own_server and self.zalo_webhook_url is not None and self.file_link_port == self.zalo_webhook_port:
+                raise ValueError("FILE_LINK_PORT and ZALO_WEBHOOK_PORT must differ: both servers would listen on it")
         return self
 
     @property

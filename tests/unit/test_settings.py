@@ -81,6 +81,17 @@ def test_zalo_webhook_secret_is_8_to_256_characters() -> None:
                  zalo_webhook_secret="short")
 
 
+def test_the_file_links_and_zalos_webhook_never_share_a_port() -> None:
+    """Under Telegram's long polling the file links get a server of their own: with Zalo's webhook
+    on the same port the bot could not start."""
+    links = {"public_base_url": "https://bot.example.vn", "file_link_secret": "k" * 32,
+             "zalo_webhook_url": "https://bot.example.vn/zalo", "zalo_webhook_secret": "s3cret-zalo"}
+    settings = Settings(_env_file=None, **links)  # type: ignore[arg-type]
+    assert settings.file_link_port != settings.zalo_webhook_port  # the defaults
+    with pytest.raises(ValueError, match="FILE_LINK_PORT and ZALO_WEBHOOK_PORT"):
+        Settings(_env_file=None, file_link_port=9000, zalo_webhook_port=9000, **links)  # type: ignore[arg-type]
+
+
 def test_webhook_with_secret() -> None:
     settings = Settings(_env_file=None, webhook_url="https://bot.example.vn/hook", webhook_secret="s3cr-et_")  # type: ignore[call-arg]
     assert settings.uses_webhook
