@@ -9,13 +9,28 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.chat.access import Identity
-from bot.chat.actions import Action
+from bot.chat.actions import (
+    Action,
+    Approve,
+    CancelReturn,
+    EnterOnBehalf,
+    PickCommune,
+    ReturnReport,
+    ShowCommune,
+    ShowMissing,
+    ShowRollup,
+    SubmissionFile,
+    SubmitOnBehalf,
+)
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message, Reply, TapAnswer
 from bot.domain.arguments import parse_id, parse_period
 from bot.domain.text import fold
 from storage import Storage
 from storage.models import Period, Submission, Unit, UnitKind
+
+SUPERVISOR_ACTIONS = (ShowRollup, ShowMissing, ShowCommune, PickCommune, Approve, ReturnReport, CancelReturn,
+                      SubmissionFile, EnterOnBehalf, SubmitOnBehalf)  # the choices only a supervisor is offered
 
 
 def refusal() -> list[Reply]:

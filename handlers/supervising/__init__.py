@@ -42,6 +42,7 @@ from bot.chat.actions import (
 from bot.context import BotContext
 from bot.supervising import commune, missing, return_reason
 from bot.supervising import on_behalf as entering
+from bot.supervising.scope import SUPERVISOR_ACTIONS
 from handlers.delivery import beside_updates, deliver
 from handlers.supervising.approval import approve, correct_returned, duyet, tralai
 from handlers.supervising.commune_view import show_card, xa
@@ -50,9 +51,6 @@ from handlers.supervising.reason_chat import REASON_GROUP
 from handlers.supervising.reason_chat import handler as reason_handler
 from handlers.supervising.rollup_chat import chuanop, on_rollup_tap, tonghop
 from handlers.supervising.scope import supervisor_or_refuse
-
-SUPERVISOR_ACTIONS = (ShowRollup, ShowMissing, ShowCommune, PickCommune, Approve, ReturnReport, CancelReturn,
-                      SubmissionFile, EnterOnBehalf, SubmitOnBehalf)
 
 
 async def on_button(update: Update, context: BotContext) -> None:

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 import aiohttp
 from pydantic import BaseModel, ValidationError
 
+from bot.domain.message_length import message_parts
 from bot.settings import Settings
 from handlers.zalo.errors import (
     ZaloBadRequest,
@@ -192,6 +193,13 @@ class ZaloBotClient:
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
+
+
+def text_parts(text: str) -> list[str]:
+    """``text`` in Zalo messages: at most MAX_TEXT characters (Zalo counts characters, not UTF-16
+    units), cut at line ends as Telegram's texts are (bot/domain/message_length.py), without the
+    line break a part was cut at (Zalo would show it as a blank line)."""
+    return [part.removesuffix("\n") for part in message_parts(text, MAX_TEXT, measure=len)]
 
 
 def _error(

@@ -50,13 +50,11 @@ from bot.reporting.screens import edit_menu
 from bot.supervising import approval, commune, missing, on_behalf, return_reason, rollup
 from bot.supervising.commune import CardPart, HistoryTable
 from bot.supervising.on_behalf import Resubmitted
-from bot.supervising.scope import refusal, supervises
+from bot.supervising.scope import SUPERVISOR_ACTIONS, refusal, supervises
 
 if TYPE_CHECKING:
     from handlers.zalo.channel import ZaloChannel
 
-SUPERVISOR_ACTIONS = (ShowRollup, ShowMissing, ShowCommune, PickCommune, Approve, ReturnReport, CancelReturn,
-                      SubmissionFile, EnterOnBehalf, SubmitOnBehalf)
 TELEGRAM_ONLY = frozenset({"caidat"})  # a template is a file to send: Zalo takes none
 
 
@@ -223,13 +221,14 @@ class Dispatch:
         match action:
             case ShowRollup():
                 await self._rollup(chat, identity, await rollup.rollup_tap(services, identity, action))
-            case ShowMissing(province=province):
-                await self._send(chat, identity, await missing.show_missing(services, identity, province))
-            case ShowCommune(code=code, period_id=period_id):
-                self.channel.beside(self._card(chat, identity,
-                                               await commune.show_commune(services, identity, code, period_id)))
-            case PickCommune(code=code):
-                self.channel.beside(self._card(chat, identity, await commune.show_commune(services, identity, code)))
+            case ShowMissing(province=province, form=form):
+                await self._send(chat, identity, await missing.show_missing(services, identity, province, form))
+            case ShowCommune(code=code, period_id=period_id, form=form):
+                self.channel.beside(self._card(chat, identity, await commune.show_commune(
+                    services, identity, code, period_id, form)))
+            case PickCommune(code=code, form=form):
+                self.channel.beside(self._card(chat, identity, await commune.show_commune(
+                    services, identity, code, None, form)))
             case Approve(submission_id=submission_id):
                 await self._send(chat, identity, await approval.approve(services, identity, submission_id,
                                                                         self.channel.tell))
@@ -239,8 +238,8 @@ class Dispatch:
                 await self._send(chat, identity, await return_reason.cancel_tap(services, identity, action))
             case SubmissionFile(submission_id=submission_id):
                 await self._send(chat, identity, await commune.submission_file(services, identity, submission_id))
-            case EnterOnBehalf(code=code):
-                await self._send(chat, identity, await on_behalf.enter_on_behalf(services, identity, code))
+            case EnterOnBehalf(code=code, form=form):
+                await self._send(chat, identity, await on_behalf.enter_on_behalf(services, identity, code, form))
             case SubmitOnBehalf(code=code, period_id=period_id):
                 await self._send(chat, identity, await on_behalf.submit_on_behalf(
                     services, identity, code, period_id, self.channel.tell, self._resubmitted()))

@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from bot.chat.replies import Message
 from bot.notices.sending import Blocked, Gone, NotYet, Outcome, RetryLater, Sent, Turn, Unknown, Withheld
-from handlers.zalo.client import MAX_TEXT, ZaloBotClient
+from handlers.zalo.client import ZaloBotClient, text_parts
 from handlers.zalo.errors import (
     ZaloError,
     ZaloNetworkError,
@@ -42,34 +42,9 @@ Render = Callable[[Message], Sequence[str]]
 _NEVER_LEFT = ("ClientConnector",)  # aiohttp's errors before a connection opened (client.py names them)
 
 
-def parts_of(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """``text`` in parts of at most ``limit`` characters, cut at line ends (a line longer than
-    that at its last space, else at the limit)."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > 0 else limit
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:cut])
-            line = line[cut:].lstrip(" ")
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not parts:
-        parts.append(current)
-    return parts
-
-
 def plain_text(message: Message) -> list[str]:
     """The default rendering of a notice on Zalo: its text, in parts."""
-    return parts_of(message.text)
+    return text_parts(message.text)
 
 
 def message_number(message_id: str) -> int:

@@ -18,8 +18,7 @@ from bot.chat.catalogue import say
 from bot.chat.options import number_choices, options_text
 from bot.chat.replies import ClearChoices, Document, Later, Message, Picture, Reply, TapAnswer, ToOthers
 from bot.clock import Clock
-from bot.domain.message_length import message_parts
-from handlers.zalo.client import MAX_TEXT, ZaloBotClient
+from handlers.zalo.client import MAX_TEXT, ZaloBotClient, text_parts
 from handlers.zalo.errors import ZaloNetworkError, ZaloRetryAfter, ZaloServerError, ZaloUnreachableUser
 from handlers.zalo.files import FileLink
 from handlers.zalo.models import ZaloSentMessage
@@ -70,7 +69,7 @@ class ZaloOutbox:
             if photo is not None:
                 sent.append(await self._send(partial(self.client.send_photo, chat_id, photo, text[:MAX_TEXT] or None)))
                 continue
-            for part in message_parts(text, MAX_TEXT):
+            for part in text_parts(text):
                 sent.append(await self._send(partial(self.client.send_message, chat_id, part)))
         for later in composed.later:
             self.background(self._later(chat_id, identity, later))

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from pathlib import Path
 
 from bot.chat.catalogue import say
 from bot.clock import VN_TZ
 from storage import Storage
+from storage.models import Submission
 from tests.e2e.zalo_world import (
     ANSWERS,
     ZALO_LAN,
@@ -120,16 +122,9 @@ async def test_one_message_entry_with_warnings_kept_for_one_reason(sandbox, tmp_
         done = await lan.ask(option_key(review, "Gửi báo cáo"), has("Đã gửi"))
         assert "lần 1" in done["text"]
         assert await bot.stop() == 0
-    storage = await Storage.open(database)
-    try:
-        period = await storage.periods.current("tthc-weekly", datetime.now(VN_TZ))
-        assert period is not None
-        submission = await storage.submissions.latest(period.id, units["mine"].code)
-        assert submission is not None
-        assert {k: str(v) for k, v in submission.explanations.items()} == {
-            "balance": REASON, "continuity": REASON, "outlier:received_online_full": REASON}
-    finally:
-        await storage.close()
+    submission = await _latest_submission(database, units["mine"].code)
+    assert {k: str(v) for k, v in submission.explanations.items()} == {
+        "balance": REASON, "continuity": REASON, "outlier:received_online_full": REASON}
 
 
 async def test_an_update_taken_by_a_process_killed_is_handled_at_the_next_start(sandbox, tmp_path) -> None:
@@ -180,12 +175,18 @@ async def test_labelled_lines_before_baocao_fill_the_report(sandbox, tmp_path) -
         done = await lan.ask(option_key(review, "Gửi báo cáo"), has("Đã gửi"))
         assert "lần 1" in done["text"]
         assert await bot.stop() == 0
+    submission = await _latest_submission(database, units["mine"].code)
+    assert submission.answers["resources"] == "03 công chức tiếp nhận; 01 công chức kiêm nhiệm."
+
+
+async def _latest_submission(database: Path, code: str) -> Submission:
+    """The commune's latest report of the open week, read after the bot stopped."""
     storage = await Storage.open(database)
     try:
         period = await storage.periods.current("tthc-weekly", datetime.now(VN_TZ))
         assert period is not None
-        submission = await storage.submissions.latest(period.id, units["mine"].code)
+        submission = await storage.submissions.latest(period.id, code)
         assert submission is not None
-        assert submission.answers["resources"] == "03 công chức tiếp nhận; 01 công chức kiêm nhiệm."
+        return submission
     finally:
         await storage.close()

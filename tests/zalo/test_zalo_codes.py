@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.administering.tokens import create_invite
 from bot.chat.catalogue import say
-from bot.onboarding.codes import add_invite_code, shown
+from bot.onboarding.codes import PER_USER, WINDOW, add_invite_code, shown
 from storage.models import Role
 from tests.e2e.zalo_world import ZALO_LAN, has
 from tests.zalo.conftest import ZaloWorld
@@ -31,6 +31,24 @@ async def test_a_stranger_joins_on_zalo_by_typing_the_invitations_code(zalo_worl
     await zalo_world.client.zalo.add_user("c0ffeec0ffeec0ffee02", "Khác")
     again = await zalo_world.chat("c0ffeec0ffeec0ffee02").ask(code)
     assert "đã được sử dụng" in again["text"]
+
+
+async def test_wrong_codes_typed_on_zalo_until_the_limit_are_answered_in_vietnamese(zalo_world: ZaloWorld) -> None:
+    storage, clock = zalo_world.storage, zalo_world.channel.services.clock
+    _, invite = await create_invite(storage, Role.REPORTER, zalo_world.units["other"], created_by=None,
+                                    now=clock.now())
+    code = await add_invite_code(storage, invite.id)
+    wrong = "23456-789AB" if code != "23456789AB" else "98765-432AB"
+    await zalo_world.client.zalo.add_user(NEWCOMER, "Hà")
+    newcomer = zalo_world.chat(NEWCOMER)
+    for _ in range(PER_USER):
+        assert (await newcomer.ask(wrong))["text"] == say("codes.unknown")
+    too_many = say("codes.too_many", minutes=int(WINDOW.total_seconds() // 60))
+    assert (await newcomer.ask(wrong))["text"] == too_many
+    assert (await newcomer.ask(code))["text"] == too_many  # even the right code waits for the hour
+    assert await storage.people.get_by_zalo_id(NEWCOMER) is None
+    kept = await storage.invites.get(invite.id)
+    assert kept is not None and kept.used_at is None  # the invitation is still usable
 
 
 async def test_lienket_on_zalo_shows_a_code_for_telegram(zalo_world: ZaloWorld) -> None:

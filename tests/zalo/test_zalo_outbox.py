@@ -32,6 +32,13 @@ async def test_a_long_text_goes_in_parts_cut_at_line_ends(zalo_world: ZaloWorld)
     assert [o.key for o in offer.options] == ["1", "2"] and not offer.typed
 
 
+async def test_a_text_is_measured_in_characters_as_zalo_counts(zalo_world: ZaloWorld) -> None:
+    text = "\n".join(["Đã nhận 👍"] * 190)  # 1,899 characters, 2,089 UTF-16 units: one Zalo message, not two
+    await zalo_world.channel.outbox.deliver(ZALO_LAN, _lan(zalo_world), [Message(text)])
+    parts = [m["text"] for m in await zalo_world.client.zalo.bot_messages(ZALO_LAN)]
+    assert parts == [text]
+
+
 async def test_files_and_charts_are_offered_as_links(zalo_world: ZaloWorld) -> None:
     lan = _lan(zalo_world)
     replies = [Document("bao-cao.docx", b"PK...", caption="Báo cáo tuần"), Picture(b"\x89PNG", caption="Biểu đồ"),

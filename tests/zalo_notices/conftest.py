@@ -1,4 +1,5 @@
-"""Fixtures for notices over Zalo: the sandbox (both messengers), its control client, a real database."""
+"""Fixtures for notices over Zalo: the sandbox (both messengers) and its control client, as the
+sandbox's own tests have them (checked for spec violations at the end), and a real database."""
 
 from __future__ import annotations
 
@@ -7,24 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sandbox import SandboxClient, SandboxServer
 from storage import Storage
+from tests.sandbox.conftest import client, limits, server
 
-
-@pytest.fixture
-async def server() -> AsyncIterator[SandboxServer]:
-    srv = SandboxServer()
-    await srv.start()
-    yield srv
-    await srv.stop()
-    assert srv.spec_violations == [], srv.spec_violations
-    assert srv.internal_errors == [], srv.internal_errors
-
-
-@pytest.fixture
-async def client(server: SandboxServer) -> AsyncIterator[SandboxClient]:
-    async with SandboxClient(server.base_url) as c:
-        yield c
+__all__ = ["client", "limits", "server", "storage"]
 
 
 @pytest.fixture

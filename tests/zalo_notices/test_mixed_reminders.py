@@ -48,22 +48,43 @@ async def _seed(storage: Storage, at: datetime) -> dict[str, int]:
     return ids
 
 
+async def _seeded(database: Path) -> dict[str, int]:
+    storage = await Storage.open(database)
+    try:
+        return await _seed(storage, REMINDER_AT - timedelta(days=30))
+    finally:
+        await storage.close()
+
+
+async def _add_users(client: SandboxClient) -> None:
+    """PEOPLE's accounts on the sandbox's two messengers (the unreachable Zalo ones marked so)."""
+    for name, telegram_id, zalo_id, _, unreachable in PEOPLE:
+        if telegram_id is not None:
+            await client.add_user(telegram_id, name)
+        if zalo_id is not None:
+            await client.zalo.add_user(zalo_id, name)
+            if unreachable:
+                await client.zalo.set_unreachable(zalo_id)
+
+
+async def _received(client: SandboxClient) -> dict[str, tuple[int, int]]:
+    """How many messages each of PEOPLE received: (on Telegram, on Zalo)."""
+    got: dict[str, tuple[int, int]] = {}
+    for name, telegram_id, zalo_id, _, _ in PEOPLE:
+        on_telegram = len(await client.bot_messages(telegram_id)) if telegram_id is not None else 0
+        on_zalo = len(await client.zalo.bot_messages(zalo_id)) if zalo_id is not None else 0
+        got[name] = (on_telegram, on_zalo)
+    return got
+
+
 async def test_a_reminder_reaches_each_person_once_on_the_messenger_used_last(tmp_path: Path) -> None:
     server = SandboxServer()
     base = await server.start()
     database = tmp_path / "baocao.db"
     try:
-        storage = await Storage.open(database)
-        ids = await _seed(storage, REMINDER_AT - timedelta(days=30))
-        await storage.close()
+        ids = await _seeded(database)
         async with SandboxClient(base) as client:
-            for name, telegram_id, zalo_id, _, unreachable in PEOPLE:
-                if telegram_id is not None:
-                    await client.add_user(telegram_id, name)
-                if zalo_id is not None:
-                    await client.zalo.add_user(zalo_id, name)
-                    if unreachable:
-                        await client.zalo.set_unreachable(zalo_id)
+            await _add_users(client)
             settings = Settings(_env_file=None, database_path=database, bot_api_base_url=base,
                                 zalo_bot_token=ZALO_TOKEN, zalo_api_base_url=server.zalo.api_base_url,
                                 zalo_send_rate=4)  # slow enough that Zalo notices wait their turn (NotYet)
@@ -82,11 +103,7 @@ async def test_a_reminder_reaches_each_person_once_on_the_messenger_used_last(tm
                 notices = await storage.notices.list_for_period(period.id, REMINDER)
                 blocked = await storage.people.get(ids["Zalo only, unreachable"])
 
-            got: dict[str, tuple[int, int]] = {}
-            for name, telegram_id, zalo_id, _, _ in PEOPLE:
-                on_telegram = len(await client.bot_messages(telegram_id)) if telegram_id is not None else 0
-                on_zalo = len(await client.zalo.bot_messages(zalo_id)) if zalo_id is not None else 0
-                got[name] = (on_telegram, on_zalo)
+            got = await _received(client)
     finally:
         await server.stop()
 
@@ -113,17 +130,9 @@ async def test_a_zalo_only_process_reaches_zalo_and_marks_telegram_notices_faile
     base = await server.start()
     database = tmp_path / "baocao.db"
     try:
-        storage = await Storage.open(database)
-        ids = await _seed(storage, REMINDER_AT - timedelta(days=30))
-        await storage.close()
+        ids = await _seeded(database)
         async with SandboxClient(base) as client:
-            for name, telegram_id, zalo_id, _, unreachable in PEOPLE:
-                if telegram_id is not None:
-                    await client.add_user(telegram_id, name)
-                if zalo_id is not None:
-                    await client.zalo.add_user(zalo_id, name)
-                    if unreachable:
-                        await client.zalo.set_unreachable(zalo_id)
+            await _add_users(client)
             settings = Settings(_env_file=None, database_path=database, zalo_bot_token=ZALO_TOKEN,
                                 zalo_api_base_url=server.zalo.api_base_url)
             app = build_application(settings, clock=FakeClock(REMINDER_AT))
@@ -137,11 +146,7 @@ async def test_a_zalo_only_process_reaches_zalo_and_marks_telegram_notices_faile
                 await scheduler.broadcaster.drain()
                 notices = {n.person_id: n for n in
                            await app.services.storage.notices.list_for_period(period.id, REMINDER)}
-            got: dict[str, tuple[int, int]] = {}
-            for name, telegram_id, zalo_id, _, _ in PEOPLE:
-                on_telegram = len(await client.bot_messages(telegram_id)) if telegram_id is not None else 0
-                on_zalo = len(await client.zalo.bot_messages(zalo_id)) if zalo_id is not None else 0
-                got[name] = (on_telegram, on_zalo)
+            got = await _received(client)
     finally:
         await server.stop()
 

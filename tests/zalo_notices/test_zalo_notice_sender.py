@@ -15,8 +15,8 @@ from bot.chat.replies import Message
 from bot.clock import VN_TZ, FakeClock
 from bot.notices.broadcast import _Claim
 from bot.notices.sending import Blocked, Gone, NotYet, RetryLater, Sent, Unknown, Withheld
-from handlers.zalo.client import ZaloBotClient
-from handlers.zalo.notice_sender import ZaloNoticeSender, parts_of
+from handlers.zalo.client import ZaloBotClient, text_parts
+from handlers.zalo.notice_sender import ZaloNoticeSender
 from handlers.zalo.pacing import ZaloPace
 from sandbox import SandboxClient, SandboxServer
 from storage import Storage
@@ -118,7 +118,7 @@ async def test_a_long_notice_goes_in_parts_cut_at_line_ends(zalo: ZaloBotClient,
     outcome = await sender(zalo).send_to(LAN, Message(text), await claim(storage), answer_within=5)
     assert isinstance(outcome, Sent)
     sent = [m["text"] for m in await client.zalo.bot_messages(LAN)]
-    assert len(sent) == len(parts_of(text)) > 1 and all(len(part or "") <= 2000 for part in sent)
+    assert len(sent) == len(text_parts(text)) > 1 and all(len(part or "") <= 2000 for part in sent)
     assert "\n".join(part or "" for part in sent) == text  # no line was split
 
 
