@@ -1,7 +1,7 @@
 """How the Zalo channel offers a file (Zalo takes no uploads): a link to a download the bot serves
-itself. ``FileLink`` is the call the channel needs; the signed, expiring, per-person links (issue
-17, item 2) implement it. ``no_file_link`` stands in until then: no link, so the channel says the
-file was made and will be linked once the bot's file server is on."""
+itself. ``FileLink`` is the call the channel needs; bot.files.links.FileLinks.for_identity (signed,
+expiring, per person) implements it when PUBLIC_BASE_URL is set. ``no_file_link`` serves without
+it: no link, so the channel says the file was made."""
 
 from __future__ import annotations
 
