@@ -64,7 +64,7 @@ async def commune_command(services: Services, identity: Identity, query: str) ->
     """/xa <tên xã> [báo cáo: «tuần», «tháng», «nq57»… last]: the card of the commune meant, else
     the communes to choose from."""
     picked = pick(services, query.split(), last_only=True)
-    form = carried(services, picked.form) if picked.form is not None else None
+    form = carried(services, picked.form)
     query = " ".join(picked.rest)
     if not query:
         return [Message(say("supervising.xa_help"))]

@@ -133,7 +133,7 @@ async def on_behalf_command(services: Services, identity: Identity, text: str) -
         if not units:
             return [Message(say("supervising.no_commune_match", query=query))]
         if len(units) > 1:
-            carry = carried(services, picked.form) if picked.form is not None else None
+            carry = carried(services, picked.form)
             return [Message(say("supervising.on_behalf_choose"),
                             tuple((Choice(u.full_name, EnterOnBehalf(u.code, carry)),) for u in units))]
         unit = units[0]

@@ -70,7 +70,7 @@ async def rollup_command(services: Services, identity: Identity, arguments: list
         else:
             rest.append(token)
     picked = pick(services, rest, key)
-    form = carried(services, picked.form) if picked.form is not None else None
+    form = carried(services, picked.form)
     query = " ".join(picked.rest).strip()
     if query.lower() in HELP_WORDS:
         return [Message(say("supervising.tonghop_help"))]

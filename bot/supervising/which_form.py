@@ -90,9 +90,10 @@ def several(services: Services) -> bool:
     return len(scheduled_forms(services)) > 1
 
 
-def carried(services: Services, form: Form) -> str | None:
-    """The form id a choice carries: None with one form scheduled (the choices stay as they were)."""
-    return form.id if several(services) else None
+def carried(services: Services, form: Form | None) -> str | None:
+    """The form id a choice carries: None with one form scheduled (the choices stay as they were)
+    or no form said."""
+    return form.id if form is not None and several(services) else None
 
 
 def ask_form(services: Services, action: Callable[[str], Action], text: str | None = None) -> Message:
