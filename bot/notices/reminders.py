@@ -48,7 +48,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-
 class ReminderConfig(BaseSettings):
     """How reminders are planned and sent; from the environment or .env (``REMINDERS_GRACE_HOURS=6`` …)."""
 
