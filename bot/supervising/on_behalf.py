@@ -12,7 +12,7 @@ from bot.chat.actions import EnterOnBehalf, SubmitOnBehalf
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message, Reply
 from bot.domain.answers import AnswerError, parse_answer, parse_table
-from bot.domain.arguments import ArgumentError, parse_id
+from bot.domain.arguments import ArgumentError, is_keyword, parse_id
 from bot.domain.decimals import format_decimal, from_canonical
 from bot.domain.evaluate import defaults
 from bot.domain.forms import Field, Form
@@ -31,7 +31,6 @@ from bot.supervising.which_form import ask_form, carried, pick
 from storage.models import Period, Submission, SubmissionStatus, Unit, UnitKind
 
 PLAIN_KINDS = ("count", "text")  # read by the shared check; the other kinds here, as the chat reads them
-EXPLAIN_LABELS = {"giai trinh", "ly do", "giai trinh so lieu"}
 Resubmitted = Callable[[Submission], Awaitable[Any]]
 
 
@@ -58,7 +57,7 @@ def parse_entry(form: Form, lines: Sequence[str]) -> tuple[dict[str, str], str, 
         if not sep:
             unknown.append(line)
             continue
-        if " ".join(fold(label).split()) in EXPLAIN_LABELS:
+        if is_keyword(label, "supervising_words.explanation"):
             explanation = value.strip()
             continue
         ident = _field_of_label(form, label)
