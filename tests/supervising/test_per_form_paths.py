@@ -10,6 +10,7 @@ import asyncio
 from bot.chat.actions import ShowRollup
 from bot.chat.replies import Message
 from bot.domain.forms import load_forms
+from bot.domain.rollup_spec import MessageLine
 from bot.supervising import approval, commune, missing, rollup
 from storage.models import Role, SubmissionStatus
 from tests.integration.seed import bind
@@ -70,3 +71,19 @@ async def test_chuanop_for_the_monthly_report_before_any_monthly_period(desk: De
     text = replies[0].text
     assert text.startswith("📋 Báo cáo tháng tiến độ thực hiện Nghị quyết số 57-NQ/TW\nKỳ Tháng 11/2025")
     assert "Chưa nộp: 92/92 xã, phường." in text
+
+
+async def test_xa_for_a_form_whose_rollup_section_is_wrong(monthly: MonthlyDesk) -> None:
+    """A form file whose rollup section names what the form lacks (/tonghop tells the admin to fix
+    it): the commune's card still shows its report, the recent months without side-by-side figures."""
+    form = monthly.services.forms[MONTHLY]
+    assert form.rollup is not None
+    broken = form.rollup.model_copy(update={"message": (MessageLine(figure="nothing_here"), *form.rollup.message)})
+    monthly.services.forms[MONTHLY] = form.model_copy(update={"rollup": broken})
+    sup = await monthly.who(SUP)
+    unit = await monthly.storage.units.get(monthly.first)
+    card = await commune.commune_command(monthly.services, sup, f"{unit.name} thang")
+    assert "BÁO CÁO THÁNG 4/2026" in card[0].text
+    history = card[1]
+    assert isinstance(history, commune.HistoryTable)
+    assert history.rows[0] == ("Kỳ",) and history.rows[1] == ("T4/26",)
