@@ -17,7 +17,7 @@ from bot.chat.access import Identity
 from bot.chat.catalogue import say
 from bot.chat.replies import Message, Reply
 from bot.documents.rollup_docx import RollupSettings, resolved_for_scope
-from bot.domain.arguments import is_keyword, parse_id
+from bot.domain.arguments import is_keyword, keywords, parse_id
 from bot.domain.message_length import cut
 from bot.domain.text import fold
 from bot.supervising.rollup_service import SETTINGS_KEY, rollup_settings
@@ -73,13 +73,10 @@ def _recipient(raw: str) -> str:
     return re.sub(r"^kính gửi\s*:?\s*", "", value, flags=re.IGNORECASE).strip() or value
 
 
-DOCUMENT_WORDS = ("cong van", "van ban", "ke hoach", "quyet dinh", "chi thi", "thong bao", "huong dan", "chi dao")
-
-
 def _directive(raw: str) -> str:
     """The clause the rollup's first sentence starts with: "Thực hiện Công văn số …"."""
     value = _line(400)(raw).rstrip(" .,;")
-    if fold(value).startswith(DOCUMENT_WORDS):
+    if fold(value).startswith(tuple(fold(word) for word in keywords("supervising_words.directive_documents"))):
         value = say("rollup_setup.directive_clause", directive=value)
     return value
 

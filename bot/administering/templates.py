@@ -21,6 +21,7 @@ from bot.domain.forms import Form
 from bot.services import Services
 from bot.supervising.which_form import scheduled_forms
 from storage import Storage
+from storage.models import TemplateRecord
 
 PENDING = ":pending"  # the name's suffix of an uploaded template waiting for the admin's answer
 UNASSIGNED = "*" + PENDING  # the name of an upload waiting for the admin to say which report it is for
@@ -97,16 +98,13 @@ async def _ask_form(services: Services, identity: Identity, forms: list[Form], f
 async def choose_form(services: Services, identity: Identity, action: TemplateFor, sender_name: str) -> list[Reply]:
     """The report an unassigned upload is for: checked and previewed with that form's samples;
     refused to others, out of the admin's provinces, and for a form not scheduled."""
-    if not identity.is_admin:
-        return [TapAnswer(say("common.not_allowed"), alert=True)]
     storage = services.storage
-    record = await storage.templates.get(action.template_id)
+    record = await _waiting(storage, identity, action.template_id, unassigned=True)
+    if isinstance(record, list):
+        return record
     form = next((form for form in template_forms(services) if form.id == action.form), None)
-    if record is None or record.name != UNASSIGNED or form is None:
+    if form is None:
         return [TapAnswer(say("common.stale_button"), alert=True)]
-    scope = identity.admin_provinces
-    if scope is not None and record.unit_code not in scope:
-        return [TapAnswer(say("common.not_allowed"), alert=True)]
     content = await storage.templates.content(record.id)
     if content is None:
         return [TapAnswer(say("common.stale_button"), alert=True)]
@@ -136,18 +134,29 @@ async def _check_and_preview(services: Services, identity: Identity, form: Form,
                      say("report_template.preview_caption"), choices)]
 
 
+async def _waiting(storage: Storage, identity: Identity, template_id: int, *,
+                   unassigned: bool) -> TemplateRecord | list[Reply]:
+    """The upload a button answers for (``unassigned``: one waiting for its report, else one
+    checked for a form), or the refusal: to others, for a stale button, and out of the admin's
+    provinces (a province's admin answers only for that province's templates)."""
+    if not identity.is_admin:
+        return [TapAnswer(say("common.not_allowed"), alert=True)]
+    record = await storage.templates.get(template_id)
+    if record is None or not record.name.endswith(PENDING) or (record.name == UNASSIGNED) != unassigned:
+        return [TapAnswer(say("common.stale_button"), alert=True)]
+    scope = identity.admin_provinces
+    if scope is not None and record.unit_code not in scope:
+        return [TapAnswer(say("common.not_allowed"), alert=True)]
+    return record
+
+
 async def decide(storage: Storage, identity: Identity, action: UseTemplate | DropTemplate, *,
                  now: datetime) -> list[Reply]:
     """The admin's answer under a preview: the template kept as a new version (with its audit row,
     one transaction) or dropped; refused to others and out of the admin's provinces."""
-    if not identity.is_admin:
-        return [TapAnswer(say("common.not_allowed"), alert=True)]
-    record = await storage.templates.get(action.template_id)
-    if record is None or not record.name.endswith(PENDING) or record.name == UNASSIGNED:
-        return [TapAnswer(say("common.stale_button"), alert=True)]
-    scope = identity.admin_provinces  # a province's admin confirms only that province's templates
-    if scope is not None and record.unit_code not in scope:
-        return [TapAnswer(say("common.not_allowed"), alert=True)]
+    record = await _waiting(storage, identity, action.template_id, unassigned=False)
+    if isinstance(record, list):
+        return record
     if isinstance(action, DropTemplate):
         return [TapAnswer(), ClearChoices(), Message(say("report_template.dropped"))]
     content = await storage.templates.content(record.id)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.chat.access import Identity
 from bot.chat.catalogue import say
 from bot.chat.replies import Message, Reply
+from bot.domain.scheduled import default_form_id
 from bot.notices.plan import CalendarInputError, describe_plan, format_moment, parse_change, plan
-from bot.notices.reminders import default_form_id
 from storage import Storage
 from storage.models import Role
 

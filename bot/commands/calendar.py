@@ -16,8 +16,8 @@ from bot.chat.catalogue import say
 from bot.commands.form_option import add_form_option
 from bot.domain.forms import load_forms
 from bot.domain.numbers import format_date
+from bot.domain.scheduled import default_form_id
 from bot.notices.plan import describe_plan, effective_spec, format_moment, plan
-from bot.notices.reminders import default_form_id
 from bot.settings import Settings
 
 _VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

@@ -38,6 +38,7 @@ from bot.demo.screens import read, shows
 from bot.demo.script import script
 from bot.demo.seed import DEMO_FORM, DEMO_PEOPLE, DemoPerson, bind_person, seed_history
 from bot.demo.zalo_official import ZaloOfficial
+from bot.domain.arguments import keywords
 from bot.domain.calendar import weekday_vi
 from bot.domain.forms import Form
 from bot.domain.numbers import format_date
@@ -641,7 +642,7 @@ def _approvals(client: SandboxClient, supervisor: int, plans: list[OfficialPlan]
         return has("sv:a:")(m) or has("sv:x:")(m) or has("sv:k:")(m) or shows(text, "supervising.card_report") \
             or shows(text, "supervising.no_commune_match")
 
-    weekly = say("keywords.weekly").split(" | ")[0]  # the report's word after the name: «/xa Chợ Đồn tuần»
+    weekly = keywords("keywords.weekly")[0]  # the report's word after the name: «/xa Chợ Đồn tuần»
 
     async def show(plan: OfficialPlan, query: str) -> dict[str, Any]:
         before = max((m["message_id"] for m in await client.bot_messages(supervisor)), default=0)

@@ -34,10 +34,15 @@ class ArgumentError(ValueError):
 _SPACES = " \t\n\r\x0b\x0c"
 
 
+def keywords(key: str) -> list[str]:
+    """The words the catalogue lists under ``key`` («tuần | tuan»), the one to show first."""
+    return say(key).split(" | ")
+
+
 def is_keyword(word: str, key: str) -> bool:
     """Whether ``word`` (as typed: any case, with or without diacritics) is one of the words the
     catalogue lists under ``key`` («tinh» before a province's code, «xoa» to clear a setting …)."""
-    return fold(word) in {fold(listed) for listed in say(key).split(" | ")}
+    return fold(word) in {fold(listed) for listed in keywords(key)}
 
 
 def parse_id(text: str) -> int | None:

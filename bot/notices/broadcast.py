@@ -90,8 +90,8 @@ class Skip:
 
 async def compose(storage: Storage, notice: Notice, today: date,
                   forms: Mapping[str, Form] | None = None) -> Message | Skip:
-    """The message for a notice, or why it is no longer to be sent (``forms``: the labels of the
-    items a resubmission changed)."""
+    """The message for a notice, or why it is no longer to be sent (``forms``: the name of the
+    period's report, the labels of the items a resubmission changed)."""
     payload: dict[str, Any] = notice.payload if isinstance(notice.payload, dict) else {}
     person: Person | None = None
     if notice.person_id is not None:
@@ -103,14 +103,15 @@ async def compose(storage: Storage, notice: Notice, today: date,
         if person.is_paused(today):
             return Skip("on leave")
     period = await storage.periods.get_by_id(notice.period_id) if notice.period_id is not None else None
+    form = (forms or {}).get(period.form_id) if period is not None else None  # names the period's report
     if notice.kind in REPORTER_KINDS:
         if period is None or notice.person_id is None:
             return Skip("no period")
-        return await _to_reporter(storage, notice, period, payload, (forms or {}).get(period.form_id))
+        return await _to_reporter(storage, notice, period, payload, form)
     if notice.kind == ESCALATION and period is not None:
-        return await _escalation(storage, period, payload, today, (forms or {}).get(period.form_id))
+        return await _escalation(storage, period, payload, today, form)
     if notice.kind == UNREACHABLE and period is not None:
-        return await _unreachable(storage, period, payload, (forms or {}).get(period.form_id))
+        return await _unreachable(storage, period, payload, form)
     if notice.kind == BLOCKED:
         return await _blocked(storage, payload)
     if notice.kind == RESUBMITTED and person is not None:

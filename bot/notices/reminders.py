@@ -24,8 +24,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.chat.access import identity_of
 from bot.clock import Clock
-from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.periods import PeriodInfo, PeriodSpec, period_for
+from bot.domain.scheduled import calendar_form_ids, default_form_id
 from bot.notices.plan import (
     BLOCKED,
     ESCALATION,
@@ -46,14 +46,6 @@ if TYPE_CHECKING:
     from bot.domain.forms import Form
 
 log = logging.getLogger(__name__)
-
-DEFAULT_FORM = WEEKLY_FORM_ID
-
-
-def default_form_id(forms: Iterable[str]) -> str:
-    """The form the calendar is shown and changed for when none is named."""
-    ids = sorted(forms)
-    return DEFAULT_FORM if DEFAULT_FORM in ids else ids[0]
 
 
 class ReminderConfig(BaseSettings):
@@ -134,7 +126,7 @@ class Reminders:
 
     def form_ids(self) -> list[str]:
         """The forms the calendar runs (a form file with ``scheduled: false`` opens no period)."""
-        return sorted(form_id for form_id, form in self.forms.items() if form.scheduled)
+        return calendar_form_ids(self.forms)
 
     def spec(self, form_id: str) -> PeriodSpec:
         return self.forms[form_id].period

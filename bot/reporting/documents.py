@@ -62,8 +62,8 @@ async def earlier_reports(services: Services, identity: Identity, words: Sequenc
         return [Message(say("report_files.not_a_reporter"))]
     form = pick(services, words, None, form_id).form
     if form is None:  # the reports these communes sent: asked only when they sent more than one
-        sent = [f for f in scheduled_forms(services)
-                if any([await storage.submissions.recent_for_unit(u.code, f.id, limit=1) for u in units])]
+        submitted = await storage.submissions.forms_submitted([u.code for u in units])
+        sent = [f for f in scheduled_forms(services) if f.id in submitted]
         if len(sent) > 1:
             return [ask_form(services, EarlierReports, say("which_form.ask_earlier"))]
         if not sent:

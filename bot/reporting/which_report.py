@@ -20,8 +20,9 @@ from bot.chat.replies import Choice, Message
 from bot.domain.bulk_entry import looks_like_bulk_entry
 from bot.domain.forms import Form
 from bot.domain.numbers import format_date
+from bot.domain.scheduled import default_form_id
+from bot.domain.scheduled import scheduled_forms as forms_scheduled
 from bot.notices.plan import format_moment
-from bot.notices.reminders import default_form_id
 from bot.notices.report_names import period_name
 from bot.reporting.session import choose_period
 from bot.services import Services
@@ -45,9 +46,7 @@ def default_form(services: Services) -> Form:
 
 def scheduled_forms(services: Services) -> list[Form]:
     """The forms the calendar runs, the default first (a form with ``scheduled: false`` opens none)."""
-    default = default_form_id(services.forms)
-    return sorted((form for form in services.forms.values() if form.scheduled or form.id == default),
-                  key=lambda form: (form.id != default, form.id))
+    return forms_scheduled(services.forms)
 
 
 async def open_reports(services: Services, unit: Unit, now: datetime) -> list[OpenForm]:

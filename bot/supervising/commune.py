@@ -19,7 +19,7 @@ from bot.domain.numbers import format_count
 from bot.domain.periods import PeriodKey, current_open_period, period_label
 from bot.domain.rollup import APPROVAL_LABELS, explanation_text, format_moment
 from bot.domain.rollup_figures import label_of
-from bot.domain.rollup_spec import rollup_of
+from bot.domain.rollup_spec import RollupSpecError, rollup_of
 from bot.domain.text import fold
 from bot.domain.values import compute
 from bot.importing.entry import context_of
@@ -64,7 +64,7 @@ async def commune_command(services: Services, identity: Identity, query: str) ->
     """/xa <tên xã> [báo cáo: «tuần», «tháng», «nq57»… last]: the card of the commune meant, else
     the communes to choose from."""
     picked = pick(services, query.split(), last_only=True)
-    form = carried(services, picked.form) if picked.form is not None else None
+    form = carried(services, picked.form)
     query = " ".join(picked.rest)
     if not query:
         return [Message(say("supervising.xa_help"))]
@@ -249,7 +249,10 @@ def _columns(form: Form) -> tuple[list[str], dict[str, str]]:
     columns = [ident for ident in HISTORY_COLUMNS if form.kind_of(ident)]
     if columns:
         return columns, _headings()
-    spec = rollup_of(form)
+    try:
+        spec = rollup_of(form)
+    except RollupSpecError:  # the form file's rollup section is wrong: /tonghop tells it; the card goes on
+        return [], {}
     columns = [line.figure for line in spec.message if form.kind_of(line.figure) in ("count", "derived", "rate")]
     columns = columns[:HISTORY_OTHER]
     return columns, {ident: label_of(form, spec, ident, short=True) for ident in columns}

@@ -25,7 +25,7 @@ async def missing_command(services: Services, identity: Identity, query: str) ->
     else the provinces to choose from."""
     storage = services.storage
     picked = pick(services, query.split())
-    form = carried(services, picked.form) if picked.form is not None else None
+    form = carried(services, picked.form)
     query = " ".join(picked.rest)
     provinces = await find_province(storage, identity, query) if query else await provinces_of(storage, identity)
     if len(provinces) == 1:

@@ -12,7 +12,7 @@ from bot.chat.actions import EnterOnBehalf, SubmitOnBehalf
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message, Reply
 from bot.domain.answers import AnswerError, parse_answer, parse_table
-from bot.domain.arguments import ArgumentError, parse_id
+from bot.domain.arguments import ArgumentError, is_keyword, parse_id
 from bot.domain.decimals import format_decimal, from_canonical
 from bot.domain.evaluate import defaults
 from bot.domain.forms import Field, Form
@@ -31,7 +31,6 @@ from bot.supervising.which_form import ask_form, carried, pick
 from storage.models import Period, Submission, SubmissionStatus, Unit, UnitKind
 
 PLAIN_KINDS = ("count", "text")  # read by the shared check; the other kinds here, as the chat reads them
-EXPLAIN_LABELS = {"giai trinh", "ly do", "giai trinh so lieu"}
 Resubmitted = Callable[[Submission], Awaitable[Any]]
 
 
@@ -58,7 +57,7 @@ def parse_entry(form: Form, lines: Sequence[str]) -> tuple[dict[str, str], str, 
         if not sep:
             unknown.append(line)
             continue
-        if " ".join(fold(label).split()) in EXPLAIN_LABELS:
+        if is_keyword(label, "supervising_words.explanation"):
             explanation = value.strip()
             continue
         ident = _field_of_label(form, label)
@@ -133,7 +132,7 @@ async def on_behalf_command(services: Services, identity: Identity, text: str) -
         if not units:
             return [Message(say("supervising.no_commune_match", query=query))]
         if len(units) > 1:
-            carry = carried(services, picked.form) if picked.form is not None else None
+            carry = carried(services, picked.form)
             return [Message(say("supervising.on_behalf_choose"),
                             tuple((Choice(u.full_name, EnterOnBehalf(u.code, carry)),) for u in units))]
         unit = units[0]

@@ -13,21 +13,17 @@ from bot.chat.access import Identity
 from bot.chat.actions import ShowMissing, ShowRollup
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Document, Message, Picture, Reply, TapAnswer
-from bot.domain.arguments import ArgumentError
+from bot.domain.arguments import ArgumentError, is_keyword
 from bot.domain.forms import Form
 from bot.domain.message_length import MAX_CAPTION, cut
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import PeriodKey, open_periods, period_for, period_label
-from bot.domain.text import fold
 from bot.services import Services
 from bot.supervising.rollup_service import NATIONAL, ProgressState, RollupError, find_period, produce
 from bot.supervising.scope import find_province, period_key, province_choices, provinces_of, refusal
 from bot.supervising.which_form import ask_form, carried, pick, report_named
 from storage import Storage
 from storage.models import Period, Unit
-
-NATIONAL_WORDS = {"toanquoc", "toan quoc", "ca nuoc", "canuoc", "all", "quocgia"}
-HELP_WORDS = {"help", "huongdan", "?"}
 
 
 @dataclass(frozen=True)
@@ -70,11 +66,11 @@ async def rollup_command(services: Services, identity: Identity, arguments: list
         else:
             rest.append(token)
     picked = pick(services, rest, key)
-    form = carried(services, picked.form) if picked.form is not None else None
+    form = carried(services, picked.form)
     query = " ".join(picked.rest).strip()
-    if query.lower() in HELP_WORDS:
+    if is_keyword(query, "supervising_words.help"):
         return [Message(say("supervising.tonghop_help"))]
-    if fold(query) in NATIONAL_WORDS:
+    if is_keyword(query, "supervising_words.national"):
         if identity.visible_provinces is not None:
             return [Message(say("supervising.national_admins_only"))]
         return await ask_rollup(services, identity, NATIONAL, key, form)

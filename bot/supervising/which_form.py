@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from bot.chat.actions import Action
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message
 from bot.domain.arguments import is_keyword
-from bot.domain.forms import WEEKLY_FORM_ID, Form
-from bot.domain.periods import PeriodKey, current_open_period
+from bot.domain.forms import Form
+from bot.domain.periods import PeriodKey
+from bot.domain.scheduled import scheduled_forms as forms_scheduled
 from bot.domain.text import fold
 from bot.services import Services
 
@@ -23,17 +23,9 @@ KIND_WORDS = {"weekly": "keywords.weekly", "monthly": "keywords.monthly"}
 
 
 def scheduled_forms(services: Services) -> list[Form]:
-    """The forms the calendar runs, the nearer deadline of its current period first (the weekly
-    form first on a tie); the weekly form alone when none is."""
-    now = services.clock.now()
-    forms = [form for form in services.forms.values() if form.scheduled]
-    if not forms:
-        return [services.forms[WEEKLY_FORM_ID]]
-
-    def order(form: Form) -> tuple[datetime, bool, str]:
-        return current_open_period(form.period, now).deadline_at, form.id != WEEKLY_FORM_ID, form.id
-
-    return sorted(forms, key=order)
+    """The forms the calendar runs and the default one, the nearer deadline of its current period
+    first (the default form first on a tie)."""
+    return forms_scheduled(services.forms, services.clock.now())
 
 
 def form_named(services: Services, form_id: str | None) -> Form | None:
@@ -98,9 +90,10 @@ def several(services: Services) -> bool:
     return len(scheduled_forms(services)) > 1
 
 
-def carried(services: Services, form: Form) -> str | None:
-    """The form id a choice carries: None with one form scheduled (the choices stay as they were)."""
-    return form.id if several(services) else None
+def carried(services: Services, form: Form | None) -> str | None:
+    """The form id a choice carries: None with one form scheduled (the choices stay as they were)
+    or no form said."""
+    return form.id if form is not None and several(services) else None
 
 
 def ask_form(services: Services, action: Callable[[str], Action], text: str | None = None) -> Message:

@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 
 from bot.chat.replies import Message as Said
 from bot.context import BotContext
+from bot.notices.routing import messenger_of
 from bot.supervising.tell import Tell
 from handlers.delivery import keyboard
 from storage.models import Person
@@ -34,11 +35,9 @@ def bot_tell(bot: Bot, zalo: Tell | None = None) -> Tell:
     ``zalo`` takes those who use Zalo."""
 
     async def tell(person: Person, message: Said) -> bool:
-        on_zalo = person.zalo_id is not None and (person.messenger == "zalo" or person.telegram_id is None)
-        if on_zalo and zalo is not None:
-            return await zalo(person, message)
-        if person.telegram_id is None:
-            return False  # only on Zalo, and no Zalo channel here
+        if messenger_of(person, zalo_runs=zalo is not None) == "zalo":  # as the notices go
+            return await zalo(person, message) if zalo is not None else False  # only on Zalo, no channel here
+        assert person.telegram_id is not None
         try:
             await bot.send_message(person.telegram_id, message.text, reply_markup=keyboard(message))
         except TelegramError:

@@ -161,6 +161,19 @@ async def test_recent_for_unit(world: World) -> None:
 
 
 
+async def test_forms_submitted_names_the_forms_these_units_sent_in_one_query(world: World) -> None:
+    storage = world.storage
+    assert await storage.submissions.forms_submitted([PHUOC_GIANG.code, DUC_XUAN.code]) == set()
+    monthly = await storage.periods.upsert("nq57-monthly", "2025-12", date(2025, 12, 1), date(2025, 12, 31),
+                                           world.period.opens_at, world.period.deadline_at)
+    await storage.submissions.add_version(monthly.id, DUC_XUAN.code, {"n": 1}, {}, None, at(10))
+    await storage.submissions.add_version(world.period.id, PHUOC_GIANG.code, {"n": 2}, {}, None, at(10))
+    assert await storage.submissions.forms_submitted([PHUOC_GIANG.code]) == {"tthc-weekly"}
+    assert await storage.submissions.forms_submitted([PHUOC_GIANG.code, DUC_XUAN.code]) == {"tthc-weekly",
+                                                                                            "nq57-monthly"}
+    assert await storage.submissions.forms_submitted([]) == set()
+
+
 async def test_any_for_period_says_whether_the_scope_reported(world: World) -> None:
     subs, p = world.storage.submissions, world.period.id
     assert await subs.any_for_period(p) is False
