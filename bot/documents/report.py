@@ -87,7 +87,7 @@ from bot.domain.numbers import (
 )
 from bot.domain.paragraphs import paragraphs
 from bot.domain.report_settings import ReportSettings, ResolvedReportSettings, lower_division, short_name
-from bot.domain.text import fold, slug
+from bot.domain.text import fold, keep_numbers_whole, slug
 from bot.domain.values import compute
 
 if TYPE_CHECKING:
@@ -234,17 +234,6 @@ def _period_parts(period: PeriodLike, period_key: str | None) -> dict[str, str]:
 
 
 _ROMAN = ("I", "II", "III", "IV")
-# A document number ("02-KH/BCĐTW", "30/2020/NĐ-CP", "57-NQ/TW"): its hyphens must not break a line.
-_DOCUMENT_NUMBER = re.compile(r"\b\w*\d\w*(?:[-/]\w+)+|\b\w+(?:/\w+)*-\w+(?:/\w+)+")
-NON_BREAKING_HYPHEN = "\u2011"
-
-
-def keep_numbers_whole(text: str) -> str:
-    """The hyphens of document numbers in ``text`` made non-breaking (U+2011), so that
-    "02-KH/BCĐTW" never breaks across lines at its hyphen; other hyphens are left alone."""
-    return _DOCUMENT_NUMBER.sub(lambda match: match[0].replace("-", NON_BREAKING_HYPHEN), text)
-
-
 def _period_wording(period: PeriodLike, parts: Mapping[str, str], wording: str) -> dict[str, str]:
     """The period as the settings word it: a week, "tính đến hết ngày …" or a quarter."""
     end = period.ends_on

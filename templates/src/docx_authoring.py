@@ -7,7 +7,7 @@ number and date, the recipient, the closing table, the fixed document properties
 
 from __future__ import annotations
 
-import re
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +19,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project: its one keep_numbers_whole
+# A document number written in a template ("57-NQ/TW", "30/2020/NĐ-CP"): its hyphen never breaks
+# a line (U+2011), as in the settings' and answers' texts the bot fills in.
+from bot.domain.text import keep_numbers_whole  # noqa: E402
 
 FONT = "Times New Roman"
 TABLE_INDENT = Mm(0)  # header and closing tables start at the left margin (issue 15, item 5)
@@ -103,15 +108,6 @@ def fmt(
     if keep_next:
         pf.keep_with_next = True
     return paragraph
-
-
-# A document number written in a template ("57-NQ/TW", "30/2020/NĐ-CP"): its hyphen never breaks
-# a line (U+2011); bot/documents/report.py does the same for the settings' texts.
-DOCUMENT_NUMBER = re.compile(r"\b\w*\d\w*(?:[-/]\w+)+|\b\w+(?:/\w+)*-\w+(?:/\w+)+")
-
-
-def keep_numbers_whole(text: str) -> str:
-    return DOCUMENT_NUMBER.sub(lambda match: match[0].replace("-", "\u2011"), text)
 
 
 def run(paragraph, text: str, *, size: float | None = None, bold: bool = False, italic: bool = False):
