@@ -138,14 +138,19 @@ def rule(container, *, left, right, before: float = 0, after: float = 0):
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = Pt(2)
     border(p, "top")
-    # give the empty paragraph mark a tiny size so it adds no height of its own
+    tiny_mark(p, 4)  # the empty paragraph mark adds no height of its own
+    return p
+
+
+def tiny_mark(p, half_points: int) -> None:
+    """The paragraph mark of ``p`` in a tiny font (``half_points``), so an empty paragraph is only
+    as high as its exact line spacing."""
     mark = p._p.get_or_add_pPr()
     rpr = OxmlElement("w:rPr")
     sz = OxmlElement("w:sz")
-    sz.set(qn("w:val"), "4")
+    sz.set(qn("w:val"), str(half_points))
     rpr.append(sz)
     mark.append(rpr)
-    return p
 
 
 def tag(container, text: str):
@@ -426,12 +431,7 @@ def end_mark(document):
     pf = p.paragraph_format
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = Pt(1)
-    mark = p._p.get_or_add_pPr()
-    rpr = OxmlElement("w:rPr")
-    sz = OxmlElement("w:sz")
-    sz.set(qn("w:val"), "2")
-    rpr.append(sz)
-    mark.append(rpr)
+    tiny_mark(p, 2)
     return p
 
 
