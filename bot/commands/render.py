@@ -30,7 +30,7 @@ from bot.commands.form_option import FormOptionError, add_form_option, period_of
 from bot.documents.monthly import report_context
 from bot.documents.render import TemplateError, form_template_path, template_bytes
 from bot.documents.report import ReportUnit, report_filename
-from bot.domain.answers import AnswerError, is_blank_answer, parse_json_answer
+from bot.domain.answers import AnswerError, is_blank_value, parse_json_answer
 from bot.domain.field_kinds import ANSWERED_KINDS
 from bot.domain.forms import WEEKLY_FORM_ID, Form, load_form, load_forms
 from bot.domain.numbers import CountParseError, format_count, format_date
@@ -141,7 +141,7 @@ def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[di
             warnings.append(say("cli.render_unknown_field", key=key, form=form.id))
             continue
         field_ = form.field(key)
-        if field_.optional and (value is None or isinstance(value, str) and is_blank_answer(value)):
+        if is_blank_value(field_, value):
             answers[key] = None  # null or "-": "Không có số liệu", a blank, not 0
             continue
         if value is None:
