@@ -487,12 +487,15 @@ def _cover(form: Form, totals: Totals, reported: Sequence[Values]) -> dict[str, 
     return parts
 
 
-def _finish(form: Form, totals: Totals, rows: Sequence[CommuneRow] = ()) -> Totals:
+def _finish(form: Form, totals: Totals, rows: Sequence[CommuneRow] = (),
+            reported: Sequence[Values] | None = None) -> Totals:
     """The derived figures and rates of the sums (rates from sums, never averaged), and what is
-    counted over the communes (``rows``, those that reported): targets met, spreads, statuses."""
+    counted over the communes (``rows``, those that reported): targets met, spreads, statuses.
+    ``reported``: the values of the reports summed (default: the rows'), for their blanks."""
     spec = rollup_of(form)
     rates = [figure.id for figure in spec.of("rate")]
-    reported = [row.values for row in rows if row.values is not None]
+    if reported is None:
+        reported = [row.values for row in rows if row.values is not None]
     totals.blanks = any(values.blanks for values in reported)
     if totals.reported == 0:
         totals.rates = {ident: None for ident in rates}
@@ -584,12 +587,14 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
     if data.previous_period is not None:
         in_scope = {unit.code for unit in data.units}
         previous_totals = Totals()
-        for code, answers in data.previous_reports.items():
-            if code in in_scope:
-                counts = {k: v for k, v in answers.items() if isinstance(v, int) and not isinstance(v, bool)}
-                _sum_into(previous_totals, counts, count_ids)
+        before = [answers for code, answers in data.previous_reports.items() if code in in_scope]
+        for answers in before:
+            counts = {k: v for k, v in answers.items() if isinstance(v, int) and not isinstance(v, bool)}
+            _sum_into(previous_totals, counts, count_ids)
         previous_reported = previous_totals.reported
-        _finish(form, previous_totals)
+        # with a blank among them, summed over the communes that reported each figure, as this period is
+        blank = any(value is None for answers in before for value in answers.values())
+        _finish(form, previous_totals, reported=[compute(form, answers) for answers in before] if blank else ())
         if previous_reported == 0:
             previous_totals = None
 
