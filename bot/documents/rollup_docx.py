@@ -181,9 +181,8 @@ def coverage_items(rollup: Rollup) -> list[str]:
     blank ("Không có số liệu"), in the form's order; none when no commune did."""
     t, form = rollup.totals, rollup.form
     idents = [*(f.id for f in form.count_fields), *(d.id for d in form.derived), *(r.id for r in form.rates)]
-    return [f"{form.label_of(ident, short=True)}: "
-            f"{say('blanks.coverage', reported=format_count(covered), total=format_count(t.reported))}"
-            for ident in idents if (covered := t.covered(form, ident)) is not None]
+    return [f"{form.label_of(ident, short=True)}: {covered}"
+            for ident in idents if (covered := t.coverage_text(form, ident)) is not None]
 
 
 def balance_line(rollup: Rollup) -> str:

@@ -216,6 +216,13 @@ class Totals:
         found = self.coverage.get(ident, 0)
         return found if found < self.reported else None
 
+    def coverage_text(self, form: Form, ident: str) -> str | None:
+        """"80/92 xã có số liệu" when not all the communes that reported have this figure."""
+        covered = self.covered(form, ident)
+        if covered is None:
+            return None
+        return say("blanks.coverage", reported=format_count(covered), total=format_count(self.reported))
+
     def texts(self, form: Form) -> FigureTexts:
         """The figures as the form file's sentences name them."""
         return FigureTexts(form, rollup_of(form), self.counts, self.rates, self.targets, self.spreads, self.statuses)
@@ -735,9 +742,9 @@ def _figure_lines(rollup: Rollup) -> list[str]:
         else:
             value = format(named[ident])
         line = f"• {label}: {value}" + named.fill(item.note)
-        covered = totals.covered(form, ident)
+        covered = totals.coverage_text(form, ident)
         if covered is not None:  # some communes answered "Không có số liệu"
-            line += f" ({say('blanks.coverage', reported=format_count(covered), total=format_count(totals.reported))})"
+            line += f" ({covered})"
         change = changes.get(ident)
         if change is not None:
             show = rate_text if change.is_rate else count_text
