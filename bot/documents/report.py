@@ -240,20 +240,18 @@ def _period_wording(period: PeriodLike, parts: Mapping[str, str], wording: str) 
     intro = say("form_variants.period_intro", noun=parts["period_noun"], range=parts["period_range"])
     if wording == "as_of":
         phrase = say("form_variants.period_as_of", date=format_date(end))
-        heading = f"({phrase})"
+        heading, closing = f"({phrase})", phrase
         intro = phrase[:1].upper() + phrase[1:]
     elif wording == "quarter":
         phrase = say("form_variants.period_quarter", quarter=_ROMAN[(end.month - 1) // 3], year=end.year)
-        heading = phrase
+        heading, closing = phrase, phrase
         intro = say("form_variants.period_intro_quarter", quarter=phrase)
     else:
         short = f"{parts['period_noun']} {parts['period_number']}/{parts['period_year']}"
         phrase = short if parts["period_number"] else parts["period_range"]
         heading = f"({short}, {parts['period_range']})" if parts["period_number"] else f"({phrase})"
         closing = f"{parts['period_noun']} {parts['period_range']}"
-        return {"period_heading": heading, "period_phrase": phrase, "period_closing": closing,
-                "period_intro": intro, "period_wording": wording}
-    return {"period_heading": heading, "period_phrase": phrase, "period_closing": phrase, "period_intro": intro,
+    return {"period_heading": heading, "period_phrase": phrase, "period_closing": closing, "period_intro": intro,
             "period_wording": wording}
 
 
