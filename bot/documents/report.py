@@ -180,13 +180,14 @@ def report_filename(period_key: object, unit_full_name: str, version: int = 1) -
 
 def clean_text(value: object) -> str:
     """An official's text made safe to print: newlines normalised, control characters and runs of
-    blanks removed, blank lines dropped; ``& < >`` are left as they are (the renderer escapes)."""
+    blanks removed, blank lines dropped, document numbers kept whole on one line
+    (:func:`~bot.domain.text.keep_numbers_whole`); ``& < >`` are left as they are (the renderer escapes)."""
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = _CONTROL.sub("", text)
     lines = [_BLANKS.sub(" ", line).strip() for line in text.split("\n")]
-    return "\n".join(line for line in lines if line)
+    return keep_numbers_whole("\n".join(line for line in lines if line))
 
 
 def distribution_lines(lines: Iterable[str]) -> list[str]:
@@ -429,7 +430,6 @@ def build_context(
         text = clean_text(value)
         if ident != "overdue_reasons" and fold(text).rstrip(".") in _NOTHING:
             text = ""  # "Không": the template prints its own "Không có."
-        text = keep_numbers_whole(text)
         context[ident] = text
         context[f"{ident}_lines"] = paragraphs(text)  # each line, and each sub-item it runs on
 
