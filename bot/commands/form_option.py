@@ -19,10 +19,12 @@ class FormOptionError(ValueError):
     """A form or a period the command cannot take; the message is Vietnamese."""
 
 
-def add_form_option(parser: argparse.ArgumentParser, *, fallback: bool = False) -> None:
-    """``--form FORM_ID``, the weekly report by default (``fallback``: None, the command then takes
-    the weekly report, or the first form when the forms folder has no weekly one)."""
-    parser.add_argument("--form", default=None if fallback else WEEKLY_FORM_ID, metavar="FORM_ID", help=FORM_HELP)
+def add_form_option(parser: argparse.ArgumentParser, *, fallback: bool = False, note: str = "") -> None:
+    """``--form FORM_ID``, the weekly report by default (``fallback``: None, the command then
+    chooses: the weekly report, or the first form when the forms folder has no weekly one, or the
+    variant its settings name); ``note`` ends the help with what the command does without it."""
+    parser.add_argument("--form", default=None if fallback else WEEKLY_FORM_ID, metavar="FORM_ID",
+                        help=f"{FORM_HELP}; {note}" if note else FORM_HELP)
 
 
 def example_key(form: Form, today: date | None = None) -> str:

@@ -26,11 +26,11 @@ from pydantic import ValidationError
 
 from bot.chat.catalogue import say
 from bot.clock import VN_TZ
-from bot.commands.form_option import FORM_HELP, FormOptionError, period_of_form
+from bot.commands.form_option import FormOptionError, add_form_option, period_of_form
 from bot.documents.monthly import report_context
 from bot.documents.render import TemplateError, form_template_path, template_bytes
 from bot.documents.report import ReportUnit, report_filename
-from bot.domain.answers import AnswerError, is_blank_answer, parse_json_answer
+from bot.domain.answers import AnswerError, is_blank_value, parse_json_answer
 from bot.domain.field_kinds import ANSWERED_KINDS
 from bot.domain.forms import WEEKLY_FORM_ID, Form, load_form, load_forms
 from bot.domain.numbers import CountParseError, format_count, format_date
@@ -141,7 +141,7 @@ def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[di
             warnings.append(say("cli.render_unknown_field", key=key, form=form.id))
             continue
         field_ = form.field(key)
-        if field_.optional and (value is None or isinstance(value, str) and is_blank_answer(value)):
+        if is_blank_value(field_, value):
             answers[key] = None  # null or "-": "Không có số liệu", a blank, not 0
             continue
         if value is None:
@@ -195,14 +195,6 @@ def read_settings_file(path: Path) -> dict[str, Any]:
 def _variant(data: Mapping[str, Any] | None) -> str | None:
     value = (data or {}).get("form_variant")
     return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def merge_layers(layers: list[Mapping[str, Any]]) -> ReportSettings:
-    """The stored settings' layers (the province's, then the commune's) merged."""
-    merged = ReportSettings()
-    for layer in layers:
-        merged = merge(merged, layer)
-    return merged
 
 
 # --- the stored side -----------------------------------------------------------------------------
@@ -394,8 +386,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "default: the stored report",
     )
     parser.add_argument("--out", required=True, type=Path, metavar="FILE.docx", help="where to write the report")
-    parser.add_argument("--form", default=None, metavar="FORM_ID",
-                        help=FORM_HELP + "; without it, the settings' form_variant chooses the weekly report's variant")
+    add_form_option(parser, fallback=True,
+                    note="without it, the settings' form_variant chooses the weekly report's variant")
     parser.add_argument(
         "--settings",
         type=Path,

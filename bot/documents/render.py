@@ -367,21 +367,20 @@ def check_contexts(form: Form | None = None, **kwargs: Any) -> list[dict[str, An
     else:
         keys = SAMPLE_PERIOD_KEYS.get(form.period.kind, ())
         periods = [period_for(form.period, PeriodKey.parse(key)) for key in keys] or [None]
+    unit = kwargs.get("unit", SAMPLE_UNIT)
+
+    def unchecked(answers: dict[str, Any], period: Any) -> dict[str, Any]:
+        return build_context(form, answers, checks=[], unit=unit, period=period or _SamplePeriod(),
+                             settings=kwargs.get("settings") or _sample_settings(unit),
+                             report_date=kwargs.get("report_date", date(2025, 12, 15)))
+
     contexts: list[dict[str, Any]] = []
     for period in periods:
         busy, quiet = sample_contexts(form, period=period, **kwargs)
-        unit = kwargs.get("unit", SAMPLE_UNIT)
-        empty = build_context(form, {}, checks=[], unit=unit, period=period or _SamplePeriod(),
-                              settings=kwargs.get("settings") or _sample_settings(unit),
-                              report_date=kwargs.get("report_date", date(2025, 12, 15)))
-        contexts += [busy, quiet, empty]
+        contexts += [busy, quiet, unchecked({}, period)]
     optional = [f.id for f in form.count_fields if f.optional] if form is not None else []
     if optional:
-        unit = kwargs.get("unit", SAMPLE_UNIT)
-        contexts.append(build_context(form, {**sample_answers(), **dict.fromkeys(optional)}, checks=[], unit=unit,
-                                      period=periods[0] or _SamplePeriod(),
-                                      settings=kwargs.get("settings") or _sample_settings(unit),
-                                      report_date=kwargs.get("report_date", date(2025, 12, 15))))
+        contexts.append(unchecked({**sample_answers(), **dict.fromkeys(optional)}, periods[0]))
     return contexts
 
 

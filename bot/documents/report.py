@@ -87,7 +87,7 @@ from bot.domain.numbers import (
 )
 from bot.domain.paragraphs import paragraphs
 from bot.domain.report_settings import ReportSettings, ResolvedReportSettings, lower_division, short_name
-from bot.domain.text import fold, slug
+from bot.domain.text import fold, keep_numbers_whole, slug
 from bot.domain.values import compute
 
 if TYPE_CHECKING:
@@ -180,13 +180,14 @@ def report_filename(period_key: object, unit_full_name: str, version: int = 1) -
 
 def clean_text(value: object) -> str:
     """An official's text made safe to print: newlines normalised, control characters and runs of
-    blanks removed, blank lines dropped; ``& < >`` are left as they are (the renderer escapes)."""
+    blanks removed, blank lines dropped, document numbers kept whole on one line
+    (:func:`~bot.domain.text.keep_numbers_whole`); ``& < >`` are left as they are (the renderer escapes)."""
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = _CONTROL.sub("", text)
     lines = [_BLANKS.sub(" ", line).strip() for line in text.split("\n")]
-    return "\n".join(line for line in lines if line)
+    return keep_numbers_whole("\n".join(line for line in lines if line))
 
 
 def distribution_lines(lines: Iterable[str]) -> list[str]:
@@ -234,37 +235,24 @@ def _period_parts(period: PeriodLike, period_key: str | None) -> dict[str, str]:
 
 
 _ROMAN = ("I", "II", "III", "IV")
-# A document number ("02-KH/BCĐTW", "30/2020/NĐ-CP", "57-NQ/TW"): its hyphens must not break a line.
-_DOCUMENT_NUMBER = re.compile(r"\b\w*\d\w*(?:[-/]\w+)+|\b\w+(?:/\w+)*-\w+(?:/\w+)+")
-NON_BREAKING_HYPHEN = "\u2011"
-
-
-def keep_numbers_whole(text: str) -> str:
-    """The hyphens of document numbers in ``text`` made non-breaking (U+2011), so that
-    "02-KH/BCĐTW" never breaks across lines at its hyphen; other hyphens are left alone."""
-    return _DOCUMENT_NUMBER.sub(lambda match: match[0].replace("-", NON_BREAKING_HYPHEN), text)
-
-
 def _period_wording(period: PeriodLike, parts: Mapping[str, str], wording: str) -> dict[str, str]:
     """The period as the settings word it: a week, "tính đến hết ngày …" or a quarter."""
     end = period.ends_on
     intro = say("form_variants.period_intro", noun=parts["period_noun"], range=parts["period_range"])
     if wording == "as_of":
         phrase = say("form_variants.period_as_of", date=format_date(end))
-        heading = f"({phrase})"
+        heading, closing = f"({phrase})", phrase
         intro = phrase[:1].upper() + phrase[1:]
     elif wording == "quarter":
         phrase = say("form_variants.period_quarter", quarter=_ROMAN[(end.month - 1) // 3], year=end.year)
-        heading = phrase
+        heading, closing = phrase, phrase
         intro = say("form_variants.period_intro_quarter", quarter=phrase)
     else:
         short = f"{parts['period_noun']} {parts['period_number']}/{parts['period_year']}"
         phrase = short if parts["period_number"] else parts["period_range"]
         heading = f"({short}, {parts['period_range']})" if parts["period_number"] else f"({phrase})"
         closing = f"{parts['period_noun']} {parts['period_range']}"
-        return {"period_heading": heading, "period_phrase": phrase, "period_closing": closing,
-                "period_intro": intro, "period_wording": wording}
-    return {"period_heading": heading, "period_phrase": phrase, "period_closing": phrase, "period_intro": intro,
+    return {"period_heading": heading, "period_phrase": phrase, "period_closing": closing, "period_intro": intro,
             "period_wording": wording}
 
 
@@ -442,7 +430,6 @@ def build_context(
         text = clean_text(value)
         if ident != "overdue_reasons" and fold(text).rstrip(".") in _NOTHING:
             text = ""  # "Không": the template prints its own "Không có."
-        text = keep_numbers_whole(text)
         context[ident] = text
         context[f"{ident}_lines"] = paragraphs(text)  # each line, and each sub-item it runs on
 

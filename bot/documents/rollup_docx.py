@@ -48,7 +48,7 @@ from typing import Any
 
 from bot.chat.catalogue import say
 from bot.documents.render import render_report
-from bot.documents.report import distribution_lines, keep_numbers_whole
+from bot.documents.report import distribution_lines
 from bot.domain.forms import RuleCheck
 from bot.domain.numbers import format_count, format_date_range, format_header_date, format_percent, rate
 from bot.domain.report_settings import lower_division, short_name
@@ -68,7 +68,7 @@ from bot.domain.rollup import (
 from bot.domain.rollup_figures import count_of, label_of
 from bot.domain.rollup_figures import kind_of as figure_kind
 from bot.domain.rollup_spec import DocxSpec
-from bot.domain.text import fold
+from bot.domain.text import fold, keep_numbers_whole
 from bot.domain.themes import words
 from bot.domain.values import compute
 
@@ -181,9 +181,8 @@ def coverage_items(rollup: Rollup) -> list[str]:
     blank ("Không có số liệu"), in the form's order; none when no commune did."""
     t, form = rollup.totals, rollup.form
     idents = [*(f.id for f in form.count_fields), *(d.id for d in form.derived), *(r.id for r in form.rates)]
-    return [f"{form.label_of(ident, short=True)}: "
-            f"{say('blanks.coverage', reported=format_count(covered), total=format_count(t.reported))}"
-            for ident in idents if (covered := t.covered(form, ident)) is not None]
+    return [f"{form.label_of(ident, short=True)}: {covered}"
+            for ident in idents if (covered := t.coverage_text(form, ident)) is not None]
 
 
 def balance_line(rollup: Rollup) -> str:

@@ -21,7 +21,6 @@ import xlsxwriter
 
 from bot.chat.catalogue import say
 from bot.domain.forms import Form
-from bot.domain.numbers import format_count
 from bot.domain.rollup import (
     APPROVAL_LABELS,
     STATE_LABELS,
@@ -233,10 +232,9 @@ def _totals_sheet(book: _Book, rollup: Rollup) -> None:
     r = top + 1
     for ident in [f.id for f in form.count_fields] + [d.id for d in form.derived] + [
             x.id for x in spec.of("rate")]:
-        covered = totals.covered(form, ident)
+        covered = totals.coverage_text(form, ident)
         if covered is not None:
-            sheet.write_string(r, 4, say("blanks.coverage", reported=format_count(covered),
-                                         total=format_count(totals.reported)), book.text)
+            sheet.write_string(r, 4, covered, book.text)
         r += 1
     r = top + 1
     for ident in [f.id for f in form.count_fields] + [d.id for d in form.derived]:

@@ -43,6 +43,12 @@ def is_blank_answer(text: str) -> bool:
     return is_keyword(" ".join(text.strip().rstrip(".").split()), "blanks.words")
 
 
+def is_blank_value(field: Field, value: object) -> bool:
+    """Whether a value read from a file (JSON null, "-", "không rõ" …) is the blank of an optional
+    count ("Không có số liệu"), which is stored as None, never 0."""
+    return field.optional and (value is None or isinstance(value, str) and is_blank_answer(value))
+
+
 def parse_answer(field: Field, text: str) -> Answer:
     """A count within the field's bounds ("1.794" → 1794), a trimmed text within its length, or
     an answer of the other kinds as stored (see the module's docstring)."""

@@ -4,14 +4,12 @@ its form it answered."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import yaml
-
 from bot.domain.form_variants import resolve as resolve_variant
-from bot.domain.forms import Form, FormError, form_mappings, parse_form
-from bot.domain.yaml_files import load_yaml
+from bot.domain.forms import Form, bases_of, form_of_file, parse_form, read_folder
+from bot.domain.yaml_files import dump_yaml
 
 
 class FormVersions:
@@ -45,19 +43,21 @@ class FormVersions:
         return key in self._forms
 
 
-def read_form_files(directory: str | Path) -> list[tuple[Form, str]]:
+def read_form_files(directory: str | Path, loaded: Mapping[str, Form] | None = None) -> list[tuple[Form, str]]:
     """Each form file of a directory with its text (to keep the text of each version); a variant's
-    text is its resolved form (the form it extends with its changes), readable on its own later."""
+    text is its resolved form (the form it extends with its changes), readable on its own later.
+    A form already ``loaded`` from these files at start-up (same id and version) is taken as it is,
+    not checked a second time."""
+    files = read_folder(directory)
+    bases = bases_of(files)
     found: list[tuple[Form, str]] = []
-    bases = form_mappings(directory)
-    for path in sorted([*Path(directory).glob("*.yaml"), *Path(directory).glob("*.yml")]):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise FormError(path.name, [f"cannot be read ({error.strerror or error})"]) from None
-        form = parse_form(text, path.name, bases=bases)
+    for file in files:
+        _, text, data = file
+        ident = data.get("id")
+        known = loaded.get(ident) if loaded is not None and isinstance(ident, str) else None
+        form = known if known is not None and known.version == data.get("version", 1) else form_of_file(file, bases)
         if form.is_variant:
-            resolved, _ = resolve_variant(load_yaml(text), bases)
-            text = yaml.safe_dump(resolved, allow_unicode=True, sort_keys=False)
+            resolved, _ = resolve_variant(data, bases)
+            text = dump_yaml(resolved)
         found.append((form, text))
     return found

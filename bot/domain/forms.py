@@ -998,22 +998,41 @@ def form_mappings(directory: str | Path, skip: Path | None = None) -> dict[str, 
     return found
 
 
-def load_forms(directory: str | Path) -> dict[str, Form]:
-    """Every ``*.yaml``/``*.yml`` form in a directory, by form id (duplicate ids are an error);
-    variants resolved against the forms they extend."""
-    directory = Path(directory)
-    forms: dict[str, Form] = {}
-    origin: dict[str, str] = {}
-    paths = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
-    texts: list[tuple[Path, dict[str, Any]]] = []
-    for path in paths:
+FormFile: TypeAlias = tuple[Path, str, dict[str, Any]]  # a form file: its path, its text, its mapping
+
+
+def read_folder(directory: str | Path) -> list[FormFile]:
+    """Each ``*.yaml``/``*.yml`` file of a folder read once, in name order; a file that cannot be
+    read or is not a YAML mapping raises :class:`FormError` naming it."""
+    files: list[FormFile] = []
+    for path in sorted([*Path(directory).glob("*.yaml"), *Path(directory).glob("*.yml")]):
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as error:
             raise FormError(path.name, [f"cannot be read ({error.strerror or error})"]) from None
-        texts.append((path, _mapping(text, path.name)))
-    mappings = {data["id"]: data for _, data in texts if isinstance(data.get("id"), str)}
-    for path, data in texts:
+        files.append((path, text, _mapping(text, path.name)))
+    return files
+
+
+def bases_of(files: Sequence[FormFile]) -> dict[str, dict[str, Any]]:
+    """The forms a variant among ``files`` may extend, by id."""
+    return {data["id"]: data for _, _, data in files if isinstance(data.get("id"), str)}
+
+
+def form_of_file(file: FormFile, bases: Mapping[str, Mapping[str, Any]]) -> Form:
+    """The form of a file :func:`read_folder` read (a variant resolved against ``bases``)."""
+    path, _, data = file
+    return _validate(data, path.name, bases)
+
+
+def load_forms(directory: str | Path) -> dict[str, Form]:
+    """Every ``*.yaml``/``*.yml`` form in a directory, by form id (duplicate ids are an error);
+    variants resolved against the forms they extend."""
+    forms: dict[str, Form] = {}
+    origin: dict[str, str] = {}
+    files = read_folder(directory)
+    mappings = bases_of(files)
+    for path, _, data in files:
         form = _validate(data, path.name, mappings)
         if form.id in forms:
             raise FormError(path.name, [f"form id '{form.id}' is already used by {origin[form.id]}"])

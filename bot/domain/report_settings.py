@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from bot.chat.catalogue import say
 from bot.domain.arguments import is_keyword
-from bot.domain.text import fold
 
 DEFAULT_SIGNER_TITLES = (say("report_document.signer_title_for"), say("report_document.signer_title"))
 DEFAULT_NUMBER_SUFFIX = "/BC-UBND"
@@ -240,10 +239,10 @@ _WORDING_KEYWORDS: dict[PeriodWording, str] = {
 
 def signing_titles(signing: str) -> list[str] | None:
     """"TM" → ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]; "KT" → ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]; else None."""
-    word = fold(signing).strip().rstrip(".").upper()
-    if word == "TM":
+    word = signing.strip().rstrip(".")
+    if is_keyword(word, "keywords.signing_tm"):
         return [say("form_variants.signing_tm_for"), say("form_variants.signing_tm_title")]
-    if word == "KT":
+    if is_keyword(word, "keywords.signing_kt"):
         return list(DEFAULT_SIGNER_TITLES)
     return None
 

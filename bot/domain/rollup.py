@@ -164,6 +164,7 @@ class CommuneRow:
     texts: dict[str, str] = field(default_factory=dict)
     anomalies: list[Anomaly] = field(default_factory=list)
     officials: tuple[str, ...] = ()
+    values: Values | None = None  # of the report: what the sums cover when some commune left a figure blank
 
     @property
     def reported(self) -> bool:
@@ -202,13 +203,10 @@ class Totals:
     targets: dict[str, TargetCount] = field(default_factory=dict)
     spreads: dict[str, Spread | None] = field(default_factory=dict)
     statuses: dict[str, dict[str, int]] = field(default_factory=dict)
-    # Blanks ("Không có số liệu"): how many communes have each count, derived figure and rate, and,
-    # once a commune left one blank, the derived figures and each rate's parts summed over those
-    # that have them (a total sums only the communes that reported the figure).
+    # Blanks ("Không có số liệu"): whether a commune that reported left a figure blank, and then how
+    # many communes have each count, derived figure and rate (see _cover).
     coverage: dict[str, int] = field(default_factory=dict)
     blanks: bool = False
-    derived_sums: dict[str, int] = field(default_factory=dict)
-    parts: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def covered(self, form: Form, ident: str) -> int | None:
         """How many of the communes that reported have this figure of the form, when not all do
@@ -217,6 +215,13 @@ class Totals:
             return None
         found = self.coverage.get(ident, 0)
         return found if found < self.reported else None
+
+    def coverage_text(self, form: Form, ident: str) -> str | None:
+        """"80/92 xã có số liệu" when not all the communes that reported have this figure."""
+        covered = self.covered(form, ident)
+        if covered is None:
+            return None
+        return say("blanks.coverage", reported=format_count(covered), total=format_count(self.reported))
 
     def texts(self, form: Form) -> FigureTexts:
         """The figures as the form file's sentences name them."""
@@ -467,44 +472,50 @@ def _sum_into(totals: Totals, counts: Mapping[str, int], fields: Sequence[str]) 
             totals.counts[ident] = totals.counts.get(ident, 0) + value
 
 
-def _cover(form: Form, totals: Totals, values: Values) -> None:
-    """Counts what this commune's report has (see ``Totals.coverage``)."""
-    if values.blanks:
-        totals.blanks = True
-    for ident, value in (*values.answers.items(), *values.derived.items()):
-        if isinstance(value, int):
-            totals.coverage[ident] = totals.coverage.get(ident, 0) + 1
-    for ident, value in values.derived.items():
-        totals.derived_sums[ident] = totals.derived_sums.get(ident, 0) + value
-    for ratio in form.rates:
-        top, bottom = ratio.numerator.evaluate(values), ratio.denominator.evaluate(values)
-        if top is not None and bottom is not None:
-            totals.coverage[ratio.id] = totals.coverage.get(ratio.id, 0) + 1
-            summed = totals.parts.get(ratio.id, (0, 0))
-            totals.parts[ratio.id] = (summed[0] + top, summed[1] + bottom)
+def _cover(form: Form, totals: Totals, reported: Sequence[Values]) -> dict[str, tuple[int, int]]:
+    """Once a commune left a figure blank: how many communes have each figure (``Totals.coverage``),
+    each derived figure summed over the communes that have it (a total sums only the communes that
+    reported the figure), and each rate's parts summed over those that have both (returned)."""
+    for derived in form.derived:
+        totals.counts.pop(derived.id, None)
+    parts: dict[str, tuple[int, int]] = {}
+    for values in reported:
+        for ident, value in (*values.answers.items(), *values.derived.items()):
+            if isinstance(value, int):
+                totals.coverage[ident] = totals.coverage.get(ident, 0) + 1
+        for ident, value in values.derived.items():
+            totals.counts[ident] = totals.counts.get(ident, 0) + value
+        for ratio in form.rates:
+            top, bottom = ratio.numerator.evaluate(values), ratio.denominator.evaluate(values)
+            if top is not None and bottom is not None:
+                totals.coverage[ratio.id] = totals.coverage.get(ratio.id, 0) + 1
+                summed = parts.get(ratio.id, (0, 0))
+                parts[ratio.id] = (summed[0] + top, summed[1] + bottom)
+    return parts
 
 
-def _finish(form: Form, totals: Totals, rows: Sequence[CommuneRow] = ()) -> Totals:
+def _finish(form: Form, totals: Totals, rows: Sequence[CommuneRow] = (),
+            reported: Sequence[Values] | None = None) -> Totals:
     """The derived figures and rates of the sums (rates from sums, never averaged), and what is
-    counted over the communes (``rows``, those that reported): targets met, spreads, statuses."""
+    counted over the communes (``rows``, those that reported): targets met, spreads, statuses.
+    ``reported``: the values of the reports summed (default: the rows'), for their blanks."""
     spec = rollup_of(form)
     rates = [figure.id for figure in spec.of("rate")]
+    if reported is None:
+        reported = [row.values for row in rows if row.values is not None]
+    totals.blanks = any(values.blanks for values in reported)
     if totals.reported == 0:
         totals.rates = {ident: None for ident in rates}
     else:
         values = compute(form, {ident: totals.counts[ident] for ident in totals.counts})
         totals.counts.update(values.derived)
-        if totals.blanks:  # a figure is summed over the communes that reported it, a rate's parts too
-            for derived in form.derived:
-                totals.counts.pop(derived.id, None)
-            totals.counts.update(totals.derived_sums)
+        parts = _cover(form, totals, reported) if totals.blanks else None
         mine = own_rates(spec, totals.counts, zero=True)
         totals.rates = {ident: mine[ident] if ident in mine else values.rates.get(ident) for ident in rates}
-        if totals.blanks:
+        if parts is not None:  # a rate of the sums of its parts over the communes that have both
             for ratio in form.rates:
                 if ratio.id in totals.rates:
-                    top, bottom = totals.parts.get(ratio.id, (0, 0))
-                    totals.rates[ratio.id] = percentage(top, bottom) if ratio.id in totals.parts else None
+                    totals.rates[ratio.id] = percentage(*parts[ratio.id]) if ratio.id in parts else None
     for figure in spec.of("target"):
         totals.targets[figure.id] = target_count(figure, _values(rows, figure.source))
     for figure in spec.of("spread"):
@@ -537,7 +548,6 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
     totals = Totals()
     completeness = Completeness()
     rows: list[CommuneRow] = []
-    reported_values: list[tuple[str, Values]] = []  # (province, values) of each report, for coverage
     groups: dict[str, GroupRow] = {}
     group_rows: dict[str, list[CommuneRow]] = {}
     total = len(data.units)
@@ -548,7 +558,7 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
                          officials=tuple(data.officials.get(unit.code, ())))
         if report is not None:
             previous = data.previous_reports.get(unit.code)
-            values = compute(form, report.answers, previous)
+            values = row.values = compute(form, report.answers, previous)
             row.counts = {ident: value for ident, value in values.answers.items() if isinstance(value, int)}
             row.counts.update(values.derived)
             row.rates = {rate.id: values.rates.get(rate.id) for rate in form.rates if rate.id in values.rates}
@@ -557,8 +567,6 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
                          if isinstance(report.answers.get(ident), str)}
             row.anomalies = _anomalies(form, report, values, previous, data.history.get(unit.code, ()))
             _sum_into(totals, row.counts, count_ids)
-            reported_values.append((unit.province_code, values))
-            totals.blanks = totals.blanks or bool(values.blanks)
         completeness.add(row)
         if data.national:
             group = groups.get(unit.province_code)
@@ -577,11 +585,6 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
             progress(index + 1, total)
     if progress is not None:
         progress(total, total)
-    if totals.blanks:  # some commune left a figure blank: count who has each (not paid for otherwise)
-        for province_code, values in reported_values:
-            _cover(form, totals, values)
-            if data.national:
-                _cover(form, groups[province_code].totals, values)
     _finish(form, totals, [row for row in rows if row.reported])
     for code, group in groups.items():
         _finish(form, group.totals, group_rows.get(code, []))
@@ -591,12 +594,14 @@ def build_rollup(data: RollupInput, progress: Progress | None = None) -> Rollup:
     if data.previous_period is not None:
         in_scope = {unit.code for unit in data.units}
         previous_totals = Totals()
-        for code, answers in data.previous_reports.items():
-            if code in in_scope:
-                counts = {k: v for k, v in answers.items() if isinstance(v, int) and not isinstance(v, bool)}
-                _sum_into(previous_totals, counts, count_ids)
+        before = [answers for code, answers in data.previous_reports.items() if code in in_scope]
+        for answers in before:
+            counts = {k: v for k, v in answers.items() if isinstance(v, int) and not isinstance(v, bool)}
+            _sum_into(previous_totals, counts, count_ids)
         previous_reported = previous_totals.reported
-        _finish(form, previous_totals)
+        # with a blank among them, summed over the communes that reported each figure, as this period is
+        blank = any(value is None for answers in before for value in answers.values())
+        _finish(form, previous_totals, reported=[compute(form, answers) for answers in before] if blank else ())
         if previous_reported == 0:
             previous_totals = None
 
@@ -737,9 +742,9 @@ def _figure_lines(rollup: Rollup) -> list[str]:
         else:
             value = format(named[ident])
         line = f"• {label}: {value}" + named.fill(item.note)
-        covered = totals.covered(form, ident)
+        covered = totals.coverage_text(form, ident)
         if covered is not None:  # some communes answered "Không có số liệu"
-            line += f" ({say('blanks.coverage', reported=format_count(covered), total=format_count(totals.reported))})"
+            line += f" ({covered})"
         change = changes.get(ident)
         if change is not None:
             show = rate_text if change.is_rate else count_text

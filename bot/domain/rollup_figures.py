@@ -97,16 +97,9 @@ def own_rates(spec: RollupSpec, counts: Mapping[str, int], zero: bool = False) -
 
 def number(value: Any) -> Decimal | None:
     """A figure as a number: counts, rates and decimal answers (as the chat stores them, canonical
-    texts such as "96.4", or JSON numbers); None for texts and blanks."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if isinstance(value, str):
-        return from_canonical(value)  # a decimal, percentage or target answer as stored: "97.25"
-    return None
+    texts such as "96.4", or JSON numbers); None for texts and blanks. The one reader of stored
+    decimals, :func:`~bot.domain.decimals.from_canonical`."""
+    return from_canonical(value)
 
 
 def spread(values: Iterable[Decimal]) -> Spread | None:

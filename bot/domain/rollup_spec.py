@@ -253,8 +253,7 @@ def with_row_targets(form: Form, spec: RollupSpec) -> RollupSpec:
         figures.append(figure)
     if figures == list(spec.figures):
         return spec
-    return RollupSpec(figures=tuple(figures), message=spec.message, chart=spec.chart, docx=spec.docx, xlsx=spec.xlsx,
-                      ranking=spec.ranking)
+    return RollupSpec(**{**dict(spec), "figures": tuple(figures)})  # built again: its index of figures too
 
 
 def problems_of(form: Form, spec: RollupSpec) -> list[str]:

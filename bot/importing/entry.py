@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.chat.catalogue import say
-from bot.domain.answers import is_blank_answer
+from bot.domain.answers import is_blank_value
 from bot.domain.evaluate import CheckResult, evaluate_checks
 from bot.domain.forms import Field, Form
 from bot.domain.numbers import CountParseError, format_count, parse_count
@@ -137,7 +137,7 @@ def check_answers(
         if item is None or item.kind not in ("count", "text"):
             checked.warnings.append(say("importing.unknown_field", field=str(ident)[:40], form=form.id))
             continue
-        if item.optional and (value is None or isinstance(value, str) and is_blank_answer(value)):
+        if is_blank_value(item, value):
             checked.answers[ident] = None  # JSON null or "-": "Không có số liệu", a blank, not 0
             continue
         if not has_value(value):  # (an empty .xlsx cell is not read: unanswered, not blank)

@@ -19,7 +19,7 @@ async def remember_forms(services: Services) -> list[str]:
     storage = services.storage
     now = services.clock.now()
     changed: list[str] = []
-    for form, text in read_form_files(services.settings.forms_dir):
+    for form, text in read_form_files(services.settings.forms_dir, services.forms):
         record = await storage.form_versions.record(form.id, form.version, form.title, text, now)
         if record.source != text:
             changed.append(form.id)

@@ -7,7 +7,7 @@ number and date, the recipient, the closing table, the fixed document properties
 
 from __future__ import annotations
 
-import re
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +19,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project: its one keep_numbers_whole
+# A document number written in a template ("57-NQ/TW", "30/2020/NĐ-CP"): its hyphen never breaks
+# a line (U+2011), as in the settings' and answers' texts the bot fills in.
+from bot.domain.text import keep_numbers_whole  # noqa: E402
 
 FONT = "Times New Roman"
 TABLE_INDENT = Mm(0)  # header and closing tables start at the left margin (issue 15, item 5)
@@ -105,15 +110,6 @@ def fmt(
     return paragraph
 
 
-# A document number written in a template ("57-NQ/TW", "30/2020/NĐ-CP"): its hyphen never breaks
-# a line (U+2011); bot/documents/report.py does the same for the settings' texts.
-DOCUMENT_NUMBER = re.compile(r"\b\w*\d\w*(?:[-/]\w+)+|\b\w+(?:/\w+)*-\w+(?:/\w+)+")
-
-
-def keep_numbers_whole(text: str) -> str:
-    return DOCUMENT_NUMBER.sub(lambda match: match[0].replace("-", "\u2011"), text)
-
-
 def run(paragraph, text: str, *, size: float | None = None, bold: bool = False, italic: bool = False):
     r = paragraph.add_run(keep_numbers_whole(text))
     if size is not None:
@@ -142,14 +138,19 @@ def rule(container, *, left, right, before: float = 0, after: float = 0):
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = Pt(2)
     border(p, "top")
-    # give the empty paragraph mark a tiny size so it adds no height of its own
+    tiny_mark(p, 4)  # the empty paragraph mark adds no height of its own
+    return p
+
+
+def tiny_mark(p, half_points: int) -> None:
+    """The paragraph mark of ``p`` in a tiny font (``half_points``), so an empty paragraph is only
+    as high as its exact line spacing."""
     mark = p._p.get_or_add_pPr()
     rpr = OxmlElement("w:rPr")
     sz = OxmlElement("w:sz")
-    sz.set(qn("w:val"), "4")
+    sz.set(qn("w:val"), str(half_points))
     rpr.append(sz)
     mark.append(rpr)
-    return p
 
 
 def tag(container, text: str):
@@ -430,12 +431,7 @@ def end_mark(document):
     pf = p.paragraph_format
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = Pt(1)
-    mark = p._p.get_or_add_pPr()
-    rpr = OxmlElement("w:rPr")
-    sz = OxmlElement("w:sz")
-    sz.set(qn("w:val"), "2")
-    rpr.append(sz)
-    mark.append(rpr)
+    tiny_mark(p, 2)
     return p
 
 

@@ -35,31 +35,36 @@ ASSESSMENT = "bao-cao-tuan-danh-gia.docx"
 PER_SECTION = "bao-cao-tuan-theo-muc.docx"
 
 
+# The weekly report's first three sections: (number, heading, text field).
+SECTIONS = (
+    ("1", "Về pháp lý", "legal"),
+    ("2", "Về hạ tầng kỹ thuật, công nghệ", "infrastructure"),
+    ("3", "Nguồn lực", "resources"),
+)
+
+
+def section(document, number: str, label: str, name: str) -> None:
+    """A numbered heading and the text field printed under it."""
+    heading(document, f"{number}. {label}")
+    text_section(document, name)
+
+
 def assessment_body(document) -> None:
     """tthc-weekly-danh-gia: 1–3 as the weekly report, 4. Nội dung khác, 5. the figures, 6. their
     causes, 7. the assessment in three parts, 8. Đề xuất."""
     opening(document)
-    for number, label, name in (
-        ("1", "Về pháp lý", "legal"),
-        ("2", "Về hạ tầng kỹ thuật, công nghệ", "infrastructure"),
-        ("3", "Nguồn lực", "resources"),
-        ("4", "Nội dung khác", "other_content"),
-    ):
-        heading(document, f"{number}. {label}")
-        text_section(document, name)
+    for item in (*SECTIONS, ("4", "Nội dung khác", "other_content")):
+        section(document, *item)
     results(document, "5. Kết quả thực hiện thủ tục hành chính")
-    heading(document, "6. Nguyên nhân của kết quả đạt được, chưa đạt được")
-    text_section(document, "achievement_causes")
+    section(document, "6", "Nguyên nhân của kết quả đạt được, chưa đạt được", "achievement_causes")
     heading(document, "7. Đánh giá chung")
-    for number, label, name in (
+    for item in (
         ("7.1", "Mặt tích cực", "strengths"),
         ("7.2", "Tồn tại, hạn chế", "weaknesses"),
         ("7.3", "Nguyên nhân", "weakness_causes"),
     ):
-        heading(document, f"{number}. {label}")
-        text_section(document, name)
-    heading(document, "8. Đề xuất")
-    text_section(document, "proposals")
+        section(document, *item)
+    section(document, "8", "Đề xuất", "proposals")
     closing_sentence(document)
 
 
@@ -92,13 +97,8 @@ def issues(document, name: str) -> None:
 def per_section_body(document) -> None:
     """tthc-weekly-theo-muc: each section followed by its difficulties and proposals."""
     opening(document)
-    for number, label, name in (
-        ("1", "Về pháp lý", "legal"),
-        ("2", "Về hạ tầng kỹ thuật, công nghệ", "infrastructure"),
-        ("3", "Nguồn lực", "resources"),
-    ):
-        heading(document, f"{number}. {label}")
-        text_section(document, name)
+    for number, label, name in SECTIONS:
+        section(document, number, label, name)
         issues(document, f"{name}_issues")
     results(document, extra=per_section_extra)
     issues(document, "tthc_issues")

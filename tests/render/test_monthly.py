@@ -116,7 +116,7 @@ def test_the_example_figures_and_rates(rendered: tuple[str, Any]) -> None:
     assert "+ Tái sử dụng dữ liệu: 97,25%." in texts
     assert any("đã được phân bổ: 556 triệu đồng; đã giải ngân: 0 triệu đồng, tỷ lệ giải ngân: 0%" in t for t in texts)
     assert "+ Kế hoạch số 39/KH-UBND ngày 30/01/2026: Về việc triển khai thực hiện Nghị quyết số 57-NQ/TW ngày " \
-           "22/12/2024 của Bộ Chính trị năm 2026 trên địa bàn xã Phú Thịnh." in texts
+           "22/12/2024 của Bộ Chính trị năm 2026 trên địa bàn xã Phú Thịnh." in [t.replace("\u2011", "-") for t in texts]
 
 
 def test_long_texts_keep_their_lines_and_sub_items_as_paragraphs(rendered: tuple[str, Any]) -> None:
@@ -232,3 +232,14 @@ def test_the_weekly_directive_is_not_printed_in_the_monthly_report(rendered: tup
     assert not any("báo cáo định kỳ hằng tuần" in text for text in texts)
     assert texts[texts.index("Kính gửi: Sở Khoa học và Công nghệ tỉnh Thái Nguyên") + 1].startswith(
         "Ủy ban nhân dân xã Phú Thịnh báo cáo tiến độ triển khai")
+
+
+def test_document_numbers_in_the_monthly_answers_do_not_break(rendered: tuple[str, Any]) -> None:
+    """As in the weekly report: "57-NQ/TW" typed in a text or a table cell keeps its hyphen on one line."""
+    _, document = rendered
+    texts = [p.text for p in _body(document)]
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert any("Nghị quyết số 57\u2011NQ/TW năm 2026" in text for text in texts)  # plans_assessment, a text
+    assert any(text.startswith("+ Kế hoạch số 39/KH\u2011UBND ngày 30/01/2026: Về việc triển khai thực hiện Nghị "
+                               "quyết số 57\u2011NQ/TW ngày 22/12/2024") for text in texts)  # a plans table's row
+    assert not [text for text in texts + cells if "57-NQ/TW" in text or "KH-UBND" in text]

@@ -83,3 +83,31 @@ async def test_an_xlsx_column_ngay_gui_gives_the_moment(tmp_path: Path, form) ->
         assert second.untimed and not second.late
     finally:
         await storage.close()
+
+
+async def test_a_bad_ngay_gui_refuses_its_row_in_vietnamese_and_keeps_the_others(tmp_path: Path, form) -> None:
+    storage = await Storage.open(tmp_path / "db.sqlite3")
+    try:
+        codes = await _codes(storage)
+        book = Workbook()
+        sheet = book.active
+        labels = {f.id: f.label for f in form.fields}
+        answers = good(1)
+        sheet.append([UNIT_CODE, PERIOD, "Ngày gửi", *(labels[k] for k in answers)])
+        sheet.append([codes[0], WEEK, "ngày 17 tháng 12", *answers.values()])  # not a moment
+        sheet.append([codes[1], WEEK, "20/12/2025 10:00", *answers.values()])  # after the import runs
+        sheet.append([codes[2], WEEK, "01/12/2025", *answers.values()])  # before the week opened
+        sheet.append([codes[3], WEEK, "17/12/2025", *answers.values()])
+        path = tmp_path / "rows.xlsx"
+        book.save(path)
+        results = await import_rows(storage, form, read_rows(path, form, VN_TZ), now=NOW)
+        assert [r.outcome for r in results] == ["error", "error", "error", "added"]
+        assert "thời điểm nộp không đúng dạng; Anh/Chị vui lòng ghi như 19/12/2025 09:00" in results[0].message
+        assert "thời điểm nộp ở tương lai" in results[1].message
+        assert "thời điểm nộp 01/12/2025 ở trước khi kỳ 2025-W50 bắt đầu" in results[2].message
+        period = await storage.periods.get(form.id, WEEK)
+        assert period is not None
+        assert [await storage.submissions.latest(period.id, code) is None for code in codes] == [
+            True, True, True, False]
+    finally:
+        await storage.close()

@@ -104,3 +104,20 @@ def test_a_national_rollup_counts_coverage_per_province_too(form: Form) -> None:
     assert national.totals.covered(form, "digitized") == 2
     assert [group.totals.covered(form, "digitized") for group in national.groups] == [2]
     assert national.totals.counts["digitized"] == province.totals.counts["digitized"]
+
+
+def test_last_period_with_blanks_is_summed_the_same_way(form: Form) -> None:
+    """The change from last period compares like with like: last period's blanks are summed over
+    the communes that reported each figure, as this period's are (not taken as 0 in a rate)."""
+    this_period = _rollup(form, blanks=True)
+    previous = RollupPeriod("2025-W49", "Tuần 49/2025 (từ ngày 01/12 đến 07/12/2025)", "Tuần 49/2025",
+                            date(2025, 12, 1), date(2025, 12, 7), datetime(2025, 12, 11, 15, 0, tzinfo=VN_TZ))
+    data = RollupInput(form=form, period=PERIOD, scope_name="Tỉnh Thái Nguyên", units=UNITS,
+                       reports={row.unit.code: row.report for row in this_period.rows if row.report is not None},
+                       scope_code="19", previous_period=previous,
+                       previous_reports={row.unit.code: dict(row.report.answers)
+                                         for row in this_period.rows if row.report is not None})
+    rollup = build_rollup(data)
+    assert rollup.previous_totals is not None
+    assert rollup.previous_totals.counts == rollup.totals.counts
+    assert rollup.previous_totals.rates == rollup.totals.rates
