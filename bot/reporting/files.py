@@ -102,13 +102,11 @@ async def note_fallback(
 
 
 async def settings_layers(storage: Storage, unit_code: str, province_code: str | None) -> list[Mapping[str, Any]]:
-    """The stored settings that apply, the province's first, then the commune's own."""
-    layers: list[Mapping[str, Any]] = []
-    for code in (province_code, unit_code):
-        stored = await storage.unit_settings.get(code) if code else None
-        if stored is not None:
-            layers.append(stored.settings.model_dump())
-    return layers
+    """The stored settings that apply, the province's first, then the commune's own: one quick
+    read of both rows (the session's form variant is chosen from them on every chat update)."""
+    codes = [code for code in (province_code, unit_code) if code]
+    stored = await storage.unit_settings.list_for(codes)
+    return [stored[code].settings.model_dump() for code in codes if code in stored]
 
 
 async def report_unit(storage: Storage, unit: Unit) -> ReportUnit:

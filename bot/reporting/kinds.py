@@ -53,6 +53,12 @@ def is_answered(field: Field, value: Any) -> bool:
     return True
 
 
+def answered_in(field: Field, answers: Mapping[str, Any]) -> bool:
+    """Whether ``answers`` answer ``field``: for an optional item anything stored, a blank (an honest
+    «Không có số liệu») included; else as ``is_answered``."""
+    return (field.optional and field.id in answers) or is_answered(field, answers.get(field.id))
+
+
 def row(field: Field, row_id: str | None) -> Field | None:
     return next((item for item in field.rows if item.id == row_id), None)
 

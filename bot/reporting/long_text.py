@@ -29,8 +29,8 @@ _NUMBER = re.compile(r"^((?:[IVX]+|\d+(?:\.\d+)*)\.)\s")
 
 
 @dataclass(frozen=True)
-class PartKept:
-    """A part stored: the text is now ``length`` characters of at most ``limit``."""
+class TextStands:
+    """The text as it stands: ``length`` characters of at most ``limit``."""
 
     field: Field
     length: int
@@ -39,6 +39,11 @@ class PartKept:
     @property
     def remaining(self) -> int:
         return remaining(self.length, self.limit)
+
+
+@dataclass(frozen=True)
+class PartKept(TextStands):
+    """A part stored: the text is now ``length`` characters of at most ``limit``."""
 
 
 @dataclass(frozen=True)
@@ -54,16 +59,8 @@ class PartRefused:
 
 
 @dataclass(frozen=True)
-class Writing:
+class Writing(TextStands):
     """The text being written, shown again («Viết tiếp», or coming back to it)."""
-
-    field: Field
-    length: int
-    limit: int
-
-    @property
-    def remaining(self) -> int:
-        return remaining(self.length, self.limit)
 
 
 @dataclass(frozen=True)

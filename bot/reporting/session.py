@@ -329,8 +329,7 @@ class ReportSession:
         return True if field_obj.ask_if is None else field_obj.ask_if.evaluate(self.values)
 
     def _next_question(self) -> Field | None:
-        return next((f for f in self.questions() if not kinds.is_answered(f, self.answers.get(f.id))
-                     and not (f.optional and f.id in self.answers)), None)  # a blank is an answer
+        return next((f for f in self.questions() if not kinds.answered_in(f, self.answers)), None)
 
     def _relevant(self) -> dict[str, Any]:
         """``Form.relevant_answers`` of the answers as they stand."""
@@ -982,7 +981,7 @@ class ReportSession:
         paused_in = LONG if self._cursor_mode == LONG else self._cursor_check  # «Tiếp tục» goes on writing it
         await self._set_cursor(PAUSED, self._cursor_field, paused_in)
         questions = self.questions()
-        answered = sum(1 for f in questions if kinds.is_answered(f, self.answers.get(f.id)))
+        answered = sum(1 for f in questions if kinds.answered_in(f, self.answers))
         return Paused(answered=answered, total=len(questions))
 
     async def show_review(self) -> Review:

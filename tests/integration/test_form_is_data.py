@@ -208,3 +208,30 @@ async def test_a_refused_answer_of_the_third_form_loses_nothing(services: Servic
     await current.choose_option(stopped.item, stopped.number)
     current = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
     assert current.answers["plant_state"] == "stopped"
+
+
+async def test_an_unknown_word_or_a_zero_at_a_choice_is_refused_with_the_options(services: Services) -> None:
+    """A word that names no option (the choice takes no other text) and a number out of range
+    (0) are refused, each with the options listed; nothing is stored and the question stays."""
+    form = services.forms[FORM_ID]
+    storage, clock = services.storage, services.clock
+    communes = await load_units(storage)
+    lan = await bind(storage, LAN, "Nguyễn Thị Lan", Role.REPORTER, communes[0], clock.now())
+    period = await ensure_period(storage, form, "2026-04")
+    first = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
+    answered = {"households": 5, "spent": "1", "tested_pct": "90"}
+    await storage.drafts.set_answers(first.draft.id, answered, lan.id, clock.now())
+    assert isinstance(await (await ReportSession.open(storage, form, clock, lan, communes[0], period=period)).resume(),
+                      Ask)
+    options = "1. Hoạt động bình thường; 2. Đang sửa chữa; 3. Ngừng hoạt động"
+    for typed, reason in (("tốt lắm", say("form_kinds.choice_unknown", text="tốt lắm", options=options)),
+                          ("0", say("form_kinds.choice_number", count=3, options=options))):
+        current = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
+        steps = await current.answer_text(typed)
+        assert isinstance(steps[0], Refused) and steps[0].reason == reason
+        assert isinstance(steps[-1], Ask) and steps[-1].field.id == "plant_state"
+        shown = render(current, steps)
+        assert reason in "\n".join(shown.parts)
+        assert "Hoạt động bình thường" in [label for label, _ in choices(shown)]
+    current = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
+    assert current.answers == answered

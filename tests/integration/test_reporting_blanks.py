@@ -5,6 +5,8 @@ as "—" and says which checks were not made."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.chat.catalogue import say
@@ -81,3 +83,16 @@ async def test_a_required_count_does_not_take_a_blank(harness: BotHarness, commu
     await harness.send(text_update(LAN, "-"))
     draft = next(d for _, d in harness.request.last_to(LAN).buttons if d.count(":") >= 2)
     assert "carried_over" not in await harness.storage.drafts.values(int(draft.split(":")[1]))
+
+
+async def test_a_blank_counts_as_answered_when_paused(harness: BotHarness, commune: Unit) -> None:
+    """/huy after a blank: the blank is one of the questions answered (as the next question, the
+    review and the submission already treat it), not a question still to answer."""
+    await harness.send(text_update(LAN, "/baocao"))
+    await harness.send(text_update(LAN, ANSWERS["carried_over"]))
+    buttons = dict(harness.request.last_to(LAN).buttons)
+    await harness.send(callback_update(LAN, buttons[say("blanks.button")]))  # the first optional count
+    asked = re.search(r"Câu (\d+)/(\d+)", _question(harness))
+    assert asked is not None and asked.group(1) == "3"
+    await harness.send(text_update(LAN, "/huy"))
+    assert say("reporting.paused", answered=2, total=int(asked.group(2))) in _question(harness)

@@ -382,3 +382,39 @@ async def test_rows_delivered_twice_are_added_once(desk: Desk) -> None:
     assert len((await desk.session()).answers["tasks"]) == 1
     steps = await (await desk.session()).answer_text(line, message=502)  # a new message: a new row
     assert isinstance(steps[0], RowsAdded) and len((await desk.session()).answers["tasks"]) == 2
+
+
+async def test_a_restart_mid_table_asks_the_row_it_was_asking(desk: Desk, tmp_path: Any) -> None:
+    """The bot restarts (the database closed and opened again) while the targets are asked row by
+    row, first filling them, then correcting them from the review: each time the row asked before
+    the restart is asked after it, and the rows answered are kept."""
+    example = stored_example(desk.form)
+    await (await desk.prefill(without(example, "targets"))).resume()
+    steps = await (await desk.session()).answer_text("72,5")
+    assert isinstance(steps[-1], Ask) and steps[-1].row is not None and steps[-1].row.id == "broadband_1gbps"
+
+    async def restarted() -> ReportSession:
+        await desk.storage.close()
+        desk.storage = await Storage.open(tmp_path / "baocao.db")
+        return await desk.session()
+
+    session = await restarted()
+    asked = await session.resume()
+    assert isinstance(asked, Ask) and asked.row is not None and asked.row.id == "broadband_1gbps"
+    assert asked.row_position == 2 and session.answers["targets"] == {"coverage_5g": "72.5"}
+
+    # the table completed, then corrected from the review: walked row by row, and a restart keeps the walk
+    rows = desk.form.field("targets").rows
+    rest = {**example["targets"], "coverage_5g": "72.5"}
+    await session.answer_text("\n".join(f"{n}: {_typed(rest[row.id])}" for n, row in enumerate(rows, 1)
+                                        if row.id != "coverage_5g"))
+    session = await desk.session()
+    await session.show_review()
+    steps = await (await desk.session()).edit("targets")
+    assert isinstance(steps[-1], Ask) and steps[-1].row is not None and steps[-1].row.id == "coverage_5g"
+    steps = await (await desk.session()).answer_text("91")
+    assert isinstance(steps[-1], Ask) and steps[-1].row is not None and steps[-1].row.id == "broadband_1gbps"
+    session = await restarted()
+    asked = await session.resume()
+    assert isinstance(asked, Ask) and asked.row is not None and asked.row.id == "broadband_1gbps"
+    assert session.answers["targets"]["coverage_5g"] == "91"

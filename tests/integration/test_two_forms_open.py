@@ -9,7 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.chat.actions import ChooseReport, OpenReport, Pause, Resume, decode, encode
+from bot.chat.actions import (
+    AnswerNone,
+    AnswerZero,
+    ChooseReport,
+    KeepAnswer,
+    OpenReport,
+    Pause,
+    Resume,
+    Submit,
+    decode,
+    encode,
+)
 from bot.chat.catalogue import say
 from bot.chat.replies import TapAnswer
 from bot.clock import VN_TZ, FakeClock
@@ -20,7 +31,9 @@ from bot.services import Services
 from storage.models import Period, Role, Unit
 from tests.integration.conftest import LAN, TU
 from tests.integration.seed import bind
-from tests.integration.test_reporting_service import actions, answer, labels, message, tap, who
+from tests.integration.test_reporting_service import BALANCED, actions, answer, labels, message, tap, who
+
+MAI = 8204  # a second official of Lan's commune
 
 
 async def stored(services: Services, form_id: str, key: str) -> Period:
@@ -181,3 +194,34 @@ async def test_a_forged_or_unopened_report_is_refused(
     assert refused.replies == [TapAnswer(say("forms_open.not_open"), alert=True)]
     refused = await journey.choose_report(lan, ChooseReport(10**9, communes[0].code))
     assert refused.replies == [TapAnswer(say("forms_open.not_open"), alert=True)]
+
+
+async def test_a_report_chosen_after_a_colleague_sent_it_shows_it_sent(
+        services: Services, communes: list[Unit], clock: FakeClock) -> None:
+    """Two officials of one commune: Lan is asked which report; meanwhile her colleague sends the
+    weekly one. Lan's choice, tapped after, opens that report as sent (to look at or correct), not
+    a fresh draft, and what the colleague sent is unchanged."""
+    journey = ReportingJourney(services)
+    clock.set(WEEK_16_TUESDAY)
+    await bind(services.storage, MAI, "Hoàng Thị Mai", Role.REPORTER, communes[0], clock.now())
+    lan, mai = await who(services, LAN), await who(services, MAI)
+    lans_choice = actions(message(await journey.start(lan)))[0]
+    weekly = await stored(services, "tthc-weekly", "2026-W16")
+    assert lans_choice == ChooseReport(weekly.id, communes[0].code)
+
+    turn = await journey.choose_report(mai, actions(message(await journey.start(mai)))[0])
+    for _ in range(40):
+        fields = [a.field for a in actions(message(turn)) if isinstance(a, (AnswerZero, AnswerNone, KeepAnswer))]
+        if not fields:
+            break
+        turn = await answer(journey, mai, BALANCED[fields[0]])
+    submit = next(a for a in actions(message(turn)) if isinstance(a, Submit))
+    assert message(await journey.tap(mai, submit)).text.startswith("Đã gửi báo cáo Tuần")
+    sent = await services.storage.submissions.latest(weekly.id, communes[0].code)
+    assert sent is not None
+
+    shown = await journey.choose_report(lan, lans_choice)
+    assert isinstance(shown.replies[0], TapAnswer)
+    assert "Trạng thái: đã gửi (lần 1" in message(shown).text
+    latest = await services.storage.submissions.latest(weekly.id, communes[0].code)
+    assert latest is not None and latest.id == sent.id and latest.answers == sent.answers
