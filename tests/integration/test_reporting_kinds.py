@@ -76,14 +76,16 @@ async def desk(tmp_path: Any) -> AsyncIterator[Desk]:
     form = load_form(FORM)
     clock = FakeClock(datetime(2026, 5, 2, 9, 0, tzinfo=VN_TZ))
     storage = await Storage.open(tmp_path / "baocao.db")
+    desk: Desk | None = None
     try:
         units = await load_units(storage)
         unit = units[0]
         person = await bind(storage, LAN, "Nguyễn Thị Lan", Role.REPORTER, unit, clock.now())
         period = await ensure_period(storage, form, "2026-04")
-        yield Desk(storage, form, clock, person, unit, period)
+        desk = Desk(storage, form, clock, person, unit, period)
+        yield desk
     finally:
-        await storage.close()
+        await (storage if desk is None else desk.storage).close()  # a test may have reopened it
 
 
 def screen_of(session: ReportSession, steps: list[Step]) -> Screen:
