@@ -33,6 +33,7 @@ from . import (
     schema_v8,
     schema_v9,
     schema_v10,
+    schema_v11,
 )
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "codes typed instead of links: invitation codes, account link codes, wrong codes typed",
               schema_v9.SQL),
     Migration(10, "submissions: imported without the moment sent (neither on time nor late)", schema_v10.SQL),
+    Migration(11, "templates: ids never given again (an answered upload is removed)", schema_v11.SQL,
+              foreign_keys_off=True),
 )
 
 

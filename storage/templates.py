@@ -79,3 +79,16 @@ class TemplateRepo(Repository):
     async def content(self, template_id: int) -> bytes | None:
         value = await self.db.fetch_value("SELECT content FROM templates WHERE id = ?", (template_id,))
         return None if value is None else bytes(value)
+
+    async def remove(self, template_id: int) -> bool:
+        """Delete one stored row (an upload that waited for the admin's answer, once answered);
+        False when it was gone already (the answer given twice)."""
+        return await self.db.execute("DELETE FROM templates WHERE id = ?", (template_id,)) > 0
+
+    async def remove_older(self, name_suffix: str, before: datetime) -> int:
+        """Delete the rows whose name ends with ``name_suffix`` uploaded before ``before`` (uploads
+        never answered); how many."""
+        return await self.db.execute(
+            "DELETE FROM templates WHERE substr(name, -length(?)) = ? AND uploaded_at < ?",
+            (name_suffix, name_suffix, dt_text(before)),
+        )

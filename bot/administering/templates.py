@@ -3,12 +3,13 @@ not a .docx or too big; checked in the render pool with sample answers (never on
 a template that loops or swells is stopped there), previewed, and kept only when the admin confirms
 — as a new version, the previous ones staying available. An admin of a province replaces their
 province's template, a configured admin the default one. With several forms scheduled the admin is
-first asked which report the template is for (the file waits as an unassigned pending version); it
-is then checked with that form's samples and kept for that form."""
+first asked which report the template is for (the file waits as an unassigned upload); it is then
+checked with that form's samples and kept for that form. A waiting upload is removed once answered
+(a second tap finds it gone) or after a week unanswered."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.chat.access import Identity, person_of
 from bot.chat.actions import DropTemplate, TemplateFor, UseTemplate
@@ -27,6 +28,7 @@ PENDING = ":pending"  # the name's suffix of an uploaded template waiting for th
 UNASSIGNED = "*" + PENDING  # the name of an upload waiting for the admin to say which report it is for
 MAX_TEMPLATE_MEGABYTES = 5
 MAX_TEMPLATE_BYTES = MAX_TEMPLATE_MEGABYTES * 1024 * 1024
+WAITING = timedelta(days=7)  # how long an upload waits for the admin's answer
 
 
 def takes_uploads(identity: Identity) -> bool:
@@ -84,13 +86,9 @@ async def _ask_form(services: Services, identity: Identity, forms: list[Form], f
         await check_template(content, [])
     except TemplateError as exc:
         return [Message(say("report_template.refused", reason=exc.reason))]
-    storage = services.storage
     scope = identity.admin_provinces
-    now = services.clock.now()
-    async with storage.db.transaction():
-        person = await person_of(storage, identity, now, full_name=sender_name)
-        waiting = await storage.templates.add(UNASSIGNED, scope[0] if scope else None, filename, content, person.id,
-                                              now, note=say("report_template.pending_note"))
+    waiting = await _keep_waiting(services, identity, UNASSIGNED, scope[0] if scope else None, filename, content,
+                                  sender_name)
     rows = tuple((Choice(form.title, TemplateFor(waiting.id, form.id)),) for form in forms)
     return [Message(say("template_forms.ask", filename=filename), rows)]
 
@@ -106,7 +104,7 @@ async def choose_form(services: Services, identity: Identity, action: TemplateFo
     if form is None:
         return [TapAnswer(say("common.stale_button"), alert=True)]
     content = await storage.templates.content(record.id)
-    if content is None:
+    if content is None or not await storage.templates.remove(record.id):  # taken by a tap before this one
         return [TapAnswer(say("common.stale_button"), alert=True)]
     return [TapAnswer(), ClearChoices(say("template_forms.chosen", form=form.title)),
             *_checking(services, identity, form, record.filename, content, sender_name)]
@@ -119,19 +117,26 @@ async def _check_and_preview(services: Services, identity: Identity, form: Form,
         preview = await render_docx(content, form_preview_context(form))
     except TemplateError as exc:
         return [Message(say("report_template.refused", reason=exc.reason))]
-    storage = services.storage
     scope = identity.admin_provinces  # None: the default template, for every province
-    owner = scope[0] if scope else None
+    pending = await _keep_waiting(services, identity, form.id + PENDING, scope[0] if scope else None, filename,
+                                  content, sender_name)
     now = services.clock.now()
-    async with storage.db.transaction():
-        person = await person_of(storage, identity, now, full_name=sender_name)
-        pending = await storage.templates.add(
-            form.id + PENDING, owner, filename, content, person.id, now, note=say("report_template.pending_note"),
-        )
     choices = ((Choice(say("report_template.use"), UseTemplate(pending.id)),
                 Choice(say("report_template.drop"), DropTemplate(pending.id))),)
     return [Document(say("report_template.preview_filename", date=f"{now:%Y%m%d}"), preview,
                      say("report_template.preview_caption"), choices)]
+
+
+async def _keep_waiting(services: Services, identity: Identity, name: str, owner: str | None, filename: str,
+                        content: bytes, sender_name: str) -> TemplateRecord:
+    """The upload stored to wait for the admin's answer; uploads unanswered for a week removed."""
+    storage = services.storage
+    now = services.clock.now()
+    async with storage.db.transaction():
+        await storage.templates.remove_older(PENDING, now - WAITING)
+        person = await person_of(storage, identity, now, full_name=sender_name)
+        return await storage.templates.add(name, owner, filename, content, person.id, now,
+                                           note=say("report_template.pending_note"))
 
 
 async def _waiting(storage: Storage, identity: Identity, template_id: int, *,
@@ -157,12 +162,17 @@ async def decide(storage: Storage, identity: Identity, action: UseTemplate | Dro
     record = await _waiting(storage, identity, action.template_id, unassigned=False)
     if isinstance(record, list):
         return record
-    if isinstance(action, DropTemplate):
-        return [TapAnswer(), ClearChoices(), Message(say("report_template.dropped"))]
     content = await storage.templates.content(record.id)
+    stale: list[Reply] = [TapAnswer(say("common.stale_button"), alert=True)]
     if content is None:
-        return [TapAnswer(say("common.stale_button"), alert=True)]
+        return stale
+    if isinstance(action, DropTemplate):
+        if not await storage.templates.remove(record.id):  # answered by a tap before this one
+            return stale
+        return [TapAnswer(), ClearChoices(), Message(say("report_template.dropped"))]
     async with storage.db.transaction():
+        if not await storage.templates.remove(record.id):  # answered by a tap before this one
+            return stale
         kept = await storage.templates.add(record.name.removesuffix(PENDING), record.unit_code, record.filename, content,
                                            identity.person.id if identity.person else None, now,
                                            note=say("report_template.kept_note"))

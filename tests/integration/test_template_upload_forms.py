@@ -46,8 +46,16 @@ async def test_the_admin_says_which_report_a_template_is_for_and_it_is_kept_for_
     refused = replies[-1]
     assert isinstance(refused, Message) and refused.text.startswith("Mẫu chưa dùng được:") and "plans_rows" in refused.text
 
-    # for the monthly report it is checked with the monthly samples and previewed with them
+    # the answer taken, the upload is gone: another tap of the same question is stale (its choices
+    # were cleared), so the admin sends the file again and chooses the monthly report
+    assert await templates.choose_form(services, admin, monthly, "") == [TapAnswer(say("common.stale_button"),
+                                                                                   alert=True)]
+    _, asked = await made(templates.upload(services, admin, "mau-thang.docx", MONTHLY, "Quản trị"))
+    assert isinstance(asked, Message)
+    monthly = next(a for a in actions(asked) if isinstance(a, TemplateFor) and a.form == "nq57-monthly")
     replies = await made(await templates.choose_form(services, admin, monthly, "Quản trị"))
+    assert await templates.choose_form(services, admin, monthly, "") == [TapAnswer(say("common.stale_button"),
+                                                                                   alert=True)]  # tapped twice: one preview
     preview = replies[-1]
     assert isinstance(preview, Document)
     body = "\n".join(p.text for p in docx.Document(io.BytesIO(preview.content)).paragraphs)

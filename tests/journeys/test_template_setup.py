@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,46 @@ async def test_a_template_kept_without_its_audit_row_is_not_kept(services: Servi
     with pytest.raises(sqlite3.IntegrityError):
         await templates.decide(storage, admin, UseTemplate(pending.id), now=clock.now())
     assert await storage.templates.latest("tthc-weekly", None) is None
+
+
+async def test_an_answered_preview_is_gone_so_a_second_tap_changes_nothing(services: Services, place: Place,
+                                                                            people: None, clock: FakeClock) -> None:
+    storage = services.storage
+    admin = await who(storage, services.settings, CONFIGURED_ADMIN)
+    stale = [TapAnswer(say("common.stale_button"), alert=True)]
+    kept_one = await preview_of(services, CONFIGURED_ADMIN)
+    use = kept_one.choices[0][0].action
+    assert isinstance(use, UseTemplate)
+    assert (await templates.decide(storage, admin, use, now=clock.now()))[-1] == Message(
+        say("report_template.used", version=1))
+    assert await storage.templates.get(use.template_id) is None  # the waiting upload removed with its answer
+    assert await templates.decide(storage, admin, use, now=clock.now()) == stale
+    assert await templates.decide(storage, admin, DropTemplate(use.template_id), now=clock.now()) == stale
+
+    dropped = await preview_of(services, CONFIGURED_ADMIN, with_tag(TEMPLATE.read_bytes(), "MẪU 2 ", "Trên đây là"))
+    drop = dropped.choices[0][1].action
+    assert isinstance(drop, DropTemplate)
+    assert (await templates.decide(storage, admin, drop, now=clock.now()))[-1] == Message(
+        say("report_template.dropped"))
+    assert await templates.decide(storage, admin, UseTemplate(drop.template_id), now=clock.now()) == stale
+    assert [t.version for t in await storage.templates.versions("tthc-weekly", None)] == [1]
+    assert len(await storage.audit.recent(action="template.replace")) == 1
+
+
+async def test_an_upload_never_answered_is_removed_after_a_week(services: Services, place: Place, people: None,
+                                                                clock: FakeClock) -> None:
+    storage = services.storage
+    first = await preview_of(services, QUAN)
+    forgotten = first.choices[0][0].action
+    assert isinstance(forgotten, UseTemplate)
+    clock.advance(timedelta(days=6))
+    await preview_of(services, CONFIGURED_ADMIN)
+    assert await storage.templates.get(forgotten.template_id) is not None  # six days: still waiting
+    clock.advance(timedelta(days=2))
+    later = await preview_of(services, CONFIGURED_ADMIN, with_tag(TEMPLATE.read_bytes(), "MẪU 3 ", "Trên đây là"))
+    assert await storage.templates.get(forgotten.template_id) is None  # eight days: removed by the next upload
+    waiting = later.choices[0][0].action
+    assert isinstance(waiting, UseTemplate) and await storage.templates.get(waiting.template_id) is not None
+    quan = await who(storage, services.settings, QUAN)
+    assert await templates.decide(storage, quan, forgotten, now=clock.now()) == [
+        TapAnswer(say("common.stale_button"), alert=True)]

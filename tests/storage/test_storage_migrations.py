@@ -225,6 +225,25 @@ async def _check_v10(storage: Storage) -> None:
     assert all(row["untimed"] == 0 for row in rows)  # every report stored before was timed
 
 
+async def _seed_v11(db: Database) -> None:
+    t = dt_text(T0)
+    async with db.transaction() as conn:  # a template kept, and an upload answered (removed)
+        for name in ("tthc-weekly-v11", "tthc-weekly:pending"):
+            await conn.execute("INSERT OR IGNORE INTO templates (name, unit_code, version, filename, content, size,"
+                               " sha256, uploaded_at) VALUES (?, NULL, 1, 'mau.docx', x'504b', 2, 'ab', ?)", (name, t))
+        await conn.execute("DELETE FROM templates WHERE name = 'tthc-weekly:pending'")
+
+
+async def _check_v11(storage: Storage) -> None:
+    kept = await storage.templates.latest("tthc-weekly-v11")
+    assert kept is not None and await storage.templates.content(kept.id) == b"PK"
+    probe = await storage.templates.add("v11-probe:pending", None, "mau.docx", b"PK probe", None, T0)
+    assert await storage.templates.remove(probe.id)
+    again = await storage.templates.add("v11-probe:pending", None, "mau.docx", b"PK probe", None, T0)
+    assert again.id > probe.id  # an id once given is never given again
+    assert await storage.templates.remove(again.id)
+
+
 SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage], Awaitable[None]]]] = {
     1: (_seed_v1, _check_v1),
     2: (_seed_v2, _check_v2),
@@ -236,6 +255,7 @@ SEEDS: dict[int, tuple[Callable[[Database], Awaitable[None]], Callable[[Storage]
     8: (_seed_v8, _check_v8),
     9: (_seed_v9, _check_v9),
     10: (_seed_v10, _check_v10),
+    11: (_seed_v11, _check_v11),
 }
 
 
