@@ -11,6 +11,8 @@ the report's .docx offered as a link the bot serves, fetched and opened with pyt
 | test_reporting_kinds | test_every_kind_of_a_third_form_on_zalo |
 | test_two_forms_open | test_the_monthly_report_chosen_on_zalo_and_answered |
 | test_supervising_ux::test_tonghop_opens… | test_tonghop_on_zalo_opens_on_the_open_period_with_reports |
+| test_supervising_ux::test_chuanop… (the list) | test_chuanop_on_zalo_is_one_short_message_that_counts_who_can_be_reached |
+| test_supervising_ux::test_huy_cancels_the_return | test_huy_on_zalo_cancels_the_return |
 
 Zalo has no buttons: every choice is a typed option ("1 = …", "a = …") found by its label."""
 
@@ -291,3 +293,52 @@ async def test_tonghop_on_zalo_opens_on_the_open_period_with_reports(tmp_path: P
         shown = await son.ask(earlier, has("TỔNG HỢP"), timeout=60)
         assert info.key.previous().short_label.upper() in shown["text"], shown["text"]
         assert "Đã nộp 1/92" in shown["text"], shown["text"]
+
+
+# --- twins of test_supervising_ux::test_chuanop… and ::test_huy_cancels_the_return ----------------
+
+ZALO_DUNG = "d0d0d0d0d0d0d0d0d0d0"
+
+
+async def test_chuanop_on_zalo_is_one_short_message_that_counts_who_can_be_reached(
+        tmp_path: Path) -> None:
+    """Lan reachable on Zalo, Bình unreachable on Zalo (marked as having blocked the bot), Dũng on
+    leave: the short list says so, and offers «Nhắc ngay» for Lan's commune alone. (The nudge
+    itself needs the calendar's timetable, which this in-process world does not run: it is sent
+    in the bot process, test_zalo_supervising.py::test_chuanop_on_zalo_and_its_nudge.)"""
+    async with running_world(tmp_path) as world:
+        storage, now, units = world.storage, datetime.now(VN_TZ), world.units
+        await storage.people.set_blocked(world.people["binh"].id, now)
+        third = next(u for u in await storage.units.list_communes("19")
+                     if u.code not in (units["mine"].code, units["other"].code))
+        dung = await zalo_official(storage, ZALO_DUNG, "Vũ Thị Dung", Role.REPORTER, third)
+        await storage.people.set_pause(dung.id, now.date() - timedelta(days=1), now.date() + timedelta(days=6))
+        son = world.chat(ZALO_SON)
+        listing = await son.ask("/chuanop", has("Chưa nộp:"), timeout=30)
+        lines = listing["text"].split("\n")
+        assert "Chưa nộp: 92/92 xã, phường." in lines, lines
+        assert f"🔔 Nhắc được qua bot (1 xã): {units['mine'].full_name} (Nguyễn Thị Lan)." in lines
+        assert "✖ Không nhắc được qua bot (91 xã):" in lines
+        assert f"• cán bộ đã chặn bot (1): {units['other'].full_name} (Lê Văn Bình)." in lines
+        assert f"• cán bộ đang nghỉ phép (1): {third.full_name} (Vũ Thị Dung)." in lines
+        assert any(line.startswith("• chưa có cán bộ báo cáo (89): ") for line in lines)
+        assert list(options(listing)) == ["🔔 Nhắc ngay (1 xã)"]
+        body = listing["text"].split("\n\n" + say("zalo_options.head_numbers"))[0]
+        assert len(body.split("\n")) <= 8  # one short message, as on Telegram (its option under it)
+
+
+async def test_huy_on_zalo_cancels_the_return(tmp_path: Path) -> None:
+    async with running_world(tmp_path) as world:
+        storage, now, commune = world.storage, datetime.now(VN_TZ), world.units["mine"]
+        await storage.calendar.set_override(WEEKLY_FORM_ID, ALWAYS_OPEN, by=None, at=now)
+        period = await ensure_period(storage, open_period(now))
+        submission = await storage.submissions.add_version(period.id, commune.code, sc.steady(40, 1, 12), {}, None,
+                                                           period.opens_at + timedelta(minutes=5))
+        son = world.chat(ZALO_SON)
+        card = await son.ask(f"/xa {commune.code}", has("Trả lại để sửa"), timeout=30)
+        ask = await son.ask(option_key(card, "↩ Trả lại để sửa"), has("gửi lý do"))
+        assert list(options(ask)) == ["✖ Hủy"] and "/tralai" not in ask["text"]
+        cancelled = await son.ask("/huy", has("hủy"))
+        assert cancelled["text"].startswith("Đã hủy: báo cáo") and cancelled["text"].endswith("không bị trả lại.")
+        kept = await storage.submissions.get(submission.id)
+        assert kept is not None and str(kept.status) == "submitted"
