@@ -102,12 +102,12 @@ def zalo_channel(application: BaocaoApplication) -> ZaloChannel:
     from handlers.supervising.chat import bot_tell
     from handlers.zalo.channel import ZaloChannel
     from handlers.zalo.client import ZaloBotClient
-    from handlers.zalo.files import no_file_link
+    from handlers.zalo.files import services_file_link
 
     services = application.services
-    links = services.file_links
+    # found at each file offered: the demo installs its local file links after the channel is made
     channel = ZaloChannel(services, ZaloBotClient.from_settings(services.settings),
-                          file_link=links.for_identity if links is not None else no_file_link,
+                          file_link=services_file_link(services),
                           timetable=lambda: application.reminders)
     if application.telegram_runs:  # a Telegram person told from Zalo (never back to Zalo)
         channel.other_tell = bot_tell(application.bot)

@@ -10,6 +10,7 @@ from bot.calendar.days import leave_text, parse_day
 from bot.chat.access import Identity
 from bot.chat.catalogue import say
 from bot.chat.replies import Message, Reply
+from bot.chat.strangers import stranger_help
 from bot.domain.arguments import is_keyword
 from bot.notices.plan import CalendarInputError
 from bot.notices.reminders import reachable_on
@@ -23,7 +24,7 @@ async def leave(storage: Storage, identity: Identity, args: Sequence[str], *, no
     """/nghiphep (what is set, how to), /nghiphep huy, /nghiphep <from> [<to>]."""
     person = identity.person
     if person is None or not identity.memberships:
-        return [Message(say("common.help_stranger"))]
+        return [Message(stranger_help(identity))]
     today = now.date()
     if not args:
         parts = [say("calendar.leave_help")]

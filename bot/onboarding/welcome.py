@@ -11,6 +11,7 @@ from bot.administering.tokens import RedeemStatus, redeem_invite
 from bot.chat.access import Identity, identify
 from bot.chat.catalogue import say
 from bot.chat.replies import Message, Reply
+from bot.chat.strangers import stranger_help
 from bot.onboarding.menus import describe
 from bot.settings import Settings
 from storage import Storage
@@ -81,7 +82,7 @@ async def start(storage: Storage, settings: Settings, newcomer: Newcomer, token:
 async def help_for(storage: Storage, identity: Identity) -> list[Reply]:
     """/help: who the person is and the commands of their roles; a stranger is told to ask for an invitation."""
     if not identity.is_known:
-        return [Message(say("common.help_stranger"))]
+        return [Message(stranger_help(identity))]
     parts = [await describe_roles(storage, identity), say("onboarding.help_header"), describe(identity)]
     if identity.communes:  # a reporter: the report may come in one message, any time
         parts.append(say("reporting_entry.help_one_message"))

@@ -48,6 +48,7 @@ from bot.chat.actions import (
 )
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, ClearChoices, Message, Reply, TapAnswer
+from bot.chat.strangers import stranger_help
 from bot.domain.bulk_entry import looks_like_bulk_entry
 from bot.domain.forms import Form
 from bot.notices.plan import format_moment
@@ -384,13 +385,13 @@ def _turn(session: ReportSession, screen: Screen, *before: Reply) -> Turn:
 
 def _not_a_reporter_text(identity: Identity) -> str:
     if not identity.is_known:
-        return say("common.help_stranger")
+        return stranger_help(identity)
     return say("reporting.not_a_reporter")
 
 
 def _stray_text_hint(identity: Identity) -> str:
     if not identity.is_known:
-        return say("common.help_stranger")
+        return stranger_help(identity)
     if identity.communes:
         return say("reporting.stray_text")
     return say("common.stray_text")

@@ -39,13 +39,13 @@ from handlers.zalo.errors import ZaloError, ZaloUnreachableUser
 from handlers.zalo.files import FileLink, no_file_link
 from handlers.zalo.models import ZaloMessage, ZaloUpdate
 from handlers.zalo.outbox import MESSENGER, ZaloOutbox
-from handlers.zalo.webhook import Handler, webhook_handler
+from handlers.zalo.webhook import MAX_BODY, Handler, webhook_handler
 from storage.models import Person
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = 1024 * 1024  # bytes of one webhook request's body (an update weighs a few KB)
 POLL_TIMEOUT = 30  # seconds getUpdates waits for an update
+LINGER = 2.0  # seconds a refused webhook request's rest is read and dropped, so its answer is seen
 STOP_GRACE = 2.0  # seconds the work beside the updates (rollups, files) gets at shutdown
 
 
@@ -222,7 +222,7 @@ class ZaloChannel:
 
     def webhook(self, secret: str) -> Handler:
         """The aiohttp handler of Zalo's webhook requests (the secret checked before the body is read)."""
-        return webhook_handler(secret, self.receive)
+        return webhook_handler(secret, self.receive, MAX_BODY)
 
     async def start_webhook(self, *, url: str, secret: str, listen: str, port: int) -> None:
         """Serve Zalo's webhook at the path of ``url`` on ``listen``:``port`` (behind the reverse
@@ -230,7 +230,8 @@ class ZaloChannel:
         await self.handle_left()
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_post(urlsplit(url).path or "/", self.webhook(secret))
-        self._runner = web.AppRunner(app)
+        # a refused request's rest is read and dropped for LINGER seconds at most (its answer is seen)
+        self._runner = web.AppRunner(app, access_log=None, lingering_time=LINGER)
         await self._runner.setup()
         await web.TCPSite(self._runner, listen, port).start()
         await self.client.set_webhook(url, secret)

@@ -40,6 +40,7 @@ from bot.chat.actions import (
 )
 from bot.chat.catalogue import say
 from bot.chat.replies import Message, Reply
+from bot.chat.strangers import stranger_greeting
 from bot.notices.timetable import Timetable
 from bot.onboarding import stray
 from bot.onboarding.linking import show_link_code
@@ -130,7 +131,7 @@ class Dispatch:
     async def _welcome(self, identity: Identity) -> list[Reply]:
         """/start on Zalo (no deep links: an invitation is a code, typed)."""
         if not identity.is_known:
-            return [Message(say("onboarding.greeting_stranger"))]
+            return [Message(stranger_greeting(identity))]
         name = identity.person.full_name if identity.person is not None else ""
         what = await describe_roles(self.services.storage, identity)
         return [Message(say("onboarding.greeting_known", name=name, what=what))]

@@ -42,6 +42,7 @@ class BotProcess:
         self.admin_ids = admin_ids
         self.forms_dir = forms_dir  # None: the weekly form alone (see weekly_forms)
         self.templates = templates  # a templates folder (its forms/ and .docx) instead of the project's
+        self.env: dict[str, str] = {}  # more settings for the process (webhook mode …)
         self.process: subprocess.Popen[bytes] | None = None
         self.log = database.with_suffix(".log")
 
@@ -59,6 +60,7 @@ class BotProcess:
         })
         if self.templates is not None:
             env.update({"FORMS_DIR": str(self.templates / "forms"), "TEMPLATES_DIR": str(self.templates)})
+        env.update(self.env)
         handle = self.log.open("ab")
         self.process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=self.database.parent, env=env,
                                         stdout=handle, stderr=subprocess.STDOUT)

@@ -111,6 +111,7 @@ async def test_one_message_entry_with_warnings_kept_for_one_reason(sandbox, tmp_
             shown = await lan.ask(TEXTS[field], lambda m: field_of(m) is not None or bool(options(m)))
         assert say("reporting_entry.warnings_title", count=3) in shown["text"], shown["text"]
         assert list(options(shown).values()) == ["1", "2", "3", "4"]
+        assert list(options(shown)) == ["✏ Sửa mục 1", "✏ Sửa mục 2", "✏ Sửa mục 3", "Giữ nguyên tất cả, ghi một lý do"]
         asked = await lan.ask("giu nguyen tat ca, ghi mot ly do",  # the option's words, without diacritics
                               has(say("reporting_entry.ask_reason_all", count=3)))
         assert asked
@@ -121,6 +122,8 @@ async def test_one_message_entry_with_warnings_kept_for_one_reason(sandbox, tmp_
         assert len(parts) >= 2 and all(len(part) <= 2000 for part in parts)
         done = await lan.ask(option_key(review, "Gửi báo cáo"), has("Đã gửi"))
         assert "lần 1" in done["text"]
+        reviews = [m for m in await client.zalo.bot_messages(ZALO_LAN) if "BÁO CÁO TUẦN" in (m["text"] or "")]
+        assert len(reviews) == 1  # the review was shown once, and sent at its first «Gửi báo cáo»
         assert await bot.stop() == 0
     submission = await _latest_submission(database, units["mine"].code)
     assert {k: str(v) for k, v in submission.explanations.items()} == {

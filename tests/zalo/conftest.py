@@ -14,11 +14,13 @@ import pytest
 
 from bot.clock import SystemClock
 from bot.domain.forms import WEEKLY_FORM_ID, load_forms
+from bot.files.server import serve_local_files
 from bot.reporting.form_versions import remember_forms
 from bot.services import Services
 from bot.settings import Settings
 from handlers.zalo.channel import ZaloChannel
 from handlers.zalo.client import ZaloBotClient
+from handlers.zalo.files import no_file_link
 from sandbox import SandboxClient, SandboxServer
 from storage import Storage
 from storage.models import Person, Role, Unit
@@ -48,17 +50,26 @@ async def zalo_world(tmp_path: Path) -> AsyncIterator[ZaloWorld]:
 
 
 @contextlib.asynccontextmanager
-async def running_world(tmp_path: Path, *, webhook: tuple[str, str, int] | None = None) -> AsyncIterator[ZaloWorld]:
-    """The world, its channel polling — or serving the webhook (url, secret, port) when given."""
+async def running_world(tmp_path: Path, *, webhook: tuple[str, str, int] | None = None,
+                        templates: Path | None = None, all_forms: bool = False,
+                        file_links: bool = False) -> AsyncIterator[ZaloWorld]:
+    """The world, its channel polling — or serving the webhook (url, secret, port) when given.
+    ``templates``: a templates folder (its forms/ and .docx) instead of the project's, all its forms;
+    ``all_forms``: every form of the project (else the weekly one alone); ``file_links``: files
+    offered as links the bot serves on a local port (bot.files), else as "made, no link"."""
     server = SandboxServer()
     base = await server.start()
     client = SandboxClient(base)
-    settings = Settings(_env_file=None, database_path=tmp_path / "baocao.db")  # type: ignore[call-arg]
+    folders = {} if templates is None else {"templates_dir": templates, "forms_dir": templates / "forms"}
+    settings = Settings(_env_file=None, database_path=tmp_path / "baocao.db", **folders)  # type: ignore[call-arg]
     storage = await Storage.open(settings.database_path)
-    # The weekly form alone: on the real clock, from the 20th to the 24th the monthly report is open too.
-    forms = {WEEKLY_FORM_ID: load_forms(settings.forms_dir)[WEEKLY_FORM_ID]}
+    forms = load_forms(settings.forms_dir)
+    if templates is None and not all_forms:
+        # The weekly form alone: on the real clock, from the 20th to the 24th the monthly report is open too.
+        forms = {WEEKLY_FORM_ID: forms[WEEKLY_FORM_ID]}
     services = Services(settings=settings, clock=SystemClock(settings.tz), forms=forms)
     services.attach_storage(storage)
+    files = await serve_local_files(services, host="127.0.0.1") if file_links else None
     await remember_forms(services)
     communes = await load_units(storage)
     await load_units(storage, "12")
@@ -73,7 +84,8 @@ async def running_world(tmp_path: Path, *, webhook: tuple[str, str, int] | None 
     for user_id, name in ((ZALO_LAN, "Lan"), (ZALO_BINH, "Bình"), (ZALO_SON, "Sơn")):
         await client.zalo.add_user(user_id, name)
     zalo = ZaloBotClient(ZALO_TOKEN, base_url=f"{base}/zalo", request_timeout=3.0, poll_margin=2.0)
-    channel = ZaloChannel(services, zalo)
+    links = services.file_links
+    channel = ZaloChannel(services, zalo, file_link=links.for_identity if files and links else no_file_link)
     stop = asyncio.Event()
     if webhook is None:
         polling = asyncio.create_task(channel.run_polling(stop, timeout=1))
@@ -88,6 +100,8 @@ async def running_world(tmp_path: Path, *, webhook: tuple[str, str, int] | None 
         await asyncio.wait_for(polling, 10)
         await channel.stop_webhook()
         await channel.close()
+        if files is not None:
+            await files.cleanup()
         await storage.close()
         await client.close()
         await server.stop()

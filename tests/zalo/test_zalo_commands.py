@@ -15,7 +15,12 @@ async def test_help_on_zalo_says_how_options_are_typed(zalo_world: ZaloWorld) ->
     await lan.ask("/help", has(say("zalo.help_options")))
     stranger = zalo_world.chat("f00df00df00df00df00d")
     await zalo_world.client.zalo.add_user("f00df00df00df00df00d", "Khách")
-    assert (await stranger.ask("/help"))["text"] == say("common.help_stranger")
+    # on Zalo an invitation is a code typed in the chat: a stranger is never told to tap a link
+    for typed in ("/help", "/baocao", "/nghiphep 20/12", "xin chào"):
+        told = (await stranger.ask(typed))["text"]
+        assert told == say("zalo_strangers.help") and "mã mời" in told and "liên kết" not in told, (typed, told)
+    greeting = (await stranger.ask("/start"))["text"]
+    assert greeting == say("zalo_strangers.greeting") and "liên kết" not in greeting
 
 
 async def test_start_and_leave_on_zalo(zalo_world: ZaloWorld) -> None:
