@@ -23,8 +23,10 @@ run: $(STAMP)
 	fi
 
 # Lint first (ruff, then mypy in strict mode), so CI (.ci/run: `make test`) checks the types too.
+# The suite runs in two worker processes (pytest-xdist): every test has its own database, ports and
+# bot processes, and two workers keep the timing tests' margins on a two-core machine.
 test: $(STAMP) lint browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 # The web chat test drives headless Chromium: Debian's chromium and chromium-driver, installed here
 # when missing and when running as root (as CI does); otherwise that one test is skipped, saying why.
