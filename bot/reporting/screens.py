@@ -40,8 +40,8 @@ from bot.domain.rollup import finding
 from bot.notices.report_names import period_full_name
 from bot.reporting import kinds, long_text_screen
 from bot.reporting.asking import button_value, kind_choices, kind_lines, shown, table_lines
-from bot.reporting.session import (
-    MAX_REASON,
+from bot.reporting.session import MAX_REASON, ReportSession
+from bot.reporting.steps import (
     Ask,
     AskReason,
     AskReasonAll,
@@ -50,7 +50,6 @@ from bot.reporting.session import (
     Paused,
     ReasonsKept,
     Refused,
-    ReportSession,
     Review,
     RowDropped,
     RowsAdded,
