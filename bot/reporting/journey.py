@@ -54,9 +54,11 @@ from bot.domain.forms import Form
 from bot.notices.plan import format_moment
 from bot.notices.reminders import Resubmission
 from bot.reporting import long_text
+from bot.reporting.communes import reporter_communes
 from bot.reporting.documents import report_document
+from bot.reporting.periods import choose_period
 from bot.reporting.screens import Screen, edit_menu, render, review_details, review_text
-from bot.reporting.session import ANSWER, REASON, ReportSession, choose_period, reporter_communes
+from bot.reporting.session import ANSWER, REASON, ReportSession
 from bot.reporting.steps import Stale, Step, Submitted
 from bot.reporting.variants import form_for_unit
 from bot.reporting.which_report import bulk_form, default_form, offered, open_reports, which_report

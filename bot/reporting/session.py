@@ -9,24 +9,24 @@ messages and buttons; nothing here knows about Telegram.
 from __future__ import annotations
 
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.chat.access import Identity
 from bot.chat.catalogue import say
 from bot.clock import Clock
 from bot.domain.answers import AnswerError, is_blank_answer, parse_answer
 from bot.domain.bulk_entry import BulkEntry, parse_bulk_entry
 from bot.domain.evaluate import CheckResult, defaults, evaluate_checks, explain_derived, explain_rate
 from bot.domain.forms import Field, Form, OutlierCheck
-from bot.domain.periods import PeriodInfo, PeriodKey, open_periods
+from bot.domain.periods import PeriodKey
 from bot.domain.values import Answer, Values, compute
 from bot.reporting import kinds, long_text
 from bot.reporting.last_period import continues
 from bot.reporting.long_text import LONG, Writing
+from bot.reporting.past import past_values
+from bot.reporting.periods import choose_period
 from bot.reporting.steps import (
     Ask,
     AskReason,
@@ -58,7 +58,6 @@ from storage.models import (
     SubmissionStatus,
     Unit,
 )
-from storage.submissions import Recent
 
 HISTORY_PERIODS = 8
 
@@ -74,23 +73,6 @@ ALL = "*"  # the check of a REASON cursor when one reason is asked for every ope
 
 
 # --- the session -----------------------------------------------------------------------------
-
-
-async def ensure_period(storage: Storage, info: PeriodInfo) -> Period:
-    return await storage.periods.get(info.form_id, str(info.key)) or await storage.periods.upsert(
-        info.form_id, str(info.key), info.starts_on, info.ends_on, info.opens_at, info.deadline_at,
-        info.deadline_note,
-    )
-
-
-async def choose_period(storage: Storage, form: Form, unit_code: str, now: datetime) -> Period:
-    """The period to report on now: the oldest open one this commune has not submitted yet
-    (after a holiday two can be open at once), else the current one."""
-    candidates = [await ensure_period(storage, info) for info in open_periods(form.period, now)]
-    for period in candidates:
-        if await storage.submissions.latest(period.id, unit_code) is None:
-            return period
-    return candidates[-1]
 
 
 @dataclass
@@ -123,7 +105,7 @@ class ReportSession:
     _explained: dict[str, str] | None = field(default=None, repr=False)
     # The values of the answers as they stand (their items as the key): computed once per change.
     _computed: tuple[tuple[tuple[str, Any], ...], Values] | None = field(default=None, repr=False)
-    # The history's values, when computed already (see ``_past_values``).
+    # The history's values, when computed already (see ``past.past_values``).
     past_values: list[Values] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -164,7 +146,7 @@ class ReportSession:
         session = cls(
             storage=storage, form=form, clock=clock, person=person, unit=unit, period=period, draft=draft,
             answers=dict(answers), previous=history[0] if follows else None, history=history,
-            on_behalf=on_behalf, past_values=_past_values(form, recent),
+            on_behalf=on_behalf, past_values=past_values(form, recent),
         )
         if cursor is None or cursor.draft_id != draft.id or cursor.person_id != person.id:
             cursor = await storage.drafts.get_cursor(draft.id, person.id)
@@ -961,29 +943,6 @@ class ReportSession:
         return steps
 
 
-# The values of recent submissions, by (form, submission): a stored version never changes, and a
-# session is opened for every update, so each commune's weeks would be computed again each time.
-PAST_CACHED = 512
-_past_cache: OrderedDict[tuple[int, int | None], tuple[Form, Values]] = OrderedDict()
-
-
-def _past_values(form: Form, recent: list[Recent]) -> list[Values]:
-    found = []
-    for submission in recent:
-        key = (id(form), submission.submission_id)
-        hit = _past_cache.get(key)
-        if hit is not None and hit[0] is form:
-            _past_cache.move_to_end(key)
-            found.append(hit[1])
-            continue
-        values = compute(form, submission.answers)
-        _past_cache[key] = (form, values)
-        if len(_past_cache) > PAST_CACHED:
-            _past_cache.popitem(last=False)
-        found.append(values)
-    return found
-
-
 def _normalised(text: str) -> str:
     """Text as typed, compared loosely: NFC, case, spaces and a final full stop ignored."""
     return " ".join(unicodedata.normalize("NFC", text).casefold().split()).rstrip(".")
@@ -991,10 +950,4 @@ def _normalised(text: str) -> str:
 
 def _replaced_by_other(previous: AnswerRecord | None, person_id: int, value: Any) -> bool:
     return previous is not None and previous.answered_by not in (None, person_id) and previous.value != value
-
-
-async def reporter_communes(storage: Storage, identity: Identity) -> list[Unit]:
-    """The communes this person reports for (``Identity.communes``), as units."""
-    units = await storage.units.get_many(identity.communes)
-    return [units[c] for c in identity.communes if c in units]
 
