@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.chat.catalogue import say
 from bot.domain.forms import Field, Form, Section
+from bot.reporting.modes import ANSWER
 
 if TYPE_CHECKING:
     from bot.reporting.session import ReportSession
     from bot.reporting.steps import Step
 
 LONG = "long"  # cursor mode: a several-messages text is being written (its field is the cursor's)
-ANSWER = "answer"  # cursor mode: a question asked (bot/reporting/session.py ANSWER)
 JOINER = "\n"  # between two parts
 _NUMBER = re.compile(r"^((?:[IVX]+|\d+(?:\.\d+)*)\.)\s")
 
