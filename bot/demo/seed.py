@@ -17,7 +17,7 @@ from bot.demo.figures import opening_backlog, pending_of, profile_for, rng_for, 
 from bot.demo.script import script
 from bot.domain.forms import Form
 from bot.domain.periods import PeriodKey, open_periods, period_for
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from storage import Storage
 from storage.models import Person, Role, Unit, UnitKind
 

@@ -45,7 +45,7 @@ from bot.domain.numbers import format_date
 from bot.domain.periods import PeriodInfo, open_periods, period_label
 from bot.driver import DrivenBot
 from bot.notices.timetable import Timetable, Wakeup
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from bot.settings import Settings
 from sandbox import Limits, SandboxClient, SandboxServer
 from storage import Storage

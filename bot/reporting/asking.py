@@ -17,7 +17,7 @@ from bot.domain.message_length import cut
 from bot.domain.numbers import format_count
 from bot.domain.values import read_stored
 from bot.reporting import kinds
-from bot.reporting.session import Ask
+from bot.reporting.steps import Ask
 
 ROWS_SHOWN = 8  # the last rows of a table shown under its question
 _EXAMPLE_WORDS = ("vd", "ví dụ")

@@ -12,8 +12,9 @@ from bot.chat.replies import Choice, Document, Later, Message, Reply, TapAnswer
 from bot.domain.message_length import MAX_CAPTION, cut
 from bot.domain.periods import period_label
 from bot.notices.report_names import period_full_name
+from bot.reporting.communes import reporter_communes
 from bot.reporting.files import fallback_notice, fallback_of, render_commune_report, render_submission
-from bot.reporting.session import ReportSession, reporter_communes
+from bot.reporting.session import ReportSession
 from bot.services import Services
 from bot.supervising.which_form import ask_form, pick, scheduled_forms
 

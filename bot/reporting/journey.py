@@ -53,19 +53,14 @@ from bot.domain.bulk_entry import looks_like_bulk_entry
 from bot.domain.forms import Form
 from bot.notices.plan import format_moment
 from bot.notices.reminders import Resubmission
-from bot.reporting import long_text
+from bot.reporting import bulk, long_text, soft_checks, taps
+from bot.reporting.communes import reporter_communes
 from bot.reporting.documents import report_document
+from bot.reporting.modes import ANSWER, REASON
+from bot.reporting.periods import choose_period
 from bot.reporting.screens import Screen, edit_menu, render, review_details, review_text
-from bot.reporting.session import (
-    ANSWER,
-    REASON,
-    ReportSession,
-    Stale,
-    Step,
-    Submitted,
-    choose_period,
-    reporter_communes,
-)
+from bot.reporting.session import ReportSession
+from bot.reporting.steps import Stale, Step, Submitted
 from bot.reporting.variants import form_for_unit
 from bot.reporting.which_report import bulk_form, default_form, offered, open_reports, which_report
 from bot.services import Services
@@ -208,7 +203,7 @@ class ReportingJourney:
             if session is None or (session.submitted and await self._later_period(identity, session)):
                 unit = session.unit if session is not None else units[0]
                 session = await self._open(identity, unit, form=form)
-            steps = await session.bulk(text, message)
+            steps = await bulk.fill(session, text, message)
             screen = render(session, steps)
         return _turn(session, screen)
 
@@ -280,7 +275,7 @@ class ReportingJourney:
             case AnswerNone(field=field_id):
                 return await session.use_value(field_id, say("reporting.none_answer"))
             case AnswerBlank(field=field_id):
-                return await session.use_blank(field_id)
+                return await taps.use_blank(session, field_id)
             case KeepAnswer(field=field_id):
                 return await session.keep_answer(field_id)
             case ChooseOption(item=item, number=number):
@@ -298,13 +293,13 @@ class ReportingJourney:
             case Resume():
                 return [await session.resume()]
             case FixBreak(check=key):
-                return await session.fix(key)
+                return await soft_checks.fix(session, key)
             case KeepBreak(check=key):
-                return await session.keep(key)
+                return await soft_checks.keep(session, key)
             case KeepSameReason(check=key):
-                return await session.keep_same(key)
+                return await soft_checks.keep_same(session, key)
             case KeepAllBreaks():
-                return await session.keep_all()
+                return await soft_checks.keep_all(session)
             case EditItem(field=field_id):
                 return await session.edit(field_id)
             case Submit():

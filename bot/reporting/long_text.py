@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.chat.catalogue import say
 from bot.domain.forms import Field, Form, Section
+from bot.reporting.modes import ANSWER
 
 if TYPE_CHECKING:
-    from bot.reporting.session import ReportSession, Step
+    from bot.reporting.session import ReportSession
+    from bot.reporting.steps import Step
 
 LONG = "long"  # cursor mode: a several-messages text is being written (its field is the cursor's)
-ANSWER = "answer"  # cursor mode: a question asked (bot/reporting/session.py ANSWER)
 JOINER = "\n"  # between two parts
 _NUMBER = re.compile(r"^((?:[IVX]+|\d+(?:\.\d+)*)\.)\s")
 
@@ -102,7 +103,7 @@ async def next_part(session: ReportSession, target: Field, text: str) -> list[St
 
 
 async def _store_part(session: ReportSession, target: Field, part: str, stored: str | None) -> list[Step]:
-    from bot.reporting.session import Refused
+    from bot.reporting.steps import Refused
 
     length = len(stored or "")
     if not part:
@@ -168,7 +169,7 @@ def _field(form: Form, field_id: str | None) -> Field | None:
 
 
 async def _stale(session: ReportSession) -> list[Step]:
-    from bot.reporting.session import Stale
+    from bot.reporting.steps import Stale
 
     return [Stale(), await session.resume()]
 

@@ -1,4 +1,4 @@
-"""What the reporting journey shows, whatever the messenger: the session's steps (bot/reporting/session.py)
+"""What the reporting journey shows, whatever the messenger: the session's steps (bot/reporting/steps.py)
 turned into texts from the catalogue and choices carrying typed actions (bot/chat/actions.py).
 
 A choice names the draft, so a tap is always checked against the draft's state, never trusted as
@@ -40,8 +40,9 @@ from bot.domain.rollup import finding
 from bot.notices.report_names import period_full_name
 from bot.reporting import kinds, long_text_screen
 from bot.reporting.asking import button_value, kind_choices, kind_lines, shown, table_lines
-from bot.reporting.session import (
-    MAX_REASON,
+from bot.reporting.session import ReportSession
+from bot.reporting.soft_checks import MAX_REASON
+from bot.reporting.steps import (
     Ask,
     AskReason,
     AskReasonAll,
@@ -50,7 +51,6 @@ from bot.reporting.session import (
     Paused,
     ReasonsKept,
     Refused,
-    ReportSession,
     Review,
     RowDropped,
     RowsAdded,

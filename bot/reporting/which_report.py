@@ -24,7 +24,7 @@ from bot.domain.scheduled import default_form_id
 from bot.domain.scheduled import scheduled_forms as forms_scheduled
 from bot.notices.plan import format_moment
 from bot.notices.report_names import period_name
-from bot.reporting.session import choose_period
+from bot.reporting.periods import choose_period
 from bot.services import Services
 from storage.models import Period, Unit
 

@@ -24,7 +24,7 @@ from bot.domain.text import fold
 from bot.domain.values import compute
 from bot.importing.entry import context_of
 from bot.reporting.files import fallback_notice, fallback_of, render_submission
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from bot.services import Services
 from bot.supervising.basics import official
 from bot.supervising.scope import refusal, search_communes, submission_in_scope

@@ -13,7 +13,7 @@ from bot.chat.replies import Choice, Message, Reply
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import current_open_period, period_label
 from bot.notices.plan import allowed_moment
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from bot.services import Services
 from bot.supervising.reach import Line, fit, named, unreachable_lines
 from bot.supervising.scope import find_province, province_choices, provinces_of, refusal

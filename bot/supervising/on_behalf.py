@@ -21,7 +21,8 @@ from bot.domain.numbers import format_count
 from bot.domain.periods import PeriodKey, current_open_period, period_label
 from bot.domain.text import fold
 from bot.importing.entry import check_answers, context_of, enter_report, period_of
-from bot.reporting.session import MAX_REASON, ensure_period
+from bot.reporting.periods import ensure_period
+from bot.reporting.soft_checks import MAX_REASON
 from bot.reporting.variants import form_for_unit
 from bot.services import Services
 from bot.supervising.commune import report_lines

@@ -19,7 +19,7 @@ from bot.clock import VN_TZ
 from bot.domain.forms import WEEKLY_FORM_ID, load_form
 from bot.domain.periods import PeriodInfo, current_open_period, period_for
 from bot.notices.plan import effective_spec
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from storage import Storage
 from storage.models import Role, Unit
 from tests.e2e.botprocess import BotProcess, buttons

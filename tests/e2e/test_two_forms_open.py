@@ -13,7 +13,7 @@ from bot.administering.tokens import create_invite
 from bot.clock import VN_TZ
 from bot.domain.forms import load_forms
 from bot.domain.periods import current_open_period
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from sandbox import SandboxClient, SandboxServer
 from storage import Storage
 from storage.models import Role

@@ -10,7 +10,7 @@ from bot.clock import VN_TZ
 from bot.domain.forms import load_form
 from bot.domain.periods import current_open_period
 from bot.notices.plan import effective_spec
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from storage import Storage
 from storage.models import Role, SubmissionStatus, zalo_actor
 from tests.e2e.botprocess import buttons

@@ -32,7 +32,7 @@ from bot.chat.catalogue import say
 from bot.clock import VN_TZ
 from bot.domain.forms import WEEKLY_FORM_ID, load_form, load_forms
 from bot.domain.periods import current_open_period, period_for
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from storage.models import Role, Submission
 from tests.domain.conftest import FORMS_DIR
 from tests.e2e.test_supervising_ux import ALWAYS_OPEN, open_period

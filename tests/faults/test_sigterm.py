@@ -26,7 +26,7 @@ from bot.chat.catalogue import say
 from bot.clock import VN_TZ
 from bot.domain.forms import load_forms
 from bot.notices.plan import NUDGE
-from bot.reporting.session import choose_period
+from bot.reporting.periods import choose_period
 from bot.settings import Settings
 from storage import Storage
 from storage.models import NoticeStatus, Role

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.demo.seed import weeks_before
 from bot.domain.forms import Form
 from bot.domain.periods import period_for
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from storage import Storage
 from storage.models import Unit
 

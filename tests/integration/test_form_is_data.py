@@ -23,7 +23,8 @@ from bot.clock import VN_TZ, FakeClock
 from bot.domain.forms import load_forms
 from bot.reporting.documents import report_document
 from bot.reporting.screens import Screen, render, review_text
-from bot.reporting.session import Ask, Refused, ReportSession, Review, Submitted
+from bot.reporting.session import ReportSession
+from bot.reporting.steps import Ask, Refused, Review, Submitted
 from bot.services import Services
 from bot.settings import PROJECT_ROOT, Settings
 from bot.supervising.rollup_service import produce

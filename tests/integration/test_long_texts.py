@@ -16,8 +16,10 @@ from bot.reporting import long_text
 from bot.reporting.journey import DRAFT_ACTIONS, ReportingJourney
 from bot.reporting.long_text import LONG, PartKept, PartRefused, SectionKept, Writing
 from bot.reporting.long_text_screen import review_lines
+from bot.reporting.periods import ensure_period
 from bot.reporting.screens import render, review_text
-from bot.reporting.session import Ask, ReportSession, Saved, ensure_period
+from bot.reporting.session import ReportSession
+from bot.reporting.steps import Ask, Saved
 from bot.services import Services
 from storage.models import Period, Unit
 from tests.integration.conftest import LAN

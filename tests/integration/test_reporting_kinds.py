@@ -30,7 +30,8 @@ from bot.clock import VN_TZ, FakeClock
 from bot.domain.answers import parse_json_answer
 from bot.domain.forms import Form, load_form
 from bot.reporting.screens import Screen, edit_menu, render, review_text
-from bot.reporting.session import Ask, Refused, ReportSession, RowsAdded, Saved, SoftBreak, Stale, Step
+from bot.reporting.session import ReportSession
+from bot.reporting.steps import Ask, Refused, RowsAdded, Saved, SoftBreak, Stale, Step
 from bot.settings import PROJECT_ROOT
 from storage import Storage
 from storage.models import Period, Person, Role, Unit

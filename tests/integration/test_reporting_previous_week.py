@@ -10,7 +10,7 @@ import pytest
 
 from bot.domain.periods import PeriodKey, period_for
 from bot.reporting.files import report_inputs
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from storage.models import Role, Unit
 from tests.conftest import BotHarness
 from tests.fakes import text_update

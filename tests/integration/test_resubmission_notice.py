@@ -12,7 +12,7 @@ from bot.clock import VN_TZ, FakeClock
 from bot.domain.periods import PeriodKey, period_for
 from bot.notices.broadcast import Broadcaster
 from bot.notices.plan import RESUBMITTED
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from bot.scheduler import ReminderScheduler
 from storage.models import NoticeStatus, Role, Submission, SubmissionStatus, Unit
 from tests.conftest import ADMIN_ID, BotHarness

@@ -26,7 +26,7 @@ from bot.chat.replies import TapAnswer
 from bot.clock import VN_TZ, FakeClock
 from bot.domain.periods import period_for
 from bot.reporting.journey import ReportingJourney
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from bot.services import Services
 from storage.models import Period, Role, Unit
 from tests.integration.conftest import LAN, TU

@@ -19,7 +19,7 @@ from bot.chat.access import Identity, identify
 from bot.clock import VN_TZ, FakeClock
 from bot.domain.forms import WEEKLY_FORM_ID, load_forms
 from bot.domain.periods import period_for
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from bot.services import Services
 from bot.settings import PROJECT_ROOT, Settings
 from storage import Storage

@@ -18,7 +18,7 @@ from bot.domain.forms import WEEKLY_FORM_ID, load_forms
 from bot.domain.periods import current_open_period
 from bot.notices.broadcast import _escalation
 from bot.notices.reminders import ReminderConfig, Reminders
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from bot.services import Services
 from bot.settings import Settings
 from bot.supervising.missing import show_missing

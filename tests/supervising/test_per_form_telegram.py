@@ -14,7 +14,7 @@ from bot.chat.actions import EarlierReports, PastReportFile, ShowRollup, encode
 from bot.clock import FakeClock
 from bot.domain.forms import WEEKLY_FORM_ID
 from bot.domain.periods import period_for
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from bot.settings import Settings
 from tests.conftest import BotHarness
 from tests.fakes import RecordingRequest, callback_update, text_update

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.chat.replies import Message
 from bot.clock import VN_TZ, FakeClock
 from bot.domain.periods import period_for
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from bot.supervising import rollup
 from storage.models import Period
 from tests.rollup import scenario as sc

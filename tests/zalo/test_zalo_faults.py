@@ -11,7 +11,7 @@ from typing import Any
 from bot.clock import VN_TZ
 from bot.domain.forms import load_form
 from bot.domain.periods import current_open_period
-from bot.reporting.session import ensure_period
+from bot.reporting.periods import ensure_period
 from tests.e2e.zalo_world import ZALO_BINH, ZALO_LAN, ZALO_SON, field_of, has
 from tests.rollup import scenario as sc
 from tests.rollup.conftest import FORM_PATH

@@ -1,0 +1,163 @@
+"""The steps of the reporting conversation: what the session asks the journey to show next (a
+question, an answer refused or saved, a soft check, the review …), whatever the messenger."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.domain.evaluate import CheckResult
+from bot.domain.forms import Field
+from bot.domain.values import Values
+from bot.reporting.long_text import PartKept, PartRefused, SectionKept, Writing
+from storage.models import AnswerRecord, Submission
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Ask one question. ``current`` is the answer already stored (when going back or editing)."""
+
+    field: Field
+    position: int
+    total: int
+    current: Any = None
+    suggestion: Any = None  # count default or last period's answer ("Như kỳ trước")
+    can_go_back: bool = False
+    row: Field | None = None  # the declared row of a table asked now (its own question)
+    row_position: int = 0
+    whole: Any = None  # a declared table's answers as they stand, when one of its rows is asked
+
+
+@dataclass(frozen=True)
+class RowsAdded:
+    """Rows added to a table the commune fills (one message, one or several lines)."""
+
+    table: Field
+    added: int
+    total: int
+
+
+@dataclass(frozen=True)
+class RowDropped:
+    """The last row of a table removed (``row``: it, as stored; None when there was none)."""
+
+    table: Field
+    row: Mapping[str, Any] | None
+    total: int
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An answer that cannot be stored, with the reason (a hard check or a parse error)."""
+
+    field: Field
+    reason: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    """An answer stored; ``derived`` lines to show ("Tổng tiếp nhận mới: 1.794 + … = 2.692");
+    ``replaced`` is another official's answer this one replaced."""
+
+    field: Field
+    value: Any
+    derived: tuple[str, ...] = ()
+    replaced: AnswerRecord | None = None
+
+
+@dataclass(frozen=True)
+class SoftBreak:
+    """A soft check fired; ``same_reason``: the reason last given in this report for another check,
+    offered again («Cùng lý do»)."""
+
+    check: CheckResult
+    same_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class AskReason:
+    check: CheckResult
+    refused_length: int | None = None  # the length of a reason just refused as too long
+
+
+@dataclass(frozen=True)
+class Warnings:
+    """Every soft check still open, asked together before the review: fix one, or keep them all."""
+
+    checks: tuple[CheckResult, ...]
+
+
+@dataclass(frozen=True)
+class AskReasonAll:
+    """One reason for every open soft check ("cùng lý do")."""
+
+    checks: tuple[CheckResult, ...]
+    refused_length: int | None = None
+
+
+@dataclass(frozen=True)
+class ReasonsKept:
+    """One reason stored for ``count`` soft checks."""
+
+    count: int
+
+
+@dataclass(frozen=True)
+class Review:
+    values: Values
+    answers: Mapping[str, Any]
+    breaks: tuple[CheckResult, ...]
+    explanations: Mapping[str, str]
+    submitted: Submission | None
+    unexplained: tuple[CheckResult, ...] = ()
+    hard: tuple[CheckResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class Submitted:
+    submission: Submission
+    deadline_passed: bool
+
+
+@dataclass(frozen=True)
+class Paused:
+    answered: int
+    total: int
+
+
+@dataclass(frozen=True)
+class BulkFilled:
+    filled: tuple[str, ...]
+    refused: tuple[tuple[str, str], ...]  # (field label or line, reason)
+    unmatched: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WarningOpen:
+    """A text typed while a soft check waits for «Sửa» or «Giữ nguyên» that is not a figure for the
+    answer the check asks about: nothing was stored, and the warning is shown again."""
+
+    text: str
+    target: Field | None
+    several: bool = False  # the list of open warnings waits (for «Sửa mục …» or «Giữ nguyên tất cả»)
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A button from an earlier question: nothing changed."""
+
+
+@dataclass(frozen=True)
+class Early:
+    """A typed answer Telegram received before the current question was shown: the official could
+    not have seen that question yet, so nothing was stored. ``repeats`` is the question whose
+    stored answer it repeats (the same message sent twice on a slow connection)."""
+
+    text: str
+    repeats: Field | None = None
+
+
+Step = (Ask | Refused | Saved | SoftBreak | AskReason | Review | Submitted | Paused | BulkFilled | Stale | Early
+        | WarningOpen | Warnings | AskReasonAll | ReasonsKept | PartKept | PartRefused | Writing | SectionKept
+        | RowsAdded | RowDropped)
