@@ -13,68 +13,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.chat.catalogue import say
 from bot.domain.forms import Field, Form, Section
 from bot.reporting.modes import ANSWER
+from bot.reporting.steps import PartKept, PartRefused, Refused, SectionKept, Stale, Step, Writing
+from bot.reporting.text_room import JOINER, remaining
 
 if TYPE_CHECKING:
     from bot.reporting.session import ReportSession
-    from bot.reporting.steps import Step
 
 LONG = "long"  # cursor mode: a several-messages text is being written (its field is the cursor's)
-JOINER = "\n"  # between two parts
 _NUMBER = re.compile(r"^((?:[IVX]+|\d+(?:\.\d+)*)\.)\s")
-
-
-@dataclass(frozen=True)
-class TextStands:
-    """The text as it stands: ``length`` characters of at most ``limit``."""
-
-    field: Field
-    length: int
-    limit: int
-
-    @property
-    def remaining(self) -> int:
-        return remaining(self.length, self.limit)
-
-
-@dataclass(frozen=True)
-class PartKept(TextStands):
-    """A part stored: the text is now ``length`` characters of at most ``limit``."""
-
-
-@dataclass(frozen=True)
-class PartRefused:
-    """A part refused: it is ``part`` characters long and only ``room`` more fit; the stored
-    text (``length`` characters) is kept as it was."""
-
-    field: Field
-    part: int
-    room: int
-    length: int
-    limit: int
-
-
-@dataclass(frozen=True)
-class Writing(TextStands):
-    """The text being written, shown again («Viết tiếp», or coming back to it)."""
-
-
-@dataclass(frozen=True)
-class SectionKept:
-    """«Cả mục như kỳ trước»: ``fields`` of ``section`` given last period's texts."""
-
-    section: Section
-    fields: tuple[Field, ...]
-
-
-def remaining(length: int, limit: int) -> int:
-    """The characters a next part may hold (after the newline that joins it)."""
-    return max(0, limit - length - (len(JOINER) if length else 0))
 
 
 def clean_part(text: str) -> str:
@@ -103,7 +54,6 @@ async def next_part(session: ReportSession, target: Field, text: str) -> list[St
 
 
 async def _store_part(session: ReportSession, target: Field, part: str, stored: str | None) -> list[Step]:
-    from bot.reporting.steps import Refused
 
     length = len(stored or "")
     if not part:
@@ -169,7 +119,6 @@ def _field(form: Form, field_id: str | None) -> Field | None:
 
 
 async def _stale(session: ReportSession) -> list[Step]:
-    from bot.reporting.steps import Stale
 
     return [Stale(), await session.resume()]
 

@@ -12,15 +12,8 @@ from bot.chat.catalogue import say
 from bot.chat.replies import Choice
 from bot.domain.forms import Field, Form
 from bot.domain.numbers import format_count
-from bot.reporting.long_text import (
-    PartKept,
-    PartRefused,
-    SectionKept,
-    Writing,
-    changed_sections,
-    offers_section,
-    section_texts,
-)
+from bot.reporting.long_text import changed_sections, offers_section, section_texts
+from bot.reporting.steps import PartKept, PartRefused, SectionKept, Writing
 
 Rows = list[list[Choice]]
 LongStep = PartKept | PartRefused | Writing | SectionKept

@@ -27,7 +27,7 @@ from bot.domain.periods import PeriodKey
 from bot.domain.values import Answer, Values, compute
 from bot.reporting import kinds, long_text, repeats, soft_checks, storing, submitting, tables, taps
 from bot.reporting.last_period import continues
-from bot.reporting.long_text import LONG, Writing
+from bot.reporting.long_text import LONG
 from bot.reporting.modes import ALL, ANSWER, PAUSED, REASON, REVIEW, SOFT, WARNINGS
 from bot.reporting.past import past_values
 from bot.reporting.periods import choose_period
@@ -44,6 +44,7 @@ from bot.reporting.steps import (
     Step,
     WarningOpen,
     Warnings,
+    Writing,
 )
 from storage import Storage
 from storage.models import (

@@ -8,10 +8,58 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.domain.evaluate import CheckResult
-from bot.domain.forms import Field
+from bot.domain.forms import Field, Section
 from bot.domain.values import Values
-from bot.reporting.long_text import PartKept, PartRefused, SectionKept, Writing
+from bot.reporting.text_room import remaining
 from storage.models import AnswerRecord, Submission
+
+# -- a long text written over several messages (bot/reporting/long_text.py) --------------------
+
+
+@dataclass(frozen=True)
+class TextStands:
+    """The text as it stands: ``length`` characters of at most ``limit``."""
+
+    field: Field
+    length: int
+    limit: int
+
+    @property
+    def remaining(self) -> int:
+        return remaining(self.length, self.limit)
+
+
+@dataclass(frozen=True)
+class PartKept(TextStands):
+    """A part stored: the text is now ``length`` characters of at most ``limit``."""
+
+
+@dataclass(frozen=True)
+class PartRefused:
+    """A part refused: it is ``part`` characters long and only ``room`` more fit; the stored
+    text (``length`` characters) is kept as it was."""
+
+    field: Field
+    part: int
+    room: int
+    length: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class Writing(TextStands):
+    """The text being written, shown again («Viết tiếp», or coming back to it)."""
+
+
+@dataclass(frozen=True)
+class SectionKept:
+    """«Cả mục như kỳ trước»: ``fields`` of ``section`` given last period's texts."""
+
+    section: Section
+    fields: tuple[Field, ...]
+
+
+# -- the questions and answers -------------------------------------------------------------
 
 
 @dataclass(frozen=True)

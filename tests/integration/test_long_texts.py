@@ -14,12 +14,12 @@ from bot.domain.forms import Form
 from bot.domain.periods import period_for
 from bot.reporting import long_text
 from bot.reporting.journey import DRAFT_ACTIONS, ReportingJourney
-from bot.reporting.long_text import LONG, PartKept, PartRefused, SectionKept, Writing
+from bot.reporting.long_text import LONG
 from bot.reporting.long_text_screen import review_lines
 from bot.reporting.periods import ensure_period
 from bot.reporting.screens import render, review_text
 from bot.reporting.session import ReportSession
-from bot.reporting.steps import Ask, Saved
+from bot.reporting.steps import Ask, PartKept, PartRefused, Saved, SectionKept, Writing
 from bot.services import Services
 from storage.models import Period, Unit
 from tests.integration.conftest import LAN
