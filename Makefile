@@ -47,7 +47,7 @@ bench: $(STAMP)
 
 # The long versions of the fault, bad-input and access tests (`make test` runs short ones).
 soak: $(STAMP)
-	$(PY) -m pytest -m soak
+	$(PY) -m pytest -m soak -n 2
 
 # ruff, then mypy --strict over the packages listed in pyproject.toml's [tool.mypy].
 lint: $(STAMP)
