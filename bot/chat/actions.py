@@ -404,7 +404,7 @@ class ClearText(Action):
 @layout("r:{draft_id}:ls:{section}")
 @dataclasses.dataclass(frozen=True)
 class KeepSection(Action):
-    """«Cả mục như kỳ trước»: every text of the section as last period's."""
+    """The ``long_texts.keep_section`` button: every text of the section as last period's."""
 
     draft_id: int
     section: FieldId

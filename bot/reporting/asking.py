@@ -1,7 +1,7 @@
 """How each kind of question is asked in chat, whatever the messenger: the lines under the question
 (the unit and an example for a number, the target of an indicator, the rows of a table so far)
-and its choices (one per option of a choice, the declared texts of a target, «Xong» and «Xóa dòng
-cuối» for a table the commune fills). Also how an answer of any kind reads in a short line."""
+and its choices (one per option of a choice, the declared texts of a target, ``kinds_chat.finish``
+and ``drop_last`` for a table the commune fills). Also how an answer of any kind reads in a short line."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def shown(field: Field, value: Any) -> str:
 
 
 def button_value(field: Field, value: Any) -> str:
-    """An answer on a button («Giữ nguyên: …», «Như kỳ trước: …»): a target's result alone."""
+    """An answer on a button (``reporting.keep``, ``reporting.as_before``): a target's result alone."""
     if field.kind == "target":
         typed = read_stored(field, value)
         return format_result(field, typed) if typed is not None else str(value)
@@ -152,7 +152,7 @@ def _cell_example(column: Field) -> str:
 
 
 def kind_choices(draft_id: int, step: Ask) -> list[list[Choice]]:
-    """The choices of a question of the other kinds (above «Quay lại» and «Tạm dừng»)."""
+    """The choices of a question of the other kinds (above ``reporting.back`` and ``reporting.pause``)."""
     item = step.row if step.row is not None else step.field
     rows: list[list[Choice]] = []
     if item.kind == "choice":

@@ -1,7 +1,7 @@
 """What the reporting session needs to know of the kinds beyond counts and texts, apart from the
 session itself: reading a typed answer for an item (a field, or a declared row of a table), which
 rows of a table are still to answer, merging rows typed in one message, and last period's answer
-offered again («Như kỳ trước»). Pure functions over the form's fields and stored answers."""
+offered again (as last period's). Pure functions over the form's fields and stored answers."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def is_answered(field: Field, value: Any) -> bool:
 
 def answered_in(field: Field, answers: Mapping[str, Any]) -> bool:
     """Whether ``answers`` answer ``field``: for an optional item anything stored, a blank (an honest
-    «Không có số liệu») included; else as ``is_answered``."""
+    ``blanks.button``) included; else as ``is_answered``."""
     return (field.optional and field.id in answers) or is_answered(field, answers.get(field.id))
 
 

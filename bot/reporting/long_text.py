@@ -1,10 +1,10 @@
 """Long texts in chat: a ``several_messages`` field written over several messages, and a whole
-section kept «Như kỳ trước» in one tap.
+section kept as last period's in one tap.
 
 Each part is appended to the draft's answer as it arrives (a restart never loses one), joined to
 the part before with a newline: Telegram cuts a long paste into messages of 4,096 units, and the
-cut must lose nothing. The cursor's LONG mode says a text is being written; «Xong» finishes it
-(its checks, then the next question), «Xóa làm lại» clears it. A part that would pass the field's
+cut must lose nothing. The cursor's LONG mode says a text is being written; ``long_texts.finish`` finishes it
+(its checks, then the next question), ``long_texts.clear`` clears it. A part that would pass the field's
 limit is refused whole, and what is stored stays as it was.
 """
 
@@ -78,7 +78,7 @@ async def _waiting(session: ReportSession, target: Field) -> Writing:
 
 
 async def writing(session: ReportSession, field_id: str) -> list[Step]:
-    """«Viết tiếp» (or coming back): the text so far, waiting for the next part; also from the
+    """``long_texts.write_more`` (or coming back): the text so far, waiting for the next part; also from the
     question itself when it has a text already (going on with the one stored, not replacing it)."""
     target = _writing_field(session, field_id, from_question=True)
     if target is None or (session.mode != LONG and not isinstance(session.answers.get(field_id), str)):
@@ -87,7 +87,7 @@ async def writing(session: ReportSession, field_id: str) -> list[Step]:
 
 
 async def finish(session: ReportSession, field_id: str) -> list[Step]:
-    """«Xong»: the text is the answer; its checks, then the next question."""
+    """``long_texts.finish``: the text is the answer; its checks, then the next question."""
     target = _writing_field(session, field_id)
     stored = session.answers.get(field_id)
     if target is None or not isinstance(stored, str):
@@ -96,7 +96,7 @@ async def finish(session: ReportSession, field_id: str) -> list[Step]:
 
 
 async def clear(session: ReportSession, field_id: str) -> list[Step]:
-    """«Xóa làm lại»: the text is cleared and the question asked again."""
+    """``long_texts.clear``: the text is cleared and the question asked again."""
     target = _writing_field(session, field_id)
     if target is None:
         return await _stale(session)
@@ -123,12 +123,12 @@ async def _stale(session: ReportSession) -> list[Step]:
     return [Stale(), await session.resume()]
 
 
-# --- a whole section «Như kỳ trước» --------------------------------------------------------------
+# --- a whole section as last period's -------------------------------------------------------------
 
 
 def section_texts(form: Form, section_id: str | None, suggested: Mapping[str, Any],
                   asked: set[str]) -> list[Field]:
-    """The texts of a section that last period's report gives («Như kỳ trước» declared)."""
+    """The texts of a section that last period's report gives (a text declared as last period's)."""
     if section_id is None:
         return []
     return [f for f in form.fields if f.section == section_id and f.kind == "text" and f.offer_previous
@@ -136,7 +136,7 @@ def section_texts(form: Form, section_id: str | None, suggested: Mapping[str, An
 
 
 def offers_section(form: Form, target: Field, suggested: Mapping[str, Any], asked: list[Field]) -> bool:
-    """Whether «Cả mục như kỳ trước» is offered with ``target``: it is the first question of its
+    """Whether ``long_texts.keep_section`` is offered with ``target``: it is the first question of its
     section, and last period gives two texts of that section or more (one has its own button)."""
     if target.section is None:
         return False

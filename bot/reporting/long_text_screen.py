@@ -1,5 +1,5 @@
-"""What the long-text steps show (bot/reporting/long_text.py): the length so far with «Viết tiếp»,
-«Xong» and «Xóa làm lại», a part refused with the characters still free, a section kept as last
+"""What the long-text steps show (bot/reporting/long_text.py): the length so far with the
+``long_texts`` buttons write_more, finish and clear, a part refused with the characters still free, a section kept as last
 period's, and the review's lines on what changed since last period."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def step_text(step: LongStep) -> str:
 
 
 def step_choices(draft_id: int, step: LongStep) -> Rows:
-    """Under a part kept or refused: «Viết tiếp», «Xong», «Xóa làm lại» (nothing to finish or
+    """Under a part kept or refused: ``long_texts.write_more``, ``finish``, ``clear`` (nothing to finish or
     clear when nothing is stored yet: the question is asked again below)."""
     if isinstance(step, SectionKept) or (isinstance(step, PartRefused) and not step.length):
         return []
@@ -57,7 +57,7 @@ def ask_hint(field: Field) -> str:
 
 def ask_choices(form: Form, draft_id: int, field: Field, current: Any, suggested: Mapping[str, Any],
                 asked: list[Field]) -> Rows:
-    """«Viết tiếp» on a long text stored already (going on with it), and «Cả mục như kỳ trước»
+    """``long_texts.write_more`` on a long text stored already (going on with it), and ``keep_section``
     on the first question of a section whose texts last period's report gives."""
     rows: Rows = []
     if field.several_messages and isinstance(current, str):

@@ -399,7 +399,7 @@ class ReportSession:
     # -- moving around ----------------------------------------------------------------------
 
     async def back(self) -> list[Step]:
-        """"Quay lại": the question before the current one, with its answer shown."""
+        """``reporting.back``: the question before the current one, with its answer shown."""
         questions = self.questions()
         ids = [f.id for f in questions]
         asked = self.item_asked()
@@ -440,7 +440,7 @@ class ReportSession:
         self.draft = await self.storage.drafts.set_status(self.draft.id, DraftStatus.OPEN, self.clock.now())
 
     async def pause(self) -> Paused:
-        paused_in = LONG if self._cursor_mode == LONG else self._cursor_check  # «Tiếp tục» goes on writing it
+        paused_in = LONG if self._cursor_mode == LONG else self._cursor_check  # ``reporting.resume`` goes on writing it
         await self.set_cursor(PAUSED, self._cursor_field, paused_in)
         questions = self.questions()
         answered = sum(1 for f in questions if kinds.answered_in(f, self.answers))
@@ -454,7 +454,7 @@ class ReportSession:
 
     @property
     def suggestions(self) -> Mapping[str, Any]:
-        """Last period's answers offered for this one («Như kỳ trước», a count's default)."""
+        """Last period's answers offered for this one (``reporting.as_before``, a count's default)."""
         return self._suggested
 
     async def store_text(self, field_id: str, value: str) -> None:

@@ -1,5 +1,5 @@
 """The soft checks in chat: a warning that fired, asked alone or with the others still open; fixed
-(«Sửa») or kept with a reason (typed, the same as for another check, or one for all that are open);
+(``reporting.fix``) or kept with a reason (typed, the same as for another check, or one for all that are open);
 and the reasons a changed answer makes stale."""
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def find_break(session: ReportSession, key: str) -> CheckResult | None:
 
 
 async def typed_at_warning(session: ReportSession, check_key: str, text: str) -> list[Step]:
-    """A message while a soft check waits: a figure for the answer «Sửa» would ask again is
+    """A message while a soft check waits: a figure for the answer ``reporting.fix`` would ask again is
     taken as the correction; anything else is not stored, and the official is told why."""
     check = find_break(session, check_key)
     if check is None:
@@ -70,7 +70,7 @@ async def typed_at_warning(session: ReportSession, check_key: str, text: str) ->
 
 
 def _to_fix(session: ReportSession, check: CheckResult | None) -> Field | None:
-    """The answer «Sửa» asks again: the one just given, else the check's last field."""
+    """The answer ``reporting.fix`` asks again: the one just given, else the check's last field."""
     target = session.field_or_none(session.cursor_field or "")
     if target is None and check is not None and check.fields:
         target = session.field_or_none(check.fields[-1])
@@ -93,7 +93,7 @@ async def forget_stale_explanations(session: ReportSession, field_id: str) -> No
 
 
 async def fix(session: ReportSession, check_key: str) -> list[Step]:
-    """"Sửa": ask again the answer that broke the check (from the list of open checks: the
+    """``reporting.fix``: ask again the answer that broke the check (from the list of open checks: the
     first figure it names)."""
     if session.mode == WARNINGS:
         check = find_break(session, check_key)
@@ -114,7 +114,7 @@ async def fix(session: ReportSession, check_key: str) -> list[Step]:
 
 
 async def keep(session: ReportSession, check_key: str) -> list[Step]:
-    """"Giữ nguyên, ghi lý do": ask for the reason."""
+    """``reporting.keep_with_reason``: ask for the reason."""
     if session.mode != SOFT or session.cursor_check != check_key:
         return [Stale(), await session.resume()]
     check = find_break(session, check_key)
@@ -125,7 +125,7 @@ async def keep(session: ReportSession, check_key: str) -> list[Step]:
 
 
 async def keep_same(session: ReportSession, check_key: str) -> list[Step]:
-    """«Cùng lý do»: keep the figures with the reason last given for another check."""
+    """``reporting_entry.same_reason``: keep the figures with the reason last given for another check."""
     if session.mode != SOFT or session.cursor_check != check_key:
         return [Stale(), await session.resume()]
     check = find_break(session, check_key)
@@ -138,7 +138,7 @@ async def keep_same(session: ReportSession, check_key: str) -> list[Step]:
 
 
 async def keep_all(session: ReportSession) -> list[Step]:
-    """"Giữ nguyên tất cả, ghi một lý do": ask for one reason for every open soft check."""
+    """``reporting_entry.keep_all``: ask for one reason for every open soft check."""
     if session.mode != WARNINGS:
         return [Stale(), await session.resume()]
     open_checks = await open_warnings(session)

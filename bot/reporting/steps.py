@@ -48,12 +48,12 @@ class PartRefused:
 
 @dataclass(frozen=True)
 class Writing(TextStands):
-    """The text being written, shown again («Viết tiếp», or coming back to it)."""
+    """The text being written, shown again (``long_texts.write_more``, or coming back to it)."""
 
 
 @dataclass(frozen=True)
 class SectionKept:
-    """«Cả mục như kỳ trước»: ``fields`` of ``section`` given last period's texts."""
+    """``long_texts.keep_section``: ``fields`` of ``section`` given last period's texts."""
 
     section: Section
     fields: tuple[Field, ...]
@@ -70,7 +70,7 @@ class Ask:
     position: int
     total: int
     current: Any = None
-    suggestion: Any = None  # count default or last period's answer ("Như kỳ trước")
+    suggestion: Any = None  # count default or last period's answer (``reporting.as_before``)
     can_go_back: bool = False
     row: Field | None = None  # the declared row of a table asked now (its own question)
     row_position: int = 0
@@ -117,7 +117,7 @@ class Saved:
 @dataclass(frozen=True)
 class SoftBreak:
     """A soft check fired; ``same_reason``: the reason last given in this report for another check,
-    offered again («Cùng lý do»)."""
+    offered again (``reporting_entry.same_reason``)."""
 
     check: CheckResult
     same_reason: str | None = None
@@ -138,7 +138,7 @@ class Warnings:
 
 @dataclass(frozen=True)
 class AskReasonAll:
-    """One reason for every open soft check ("cùng lý do")."""
+    """One reason for every open soft check (``reporting_entry.keep_all``)."""
 
     checks: tuple[CheckResult, ...]
     refused_length: int | None = None
@@ -183,12 +183,12 @@ class BulkFilled:
 
 @dataclass(frozen=True)
 class WarningOpen:
-    """A text typed while a soft check waits for «Sửa» or «Giữ nguyên» that is not a figure for the
+    """A text typed while a soft check waits for ``reporting.fix`` or ``reporting.keep_with_reason`` that is not a figure for the
     answer the check asks about: nothing was stored, and the warning is shown again."""
 
     text: str
     target: Field | None
-    several: bool = False  # the list of open warnings waits (for «Sửa mục …» or «Giữ nguyên tất cả»)
+    several: bool = False  # the list of open warnings waits (``reporting_entry.fix_item`` or ``keep_all``)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 async def store(session: ReportSession, field_id: str, value: Any, *, advance: bool = True) -> list[Step]:
     """Store an answer after the hard checks; with ``advance``, the soft checks about it and
-    the next question follow (a table being filled waits for «Xong»)."""
+    the next question follow (a table being filled waits for ``kinds_chat.finish``)."""
     if session.submitted:
         return [Stale(), await session.show_review()]
     target = session.form.field(field_id)

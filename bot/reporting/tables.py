@@ -1,5 +1,5 @@
 """Tables in chat: rows typed for a declared table (asked row by row) or added by the commune,
-«Xong» to finish one, and the last added row removed."""
+``kinds_chat.finish`` to finish one, and the last added row removed."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 async def typed_rows(session: ReportSession, table: Field, text: str) -> list[Step]:
     """Rows typed for a table: the declared row asked now (or several numbered ones), or rows the
-    commune adds (kept as they come; the table stays asked until «Xong»)."""
+    commune adds (kept as they come; the table stays asked until ``kinds_chat.finish``)."""
     stored = session.answers.get(table.id)
     if kinds.declared_rows(table):
         row = session.row_asked(table)
@@ -65,7 +65,7 @@ async def store_rows(session: ReportSession, table: Field, row: Field, value: di
 
 
 async def finish_table(session: ReportSession, field_id: str) -> list[Step]:
-    """«Xong»: the table asked now is complete (rows the commune adds: none is an answer too)."""
+    """``kinds_chat.finish``: the table asked now is complete (rows the commune adds: none is an answer too)."""
     target = session.item_asked()
     table = session.field_or_none(field_id)
     if table is None or table.kind != "table" or session.cursor_field != field_id or target is None:

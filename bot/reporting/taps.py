@@ -1,5 +1,5 @@
-"""Taps on a question's buttons: an option, a declared text, «Giữ nguyên», «Như kỳ trước», a
-value ("0", "Không có") or «Không có số liệu», each checked against the question asked now."""
+"""Taps on a question's buttons: an option, a declared text, ``reporting.keep``, ``reporting.as_before``,
+``reporting.zero``, ``reporting.none`` or ``blanks.button``, each checked against the question asked now."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ async def choose_option(session: ReportSession, item_id: str, number: int) -> li
 
 
 async def choose_text(session: ReportSession, item_id: str, number: int) -> list[Step]:
-    """A tap on a declared text of the target asked now («Không phát sinh»)."""
+    """A tap on a declared text of the target asked now (one of its ``texts``)."""
     item = session.item_asked()
     if item is None or item.id != item_id or item.kind != "target" or not 1 <= number <= len(item.texts):
         return [Stale(), await session.resume()]
@@ -32,7 +32,7 @@ async def choose_text(session: ReportSession, item_id: str, number: int) -> list
 
 
 async def keep_answer(session: ReportSession, item_id: str) -> list[Step]:
-    """«Giữ nguyên»: the answer stored for the question (or the table's row) asked now."""
+    """``reporting.keep``: the answer stored for the question (or the table's row) asked now."""
     item = session.item_asked()
     if item is None or item.id != item_id:
         return [Stale(), await session.resume()]
@@ -65,7 +65,7 @@ async def use_suggestion(session: ReportSession, field_id: str) -> list[Step]:
     suggestion = session.ask(session.form.field(session.cursor_field or "")).suggestion
     if suggestion is None:
         return [Stale(), await session.resume()]
-    if kinds.added_rows(item):  # last period's rows, to add to or remove from before «Xong»
+    if kinds.added_rows(item):  # last period's rows, to add to or remove from before finishing
         steps = await storing.store(session, item.id, suggestion, advance=False)
         if isinstance(steps[0], Saved):
             steps[0] = RowsAdded(item, len(suggestion), len(suggestion))
@@ -84,7 +84,7 @@ async def use_value(session: ReportSession, field_id: str, value: Answer) -> lis
 
 
 async def use_blank(session: ReportSession, field_id: str) -> list[Step]:
-    """A tap on «Không có số liệu» for the current question (an optional count only)."""
+    """A tap on ``blanks.button`` for the current question (an optional count only)."""
     target = session.field_or_none(field_id)
     if session.mode != ANSWER or session.cursor_field != field_id or target is None or not target.optional:
         return [Stale(), await session.resume()]
