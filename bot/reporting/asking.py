@@ -11,6 +11,7 @@ from typing import Any
 from bot.chat.actions import ChooseOption, ChooseText, DropLastRow, FinishTable
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice
+from bot.domain.arguments import keywords
 from bot.domain.formatting import format_result, format_typed, target_met
 from bot.domain.forms import Field
 from bot.domain.message_length import cut
@@ -20,7 +21,6 @@ from bot.reporting import kinds
 from bot.reporting.steps import Ask
 
 ROWS_SHOWN = 8  # the last rows of a table shown under its question
-_EXAMPLE_WORDS = ("vd", "ví dụ")
 
 
 def shown(field: Field, value: Any) -> str:
@@ -98,7 +98,7 @@ def _row_heading(step: Ask) -> list[str]:
 
 def _has_example(field: Field) -> bool:
     help_text = field.help.casefold()
-    return any(word in help_text for word in _EXAMPLE_WORDS)
+    return any(word.casefold() in help_text for word in keywords("reporting_words.example"))
 
 
 def _item_lines(item: Field) -> list[str]:
