@@ -113,24 +113,29 @@ async def fix(session: ReportSession, check_key: str) -> list[Step]:
     return [session.ask(target)]
 
 
-async def keep(session: ReportSession, check_key: str) -> list[Step]:
-    """``reporting.keep_with_reason``: ask for the reason."""
+async def _waiting(session: ReportSession, check_key: str) -> CheckResult | list[Step]:
+    """The soft check ``check_key`` when it is the one asked about now and still fires; else what
+    to show instead (a tap from an earlier warning, or the next question)."""
     if session.mode != SOFT or session.cursor_check != check_key:
         return [Stale(), await session.resume()]
     check = find_break(session, check_key)
-    if check is None:
-        return [await session.advance()]
+    return [await session.advance()] if check is None else check
+
+
+async def keep(session: ReportSession, check_key: str) -> list[Step]:
+    """``reporting.keep_with_reason``: ask for the reason."""
+    check = await _waiting(session, check_key)
+    if isinstance(check, list):
+        return check
     await session.set_cursor(REASON, session.cursor_field, check_key)
     return [AskReason(check)]
 
 
 async def keep_same(session: ReportSession, check_key: str) -> list[Step]:
     """``reporting_entry.same_reason``: keep the figures with the reason last given for another check."""
-    if session.mode != SOFT or session.cursor_check != check_key:
-        return [Stale(), await session.resume()]
-    check = find_break(session, check_key)
-    if check is None:
-        return [await session.advance()]
+    check = await _waiting(session, check_key)
+    if isinstance(check, list):
+        return check
     same = (await soft_break(session, check)).same_reason
     if same is None:
         return [Stale(), await session.resume()]
