@@ -53,7 +53,7 @@ from bot.domain.bulk_entry import looks_like_bulk_entry
 from bot.domain.forms import Form
 from bot.notices.plan import format_moment
 from bot.notices.reminders import Resubmission
-from bot.reporting import bulk, long_text, soft_checks, taps
+from bot.reporting import bulk, long_text, soft_checks, submitting, tables, taps
 from bot.reporting.communes import reporter_communes
 from bot.reporting.documents import report_document
 from bot.reporting.modes import ANSWER, REASON
@@ -269,23 +269,23 @@ class ReportingJourney:
     async def _dispatch(self, session: ReportSession, action: DraftAction) -> list[Step]:
         match action:
             case UseSuggestion(field=field_id):
-                return await session.use_suggestion(field_id)
+                return await taps.use_suggestion(session, field_id)
             case AnswerZero(field=field_id):
-                return await session.use_value(field_id, 0)
+                return await taps.use_value(session, field_id, 0)
             case AnswerNone(field=field_id):
-                return await session.use_value(field_id, say("reporting.none_answer"))
+                return await taps.use_value(session, field_id, say("reporting.none_answer"))
             case AnswerBlank(field=field_id):
                 return await taps.use_blank(session, field_id)
             case KeepAnswer(field=field_id):
-                return await session.keep_answer(field_id)
+                return await taps.keep_answer(session, field_id)
             case ChooseOption(item=item, number=number):
-                return await session.choose_option(item, number)
+                return await taps.choose_option(session, item, number)
             case ChooseText(item=item, number=number):
-                return await session.choose_text(item, number)
+                return await taps.choose_text(session, item, number)
             case FinishTable(field=field_id):
-                return await session.finish_table(field_id)
+                return await tables.finish_table(session, field_id)
             case DropLastRow(field=field_id):
-                return await session.drop_last_row(field_id)
+                return await tables.drop_last_row(session, field_id)
             case GoBack():
                 return await session.back()
             case Pause():
@@ -303,7 +303,7 @@ class ReportingJourney:
             case EditItem(field=field_id):
                 return await session.edit(field_id)
             case Submit():
-                return await session.submit()
+                return await submitting.submit(session)
             case ShowReview():
                 return [await session.show_review()]
             case WriteMore(field=field_id):

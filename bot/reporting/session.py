@@ -24,8 +24,8 @@ from bot.domain.answers import AnswerError, is_blank_answer, parse_answer
 from bot.domain.evaluate import CheckResult, defaults, evaluate_checks
 from bot.domain.forms import Field, Form
 from bot.domain.periods import PeriodKey
-from bot.domain.values import Answer, Values, compute
-from bot.reporting import kinds, long_text, repeats, soft_checks, storing, submitting, tables, taps
+from bot.domain.values import Values, compute
+from bot.reporting import kinds, long_text, repeats, soft_checks, storing, tables
 from bot.reporting.last_period import continues
 from bot.reporting.long_text import LONG
 from bot.reporting.modes import ALL, ANSWER, PAUSED, REASON, REVIEW, SOFT, WARNINGS
@@ -475,32 +475,6 @@ class ReportSession:
         for field_id in values:
             await soft_checks.forget_stale_explanations(self, field_id)
         await storing.drop_inapplicable(self)
-
-    # -- taps, tables and sending, in their modules (called on the session by its callers) -----
-
-    async def choose_option(self, item_id: str, number: int) -> list[Step]:
-        return await taps.choose_option(self, item_id, number)
-
-    async def choose_text(self, item_id: str, number: int) -> list[Step]:
-        return await taps.choose_text(self, item_id, number)
-
-    async def keep_answer(self, item_id: str) -> list[Step]:
-        return await taps.keep_answer(self, item_id)
-
-    async def use_suggestion(self, field_id: str) -> list[Step]:
-        return await taps.use_suggestion(self, field_id)
-
-    async def use_value(self, field_id: str, value: Answer) -> list[Step]:
-        return await taps.use_value(self, field_id, value)
-
-    async def finish_table(self, field_id: str) -> list[Step]:
-        return await tables.finish_table(self, field_id)
-
-    async def drop_last_row(self, field_id: str) -> list[Step]:
-        return await tables.drop_last_row(self, field_id)
-
-    async def submit(self) -> list[Step]:
-        return await submitting.submit(self)
 
     # -- the message being handled ----------------------------------------------------------
 

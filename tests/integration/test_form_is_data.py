@@ -21,6 +21,7 @@ from bot.chat.catalogue import say
 from bot.chat.replies import Document, Later
 from bot.clock import VN_TZ, FakeClock
 from bot.domain.forms import load_forms
+from bot.reporting import submitting, tables, taps
 from bot.reporting.documents import report_document
 from bot.reporting.screens import Screen, render, review_text
 from bot.reporting.session import ReportSession
@@ -82,13 +83,13 @@ async def test_a_third_form_goes_through_chat_the_docx_and_the_rollup(services: 
     async def tapped(action: Action) -> Screen:
         current = await session()
         if isinstance(action, ChooseOption):
-            return render(current, await current.choose_option(action.item, action.number))
+            return render(current, await taps.choose_option(current, action.item, action.number))
         if isinstance(action, ChooseText):
-            return render(current, await current.choose_text(action.item, action.number))
+            return render(current, await taps.choose_text(current, action.item, action.number))
         if isinstance(action, FinishTable):
-            return render(current, await current.finish_table(action.field))
+            return render(current, await tables.finish_table(current, action.field))
         assert isinstance(action, Submit)
-        return render(current, await current.submit())
+        return render(current, await submitting.submit(current))
 
     first = await session()
     screen = render(first, [await first.resume()])
@@ -115,7 +116,7 @@ async def test_a_third_form_goes_through_chat_the_docx_and_the_rollup(services: 
     zero = tap(screen, say("reporting.zero"))  # «0» for a count row of a table asked row by row
     assert isinstance(zero, AnswerZero)
     current = await session()
-    screen = render(current, await current.use_value(zero.field, 0))
+    screen = render(current, await taps.use_value(current, zero.field, 0))
     assert "Mục 2/2: Số bể chứa đã vệ sinh" in screen.parts[-1]
     current = await session()
     screen = render(current, await current.back())  # «Quay lại»: the row before
@@ -158,7 +159,7 @@ async def test_a_third_form_goes_through_chat_the_docx_and_the_rollup(services: 
         "inspections": {"wells": 2, "tanks": 1}, "works": [{"name": "Giếng khoan", "state": "done"}]},
         tu.id, clock.now())
     other = await ReportSession.open(storage, form, clock, tu, communes[1], period=period)
-    steps = await other.submit()
+    steps = await submitting.submit(other)
     assert isinstance(steps[-1], Submitted), steps
     files = await produce(storage, form, period, "19", templates_dir=PROJECT_ROOT / "templates",
                           report_date=date(2026, 5, 6))
@@ -206,7 +207,7 @@ async def test_a_refused_answer_of_the_third_form_loses_nothing(services: Servic
     stopped = tap(screen, "Ngừng hoạt động")
     assert isinstance(stopped, ChooseOption)
     current = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
-    await current.choose_option(stopped.item, stopped.number)
+    await taps.choose_option(current, stopped.item, stopped.number)
     current = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
     assert current.answers["plant_state"] == "stopped"
 

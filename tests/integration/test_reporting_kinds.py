@@ -29,6 +29,7 @@ from bot.chat.catalogue import say
 from bot.clock import VN_TZ, FakeClock
 from bot.domain.answers import parse_json_answer
 from bot.domain.forms import Form, load_form
+from bot.reporting import tables, taps
 from bot.reporting.screens import Screen, edit_menu, render, review_text
 from bot.reporting.session import ReportSession
 from bot.reporting.steps import Ask, Refused, RowsAdded, Saved, SoftBreak, Stale, Step
@@ -199,12 +200,12 @@ async def test_the_targets_are_asked_row_by_row_with_their_target_and_declared_t
     screen = screen_of(session, [await session.resume()])
     action = tapped(screen, "Không phát sinh")
     assert isinstance(action, ChooseText)
-    steps = await (await desk.session()).choose_text(action.item, action.number)
+    steps = await taps.choose_text(await desk.session(), action.item, action.number)
     assert isinstance(steps[0], Saved) and steps[0].value == "Không phát sinh"
     # the same button tapped again, now under another row: stale, nothing changes
     session = await desk.session()
     before = dict(session.answers["targets"])
-    steps = await session.choose_text(action.item, action.number)
+    steps = await taps.choose_text(session, action.item, action.number)
     assert isinstance(steps[0], Stale)
     assert (await desk.session()).answers["targets"] == before
 
@@ -267,7 +268,7 @@ async def test_the_tasks_are_added_row_by_row_until_done_and_the_mismatch_is_fla
     # remove the last row
     action = tapped(screen, say("kinds_chat.drop_last"))
     assert isinstance(action, DropLastRow)
-    steps = await (await desk.session()).drop_last_row(action.field)
+    steps = await tables.drop_last_row(await desk.session(), action.field)
     assert "Đã xóa dòng cuối: Nhầm dòng — Đã hoàn thành" in text_of(screen_of(session, steps))
     stored = (await desk.session()).answers["tasks"]
     assert len(stored) == len(done) + 1 and stored[0] == {"name": "Tập huấn kỹ năng số", "status": "in_progress",
@@ -277,7 +278,7 @@ async def test_the_tasks_are_added_row_by_row_until_done_and_the_mismatch_is_fla
     session = await desk.session()
     action = tapped(screen_of(session, [await session.resume()]), say("kinds_chat.finish"))
     assert isinstance(action, FinishTable)
-    steps = await (await desk.session()).finish_table(action.field)
+    steps = await tables.finish_table(await desk.session(), action.field)
     assert len(done) == 7 and example["tasks_done"] == 6
     assert isinstance(steps[0], SoftBreak) and steps[0].check.check_id == "tasks_table_matches"
     assert "Phụ lục nhiệm vụ ghi 7 nhiệm vụ «Đã hoàn thành», nhưng mục 1.3 ghi 6" in steps[0].check.message
@@ -293,7 +294,7 @@ async def test_the_tasks_are_added_row_by_row_until_done_and_the_mismatch_is_fla
     assert "Đã nhập 8 dòng:" in text_of(screen) and "1. Tập huấn kỹ năng số — Đang triển khai" in text_of(screen)
     steps = await (await desk.session()).answer_text("Họp giao ban | Chưa thực hiện")
     assert isinstance(steps[0], RowsAdded) and steps[0].total == 9
-    steps = await (await desk.session()).finish_table("tasks")
+    steps = await tables.finish_table(await desk.session(), "tasks")
     assert not isinstance(steps[-1], Ask)
     assert len((await desk.session()).answers["tasks"]) == 9
 
@@ -303,9 +304,9 @@ async def test_a_tasks_table_may_be_finished_empty_and_a_stale_finish_changes_no
     session = await desk.prefill(without(example, "tasks", "plans"))
     step = await session.resume()
     assert isinstance(step, Ask) and step.field.id == "plans"
-    steps = await (await desk.session()).finish_table("tasks")  # not the table asked now
+    steps = await tables.finish_table(await desk.session(), "tasks")  # not the table asked now
     assert isinstance(steps[0], Stale)
-    steps = await (await desk.session()).finish_table("plans")
+    steps = await tables.finish_table(await desk.session(), "plans")
     assert isinstance(steps[-1], Ask) and steps[-1].field.id == "tasks"
     assert (await desk.session()).answers["plans"] == []
 
@@ -321,13 +322,13 @@ async def test_last_month_is_offered_again_for_decimals_targets_and_tasks(desk: 
     screen = screen_of(session, [await session.resume()])
     action = tapped(screen, "Như kỳ trước: 556 triệu đồng")
     assert isinstance(action, UseSuggestion)
-    steps = await (await desk.session()).use_suggestion(action.field)
+    steps = await taps.use_suggestion(await desk.session(), action.field)
     assert isinstance(steps[0], Saved) and steps[0].value == "556"
 
     session = await desk.session()
     screen = screen_of(session, [await session.resume()])
     action = tapped(screen, "Như kỳ trước: 72,5%")  # the first target's last month result
-    steps = await (await desk.session()).use_suggestion(action.field if isinstance(action, UseSuggestion) else "")
+    steps = await taps.use_suggestion(await desk.session(), action.field if isinstance(action, UseSuggestion) else "")
     assert isinstance(steps[0], Saved) and steps[0].value == "72.5"
     assert (await desk.session()).answers["targets"] == {"coverage_5g": "72.5"}
 
@@ -344,16 +345,16 @@ async def test_last_month_is_offered_again_for_decimals_targets_and_tasks(desk: 
     screen = screen_of(session, [await session.resume()])
     keep = tapped(screen, "Giữ nguyên: 72,5%")
     assert isinstance(keep, KeepAnswer) and keep.field == "coverage_5g"
-    steps = await (await desk.session()).keep_answer(keep.field)
+    steps = await taps.keep_answer(await desk.session(), keep.field)
     assert isinstance(steps[-1], Ask) and steps[-1].row is not None and steps[-1].row.id == "broadband_1gbps"
     finish = tapped(screen_of(session, steps), say("kinds_chat.finish"))
     assert isinstance(finish, FinishTable)
-    steps = await (await desk.session()).finish_table(finish.field)
+    steps = await tables.finish_table(await desk.session(), finish.field)
     assert isinstance(steps[-1], Ask) and steps[-1].field.id == "tasks"
     session = await desk.session()
     screen = screen_of(session, [await session.resume()])
     action = tapped(screen, "Như kỳ trước: 12 dòng")
-    steps = await (await desk.session()).use_suggestion(action.field if isinstance(action, UseSuggestion) else "")
+    steps = await taps.use_suggestion(await desk.session(), action.field if isinstance(action, UseSuggestion) else "")
     assert isinstance(steps[0], RowsAdded) and steps[0].total == 12
     assert isinstance(steps[-1], Ask) and steps[-1].field.id == "tasks"
     assert (await desk.session()).answers["tasks"] == example["tasks"]
@@ -363,9 +364,9 @@ async def test_a_forged_option_or_text_is_not_stored(desk: Desk) -> None:
     example = stored_example(desk.form)
     session = await desk.prefill(without(example, "targets"))
     await session.resume()
-    for steps in (await (await desk.session()).choose_text("coverage_5g", 9),
-                  await (await desk.session()).choose_option("coverage_5g", 1),
-                  await (await desk.session()).use_value("targets", "72.5")):
+    for steps in (await taps.choose_text(await desk.session(), "coverage_5g", 9),
+                  await taps.choose_option(await desk.session(), "coverage_5g", 1),
+                  await taps.use_value(await desk.session(), "targets", "72.5")):
         assert isinstance(steps[0], Stale)
     assert (await desk.session()).answers.get("targets") is None
     assert isinstance(ChooseOption(1, "x", 1), ChooseOption)
