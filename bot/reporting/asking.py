@@ -19,8 +19,16 @@ from bot.domain.numbers import format_count
 from bot.domain.values import read_stored
 from bot.reporting import kinds
 from bot.reporting.steps import Ask
+from storage.models import AnswerRecord
 
 ROWS_SHOWN = 8  # the last rows of a table shown under its question
+
+
+def replaced_line(record: AnswerRecord, old: str) -> str:
+    """The note under an answer that replaced another official's (``record``), ``old`` as shown."""
+    at = record.answered_at
+    return say("reporting.replaced", who=record.answered_by_name or say("reporting.another_official"), old=old,
+               time=f"{at:%H:%M}", day=f"{at:%d/%m}")
 
 
 def shown(field: Field, value: Any) -> str:

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 from bot.chat.catalogue import say
 from bot.domain.forms import Field, Form, Section
 from bot.reporting.modes import ANSWER
-from bot.reporting.steps import PartKept, PartRefused, Refused, SectionKept, Stale, Step, Writing
+from bot.reporting.steps import PartKept, PartRefused, Refused, SectionKept, Stale, Step, TextChanged, Writing
 from bot.reporting.text_room import JOINER, remaining
 
 if TYPE_CHECKING:
     from bot.reporting.session import ReportSession
+    from storage.models import AnswerRecord
 
 LONG = "long"  # cursor mode: a several-messages text is being written (its field is the cursor's)
 _NUMBER = re.compile(r"^((?:[IVX]+|\d+(?:\.\d+)*)\.)\s")
@@ -48,9 +49,24 @@ async def first_part(session: ReportSession, target: Field, text: str) -> list[S
 
 
 async def next_part(session: ReportSession, target: Field, text: str) -> list[Step]:
-    """A message while the text is being written: appended, if it fits."""
+    """A message while the text is being written: appended, if it fits, and if no colleague of the
+    commune rewrote the text meanwhile (then it is not glued to theirs unseen: the person is told)."""
     stored = session.answers.get(target.id)
-    return await _store_part(session, target, clean_part(text), stored if isinstance(stored, str) else None)
+    if not isinstance(stored, str):
+        return await _store_part(session, target, clean_part(text), None)
+    changed = await _changed_by_other(session, target.id)
+    if changed is not None:
+        return [TextChanged(target, changed, len(stored)), await _waiting(session, target)]
+    return await _store_part(session, target, clean_part(text), stored)
+
+
+async def _changed_by_other(session: ReportSession, field_id: str) -> AnswerRecord | None:
+    """Another official's answer to ``field_id`` stored after this person's cursor last moved."""
+    record = (await session.storage.drafts.answers(session.draft.id)).get(field_id)
+    moved = session.cursor_moved
+    if record is None or record.answered_by in (None, session.person.id) or moved is None:
+        return None
+    return record if record.answered_at > moved else None
 
 
 async def _store_part(session: ReportSession, target: Field, part: str, stored: str | None) -> list[Step]:
@@ -66,9 +82,10 @@ async def _store_part(session: ReportSession, target: Field, part: str, stored: 
             return [step, session.ask(target)]
         return [step]
     value = joined(stored, part)
-    await session.store_text(target.id, value)
+    replaced = await session.store_text(target.id, value)
     await session.set_cursor(LONG, target.id)
-    return [PartKept(target, len(value), target.text_limit)]
+    other = replaced is not None and replaced.answered_by not in (None, session.person.id) and stored is None
+    return [PartKept(target, len(value), target.text_limit, replaced=replaced if other else None)]
 
 
 async def _waiting(session: ReportSession, target: Field) -> Writing:

@@ -11,12 +11,15 @@ from bot.chat.actions import ClearText, FinishText, KeepSection, Pause, WriteMor
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice
 from bot.domain.forms import Field, Form
+from bot.domain.message_length import cut
 from bot.domain.numbers import format_count
+from bot.reporting.asking import replaced_line
 from bot.reporting.long_text import changed_sections, offers_section, section_texts
-from bot.reporting.steps import PartKept, PartRefused, SectionKept, Writing
+from bot.reporting.steps import PartKept, PartRefused, SectionKept, TextChanged, Writing
 
 Rows = list[list[Choice]]
-LongStep = PartKept | PartRefused | Writing | SectionKept
+LongStep = PartKept | PartRefused | Writing | SectionKept | TextChanged
+REPLACED_SHOWN = 100  # characters of a colleague's text shown when a new one replaced it
 
 
 def step_text(step: LongStep) -> str:
@@ -24,6 +27,11 @@ def step_text(step: LongStep) -> str:
         return say("long_texts.section_kept", count=len(step.fields), section=step.section.label,
                    labels=", ".join(f.button_label for f in step.fields))
     label = step.field.button_label
+    if isinstance(step, TextChanged):
+        at = step.by.answered_at
+        return say("reporting_colleagues.text_changed", label=label, length=format_count(step.length),
+                   who=step.by.answered_by_name or say("reporting.another_official"), time=f"{at:%H:%M}",
+                   day=f"{at:%d/%m}")
     if isinstance(step, PartRefused):
         if not step.length:
             return say("long_texts.refused_first", part=format_count(step.part), label=label,
@@ -34,14 +42,17 @@ def step_text(step: LongStep) -> str:
         return say("long_texts.refused_part", part=format_count(step.part), label=label,
                    room=format_count(step.room), limit=format_count(step.limit), length=format_count(step.length))
     what = "long_texts.part_kept" if isinstance(step, PartKept) else "long_texts.writing"
-    return say(what, label=label, length=format_count(step.length), limit=format_count(step.limit),
+    text = say(what, label=label, length=format_count(step.length), limit=format_count(step.limit),
                remaining=format_count(step.remaining))
+    if isinstance(step, PartKept) and step.replaced is not None:
+        text += "\n" + replaced_line(step.replaced, cut(str(step.replaced.value), REPLACED_SHOWN))
+    return text
 
 
 def step_choices(draft_id: int, step: LongStep) -> Rows:
     """Under a part kept or refused: ``long_texts.write_more``, ``finish``, ``clear`` (nothing to finish or
     clear when nothing is stored yet: the question is asked again below)."""
-    if isinstance(step, SectionKept) or (isinstance(step, PartRefused) and not step.length):
+    if isinstance(step, SectionKept | TextChanged) or (isinstance(step, PartRefused) and not step.length):
         return []
     ident = step.field.id
     return [[Choice(say("long_texts.write_more"), WriteMore(draft_id, ident)),

@@ -39,7 +39,7 @@ from bot.domain.numbers import format_count, format_date
 from bot.domain.rollup import finding
 from bot.notices.report_names import period_full_name
 from bot.reporting import kinds, long_text_screen
-from bot.reporting.asking import button_value, kind_choices, kind_lines, shown, table_lines
+from bot.reporting.asking import button_value, kind_choices, kind_lines, replaced_line, shown, table_lines
 from bot.reporting.session import ReportSession
 from bot.reporting.soft_checks import MAX_REASON
 from bot.reporting.steps import (
@@ -200,10 +200,7 @@ def _saved_text(form: Form, step: Saved) -> str:
     shown = _short(value_text(form, step.field, step.value), 300).rstrip(".")
     lines = [say("reporting.saved", label=step.field.button_label, value=shown)]
     if step.replaced is not None:
-        at = step.replaced.answered_at
-        lines.append(say("reporting.replaced", who=step.replaced.answered_by_name or say("reporting.another_official"),
-                         old=value_text(form, step.field, step.replaced.value), time=f"{at:%H:%M}",
-                         day=f"{at:%d/%m}"))
+        lines.append(replaced_line(step.replaced, value_text(form, step.field, step.replaced.value)))
     lines.extend(step.derived)
     return "\n".join(lines)
 

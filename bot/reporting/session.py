@@ -48,6 +48,7 @@ from bot.reporting.steps import (
 )
 from storage import Storage
 from storage.models import (
+    AnswerRecord,
     Cursor,
     Draft,
     DraftStatus,
@@ -84,6 +85,7 @@ class ReportSession:
     _cursor_check: str | None = field(default=None, repr=False)
     # Telegram's date of the message that showed the cursor's question (None: not recorded).
     _cursor_shown: datetime | None = field(default=None, repr=False)
+    _cursor_moved: datetime | None = field(default=None, repr=False)  # when the cursor was last written
     _answered_message: int | None = field(default=None, repr=False)  # see Cursor.answered_message
     _message: int | None = field(default=None, repr=False)  # the message being handled, if typed
     # Last period and the recent ones, computed once: they do not change while a session lives.
@@ -144,6 +146,7 @@ class ReportSession:
                 cursor.mode, cursor.field_id, cursor.check_id,
             )
             session._cursor_shown = cursor.shown_at
+            session._cursor_moved = cursor.updated_at
             session._answered_message = cursor.answered_message
         return session
 
@@ -252,8 +255,9 @@ class ReportSession:
         # that moment is a real answer, whatever was shown in between.
         same = (mode, field_id, check_id) == (self._cursor_mode, self._cursor_field, self._cursor_check)
         shown = self._cursor_shown if same and mode == ANSWER else None
+        self._cursor_moved = self.clock.now()
         await self.storage.drafts.set_cursor(
-            self.draft.id, self.person.id, field_id, self.clock.now(), mode=mode, check_id=check_id,
+            self.draft.id, self.person.id, field_id, self._cursor_moved, mode=mode, check_id=check_id,
             shown_at=shown, answered_message=self._message,
         )
         if self._message is not None:
@@ -457,10 +461,18 @@ class ReportSession:
         """Last period's answers offered for this one (``reporting.as_before``, a count's default)."""
         return self._suggested
 
-    async def store_text(self, field_id: str, value: str) -> None:
-        """A text stored at once (a part of a long one), its checks left for when it is finished."""
-        await self.storage.drafts.set_answer(self.draft.id, field_id, value, self.person.id, self.clock.now())
+    @property
+    def cursor_moved(self) -> datetime | None:
+        """When this person's cursor was last written (None: never)."""
+        return self._cursor_moved
+
+    async def store_text(self, field_id: str, value: str) -> AnswerRecord | None:
+        """A text stored at once (a part of a long one), its checks left for when it is finished;
+        the answer it replaced."""
+        replaced = await self.storage.drafts.set_answer(self.draft.id, field_id, value, self.person.id,
+                                                        self.clock.now())
         self.answers[field_id] = value
+        return replaced
 
     async def clear_text(self, field_id: str) -> None:
         await self.storage.drafts.clear_answer(self.draft.id, field_id, self.person.id, self.clock.now())

@@ -31,7 +31,20 @@ class TextStands:
 
 @dataclass(frozen=True)
 class PartKept(TextStands):
-    """A part stored: the text is now ``length`` characters of at most ``limit``."""
+    """A part stored: the text is now ``length`` characters of at most ``limit``; ``replaced`` is
+    another official's text this first part started over."""
+
+    replaced: AnswerRecord | None = None
+
+
+@dataclass(frozen=True)
+class TextChanged:
+    """A part not added: another official rewrote the text (``by``: their answer, now ``length``
+    characters) after this person last wrote to it. Sent again, the part is added after it."""
+
+    field: Field
+    by: AnswerRecord
+    length: int
 
 
 @dataclass(frozen=True)
@@ -208,4 +221,4 @@ class Early:
 
 Step = (Ask | Refused | Saved | SoftBreak | AskReason | Review | Submitted | Paused | BulkFilled | Stale | Early
         | WarningOpen | Warnings | AskReasonAll | ReasonsKept | PartKept | PartRefused | Writing | SectionKept
-        | RowsAdded | RowDropped)
+        | RowsAdded | RowDropped | TextChanged)

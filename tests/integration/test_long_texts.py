@@ -21,11 +21,13 @@ from bot.reporting.screens import render, review_text
 from bot.reporting.session import ReportSession
 from bot.reporting.steps import Ask, PartKept, PartRefused, Saved, SectionKept, Writing
 from bot.services import Services
-from storage.models import Period, Unit
+from storage.models import Period, Role, Unit
 from tests.integration.conftest import LAN
+from tests.integration.seed import bind
 from tests.integration.test_reporting_service import actions, answer, labels, message, who
 
 MONTHLY = "nq57-monthly"
+HOA = 8203  # a second reporter of Lan's commune
 WORDS = "Ủy ban nhân dân xã ban hành kế hoạch chuyển đổi số, rà soát quy trình nội bộ. "
 
 
@@ -255,3 +257,43 @@ async def test_every_choice_of_a_long_field_id_fits_telegram_callback_data(
         for action in actions(shown):
             assert decode(encode(action)) == action, action
 
+
+
+async def test_two_officials_of_one_commune_on_the_text_being_written_lose_nothing_and_are_told(
+        services: Services, communes: list[Unit], clock: FakeClock) -> None:
+    """Lan writes a section in parts; meanwhile Hoa, of the same commune, writes that section anew
+    from the review. Neither's words are lost silently: Hoa is told whose text hers replaced, and
+    Lan's next part is not glued to Hoa's text behind her back."""
+    unit, period = communes[0], await monthly_period(services)
+    hoa = await bind(services.storage, HOA, "Trần Thị Hoa", Role.REPORTER, unit, clock.now())
+    lan = await open_monthly(services, unit, period)
+    await lan.edit("plans_assessment")
+    lan_first = text_of(300, "Phần của Lan. ")
+    (kept,) = await lan.answer_text(lan_first, message=21)
+    assert isinstance(kept, PartKept)
+
+    clock.advance(timedelta(minutes=5))
+    theirs = await ReportSession.open(services.storage, services.forms[MONTHLY], services.clock, hoa, unit,
+                                      period=period)
+    await theirs.edit("plans_assessment")
+    hoa_text = text_of(200, "Phần của Hoa. ")
+    (hoa_kept,) = await theirs.answer_text(hoa_text, message=31)
+    assert isinstance(hoa_kept, PartKept)
+    told = render(theirs, [hoa_kept]).message().text
+    assert "Nguyễn Thị Lan" in told  # whose text this one replaced
+    assert await stored(services, theirs, "plans_assessment") == hoa_text
+
+    clock.advance(timedelta(minutes=1))
+    lan = await open_monthly(services, unit, period)  # Lan's next part, on her LONG cursor
+    steps = await lan.answer_text(text_of(150, "Lan viết tiếp. "), message=22)
+    text = render(lan, steps).message().text
+    assert "Trần Thị Hoa" in text  # told the text changed under her, by whom
+    assert await stored(services, lan, "plans_assessment") == hoa_text  # not glued to Hoa's text
+    assert isinstance(steps[-1], Writing) and steps[-1].length == len(hoa_text)
+
+    lan = await open_monthly(services, unit, period)  # sent again, knowingly: added after Hoa's text
+    (kept,) = await lan.answer_text(text_of(150, "Lan viết tiếp. "), message=23)
+    assert isinstance(kept, PartKept)
+    assert await stored(services, lan, "plans_assessment") == f"{hoa_text}\n{text_of(150, 'Lan viết tiếp. ')}"
+    changes = await services.storage.drafts.history(lan.draft.id, "plans_assessment")
+    assert lan_first in [c.new_value for c in changes]  # Lan's first part stays in the history
