@@ -41,7 +41,7 @@ from bot.notices.report_names import period_full_name
 from bot.reporting import kinds, long_text_screen
 from bot.reporting.asking import button_value, kind_choices, kind_lines, replaced_line, shown, table_lines
 from bot.reporting.session import ReportSession
-from bot.reporting.soft_checks import MAX_REASON
+from bot.reporting.soft_checks import MAX_REASON, MIN_REASON
 from bot.reporting.steps import (
     Ask,
     AskReason,
@@ -126,9 +126,7 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
                                           KeepSameReason(draft_id, step.check.key))])
     elif isinstance(step, AskReason):
         if step.refused_length is not None:
-            screen.parts.append(say("reporting.not_saved", reason=say(
-                "arguments.too_long", what=say("reporting.reason_what"), length=format_count(step.refused_length),
-                limit=format_count(MAX_REASON))))
+            screen.parts.append(_reason_refused(step.refused_length))
         screen.parts.append(say("reporting.ask_reason"))
         screen.choices = []
     elif isinstance(step, Warnings):
@@ -136,9 +134,7 @@ def _render_step(session: ReportSession, step: Step, screen: Screen) -> None:
         screen.choices = _warnings_choices(form, draft_id, step)
     elif isinstance(step, AskReasonAll):
         if step.refused_length is not None:
-            screen.parts.append(say("reporting.not_saved", reason=say(
-                "arguments.too_long", what=say("reporting.reason_what"), length=format_count(step.refused_length),
-                limit=format_count(MAX_REASON))))
+            screen.parts.append(_reason_refused(step.refused_length))
         screen.parts.append(say("reporting_entry.ask_reason_all", count=len(step.checks)))
         screen.choices = []
     elif isinstance(step, ReasonsKept):
@@ -194,6 +190,16 @@ def _warnings_choices(form: Form, draft_id: int, step: Warnings) -> Rows:
         rows.append([Choice(say("reporting_entry.fix_item", number=n), action)])
     rows.append([Choice(say("reporting_entry.keep_all"), KeepAllBreaks(draft_id))])
     return rows
+
+
+def _reason_refused(length: int) -> str:
+    """Why a reason was not kept: too long, or too short to say anything."""
+    if length < MIN_REASON:
+        why = say("reporting_input.reason_short", length=format_count(length), least=format_count(MIN_REASON))
+    else:
+        why = say("arguments.too_long", what=say("reporting.reason_what"), length=format_count(length),
+                  limit=format_count(MAX_REASON))
+    return say("reporting.not_saved", reason=why)
 
 
 def _saved_text(form: Form, step: Saved) -> str:

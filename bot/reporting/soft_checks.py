@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.reporting.session import ReportSession
 
 MAX_REASON = 1000  # characters of a reason for keeping figures a soft check questions
+MIN_REASON = 3  # fewer says nothing ("ok", ".")
 
 
 async def soft_break(session: ReportSession, check: CheckResult) -> SoftBreak:
@@ -160,9 +161,7 @@ async def give_reason_all(session: ReportSession, reason: str) -> list[Step]:
     open_checks = await open_warnings(session)
     if not open_checks:
         return [await session.advance()]
-    if len(reason) < 3:
-        return [AskReasonAll(tuple(open_checks))]
-    if len(reason) > MAX_REASON:
+    if not MIN_REASON <= len(reason) <= MAX_REASON:
         return [AskReasonAll(tuple(open_checks), refused_length=len(reason))]
     explained = await session.explanations()
     now = session.clock.now()
@@ -178,9 +177,7 @@ async def give_reason(session: ReportSession, check_key: str, reason: str) -> li
     check = find_break(session, check_key)
     if check is None:
         return [await session.advance()]
-    if len(reason) < 3:
-        return [AskReason(check)]
-    if len(reason) > MAX_REASON:
+    if not MIN_REASON <= len(reason) <= MAX_REASON:
         return [AskReason(check, refused_length=len(reason))]
     explained = await session.explanations()
     await session.storage.drafts.set_explanation(session.draft.id, check_key, reason, session.person.id,

@@ -139,7 +139,7 @@ class SoftBreak:
 @dataclass(frozen=True)
 class AskReason:
     check: CheckResult
-    refused_length: int | None = None  # the length of a reason just refused as too long
+    refused_length: int | None = None  # the length of a reason just refused as too long or too short
 
 
 @dataclass(frozen=True)

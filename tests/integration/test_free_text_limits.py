@@ -4,7 +4,7 @@ silently at 1,000 before)."""
 
 from __future__ import annotations
 
-from storage.models import Role
+from storage.models import Role, Unit
 from tests.conftest import BotHarness
 from tests.fakes import callback_update, text_update
 from tests.integration.seed import BALANCED, bind, load_units
@@ -13,7 +13,8 @@ from tests.integration.test_reporting import current_field
 LAN = 8101
 
 
-async def test_a_reason_over_its_limit_is_refused_and_asked_again(harness: BotHarness, clock) -> None:
+async def asked_for_a_reason(harness: BotHarness, clock) -> Unit:
+    """Lan of Phúc Lộc at the reason for keeping figures that do not balance."""
     communes = await load_units(harness.storage)
     unit = next(u for u in communes if u.name == "Phúc Lộc")
     await bind(harness.storage, LAN, "Nguyễn Thị Lan", Role.REPORTER, unit, clock.now())
@@ -26,6 +27,11 @@ async def test_a_reason_over_its_limit_is_refused_and_asked_again(harness: BotHa
         await harness.send(text_update(LAN, answers[current_field(harness, LAN)]))
     keep = next(data for label, data in harness.request.last_to(LAN).buttons if label.startswith("Giữ nguyên"))
     await harness.send(callback_update(LAN, keep))
+    return unit
+
+
+async def test_a_reason_over_its_limit_is_refused_and_asked_again(harness: BotHarness, clock) -> None:
+    unit = await asked_for_a_reason(harness, clock)
     await harness.send(text_update(LAN, "Có hồ sơ tồn từ trước khi sáp nhập 👍🏽. " * 30))
     said = harness.request.last_text_to(LAN).text
     assert "✖ Chưa lưu. Lý do dài 1.169 ký tự, tối đa 1.000 ký tự" in said and "lý do giữ nguyên số liệu" in said
@@ -34,4 +40,16 @@ async def test_a_reason_over_its_limit_is_refused_and_asked_again(harness: BotHa
     assert draft is not None and not await harness.storage.drafts.explanations(draft.id)
     await harness.send(text_update(LAN, "Có hồ sơ tồn từ trước khi sáp nhập."))
     assert "Chưa lưu" not in harness.request.last_text_to(LAN).text
+    assert list(await harness.storage.drafts.explanations(draft.id)) == ["balance"]
+
+
+async def test_a_reason_too_short_to_say_anything_is_refused_with_why(harness: BotHarness, clock) -> None:
+    unit = await asked_for_a_reason(harness, clock)
+    await harness.send(text_update(LAN, "ok"))
+    said = harness.request.last_text_to(LAN).text
+    assert "✖ Chưa lưu. Lý do quá ngắn (2 ký tự)" in said and "lý do giữ nguyên số liệu" in said
+    period = await harness.storage.periods.current("tthc-weekly", clock.now())
+    draft = await harness.storage.drafts.find(period.id, unit.code)
+    assert draft is not None and not await harness.storage.drafts.explanations(draft.id)
+    await harness.send(text_update(LAN, "Hồ sơ tồn trước sáp nhập."))
     assert list(await harness.storage.drafts.explanations(draft.id)) == ["balance"]
