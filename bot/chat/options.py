@@ -18,14 +18,12 @@ from collections.abc import Sequence
 from bot.chat.actions import GoBack, encode
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice
-from bot.domain.text import fold
+from bot.domain.themes import words as folded_words
 from storage.chat_options import Offer, OfferedOption
 
 BACK_KEY = "0"
 LETTERS = string.ascii_lowercase
 _PARENTHESES = re.compile(r"\([^)]*\)")
-_NOT_WORD = re.compile(r"[^a-z0-9 ]+")
-_SPACES = re.compile(r"\s+")
 _KEY = re.compile(r"^\s*([0-9]{1,3}|[a-zA-Z])\s*[.)]?\s*$")
 
 
@@ -56,7 +54,7 @@ def options_text(options: Sequence[OfferedOption], *, typed: bool) -> str:
 def words(text: str) -> str:
     """``text`` as compared: folded (no diacritics, lower case), without what is in parentheses,
     punctuation or symbols ("✔ Gửi báo cáo" → "gui bao cao")."""
-    return _SPACES.sub(" ", _NOT_WORD.sub(" ", fold(_PARENTHESES.sub(" ", text)))).strip()
+    return folded_words(_PARENTHESES.sub(" ", text))
 
 
 def pick(text: str, offer: Offer) -> OfferedOption | None:
