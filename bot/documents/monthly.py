@@ -37,7 +37,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.documents.report import CheckLike, PeriodLike, ReportUnit, build_context, clean_text
+from bot.documents.report import ROMAN, CheckLike, PeriodLike, ReportUnit, build_context, clean_text
 from bot.domain.decimals import format_decimal, format_with_unit
 from bot.domain.formatting import format_typed, target_met
 from bot.domain.forms import Field, Form
@@ -49,7 +49,6 @@ from bot.domain.values import Values, compute
 MISSING = "…"
 _ITEM = re.compile(r"^(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[.)]\s)")
 _PLAIN_KINDS = frozenset({"count", "text"})
-_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
 def needs_form_context(form: Form) -> bool:
@@ -145,7 +144,7 @@ def declared_rows(table: Field, value: object) -> list[dict[str, Any]]:
         if row.group and row.group != group:
             group = row.group
             groups += 1
-            roman = _ROMAN[groups - 1] if groups <= len(_ROMAN) else str(groups)
+            roman = ROMAN[groups - 1] if groups <= len(ROMAN) else str(groups)
             rows.append({"is_group": True, "number": roman, "label": row.group, "unit": "", "target": "",
                          "result": "", "met": None})
         result = answers.get(row.id)

@@ -234,7 +234,7 @@ def _period_parts(period: PeriodLike, period_key: str | None) -> dict[str, str]:
     }
 
 
-_ROMAN = ("I", "II", "III", "IV")
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")  # quarters, group numbers
 def _period_wording(period: PeriodLike, parts: Mapping[str, str], wording: str) -> dict[str, str]:
     """The period as the settings word it: a week, "tính đến hết ngày …" or a quarter."""
     end = period.ends_on
@@ -244,7 +244,7 @@ def _period_wording(period: PeriodLike, parts: Mapping[str, str], wording: str) 
         heading, closing = f"({phrase})", phrase
         intro = phrase[:1].upper() + phrase[1:]
     elif wording == "quarter":
-        phrase = say("form_variants.period_quarter", quarter=_ROMAN[(end.month - 1) // 3], year=end.year)
+        phrase = say("form_variants.period_quarter", quarter=ROMAN[(end.month - 1) // 3], year=end.year)
         heading, closing = phrase, phrase
         intro = say("form_variants.period_intro_quarter", quarter=phrase)
     else:
