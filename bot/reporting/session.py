@@ -77,8 +77,9 @@ class ReportSession:
     period: Period
     draft: Draft
     answers: dict[str, Any]
-    previous: dict[str, Any] | None
-    history: list[dict[str, Any]]
+    previous: dict[str, Any] | None  # last period's answers (None when not of the period just before)
+    before: Values | None  # their values
+    past: list[Values]  # the values of the recent periods' reports, newest first
     on_behalf: bool = False
     _cursor_mode: str | None = field(default=None, repr=False)
     _cursor_field: str | None = field(default=None, repr=False)
@@ -88,23 +89,14 @@ class ReportSession:
     _cursor_moved: datetime | None = field(default=None, repr=False)  # when the cursor was last written
     _answered_message: int | None = field(default=None, repr=False)  # see Cursor.answered_message
     _message: int | None = field(default=None, repr=False)  # the message being handled, if typed
-    # Last period and the recent ones, computed once: they do not change while a session lives.
-    _before: Values | None = field(default=None, repr=False)
-    _past: list[Values] = field(default_factory=list, repr=False)
     _suggested: dict[str, Any] = field(default_factory=dict, repr=False)
     # The reasons given for kept soft-check breaks, read once and kept in step with each write.
     _explained: dict[str, str] | None = field(default=None, repr=False)
     # The values of the answers as they stand (their items as the key): computed once per change.
     _computed: tuple[tuple[tuple[str, Any], ...], Values] | None = field(default=None, repr=False)
-    # The history's values, when computed already (see ``past.past_values``).
-    past_values: list[Values] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self._past = (self.past_values if self.past_values is not None and len(self.past_values) == len(self.history)
-                      else [compute(self.form, past) for past in self.history])
-        self._before = (self._past[0] if self.history and self.previous is self.history[0]
-                        else None if self.previous is None else compute(self.form, self.previous))
-        self._suggested = defaults(self.form, self._before)
+        self._suggested = defaults(self.form, self.before)
 
     @classmethod
     async def open(
@@ -132,12 +124,12 @@ class ReportSession:
             unit.code, form.schedule_id, before=period.opens_at, limit=HISTORY_PERIODS
         )
         recent = [s for s in recent if s.period_id != period.id]
-        history = [dict(s.answers) for s in recent]
+        past = past_values(form, recent)  # computed once per submission, not on every update
         follows = bool(recent) and continues(PeriodKey.parse(period.key), recent[0].key)
         session = cls(
             storage=storage, form=form, clock=clock, person=person, unit=unit, period=period, draft=draft,
-            answers=dict(answers), previous=history[0] if follows else None, history=history,
-            on_behalf=on_behalf, past_values=past_values(form, recent),
+            answers=dict(answers), previous=dict(recent[0].answers) if follows else None,
+            before=past[0] if follows else None, past=past, on_behalf=on_behalf,
         )
         if cursor is None or cursor.draft_id != draft.id or cursor.person_id != person.id:
             cursor = await storage.drafts.get_cursor(draft.id, person.id)
@@ -162,7 +154,7 @@ class ReportSession:
         key = tuple(answers.items())
         if self._computed is not None and self._computed[0] == key:
             return self._computed[1]
-        values = compute(self.form, answers, self._before)
+        values = compute(self.form, answers, self.before)
         self._computed = (key, values)
         return values
 
@@ -189,16 +181,6 @@ class ReportSession:
     @property
     def cursor_check(self) -> str | None:
         return self._cursor_check
-
-    @property
-    def before(self) -> Values | None:
-        """Last period's values (None when the last report is not of the period just before)."""
-        return self._before
-
-    @property
-    def past(self) -> list[Values]:
-        """The values of the recent periods' reports, newest first."""
-        return self._past
 
     @property
     def submitted(self) -> bool:
@@ -280,7 +262,7 @@ class ReportSession:
 
     def breaks(self) -> list[CheckResult]:
         relevant = self.relevant()
-        return evaluate_checks(self.form, relevant, self._before, self._past, values=self.values_of(relevant))
+        return evaluate_checks(self.form, relevant, self.before, self.past, values=self.values_of(relevant))
 
     async def explanations(self) -> dict[str, str]:
         if self._explained is None:
