@@ -6,13 +6,14 @@ figure typed at a soft check is the correction (anything else is refused, saying
 
 from __future__ import annotations
 
-from bot.chat.actions import ChooseItem, DraftFile, KeepBreak, ShowDetails, ShowReview
+from bot.chat.actions import ChooseItem, DraftFile, KeepBreak, ShowDetails, ShowReview, encode
 from bot.chat.catalogue import say
 from bot.chat.replies import Document, Message
+from bot.clock import FakeClock
 from bot.reporting.journey import ReportingJourney
 from bot.services import Services
-from storage.models import SubmissionStatus, Unit
-from tests.integration.seed import BALANCED
+from storage.models import Role, SubmissionStatus, Unit
+from tests.integration.seed import BALANCED, bind
 from tests.integration.test_reporting_service import (
     FIRST,
     LAN,
@@ -26,6 +27,7 @@ from tests.integration.test_reporting_service import (
     who,
 )
 
+HOA = 8204  # a second reporter of Lan's commune
 LONG = "Đường truyền mạng tại bộ phận một cửa chập chờn vào giờ cao điểm, " * 8  # about 520 characters
 
 
@@ -128,3 +130,30 @@ async def test_a_text_typed_at_a_warning_is_not_stored_and_says_why(
     assert await services.storage.drafts.explanations(draft_id) == {}
     assert FIRST in await services.storage.drafts.values(draft_id)
 
+
+
+async def test_a_colleague_fixing_the_figure_while_one_writes_the_reason_leaves_one_report(
+        services: Services, communes: list[Unit], clock: FakeClock) -> None:
+    """Lan keeps figures that do not balance and is asked why; meanwhile Hoa, of the same commune,
+    corrects the figure at the same warning. Lan's reason then explains nothing: it is not stored,
+    and Lan sees the report as it now stands, with Hoa's figure and no warning."""
+    journey, lan = ReportingJourney(services), await who(services, LAN)
+    soft, draft_id = await _at_soft_check(journey, services)
+    keep = next(a for a in actions(soft) if isinstance(a, KeepBreak))
+    asked = message(await tap(journey, lan, encode(keep)))
+    assert asked.text == say("reporting.ask_reason")
+
+    await bind(services.storage, HOA, "Trần Thị Hoa", Role.REPORTER, communes[0], clock.now())
+    hoa = await who(services, HOA)
+    at_warning = message(await journey.start(hoa))  # her /baocao: the same warning, still open
+    assert "⚠" in at_warning.text
+    await tap(journey, hoa, f"r:{draft_id}:e:received_in_person")  # she corrects the figure itself
+    fixed = message(await answer(journey, hoa, "0"))
+    assert fixed.text.startswith("✔ Đã lưu «Trực tiếp»: 0.") and "⚠" not in fixed.text
+
+    review = message(await answer(journey, lan, "Có 2 hồ sơ nộp bổ sung cuối ngày."))
+    assert "⚠" not in review.text and "Chưa lưu" not in review.text
+    assert any(isinstance(a, ShowReview) or "Gửi báo cáo" in label
+               for a, label in zip(actions(review), labels(review), strict=True))
+    assert (await services.storage.drafts.values(draft_id))["received_in_person"] == 0
+    assert await services.storage.drafts.explanations(draft_id) == {}
