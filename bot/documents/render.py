@@ -359,7 +359,7 @@ def check_contexts(form: Form | None = None, **kwargs: Any) -> list[dict[str, An
     """Every case an uploaded template is checked with: for several periods (other weeks, other
     years, so a template that branches on the period is caught when it can be), a full report
     with an explained check, a quiet one, and one with no answers at all; once, a report whose
-    optional counts are all blank ("Không có số liệu"), so that the template's blank branches render."""
+    optional counts are all blank (``blanks.button``), so that the template's blank branches render."""
     from bot.domain.periods import PeriodKey, period_for
 
     if form is None:

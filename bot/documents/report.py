@@ -56,7 +56,7 @@ conditions (booleans)
     ``has_overdue`` (late or overdue dossiers), ``has_overdue_reasons``, ``has_withdrawn``,
     ``has_explanations``
 blanks
-    ``blank`` (dict, every figure's id → bool): True for the figures answered "Không có số liệu" and
+    ``blank`` (dict, every figure's id → bool): True for the figures answered ``blanks.button`` and
     those computed from them (``{% if blank.digitized %}``); such a figure prints "chưa có số liệu", a rate with a
     blank part "—"; ``received_online`` is the online total answered when the split is blank
 explanations of soft-check breaks
@@ -389,7 +389,7 @@ def build_context(
 
     form = form or default_form()
     # An unanswered count prints as 0; every derived figure and rate then comes from the form. A
-    # blank ("Không có số liệu": None given for an optional count) stays blank.
+    # blank (``blanks.button``: None given for an optional count) stays blank.
     filled: dict[str, int | str | None] = {}
     for field in form.fields:
         if field.kind == "count" and field.optional and field.id in answers and answers[field.id] is None:
@@ -470,7 +470,7 @@ def build_context(
             "has_overdue": has_overdue,
             "has_overdue_reasons": has_overdue and bool(context.get("overdue_reasons")),
             "has_withdrawn": count("withdrawn") > 0,
-            "blank": blank,  # figures answered "Không có số liệu" (and those computed from them)
+            "blank": blank,  # figures answered ``blanks.button`` (and those computed from them)
             "explanations": items,
             "has_explanations": bool(items),
             "raw": raw,

@@ -166,7 +166,7 @@ def figure_lines(rollup: Rollup) -> list[str]:
     if balance:
         lines.append(balance)
     covered = coverage_items(rollup)
-    if covered:  # some communes answered "Không có số liệu": the sums cover only those that reported
+    if covered:  # some communes answered ``blanks.button``: the sums cover only those that reported
         lines.append(say("blanks.coverage_line", items="; ".join(covered)))
     if not lines:
         lines += [say("rollup_docx.figure", label=d.label, value=named[d.id]) for d in form.derived]
@@ -178,7 +178,7 @@ def figure_lines(rollup: Rollup) -> list[str]:
 
 def coverage_items(rollup: Rollup) -> list[str]:
     """"Số hóa: 80/92 xã có số liệu" for every figure of the form some reporting communes left
-    blank ("Không có số liệu"), in the form's order; none when no commune did."""
+    blank (``blanks.button``), in the form's order; none when no commune did."""
     t, form = rollup.totals, rollup.form
     idents = [*(f.id for f in form.count_fields), *(d.id for d in form.derived), *(r.id for r in form.rates)]
     return [f"{form.label_of(ident, short=True)}: {covered}"

@@ -190,7 +190,7 @@ def _main_sheet(book: _Book, rollup: Rollup, tz: Any) -> None:
             c = start_counts
             for ident in counts + derived:
                 if ident in report.answers and report.answers[ident] is None and ident in blanks:
-                    sheet.write_string(r, c, "-", book.text)  # "Không có số liệu": read back as a blank
+                    sheet.write_string(r, c, "-", book.text)  # ``blanks.button``: read back as a blank
                 else:
                     book.put_count(sheet, r, c, row.counts.get(ident))
                 c += 1
@@ -226,7 +226,7 @@ def _totals_sheet(book: _Book, rollup: Rollup) -> None:
     sheet.write_row(top, 0, [say("rollup_xlsx.figure_header"), rollup.period.short_label, label_previous,
                              say("rollup_xlsx.change")], book.header)
     totals = rollup.totals
-    if totals.blanks:  # some communes answered "Không có số liệu": how many have each figure
+    if totals.blanks:  # some communes answered ``blanks.button``: how many have each figure
         sheet.set_column(4, 4, 22)
         sheet.write_string(top, 4, say("blanks.coverage_header"), book.header)
     r = top + 1

@@ -38,14 +38,14 @@ class AnswerError(ValueError):
 
 
 def is_blank_answer(text: str) -> bool:
-    """Whether ``text`` says the figure is not known ("-", "không rõ", "không có số liệu" …): an
-    optional count then takes the blank ("Không có số liệu"), never 0."""
+    """Whether ``text`` says the figure is not known (one of the catalogue's ``blanks.words``): an
+    optional count then takes the blank (``blanks.button``), never 0."""
     return is_keyword(" ".join(text.strip().rstrip(".").split()), "blanks.words")
 
 
 def is_blank_value(field: Field, value: object) -> bool:
-    """Whether a value read from a file (JSON null, "-", "không rõ" …) is the blank of an optional
-    count ("Không có số liệu"), which is stored as None, never 0."""
+    """Whether a value read from a file (JSON null, or one of ``blanks.words``) is the blank of an optional
+    count (``blanks.button``), which is stored as None, never 0."""
     return field.optional and (value is None or isinstance(value, str) and is_blank_answer(value))
 
 

@@ -298,8 +298,8 @@ def _together(form: Form, check: OutlierCheck, results: list[CheckResult],
 
 
 def skipped_checks(form: Form, values: Values) -> list[tuple[str, tuple[str, ...]]]:
-    """The rule checks not made because a figure they need was answered blank ("Không có số
-    liệu"): (check id, the blank fields it reads, in form order), in form order."""
+    """The rule checks not made because a figure they need was answered blank (``blanks.button``):
+    (check id, the blank fields it reads, in form order), in form order."""
     blank = frozenset(ident for ident in values.blanks if ident in form.fields_by_id)
     if not blank:
         return []

@@ -9,7 +9,7 @@ Nothing here evaluates strings as code. In a form file:
   online dossiers as their split, else as the total answered when the split is blank);
 - a *condition* is a one-key mapping ``eq|ne|lt|le|gt|ge: [a, b]``, ``all: [conditions]``,
   ``any: [conditions]``, ``not: condition``, ``answered: id`` or ``blank: id`` (the field was
-  answered "Không có số liệu"; never unknown).
+  answered ``blanks.button``; never unknown).
 
 They are parsed at load time (:func:`parse_expression`, :func:`parse_condition`) into pydantic
 models discriminated by ``op``. Evaluation is three-valued: a value that is not known yet makes the
@@ -61,7 +61,7 @@ class Scope(Protocol):
 
 @runtime_checkable
 class BlankScope(Protocol):
-    """A scope that also knows the answers given as blank ("Không có số liệu")."""
+    """A scope that also knows the answers given as blank (``blanks.button``)."""
 
     def is_blank(self, ident: str) -> bool: ...
 
@@ -349,7 +349,7 @@ class Answered(_Node):
 
 
 class Blank(_Node):
-    """True when the field was answered blank ("Không có số liệu"), else False (a field not
+    """True when the field was answered blank (``blanks.button``), else False (a field not
     answered yet is not blank: a question asked only after a blank is not counted before it)."""
 
     op: Literal["blank"] = "blank"

@@ -128,7 +128,7 @@ class Field(_Model):
     ask_if: ConditionField | None = None
     default_from_previous: str | None = None
     offer_previous: bool = False
-    optional: bool = False  # a count that may be answered "Không có số liệu" (a blank, never 0)
+    optional: bool = False  # a count that may be answered ``blanks.button`` (a blank, never 0)
     aliases: tuple[str, ...] = ()
     section: str | None = None
     several_messages: bool = False  # a long text entered over several messages, up to max_length

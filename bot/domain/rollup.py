@@ -203,7 +203,7 @@ class Totals:
     targets: dict[str, TargetCount] = field(default_factory=dict)
     spreads: dict[str, Spread | None] = field(default_factory=dict)
     statuses: dict[str, dict[str, int]] = field(default_factory=dict)
-    # Blanks ("Không có số liệu"): whether a commune that reported left a figure blank, and then how
+    # Blanks (``blanks.button``): whether a commune that reported left a figure blank, and then how
     # many communes have each count, derived figure and rate (see _cover).
     coverage: dict[str, int] = field(default_factory=dict)
     blanks: bool = False
@@ -743,7 +743,7 @@ def _figure_lines(rollup: Rollup) -> list[str]:
             value = format(named[ident])
         line = f"• {label}: {value}" + named.fill(item.note)
         covered = totals.coverage_text(form, ident)
-        if covered is not None:  # some communes answered "Không có số liệu"
+        if covered is not None:  # some communes answered ``blanks.button``
             line += f" ({covered})"
         change = changes.get(ident)
         if change is not None:

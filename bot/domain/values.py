@@ -2,7 +2,7 @@
 
 A derived figure or a rate is known as soon as all of its inputs are; a rate whose denominator is
 zero is known and ``None`` (printed "—"), and so is a rate with a blank part. A blank is an
-optional count answered "Không có số liệu" (``None`` under its id, JSON null where stored): it is
+optional count answered ``blanks.button`` (``None`` under its id, JSON null where stored): it is
 answered but has no value, never 0; the derived figures reading it are blank too (``blanks``
 holds both), unless another way gives them (``first``). Counts and texts are kept as answered (``answers``);
 the other kinds are read from their stored JSON into ``typed``: a decimal or percentage as a
@@ -47,7 +47,7 @@ class Values:
     blanks: frozenset[str] = frozenset()  # counts answered blank, and derived figures unknown for that
 
     def is_blank(self, ident: str) -> bool:
-        """Whether ``ident`` was answered "Không có số liệu" (or is a figure computed from one)."""
+        """Whether ``ident`` was answered ``blanks.button`` (or is a figure computed from one)."""
         return ident in self.blanks
 
     def get(self, ident: str) -> Value:
