@@ -142,7 +142,7 @@ def coerce_answers(form: Form, data: Mapping[str, Any], source: str) -> tuple[di
             continue
         field_ = form.field(key)
         if is_blank_value(field_, value):
-            answers[key] = None  # null or "-": "Không có số liệu", a blank, not 0
+            answers[key] = None  # null or a blanks.words entry: the blank (blanks.button), not 0
             continue
         if value is None:
             continue

@@ -138,7 +138,7 @@ def check_answers(
             checked.warnings.append(say("importing.unknown_field", field=str(ident)[:40], form=form.id))
             continue
         if is_blank_value(item, value):
-            checked.answers[ident] = None  # JSON null or "-": "Không có số liệu", a blank, not 0
+            checked.answers[ident] = None  # JSON null or a blanks.words entry: the blank (blanks.button), not 0
             continue
         if not has_value(value):  # (an empty .xlsx cell is not read: unanswered, not blank)
             continue
