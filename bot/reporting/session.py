@@ -94,6 +94,9 @@ class ReportSession:
     _explained: dict[str, str] | None = field(default=None, repr=False)
     # The values of the answers as they stand (their items as the key): computed once per change.
     _computed: tuple[tuple[tuple[str, Any], ...], Values] | None = field(default=None, repr=False)
+    # The checks that fire on the answers as they stand (their items as the key): one update may read
+    # them several times (the open warnings, then the review).
+    _fired: tuple[tuple[tuple[str, Any], ...], list[CheckResult]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._suggested = defaults(self.form, self.before)
@@ -261,8 +264,13 @@ class ReportSession:
             self._cursor_shown = at
 
     def breaks(self) -> list[CheckResult]:
+        """Every check that fires on the relevant answers as they stand (computed once per change)."""
         relevant = self.relevant()
-        return evaluate_checks(self.form, relevant, self.before, self.past, values=self.values_of(relevant))
+        key = tuple(relevant.items())
+        if self._fired is None or self._fired[0] != key:
+            self._fired = (key, evaluate_checks(self.form, relevant, self.before, self.past,
+                                                values=self.values_of(relevant)))
+        return list(self._fired[1])
 
     async def explanations(self) -> dict[str, str]:
         if self._explained is None:
