@@ -174,9 +174,10 @@ class ReportingJourney:
         """A typed message: the answer to the question asked now, a reason, or many figures at once.
         An ``edited`` message changes nothing: it answered an earlier question, if any. ``message``
         is the messenger's id of it: a message delivered again is not taken twice."""
-        session = await self._active(identity)  # read on the quick path, before the write lock
+        units = await reporter_communes(self.services.storage, identity)
+        session = await self._active(identity, units)  # read on the quick path, before the write lock
         if not edited and (form := _bulk_form(self.services, session, text)) is not None:
-            return await self._bulk(identity, session, text, message, form)
+            return await self._bulk(identity, units, session, text, message, form)
         if session is None:
             return Turn([Message(_stray_text_hint(identity))])
         async with self.services.storage.db.transaction(quick=True):
@@ -188,13 +189,12 @@ class ReportingJourney:
             screen = render(session, steps)
         return _turn(session, screen)
 
-    async def _bulk(self, identity: Identity, session: ReportSession | None, text: str,
+    async def _bulk(self, identity: Identity, units: list[Unit], session: ReportSession | None, text: str,
                     message: int | None, form: Form) -> Turn:
         """"Label: value" lines, wherever they come: before /baocao (the report of the ``form``
         whose labels they use is opened), mid-form, at a warning, on the review (the session's own
         form). A report already sent for an earlier period is not reopened by them: they go to the
         period to report on now."""
-        units = await reporter_communes(self.services.storage, identity)
         if not units:
             return Turn([Message(_stray_text_hint(identity))])
         if session is None and len(units) > 1:
@@ -342,12 +342,15 @@ class ReportingJourney:
         return await ReportSession.open(services.storage, form, services.clock, identity.person, unit,
                                         period=period, draft=draft, cursor=cursor)
 
-    async def _active(self, identity: Identity) -> ReportSession | None:
-        """The draft this person is being asked about now (their most recent cursor), in scope."""
+    async def _active(self, identity: Identity, units: list[Unit] | None = None) -> ReportSession | None:
+        """The draft this person is being asked about now (their most recent cursor), in scope;
+        ``units``: their communes, when the caller has just read them."""
         if identity.person is None:
             return None
         storage = self.services.storage
-        by_code = {u.code: u for u in await reporter_communes(storage, identity)}
+        if units is None:
+            units = await reporter_communes(storage, identity)
+        by_code = {u.code: u for u in units}
         if not by_code:
             return None
         for cursor, draft in await storage.drafts.cursors_with_drafts(identity.person.id):
