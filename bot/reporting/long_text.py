@@ -126,13 +126,8 @@ def _writing_field(session: ReportSession, field_id: str, *, from_question: bool
     modes = (LONG, ANSWER) if from_question else (LONG,)
     if session.mode not in modes or session.cursor_field != field_id or session.submitted:
         return None
-    target = _field(session.form, field_id)
+    target = session.field_or_none(field_id)
     return target if target is not None and target.several_messages else None
-
-
-def _field(form: Form, field_id: str | None) -> Field | None:
-    """The form's field, or None for an id it does not have (a stale or forged button)."""
-    return form.fields_by_id.get(field_id or "")
 
 
 async def _stale(session: ReportSession) -> list[Step]:
@@ -165,7 +160,7 @@ def offers_section(form: Form, target: Field, suggested: Mapping[str, Any], aske
 
 async def keep_section(session: ReportSession, section_id: str) -> list[Step]:
     """Every text of the section as last period's, then the next question still open."""
-    target = _field(session.form, session.cursor_field)
+    target = session.field_or_none(session.cursor_field or "")
     asked = session.questions()
     if (session.mode != ANSWER or target is None or target.section != section_id
             or not offers_section(session.form, target, session.suggestions, asked)):

@@ -335,10 +335,8 @@ class ReportSession:
         return self.ask(nxt)
 
     def field_or_none(self, field_id: str) -> Field | None:
-        try:
-            return self.form.field(field_id)
-        except KeyError:
-            return None
+        """The form's field, or None for an id it does not have (a stale or forged button)."""
+        return self.form.fields_by_id.get(field_id)
 
     # -- answering --------------------------------------------------------------------------
 
