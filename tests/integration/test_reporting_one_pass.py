@@ -11,6 +11,7 @@ from bot.clock import FakeClock
 from bot.onboarding.welcome import help_for
 from bot.reporting.journey import ReportingJourney, Turn
 from bot.services import Services
+from storage import Storage
 from storage.models import Role, Unit
 from tests.integration.busy_week import BUSY_LINES, BUSY_SIX, TEXT_LINES, TEXTS, USUAL, seed_usual_weeks
 from tests.integration.conftest import LAN
@@ -216,3 +217,26 @@ async def test_a_text_typed_at_the_list_of_warnings_is_not_stored_and_says_why(
     assert again.text.startswith(say("reporting_entry.warnings_open", sent="số liệu đúng"))
     assert say("reporting_entry.warnings_title", count=3) in again.text
     assert await services.storage.drafts.explanations(draft_id) == {}
+
+
+async def test_a_restart_while_one_reason_for_all_is_asked_asks_it_again(
+        services: Services, communes: list[Unit], clock: FakeClock) -> None:
+    shown, draft_id = await _busy(services, communes, clock, BUSY_LINES.replace("chuyển sang: 48", "chuyển sang: 50"))
+    lan = await who(services, LAN)
+    await tap(ReportingJourney(services), lan, f"r:{draft_id}:a")  # «Giữ nguyên tất cả»: the reason is asked
+    restarted = Services(settings=services.settings, clock=clock, forms=services.forms)
+    restarted.attach_storage(await Storage.open(services.settings.database_path))  # a new process, same file
+    try:
+        journey = ReportingJourney(restarted)
+        again = message(await journey.start(lan))  # /baocao after the restart
+        assert again.text == say("reporting_entry.ask_reason_all", count=3)
+        short = message(await answer(journey, lan, "ok"))  # refused, saying why; still asked
+        assert short.text.startswith("✖ Chưa lưu. Lý do quá ngắn (2 ký tự)")
+        assert say("reporting_entry.ask_reason_all", count=3) in short.text
+        assert await restarted.storage.drafts.explanations(draft_id) == {}
+        review = message(await answer(journey, lan, REASON))
+        assert review.text.startswith(say("reporting_entry.reasons_kept", count=3))
+        assert set(await restarted.storage.drafts.explanations(draft_id)) == {
+            "balance", "continuity", "outlier:received_online_full"}
+    finally:
+        await restarted.storage.close()
