@@ -7,7 +7,6 @@ rollup with no code written for it."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +19,6 @@ from bot.chat.actions import Action, AnswerZero, ChooseOption, ChooseText, Finis
 from bot.chat.catalogue import say
 from bot.chat.replies import Document, Later
 from bot.clock import VN_TZ, FakeClock
-from bot.domain.forms import load_forms
 from bot.reporting.documents import report_document
 from bot.reporting.screens import Screen, render, review_text
 from bot.reporting.session import ReportSession
@@ -28,7 +26,6 @@ from bot.reporting.steps import Ask, Refused, Review, Submitted
 from bot.services import Services
 from bot.settings import PROJECT_ROOT, Settings
 from bot.supervising.rollup_service import produce
-from storage import Storage
 from storage.models import Role
 from tests.integration.seed import bind, load_units
 from tests.integration.third_form import FORM_ID, write_third_form
@@ -38,18 +35,17 @@ LAN, TU = 8401, 8402
 
 
 @pytest.fixture
-async def services(tmp_path: Path) -> AsyncIterator[Services]:
+def settings(tmp_path: Path) -> Settings:
+    """The settings of a folder holding only the third form and its template (the ``services``
+    fixture of tests/integration/conftest.py builds on them)."""
     templates = write_third_form(tmp_path / "templates")
-    settings = Settings(_env_file=None, database_path=tmp_path / "baocao.db",
-                        forms_dir=templates / "forms", templates_dir=templates)
-    clock = FakeClock(datetime(2026, 5, 2, 9, 0, tzinfo=VN_TZ))
-    services = Services(settings=settings, clock=clock, forms=load_forms(settings.forms_dir))
-    storage = await Storage.open(settings.database_path)
-    services.attach_storage(storage)
-    try:
-        yield services
-    finally:
-        await storage.close()
+    return Settings(_env_file=None, database_path=tmp_path / "baocao.db",
+                    forms_dir=templates / "forms", templates_dir=templates)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 5, 2, 9, 0, tzinfo=VN_TZ))
 
 
 def choices(screen: Screen) -> list[tuple[str, Action]]:
