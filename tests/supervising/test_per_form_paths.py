@@ -8,15 +8,15 @@ from __future__ import annotations
 import asyncio
 
 from bot.chat.actions import ShowRollup
-from bot.chat.replies import Message
+from bot.chat.replies import Message, TapAnswer
 from bot.domain.forms import load_forms
 from bot.domain.rollup_spec import MessageLine
-from bot.supervising import approval, commune, missing, rollup
+from bot.supervising import approval, commune, missing, on_behalf, rollup
 from storage.models import Role, SubmissionStatus
 from tests.integration.seed import bind
 from tests.supervising.conftest import SUP as SUP_WEEKLY
 from tests.supervising.conftest import Desk, Told
-from tests.supervising.monthly import MONTHLY, REP, SUP, MonthlyDesk
+from tests.supervising.monthly import APRIL, MONTHLY, REP, SUP, MonthlyDesk
 
 SECOND_SUP = 7001  # a second supervisor of province 19
 
@@ -87,3 +87,43 @@ async def test_xa_for_a_form_whose_rollup_section_is_wrong(monthly: MonthlyDesk)
     history = card[1]
     assert isinstance(history, commune.HistoryTable)
     assert history.rows[0] == ("Kỳ",) and history.rows[1] == ("T4/26",)
+
+
+async def test_tonghop_with_the_monthly_word_and_a_week(monthly: MonthlyDesk) -> None:
+    """«/tonghop 2025-W50 thang»: the week is no period of the monthly report; told so with a month
+    as the example (not a week, which is what was typed), and nothing is built."""
+    sup = await monthly.who(SUP)
+    replies = await rollup.rollup_command(monthly.services, sup, ["2025-W50", "thang"])
+    assert isinstance(replies, list) and isinstance(replies[0], Message)
+    assert replies[0].text == ("Kỳ «2025-W50» không phải là kỳ của Báo cáo tháng tiến độ thực hiện Nghị quyết "
+                               "số 57-NQ/TW. Anh/Chị vui lòng ghi kỳ theo dạng, VD: 2026-04")
+
+
+async def test_nhapthay_with_the_period_before_the_monthly_word(monthly: MonthlyDesk) -> None:
+    """«/nhapthay <mã> 2026-04 thang» reads as «/nhapthay <mã> thang 2026-04»: April's template,
+    not «no commune matches "<mã> 2026-04"»; a week with the monthly word is refused with a month
+    as the example, and a month that does not exist with the reason."""
+    sup = await monthly.who(SUP)
+    code = monthly.second
+    for typed in (f"/nhapthay {code} {APRIL} thang", f"/nhapthay {code} thang {APRIL}"):
+        template = await on_behalf.on_behalf_command(monthly.services, sup, typed)
+        assert template[1].text.startswith(f"/nhapthay {code} {APRIL}\n"), typed
+    week = await on_behalf.on_behalf_command(monthly.services, sup, f"/nhapthay {code} 2025-W50 thang")
+    assert [reply.text for reply in week if isinstance(reply, Message)] == [
+        "Kỳ «2025-W50» không phải là kỳ của Báo cáo tháng tiến độ thực hiện Nghị quyết số 57-NQ/TW. "
+        "Anh/Chị vui lòng ghi kỳ theo dạng, VD: 2026-04"]
+    bad = await on_behalf.on_behalf_command(monthly.services, sup, f"/nhapthay {code} 2026-13 thang")
+    assert [reply.text for reply in bad if isinstance(reply, Message)] == [
+        "«2026-13» không phải là tháng báo cáo. Anh/Chị vui lòng ghi kỳ theo dạng năm-tháng, VD: 2026-04"]
+
+
+async def test_nhapthay_monthly_for_a_commune_of_another_province(monthly: MonthlyDesk) -> None:
+    """By code: refused; by name: not found in the supervisor's province."""
+    sup = await monthly.who(SUP)
+    elsewhere = await monthly.storage.units.get(monthly.elsewhere)
+    assert elsewhere is not None
+    by_code = await on_behalf.on_behalf_command(monthly.services, sup, f"/nhapthay {elsewhere.code} thang")
+    assert by_code == [TapAnswer("Anh/Chị không có quyền dùng lệnh này.", alert=True)]
+    by_name = await on_behalf.on_behalf_command(monthly.services, sup, f"/nhapthay {elsewhere.name} thang")
+    assert [reply.text for reply in by_name if isinstance(reply, Message)] == [
+        f"Không tìm thấy xã, phường nào khớp «{elsewhere.name}» trong tỉnh của Anh/Chị."]
