@@ -8,15 +8,17 @@ from __future__ import annotations
 import asyncio
 
 from bot.chat.actions import ShowRollup
+from bot.chat.catalogue import say
 from bot.chat.replies import Message, TapAnswer
 from bot.domain.forms import load_forms
 from bot.domain.rollup_spec import MessageLine
-from bot.supervising import approval, commune, missing, on_behalf, rollup
+from bot.supervising import approval, commune, missing, on_behalf, return_reason, rollup
+from storage import Storage
 from storage.models import Role, SubmissionStatus
 from tests.integration.seed import bind
 from tests.supervising.conftest import SUP as SUP_WEEKLY
 from tests.supervising.conftest import Desk, Told
-from tests.supervising.monthly import APRIL, MONTHLY, REP, SUP, MonthlyDesk
+from tests.supervising.monthly import APRIL, MONTHLY, OTHER, REP, SUP, MonthlyDesk
 
 SECOND_SUP = 7001  # a second supervisor of province 19
 
@@ -127,3 +129,28 @@ async def test_nhapthay_monthly_for_a_commune_of_another_province(monthly: Month
     by_name = await on_behalf.on_behalf_command(monthly.services, sup, f"/nhapthay {elsewhere.name} thang")
     assert [reply.text for reply in by_name if isinstance(reply, Message)] == [
         f"Không tìm thấy xã, phường nào khớp «{elsewhere.name}» trong tỉnh của Anh/Chị."]
+
+
+async def test_a_monthly_return_asked_survives_a_restart_and_not_for_another_province(monthly: MonthlyDesk) -> None:
+    """«↩ Trả lại để sửa» on April's report: refused to the supervisor of another province; the
+    question asked before a restart takes the reason after it, and the monthly report is returned."""
+    target = monthly.submissions[monthly.first]
+    refused = await return_reason.ask_reason(monthly.services, await monthly.who(OTHER), target.id)
+    assert refused == [TapAnswer(say("common.not_allowed"), alert=True)]
+    asked = await return_reason.ask_reason(monthly.services, await monthly.who(SUP), target.id)
+    assert isinstance(asked[1], Message) and asked[1].text.startswith("↩ Trả lại báo cáo Tháng 4/2026")
+    await monthly.storage.close()
+    reopened = await Storage.open(monthly.services.settings.database_path)
+    try:
+        monthly.services.attach_storage(reopened)
+        told = Told()
+        done = await return_reason.take_reason(monthly.services, await monthly.who(SUP),
+                                               "Phụ lục nhiệm vụ ghi 7, mục 1.3 ghi 6.", told)
+        assert done is not None and any(isinstance(reply, Message) and reply.text.startswith(
+            "Đã trả lại báo cáo Tháng 4/2026") for reply in done)
+        returned = await reopened.submissions.get(target.id)
+        assert returned is not None and returned.status == SubmissionStatus.RETURNED
+        assert returned.status_reason == "Phụ lục nhiệm vụ ghi 7, mục 1.3 ghi 6."
+        assert len(told.to(REP)) == 1
+    finally:
+        await reopened.close()
