@@ -154,3 +154,16 @@ async def test_a_monthly_return_asked_survives_a_restart_and_not_for_another_pro
         assert len(told.to(REP)) == 1
     finally:
         await reopened.close()
+
+
+async def test_chuanop_with_a_period_says_it_lists_the_open_one(monthly: MonthlyDesk) -> None:
+    """«/chuanop thang 2026-04» (or a month that does not exist): /chuanop takes no period, which
+    it says with an example, rather than «no province matches "2026-04"»."""
+    sup = await monthly.who(SUP)
+    for typed, word in (("thang 2026-04", "2026-04"), ("thang 2026-13", "2026-13"), ("2025-W50", "2025-W50")):
+        replies = await missing.missing_command(monthly.services, sup, typed)
+        assert [reply.text for reply in replies if isinstance(reply, Message)] == [
+            say("per_form_arguments.chuanop_no_period", word=word)], typed
+    assert say("per_form_arguments.chuanop_no_period", word="2026-04") == (
+        "/chuanop cho danh sách xã chưa nộp của kỳ đang mở, không nhận kỳ «2026-04». Anh/Chị vui lòng gõ "
+        "/chuanop, có thể kèm tên tỉnh và báo cáo, VD: /chuanop tháng")
