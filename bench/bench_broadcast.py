@@ -27,6 +27,8 @@ from pathlib import Path
 from bot.administering.units import official_units
 from bot.app import build_application
 from bot.clock import VN_TZ, FakeClock
+from bot.context import BaocaoApplication
+from bot.notices.broadcast import AfterSend, DrainReport
 from bot.notices.plan import REMINDER
 from bot.settings import Settings
 from sandbox import SandboxClient
@@ -86,6 +88,20 @@ async def _sandbox_process(log: Path) -> AsyncIterator[str]:
         await process.wait()
 
 
+async def fire_and_drain(app: BaocaoApplication, after_send: AfterSend | None = None) -> tuple[int, DrainReport, float]:
+    """Record the week's first reminder, then send it all: the notices recorded, the drain's report
+    and the ``perf_counter`` at which the sending began (the measure starts there)."""
+    scheduler = app.reminders
+    assert scheduler is not None, "the calendar is installed by initialize()"
+    if after_send is not None:
+        scheduler.broadcaster.after_send = after_send
+    [period] = [p for p in await scheduler.reminders.ensure_periods("tthc-weekly", REMINDER_AT)
+                if p.key == "2025-W50"]
+    recorded = await scheduler.reminders.fire(period, REMINDER, REMINDER_AT)
+    started = time.perf_counter()
+    return recorded, await scheduler.broadcaster.drain(), started
+
+
 async def _run(chats: int, injected_429: float) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.db"
@@ -99,13 +115,7 @@ async def _run(chats: int, injected_429: float) -> dict[str, float]:
             clock = FakeClock(REMINDER_AT)
             app = build_application(settings, token="123456:TEST", clock=clock)
             async with app:
-                scheduler = app.reminders
-                assert scheduler is not None, "the calendar is installed by initialize()"
-                [period] = [p for p in await scheduler.reminders.ensure_periods("tthc-weekly", REMINDER_AT)
-                            if p.key == "2025-W50"]
-                recorded = await scheduler.reminders.fire(period, REMINDER, REMINDER_AT)
-                started = time.perf_counter()
-                report = await scheduler.broadcaster.drain()
+                recorded, report, started = await fire_and_drain(app)
                 seconds = time.perf_counter() - started
             stats = await client.stats()
     ideal = chats / TELEGRAM_PER_SECOND

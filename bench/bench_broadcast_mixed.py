@@ -27,11 +27,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench.bench_broadcast import REMINDER_AT, _free_port, _sandbox_process  # noqa: F401 - shared set-up
+from bench.bench_broadcast import REMINDER_AT, _sandbox_process, fire_and_drain
 from bot.administering.units import official_units
 from bot.app import build_application
 from bot.clock import FakeClock
-from bot.notices.plan import REMINDER
 from bot.notices.sending import Sent
 from bot.settings import Settings
 from sandbox import SandboxClient
@@ -109,14 +108,7 @@ async def _run(chats: int, zalo_share: float, zalo_rate: float) -> dict[str, flo
                 confirmed["zalo" if notice.chat_id < 0 else "telegram"].append(time.perf_counter())
 
             async with app:
-                scheduler = app.reminders
-                assert scheduler is not None, "the calendar is installed by initialize()"
-                scheduler.broadcaster.after_send = note
-                [period] = [p for p in await scheduler.reminders.ensure_periods("tthc-weekly", REMINDER_AT)
-                            if p.key == "2025-W50"]
-                recorded = await scheduler.reminders.fire(period, REMINDER, REMINDER_AT)
-                started = time.perf_counter()
-                report = await scheduler.broadcaster.drain()
+                recorded, report, started = await fire_and_drain(app, after_send=note)
                 seconds = time.perf_counter() - started
             telegram_stats = await client.stats()
             zalo_stats = await client.zalo.stats()

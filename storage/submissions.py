@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from pydantic import JsonValue
 
 from .base import Repository
-from .codec import dt_text, from_json, json_text
+from .codec import dt_from_text, dt_text, from_json, json_text
 from .models import Submission, SubmissionStatus
 
 _COLUMNS = (
@@ -150,6 +150,17 @@ class SubmissionRepo(Repository):
             (period_id, unit_code),
         )
         return [_submission(row) for row in rows]
+
+    async def first_sent(self, period_id: int) -> dict[str, tuple[datetime, bool]]:
+        """Each unit's first version of the period: when it was sent, and whether that moment is
+        unknown (imported without it). One query for a rollup, instead of ``versions`` per unit."""
+        rows = await self.db.fetch_all(
+            "SELECT unit_code, submitted_at, untimed FROM submissions WHERE period_id = ? AND version ="
+            " (SELECT MIN(v.version) FROM submissions v WHERE v.period_id = submissions.period_id"
+            " AND v.unit_code = submissions.unit_code)",
+            (period_id,),
+        )
+        return {row["unit_code"]: (dt_from_text(row["submitted_at"]), bool(row["untimed"])) for row in rows}
 
     async def list_latest_for_period(self, period_id: int, province_code: str | None = None) -> list[Submission]:
         """One row per unit that submitted for the period (its latest version), in unit code

@@ -162,14 +162,14 @@ async def decide(storage: Storage, identity: Identity, action: UseTemplate | Dro
     record = await _waiting(storage, identity, action.template_id, unassigned=False)
     if isinstance(record, list):
         return record
-    content = await storage.templates.content(record.id)
     stale: list[Reply] = [TapAnswer(say("common.stale_button"), alert=True)]
-    if content is None:
-        return stale
-    if isinstance(action, DropTemplate):
+    if isinstance(action, DropTemplate):  # the file is not read to be dropped
         if not await storage.templates.remove(record.id):  # answered by a tap before this one
             return stale
         return [TapAnswer(), ClearChoices(), Message(say("report_template.dropped"))]
+    content = await storage.templates.content(record.id)
+    if content is None:
+        return stale
     async with storage.db.transaction():
         if not await storage.templates.remove(record.id):  # answered by a tap before this one
             return stale

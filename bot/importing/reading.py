@@ -34,6 +34,7 @@ from bot.documents.rollup_xlsx import (
     UNIT_NAME,
     computed_headers,
 )
+from bot.domain.arguments import keywords
 from bot.domain.forms import Form
 from bot.domain.rollup import explanation_text
 from bot.domain.text import fold
@@ -100,7 +101,7 @@ def header_map(form: Form, headers: Sequence[Any]) -> tuple[dict[int, str], dict
         "name": [UNIT_NAME, "Tên xã", "Tên đơn vị", "Đơn vị"],
         "period": [PERIOD, "Kỳ", "period"],
         "explanations": [EXPLANATIONS, "explanations"],
-        "submitted_at": [SUBMITTED_AT, "submitted_at", *say("import_times.sent_headers").split(" | ")],
+        "submitted_at": [SUBMITTED_AT, "submitted_at", *keywords("import_times.sent_headers")],
     }
     special_keys = {_header_key(name): special for special, names in special_names.items() for name in names}
     ignored = {_header_key(name) for name in computed_headers(form)}

@@ -5,18 +5,20 @@ the former; who can be reached is storage.missing's one definition."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from bot.chat.access import Identity
 from bot.chat.actions import NudgeMissing, ShowMissing
 from bot.chat.catalogue import say
 from bot.chat.replies import Choice, Message, Reply
+from bot.domain.arguments import ArgumentError
 from bot.domain.numbers import format_count, format_date
 from bot.domain.periods import current_open_period, period_label
 from bot.notices.plan import allowed_moment
 from bot.reporting.periods import ensure_period
 from bot.services import Services
 from bot.supervising.reach import Line, fit, named, unreachable_lines
-from bot.supervising.scope import find_province, province_choices, provinces_of, refusal
+from bot.supervising.scope import find_province, period_key, province_choices, provinces_of, refusal
 from bot.supervising.which_form import ask_form, carried, pick, report_named
 
 
@@ -26,6 +28,9 @@ async def missing_command(services: Services, identity: Identity, query: str) ->
     storage = services.storage
     picked = pick(services, query.split())
     form = carried(services, picked.form)
+    period = _period_word(picked.rest, services.clock.now().date())
+    if period is not None:  # the list is of the open period: a period typed is not a province
+        return [Message(say("per_form_arguments.chuanop_no_period", word=period))]
     query = " ".join(picked.rest)
     provinces = await find_province(storage, identity, query) if query else await provinces_of(storage, identity)
     if len(provinces) == 1:
@@ -33,6 +38,17 @@ async def missing_command(services: Services, identity: Identity, query: str) ->
     text = (say("supervising.choose_province") if provinces or not query
             else say("supervising.no_province_match", query=query))
     return [province_choices(text, provinces, lambda code: ShowMissing(code, form))]
+
+
+def _period_word(words: Sequence[str], today: date) -> str | None:
+    """The first of ``words`` that reads as a period, or tries to («2026-04», «2026-13»)."""
+    for word in words:
+        try:
+            if period_key(word, today) is not None:
+                return word
+        except ArgumentError:
+            return word
+    return None
 
 
 async def show_missing(services: Services, identity: Identity, province: str, form_id: str | None = None

@@ -18,7 +18,7 @@ from bot.domain.evaluate import defaults
 from bot.domain.forms import Field, Form
 from bot.domain.message_length import cut
 from bot.domain.numbers import format_count
-from bot.domain.periods import PeriodKey, current_open_period, period_label
+from bot.domain.periods import current_open_period, period_label
 from bot.domain.text import fold
 from bot.importing.entry import check_answers, context_of, enter_report, period_of
 from bot.reporting.periods import ensure_period
@@ -28,7 +28,7 @@ from bot.services import Services
 from bot.supervising.commune import report_lines
 from bot.supervising.scope import commune_in_scope, period_key, refusal, search_communes
 from bot.supervising.tell import Tell, tell_reporters
-from bot.supervising.which_form import ask_form, carried, pick
+from bot.supervising.which_form import ask_form, carried, other_kind, pick
 from storage.models import Period, Submission, SubmissionStatus, Unit, UnitKind
 
 PLAIN_KINDS = ("count", "text")  # read by the shared check; the other kinds here, as the chat reads them
@@ -117,12 +117,18 @@ async def on_behalf_command(services: Services, identity: Identity, text: str) -
     first, *rest = text.split("\n")
     tokens = first.split()[1:]
     now = services.clock.now()
-    try:
-        key = period_key(tokens[-1], now.date()) if tokens else None
-    except ArgumentError as exc:
-        return [Message(exc.reason)]
-    if key is not None:
-        tokens = tokens[:-1]
+    key = None
+    places = [len(tokens) - 1] if tokens else []  # the period: the last word…
+    if len(tokens) > 2:
+        places.append(len(tokens) - 2)  # …or the one before the report's word after a commune («… 2026-04 tháng»)
+    for index in places:
+        try:
+            key = period_key(tokens[index], now.date())
+        except ArgumentError as exc:
+            return [Message(exc.reason)]
+        if key is not None:
+            del tokens[index]
+            break
     picked = pick(services, tokens, key, last_only=True)
     query = " ".join(picked.rest)
     if not query:
@@ -142,8 +148,9 @@ async def on_behalf_command(services: Services, identity: Identity, text: str) -
     form = picked.form
     if form is None:
         return [_ask(services, unit)]
-    if key is not None and PeriodKey.parse(key).kind != form.period.kind:
-        return [Message(say("supervising.nhapthay_help"))]
+    refused = other_kind(form, key, now.date()) if key is not None else None
+    if refused is not None:
+        return [refused]
     if key is not None:
         period = await period_of(storage, form, key)
         if period.opens_at > now:

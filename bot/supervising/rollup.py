@@ -21,7 +21,7 @@ from bot.domain.periods import PeriodKey, open_periods, period_for, period_label
 from bot.services import Services
 from bot.supervising.rollup_service import NATIONAL, ProgressState, RollupError, find_period, produce
 from bot.supervising.scope import find_province, period_key, province_choices, provinces_of, refusal
-from bot.supervising.which_form import ask_form, carried, pick, report_named
+from bot.supervising.which_form import ask_form, carried, other_kind, pick, report_named
 from storage import Storage
 from storage.models import Period, Unit
 
@@ -124,9 +124,10 @@ async def ask_rollup(services: Services, identity: Identity, scope: str, key: st
     form = pick(services, [], key, form_id).form
     if form is None:
         return [ask_form(services, lambda chosen: ShowRollup(scope, key, chosen))]
-    if key is not None and PeriodKey.parse(key).kind != form.period.kind:
-        return [Message(say("rollup.bad_period", key=key))]
     storage, now = services.storage, services.clock.now()
+    refused = other_kind(form, key, now.date()) if key is not None else None
+    if refused is not None:
+        return [refused]
     period = await open_with_reports(storage, form, province, now) if key is None else None
     try:
         period = period or await find_period(storage, form, key, now)

@@ -186,13 +186,11 @@ async def load_input(
     ids = {s.submitted_by for s in submissions if s.submitted_by is not None}
     ids |= {s.status_by for s in submissions if s.status_by is not None}
     names = await _names(storage, province_code, ids)
+    resent = any(submission.version > 1 for submission in submissions)
+    firsts = await storage.submissions.first_sent(period.id) if resent else {}
     reports: dict[str, Report] = {}
     for submission in submissions:
-        first, untimed = submission.submitted_at, submission.untimed
-        if submission.version > 1:
-            versions = await storage.submissions.versions(period.id, submission.unit_code)
-            if versions:
-                first, untimed = versions[0].submitted_at, versions[0].untimed
+        first, untimed = firsts.get(submission.unit_code, (submission.submitted_at, submission.untimed))
         reports[submission.unit_code] = report_of(submission, first, names, untimed)
 
     earlier = await storage.periods.previous(period, history_window(form))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.chat.actions import Action
 from bot.chat.catalogue import say
@@ -83,6 +84,15 @@ def pick(services: Services, words: Sequence[str], key: str | None = None, carri
     if chosen is None and len(forms) == 1:
         chosen = forms[0]
     return Picked(chosen, rest)
+
+
+def other_kind(form: Form, key: str, today: date) -> Message | None:
+    """Why ``key`` is refused when it is a period of another kind than the form's («/tonghop 2025-W50
+    tháng»), with a period of the form's kind as the example; None when it is of the form's kind."""
+    if PeriodKey.parse(key).kind == form.period.kind:
+        return None
+    example = str(PeriodKey.containing(form.period.kind, today).previous())
+    return Message(say("per_form_arguments.other_kind", key=key, form=form.title, example=example))
 
 
 def several(services: Services) -> bool:

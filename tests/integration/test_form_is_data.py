@@ -7,7 +7,7 @@ rollup with no code written for it."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +20,6 @@ from bot.chat.actions import Action, AnswerZero, ChooseOption, ChooseText, Finis
 from bot.chat.catalogue import say
 from bot.chat.replies import Document, Later
 from bot.clock import VN_TZ, FakeClock
-from bot.domain.forms import load_forms
 from bot.reporting import submitting, tables, taps
 from bot.reporting.documents import report_document
 from bot.reporting.screens import Screen, render, review_text
@@ -29,7 +28,6 @@ from bot.reporting.steps import Ask, Refused, Review, Submitted
 from bot.services import Services
 from bot.settings import PROJECT_ROOT, Settings
 from bot.supervising.rollup_service import produce
-from storage import Storage
 from storage.models import Role
 from tests.integration.seed import bind, load_units
 from tests.integration.third_form import FORM_ID, write_third_form
@@ -39,18 +37,17 @@ LAN, TU = 8401, 8402
 
 
 @pytest.fixture
-async def services(tmp_path: Path) -> AsyncIterator[Services]:
+def settings(tmp_path: Path) -> Settings:
+    """The settings of a folder holding only the third form and its template (the ``services``
+    fixture of tests/integration/conftest.py builds on them)."""
     templates = write_third_form(tmp_path / "templates")
-    settings = Settings(_env_file=None, database_path=tmp_path / "baocao.db",
-                        forms_dir=templates / "forms", templates_dir=templates)
-    clock = FakeClock(datetime(2026, 5, 2, 9, 0, tzinfo=VN_TZ))
-    services = Services(settings=settings, clock=clock, forms=load_forms(settings.forms_dir))
-    storage = await Storage.open(settings.database_path)
-    services.attach_storage(storage)
-    try:
-        yield services
-    finally:
-        await storage.close()
+    return Settings(_env_file=None, database_path=tmp_path / "baocao.db",
+                    forms_dir=templates / "forms", templates_dir=templates)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 5, 2, 9, 0, tzinfo=VN_TZ))
 
 
 def choices(screen: Screen) -> list[tuple[str, Action]]:
@@ -175,23 +172,34 @@ async def test_a_third_form_goes_through_chat_the_docx_and_the_rollup(services: 
     assert load_workbook(io.BytesIO(files.xlsx)).sheetnames
 
 
-async def test_a_refused_answer_of_the_third_form_loses_nothing(services: Services) -> None:
+ANSWERED = {"households": 5, "spent": "1", "tested_pct": "90"}  # the questions before the plant's state
+
+
+async def at_the_choice(services: Services) -> Callable[[], Awaitable[ReportSession]]:
+    """Lan's April report of the third form answered up to its choice (the plant's state): what
+    opens her session anew, as each message does."""
     form = services.forms[FORM_ID]
     storage, clock = services.storage, services.clock
     communes = await load_units(storage)
     lan = await bind(storage, LAN, "Nguyễn Thị Lan", Role.REPORTER, communes[0], clock.now())
     period = await ensure_period(storage, form, "2026-04")
-    current = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
-    await storage.drafts.set_answers(current.draft.id, {"households": 5, "spent": "1", "tested_pct": "90"},
-                                     lan.id, clock.now())
-    current = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
+
+    async def reopen() -> ReportSession:
+        return await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
+
+    await storage.drafts.set_answers((await reopen()).draft.id, ANSWERED, lan.id, clock.now())
+    return reopen
+
+
+async def test_a_refused_answer_of_the_third_form_loses_nothing(services: Services) -> None:
+    reopen = await at_the_choice(services)
+    current = await reopen()
     assert isinstance(await current.resume(), Ask)
     steps = await current.answer_text("4")  # only three options
     assert isinstance(steps[0], Refused) and "Chỉ có 3 lựa chọn" in steps[0].reason
-    steps = await (await ReportSession.open(storage, form, clock, lan, communes[0], period=period)).answer_text(
-        "bình thường")  # an alias
-    current = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
-    assert current.answers == {"households": 5, "spent": "1", "tested_pct": "90", "plant_state": "running"}
+    steps = await (await reopen()).answer_text("bình thường")  # an alias
+    current = await reopen()
+    assert current.answers == {**ANSWERED, "plant_state": "running"}
     review = await current.show_review()
     assert isinstance(review, Review)
     assert "Nhà máy Hoạt động bình thường" in review_text(current, review)
@@ -206,34 +214,26 @@ async def test_a_refused_answer_of_the_third_form_loses_nothing(services: Servic
                           "Ngừng hoạt động"]
     stopped = tap(screen, "Ngừng hoạt động")
     assert isinstance(stopped, ChooseOption)
-    current = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
+    current = await reopen()
     await taps.choose_option(current, stopped.item, stopped.number)
-    current = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
+    current = await reopen()
     assert current.answers["plant_state"] == "stopped"
 
 
 async def test_an_unknown_word_or_a_zero_at_a_choice_is_refused_with_the_options(services: Services) -> None:
     """A word that names no option (the choice takes no other text) and a number out of range
     (0) are refused, each with the options listed; nothing is stored and the question stays."""
-    form = services.forms[FORM_ID]
-    storage, clock = services.storage, services.clock
-    communes = await load_units(storage)
-    lan = await bind(storage, LAN, "Nguyễn Thị Lan", Role.REPORTER, communes[0], clock.now())
-    period = await ensure_period(storage, form, "2026-04")
-    first = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
-    answered = {"households": 5, "spent": "1", "tested_pct": "90"}
-    await storage.drafts.set_answers(first.draft.id, answered, lan.id, clock.now())
-    assert isinstance(await (await ReportSession.open(storage, form, clock, lan, communes[0], period=period)).resume(),
-                      Ask)
+    reopen = await at_the_choice(services)
+    assert isinstance(await (await reopen()).resume(), Ask)
     options = "1. Hoạt động bình thường; 2. Đang sửa chữa; 3. Ngừng hoạt động"
     for typed, reason in (("tốt lắm", say("form_kinds.choice_unknown", text="tốt lắm", options=options)),
                           ("0", say("form_kinds.choice_number", count=3, options=options))):
-        current = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
+        current = await reopen()
         steps = await current.answer_text(typed)
         assert isinstance(steps[0], Refused) and steps[0].reason == reason
         assert isinstance(steps[-1], Ask) and steps[-1].field.id == "plant_state"
         shown = render(current, steps)
         assert reason in "\n".join(shown.parts)
         assert "Hoạt động bình thường" in [label for label, _ in choices(shown)]
-    current = await ReportSession.open(storage, form, clock, lan, communes[0], period=period)
-    assert current.answers == answered
+    current = await reopen()
+    assert current.answers == ANSWERED

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from bot.clock import VN_TZ
 from bot.documents.rollup_docx import build_docx_context
 from bot.documents.rollup_xlsx import MAIN_SHEET, PERIOD, STATE, UNIT_CODE, render_rollup_xlsx
+from bot.domain.forms import Form
 from bot.domain.rollup import build_rollup, rollup_message
 from bot.importing.entry import import_rows, read_rows
 from bot.supervising.rollup_service import load_input
@@ -28,6 +29,21 @@ WEEK = "2025-W50"  # due Thursday 18/12/2025 15:00; the import runs on 19/12 (NO
 
 async def _codes(storage: Storage) -> list[str]:
     return [u.code for u in await load_units(storage) if u.province_code == sc.PROVINCE][:4]
+
+
+def _sheet_with_moments(folder: Path, form: Form, rows: list[tuple[str, str | None]]) -> Path:
+    """An .xlsx of week 50 with a "Ngày gửi" column: one row (commune, moment sent) each, same answers."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    labels = {f.id: f.label for f in form.fields}
+    answers = good(1)
+    sheet.append([UNIT_CODE, PERIOD, "Ngày gửi", *(labels[k] for k in answers)])
+    for code, moment in rows:
+        sheet.append([code, WEEK, moment, *answers.values()])
+    path = folder / "rows.xlsx"
+    book.save(path)
+    return path
 
 
 async def test_json_rows_with_and_without_the_moment_sent(tmp_path: Path, form) -> None:
@@ -64,15 +80,7 @@ async def test_an_xlsx_column_ngay_gui_gives_the_moment(tmp_path: Path, form) ->
     storage = await Storage.open(tmp_path / "db.sqlite3")
     try:
         codes = await _codes(storage)
-        book = Workbook()
-        sheet = book.active
-        labels = {f.id: f.label for f in form.fields}
-        answers = good(1)
-        sheet.append([UNIT_CODE, PERIOD, "Ngày gửi", *(labels[k] for k in answers)])
-        sheet.append([codes[0], WEEK, "17/12/2025 10:00", *answers.values()])
-        sheet.append([codes[1], WEEK, None, *answers.values()])
-        path = tmp_path / "rows.xlsx"
-        book.save(path)
+        path = _sheet_with_moments(tmp_path, form, [(codes[0], "17/12/2025 10:00"), (codes[1], None)])
         assert [r.outcome for r in await import_rows(storage, form, read_rows(path, form, VN_TZ), now=NOW)] == [
             "added", "added"]
         period = await storage.periods.get(form.id, WEEK)
@@ -89,17 +97,11 @@ async def test_a_bad_ngay_gui_refuses_its_row_in_vietnamese_and_keeps_the_others
     storage = await Storage.open(tmp_path / "db.sqlite3")
     try:
         codes = await _codes(storage)
-        book = Workbook()
-        sheet = book.active
-        labels = {f.id: f.label for f in form.fields}
-        answers = good(1)
-        sheet.append([UNIT_CODE, PERIOD, "Ngày gửi", *(labels[k] for k in answers)])
-        sheet.append([codes[0], WEEK, "ngày 17 tháng 12", *answers.values()])  # not a moment
-        sheet.append([codes[1], WEEK, "20/12/2025 10:00", *answers.values()])  # after the import runs
-        sheet.append([codes[2], WEEK, "01/12/2025", *answers.values()])  # before the week opened
-        sheet.append([codes[3], WEEK, "17/12/2025", *answers.values()])
-        path = tmp_path / "rows.xlsx"
-        book.save(path)
+        path = _sheet_with_moments(tmp_path, form, [
+            (codes[0], "ngày 17 tháng 12"),  # not a moment
+            (codes[1], "20/12/2025 10:00"),  # after the import runs
+            (codes[2], "01/12/2025"),  # before the week opened
+            (codes[3], "17/12/2025")])
         results = await import_rows(storage, form, read_rows(path, form, VN_TZ), now=NOW)
         assert [r.outcome for r in results] == ["error", "error", "error", "added"]
         assert "thời điểm nộp không đúng dạng; Anh/Chị vui lòng ghi như 19/12/2025 09:00" in results[0].message

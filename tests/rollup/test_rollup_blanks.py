@@ -35,7 +35,7 @@ UNITS = [RollupUnit(f"0{n}", f"Xã {n}", f"Xã Số {n}", "19", "Tỉnh Thái Ng
 
 
 def _rollup(form: Form, blanks: bool) -> Rollup:
-    weeks = [sc.steady(index, 50, 12) for index in range(3)]
+    weeks = _weeks()
     if blanks:
         weeks[1].update(digitized=None)  # one commune has no digitization figure
         split = weeks[2]["received_online_full"] + weeks[2]["received_online_partial"]
