@@ -1,11 +1,12 @@
 """Choices as typed options, for a messenger without buttons (Zalo): each choice of a turn gets a
-key — "1", "2" … ("0" for «Quay lại») — shown under the message ("1 = Như kỳ trước"), and what
-the person types back is read against the options offered last: the key, or the option's words
-compared without diacritics, case or punctuation ("nhu ky truoc", "Như kỳ trước").
+key — "1", "2" … ("0" for the way back, a GoBack choice) — shown under the message as
+"key = label" lines (catalogue: zalo_options.*), and what the person types back is read against
+the options offered last: the key, or the option's label compared without diacritics, case or
+punctuation.
 
 When the turn asks a question that takes a typed value (a figure, a text, a reason), a bare
-number is the answer, never an option: the options are then keyed by letters ("a = Như kỳ
-trước"), and still by their words. Nothing here knows the messenger; the channel stores the offer
+number is the answer, never an option: the options are then keyed by letters ("a", "b" …), and
+still by their words. Nothing here knows the messenger; the channel stores the offer
 (storage/chat_options.py) and hands a picked option's action to the journeys, which check it
 again as they check a tap."""
 
@@ -55,7 +56,7 @@ def options_text(options: Sequence[OfferedOption], *, typed: bool) -> str:
 
 def words(text: str) -> str:
     """``text`` as compared: folded (no diacritics, lower case), without what is in parentheses,
-    punctuation or symbols ("✔ Gửi báo cáo" → "gui bao cao")."""
+    punctuation or symbols (a label's leading check mark and its accents are dropped)."""
     return _SPACES.sub(" ", _NOT_WORD.sub(" ", fold(_PARENTHESES.sub(" ", text)))).strip()
 
 

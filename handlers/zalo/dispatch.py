@@ -259,7 +259,7 @@ class Dispatch:
     # -- the rollup --------------------------------------------------------------------------
 
     async def _rollup(self, chat: str, identity: Identity, asked: rollup.Asked) -> None:
-        """The rollup is made beside the updates; «Đang tổng hợp…» first (Zalo cannot edit it)."""
+        """The rollup is made beside the updates; the job's "started" message first (Zalo cannot edit it)."""
         if isinstance(asked, list):
             await self._send(chat, identity, asked)
             return
