@@ -78,3 +78,11 @@ def pick(text: str, offer: Offer) -> OfferedOption | None:
     found = [option for option in offer.options
              if said in {words(option.label), words(option.label.split(":", 1)[0])}]
     return found[0] if len(found) == 1 else None
+
+
+def names_no_option(text: str, offer: Offer) -> bool:
+    """Whether ``text`` is a number typed at options keyed by numbers that names none of them (a
+    key out of range: the channel says so and keeps the options)."""
+    key = _KEY.match(text)
+    return (bool(offer.options) and not offer.typed and key is not None and key[1].isdigit()
+            and pick(text, offer) is None)

@@ -26,7 +26,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.chat.access import Identity, identify_zalo
-from bot.chat.options import pick
+from bot.chat.catalogue import say
+from bot.chat.options import names_no_option, pick
 from bot.chat.replies import Message, Reply
 from bot.notices.timetable import Timetable
 from bot.onboarding.typed_codes import typed_code
@@ -143,6 +144,11 @@ class ZaloChannel:
             await self.dispatch.action(chat, identity, option.action)
             return
         if await self.dispatch.reason(chat, identity, text):
+            return
+        if names_no_option(text, offer):  # told so, and the options stay for the right number
+            keys = [option.key for option in offer.options]
+            await self.send(chat, identity, [Message(say("zalo_bad_input.no_such_option", key=text.rstrip(".) "), keys=", ".join(keys),
+                                                         example=keys[0]))], keep_options=True)
             return
         turn = await self.dispatch.journey().text(identity, text, sent_at=message.sent_at,
                                                   message=message_key(message))
