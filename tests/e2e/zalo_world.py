@@ -129,9 +129,12 @@ def has(words: str) -> Any:
 
 
 @contextlib.asynccontextmanager
-async def zalo_bot(base_url: str, database: Path) -> AsyncIterator[BotProcess]:
-    """The bot process with its Zalo channel; its log printed when the test fails; killed at the end."""
-    bot = BotProcess(base_url, database, zalo=True)
+async def zalo_bot(base_url: str, database: Path, *, telegram: bool = True,
+                   env: dict[str, str] | None = None) -> AsyncIterator[BotProcess]:
+    """The bot process with its Zalo channel (``telegram``: Telegram's too; ``env``: more settings);
+    its log printed when the test fails; killed at the end."""
+    bot = BotProcess(base_url, database, zalo=True, telegram=telegram)
+    bot.env = dict(env or {})
     bot.start()
     try:
         yield bot
