@@ -73,8 +73,7 @@ class Dispatch:
         self._rollups: set[str] = set()  # chats whose rollup is being made
 
     def journey(self) -> ReportingJourney:
-        scheduler = self._timetable()
-        return ReportingJourney(self.services, scheduler.resubmitted if scheduler is not None else None)
+        return ReportingJourney(self.services, self._resubmitted())
 
     def _resubmitted(self) -> Resubmitted | None:
         scheduler = self._timetable()
