@@ -29,6 +29,7 @@ from bot.chat.access import Identity, identify_zalo
 from bot.chat.catalogue import say
 from bot.chat.options import names_no_option, pick
 from bot.chat.replies import Message, Reply
+from bot.notices.routing import messenger_of
 from bot.notices.timetable import Timetable
 from bot.onboarding.typed_codes import typed_code
 from bot.reporting.journey import Turn
@@ -169,9 +170,11 @@ class ZaloChannel:
         await turn.shown(shown)
 
     async def tell(self, person: Person, message: Message) -> bool:
-        """The journeys' ``Tell``: one message to a person, on Zalo when that is the messenger
-        they used last (or their only one), else by ``other_tell``."""
-        if person.zalo_id is not None and (person.messenger == MESSENGER or person.telegram_id is None):
+        """The journeys' ``Tell``: one message to a person, on the messenger a notice to them
+        would take (bot.notices.routing: the one used last; Zalo when Telegram does not run
+        here), else by ``other_tell``."""
+        if person.zalo_id is not None and messenger_of(
+                person, zalo_runs=True, telegram_runs=self.other_tell is not None) == MESSENGER:
             identity = Identity(messenger=MESSENGER, user_id=person.zalo_id, telegram_id=person.telegram_id,
                                 person=person)
             try:
