@@ -9,6 +9,7 @@ import pytest
 
 from bot.administering.tokens import create_invite, redeem_invite
 from bot.chat.access import Identity, identify, identify_zalo
+from bot.chat.catalogue import say
 from bot.clock import FakeClock
 from bot.onboarding import codes
 from bot.onboarding.linking import show_link_code
@@ -126,3 +127,14 @@ async def test_a_typed_link_code_is_hashed_once(storage: Storage, settings: Sett
     zalo = await identify_zalo(storage, settings, "zalo-lan")
     assert "Đã liên kết" in said(await typed_code(storage, settings, zalo, code, now=clock.now()))
     assert len(hashed) == 1
+
+
+async def test_a_link_code_typed_wrong_is_answered_and_the_right_one_still_links(
+        storage: Storage, settings: Settings, clock: FakeClock) -> None:
+    lan = await lan_on_telegram(storage, settings, clock)
+    code = await code_shown(storage, lan, clock)
+    wrong = code.replace(code[0], "2" if code[0] != "2" else "3", 1)
+    zalo = await identify_zalo(storage, settings, "zalo-lan")
+    assert said(await typed_code(storage, settings, zalo, wrong, now=clock.now())) == say("codes.unknown")
+    assert (await identify_zalo(storage, settings, "zalo-lan")).person is None  # nothing linked
+    assert "Đã liên kết" in said(await typed_code(storage, settings, zalo, code, now=clock.now()))
