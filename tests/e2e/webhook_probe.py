@@ -1,10 +1,14 @@
 """What the webhook tests of both messengers check alike, over raw HTTP: a request without the
 right secret is refused from its headers (403 at once, its declared 90 MB never read, many at
-once too), and with the secret a body over the cap is refused (413), declared or chunked."""
+once too), and with the secret a body over the cap is refused (413), declared or chunked; an
+update forged without it is refused (403), another path is not found (404)."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
+
+import aiohttp
 
 BIG = {"Content-Type": "application/json", "Content-Length": str(90 * 1024 * 1024)}
 PIECE = b"10000\r\n" + b" " * 65536 + b"\r\n"  # one chunk of 64 KB
@@ -57,3 +61,16 @@ async def too_big_refused(port: int, path: str, secret_header: str, secret: str,
         headers = {"Content-Type": "application/json", "Transfer-Encoding": "chunked", secret_header: secret}
         status, _ = await post_raw(port, path, headers, send=2 * 1024 * 1024, chunk=PIECE)
         assert status.startswith("HTTP/1.1 413"), status
+
+
+async def forged_refused(url: str, port: int, forged: dict[str, Any], secret_header: str, wrong_secret: str,
+                         secret: str) -> None:
+    """An update forged to ``url`` without the right secret (a wrong one, none): 403; with the
+    secret to another path: 404."""
+    async with aiohttp.ClientSession() as http:
+        for headers in ({secret_header: wrong_secret}, {}):
+            async with http.post(url, json=forged, headers=headers) as resp:
+                assert resp.status == 403
+        async with http.post(f"http://127.0.0.1:{port}/elsewhere", json=forged,
+                             headers={secret_header: secret}) as resp:
+            assert resp.status == 404
