@@ -1,5 +1,5 @@
-"""The options last offered in a chat of a messenger without buttons (Zalo): a typed "2" or
-"Không có" is read against them, after a restart too. One row per chat, replaced by each new
+"""The options last offered in a chat of a messenger without buttons (Zalo): a typed key ("2")
+or an option's words is read against them, after a restart too. One row per chat, replaced by each new
 offer; the actions are stored encoded (bot/chat/actions.py) and decoded — and checked again
 by the journeys — when picked."""
 

@@ -1,11 +1,12 @@
 """Choices as typed options, for a messenger without buttons (Zalo): each choice of a turn gets a
-key — "1", "2" … ("0" for «Quay lại») — shown under the message ("1 = Như kỳ trước"), and what
-the person types back is read against the options offered last: the key, or the option's words
-compared without diacritics, case or punctuation ("nhu ky truoc", "Như kỳ trước").
+key — "1", "2" … ("0" for the way back, a GoBack choice) — shown under the message as
+"key = label" lines (catalogue: zalo_options.*), and what the person types back is read against
+the options offered last: the key, or the option's label compared without diacritics, case or
+punctuation.
 
 When the turn asks a question that takes a typed value (a figure, a text, a reason), a bare
-number is the answer, never an option: the options are then keyed by letters ("a = Như kỳ
-trước"), and still by their words. Nothing here knows the messenger; the channel stores the offer
+number is the answer, never an option: the options are then keyed by letters ("a", "b" …), and
+still by their words. Nothing here knows the messenger; the channel stores the offer
 (storage/chat_options.py) and hands a picked option's action to the journeys, which check it
 again as they check a tap."""
 
@@ -53,7 +54,7 @@ def options_text(options: Sequence[OfferedOption], *, typed: bool) -> str:
 
 def words(text: str) -> str:
     """``text`` as compared: folded (no diacritics, lower case), without what is in parentheses,
-    punctuation or symbols ("✔ Gửi báo cáo" → "gui bao cao")."""
+    punctuation or symbols (a label's leading check mark and its accents are dropped)."""
     return folded_words(_PARENTHESES.sub(" ", text))
 
 
@@ -75,3 +76,11 @@ def pick(text: str, offer: Offer) -> OfferedOption | None:
     found = [option for option in offer.options
              if said in {words(option.label), words(option.label.split(":", 1)[0])}]
     return found[0] if len(found) == 1 else None
+
+
+def names_no_option(text: str, offer: Offer) -> bool:
+    """Whether ``text`` is a number typed at options keyed by numbers that names none of them (a
+    key out of range: the channel says so and keeps the options)."""
+    key = _KEY.match(text)
+    return (bool(offer.options) and not offer.typed and key is not None and key[1].isdigit()
+            and pick(text, offer) is None)

@@ -23,7 +23,7 @@ from bot.files.store import FileStore
 from bot.settings import Settings
 
 PATH_PREFIX = "tep"  # Vietnamese "tệp", file
-PICTURE_NAME = "bieu-do.png"
+PICTURE_NAME = "bieu-do.png"  # a chart's file name (Vietnamese "biểu đồ", chart)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -32,14 +32,6 @@ class HasId(Protocol):
 
     @property
     def id(self) -> int: ...
-
-
-class FileLinker(Protocol):
-    """What a channel without files calls: a link to ``document`` for ``person``."""
-
-    async def file_link(self, person: HasId, document: Document) -> str: ...
-
-    async def picture_link(self, person: HasId, picture: Picture) -> str: ...
 
 
 def safe_name(filename: str) -> str:

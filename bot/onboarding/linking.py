@@ -46,7 +46,8 @@ async def show_link_code(storage: Storage, identity: Identity, *, now: datetime)
 async def link_by_code(storage: Storage, identity: Identity, code: str, *, now: datetime) -> list[Reply]:
     """The code typed on the other messenger (``code`` normalized): see the module for the rules."""
     attempt = Attempt.of(identity.messenger, identity.user_id)
-    row = await codes_of(storage).link_code(await hash_code(code))
+    hashed = await hash_code(code)  # once: scrypt is slow, and must not run inside the transaction
+    row = await codes_of(storage).link_code(hashed)
     if row is None:
         await failed(storage, attempt, "link", now)
         return [Message(say("codes.unknown"))]
@@ -68,7 +69,7 @@ async def link_by_code(storage: Storage, identity: Identity, code: str, *, now: 
         return [Message(say("codes.link_other_has_roles", messenger=_NAMES[identity.messenger]))]
     try:
         async with storage.db.transaction():
-            if await codes_of(storage).use_link_code(await hash_code(code), now) is None:
+            if await codes_of(storage).use_link_code(hashed, now) is None:
                 return [Message(say("codes.link_expired"))]
             await codes_of(storage).link_account(target.id, identity.messenger, identity.user_id,
                                              fold=other.id if other is not None else None)

@@ -26,8 +26,10 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.chat.access import Identity, identify_zalo
-from bot.chat.options import pick
+from bot.chat.catalogue import say
+from bot.chat.options import names_no_option, pick
 from bot.chat.replies import Message, Reply
+from bot.notices.routing import messenger_of
 from bot.notices.timetable import Timetable
 from bot.onboarding.typed_codes import typed_code
 from bot.reporting.journey import Turn
@@ -144,6 +146,11 @@ class ZaloChannel:
             return
         if await self.dispatch.reason(chat, identity, text):
             return
+        if names_no_option(text, offer):  # told so, and the options stay for the right number
+            keys = [option.key for option in offer.options]
+            await self.send(chat, identity, [Message(say("zalo_bad_input.no_such_option", key=text.rstrip(".) "), keys=", ".join(keys),
+                                                         example=keys[0]))], keep_options=True)
+            return
         turn = await self.dispatch.journey().text(identity, text, sent_at=message.sent_at,
                                                   message=message_key(message))
         await self.send_turn(chat, identity, turn)
@@ -163,9 +170,11 @@ class ZaloChannel:
         await turn.shown(shown)
 
     async def tell(self, person: Person, message: Message) -> bool:
-        """The journeys' ``Tell``: one message to a person, on Zalo when that is the messenger
-        they used last (or their only one), else by ``other_tell``."""
-        if person.zalo_id is not None and (person.messenger == MESSENGER or person.telegram_id is None):
+        """The journeys' ``Tell``: one message to a person, on the messenger a notice to them
+        would take (bot.notices.routing: the one used last; Zalo when Telegram does not run
+        here), else by ``other_tell``."""
+        if person.zalo_id is not None and messenger_of(
+                person, zalo_runs=True, telegram_runs=self.other_tell is not None) == MESSENGER:
             identity = Identity(messenger=MESSENGER, user_id=person.zalo_id, telegram_id=person.telegram_id,
                                 person=person)
             try:

@@ -3,7 +3,7 @@
     async with ZaloBotClient(token, base_url=settings.zalo_api_base_url) as zalo:
         update = await zalo.get_update(timeout=30)     # one update, or None when none came (Zalo's 408)
         if update and update.message:
-            await zalo.send_message(update.message.chat.id, "Chào anh/chị")
+            await zalo.send_message(update.message.chat.id, say("…"))  # texts come from the catalogue
 
 `POST {base_url}/bot{token}/{method}` with a JSON body, every parameter a string. Answers
 `{"ok": true, "result": …}` give the result as a model; the others raise an errors.ZaloError subclass

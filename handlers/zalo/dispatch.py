@@ -73,8 +73,7 @@ class Dispatch:
         self._rollups: set[str] = set()  # chats whose rollup is being made
 
     def journey(self) -> ReportingJourney:
-        scheduler = self._timetable()
-        return ReportingJourney(self.services, scheduler.resubmitted if scheduler is not None else None)
+        return ReportingJourney(self.services, self._resubmitted())
 
     def _resubmitted(self) -> Resubmitted | None:
         scheduler = self._timetable()
@@ -259,7 +258,7 @@ class Dispatch:
     # -- the rollup --------------------------------------------------------------------------
 
     async def _rollup(self, chat: str, identity: Identity, asked: rollup.Asked) -> None:
-        """The rollup is made beside the updates; «Đang tổng hợp…» first (Zalo cannot edit it)."""
+        """The rollup is made beside the updates; the job's "started" message first (Zalo cannot edit it)."""
         if isinstance(asked, list):
             await self._send(chat, identity, asked)
             return

@@ -18,6 +18,7 @@ from bot.chat.catalogue import say
 from bot.chat.options import number_choices, options_text
 from bot.chat.replies import ClearChoices, Document, Later, Message, Picture, Reply, TapAnswer, ToOthers
 from bot.clock import Clock
+from bot.files.links import PICTURE_NAME
 from handlers.zalo.client import MAX_TEXT, ZaloBotClient, text_parts
 from handlers.zalo.errors import ZaloNetworkError, ZaloRetryAfter, ZaloServerError, ZaloUnreachableUser
 from handlers.zalo.files import FileLink
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 MESSENGER: Messenger = "zalo"
 SEND_ATTEMPTS = 4  # one send, and up to three more after a 429, a 5xx or no answer
 RETRY_PAUSE = 1.0  # seconds before the first retry after a 5xx or no answer (doubled each time)
-CHART_NAME = "bieu-do.png"
 Background = Callable[[Coroutine[Any, Any, None]], object]
 
 
@@ -105,7 +105,7 @@ class ZaloOutbox:
                     composed.options.extend(options)
                 composed.texts.append((text, None))
             elif isinstance(reply, Picture):
-                link = await self.file_link(identity, CHART_NAME, reply.content)
+                link = await self.file_link(identity, PICTURE_NAME, reply.content)
                 if link is not None and link.startswith("https://"):
                     composed.texts.append((reply.caption, link))
                 else:

@@ -6,13 +6,12 @@ Zalo twin of tests/e2e/test_greeting.py and of test_webhook.py::test_long_pollin
 
 from __future__ import annotations
 
-import asyncio
-
 from bot.chat.catalogue import say
 from handlers.zalo.webhook import SECRET_HEADER
-from tests.e2e.botprocess import ZALO_TOKEN, BotProcess
-from tests.e2e.test_webhook import _post_raw, _rss_kb, free_port
-from tests.e2e.zalo_world import ZALO_LAN, ZaloChat, field_of, seed_world
+from tests.e2e.botprocess import ZALO_TOKEN
+from tests.e2e.test_webhook import _rss_kb, free_port
+from tests.e2e.webhook_probe import strangers_pushing_refused, strangers_refused_at_once, too_big_refused
+from tests.e2e.zalo_world import ZALO_LAN, ZaloChat, field_of, seed_world, zalo_bot
 
 NEWCOMER = "f1f2f3f4f5f6f7f8f9f0"
 SECRET = "e2e-zalo-webhook_Secret-42"
@@ -21,9 +20,7 @@ SECRET = "e2e-zalo-webhook_Secret-42"
 async def test_run_serves_zalo_alone_without_a_telegram_token(sandbox, tmp_path) -> None:
     server, client = sandbox
     await seed_world(tmp_path / "baocao.db")
-    bot = BotProcess(server.base_url, tmp_path / "baocao.db", zalo=True, telegram=False)
-    bot.start()
-    try:
+    async with zalo_bot(server.base_url, tmp_path / "baocao.db", telegram=False) as bot:
         newcomer = ZaloChat(client.zalo, NEWCOMER)
         await newcomer.join("Hoa")
         greeting = await newcomer.ask("/start", timeout=30)
@@ -37,12 +34,6 @@ async def test_run_serves_zalo_alone_without_a_telegram_token(sandbox, tmp_path)
         assert not await client.zalo.requests(method="setWebhook")
         assert not await client.requests()  # Telegram never asked
         assert await bot.stop() == 0
-    except BaseException:
-        print(bot.output()[-6000:])
-        raise
-    finally:
-        if bot.process is not None and bot.process.poll() is None:
-            bot.kill()
     log = bot.output()
     assert "serving Zalo only" in log and "Traceback" not in log, log[-4000:]
     assert ZALO_TOKEN not in log and ZALO_TOKEN.split(":")[1] not in log
@@ -58,11 +49,9 @@ async def test_run_serves_zalo_by_webhook_and_refuses_strangers_before_their_bod
     await seed_world(tmp_path / "baocao.db")
     port = free_port()
     hook = f"http://127.0.0.1:{port}/zalo/hook"
-    bot = BotProcess(server.base_url, tmp_path / "baocao.db", zalo=True, telegram=False)
-    bot.env = {"ZALO_WEBHOOK_URL": hook, "ZALO_WEBHOOK_SECRET": SECRET, "WEBHOOK_LISTEN": "127.0.0.1",
-               "ZALO_WEBHOOK_PORT": str(port), "LOG_LEVEL": "DEBUG"}
-    bot.start()
-    try:
+    env = {"ZALO_WEBHOOK_URL": hook, "ZALO_WEBHOOK_SECRET": SECRET, "WEBHOOK_LISTEN": "127.0.0.1",
+       "ZALO_WEBHOOK_PORT": str(port), "LOG_LEVEL": "DEBUG"}
+    async with zalo_bot(server.base_url, tmp_path / "baocao.db", telegram=False, env=env) as bot:
         lan = ZaloChat(client.zalo, ZALO_LAN)
         await lan.join("Lan")
         question = await lan.ask("/baocao", lambda m: field_of(m) is not None, timeout=30)
@@ -72,27 +61,15 @@ async def test_run_serves_zalo_by_webhook_and_refuses_strangers_before_their_bod
 
         assert bot.process is not None
         before = _rss_kb(bot.process.pid)
-        big = {"Content-Type": "application/json", "Content-Length": str(90 * 1024 * 1024)}
-        for headers in (big, {**big, SECRET_HEADER: "wrong-secret-zalo"}):
-            status, took = await _post_raw(port, "zalo/hook", headers, send=65536)
-            assert status.startswith("HTTP/1.1 403") and took < 2, (status, took)
-        results = await asyncio.gather(*(_post_raw(port, "zalo/hook", big, send=90 * 1024 * 1024)
-                                         for _ in range(8)))
-        assert all(status.startswith("HTTP/1.1 403") for status, _ in results), results
+        await strangers_refused_at_once(port, "zalo/hook", SECRET_HEADER, "wrong-secret-zalo")
+        await strangers_pushing_refused(port, "zalo/hook", strangers=8, each=90 * 1024 * 1024)
         grown = _rss_kb(bot.process.pid) - before
         assert grown < 30_000, f"the bot grew by {grown} KB"
-        status, took = await _post_raw(port, "zalo/hook", {**big, SECRET_HEADER: SECRET}, send=65536)
-        assert status.startswith("HTTP/1.1 413") and took < 2, (status, took)
+        await too_big_refused(port, "zalo/hook", SECRET_HEADER, SECRET, chunked=False)
 
         answered = await lan.ask("53", lambda m: field_of(m) is not None)  # still answered
         assert field_of(answered) == "received_online_full"
         assert await bot.stop() == 0
-    except BaseException:
-        print(bot.output()[-6000:])
-        raise
-    finally:
-        if bot.process is not None and bot.process.poll() is None:
-            bot.kill()
     log = bot.output()
     assert "Traceback" not in log and " ERROR " not in log, log[-4000:]
     assert SECRET not in log and ZALO_TOKEN.split(":")[1] not in log

@@ -38,18 +38,7 @@ async def test_supervisor_on_zalo_rolls_up_returns_and_approves(sandbox, tmp_pat
     server, client = sandbox
     database = tmp_path / "baocao.db"
     units = await seed_world(database)
-    storage = await Storage.open(database)
-    try:
-        now = datetime.now(VN_TZ)
-        info = current_open_period(effective_spec(load_form(FORM_PATH).period, ALWAYS_OPEN), now)
-        period = await ensure_period(storage, info)
-        ids: dict[str, int] = {}
-        for key in ("mine", "other"):
-            version = await storage.submissions.add_version(period.id, units[key].code, sc.steady(40, 1, 12), {},
-                                                            None, period.opens_at + timedelta(minutes=5))
-            ids[key] = version.id
-    finally:
-        await storage.close()
+    ids = {key: await _one_report(database, units, key) for key in ("mine", "other")}
     open_period(datetime.now(VN_TZ))
 
     async with zalo_bot(server.base_url, database) as bot:
@@ -97,15 +86,9 @@ async def test_officials_on_both_messengers_one_rollup_and_each_told_on_their_ow
         now = datetime.now(VN_TZ)
         await bind(storage, TELEGRAM_SUP, "Hoàng Minh Tuấn", Role.SUPERVISOR, units["province"], now)
         await bind(storage, TELEGRAM_HUNG, "Trần Văn Hùng", Role.REPORTER, units["third"], now)
-        info = current_open_period(effective_spec(load_form(FORM_PATH).period, ALWAYS_OPEN), now)
-        period = await ensure_period(storage, info)
-        ids: dict[str, int] = {}
-        for key in ("other", "third"):  # Bình's commune (Zalo), Hùng's (Telegram)
-            version = await storage.submissions.add_version(period.id, units[key].code, sc.steady(40, 1, 12), {},
-                                                            None, period.opens_at + timedelta(minutes=5))
-            ids[key] = version.id
     finally:
         await storage.close()
+    ids = {key: await _one_report(database, units, key) for key in ("other", "third")}  # Bình's (Zalo), Hùng's (Telegram)
 
     async with zalo_bot(server.base_url, database) as bot:
         son, binh = ZaloChat(client.zalo, ZALO_SON), ZaloChat(client.zalo, ZALO_BINH)

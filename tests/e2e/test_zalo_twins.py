@@ -35,9 +35,11 @@ from bot.domain.periods import current_open_period, period_for
 from bot.reporting.periods import ensure_period
 from storage.models import Role, Submission
 from tests.domain.conftest import FORMS_DIR
+from tests.e2e.test_astral_text import ASTRAL, COUNTS, TEXT
+from tests.e2e.test_astral_text import REASON as ASTRAL_REASON
+from tests.e2e.test_reporting_blanks import TYPED
 from tests.e2e.test_supervising_ux import ALWAYS_OPEN, open_period
 from tests.e2e.zalo_world import (
-    ANSWERS,
     ZALO_LAN,
     ZALO_SON,
     ZaloChat,
@@ -98,10 +100,6 @@ async def _latest(world: ZaloWorld, code: str) -> Submission:
 # --- twin of test_astral_text ------------------------------------------------------------------
 
 EMOJI_ID = "e0e0e0e0e0e0e0e0e0e0"
-ASTRAL = "𝔸😀👍🏽 "  # 5 characters, 9 UTF-16 units
-TEXT = (ASTRAL * 200)[:2000].strip()  # the form's limit for a text: 2,000 characters
-ASTRAL_REASON = (ASTRAL * 80)[:990].strip()
-COUNTS = {**ANSWERS, "withdrawn": "5"}  # unbalanced by 5: the soft check fires
 
 
 def _is_step(message: Message) -> bool:
@@ -154,7 +152,6 @@ async def test_an_official_with_emoji_everywhere_submits_and_fetches_the_docx(tm
 
 # --- twin of test_reporting_blanks -------------------------------------------------------------
 
-TYPED = {**ANSWERS, "received_online_partial": "-", "received_online": "2.681", "digitized": "không rõ"}
 
 
 async def test_blanks_on_zalo_and_the_docx_says_no_data(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from sandbox.zalo.client import ZaloSandboxClient
 from storage import Storage
 from storage.models import Person, Role, Unit
 from tests.e2e.botprocess import BotProcess
+from tests.e2e.test_reporting_journey import ANSWERS as ANSWERS  # the Telegram journey's week
 from tests.e2e.test_supervising_ux import ALWAYS_OPEN, open_period
 from tests.integration.seed import load_units
 from tests.rollup.conftest import FORM_PATH
@@ -25,14 +26,6 @@ ZALO_LAN, ZALO_BINH, ZALO_SON = "a1b2c3d4e5f60718293a", "b7c6d5e4f3a2b1c0d9e8", 
 ZALO_HA = "ad0000000000000000ad"  # an admin of every province
 OPTION = re.compile(r"^([0-9a-z]{1,3}) = (.+)$", re.MULTILINE)
 QUESTION = re.compile(r"Câu (\d+)/(\d+) · (.+)")
-ANSWERS = {
-    "carried_over": "53", "received_online_full": "1.794", "received_online_partial": "887",
-    "received_in_person": "11", "received_postal": "0", "resolved_early": "2.000", "resolved_on_time": "600",
-    "resolved_late": "2", "pending_in_time": "140", "pending_overdue": "3", "withdrawn": "0",
-    "digitized": "2.692", "e_results": "2.500", "overdue_reasons": "Chờ ý kiến của cơ quan liên quan.",
-    "legal": "Đã ban hành kế hoạch.", "infrastructure": "Thiếu máy scan.", "resources": "03 công chức.",
-    "difficulties": "Mạng chập chờn.", "proposals": "Hỗ trợ kinh phí.",
-}
 
 
 def form() -> Form:
@@ -129,9 +122,12 @@ def has(words: str) -> Any:
 
 
 @contextlib.asynccontextmanager
-async def zalo_bot(base_url: str, database: Path) -> AsyncIterator[BotProcess]:
-    """The bot process with its Zalo channel; its log printed when the test fails; killed at the end."""
-    bot = BotProcess(base_url, database, zalo=True)
+async def zalo_bot(base_url: str, database: Path, *, telegram: bool = True,
+                   env: dict[str, str] | None = None) -> AsyncIterator[BotProcess]:
+    """The bot process with its Zalo channel (``telegram``: Telegram's too; ``env``: more settings);
+    its log printed when the test fails; killed at the end."""
+    bot = BotProcess(base_url, database, zalo=True, telegram=telegram)
+    bot.env = dict(env or {})
     bot.start()
     try:
         yield bot

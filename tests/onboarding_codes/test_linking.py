@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.administering.tokens import create_invite, redeem_invite
 from bot.chat.access import Identity, identify, identify_zalo
+from bot.chat.catalogue import say
 from bot.clock import FakeClock
+from bot.onboarding import codes
 from bot.onboarding.linking import show_link_code
 from bot.onboarding.typed_codes import typed_code
 from bot.settings import Settings
@@ -104,3 +108,33 @@ async def test_an_expired_code_or_one_typed_on_the_same_messenger_links_nothing(
 async def test_a_stranger_gets_no_link_code(storage: Storage, settings: Settings, clock: FakeClock) -> None:
     replies = await show_link_code(storage, await identify_zalo(storage, settings, "nobody"), now=clock.now())
     assert "chưa được đăng ký" in text(replies[0])
+
+
+async def test_a_typed_link_code_is_hashed_once(storage: Storage, settings: Settings, clock: FakeClock,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """scrypt costs tens of milliseconds of CPU: the code typed is hashed once, not again inside
+    the write transaction (which would hold every other writer that long)."""
+    lan = await lan_on_telegram(storage, settings, clock)
+    code = await code_shown(storage, lan, clock)
+    hashed: list[str] = []
+    real = codes.hash_code_now
+
+    def counted(typed: str) -> str:
+        hashed.append(typed)
+        return real(typed)
+
+    monkeypatch.setattr(codes, "hash_code_now", counted)
+    zalo = await identify_zalo(storage, settings, "zalo-lan")
+    assert "Đã liên kết" in said(await typed_code(storage, settings, zalo, code, now=clock.now()))
+    assert len(hashed) == 1
+
+
+async def test_a_link_code_typed_wrong_is_answered_and_the_right_one_still_links(
+        storage: Storage, settings: Settings, clock: FakeClock) -> None:
+    lan = await lan_on_telegram(storage, settings, clock)
+    code = await code_shown(storage, lan, clock)
+    wrong = code.replace(code[0], "2" if code[0] != "2" else "3", 1)
+    zalo = await identify_zalo(storage, settings, "zalo-lan")
+    assert said(await typed_code(storage, settings, zalo, wrong, now=clock.now())) == say("codes.unknown")
+    assert (await identify_zalo(storage, settings, "zalo-lan")).person is None  # nothing linked
+    assert "Đã liên kết" in said(await typed_code(storage, settings, zalo, code, now=clock.now()))

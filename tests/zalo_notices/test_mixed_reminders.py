@@ -4,6 +4,8 @@ on Telegram if they have it, and is marked blocked if not."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -56,6 +58,21 @@ async def _seeded(database: Path) -> dict[str, int]:
         await storage.close()
 
 
+@contextlib.asynccontextmanager
+async def _world(tmp_path: Path) -> AsyncIterator[tuple[SandboxServer, SandboxClient, dict[str, int]]]:
+    """Both sandboxes running, PEOPLE seeded in tmp_path's baocao.db and their accounts added: the
+    server, its client, and PEOPLE's ids by name."""
+    server = SandboxServer()
+    base = await server.start()
+    try:
+        ids = await _seeded(tmp_path / "baocao.db")
+        async with SandboxClient(base) as client:
+            await _add_users(client)
+            yield server, client, ids
+    finally:
+        await server.stop()
+
+
 async def _add_users(client: SandboxClient) -> None:
     """PEOPLE's accounts on the sandbox's two messengers (the unreachable Zalo ones marked so)."""
     for name, telegram_id, zalo_id, _, unreachable in PEOPLE:
@@ -78,34 +95,26 @@ async def _received(client: SandboxClient) -> dict[str, tuple[int, int]]:
 
 
 async def test_a_reminder_reaches_each_person_once_on_the_messenger_used_last(tmp_path: Path) -> None:
-    server = SandboxServer()
-    base = await server.start()
-    database = tmp_path / "baocao.db"
-    try:
-        ids = await _seeded(database)
-        async with SandboxClient(base) as client:
-            await _add_users(client)
-            settings = Settings(_env_file=None, database_path=database, bot_api_base_url=base,
-                                zalo_bot_token=ZALO_TOKEN, zalo_api_base_url=server.zalo.api_base_url,
-                                zalo_send_rate=4)  # slow enough that Zalo notices wait their turn (NotYet)
-            app = build_application(settings, token="123456:TEST", clock=FakeClock(REMINDER_AT))
-            async with app:
-                scheduler = app.reminders
-                assert scheduler is not None
-                [period] = [p for p in await scheduler.reminders.ensure_periods("tthc-weekly", REMINDER_AT)
-                            if p.key == "2025-W50"]
-                recorded = await scheduler.reminders.fire(period, REMINDER, REMINDER_AT)
-                first = await scheduler.broadcaster.drain()
-                again = await scheduler.broadcaster.drain()  # a second sweep sends nothing twice
-                sender = scheduler.broadcaster.sender
-                assert isinstance(sender, RoutingSender)
-                storage = app.services.storage
-                notices = await storage.notices.list_for_period(period.id, REMINDER)
-                blocked = await storage.people.get(ids["Zalo only, unreachable"])
+    async with _world(tmp_path) as (server, client, ids):
+        settings = Settings(_env_file=None, database_path=tmp_path / "baocao.db", bot_api_base_url=server.base_url,
+                            zalo_bot_token=ZALO_TOKEN, zalo_api_base_url=server.zalo.api_base_url,
+                            zalo_send_rate=4)  # slow enough that Zalo notices wait their turn (NotYet)
+        app = build_application(settings, token="123456:TEST", clock=FakeClock(REMINDER_AT))
+        async with app:
+            scheduler = app.reminders
+            assert scheduler is not None
+            [period] = [p for p in await scheduler.reminders.ensure_periods("tthc-weekly", REMINDER_AT)
+                        if p.key == "2025-W50"]
+            recorded = await scheduler.reminders.fire(period, REMINDER, REMINDER_AT)
+            first = await scheduler.broadcaster.drain()
+            again = await scheduler.broadcaster.drain()  # a second sweep sends nothing twice
+            sender = scheduler.broadcaster.sender
+            assert isinstance(sender, RoutingSender)
+            storage = app.services.storage
+            notices = await storage.notices.list_for_period(period.id, REMINDER)
+            blocked = await storage.people.get(ids["Zalo only, unreachable"])
 
-            got = await _received(client)
-    finally:
-        await server.stop()
+        got = await _received(client)
 
     assert recorded == len(PEOPLE)
     assert got == {  # (Telegram, Zalo) messages each received
@@ -126,29 +135,21 @@ async def test_a_zalo_only_process_reaches_zalo_and_marks_telegram_notices_faile
     """No TELEGRAM_BOT_TOKEN: whoever has a Zalo account gets the reminder there (even if they used
     Telegram last); a notice only Telegram could carry is marked failed with the reason, not lost
     silently, and Telegram is never asked anything."""
-    server = SandboxServer()
-    base = await server.start()
-    database = tmp_path / "baocao.db"
-    try:
-        ids = await _seeded(database)
-        async with SandboxClient(base) as client:
-            await _add_users(client)
-            settings = Settings(_env_file=None, database_path=database, zalo_bot_token=ZALO_TOKEN,
-                                zalo_api_base_url=server.zalo.api_base_url)
-            app = build_application(settings, clock=FakeClock(REMINDER_AT))
-            assert not app.telegram_runs and app.updater is None
-            async with app:
-                scheduler = app.reminders
-                assert scheduler is not None
-                [period] = [p for p in await scheduler.reminders.ensure_periods("tthc-weekly", REMINDER_AT)
-                            if p.key == "2025-W50"]
-                await scheduler.reminders.fire(period, REMINDER, REMINDER_AT)
-                await scheduler.broadcaster.drain()
-                notices = {n.person_id: n for n in
-                           await app.services.storage.notices.list_for_period(period.id, REMINDER)}
-            got = await _received(client)
-    finally:
-        await server.stop()
+    async with _world(tmp_path) as (server, client, ids):
+        settings = Settings(_env_file=None, database_path=tmp_path / "baocao.db", zalo_bot_token=ZALO_TOKEN,
+                            zalo_api_base_url=server.zalo.api_base_url)
+        app = build_application(settings, clock=FakeClock(REMINDER_AT))
+        assert not app.telegram_runs and app.updater is None
+        async with app:
+            scheduler = app.reminders
+            assert scheduler is not None
+            [period] = [p for p in await scheduler.reminders.ensure_periods("tthc-weekly", REMINDER_AT)
+                        if p.key == "2025-W50"]
+            await scheduler.reminders.fire(period, REMINDER, REMINDER_AT)
+            await scheduler.broadcaster.drain()
+            notices = {n.person_id: n for n in
+                       await app.services.storage.notices.list_for_period(period.id, REMINDER)}
+        got = await _received(client)
 
     assert got == {
         "Telegram only": (0, 0),
