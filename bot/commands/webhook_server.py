@@ -2,9 +2,10 @@
 
 python-telegram-bot's webhook server (tornado) reads a request's whole body, up to 100 MB, before
 anything looks at its secret: a stranger could make the bot hold hundreds of MB. Here the
-X-Telegram-Bot-Api-Secret-Token header is checked first: a request without the right secret is
-answered 403 and its body is never read (the connection is closed); with the right secret, a
-body larger than ``MAX_BODY`` (Telegram's updates weigh a few KB) is answered 413. The updates
+X-Telegram-Bot-Api-Secret-Token header is checked first, at the webhook door shared with Zalo's
+(handlers/webhook_door.py): a request without the right secret is answered 403 and its body is
+never read (the connection is closed); with the right secret, a body larger than ``MAX_BODY``
+(Telegram's updates weigh a few KB) is answered 413. The updates
 go to ``Application.update_queue``, as python-telegram-bot documents for a custom webhook
 server (its "customwebhookbot" example).
 
@@ -16,7 +17,6 @@ under long polling (bounded: ``BaocaoApplication``)."""
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 import signal
@@ -25,39 +25,21 @@ from aiohttp import web
 from telegram import Update
 
 from bot.context import BaocaoApplication
+from handlers.webhook_door import LINGER, MAX_BODY, guarded_body
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_BODY = 1024 * 1024  # bytes of one update's body
 SHUTDOWN_TIMEOUT = 1.0  # seconds the requests in progress get when the server stops
-# After a refusal, what the client still sends is read and dropped (never kept) for this long, so
-# that it sees the answer before the connection closes (a close with unread data resets it).
-LINGER = 2.0
-
-
-def _closing(status: int) -> web.Response:
-    """An answer after which the connection is closed: what the client still sends is dropped
-    (for ``LINGER`` seconds at most), never kept."""
-    response = web.Response(status=status)
-    response.force_close()
-    return response
 
 
 def webhook_app(application: BaocaoApplication, path: str, secret: str) -> web.Application:
     """The aiohttp application answering POST /``path`` (see the module's docstring)."""
-    expected = secret.encode()
 
     async def receive(request: web.Request) -> web.Response:
-        if not hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode("utf-8", "replace"), expected):
-            log.debug("webhook request without the right secret refused")
-            return _closing(403)
-        if request.content_length is not None and request.content_length > MAX_BODY:
-            return _closing(413)
-        try:
-            body = await request.read()  # at most MAX_BODY (client_max_size), chunked bodies too
-        except web.HTTPRequestEntityTooLarge:
-            return _closing(413)
+        body = await guarded_body(request, SECRET_HEADER, secret, name="Telegram")
+        if isinstance(body, web.Response):
+            return body
         try:
             data = json.loads(body)
             update = Update.de_json(data, application.bot) if isinstance(data, dict) else None

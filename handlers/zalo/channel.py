@@ -35,19 +35,19 @@ from bot.onboarding.typed_codes import typed_code
 from bot.reporting.journey import Turn
 from bot.services import Services
 from bot.supervising.tell import Tell
+from handlers.webhook_door import LINGER, MAX_BODY
 from handlers.zalo.client import ZaloBotClient
 from handlers.zalo.dispatch import Dispatch
 from handlers.zalo.errors import ZaloError, ZaloUnreachableUser
 from handlers.zalo.files import FileLink, no_file_link
 from handlers.zalo.models import ZaloMessage, ZaloUpdate
 from handlers.zalo.outbox import MESSENGER, ZaloOutbox
-from handlers.zalo.webhook import MAX_BODY, Handler, webhook_handler
+from handlers.zalo.webhook import Handler, webhook_handler
 from storage.models import Person
 
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 30  # seconds getUpdates waits for an update
-LINGER = 2.0  # seconds a refused webhook request's rest is read and dropped, so its answer is seen
 STOP_GRACE = 2.0  # seconds the work beside the updates (rollups, files) gets at shutdown
 
 
