@@ -29,7 +29,7 @@ _KEY = re.compile(r"^\s*([0-9]{1,3}|[a-zA-Z])\s*[.)]?\s*$")
 
 
 def number_choices(rows: Sequence[Sequence[Choice]], *, typed: bool, taken: int = 0) -> list[OfferedOption]:
-    """The options of ``rows`` with their keys: numbers from ``taken`` + 1 («Quay lại»: 0), or
+    """The options of ``rows`` with their keys: numbers from ``taken`` + 1 (the back option: 0), or
     letters when a question awaits a typed value (``typed``). ``taken``: options already keyed in
     the same turn (an earlier message's)."""
     options: list[OfferedOption] = []

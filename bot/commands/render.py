@@ -350,7 +350,7 @@ def render_command(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(say("cli.render_checks_passed"), file=out)
     blank = dict.fromkeys(i for _, ids in skipped_checks(form, compute(form, source.answers, source.previous)) for i in ids)
-    if blank:  # answered "Không có số liệu": the checks that need them were not made
+    if blank:  # answered with the blank (blanks.button): the checks that need them were not made
         print("  " + say("blanks.checks_skipped", figures=", ".join(f"«{form.label_of(i, short=True)}»" for i in blank)),
               file=out)
     print(say("cli.render_written", path=args.out, kilobytes=len(data) // 1024,

@@ -1,6 +1,6 @@
 """An official of ``demo --simulate`` on Zalo: acts through the sandbox's Zalo control API only,
 typing what a person types on Zalo — the figures and texts one question at a time, and the key of
-an option the bot offered ("1 = ✔ Gửi báo cáo", letters while a figure is asked) instead of a tap
+an option the bot offered (its number, or its letter while a figure is asked) instead of a tap
 (handlers/zalo/outbox.py). A warning is kept with a reason; the report's file is a link on Zalo,
 so no .docx is collected."""
 
@@ -68,7 +68,7 @@ class ZaloOfficial:
         return dict(found)
 
     async def report(self) -> bool:
-        """Report the week from /baocao to «Gửi báo cáo»; whether it was submitted."""
+        """Report the week from /baocao to the submit option; whether it was submitted."""
         screen = await self._say("/baocao")
         for _ in range(STEPS):
             text = screen.get("text") or ""
